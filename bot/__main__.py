@@ -1,0 +1,92 @@
+"""Entry point: ``python -m bot`` (or the ``kindred`` script)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import sys
+
+import discord
+from dotenv import dotenv_values
+
+from bot.client import KindredBot
+from bot.db import Database
+from bot.settings import Settings, SettingsError, load_settings
+
+__all__ = ["main"]
+
+log = logging.getLogger("bot")
+
+
+def _read_env(path: str) -> dict[str, str]:
+    """``.env`` values overlaid by the real environment (the environment wins, as usual)."""
+    merged = {k: v for k, v in dotenv_values(path).items() if v is not None}
+    merged.update(os.environ)
+    return merged
+
+
+async def _check(settings: Settings) -> int:
+    db = await Database.open(settings.database_path)
+    try:
+        version = await db.migrate()
+        tables = await db.table_columns()
+    finally:
+        await db.close()
+    print(f"Configuration OK. Database {settings.database_path} is at schema version {version} ({len(tables)} tables).")
+    return 0
+
+
+async def _run(settings: Settings) -> int:
+    db = await Database.open(settings.database_path)
+    try:
+        async with KindredBot(settings, db) as bot:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                with contextlib.suppress(NotImplementedError):  # Windows has no add_signal_handler
+                    loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
+            try:
+                await bot.start(settings.discord_token)
+            except discord.LoginFailure:
+                print(
+                    "Discord rejected DISCORD_TOKEN. Copy a fresh token from the Developer Portal into .env.",
+                    file=sys.stderr,
+                )
+                return 1
+            except discord.PrivilegedIntentsRequired:
+                print(
+                    "Discord refused the privileged intents. Enable MESSAGE CONTENT and SERVER MEMBERS "
+                    "in the Developer Portal (Bot → Privileged Gateway Intents).",
+                    file=sys.stderr,
+                )
+                return 1
+    finally:
+        await db.close()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse arguments, build the settings once, and run (or just check) the bot."""
+    parser = argparse.ArgumentParser(prog="kindred", description="Kindred, a recovery peer-support Discord bot.")
+    parser.add_argument("--check", action="store_true", help="validate config and migrate the database, then exit")
+    parser.add_argument("--env-file", default=".env", help="path of the .env file (default: .env)")
+    args = parser.parse_args(argv)
+
+    env = _read_env(args.env_file)
+    try:
+        settings = load_settings(env, require_token=not args.check)
+    except SettingsError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level_number, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("discord").setLevel(max(settings.log_level_number, logging.INFO))
+    with contextlib.suppress(KeyboardInterrupt):
+        return asyncio.run(_check(settings) if args.check else _run(settings))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,210 @@
+"""SQLite access: one aiosqlite connection, numbered migrations, and serialised transactions.
+
+Why a lock: aiosqlite runs one connection on one thread, and SQLite transactions belong to the
+connection, not the coroutine. Without the lock, a statement from one coroutine could land inside
+another coroutine's open transaction. Every statement therefore goes through :class:`Database`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+__all__ = ["MIGRATIONS_DIR", "Database", "Migration", "Tx", "load_migrations"]
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+_MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+
+Params = Sequence[Any] | dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One numbered ``.sql`` file. Its first line is a ``--`` comment saying why it exists."""
+
+    version: int
+    name: str
+    sql: str
+
+
+def load_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+    """Read ``NNNN_name.sql`` files in order, refusing duplicate numbers."""
+    found: list[Migration] = []
+    for path in sorted(directory.glob("*.sql")):
+        match = _MIGRATION_NAME.match(path.name)
+        if not match:
+            raise RuntimeError(f"migration file {path.name!r} must be named NNNN_name.sql")
+        found.append(Migration(int(match.group(1)), match.group(2), path.read_text(encoding="utf-8")))
+    versions = [m.version for m in found]
+    if len(set(versions)) != len(versions):
+        raise RuntimeError(f"two migration files share a number: {sorted(versions)}")
+    return found
+
+
+class Tx:
+    """The handle a transaction body uses. Only valid inside ``async with db.transaction()``."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement; return the number of rows changed."""
+        cursor = await self._conn.execute(sql, params)
+        return cursor.rowcount
+
+    async def insert(self, sql: str, params: Params = ()) -> int:
+        """Run an INSERT and return the new row id."""
+        cursor = await self._conn.execute(sql, params)
+        if cursor.lastrowid is None:
+            raise RuntimeError("INSERT produced no row id")
+        return cursor.lastrowid
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        """Run one statement for each parameter row."""
+        await self._conn.executemany(sql, rows)
+
+    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        """Return the first row or ``None``."""
+        cursor = await self._conn.execute(sql, params)
+        return await cursor.fetchone()
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        """Return every row."""
+        cursor = await self._conn.execute(sql, params)
+        return list(await cursor.fetchall())
+
+    async def fetchval(self, sql: str, params: Params = ()) -> Any:
+        """Return the first column of the first row, or ``None``."""
+        row = await self.fetchone(sql, params)
+        return None if row is None else row[0]
+
+
+class Database:
+    """The single connection to the bot's SQLite file."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+        self._conn = conn
+        self._lock = asyncio.Lock()
+        self.path = path
+
+    @classmethod
+    async def open(cls, path: Path) -> Database:
+        """Open (creating the folder and file if needed) with WAL, foreign keys and a busy timeout."""
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves, so Python's sqlite3 never opens
+        # a transaction behind our back.
+        conn = await aiosqlite.connect(path, isolation_level=None)
+        conn.row_factory = aiosqlite.Row
+        await conn.execute("PRAGMA journal_mode = WAL")
+        await conn.execute("PRAGMA foreign_keys = ON")
+        await conn.execute("PRAGMA busy_timeout = 5000")
+        await conn.execute("PRAGMA synchronous = NORMAL")
+        return cls(conn, path)
+
+    async def close(self) -> None:
+        """Close the connection."""
+        await self._conn.close()
+
+    # -- migrations -------------------------------------------------------------------------
+    async def schema_version(self) -> int:
+        """The number of the last applied migration (``PRAGMA user_version``)."""
+        async with self._lock:
+            cursor = await self._conn.execute("PRAGMA user_version")
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def migrate(self, migrations: list[Migration] | None = None, *, target: int | None = None) -> int:
+        """Apply pending migrations (up to ``target``) in one transaction; return the new version."""
+        migrations = load_migrations() if migrations is None else migrations
+        current = await self.schema_version()
+        pending = [m for m in migrations if m.version > current and (target is None or m.version <= target)]
+        if not pending:
+            return current
+        # executescript commits any open transaction first and then runs the script as written, so
+        # opening BEGIN inside it and committing after the bookkeeping makes all pending files one
+        # atomic step. user_version lives in the database header and is covered by the same
+        # transaction; PRAGMA takes no parameters, so the (integer) version is formatted in.
+        script = "BEGIN IMMEDIATE;\n" + "\n".join(m.sql.rstrip().rstrip(";") + ";" for m in pending)
+        async with self._lock:
+            try:
+                await self._conn.executescript(script)
+                await self._conn.executemany(
+                    "INSERT INTO schema_migrations (version, name, applied_at) "
+                    "VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'))",
+                    [(m.version, m.name) for m in pending],
+                )
+                await self._conn.execute(f"PRAGMA user_version = {int(pending[-1].version)}")
+                await self._conn.commit()
+            except BaseException:
+                if self._conn.in_transaction:
+                    await self._conn.rollback()
+                raise
+        log.info("database migrated from version %d to %d", current, pending[-1].version)
+        return pending[-1].version
+
+    # -- statements -------------------------------------------------------------------------
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Tx]:
+        """Run the body atomically. ``BEGIN IMMEDIATE`` takes the write lock up front."""
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield Tx(self._conn)
+            except BaseException:
+                await self._conn.rollback()
+                raise
+            else:
+                await self._conn.commit()
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement on its own (autocommit); return the rows changed."""
+        async with self._lock:
+            cursor = await self._conn.execute(sql, params)
+            return cursor.rowcount
+
+    async def insert(self, sql: str, params: Params = ()) -> int:
+        """Run one INSERT on its own and return the new row id."""
+        async with self._lock:
+            return await Tx(self._conn).insert(sql, params)
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        """Run one statement for many rows in one transaction."""
+        async with self.transaction() as tx:
+            await tx.executemany(sql, rows)
+
+    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        """Return the first row or ``None``."""
+        async with self._lock:
+            return await Tx(self._conn).fetchone(sql, params)
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        """Return every row."""
+        async with self._lock:
+            return await Tx(self._conn).fetchall(sql, params)
+
+    async def fetchval(self, sql: str, params: Params = ()) -> Any:
+        """Return the first column of the first row, or ``None``."""
+        async with self._lock:
+            return await Tx(self._conn).fetchval(sql, params)
+
+    async def table_columns(self) -> dict[str, list[str]]:
+        """Every user table and its columns; used by the privacy coverage test and ``--check``."""
+        tables = await self.fetchall(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        )
+        result: dict[str, list[str]] = {}
+        for row in tables:
+            cols = await self.fetchall("SELECT name FROM pragma_table_info(?)", (row["name"],))
+            result[row["name"]] = [c["name"] for c in cols]
+        return result

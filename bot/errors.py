@@ -1,0 +1,155 @@
+"""One place that turns command failures into kind, specific messages.
+
+Known problems become a short ephemeral explanation. Anything else is logged with its traceback
+and the member gets a brief apology: never a traceback, never silence.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+
+if TYPE_CHECKING:
+    from discord.ui import Item
+
+__all__ = [
+    "KindModal",
+    "KindView",
+    "KindredError",
+    "describe_error",
+    "permission_names",
+    "reply_ephemeral",
+    "send_error",
+]
+
+log = logging.getLogger(__name__)
+
+APOLOGY = "Sorry, something went wrong on our side. It's been logged, and nothing you entered was lost."
+
+_PERMISSION_NAMES = {
+    "manage_guild": "Manage Server",
+    "manage_events": "Manage Events",
+    "manage_channels": "Manage Channels",
+    "manage_threads": "Manage Threads",
+    "create_private_threads": "Create Private Threads",
+    "send_messages": "Send Messages",
+    "send_messages_in_threads": "Send Messages in Threads",
+    "embed_links": "Embed Links",
+    "attach_files": "Attach Files",
+    "view_channel": "View Channel",
+    "read_message_history": "Read Message History",
+    "mention_everyone": "Mention @everyone, @here, and All Roles",
+    "manage_roles": "Manage Roles",
+    "connect": "Connect",
+    "move_members": "Move Members",
+}
+
+
+def permission_names(perms: list[str]) -> str:
+    """Discord's own names for permissions, joined for a sentence."""
+    return ", ".join(_PERMISSION_NAMES.get(p, p.replace("_", " ").title()) for p in perms)
+
+
+class KindredError(app_commands.AppCommandError):
+    """A problem the member can fix; ``message`` is shown to them as it is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def describe_error(error: Exception) -> str | None:
+    """The member-facing text for a known error, or ``None`` if it is unexpected."""
+    if isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
+        original = error.__cause__ if isinstance(error, app_commands.TransformerError) else error.original
+        if isinstance(original, KindredError):
+            return original.message
+        if isinstance(error, app_commands.TransformerError):
+            return f"I couldn't understand {error.value!r} there. Please check it and try again."
+        if isinstance(original, Exception):
+            return describe_error(original)
+        return None
+    if isinstance(error, KindredError):
+        return error.message
+    if isinstance(error, app_commands.MissingPermissions):
+        return (
+            f"This needs the **{permission_names(error.missing_permissions)}** permission, which you don't have here."
+        )
+    if isinstance(error, app_commands.BotMissingPermissions):
+        return (
+            f"I'm missing the **{permission_names(error.missing_permissions)}** permission here. "
+            "A moderator can grant it in the server settings."
+        )
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"Let's take a breath: you can use this again <t:{int(discord.utils.utcnow().timestamp() + error.retry_after)}:R>."
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "This one only works inside a server, not in DMs."
+    if isinstance(error, app_commands.CheckFailure):
+        return str(error) or "You can't use this command here."
+    if isinstance(error, discord.Forbidden):
+        if error.code == 50007:
+            return "I couldn't send you a DM: your DMs from server members are closed. You can open them in Privacy Settings."
+        if error.code == 50013:
+            return "I don't have permission to do that here. A moderator can check my role's permissions."
+        return "Discord didn't let me do that here. A moderator can check my permissions."
+    return None
+
+
+async def reply_ephemeral(
+    interaction: discord.Interaction,
+    content: str | None = None,
+    *,
+    embed: discord.Embed | None = None,
+    view: discord.ui.View | None = None,
+) -> None:
+    """Answer privately whether or not the interaction was already answered. Nobody is pinged."""
+    kwargs: dict[str, Any] = {"ephemeral": True, "allowed_mentions": discord.AllowedMentions.none()}
+    if embed is not None:
+        kwargs["embed"] = embed
+    if view is not None:
+        kwargs["view"] = view
+    if interaction.response.is_done():
+        await interaction.followup.send(content or "", **kwargs)
+    else:
+        await interaction.response.send_message(content, **kwargs)
+
+
+async def send_error(interaction: discord.Interaction, error: Exception, *, where: str = "command") -> None:
+    """Tell the member what went wrong, logging anything unexpected with its traceback."""
+    message = describe_error(error)
+    if message is None:
+        log.error("unhandled error in %s %r", where, _name(interaction), exc_info=error)
+        message = APOLOGY
+    else:
+        log.info("%s %r refused: %s", where, _name(interaction), message)
+    try:
+        await reply_ephemeral(interaction, message)
+    except discord.HTTPException:
+        log.exception("could not deliver an error message for %r", _name(interaction))
+
+
+def _name(interaction: discord.Interaction) -> str:
+    command = interaction.command
+    if command is not None:
+        return command.qualified_name
+    data: dict[str, Any] = dict(interaction.data or {})
+    return str(data.get("custom_id") or data.get("name") or "interaction")
+
+
+class KindView(discord.ui.View):
+    """A view whose callbacks fail kindly, through the same messages as commands."""
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception, item: Item[discord.ui.View]) -> None:
+        """Route component errors through :func:`send_error`."""
+        await send_error(interaction, error, where="component")
+
+
+class KindModal(discord.ui.Modal):
+    """A modal whose submit errors fail kindly."""
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]  # discord.py's Modal narrows BaseView.on_error the same way
+        """Route modal errors through :func:`send_error`."""
+        await send_error(interaction, error, where="modal")

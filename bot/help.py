@@ -1,0 +1,63 @@
+"""Builds the /help listing from the command tree, leaving out what a member can't use."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import discord
+from discord import app_commands
+
+__all__ = ["FEATURE_GROUPS", "HelpEntry", "visible_entries"]
+
+# Top-level command name -> the feature heading it is listed under.
+FEATURE_GROUPS: dict[str, str] = {
+    "about": "Getting started",
+    "help": "Getting started",
+    "checkin": "Check-ins",
+    "recovery": "Recovery date",
+    "buddy": "Buddies",
+    "service": "Service",
+    "room": "Rooms and interests",
+    "interests": "Rooms and interests",
+    "resources": "Support",
+    "crisis": "Moderators",
+    "config": "Moderators",
+    "privacy": "Your data",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class HelpEntry:
+    """One line of /help."""
+
+    group: str
+    name: str
+    description: str
+
+
+def _allowed(command: app_commands.Command | app_commands.Group, perms: discord.Permissions) -> bool:
+    needed = command.default_permissions
+    node: app_commands.Group | None = command.parent
+    while needed is None and node is not None:
+        needed, node = node.default_permissions, node.parent
+    return needed is None or perms.administrator or needed.is_subset(perms)
+
+
+def visible_entries(
+    commands: Iterable[app_commands.Command | app_commands.Group | app_commands.ContextMenu],
+    perms: discord.Permissions,
+) -> list[HelpEntry]:
+    """Every leaf command the holder of ``perms`` may use, in feature order."""
+    order = {group: i for i, group in enumerate(dict.fromkeys(FEATURE_GROUPS.values()))}
+    entries: list[HelpEntry] = []
+    for top in commands:
+        if isinstance(top, app_commands.ContextMenu):
+            continue
+        group = FEATURE_GROUPS.get(top.name, "More")
+        leaves = top.walk_commands() if isinstance(top, app_commands.Group) else [top]
+        for leaf in leaves:
+            if isinstance(leaf, app_commands.Command) and _allowed(leaf, perms):
+                entries.append(HelpEntry(group, leaf.qualified_name, leaf.description))
+    entries.sort(key=lambda e: (order.get(e.group, len(order)), e.name))
+    return entries

@@ -1,0 +1,51 @@
+"""Sending to members safely: DMs that expect to fail, and mentions that never ping groups."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+if TYPE_CHECKING:
+    from bot.client import KindredBot
+
+__all__ = ["NO_PINGS", "USERS_ONLY", "send_dm"]
+
+log = logging.getLogger(__name__)
+
+# For anything that echoes member text: nobody is pinged at all.
+NO_PINGS = discord.AllowedMentions.none()
+# For messages that deliberately address members (an intro, a welcome): users only, never groups.
+USERS_ONLY = discord.AllowedMentions(everyone=False, roles=False, users=True, replied_user=False)
+
+DMS_CLOSED_NOTICE = (
+    "I tried to send you a direct message but your DMs are closed, so I've stopped trying. "
+    "To get reminders and notices again, allow DMs from server members (Server → Privacy Settings) "
+    "and run the feature's command once more."
+)
+
+
+async def send_dm(bot: KindredBot, user_id: int, **kwargs: Any) -> discord.Message | None:
+    """DM a member. Returns ``None`` (and records it) when their DMs are closed.
+
+    Closed DMs are normal, not an error: we mark the member unreachable so features stop retrying
+    and the member is told, privately, the next time they use a command.
+    """
+    kwargs.setdefault("allowed_mentions", NO_PINGS)
+    try:
+        user = bot.get_user(user_id) or await bot.fetch_user(user_id)
+        return await user.send(**kwargs)
+    except discord.Forbidden as exc:
+        if exc.code == 50007:
+            log.info("DMs closed for user %s; marking unreachable", user_id)
+            await bot.store.prefs.mark_dm_closed(user_id, now=bot.clock.now())
+            return None
+        log.warning("DM to %s forbidden (code %s)", user_id, exc.code)
+        return None
+    except discord.NotFound:
+        log.info("user %s no longer exists; DM skipped", user_id)
+        return None
+    except discord.HTTPException:
+        log.exception("DM to %s failed", user_id)
+        return None

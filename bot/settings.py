@@ -1,0 +1,79 @@
+"""Process-wide settings, read once in ``main()`` from the environment (and ``.env``)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Settings", "SettingsError", "load_settings"]
+
+# A bot token is three base64url segments joined by dots. We only check the shape so that an
+# obvious copy-paste mistake is caught before we ever talk to Discord.
+_TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_\-]{20,}\.[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{20,}$")
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class SettingsError(ValueError):
+    """A setting is missing or invalid. The message names the setting and fits on one line."""
+
+    def __init__(self, name: str, problem: str) -> None:
+        super().__init__(f"{name}: {problem}")
+        self.name = name
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Typed, immutable configuration for one bot process."""
+
+    discord_token: str
+    database_path: Path = Path("data/kindred.db")
+    dev_guild_id: int | None = None
+    log_level: str = "INFO"
+
+    @property
+    def log_level_number(self) -> int:
+        """The ``logging`` module's number for :attr:`log_level`."""
+        return logging.getLevelNamesMapping()[self.log_level]
+
+
+def load_settings(env: Mapping[str, str], *, require_token: bool = True) -> Settings:
+    """Build :class:`Settings` from an environment mapping.
+
+    Raises :class:`SettingsError` naming the first bad setting. ``require_token=False`` lets
+    ``--check`` validate everything else on a machine that has no token yet.
+    """
+    token = env.get("DISCORD_TOKEN", "").strip()
+    if require_token or token:
+        if not token:
+            raise SettingsError("DISCORD_TOKEN", "is not set; copy .env.example to .env and paste your bot token")
+        if not _TOKEN_SHAPE.match(token):
+            raise SettingsError(
+                "DISCORD_TOKEN",
+                "does not look like a bot token (expected three dot-separated parts from the Developer Portal)",
+            )
+
+    raw_path = env.get("DATABASE_PATH", "").strip() or "data/kindred.db"
+    database_path = Path(raw_path).expanduser()
+    if database_path.exists() and database_path.is_dir():
+        raise SettingsError("DATABASE_PATH", f"{raw_path!r} is a folder; give a file path such as data/kindred.db")
+
+    raw_guild = env.get("DEV_GUILD_ID", "").strip()
+    dev_guild_id: int | None = None
+    if raw_guild:
+        if not raw_guild.isdigit() or not 15 <= len(raw_guild) <= 21:
+            raise SettingsError("DEV_GUILD_ID", f"{raw_guild!r} is not a server id (a 17-20 digit number)")
+        dev_guild_id = int(raw_guild)
+
+    log_level = (env.get("LOG_LEVEL", "").strip() or "INFO").upper()
+    if log_level not in _LOG_LEVELS:
+        raise SettingsError("LOG_LEVEL", f"{log_level!r} is not one of {', '.join(_LOG_LEVELS)}")
+
+    return Settings(
+        discord_token=token,
+        database_path=database_path,
+        dev_guild_id=dev_guild_id,
+        log_level=log_level,
+    )

@@ -1,0 +1,78 @@
+"""Natural date/time input ("tomorrow 7pm", "fri 19:00", "2026-12-01 18:30", "in 3 hours").
+
+dateparser does the parsing; this module pins it to the member's time zone and "now", and turns
+every failure into a message with examples.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import dateparser
+
+from bot.errors import KindredError
+
+__all__ = ["EXAMPLES", "parse_clock_time", "parse_when"]
+
+EXAMPLES = "`tomorrow 7pm`, `fri 19:00`, `2026-12-01 18:30` or `in 3 hours`"
+_MAX_AHEAD = timedelta(days=366)
+_CLOCK = re.compile(r"^\s*(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\s*$", re.IGNORECASE)
+
+
+def parse_when(text: str, zone: ZoneInfo, now: datetime) -> datetime:
+    """Parse ``text`` as a future instant in ``zone``; return it in UTC.
+
+    Raises :class:`KindredError` for empty, unparseable, past or far-future input.
+    """
+    cleaned = " ".join(text.split())
+    if not cleaned:
+        raise KindredError(f"Please say when, for example {EXAMPLES}.")
+    if len(cleaned) > 100:
+        raise KindredError(f"That time is too long for me to read. Try something like {EXAMPLES}.")
+    local_now = now.astimezone(zone)
+    with warnings.catch_warnings():
+        # dateparser emits a PytzUsageWarning-style deprecation on some inputs; it is noise here.
+        warnings.simplefilter("ignore")
+        parsed = dateparser.parse(
+            cleaned,
+            settings={
+                "TIMEZONE": str(zone.key),
+                "TO_TIMEZONE": "UTC",
+                "RETURN_AS_TIMEZONE_AWARE": True,
+                "PREFER_DATES_FROM": "future",
+                "RELATIVE_BASE": local_now.replace(tzinfo=None),
+            },
+        )
+    if parsed is None:
+        raise KindredError(f"I couldn't read {cleaned!r} as a time. Try {EXAMPLES}.")
+    when = parsed.astimezone(UTC).replace(microsecond=0)
+    if when <= now:
+        raise KindredError(
+            f"{cleaned!r} is <t:{int(when.timestamp())}:F>, which has already passed. "
+            f"Please pick a time in the future, like {EXAMPLES}."
+        )
+    if when - now > _MAX_AHEAD:
+        raise KindredError("That's more than a year away. Please pick a time within the next year.")
+    return when
+
+
+def parse_clock_time(text: str) -> time:
+    """Parse a wall-clock time such as ``07:30``, ``19:00`` or ``7pm``.
+
+    Raises :class:`KindredError` for impossible times like ``25:00`` or ``7:75``.
+    """
+    match = _CLOCK.match(text)
+    if not match:
+        raise KindredError(f"I couldn't read {text.strip()!r} as a time of day. Use HH:MM, like `08:30` or `19:00`.")
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    meridiem = (match.group(3) or "").lower()
+    if meridiem:
+        if not 1 <= hour <= 12:
+            raise KindredError(f"{text.strip()!r} isn't a real time: with am/pm the hour runs from 1 to 12.")
+        hour = hour % 12 + (12 if meridiem == "pm" else 0)
+    if hour > 23 or minute > 59:
+        raise KindredError(f"{text.strip()!r} isn't a real time of day. Use HH:MM between 00:00 and 23:59.")
+    return time(hour, minute)

@@ -1,0 +1,174 @@
+"""Durable timers: rows in the ``timers`` table, dispatched to handlers by kind.
+
+The database is the truth. APScheduler only wakes :meth:`TimerService.run_due` on an interval, so a
+restart loses nothing: the first poll after start-up finds whatever fell due while the bot was down.
+A timer leaves ``pending`` through one conditional UPDATE, so even two dispatchers racing cannot
+fire it twice. If the process dies while a handler runs, the row stays ``running`` and is not
+retried: for reminders a possible miss is kinder than a duplicate.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.clock import Clock, from_db, to_db
+from bot.db import Database
+
+__all__ = ["Timer", "TimerHandler", "TimerService"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Timer:
+    """One due timer as handed to its handler."""
+
+    id: int
+    kind: str
+    due_at: datetime
+    guild_id: int | None
+    user_id: int | None
+    payload: dict[str, Any] = field(default_factory=dict)
+
+    def lateness(self, now: datetime) -> timedelta:
+        """How late the timer is being handled (zero or more)."""
+        return max(now - self.due_at, timedelta(0))
+
+
+TimerHandler = Callable[[Timer], Awaitable[None]]
+
+
+class TimerService:
+    """Schedules and dispatches durable timers."""
+
+    BATCH = 500  # rows claimed per query; keeps one poll bounded however many fall due at once
+
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+        self._handlers: dict[str, TimerHandler] = {}
+
+    # -- handlers ---------------------------------------------------------------------------
+    def register(self, kind: str, handler: TimerHandler) -> None:
+        """Route timers of ``kind`` to ``handler`` (replacing any previous one, so reloads are safe)."""
+        self._handlers[kind] = handler
+
+    def unregister(self, kind: str) -> None:
+        """Stop routing ``kind``; its timers wait in the table until a handler returns."""
+        self._handlers.pop(kind, None)
+
+    # -- scheduling -------------------------------------------------------------------------
+    async def schedule(
+        self,
+        kind: str,
+        due_at: datetime,
+        *,
+        guild_id: int | None = None,
+        user_id: int | None = None,
+        payload: dict[str, Any] | None = None,
+        dedupe_key: str | None = None,
+    ) -> int:
+        """Add a timer. With ``dedupe_key``, an existing pending timer for the key is replaced."""
+        async with self._db.transaction() as tx:
+            if dedupe_key is not None:
+                await tx.execute("DELETE FROM timers WHERE dedupe_key = ? AND status = 'pending'", (dedupe_key,))
+            return await tx.insert(
+                "INSERT INTO timers (kind, due_at, guild_id, user_id, dedupe_key, payload, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    kind,
+                    to_db(due_at),
+                    guild_id,
+                    user_id,
+                    dedupe_key,
+                    json.dumps(payload or {}),
+                    to_db(self._clock.now()),
+                ),
+            )
+
+    async def cancel(self, *, dedupe_key: str | None = None, timer_id: int | None = None) -> int:
+        """Cancel pending timers by key or id; returns how many were removed."""
+        if dedupe_key is not None:
+            return await self._db.execute(
+                "DELETE FROM timers WHERE dedupe_key = ? AND status = 'pending'", (dedupe_key,)
+            )
+        if timer_id is not None:
+            return await self._db.execute("DELETE FROM timers WHERE id = ? AND status = 'pending'", (timer_id,))
+        raise ValueError("cancel needs dedupe_key or timer_id")
+
+    async def cancel_prefix(self, prefix: str) -> int:
+        """Cancel every pending timer whose dedupe key starts with ``prefix``."""
+        return await self._db.execute(
+            "DELETE FROM timers WHERE status = 'pending' AND dedupe_key LIKE ? ESCAPE '\\'",
+            (prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",),
+        )
+
+    async def pending(self, *, kind: str | None = None, dedupe_key: str | None = None) -> list[Timer]:
+        """Pending timers, soonest first, optionally filtered."""
+        rows = await self._db.fetchall(
+            "SELECT id, kind, due_at, guild_id, user_id, payload FROM timers WHERE status = 'pending' "
+            "AND (? IS NULL OR kind = ?) AND (? IS NULL OR dedupe_key = ?) ORDER BY due_at, id",
+            (kind, kind, dedupe_key, dedupe_key),
+        )
+        return [self._row(r) for r in rows]
+
+    # -- dispatch ---------------------------------------------------------------------------
+    async def claim_due(self, now: datetime, *, limit: int | None = None) -> list[Timer]:
+        """Atomically move due timers with a handler from pending to running and return them."""
+        kinds = sorted(self._handlers)
+        if not kinds:
+            return []
+        placeholders = ",".join("?" for _ in kinds)  # only "?" marks are joined, never values
+        async with self._db.transaction() as tx:
+            rows = await tx.fetchall(
+                "SELECT id, kind, due_at, guild_id, user_id, payload FROM timers "
+                f"WHERE status = 'pending' AND due_at <= ? AND kind IN ({placeholders}) "
+                "ORDER BY due_at, id LIMIT ?",
+                (to_db(now), *kinds, limit or self.BATCH),
+            )
+            await tx.executemany(
+                "UPDATE timers SET status = 'running', fired_at = ? WHERE id = ? AND status = 'pending'",
+                [(to_db(now), r["id"]) for r in rows],
+            )
+        return [self._row(r) for r in rows]
+
+    async def run_due(self, now: datetime | None = None) -> int:
+        """Fire every due timer once; returns how many ran. Safe to call concurrently."""
+        now = now or self._clock.now()
+        ran = 0
+        while True:
+            batch = await self.claim_due(now)
+            for timer in batch:
+                await self._fire(timer)
+                ran += 1
+            if len(batch) < self.BATCH:
+                return ran
+
+    async def _fire(self, timer: Timer) -> None:
+        handler = self._handlers.get(timer.kind)
+        status = "done"
+        try:
+            if handler is None:  # unregistered between claim and fire; keep it for later
+                status = "pending"
+            else:
+                await handler(timer)
+        except Exception:
+            status = "failed"
+            log.exception("timer %s (%s) failed", timer.id, timer.kind)
+        await self._db.execute("UPDATE timers SET status = ? WHERE id = ?", (status, timer.id))
+
+    @staticmethod
+    def _row(row: Any) -> Timer:
+        return Timer(
+            id=row["id"],
+            kind=row["kind"],
+            due_at=from_db(row["due_at"]),
+            guild_id=row["guild_id"],
+            user_id=row["user_id"],
+            payload=json.loads(row["payload"]),
+        )

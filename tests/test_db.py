@@ -1,0 +1,87 @@
+"""The database: pragmas, numbered migrations applied atomically, and serialised transactions."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from bot.db import Database, Migration, load_migrations
+
+
+async def test_pragmas_are_wal_foreign_keys_and_busy_timeout(db: Database) -> None:
+    assert (await db.fetchval("PRAGMA journal_mode")).lower() == "wal"
+    assert await db.fetchval("PRAGMA foreign_keys") == 1
+    assert await db.fetchval("PRAGMA busy_timeout") == 5000
+
+
+async def test_migrations_are_tracked(db: Database) -> None:
+    latest = load_migrations()[-1].version
+    assert await db.schema_version() == latest
+    rows = await db.fetchall("SELECT version FROM schema_migrations ORDER BY version")
+    assert [r[0] for r in rows] == [m.version for m in load_migrations()]
+
+
+async def test_migrating_an_older_database_keeps_its_rows(db_path: Path) -> None:
+    db = await Database.open(db_path)
+    assert await db.migrate(target=1) == 1
+    await db.execute(
+        "INSERT INTO guild_settings (guild_id, key, value, updated_at) VALUES (1, 'region', '\"UK\"', 'x')"
+    )
+    await db.execute("INSERT INTO member_prefs (user_id, timezone, created_at) VALUES (42, 'Europe/London', 'x')")
+    await db.close()
+
+    reopened = await Database.open(db_path)
+    try:
+        assert await reopened.migrate() == load_migrations()[-1].version
+        assert await reopened.fetchval("SELECT value FROM guild_settings WHERE guild_id = 1") == '"UK"'
+        assert await reopened.fetchval("SELECT timezone FROM member_prefs WHERE user_id = 42") == "Europe/London"
+    finally:
+        await reopened.close()
+
+
+async def test_a_failing_migration_applies_nothing(db_path: Path) -> None:
+    db = await Database.open(db_path)
+    try:
+        good = load_migrations()[:1]
+        broken = [*good, Migration(99, "broken", "CREATE TABLE fine (x INTEGER);\nTHIS IS NOT SQL;")]
+        with pytest.raises(Exception, match="syntax error"):
+            await db.migrate(broken)
+        assert await db.schema_version() == 0
+        assert await db.fetchval("SELECT count(*) FROM sqlite_master WHERE name IN ('fine', 'guild_settings')") == 0
+    finally:
+        await db.close()
+
+
+async def test_database_folder_is_created(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "nested" / "deeper" / "k.db")
+    await db.close()
+    assert (tmp_path / "nested" / "deeper" / "k.db").exists()
+
+
+async def test_transaction_rolls_back_on_error(db: Database) -> None:
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as tx:
+            await tx.execute("INSERT INTO member_prefs (user_id, created_at) VALUES (1, 'x')")
+            raise RuntimeError("boom")
+    assert await db.fetchval("SELECT count(*) FROM member_prefs") == 0
+
+
+async def test_concurrent_transactions_do_not_interleave(db: Database) -> None:
+    """Two coroutines each read-then-write a counter; serialisation means no update is lost."""
+    await db.execute("INSERT INTO member_prefs (user_id, region, created_at) VALUES (1, '0', 'x')")
+
+    async def bump() -> None:
+        async with db.transaction() as tx:
+            value = int(await tx.fetchval("SELECT region FROM member_prefs WHERE user_id = 1"))
+            await asyncio.sleep(0)  # give the other coroutine every chance to interleave
+            await tx.execute("UPDATE member_prefs SET region = ? WHERE user_id = 1", (str(value + 1),))
+
+    await asyncio.gather(*(bump() for _ in range(20)))
+    assert await db.fetchval("SELECT region FROM member_prefs WHERE user_id = 1") == "20"
+
+
+def test_migration_files_have_a_reason_on_the_first_line() -> None:
+    for migration in load_migrations():
+        assert migration.sql.startswith("-- "), f"{migration.version:04d}_{migration.name}.sql needs a reason"

@@ -1,0 +1,109 @@
+"""Durable timers fire once, survive restarts, and honour dedupe keys."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from pathlib import Path
+
+from bot.clock import FakeClock
+from bot.db import Database
+from bot.timers import Timer, TimerService
+
+
+async def test_due_timer_fires_once(db: Database, clock: FakeClock) -> None:
+    timers = TimerService(db, clock)
+    fired: list[Timer] = []
+
+    async def handler(timer: Timer) -> None:
+        fired.append(timer)
+
+    timers.register("ping", handler)
+    await timers.schedule("ping", clock.now() + timedelta(minutes=5), user_id=7, payload={"n": 1})
+    assert await timers.run_due() == 0
+    clock.advance(timedelta(minutes=5))
+    assert await timers.run_due() == 1
+    assert await timers.run_due() == 0
+    assert [(t.kind, t.user_id, t.payload) for t in fired] == [("ping", 7, {"n": 1})]
+
+
+async def test_racing_dispatchers_fire_each_timer_exactly_once(db: Database, clock: FakeClock) -> None:
+    timers = TimerService(db, clock)
+    seen: list[int] = []
+
+    async def handler(timer: Timer) -> None:
+        seen.append(timer.id)
+        await asyncio.sleep(0)
+
+    timers.register("r", handler)
+    for i in range(50):
+        await timers.schedule("r", clock.now(), user_id=i)
+    await asyncio.gather(timers.run_due(), timers.run_due(), timers.run_due())
+    assert sorted(seen) == sorted(set(seen))
+    assert len(seen) == 50
+
+
+async def test_timers_survive_a_restart(db_path: Path, clock: FakeClock) -> None:
+    first = await Database.open(db_path)
+    await first.migrate()
+    await TimerService(first, clock).schedule("later", clock.now() + timedelta(hours=1), user_id=1)
+    await first.close()
+
+    second = await Database.open(db_path)
+    try:
+        timers = TimerService(second, clock)
+        fired: list[Timer] = []
+
+        async def handler(timer: Timer) -> None:
+            fired.append(timer)
+
+        timers.register("later", handler)
+        clock.advance(timedelta(hours=3))
+        assert await timers.run_due() == 1
+        assert fired[0].lateness(clock.now()) == timedelta(hours=2)
+    finally:
+        await second.close()
+
+
+async def test_dedupe_key_replaces_the_pending_timer(db: Database, clock: FakeClock) -> None:
+    timers = TimerService(db, clock)
+    await timers.schedule("remind", clock.now() + timedelta(hours=1), dedupe_key="remind:1")
+    await timers.schedule("remind", clock.now() + timedelta(hours=2), dedupe_key="remind:1")
+    pending = await timers.pending(kind="remind")
+    assert len(pending) == 1
+    assert pending[0].due_at == clock.now() + timedelta(hours=2)
+    assert await timers.cancel(dedupe_key="remind:1") == 1
+    assert await timers.pending() == []
+
+
+async def test_cancel_prefix_treats_wildcards_literally(db: Database, clock: FakeClock) -> None:
+    timers = TimerService(db, clock)
+    await timers.schedule("x", clock.now(), dedupe_key="room:1_a")
+    await timers.schedule("x", clock.now(), dedupe_key="room:12")
+    assert await timers.cancel_prefix("room:1_") == 1
+    assert [t.kind for t in await timers.pending()] == ["x"]
+
+
+async def test_timer_without_handler_waits(db: Database, clock: FakeClock) -> None:
+    timers = TimerService(db, clock)
+    await timers.schedule("unknown", clock.now())
+    assert await timers.run_due() == 0
+    assert len(await timers.pending(kind="unknown")) == 1
+
+
+async def test_failing_handler_is_logged_and_not_retried(db: Database, clock: FakeClock, caplog) -> None:  # type: ignore[no-untyped-def]
+    timers = TimerService(db, clock)
+    calls = 0
+
+    async def handler(timer: Timer) -> None:
+        nonlocal calls
+        calls += 1
+        raise ValueError("broken handler")
+
+    timers.register("bad", handler)
+    await timers.schedule("bad", clock.now())
+    assert await timers.run_due() == 1
+    assert await timers.run_due() == 0
+    assert calls == 1
+    assert "broken handler" in caplog.text
+    assert await db.fetchval("SELECT status FROM timers") == "failed"
