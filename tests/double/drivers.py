@@ -1,0 +1,364 @@
+"""Acting as members: messages, DMs, slash commands, autocomplete, buttons, selects, modals, voice, events."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from . import permissions as perms
+from .commands import CommandError, encode_command
+from .guild import GuildHandle
+from .interactions import AUTOCOMPLETE_RESULT, MODAL, InteractionHandle, build_interaction, custom_ids, find_component
+from .messages import build_message, store_and_dispatch
+from .models import JSON, VOICE, ChannelHandle, MemberHandle, RoleHandle, ScheduledEventRecord, UserRecord
+from .recorder import DEFAULT_TIMEOUT
+from .state import World
+
+MessageRef = JSON | int | InteractionHandle
+_SELECT_TYPES = {3: "string", 5: "user", 6: "role", 7: "mentionable", 8: "channel"}
+
+
+class DriverError(AssertionError):
+    """A member action the real Discord client would not allow (e.g. clicking a disabled button)."""
+
+
+class MemberDrivers:
+    """Mixed into :class:`DiscordDouble`; every method acts as a member would in the Discord client."""
+
+    world: World
+
+    # -- messages -------------------------------------------------------------------------------------
+    async def send_message(
+        self,
+        member: MemberHandle,
+        channel: ChannelHandle,
+        content: str = "",
+        *,
+        embeds: Sequence[JSON] = (),
+        reply_to: JSON | None = None,
+    ) -> JSON:
+        """Post as ``member`` in a guild channel (MESSAGE_CREATE). Returns the message payload."""
+        if channel.guild is None or channel.guild is not member.guild:
+            raise DriverError(f"{member.name} is not in the guild of #{channel.name}")
+        needed = perms.SEND_IN_THREADS if channel.is_thread else perms.SEND_MESSAGES
+        if member.permissions(channel) & needed != needed:
+            raise DriverError(f"{member.name} cannot send messages in #{channel.name}")
+        body: JSON = {"content": content, "embeds": list(embeds)}
+        if reply_to is not None:
+            body["message_reference"] = {"message_id": reply_to["id"], "channel_id": reply_to["channel_id"]}
+        return store_and_dispatch(self.world, build_message(self.world, channel, member.user, body))
+
+    async def send_dm(self, member: MemberHandle | UserRecord, content: str) -> JSON:
+        """Send the bot a direct message (MESSAGE_CREATE in the DM channel, no guild_id)."""
+        user = member.user if isinstance(member, MemberHandle) else member
+        channel = self.world.dm_channel_for(user)
+        return store_and_dispatch(self.world, build_message(self.world, channel, user, {"content": content}))
+
+    # -- application commands -------------------------------------------------------------------------
+    async def slash(
+        self,
+        member: MemberHandle | UserRecord,
+        command: str,
+        /,
+        *,
+        channel: ChannelHandle | None = None,
+        dm: bool = False,
+        options: Mapping[str, Any] | None = None,
+        **kwoptions: Any,
+    ) -> InteractionHandle:
+        """Run ``/command`` (``"group sub"`` for subcommands) with typed options; returns at once.
+
+        ``channel`` is where the command is run (default: the first text channel ``member`` can see);
+        ``dm=True`` runs it in the bot's DMs. Pass options named ``channel``/``dm``/``options`` via ``options=``.
+        """
+        _check_reserved(self.world, command, channel, options, kwoptions)
+        invoker, where = self._where(member, channel, dm)
+        values = {**(options or {}), **kwoptions}
+        encoded = encode_command(self.world, command, values, guild=where.guild, invoker=invoker)
+        record = build_interaction(
+            self.world, itype=2, data=encoded.data, invoker=invoker, channel=where, label=f"/{command}"
+        )
+        self.world.dispatch("INTERACTION_CREATE", record.payload)
+        return InteractionHandle(self.world, record)
+
+    async def autocomplete(
+        self,
+        member: MemberHandle | UserRecord,
+        command: str,
+        /,
+        *,
+        focused: str,
+        value: str = "",
+        channel: ChannelHandle | None = None,
+        dm: bool = False,
+        options: Mapping[str, Any] | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        **kwoptions: Any,
+    ) -> list[JSON]:
+        """Type ``value`` into option ``focused``; returns the choices the bot offered (callback type 8)."""
+        _check_reserved(self.world, command, channel, options, kwoptions)
+        invoker, where = self._where(member, channel, dm)
+        values = {**(options or {}), **kwoptions, focused: value}
+        encoded = encode_command(self.world, command, values, guild=where.guild, invoker=invoker, focused=focused)
+        record = build_interaction(
+            self.world, itype=4, data=encoded.data, invoker=invoker, channel=where, label=f"/{command} ({focused}…)"
+        )
+        self.world.dispatch("INTERACTION_CREATE", record.payload)
+        handle = InteractionHandle(self.world, record)
+        response = await handle.response(timeout)
+        if response.get("type") != AUTOCOMPLETE_RESULT:
+            raise AssertionError(f"autocomplete answered with callback type {response.get('type')}, not 8")
+        return handle.choices
+
+    # -- components and modals ------------------------------------------------------------------------
+    async def click(
+        self, member: MemberHandle | UserRecord, message: MessageRef, custom_id: str, /
+    ) -> InteractionHandle:
+        """Click the button ``custom_id`` on a message the bot sent (dict, id, or an InteractionHandle)."""
+        current, component = self._component(message, custom_id)
+        if component.get("type") != 2:
+            raise DriverError(f"{custom_id!r} is a component of type {component.get('type')}, not a button")
+        data = {"custom_id": custom_id, "component_type": 2}
+        return self._dispatch_component(member, current, data, f"click {custom_id!r}")
+
+    async def select(
+        self,
+        member: MemberHandle | UserRecord,
+        message: MessageRef,
+        custom_id: str,
+        values: Sequence[str | MemberHandle | UserRecord | RoleHandle | ChannelHandle],
+    ) -> InteractionHandle:
+        """Pick ``values`` in a select menu: option values for string selects, handles for entity selects."""
+        current, component = self._component(message, custom_id)
+        kind = int(component.get("type", 0))
+        if kind not in _SELECT_TYPES:
+            raise DriverError(f"{custom_id!r} is a component of type {kind}, not a select menu")
+        low, high = component.get("min_values", 1), component.get("max_values", 1)
+        if not low <= len(values) <= high:
+            raise DriverError(f"{custom_id!r} takes {low}..{high} values, got {len(values)}")
+        data: JSON = {"custom_id": custom_id, "component_type": kind, "values": []}
+        if kind == 3:
+            allowed = [o["value"] for o in component.get("options", [])]
+            for value in values:
+                if value not in allowed:
+                    raise DriverError(f"{value!r} is not an option of {custom_id!r}; options: {allowed}")
+            data["values"] = list(values)
+        else:
+            data["values"], data["resolved"] = self._resolve_entities(values)
+        return self._dispatch_component(member, current, data, f"select {custom_id!r}")
+
+    async def submit_modal(
+        self,
+        member: MemberHandle | UserRecord,
+        opener: InteractionHandle | str,
+        values: Mapping[str, str | Sequence[str]],
+        *,
+        channel: ChannelHandle | None = None,
+    ) -> InteractionHandle:
+        """Fill and submit the modal the bot opened in ``opener`` (or one with that custom_id)."""
+        message = None
+        if isinstance(opener, InteractionHandle):
+            modal = opener.modal
+            where = channel or opener.record.channel
+            if opener.record.source_message_id is not None:
+                message = self.world.messages.get(opener.record.source_message_id)
+            components = _fill_modal(modal, values)
+            custom_id = modal["custom_id"]
+        else:
+            custom_id = opener
+            where = channel or self._where(member, None, False)[1]
+            components = [{"type": 1, "components": [{"type": 4, "custom_id": k, "value": v}]} for k, v in values.items()]
+        invoker = self._invoker(member, where)
+        data = {"custom_id": custom_id, "components": components}
+        record = build_interaction(
+            self.world, itype=5, data=data, invoker=invoker, channel=where, label=f"modal {custom_id!r}", message=message
+        )
+        self.world.dispatch("INTERACTION_CREATE", record.payload)
+        return InteractionHandle(self.world, record)
+
+    # -- voice, membership, events --------------------------------------------------------------------
+    async def voice_join(self, member: MemberHandle, channel: ChannelHandle) -> None:
+        """Join (or move to) a voice channel: VOICE_STATE_UPDATE."""
+        guild = member.guild
+        if channel.type != VOICE or channel.guild is not guild:
+            raise DriverError(f"#{channel.name} is not a voice channel in {guild.name}")
+        if not member.permissions(channel) & perms.CONNECT:
+            raise DriverError(f"{member.name} cannot connect to {channel.name}")
+        present = [uid for uid, cid in guild.voice_states.items() if cid == channel.id and uid != member.id]
+        if channel.user_limit and len(present) >= channel.user_limit:
+            raise DriverError(f"{channel.name} is full ({channel.user_limit})")
+        guild.voice_states[member.id] = channel.id
+        self.world.dispatch("VOICE_STATE_UPDATE", guild.voice_state_payload(member.id))
+
+    async def voice_leave(self, member: MemberHandle) -> None:
+        """Disconnect from voice: VOICE_STATE_UPDATE with channel_id null."""
+        member.guild.voice_states.pop(member.id, None)
+        self.world.dispatch("VOICE_STATE_UPDATE", member.guild.voice_state_payload(member.id))
+
+    async def member_join(self, guild: GuildHandle, name: str, *, roles: Sequence[RoleHandle] = ()) -> MemberHandle:
+        """A new member joins: GUILD_MEMBER_ADD (needs the members intent)."""
+        return guild.add_member(name, roles=roles)
+
+    async def member_leave(self, member: MemberHandle) -> None:
+        """A member leaves: GUILD_MEMBER_REMOVE."""
+        member.guild.remove_member(member)
+
+    async def set_event_interest(
+        self, member: MemberHandle, event: ScheduledEventRecord | int, interested: bool = True
+    ) -> None:
+        """Mark / unmark "Interested": GUILD_SCHEDULED_EVENT_USER_ADD / _REMOVE, and GET .../users."""
+        record = self._find_event(event)
+        present = member.id in record.interested
+        if interested and not present:
+            record.interested.append(member.id)
+        elif not interested and present:
+            record.interested.remove(member.id)
+        else:
+            return
+        event_name = "GUILD_SCHEDULED_EVENT_USER_ADD" if interested else "GUILD_SCHEDULED_EVENT_USER_REMOVE"
+        data = {"guild_scheduled_event_id": str(record.id), "user_id": str(member.id), "guild_id": str(record.guild_id)}
+        self.world.dispatch(event_name, data)
+
+    # -- helpers --------------------------------------------------------------------------------------
+    def _where(
+        self, member: MemberHandle | UserRecord, channel: ChannelHandle | None, dm: bool
+    ) -> tuple[MemberHandle | UserRecord, ChannelHandle]:
+        user = member.user if isinstance(member, MemberHandle) else member
+        if dm or (channel is not None and channel.is_dm):
+            return user, self.world.dm_channel_for(user)
+        if channel is None:
+            if not isinstance(member, MemberHandle):
+                raise DriverError("a guild channel is needed for a user who is not a member")
+            visible = [c for c in member.guild.text_channels if member.permissions(c) & perms.VIEW_CHANNEL]
+            if not visible:
+                raise DriverError(f"{member.name} can see no text channel in {member.guild.name}")
+            channel = visible[0]
+        return self._invoker(member, channel), channel
+
+    def _invoker(self, member: MemberHandle | UserRecord, channel: ChannelHandle) -> MemberHandle | UserRecord:
+        if channel.guild is None:
+            return member.user if isinstance(member, MemberHandle) else member
+        resolved = channel.guild.members.get(member.id)
+        if resolved is None:
+            raise DriverError(f"{member.name} is not a member of {channel.guild.name}")
+        if not resolved.permissions(channel) & perms.VIEW_CHANNEL:
+            raise DriverError(f"{resolved.name} cannot see #{channel.name}")
+        return resolved
+
+    def _component(self, ref: MessageRef, custom_id: str) -> tuple[JSON, JSON]:
+        if isinstance(ref, InteractionHandle):
+            message_id = ref.record.original_message_id
+        else:
+            message_id = int(ref["id"]) if isinstance(ref, dict) else int(ref)
+        current = self.world.messages.get(message_id or 0)
+        if current is None:
+            raise DriverError(f"no message {message_id} from the bot to interact with")
+        component = find_component(current, custom_id)
+        if component is None:
+            raise DriverError(f"message {message_id} has no component {custom_id!r}; it has {custom_ids(current)}")
+        if component.get("disabled"):
+            raise DriverError(f"component {custom_id!r} is disabled")
+        return current, component
+
+    def _dispatch_component(
+        self, member: MemberHandle | UserRecord, message: JSON, data: JSON, label: str
+    ) -> InteractionHandle:
+        channel = self.world.channels[int(message["channel_id"])]
+        invoker = self._invoker(member, channel)
+        record = build_interaction(
+            self.world, itype=3, data=data, invoker=invoker, channel=channel, label=label, message=message
+        )
+        self.world.dispatch("INTERACTION_CREATE", record.payload)
+        return InteractionHandle(self.world, record)
+
+    def _resolve_entities(self, values: Sequence[Any]) -> tuple[list[str], JSON]:
+        resolved: JSON = {}
+        ids = []
+        for value in values:
+            if isinstance(value, MemberHandle | UserRecord):
+                user = value.user if isinstance(value, MemberHandle) else value
+                resolved.setdefault("users", {})[str(user.id)] = user.payload()
+                if isinstance(value, MemberHandle):
+                    resolved.setdefault("members", {})[str(user.id)] = value.payload(
+                        with_user=False, permissions=value.permissions()
+                    )
+            elif isinstance(value, RoleHandle):
+                resolved.setdefault("roles", {})[str(value.id)] = value.payload()
+            elif isinstance(value, ChannelHandle):
+                resolved.setdefault("channels", {})[str(value.id)] = {**value.payload(), "permissions": "0"}
+            else:
+                raise DriverError(f"entity selects take handles, not {value!r}")
+            ids.append(str(value.id))
+        return ids, resolved
+
+    def _find_event(self, event: ScheduledEventRecord | int) -> ScheduledEventRecord:
+        if isinstance(event, ScheduledEventRecord):
+            return event
+        for guild in self.world.guilds.values():
+            if int(event) in guild.scheduled_events:
+                return guild.scheduled_events[int(event)]
+        raise DriverError(f"no scheduled event {event}")
+
+
+def _check_reserved(
+    world: World,
+    command: str,
+    channel: ChannelHandle | None,
+    options: Mapping[str, Any] | None,
+    kwoptions: Mapping[str, Any],
+) -> None:
+    """``channel=`` means "run it here"; refuse it when the command also has an option called ``channel``."""
+    if channel is None or "channel" in (options or {}):
+        return
+    names = _option_names(world, command)
+    if "channel" in names:
+        raise CommandError(
+            f"/{command} has an option named 'channel': pass it as options={{'channel': ...}} "
+            "(channel= is where the command is run)"
+        )
+
+
+def _option_names(world: World, command: str) -> set[str]:
+    parts = command.strip().lstrip("/").split()
+    found = [c for c in world.commands_for(None) + [c for cs in world.guild_commands.values() for c in cs]]
+    defs = next((c.get("options", []) for c in found if c["name"] == parts[0]), [])
+    for part in parts[1:]:
+        defs = next((d.get("options", []) for d in defs if d["name"] == part), [])
+    return {d["name"] for d in defs}
+
+
+def _fill_modal(modal: JSON, values: Mapping[str, str | Sequence[str]]) -> list[JSON]:
+    """Answer each input of the modal the bot sent, keeping its layout (action rows or labels)."""
+    unused = dict(values)
+
+    def answer(comp: JSON) -> JSON:
+        custom_id = comp.get("custom_id")
+        kind = comp["type"]
+        if custom_id is None:
+            return {"type": kind, **({"id": comp["id"]} if "id" in comp else {})}
+        if custom_id not in unused:
+            if kind == 4 and comp.get("required", True):
+                raise DriverError(f"modal field {custom_id!r} is required; given {list(values)}")
+            value: Any = "" if kind == 4 else []
+        else:
+            value = unused.pop(custom_id)
+        if kind == 4:
+            text = str(value)
+            if comp.get("max_length") is not None and len(text) > comp["max_length"]:
+                raise DriverError(f"modal field {custom_id!r} allows {comp['max_length']} characters")
+            if text and comp.get("min_length") is not None and len(text) < comp["min_length"]:
+                raise DriverError(f"modal field {custom_id!r} needs {comp['min_length']} characters")
+            return {"type": 4, "custom_id": custom_id, "value": text}
+        return {"type": kind, "custom_id": custom_id, "values": list(value)}
+
+    result = []
+    for comp in modal.get("components", []):
+        if comp["type"] == 1:
+            result.append({"type": 1, "components": [answer(c) for c in comp.get("components", [])]})
+        elif comp["type"] == 18:
+            result.append({"type": 18, "id": comp.get("id"), "component": answer(comp["component"])})
+        else:
+            result.append(answer(comp))
+    if unused:
+        raise DriverError(f"modal {modal.get('custom_id')!r} has no fields {list(unused)}")
+    return result

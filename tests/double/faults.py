@@ -1,0 +1,93 @@
+"""Faults on demand: the next N matching REST calls fail the way Discord fails."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from .http_util import json_body_response
+from .recorder import route_matches
+
+#: Discord's messages for the error codes tests inject most.
+ERROR_MESSAGES = {
+    10003: "Unknown Channel",
+    10008: "Unknown Message",
+    10062: "Unknown interaction",
+    50001: "Missing Access",
+    50007: "Cannot send messages to this user",
+    50013: "Missing Permissions",
+    0: "500: Internal Server Error",
+}
+
+
+@dataclass
+class FaultRule:
+    """Fail ``count`` calls matching ``method`` + ``route`` (template or concrete path)."""
+
+    method: str
+    route: str
+    status: int
+    code: int = 0
+    message: str | None = None
+    retry_after: float | None = None
+    count: int = 1
+    hits: int = 0
+
+    @property
+    def label(self) -> str:
+        if self.status == 429:
+            return f"rate limited {self.retry_after}s"
+        return f"injected {self.status}/{self.code}"
+
+    def matches(self, method: str, route: str, path: str) -> bool:
+        return self.count > 0 and method.upper() == self.method.upper() and route_matches(self.route, route, path)
+
+    def response(self) -> web.Response:
+        if self.status == 429:
+            return rate_limited_response(self.retry_after or 0.05)
+        text = self.message or ERROR_MESSAGES.get(self.code, f"{self.status} error")
+        return json_body_response({"message": text, "code": self.code}, status=self.status)
+
+
+class FaultInjector:
+    """Holds pending fault rules; the REST middleware consults it before routing."""
+
+    def __init__(self) -> None:
+        self.rules: list[FaultRule] = []
+
+    def add(self, rule: FaultRule) -> FaultRule:
+        self.rules.append(rule)
+        return rule
+
+    def take(self, method: str, route: str, path: str) -> FaultRule | None:
+        """The first live rule matching this call, consuming one of its uses."""
+        for rule in self.rules:
+            if rule.matches(method, route, path):
+                rule.count -= 1
+                rule.hits += 1
+                return rule
+        return None
+
+    def clear(self) -> None:
+        self.rules.clear()
+
+
+def rate_limited_response(retry_after: float, *, scope: str = "user", is_global: bool = False) -> web.Response:
+    """A 429 as Discord sends it. discord.py only honours 429s that carry a ``Via`` header (else: Cloudflare)."""
+    headers = {
+        "Via": "1.1 google",
+        "Retry-After": str(max(1, math.ceil(retry_after))),
+        "X-RateLimit-Limit": "5",
+        "X-RateLimit-Remaining": "0",
+        "X-RateLimit-Reset": f"{time.time() + retry_after:.3f}",
+        "X-RateLimit-Reset-After": f"{retry_after:.3f}",
+        "X-RateLimit-Bucket": "d0ub1ebucket",
+        "X-RateLimit-Scope": scope,
+    }
+    if is_global:
+        headers["X-RateLimit-Global"] = "true"
+    body = {"message": "You are being rate limited.", "retry_after": retry_after, "global": is_global}
+    return json_body_response(body, status=429, headers=headers)

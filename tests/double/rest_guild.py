@@ -1,0 +1,398 @@
+"""REST: guilds, channels, threads, members and roles, scheduled events."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from . import permissions as perms
+from .guild import GuildHandle
+from .http_util import API_PREFIX as API
+from .http_util import ApiError, body_of, no_content, ok, snowflake_param
+from .ids import iso_now
+from .models import CATEGORY, JSON, NEWS, PRIVATE_THREAD, PUBLIC_THREAD, TEXT, VOICE, ChannelHandle
+from .models import ScheduledEventRecord
+from .permissions import Overwrite
+from .rest_core import get_channel, require, world_of
+from .state import World
+
+routes = web.RouteTableDef()
+
+
+def get_guild(request: web.Request) -> GuildHandle:
+    guild = world_of(request).guilds.get(snowflake_param(request, "guild_id"))
+    if guild is None:
+        raise ApiError.not_found("Guild", 10004)
+    return guild
+
+
+def require_guild(guild: GuildHandle, needed: int) -> None:
+    have = guild.permissions_for(guild.bot_member)
+    if have & needed != needed:
+        raise ApiError.missing_permissions(perms.describe(needed & ~have))
+
+
+# -- guild, roles, members ----------------------------------------------------------------------------
+@routes.get(API + "/guilds/{guild_id}")
+async def get_guild_route(request: web.Request) -> web.Response:
+    data = get_guild(request).payload(include_members=False)
+    for key in ("members", "channels", "threads", "voice_states", "presences", "guild_scheduled_events"):
+        data.pop(key, None)
+    return ok(data)
+
+
+@routes.get(API + "/guilds/{guild_id}/roles")
+async def get_roles(request: web.Request) -> web.Response:
+    return ok([r.payload() for r in get_guild(request).roles.values()])
+
+
+@routes.get(API + "/guilds/{guild_id}/channels")
+async def get_guild_channels(request: web.Request) -> web.Response:
+    return ok([c.payload() for c in get_guild(request).channels.values() if not c.is_thread])
+
+
+@routes.get(API + "/guilds/{guild_id}/members")
+async def list_members(request: web.Request) -> web.Response:
+    members = sorted(get_guild(request).members.values(), key=lambda m: m.id)
+    after = int(request.query.get("after", 0))
+    limit = int(request.query.get("limit", 1))
+    return ok([m.payload() for m in members if m.id > after][:limit])
+
+
+@routes.get(API + "/guilds/{guild_id}/members/{user_id}")
+async def get_member(request: web.Request) -> web.Response:
+    member = get_guild(request).members.get(snowflake_param(request, "user_id"))
+    if member is None:
+        raise ApiError.not_found("Member", 10007)
+    return ok(member.payload())
+
+
+@routes.put(API + "/guilds/{guild_id}/members/{user_id}/roles/{role_id}")
+@routes.delete(API + "/guilds/{guild_id}/members/{user_id}/roles/{role_id}")
+async def member_role(request: web.Request) -> web.Response:
+    guild = get_guild(request)
+    member = guild.members.get(snowflake_param(request, "user_id"))
+    role = guild.roles.get(snowflake_param(request, "role_id"))
+    if member is None:
+        raise ApiError.not_found("Member", 10007)
+    if role is None:
+        raise ApiError.not_found("Role", 10011)
+    require_guild(guild, perms.MANAGE_ROLES)
+    top = max((guild.roles[r].position for r in guild.bot_member.role_ids), default=0)
+    if guild.owner.id != guild.bot_member.id and role.position >= top:
+        raise ApiError.missing_permissions("role is above the bot's highest role")
+    if request.method == "PUT" and role.id not in member.role_ids:
+        member.role_ids.append(role.id)
+    elif request.method == "DELETE" and role.id in member.role_ids:
+        member.role_ids.remove(role.id)
+    world_of(request).dispatch("GUILD_MEMBER_UPDATE", {"guild_id": str(guild.id), **member.payload()})
+    return no_content()
+
+
+@routes.patch(API + "/guilds/{guild_id}/members/{user_id}")
+async def edit_member(request: web.Request) -> web.Response:
+    world = world_of(request)
+    guild = get_guild(request)
+    member = guild.members.get(snowflake_param(request, "user_id"))
+    if member is None:
+        raise ApiError.not_found("Member", 10007)
+    body = body_of(request).obj()
+    if "nick" in body:
+        member.nick = body["nick"]
+    if "roles" in body:
+        require_guild(guild, perms.MANAGE_ROLES)
+        member.role_ids = [int(r) for r in body["roles"]]
+    if "communication_disabled_until" in body:
+        require_guild(guild, perms.MODERATE_MEMBERS)
+        member.communication_disabled_until = body["communication_disabled_until"]
+    if "channel_id" in body:
+        target = body["channel_id"]
+        if target is None:
+            guild.voice_states.pop(member.id, None)
+        else:
+            guild.voice_states[member.id] = int(target)
+        world.dispatch("VOICE_STATE_UPDATE", guild.voice_state_payload(member.id))
+    world.dispatch("GUILD_MEMBER_UPDATE", {"guild_id": str(guild.id), **member.payload()})
+    return ok(member.payload())
+
+
+# -- channels -----------------------------------------------------------------------------------------
+@routes.post(API + "/guilds/{guild_id}/channels")
+async def create_channel(request: web.Request) -> web.Response:
+    world = world_of(request)
+    guild = get_guild(request)
+    require_guild(guild, perms.MANAGE_CHANNELS)
+    body = body_of(request).obj()
+    kind = int(body.get("type") or TEXT)
+    if kind not in (TEXT, VOICE, CATEGORY, NEWS):
+        raise ApiError.invalid_form("type", f"Channel type {kind} is not supported by the double")
+    if not body.get("name"):
+        raise ApiError.invalid_form("name", "This field is required")
+    channel = ChannelHandle(
+        world.snowflake(),
+        kind,
+        str(body["name"]),
+        guild=guild,
+        parent_id=int(body["parent_id"]) if body.get("parent_id") else None,
+        position=int(body.get("position") or len(guild.channels)),
+        overwrites=_overwrites(body.get("permission_overwrites") or []),
+        topic=body.get("topic"),
+        nsfw=bool(body.get("nsfw", False)),
+        user_limit=int(body.get("user_limit") or 0),
+        bitrate=int(body.get("bitrate") or 64000),
+    )
+    guild.register_channel(channel)
+    world.dispatch("CHANNEL_CREATE", channel.payload())
+    return ok(channel.payload(), status=201)
+
+
+@routes.get(API + "/channels/{channel_id}")
+async def get_channel_route(request: web.Request) -> web.Response:
+    return ok(get_channel(request).payload())
+
+
+@routes.patch(API + "/channels/{channel_id}")
+async def edit_channel(request: web.Request) -> web.Response:
+    world = world_of(request)
+    channel = get_channel(request)
+    body = body_of(request).obj()
+    if channel.is_thread:
+        if channel.owner_id != world.bot_user.id or {"locked", "invitable"} & body.keys():
+            require(world, channel, perms.MANAGE_THREADS)
+    else:
+        require(world, channel, perms.MANAGE_CHANNELS)
+    for key in ("name", "topic", "nsfw", "position", "user_limit", "bitrate", "rate_limit_per_user"):
+        if key in body:
+            setattr(channel, key, body[key])
+    for key in ("archived", "locked", "invitable", "auto_archive_duration"):
+        if key in body and channel.is_thread:
+            setattr(channel, key, body[key])
+    if "parent_id" in body and not channel.is_thread:
+        channel.parent_id = int(body["parent_id"]) if body["parent_id"] else None
+    if "permission_overwrites" in body:
+        channel.overwrites = _overwrites(body["permission_overwrites"])
+    world.dispatch("THREAD_UPDATE" if channel.is_thread else "CHANNEL_UPDATE", channel.payload())
+    return ok(channel.payload())
+
+
+@routes.delete(API + "/channels/{channel_id}")
+async def delete_channel(request: web.Request) -> web.Response:
+    world = world_of(request)
+    channel = get_channel(request)
+    require(world, channel, perms.MANAGE_THREADS if channel.is_thread else perms.MANAGE_CHANNELS)
+    assert channel.guild is not None
+    channel.guild.channels.pop(channel.id, None)
+    world.channels.pop(channel.id, None)
+    if channel.is_thread:
+        data: JSON = {"id": str(channel.id), "guild_id": str(channel.guild.id), "parent_id": str(channel.parent_id)}
+        world.dispatch("THREAD_DELETE", {**data, "type": channel.type})
+    else:
+        world.dispatch("CHANNEL_DELETE", channel.payload())
+    return ok(channel.payload())
+
+
+@routes.put(API + "/channels/{channel_id}/permissions/{target}")
+@routes.delete(API + "/channels/{channel_id}/permissions/{target}")
+async def channel_overwrite(request: web.Request) -> web.Response:
+    world = world_of(request)
+    channel = get_channel(request)
+    require(world, channel, perms.MANAGE_ROLES)
+    target = snowflake_param(request, "target")
+    channel.overwrites = [ow for ow in channel.overwrites if ow.id != target]
+    if request.method == "PUT":
+        body = body_of(request).obj()
+        allow, deny = int(body.get("allow") or 0), int(body.get("deny") or 0)
+        channel.overwrites.append(Overwrite(target, int(body.get("type", 0)), allow, deny))
+    world.dispatch("CHANNEL_UPDATE", channel.payload())
+    return no_content()
+
+
+# -- threads ------------------------------------------------------------------------------------------
+@routes.post(API + "/channels/{channel_id}/threads")
+@routes.post(API + "/channels/{channel_id}/messages/{message_id}/threads")
+async def create_thread(request: web.Request) -> web.Response:
+    world = world_of(request)
+    parent = get_channel(request)
+    body = body_of(request).obj()
+    from_message = "message_id" in request.match_info
+    kind = PUBLIC_THREAD if from_message else int(body.get("type") or PRIVATE_THREAD)
+    if parent.type not in (TEXT, NEWS) or parent.guild is None:
+        raise ApiError(400, 50024, "Cannot execute action on this channel type")
+    require(world, parent, perms.CREATE_PRIVATE_THREADS if kind == PRIVATE_THREAD else perms.CREATE_PUBLIC_THREADS)
+    thread = ChannelHandle(
+        snowflake_param(request, "message_id") if from_message else world.snowflake(),
+        kind,
+        str(body.get("name") or "thread"),
+        guild=parent.guild,
+        parent_id=parent.id,
+        owner_id=world.bot_user.id,
+        invitable=bool(body.get("invitable", True)),
+        auto_archive_duration=int(body.get("auto_archive_duration") or 1440),
+        rate_limit_per_user=int(body.get("rate_limit_per_user") or 0),
+    )
+    thread.thread_members[world.bot_user.id] = iso_now()
+    parent.guild.register_channel(thread)
+    world.dispatch("THREAD_CREATE", {**thread.payload(), "newly_created": True})
+    return ok(thread.payload(), status=201)
+
+
+@routes.put(API + "/channels/{channel_id}/thread-members/{user_id}")
+@routes.delete(API + "/channels/{channel_id}/thread-members/{user_id}")
+async def thread_member(request: web.Request) -> web.Response:
+    world = world_of(request)
+    thread = get_channel(request)
+    if not thread.is_thread or thread.guild is None:
+        raise ApiError(400, 50024, "Cannot execute action on this channel type")
+    raw = request.match_info["user_id"]
+    user_id = world.bot_user.id if raw == "@me" else snowflake_param(request, "user_id")
+    if user_id not in thread.guild.members:
+        raise ApiError.not_found("Member", 10007)
+    if thread.archived and thread.locked:
+        raise ApiError(400, 50083, "Thread is archived")
+    if raw != "@me":
+        require(world, thread, perms.SEND_IN_THREADS)
+        if request.method == "DELETE" and thread.owner_id != world.bot_user.id:
+            require(world, thread, perms.MANAGE_THREADS)
+    update: JSON = {"id": str(thread.id), "guild_id": str(thread.guild.id)}
+    if request.method == "PUT":
+        thread.thread_members[user_id] = iso_now()
+        added = {**thread.thread_member_payload(user_id), "member": thread.guild.members[user_id].payload()}
+        update["added_members"] = [added]
+    else:
+        thread.thread_members.pop(user_id, None)
+        update["removed_member_ids"] = [str(user_id)]
+    update["member_count"] = len(thread.thread_members)
+    world.dispatch("THREAD_MEMBERS_UPDATE", update)
+    return no_content()
+
+
+@routes.get(API + "/channels/{channel_id}/thread-members")
+async def list_thread_members(request: web.Request) -> web.Response:
+    thread = get_channel(request)
+    return ok([thread.thread_member_payload(uid) for uid in thread.thread_members])
+
+
+# -- scheduled events ---------------------------------------------------------------------------------
+_ALLOWED_STATUS = {1: {2, 4}, 2: {3}}
+
+
+def _event(request: web.Request) -> tuple[GuildHandle, ScheduledEventRecord]:
+    guild = get_guild(request)
+    event = guild.scheduled_events.get(snowflake_param(request, "guild_scheduled_event_id"))
+    if event is None:
+        raise ApiError.not_found("Guild Scheduled Event", 10070)
+    return guild, event
+
+
+def _require_event_permission(world: World, guild: GuildHandle, event: ScheduledEventRecord | None) -> None:
+    have = guild.permissions_for(guild.bot_member)
+    if have & perms.MANAGE_EVENTS:
+        return
+    own = event is None or event.creator.id == world.bot_user.id
+    if own and have & perms.CREATE_EVENTS:
+        return
+    raise ApiError.missing_permissions("manage_events")
+
+
+@routes.get(API + "/guilds/{guild_id}/scheduled-events")
+async def list_events(request: web.Request) -> web.Response:
+    guild = get_guild(request)
+    with_count = request.query.get("with_user_count", "false").lower() in ("true", "1")
+    return ok([e.payload(with_user_count=with_count) for e in guild.scheduled_events.values()])
+
+
+@routes.post(API + "/guilds/{guild_id}/scheduled-events")
+async def create_event(request: web.Request) -> web.Response:
+    world = world_of(request)
+    guild = get_guild(request)
+    _require_event_permission(world, guild, None)
+    body = body_of(request).obj()
+    entity_type = int(body.get("entity_type") or 0)
+    for key in ("name", "scheduled_start_time", "entity_type", "privacy_level"):
+        if not body.get(key):
+            raise ApiError.invalid_form(key, "This field is required")
+    if entity_type == 3:
+        if not (body.get("entity_metadata") or {}).get("location"):
+            raise ApiError.invalid_form("entity_metadata.location", "This field is required")
+        if not body.get("scheduled_end_time"):
+            raise ApiError.invalid_form("scheduled_end_time", "This field is required")
+    elif not body.get("channel_id") or int(body["channel_id"]) not in guild.channels:
+        raise ApiError.invalid_form("channel_id", "A voice or stage channel is required")
+    event = ScheduledEventRecord(
+        world.snowflake(),
+        guild.id,
+        str(body["name"]),
+        str(body["scheduled_start_time"]),
+        entity_type,
+        world.bot_user,
+        privacy_level=int(body["privacy_level"]),
+        description=body.get("description"),
+        scheduled_end_time=body.get("scheduled_end_time"),
+        channel_id=int(body["channel_id"]) if body.get("channel_id") else None,
+        location=(body.get("entity_metadata") or {}).get("location"),
+        image=body.get("image"),
+    )
+    guild.scheduled_events[event.id] = event
+    world.dispatch("GUILD_SCHEDULED_EVENT_CREATE", event.payload())
+    return ok(event.payload())
+
+
+@routes.get(API + "/guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}")
+async def get_event(request: web.Request) -> web.Response:
+    return ok(_event(request)[1].payload())
+
+
+@routes.patch(API + "/guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}")
+async def edit_event(request: web.Request) -> web.Response:
+    world = world_of(request)
+    guild, event = _event(request)
+    _require_event_permission(world, guild, event)
+    body = body_of(request).obj()
+    if "status" in body and int(body["status"]) != event.status:
+        if int(body["status"]) not in _ALLOWED_STATUS.get(event.status, set()):
+            raise ApiError.invalid_form("status", f"Cannot change status from {event.status} to {body['status']}")
+        event.status = int(body["status"])
+    for key in ("name", "description", "scheduled_start_time", "scheduled_end_time", "privacy_level", "image"):
+        if key in body:
+            setattr(event, key, body[key])
+    if "entity_type" in body:
+        event.entity_type = int(body["entity_type"])
+    if "channel_id" in body:
+        event.channel_id = int(body["channel_id"]) if body["channel_id"] else None
+    if "entity_metadata" in body:
+        event.location = (body["entity_metadata"] or {}).get("location")
+    world.dispatch("GUILD_SCHEDULED_EVENT_UPDATE", event.payload())
+    return ok(event.payload())
+
+
+@routes.delete(API + "/guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}")
+async def delete_event(request: web.Request) -> web.Response:
+    world = world_of(request)
+    guild, event = _event(request)
+    _require_event_permission(world, guild, event)
+    del guild.scheduled_events[event.id]
+    world.dispatch("GUILD_SCHEDULED_EVENT_DELETE", event.payload())
+    return no_content()
+
+
+@routes.get(API + "/guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}/users")
+async def event_users(request: web.Request) -> web.Response:
+    world = world_of(request)
+    guild, event = _event(request)
+    with_member = request.query.get("with_member", "false").lower() in ("true", "1")
+    ids = sorted(event.interested)
+    if "after" in request.query:
+        ids = [i for i in ids if i > int(request.query["after"])]
+    if "before" in request.query:
+        ids = [i for i in ids if i < int(request.query["before"])][::-1]
+    result = []
+    for user_id in ids[: int(request.query.get("limit", 100))]:
+        entry: JSON = {"guild_scheduled_event_id": str(event.id), "user": world.users[user_id].payload()}
+        member = guild.members.get(user_id)
+        if with_member and member is not None:
+            entry["member"] = member.payload(with_user=False)
+        result.append(entry)
+    return ok(result)
+
+
+def _overwrites(raw: list[JSON]) -> list[Overwrite]:
+    return [Overwrite(int(o["id"]), int(o.get("type", 0)), int(o.get("allow") or 0), int(o.get("deny") or 0)) for o in raw]

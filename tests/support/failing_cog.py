@@ -1,0 +1,55 @@
+"""A test-only extension whose commands fail on purpose, to exercise the one error handler."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.errors import KindredError
+
+if TYPE_CHECKING:
+    from bot.client import KindredBot
+
+
+class Failing(commands.Cog):
+    """Commands that go wrong in the ways real commands can."""
+
+    def __init__(self, bot: KindredBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="explode")
+    async def explode(self, interaction: discord.Interaction) -> None:
+        """Raises an unexpected error."""
+        raise RuntimeError("kaboom: internal detail that must never reach a member")
+
+    @app_commands.command(name="refuse")
+    async def refuse(self, interaction: discord.Interaction) -> None:
+        """Raises a member-fixable error."""
+        raise KindredError("That note is too long: please keep it under 1,000 characters.")
+
+    @app_commands.command(name="modonly")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def modonly(self, interaction: discord.Interaction) -> None:
+        """Needs Manage Server at run time."""
+        await interaction.response.send_message("ok", ephemeral=True)
+
+    @app_commands.command(name="dmme")
+    async def dmme(self, interaction: discord.Interaction) -> None:
+        """DMs the caller, then answers."""
+        await interaction.user.send("hello from the bot")
+        await interaction.response.send_message("sent", ephemeral=True)
+
+    @app_commands.command(name="announce")
+    async def announce(self, interaction: discord.Interaction, text: str) -> None:
+        """Posts member text to the channel (echo), through the bot's default allowed mentions."""
+        assert isinstance(interaction.channel, discord.TextChannel)
+        await interaction.channel.send(text)
+        await interaction.response.send_message("posted", ephemeral=True)
+
+
+async def setup(bot: KindredBot) -> None:
+    """Load the cog."""
+    await bot.add_cog(Failing(bot))
