@@ -1,0 +1,78 @@
+"""What happens once a room exists: when it is complete, and who came."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+__all__ = [
+    "EMPTY_GRACE",
+    "MAX_OVERRUN",
+    "Completion",
+    "Decision",
+    "attendance_line",
+    "completion_decision",
+    "count_attendees",
+]
+
+# After the planned end, a room that has been empty this long is over.
+EMPTY_GRACE = timedelta(minutes=10)
+# A conversation may run on past the end; after this long we complete the event anyway, so a
+# missed voice update can't leave a native event "live" for ever.
+MAX_OVERRUN = timedelta(hours=4)
+# While people are still talking after the end, look again this often.
+RECHECK = timedelta(minutes=10)
+
+
+class Completion(enum.Enum):
+    """The outcome of a completion check."""
+
+    COMPLETE = "complete"
+    WAIT = "wait"
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Whether to complete now, and if not, when to look again."""
+
+    outcome: Completion
+    check_again_at: datetime | None = None
+
+
+def completion_decision(*, now: datetime, end: datetime, occupants: int, empty_since: datetime | None) -> Decision:
+    """Apply the completion rule.
+
+    A room completes when its end time has come and it is empty, or when it has been empty for
+    :data:`EMPTY_GRACE` after the end. People still in the room after the end keep it going (a
+    good conversation shouldn't be cut off), up to :data:`MAX_OVERRUN`.
+    """
+    if now < end:
+        return Decision(Completion.WAIT, end)
+    if now >= end + MAX_OVERRUN:
+        return Decision(Completion.COMPLETE)
+    if occupants == 0:
+        if empty_since is None or empty_since <= end:
+            # Empty at (or since before) the end: the end time reached with nobody there.
+            return Decision(Completion.COMPLETE)
+        if now - empty_since >= EMPTY_GRACE:
+            return Decision(Completion.COMPLETE)
+        return Decision(Completion.WAIT, empty_since + EMPTY_GRACE)
+    return Decision(Completion.WAIT, min(now + RECHECK, end + MAX_OVERRUN))
+
+
+def count_attendees(user_ids: Iterable[int], *, exclude: Iterable[int] = ()) -> int:
+    """Distinct people who joined, leaving out ``exclude`` (the host, the bot)."""
+    return len(set(user_ids) - set(exclude))
+
+
+def attendance_line(title: str, others: int) -> str:
+    """The private note to the host after a room. A count for them alone, never a comparison."""
+    if others == 0:
+        return (
+            f"**{title}** has finished. Nobody else made it this time; that happens, and holding the space "
+            "still matters. Thank you for hosting."
+        )
+    people = "1 person" if others == 1 else f"{others} people"
+    return f"**{title}** has finished: {people} came and joined you. Thank you for hosting."

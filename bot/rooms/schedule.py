@@ -1,0 +1,98 @@
+"""Scheduling rules: how long a room may run, when it repeats, when reminders and channels happen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.errors import KindredError
+
+__all__ = [
+    "DURATION_MAX",
+    "DURATION_MIN",
+    "OPEN_LEAD",
+    "REMINDER_LEADS",
+    "Reminder",
+    "channel_open_at",
+    "next_weekly",
+    "reminders_due",
+    "validate_duration",
+    "validate_text",
+]
+
+DURATION_MIN = 15
+DURATION_MAX = 240
+# A temporary voice room opens this long before the start, so people can drift in and settle.
+OPEN_LEAD = timedelta(minutes=15)
+# Two reminders: a day ahead to plan around, and a quarter of an hour ahead to actually come.
+REMINDER_LEADS: dict[str, timedelta] = {"24h": timedelta(hours=24), "15m": timedelta(minutes=15)}
+
+_TITLE_MAX = 100  # Discord's limit for a scheduled event's name
+_DESCRIPTION_MAX = 800  # Discord allows 1000; we add a line about the host and interest
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    """One reminder that should go out: ``lead`` is a key of :data:`REMINDER_LEADS`."""
+
+    lead: str
+    due_at: datetime
+
+
+def validate_duration(minutes: int) -> int:
+    """Return ``minutes`` if it is a sensible room length, else raise a specific error."""
+    if not DURATION_MIN <= minutes <= DURATION_MAX:
+        raise KindredError(
+            f"A room can last from {DURATION_MIN} to {DURATION_MAX} minutes; {minutes} is outside that. "
+            "Try 60 for an hour."
+        )
+    return minutes
+
+
+def validate_text(title: str, description: str | None) -> tuple[str, str | None]:
+    """Trim a title and description and check them against Discord's limits."""
+    clean_title = " ".join(title.split())
+    if not clean_title:
+        raise KindredError("Please give the room a title, like `Sunday meditation sit`.")
+    if len(clean_title) > _TITLE_MAX:
+        raise KindredError(f"That title is {len(clean_title)} characters; please keep it to {_TITLE_MAX}.")
+    clean_description = description.strip() if description else None
+    if clean_description and len(clean_description) > _DESCRIPTION_MAX:
+        raise KindredError(
+            f"That description is {len(clean_description)} characters; please keep it to {_DESCRIPTION_MAX}."
+        )
+    return clean_title, clean_description or None
+
+
+def next_weekly(start: datetime, zone: ZoneInfo, *, after: datetime | None = None) -> datetime:
+    """The next weekly occurrence after ``start``, at the same wall-clock time in ``zone``.
+
+    Adding seven days to the *local* time (not the UTC instant) keeps a 19:00 room at 19:00 across
+    daylight-saving changes. A wall time that doesn't exist that day (the spring-forward gap) is
+    normalised by the UTC round trip, i.e. moved forward by the gap. With ``after``, occurrences are
+    skipped until one is later than it (the bot may have been down for more than a week).
+    """
+    local = start.astimezone(zone)
+    candidate = local
+    while True:
+        naive = candidate.replace(tzinfo=None) + timedelta(days=7)
+        candidate = naive.replace(tzinfo=zone)
+        result = candidate.astimezone(UTC)
+        if after is None or result > after:
+            return result
+
+
+def reminders_due(start: datetime, now: datetime) -> list[Reminder]:
+    """The reminders still worth sending for a room starting at ``start``, soonest first.
+
+    A reminder whose time has already passed is dropped, not sent late: a room scheduled 3 hours
+    ahead gets only the 15-minute reminder.
+    """
+    found = [Reminder(lead, start - delta) for lead, delta in REMINDER_LEADS.items() if start - delta > now]
+    return sorted(found, key=lambda r: r.due_at)
+
+
+def channel_open_at(start: datetime, now: datetime) -> datetime:
+    """When to create a temporary voice room: :data:`OPEN_LEAD` before the start, or now if that has passed."""
+    return max(start - OPEN_LEAD, now)

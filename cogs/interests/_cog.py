@@ -1,0 +1,151 @@
+"""Members' own interests: add, remove, list, and whether to be told about new rooms."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.errors import KindredError
+from bot.messaging import NO_PINGS
+from bot.store.core import Interest
+
+if TYPE_CHECKING:
+    from bot.client import KindredBot
+
+__all__ = ["Interests", "interest_choices", "unknown_interest"]
+
+log = logging.getLogger(__name__)
+
+
+def unknown_interest(name: str) -> KindredError:
+    """The error for a name that isn't in this server's catalogue."""
+    return KindredError(
+        f"**{discord.utils.escape_markdown(name.strip()[:100])}** isn't one of this server's interests. "
+        "Pick one from the list as you type; a moderator can add new ones with `/config interests add`."
+    )
+
+
+def interest_choices(names: list[str], current: str) -> list[app_commands.Choice[str]]:
+    """Up to 25 names containing what the member has typed, best matches (prefix) first."""
+    query = current.strip().casefold()
+    hits = [n for n in names if query in n.casefold()]
+    hits.sort(key=lambda n: (not n.casefold().startswith(query), n.casefold()))
+    return [app_commands.Choice(name=n[:100], value=n[:100]) for n in hits[:25]]
+
+
+@app_commands.guild_only()
+class Interests(commands.GroupCog, group_name="interests"):
+    """Follow the interests you'd like to gather around."""
+
+    def __init__(self, bot: KindredBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def _find(self, guild_id: int, name: str) -> Interest:
+        found = await self.bot.store.interests.find(guild_id, name, now=self.bot.clock.now())
+        if found is None:
+            raise unknown_interest(name)
+        return found
+
+    @app_commands.command(name="add")
+    @app_commands.describe(interest="One of this server's interests")
+    async def add(self, interaction: discord.Interaction, interest: str) -> None:
+        """Follow an interest: rooms for it show up in /room list, and pairing uses it."""
+        assert interaction.guild is not None
+        store = self.bot.store.interests
+        found = await self._find(interaction.guild.id, interest)
+        already = await store.of_member(interaction.guild.id, interaction.user.id)
+        notify_on = await _notify_is_on(self.bot, interaction.guild.id, interaction.user.id)
+        await store.follow(found.id, interaction.user.id)
+        if notify_on:
+            # Room notices are one switch per member: a newly followed interest follows it.
+            await store.set_notify(interaction.guild.id, interaction.user.id, True)
+        text = f"You already follow **{found.name}**." if found.name in already else f"You now follow **{found.name}**."
+        if not notify_on:
+            text += " Want a DM when someone schedules a room for it? Use `/interests notify on`."
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
+
+    @add.autocomplete("interest")
+    async def _add_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        if interaction.guild is None:
+            return []
+        catalogue = await self.bot.store.interests.catalogue(interaction.guild.id, now=self.bot.clock.now())
+        mine = set(await self.bot.store.interests.of_member(interaction.guild.id, interaction.user.id))
+        return interest_choices([i.name for i in catalogue if i.name not in mine], current)
+
+    @app_commands.command(name="remove")
+    @app_commands.describe(interest="An interest you follow")
+    async def remove(self, interaction: discord.Interaction, interest: str) -> None:
+        """Stop following an interest."""
+        assert interaction.guild is not None
+        found = await self._find(interaction.guild.id, interest)
+        if await self.bot.store.interests.unfollow(found.id, interaction.user.id):
+            text = f"You no longer follow **{found.name}**."
+        else:
+            text = f"You weren't following **{found.name}**, so nothing changed."
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
+
+    @remove.autocomplete("interest")
+    async def _remove_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild is None:
+            return []
+        mine = await self.bot.store.interests.of_member(interaction.guild.id, interaction.user.id)
+        return interest_choices(mine, current)
+
+    @app_commands.command(name="list")
+    async def list_(self, interaction: discord.Interaction) -> None:
+        """The interests you follow, and the others this server offers."""
+        assert interaction.guild is not None
+        store = self.bot.store.interests
+        catalogue = await store.catalogue(interaction.guild.id, now=self.bot.clock.now())
+        mine = await store.of_member(interaction.guild.id, interaction.user.id)
+        notify_on = await _notify_is_on(self.bot, interaction.guild.id, interaction.user.id)
+        others = [i.name for i in catalogue if i.name not in set(mine)]
+        embed = discord.Embed(title="Interests", colour=discord.Colour.teal())
+        embed.add_field(
+            name="You follow",
+            value=", ".join(mine)[:1024] if mine else "Nothing yet. `/interests add` to pick some.",
+            inline=False,
+        )
+        if others:
+            embed.add_field(name="Also here", value=", ".join(others)[:1024], inline=False)
+        embed.set_footer(
+            text=(
+                "Room notices by DM: on. /interests notify off to stop."
+                if notify_on
+                else "Room notices by DM: off. /interests notify on to get them."
+            )
+        )
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @app_commands.command(name="notify")
+    @app_commands.describe(setting="on: DM me when a room is scheduled for an interest I follow; off: don't")
+    @app_commands.choices(
+        setting=[app_commands.Choice(name="on", value="on"), app_commands.Choice(name="off", value="off")]
+    )
+    async def notify(self, interaction: discord.Interaction, setting: app_commands.Choice[str]) -> None:
+        """Choose whether you get a DM when a room is scheduled for an interest you follow."""
+        assert interaction.guild is not None
+        on = setting.value == "on"
+        changed = await self.bot.store.interests.set_notify(interaction.guild.id, interaction.user.id, on)
+        if on and changed == 0:
+            raise KindredError("You don't follow any interests here yet. Add one with `/interests add` first.")
+        if on:
+            text = (
+                "Room notices are on: I'll DM you when someone schedules a room for an interest you follow. "
+                "(If an interest has its own role, the announcement pings that role instead.)"
+            )
+        else:
+            text = "Room notices are off. You'll still see rooms in the rooms channel and in `/room list`."
+        await interaction.response.send_message(text, ephemeral=True)
+
+
+async def _notify_is_on(bot: KindredBot, guild_id: int, user_id: int) -> bool:
+    """True if the member has room notices on for the interests they follow here."""
+    return await bot.store.rooms.notices_on(guild_id, user_id)

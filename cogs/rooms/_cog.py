@@ -1,0 +1,339 @@
+"""``/room schedule|list|cancel|edit`` and the listeners that keep rooms in step with Discord."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.clock import discord_ts
+from bot.errors import KindredError
+from bot.messaging import NO_PINGS
+from bot.rooms import DURATION_MAX, DURATION_MIN, OPEN_LEAD, validate_duration, validate_text
+from bot.store.rooms import SCHEDULED, Room
+from bot.timeparse import parse_when
+from bot.timers import TimerHandler
+from bot.timezones import resolve_timezone
+from cogs.interests._cog import interest_choices, unknown_interest
+from cogs.rooms._lifecycle import RoomRunner
+from cogs.rooms._render import event_url, list_line
+from cogs.rooms._service import check_can_host
+from cogs.rooms._views import ConfirmView, MuteButton, RsvpButton
+
+if TYPE_CHECKING:
+    from bot.client import KindredBot
+
+__all__ = ["Rooms"]
+
+log = logging.getLogger(__name__)
+
+MY_INTERESTS = "@mine"  # the /room list filter value meaning "the interests I follow"
+
+
+@app_commands.guild_only()
+class Rooms(commands.GroupCog, group_name="room"):
+    """Voice gatherings around shared interests, as Discord events."""
+
+    def __init__(self, bot: KindredBot) -> None:
+        self.bot = bot
+        self.keeper = RoomRunner(bot)
+        super().__init__()
+
+    def _timer_handlers(self) -> dict[str, TimerHandler]:
+        k = self.keeper
+        return {
+            "room:open": k.on_open,
+            "room:remind": k.on_remind,
+            "room:start": k.on_start,
+            "room:end": k.on_check,
+            "room:check": k.on_check,
+            "room:cleanup": k.on_cleanup,
+            "room:next": k.on_next,
+        }
+
+    async def cog_load(self) -> None:
+        """Timers, persistent buttons and the erase hook."""
+        for kind, handler in self._timer_handlers().items():
+            self.bot.timers.register(kind, handler)
+        self.bot.add_dynamic_items(RsvpButton, MuteButton)
+        self.bot.erase_hooks["rooms"] = self._before_erase
+
+    async def cog_unload(self) -> None:
+        """Undo cog_load, so a reload doesn't duplicate anything."""
+        for kind in self._timer_handlers():
+            self.bot.timers.unregister(kind)
+        self.bot.remove_dynamic_items(RsvpButton, MuteButton)
+        self.bot.erase_hooks.pop("rooms", None)
+
+    async def _before_erase(self, user_id: int, guild_id: int | None) -> None:
+        """A host's data is about to be erased: their upcoming rooms are cancelled, neutrally."""
+        for room in await self.bot.store.rooms.hosted_anywhere(user_id, guild_id):
+            notice = (
+                f"**{room.title}** on {discord_ts(room.start_at, 'F')} won't go ahead after all. Sorry for the change."
+            )
+            await self.keeper.cancel(room, whole_series=True, notice=notice)
+
+    async def _zone(self, user_id: int, guild_id: int) -> ZoneInfo:
+        prefs = await self.bot.store.prefs.get(user_id)
+        config = await self.bot.store.config.get(guild_id)
+        try:
+            return resolve_timezone(prefs.timezone or config.timezone)
+        except KindredError:
+            log.warning("stored time zone for %s/%s no longer resolves; using UTC", user_id, guild_id)
+            return ZoneInfo("UTC")
+
+    # -- /room schedule -------------------------------------------------------------------------
+    @app_commands.command(name="schedule")
+    @app_commands.describe(
+        interest="What the room gathers around (from this server's interests)",
+        title="A short title, like 'Sunday meditation sit'",
+        when="When it starts, in your time zone: 'tomorrow 7pm', 'fri 19:00', '2026-12-01 18:30'",
+        duration=f"How long, in minutes ({DURATION_MIN}–{DURATION_MAX})",
+        voice_channel="An existing voice channel; leave empty for a temporary one that opens 15 minutes before",
+        recurring="Repeat every week at the same time",
+        description="What to expect (optional)",
+    )
+    @app_commands.choices(
+        recurring=[app_commands.Choice(name="none", value="none"), app_commands.Choice(name="weekly", value="weekly")]
+    )
+    async def schedule(
+        self,
+        interaction: discord.Interaction,
+        interest: str,
+        title: str,
+        when: str,
+        duration: int,
+        voice_channel: discord.VoiceChannel | None = None,
+        recurring: app_commands.Choice[str] | None = None,
+        description: str | None = None,
+    ) -> None:
+        """Schedule a voice room as a Discord event, announced to everyone who follows the interest."""
+        guild = interaction.guild
+        assert guild is not None
+        store, now = self.bot.store, self.bot.clock.now()
+        found = await store.interests.find(guild.id, interest, now=now)
+        if found is None:
+            raise unknown_interest(interest)
+        validate_duration(duration)
+        title, description = validate_text(title, description)
+        zone = await self._zone(interaction.user.id, guild.id)
+        start = parse_when(when, zone, now)
+        check_can_host(guild, voice_channel, await self.keeper.category_for(guild))
+        recurrence = recurring.value if recurring else "none"
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        series = await store.rooms.create_series(
+            guild_id=guild.id,
+            host_user_id=interaction.user.id,
+            interest_id=found.id,
+            interest_name=found.name,
+            title=title,
+            description=description,
+            duration_minutes=duration,
+            voice_channel_id=voice_channel.id if voice_channel else None,
+            timezone=zone.key,
+            recurrence=recurrence,
+            now=now,
+        )
+        try:
+            room, warnings = await self.keeper.create_occurrence(
+                guild, series, start, fallback_channel_id=interaction.channel_id
+            )
+        except BaseException:
+            await store.rooms.end_series(series.id)
+            raise
+        lines = [
+            f"Scheduled **{room.title}** for {discord_ts(room.start_at, 'F')} ({discord_ts(room.start_at, 'R')}), "
+            f"{room.duration_minutes} minutes{', every week' if recurrence == 'weekly' else ''}."
+        ]
+        if room.channel_id:
+            lines.append(f"It meets in <#{room.channel_id}>.")
+        else:
+            minutes = int(OPEN_LEAD.total_seconds() // 60)
+            lines.append(f"A temporary voice room opens {minutes} minutes before and is removed after.")
+        lines.append("You'll get the reminders too, and a private note afterwards on how many came.")
+        if link := event_url(room):
+            lines.append(link)
+        lines.extend(warnings)
+        await interaction.followup.send("\n".join(lines), ephemeral=True, allowed_mentions=NO_PINGS)
+
+    @schedule.autocomplete("interest")
+    async def _interest_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild is None:
+            return []
+        catalogue = await self.bot.store.interests.catalogue(interaction.guild.id, now=self.bot.clock.now())
+        return interest_choices([i.name for i in catalogue], current)
+
+    # -- /room list -------------------------------------------------------------------------------
+    @app_commands.command(name="list")
+    @app_commands.describe(interest="Only this interest, or 'My interests' for the ones you follow")
+    async def list_(self, interaction: discord.Interaction, interest: str | None = None) -> None:
+        """Upcoming rooms, soonest first (only you see this)."""
+        guild = interaction.guild
+        assert guild is not None
+        store, now = self.bot.store, self.bot.clock.now()
+        interest_ids: list[int] | None = None
+        heading = "Upcoming rooms"
+        if interest is not None and interest.strip():
+            if interest == MY_INTERESTS or interest.strip().casefold() == "my interests":
+                names = await store.interests.of_member(guild.id, interaction.user.id)
+                catalogue = await store.interests.catalogue(guild.id, now=now)
+                interest_ids = [i.id for i in catalogue if i.name in set(names)]
+                heading = "Upcoming rooms for your interests"
+            else:
+                found = await store.interests.find(guild.id, interest, now=now)
+                if found is None:
+                    raise unknown_interest(interest)
+                interest_ids, heading = [found.id], f"Upcoming {found.name} rooms"
+        rooms = await store.rooms.upcoming(guild.id, now=now, interest_ids=interest_ids)
+        lines = []
+        for room in rooms:
+            answer = await store.rooms.rsvp_of(room.id, interaction.user.id)
+            lines.append(list_line(room, going=bool(answer and answer[0]), now=now))
+        embed = discord.Embed(title=heading, colour=discord.Colour.teal())
+        embed.description = (
+            "\n".join(lines)[:4000] if lines else "Nothing scheduled yet. Why not start one with `/room schedule`?"
+        )
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @list_.autocomplete("interest")
+    async def _list_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild is None:
+            return []
+        catalogue = await self.bot.store.interests.catalogue(interaction.guild.id, now=self.bot.clock.now())
+        choices = interest_choices([i.name for i in catalogue], current)
+        if not current or "my interests".startswith(current.strip().casefold()):
+            choices = [app_commands.Choice(name="My interests", value=MY_INTERESTS), *choices[:24]]
+        return choices
+
+    # -- /room cancel and /room edit ----------------------------------------------------------------
+    async def _hosted_room(self, interaction: discord.Interaction, value: str, *, scheduled_only: bool) -> Room:
+        guild = interaction.guild
+        assert guild is not None
+        room = await self.bot.store.rooms.get(int(value)) if value.strip().isdigit() else None
+        if room is None or room.guild_id != guild.id:
+            raise KindredError("I couldn't find that room. Pick one of yours from the list as you type.")
+        perms = interaction.permissions
+        if room.host_user_id != interaction.user.id and not perms.manage_events:
+            raise KindredError("Only the room's host (or someone with **Manage Events**) can change it.")
+        if not room.is_open:
+            raise KindredError(self.keeper.describe_state(room) or "That room has finished.")
+        if scheduled_only and room.status != SCHEDULED:
+            raise KindredError(f"**{room.title}** has already started, so it can't be changed now.")
+        return room
+
+    async def _room_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild is None:
+            return []
+        zone = await self._zone(interaction.user.id, interaction.guild.id)
+        query = current.strip().casefold()
+        choices = []
+        for room in await self.bot.store.rooms.hosted_open(interaction.guild.id, interaction.user.id):
+            label = f"{room.title} · {room.start_at.astimezone(zone):%a %d %b %H:%M}"
+            if query in label.casefold():
+                choices.append(app_commands.Choice(name=label[:100], value=str(room.id)))
+        return choices[:25]
+
+    @app_commands.command(name="cancel")
+    @app_commands.describe(room="One of the rooms you host", scope="Just this one, or this and every later week")
+    @app_commands.choices(
+        scope=[
+            app_commands.Choice(name="just this one", value="one"),
+            app_commands.Choice(name="the whole series", value="series"),
+        ]
+    )
+    @app_commands.autocomplete(room=_room_autocomplete)
+    async def cancel(
+        self, interaction: discord.Interaction, room: str, scope: app_commands.Choice[str] | None = None
+    ) -> None:
+        """Cancel a room you host; everyone who RSVP'd is told."""
+        whole = scope is not None and scope.value == "series"
+        found = await self._hosted_room(interaction, room, scheduled_only=not whole)
+        what = "this room and every later week" if whole else "this room"
+
+        async def confirmed(press: discord.Interaction) -> None:
+            fresh = await self.bot.store.rooms.get(found.id)
+            if fresh is None or not fresh.is_open:
+                await press.response.edit_message(content="That room has already finished.", view=None)
+                return
+            told = await self.keeper.cancel(fresh, whole_series=whole)
+            people = "nobody needed telling" if told == 0 else f"I've let {told} member{'s' * (told != 1)} know"
+            await press.response.edit_message(content=f"Cancelled {what}; {people}.", view=None)
+
+        view = ConfirmView(interaction.user.id, "Cancel it", confirmed)
+        await interaction.response.send_message(
+            f"Cancel {what}: **{found.title}**, {discord_ts(found.start_at, 'F')}? Everyone who RSVP'd will get a DM.",
+            view=view,
+            ephemeral=True,
+            allowed_mentions=NO_PINGS,
+        )
+
+    @app_commands.command(name="edit")
+    @app_commands.describe(
+        room="One of the rooms you host",
+        title="New title",
+        when="New start, in your time zone: 'tomorrow 7pm', 'fri 19:00'",
+        duration=f"New length in minutes ({DURATION_MIN}–{DURATION_MAX})",
+        description="New description",
+    )
+    @app_commands.autocomplete(room=_room_autocomplete)
+    async def edit(
+        self,
+        interaction: discord.Interaction,
+        room: str,
+        title: str | None = None,
+        when: str | None = None,
+        duration: int | None = None,
+        description: str | None = None,
+    ) -> None:
+        """Change a room you host; everyone who RSVP'd is told what changed."""
+        found = await self._hosted_room(interaction, room, scheduled_only=True)
+        if title is None and when is None and duration is None and description is None:
+            raise KindredError("Tell me what to change: a new title, time, length or description.")
+        new_duration = validate_duration(duration) if duration is not None else found.duration_minutes
+        new_title, new_description = validate_text(
+            title if title is not None else found.title,
+            description if description is not None else found.description,
+        )
+        start = found.start_at
+        if when is not None:
+            assert interaction.guild is not None
+            zone = await self._zone(interaction.user.id, interaction.guild.id)
+            start = parse_when(when, zone, self.bot.clock.now())
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        updated, told = await self.keeper.edit(
+            found, title=new_title, description=new_description, start=start, duration=new_duration
+        )
+        people = "" if told == 0 else f" I've let {told} member{'s' * (told != 1)} who RSVP'd know."
+        await interaction.followup.send(
+            f"Updated **{updated.title}**: {discord_ts(updated.start_at, 'F')}, {updated.duration_minutes} minutes.{people}",
+            ephemeral=True,
+            allowed_mentions=NO_PINGS,
+        )
+
+    # -- listeners ------------------------------------------------------------------------------
+    @commands.Cog.listener()
+    async def on_scheduled_event_user_add(self, event: discord.ScheduledEvent, user: discord.User) -> None:
+        """Native "Interested" is an RSVP."""
+        await self.keeper.event_interest(event, user, True)
+
+    @commands.Cog.listener()
+    async def on_scheduled_event_user_remove(self, event: discord.ScheduledEvent, user: discord.User) -> None:
+        """Un-marking "Interested" withdraws an RSVP that came from it."""
+        await self.keeper.event_interest(event, user, False)
+
+    @commands.Cog.listener()
+    async def on_voice_state_update(
+        self, member: discord.Member, before: discord.VoiceState, after: discord.VoiceState
+    ) -> None:
+        """Attendance and empty-room tracking."""
+        await self.keeper.voice_moved(member, before, after)
