@@ -1,14 +1,431 @@
-"""Repository for service opportunities (issue 6). Placeholder until the feature lands."""
+"""Repository for service opportunities (issue 6): posts, sign-ups, the waitlist and private history.
+
+Every rule that must hold under concurrent clicks (one slot, one person) is checked and applied
+inside a single ``db.transaction()``, which takes SQLite's write lock up front (BEGIN IMMEDIATE).
+"""
 
 from __future__ import annotations
 
-from bot.db import Database
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
-__all__ = ["ServiceRepo"]
+from bot.clock import from_db, to_db
+from bot.db import Database, Tx
+from bot.errors import KindredError
+from bot.privacy import PrivateTable, register_private_table
+from bot.service import (
+    JoinOutcome,
+    JoinResult,
+    Kind,
+    Opportunity,
+    Recurrence,
+    SignupStatus,
+    Status,
+    WithdrawResult,
+    promotions,
+)
+
+__all__ = ["HistoryEntry", "NewOpportunity", "ServiceRepo"]
+
+register_private_table(
+    PrivateTable(
+        "service_signups",
+        ("user_id",),
+        "the service opportunities you volunteered for or are waiting for, and whether you turned their reminders off",
+        "you; the organiser sees who volunteered when confirming who came",
+        guild_column="guild_id",
+        order=50,  # before the opportunities they point to
+    )
+)
+register_private_table(
+    PrivateTable(
+        "service_history",
+        ("user_id",),
+        "the times you helped, as confirmed by the organiser",
+        "only you",
+        guild_column="guild_id",
+    )
+)
+register_private_table(
+    PrivateTable(
+        "service_opportunities",
+        ("poster_user_id",),
+        "service opportunities you posted",
+        "everyone in the server (they are posted on the service board)",
+        guild_column="guild_id",
+        order=60,
+    )
+)
+
+_OPP_COLUMNS = (
+    "id, guild_id, poster_user_id, title, description, kind, starts_at, duration_minutes, slots, "
+    "recurrence, zone, status, channel_id, message_id, thread_id, next_id"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NewOpportunity:
+    """What a poster asked for, already validated."""
+
+    guild_id: int
+    poster_user_id: int
+    title: str
+    description: str
+    kind: Kind
+    starts_at: datetime
+    duration: timedelta
+    slots: int
+    recurrence: Recurrence
+    zone: str
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One time a member served, for their eyes only."""
+
+    opportunity_id: int
+    title: str
+    kind: Kind
+    served_at: datetime
 
 
 class ServiceRepo:
-    """Placeholder: the feature fills this in, with its own numbered migration."""
+    """Opportunities, sign-ups and history. Methods named for what they do."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
+
+    # -- opportunities ---------------------------------------------------------------------
+    async def create(self, new: NewOpportunity, *, now: datetime, previous_id: int | None = None) -> Opportunity:
+        """Store a new opportunity and return it."""
+        async with self._db.transaction() as tx:
+            opp_id = await self._insert(tx, new, now=now, previous_id=previous_id)
+            return await self._load(tx, opp_id)
+
+    async def get(self, opp_id: int) -> Opportunity | None:
+        """One opportunity with its volunteers and waitlist, or ``None``."""
+        async with self._db.transaction() as tx:
+            return await self._load_or_none(tx, opp_id)
+
+    async def set_message(self, opp_id: int, channel_id: int, message_id: int) -> None:
+        """Remember where the board card lives."""
+        await self._db.execute(
+            "UPDATE service_opportunities SET channel_id = ?, message_id = ? WHERE id = ?",
+            (channel_id, message_id, opp_id),
+        )
+
+    async def set_thread(self, opp_id: int, thread_id: int) -> None:
+        """Remember the board thread made for this opportunity."""
+        await self._db.execute("UPDATE service_opportunities SET thread_id = ? WHERE id = ?", (thread_id, opp_id))
+
+    async def update(
+        self,
+        opp_id: int,
+        *,
+        title: str,
+        description: str,
+        starts_at: datetime,
+        duration: timedelta,
+        slots: int,
+        now: datetime,
+    ) -> tuple[Opportunity, Opportunity, list[int]]:
+        """Apply an edit; returns (before, after, members promoted because slots grew)."""
+        async with self._db.transaction() as tx:
+            old = await self._load_or_none(tx, opp_id)
+            if old is None:
+                raise KindredError(f"I couldn't find service opportunity #{opp_id}.")
+            if old.status is not Status.OPEN:
+                raise KindredError(f"#{opp_id} is {old.status.value}, so it can't be edited any more.")
+            if slots < old.filled:
+                raise KindredError(
+                    f"{old.filled} people have already volunteered, so slots can't go below {old.filled}. "
+                    "If fewer helpers are needed, you could talk to them first."
+                )
+            await tx.execute(
+                "UPDATE service_opportunities SET title = ?, description = ?, starts_at = ?, ends_at = ?, "
+                "duration_minutes = ?, slots = ?, updated_at = ? WHERE id = ?",
+                (
+                    title,
+                    description,
+                    to_db(starts_at),
+                    to_db(starts_at + duration),
+                    int(duration.total_seconds() // 60),
+                    slots,
+                    to_db(now),
+                    opp_id,
+                ),
+            )
+            promoted = promotions(slots, old.filled, list(old.waitlist))
+            await self._promote(tx, opp_id, promoted, now)
+            return old, await self._load(tx, opp_id), promoted
+
+    async def close(self, opp_id: int, status: Status, *, now: datetime) -> Opportunity | None:
+        """Move an open opportunity to cancelled or passed. ``None`` if it wasn't open (so once only)."""
+        async with self._db.transaction() as tx:
+            changed = await tx.execute(
+                "UPDATE service_opportunities SET status = ?, closed_at = ?, updated_at = ? "
+                "WHERE id = ? AND status = 'open'",
+                (status.value, to_db(now), to_db(now), opp_id),
+            )
+            return await self._load(tx, opp_id) if changed else None
+
+    async def complete(self, opp_id: int, served: list[int], *, now: datetime) -> Opportunity | None:
+        """Mark it completed and record who served in their private history. Once only."""
+        async with self._db.transaction() as tx:
+            changed = await tx.execute(
+                "UPDATE service_opportunities SET status = 'completed', closed_at = ?, updated_at = ? "
+                "WHERE id = ? AND status IN ('open', 'passed')",
+                (to_db(now), to_db(now), opp_id),
+            )
+            if not changed:
+                return None
+            opp = await self._load(tx, opp_id)
+            # Only people who actually signed up can be recorded, whatever a stale select sent.
+            confirmed = [uid for uid in served if uid in opp.volunteers]
+            await tx.executemany(
+                "INSERT OR IGNORE INTO service_history "
+                "(opportunity_id, guild_id, user_id, title, kind, served_at, confirmed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (opp.id, opp.guild_id, uid, opp.title, opp.kind.value, to_db(opp.starts_at), to_db(now))
+                    for uid in confirmed
+                ],
+            )
+            return opp
+
+    async def spawn_next(self, opp_id: int, starts_at: datetime, *, now: datetime) -> Opportunity | None:
+        """Create the next weekly occurrence, exactly once per occurrence (``None`` if already done)."""
+        async with self._db.transaction() as tx:
+            opp = await self._load_or_none(tx, opp_id)
+            if opp is None or opp.next_id is not None or opp.recurrence is not Recurrence.WEEKLY:
+                return None
+            new = NewOpportunity(
+                guild_id=opp.guild_id,
+                poster_user_id=opp.poster_user_id,
+                title=opp.title,
+                description=opp.description,
+                kind=opp.kind,
+                starts_at=starts_at,
+                duration=opp.duration,
+                slots=opp.slots,
+                recurrence=opp.recurrence,
+                zone=opp.zone,
+            )
+            next_id = await self._insert(tx, new, now=now, previous_id=opp.id)
+            await tx.execute("UPDATE service_opportunities SET next_id = ? WHERE id = ?", (next_id, opp.id))
+            # The new card goes where the old one was, unless the board moves later.
+            await tx.execute("UPDATE service_opportunities SET channel_id = ? WHERE id = ?", (opp.channel_id, next_id))
+            return await self._load(tx, next_id)
+
+    async def list_open(self, guild_id: int, *, now: datetime, kind: Kind | None = None) -> list[Opportunity]:
+        """Open opportunities that haven't ended, soonest first."""
+        async with self._db.transaction() as tx:
+            rows = await tx.fetchall(
+                "SELECT id FROM service_opportunities WHERE guild_id = ? AND status = 'open' AND ends_at > ? "
+                "AND (? IS NULL OR kind = ?) ORDER BY starts_at, id",
+                (guild_id, to_db(now), kind, kind),
+            )
+            return [await self._load(tx, r[0]) for r in rows]
+
+    async def running(self, guild_id: int, kind: Kind, *, now: datetime) -> list[Opportunity]:
+        """Open opportunities of a kind happening right now (start <= now < end)."""
+        async with self._db.transaction() as tx:
+            rows = await tx.fetchall(
+                "SELECT id FROM service_opportunities WHERE guild_id = ? AND status = 'open' AND kind = ? "
+                "AND starts_at <= ? AND ends_at > ? ORDER BY starts_at, id",
+                (guild_id, kind.value, to_db(now), to_db(now)),
+            )
+            return [await self._load(tx, r[0]) for r in rows]
+
+    async def managed_by(
+        self, guild_id: int, user_id: int | None, *, statuses: tuple[Status, ...]
+    ) -> list[Opportunity]:
+        """Opportunities a member posted (or every one, for ``user_id=None``: a moderator), newest first."""
+        placeholders = ",".join("?" for _ in statuses)  # only "?" marks are joined, never values
+        async with self._db.transaction() as tx:
+            rows = await tx.fetchall(
+                "SELECT id FROM service_opportunities WHERE guild_id = ? AND (? IS NULL OR poster_user_id = ?) "
+                f"AND status IN ({placeholders}) ORDER BY starts_at DESC, id DESC LIMIT 25",
+                (guild_id, user_id, user_id, *(s.value for s in statuses)),
+            )
+            return [await self._load(tx, r[0]) for r in rows]
+
+    # -- sign-ups --------------------------------------------------------------------------
+    async def join(self, opp_id: int, user_id: int, *, now: datetime) -> JoinResult:
+        """Take a slot if one is free, otherwise a waitlist place: checked and written atomically."""
+        async with self._db.transaction() as tx:
+            opp = await tx.fetchone(
+                "SELECT guild_id, status, slots, ends_at, title FROM service_opportunities WHERE id = ?", (opp_id,)
+            )
+            if opp is None:
+                raise KindredError(f"I couldn't find service opportunity #{opp_id}. `/service list` shows open ones.")
+            if opp["status"] != Status.OPEN.value or from_db(opp["ends_at"]) <= now:
+                raise KindredError(
+                    f"**{opp['title']}** isn't taking volunteers any more. `/service list` shows open ones."
+                )
+            existing = await tx.fetchval(
+                "SELECT status FROM service_signups WHERE opportunity_id = ? AND user_id = ?", (opp_id, user_id)
+            )
+            if existing == SignupStatus.VOLUNTEER.value:
+                return JoinResult(JoinOutcome.ALREADY_VOLUNTEER)
+            if existing == SignupStatus.WAITLIST.value:
+                return JoinResult(JoinOutcome.ALREADY_WAITLISTED, await self._position(tx, opp_id, user_id))
+            filled = await tx.fetchval(
+                "SELECT COUNT(*) FROM service_signups WHERE opportunity_id = ? AND status = 'volunteer'", (opp_id,)
+            )
+            status = SignupStatus.VOLUNTEER if filled < opp["slots"] else SignupStatus.WAITLIST
+            await tx.insert(
+                "INSERT INTO service_signups (opportunity_id, guild_id, user_id, status, created_at) VALUES (?, ?, ?, ?, ?)",
+                (opp_id, opp["guild_id"], user_id, status.value, to_db(now)),
+            )
+            if status is SignupStatus.VOLUNTEER:
+                return JoinResult(JoinOutcome.VOLUNTEERED)
+            return JoinResult(JoinOutcome.WAITLISTED, await self._position(tx, opp_id, user_id))
+
+    async def withdraw(self, opp_id: int, user_id: int, *, now: datetime) -> WithdrawResult:
+        """Give up a slot or waitlist place; a freed slot goes to the first person waiting."""
+        async with self._db.transaction() as tx:
+            was = await tx.fetchval(
+                "SELECT status FROM service_signups WHERE opportunity_id = ? AND user_id = ?", (opp_id, user_id)
+            )
+            if was is None:
+                return WithdrawResult(None)
+            await tx.execute("DELETE FROM service_signups WHERE opportunity_id = ? AND user_id = ?", (opp_id, user_id))
+            promoted: list[int] = []
+            opp = await self._load(tx, opp_id)
+            if was == SignupStatus.VOLUNTEER.value and opp.status is Status.OPEN and opp.ends_at > now:
+                promoted = promotions(opp.slots, opp.filled, list(opp.waitlist))
+                await self._promote(tx, opp_id, promoted, now)
+            return WithdrawResult(SignupStatus(was), tuple(promoted))
+
+    async def set_reminders(self, opp_id: int, user_id: int, *, on: bool) -> bool:
+        """Turn this opportunity's reminders on or off for a member; False if not signed up."""
+        changed = await self._db.execute(
+            "UPDATE service_signups SET reminders = ? WHERE opportunity_id = ? AND user_id = ?",
+            (int(on), opp_id, user_id),
+        )
+        return changed > 0
+
+    async def wants_reminder(self, opp_id: int, user_id: int) -> bool:
+        """True if the member holds a slot and hasn't turned this one's reminders off."""
+        value = await self._db.fetchval(
+            "SELECT reminders FROM service_signups WHERE opportunity_id = ? AND user_id = ? AND status = 'volunteer'",
+            (opp_id, user_id),
+        )
+        return bool(value)
+
+    async def commitments(
+        self, guild_id: int, user_id: int, *, now: datetime
+    ) -> list[tuple[Opportunity, SignupStatus]]:
+        """The member's upcoming sign-ups (slot or waitlist), soonest first."""
+        async with self._db.transaction() as tx:
+            rows = await tx.fetchall(
+                "SELECT o.id, s.status FROM service_signups s JOIN service_opportunities o ON o.id = s.opportunity_id "
+                "WHERE s.guild_id = ? AND s.user_id = ? AND o.status = 'open' AND o.ends_at > ? "
+                "ORDER BY o.starts_at, o.id",
+                (guild_id, user_id, to_db(now)),
+            )
+            return [(await self._load(tx, r[0]), SignupStatus(r[1])) for r in rows]
+
+    async def history(self, guild_id: int, user_id: int, *, limit: int = 15) -> list[HistoryEntry]:
+        """Times the member served, newest first. Never aggregated or compared."""
+        rows = await self._db.fetchall(
+            "SELECT opportunity_id, title, kind, served_at FROM service_history WHERE guild_id = ? AND user_id = ? "
+            "ORDER BY served_at DESC LIMIT ?",
+            (guild_id, user_id, limit),
+        )
+        return [HistoryEntry(r[0], r[1], Kind(r[2]), from_db(r[3])) for r in rows]
+
+    async def open_involving(self, user_id: int, guild_id: int | None) -> tuple[list[int], list[int]]:
+        """Open opportunities a member signed up for, and those they posted (for erasure)."""
+        signed = await self._db.fetchall(
+            "SELECT s.opportunity_id FROM service_signups s JOIN service_opportunities o ON o.id = s.opportunity_id "
+            "WHERE s.user_id = ? AND (? IS NULL OR s.guild_id = ?) AND o.status = 'open' ORDER BY o.id",
+            (user_id, guild_id, guild_id),
+        )
+        posted = await self._db.fetchall(
+            "SELECT id FROM service_opportunities WHERE poster_user_id = ? AND (? IS NULL OR guild_id = ?) "
+            "AND status = 'open' ORDER BY id",
+            (user_id, guild_id, guild_id),
+        )
+        return [r[0] for r in signed], [r[0] for r in posted]
+
+    # -- helpers ---------------------------------------------------------------------------
+    @staticmethod
+    async def _insert(tx: Tx, new: NewOpportunity, *, now: datetime, previous_id: int | None) -> int:
+        return await tx.insert(
+            "INSERT INTO service_opportunities (guild_id, poster_user_id, title, description, kind, starts_at, "
+            "ends_at, duration_minutes, slots, recurrence, zone, previous_id, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                new.guild_id,
+                new.poster_user_id,
+                new.title,
+                new.description,
+                new.kind.value,
+                to_db(new.starts_at),
+                to_db(new.starts_at + new.duration),
+                int(new.duration.total_seconds() // 60),
+                new.slots,
+                new.recurrence.value,
+                new.zone,
+                previous_id,
+                to_db(now),
+                to_db(now),
+            ),
+        )
+
+    @staticmethod
+    async def _promote(tx: Tx, opp_id: int, user_ids: list[int], now: datetime) -> None:
+        await tx.executemany(
+            "UPDATE service_signups SET status = 'volunteer', promoted_at = ? WHERE opportunity_id = ? AND user_id = ?",
+            [(to_db(now), opp_id, uid) for uid in user_ids],
+        )
+
+    @staticmethod
+    async def _position(tx: Tx, opp_id: int, user_id: int) -> int:
+        value = await tx.fetchval(
+            "SELECT COUNT(*) FROM service_signups WHERE opportunity_id = ? AND status = 'waitlist' "
+            "AND id <= (SELECT id FROM service_signups WHERE opportunity_id = ? AND user_id = ?)",
+            (opp_id, opp_id, user_id),
+        )
+        return int(value or 0)
+
+    async def _load(self, tx: Tx, opp_id: int) -> Opportunity:
+        opp = await self._load_or_none(tx, opp_id)
+        if opp is None:
+            raise LookupError(f"service opportunity {opp_id} vanished mid-transaction")
+        return opp
+
+    @staticmethod
+    async def _load_or_none(tx: Tx, opp_id: int) -> Opportunity | None:
+        row = await tx.fetchone(f"SELECT {_OPP_COLUMNS} FROM service_opportunities WHERE id = ?", (opp_id,))
+        if row is None:
+            return None
+        signups = await tx.fetchall(
+            "SELECT user_id, status FROM service_signups WHERE opportunity_id = ? ORDER BY id", (opp_id,)
+        )
+        return _opportunity(row, signups)
+
+
+def _opportunity(row: Any, signups: list[Any]) -> Opportunity:
+    return Opportunity(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        poster_user_id=row["poster_user_id"],
+        title=row["title"],
+        description=row["description"],
+        kind=Kind(row["kind"]),
+        starts_at=from_db(row["starts_at"]),
+        duration=timedelta(minutes=row["duration_minutes"]),
+        slots=row["slots"],
+        recurrence=Recurrence(row["recurrence"]),
+        zone=row["zone"],
+        status=Status(row["status"]),
+        channel_id=row["channel_id"],
+        message_id=row["message_id"],
+        thread_id=row["thread_id"],
+        next_id=row["next_id"],
+        volunteers=tuple(s["user_id"] for s in signups if s["status"] == SignupStatus.VOLUNTEER.value),
+        waitlist=tuple(s["user_id"] for s in signups if s["status"] == SignupStatus.WAITLIST.value),
+    )

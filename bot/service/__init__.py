@@ -1,0 +1,90 @@
+"""Service opportunities (issue 6): the rules, with no Discord in them.
+
+Validation of what posters type, durations, weekly repeats that keep local wall-clock time,
+reminder due times, waitlist promotion and the text members read. The store persists; the cog
+in ``cogs/service`` only adapts interactions to these functions.
+"""
+
+from __future__ import annotations
+
+from bot.service._models import (
+    DESCRIPTION_MAX,
+    KIND_LABELS,
+    SLOTS_MAX,
+    SLOTS_MIN,
+    TITLE_MAX,
+    JoinOutcome,
+    JoinResult,
+    Kind,
+    Opportunity,
+    Recurrence,
+    SignupStatus,
+    Status,
+    WithdrawResult,
+)
+from bot.service._render import (
+    Card,
+    board_card,
+    cancel_notice,
+    change_notice,
+    describe_changes,
+    newcomer_notice,
+    public_thanks,
+    reminder_text,
+    slots_line,
+    thank_you_dm,
+    when_echo,
+)
+from bot.service._rules import (
+    DURATION_EXAMPLES,
+    MAX_DURATION,
+    MIN_DURATION,
+    format_duration,
+    parse_duration,
+    promotions,
+    validate_description,
+    validate_slots,
+    validate_title,
+)
+from bot.service._schedule import REMINDER_LEADS, DueReminder, local_wall_time, next_weekly, reminder_times
+
+__all__ = [
+    "DESCRIPTION_MAX",
+    "DURATION_EXAMPLES",
+    "KIND_LABELS",
+    "MAX_DURATION",
+    "MIN_DURATION",
+    "REMINDER_LEADS",
+    "SLOTS_MAX",
+    "SLOTS_MIN",
+    "TITLE_MAX",
+    "Card",
+    "DueReminder",
+    "JoinOutcome",
+    "JoinResult",
+    "Kind",
+    "Opportunity",
+    "Recurrence",
+    "SignupStatus",
+    "Status",
+    "WithdrawResult",
+    "board_card",
+    "cancel_notice",
+    "change_notice",
+    "describe_changes",
+    "format_duration",
+    "local_wall_time",
+    "newcomer_notice",
+    "next_weekly",
+    "parse_duration",
+    "promotions",
+    "public_thanks",
+    "reminder_text",
+    "reminder_times",
+    "slots_line",
+    "thank_you_dm",
+    "validate_description",
+    "validate_slots",
+    "validate_title",
+    "when_echo",
+]

@@ -1,0 +1,366 @@
+"""``/service``: post ways to help, sign up, and say thank you. Never a ranking."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.clock import discord_ts
+from bot.errors import KindredError, reply_ephemeral
+from bot.messaging import send_dm
+from bot.service import (
+    KIND_LABELS,
+    Kind,
+    Recurrence,
+    SignupStatus,
+    Status,
+    change_notice,
+    describe_changes,
+    format_duration,
+    parse_duration,
+    slots_line,
+    validate_description,
+    validate_slots,
+    validate_title,
+    when_echo,
+)
+from bot.store.service import NewOpportunity
+from bot.timeparse import parse_when
+from bot.timezones import resolve_timezone
+from cogs.service._actions import END_KIND, NO_BOARD, REMIND_KIND, ServiceActions
+from cogs.service._views import CancelConfirmView, CompleteView, StopRemindersButton, VolunteerButton, WithdrawButton
+
+if TYPE_CHECKING:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from bot.client import KindredBot
+
+__all__ = ["Service"]
+
+log = logging.getLogger(__name__)
+
+KIND_CHOICES = [app_commands.Choice(name=KIND_LABELS[k], value=k.value) for k in Kind]
+RECURRENCE_CHOICES = [
+    app_commands.Choice(name="Just once", value=Recurrence.NONE.value),
+    app_commands.Choice(name="Every week", value=Recurrence.WEEKLY.value),
+]
+_DYNAMIC = (VolunteerButton, WithdrawButton, StopRemindersButton)
+
+
+@app_commands.guild_only()
+class Service(commands.GroupCog, group_name="service", group_description="Ways to help each other, and saying thanks"):
+    """Service opportunities: posting, signing up, reminders and gratitude."""
+
+    def __init__(self, bot: KindredBot) -> None:
+        self.bot = bot
+        self.actions = ServiceActions(bot)
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        """Buttons on old messages route here again; timers find their handlers."""
+        self.bot.add_dynamic_items(*_DYNAMIC)
+        self.bot.timers.register(REMIND_KIND, self.actions.on_reminder)
+        self.bot.timers.register(END_KIND, self.actions.on_end)
+        self.bot.erase_hooks["service"] = self.actions.before_erase
+
+    async def cog_unload(self) -> None:
+        """Undo everything cog_load did."""
+        self.bot.remove_dynamic_items(*_DYNAMIC)
+        self.bot.timers.unregister(REMIND_KIND)
+        self.bot.timers.unregister(END_KIND)
+        self.bot.erase_hooks.pop("service", None)
+
+    async def _zone(self, user_id: int, guild_id: int) -> ZoneInfo:
+        prefs = await self.bot.store.prefs.get(user_id)
+        name = prefs.timezone or (await self.bot.store.config.get(guild_id)).timezone
+        return resolve_timezone(name)
+
+    async def _parse_when(self, text: str, zone: ZoneInfo) -> datetime:
+        # dateparser is synchronous and loads its language data on first use (seconds, once):
+        # a thread keeps every other member's clicks answered meanwhile.
+        return await asyncio.to_thread(parse_when, text, zone, self.bot.clock.now())
+
+    # -- posting ---------------------------------------------------------------------------
+    @app_commands.command(name="post")
+    @app_commands.describe(
+        title="A short title, up to 100 characters",
+        description="What volunteers will do, and where (up to 1,000 characters)",
+        when="When it starts, in your time zone: 'tomorrow 7pm', 'fri 19:00', '2026-12-01 18:30'",
+        duration="How long it lasts: '90m', '1h30', '2 hours'",
+        slots="How many volunteers are needed (1 to 50)",
+        kind="What sort of help this is",
+        recurring="Whether it repeats every week at the same local time",
+    )
+    @app_commands.choices(kind=KIND_CHOICES, recurring=RECURRENCE_CHOICES)
+    async def post(
+        self,
+        interaction: discord.Interaction,
+        title: str,
+        description: str,
+        when: str,
+        duration: str,
+        slots: int,
+        kind: app_commands.Choice[str],
+        recurring: app_commands.Choice[str] | None = None,
+    ) -> None:
+        """Post a way to help on the service board."""
+        assert interaction.guild is not None
+        # Reading free-form times can take a moment the first time; Discord allows 3 seconds.
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        config = await self.bot.store.config.get(interaction.guild.id)
+        role_id = config.service_post_role_id
+        if not interaction.permissions.manage_guild and role_id is not None:
+            member_roles = {r.id for r in getattr(interaction.user, "roles", [])}
+            if role_id not in member_roles:
+                raise KindredError(
+                    f"Only members with the <@&{role_id}> role can post service opportunities here; "
+                    "that's this server's setting. A moderator can tell you more."
+                )
+        if config.service_board_channel_id is None:
+            raise KindredError(NO_BOARD)
+        zone = await self._zone(interaction.user.id, interaction.guild.id)
+        new = NewOpportunity(
+            guild_id=interaction.guild.id,
+            poster_user_id=interaction.user.id,
+            title=validate_title(title),
+            description=validate_description(description),
+            kind=Kind(kind.value),
+            starts_at=await self._parse_when(when, zone),
+            duration=parse_duration(duration),
+            slots=validate_slots(slots),
+            recurrence=Recurrence(recurring.value if recurring else Recurrence.NONE.value),
+            zone=zone.key,
+        )
+        opp = await self.bot.store.service.create(new, now=self.bot.clock.now())
+        try:
+            message = await self.actions.post_card(opp)
+        except (KindredError, discord.HTTPException) as exc:
+            await self.bot.store.service.close(opp.id, Status.CANCELLED, now=self.bot.clock.now())
+            if isinstance(exc, KindredError):
+                raise
+            log.exception("could not post opportunity %s on the board", opp.id)
+            raise KindredError(
+                "I couldn't post on the service board: I may be missing permission to send messages there. "
+                "A moderator can check my role's permissions for that channel."
+            ) from exc
+        repeat = " It repeats every week at the same local time." if new.recurrence is Recurrence.WEEKLY else ""
+        await reply_ephemeral(
+            interaction,
+            f"Posted **{opp.title}** (#{opp.id}) for {when_echo(opp.starts_at)}, "
+            f"{format_duration(opp.duration)}, {opp.slots} slot{'s' if opp.slots != 1 else ''}.{repeat}\n"
+            f"If that time looks wrong, fix it with `/service edit {opp.id}`. {message.jump_url}",
+        )
+
+    # -- signing up ------------------------------------------------------------------------
+    @app_commands.command(name="join")
+    @app_commands.describe(id="The opportunity's number (shown on its card)")
+    async def join(self, interaction: discord.Interaction, id: int) -> None:
+        """Volunteer for an opportunity (or join its waitlist if it's full)."""
+        await self.actions.join(interaction, id)
+
+    @app_commands.command(name="withdraw")
+    @app_commands.describe(id="The opportunity's number")
+    async def withdraw(self, interaction: discord.Interaction, id: int) -> None:
+        """Give up your place; the first person waiting gets it."""
+        await self.actions.withdraw(interaction, id)
+
+    @app_commands.command(name="mine")
+    async def mine(self, interaction: discord.Interaction) -> None:
+        """Your upcoming commitments and your own history of helping. Only you see this."""
+        assert interaction.guild_id is not None
+        now = self.bot.clock.now()
+        upcoming = await self.bot.store.service.commitments(interaction.guild_id, interaction.user.id, now=now)
+        history = await self.bot.store.service.history(interaction.guild_id, interaction.user.id)
+        embed = discord.Embed(title="Your service", colour=discord.Colour.teal())
+        lines = []
+        for opp, status in upcoming:
+            waiting = " (on the waitlist)" if status is SignupStatus.WAITLIST else ""
+            lines.append(f"• **{opp.title}** (#{opp.id}), {discord_ts(opp.starts_at, 'F')}{waiting}")
+        embed.add_field(
+            name="Coming up",
+            value="\n".join(lines)[:1024] or "Nothing right now. `/service list` shows ways to help.",
+            inline=False,
+        )
+        done = [f"• {h.title}, {discord_ts(h.served_at, 'D')}" for h in history]
+        embed.add_field(
+            name="Times you've helped",
+            value="\n".join(done)[:1024] or "Once an organiser confirms you came, it's saved here for you.",
+            inline=False,
+        )
+        embed.set_footer(text="This is yours alone: nobody else sees it, and it's never compared with anyone.")
+        await reply_ephemeral(interaction, embed=embed)
+
+    @app_commands.command(name="list")
+    @app_commands.describe(kind="Only show one sort of help")
+    @app_commands.choices(kind=KIND_CHOICES)
+    async def list_(self, interaction: discord.Interaction, kind: app_commands.Choice[str] | None = None) -> None:
+        """Open opportunities, soonest first."""
+        assert interaction.guild_id is not None
+        wanted = Kind(kind.value) if kind else None
+        opps = await self.bot.store.service.list_open(interaction.guild_id, now=self.bot.clock.now(), kind=wanted)
+        if not opps:
+            what = f"{KIND_LABELS[wanted].lower()} " if wanted else ""
+            await reply_ephemeral(interaction, f"There are no open {what}opportunities right now. Check back soon!")
+            return
+        lines = [
+            f"**#{o.id} {o.title}** · {KIND_LABELS[o.kind]} · {discord_ts(o.starts_at, 'F')} · {slots_line(o)}"
+            for o in opps[:15]
+        ]
+        more = f"\n…and {len(opps) - 15} more." if len(opps) > 15 else ""
+        embed = discord.Embed(title="Ways to help", description="\n".join(lines) + more, colour=discord.Colour.green())
+        embed.set_footer(text="Sign up with the buttons on the board, or /service join <number>.")
+        await reply_ephemeral(interaction, embed=embed)
+
+    # -- after -----------------------------------------------------------------------------
+    @app_commands.command(name="edit")
+    @app_commands.describe(
+        id="The opportunity's number",
+        title="New title (up to 100 characters)",
+        description="New description (up to 1,000 characters)",
+        when="New start time, in your time zone",
+        duration="New length: '90m', '1h30', '2 hours'",
+        slots="New number of volunteer places (1 to 50)",
+    )
+    async def edit(
+        self,
+        interaction: discord.Interaction,
+        id: int,
+        title: str | None = None,
+        description: str | None = None,
+        when: str | None = None,
+        duration: str | None = None,
+        slots: int | None = None,
+    ) -> None:
+        """Change an opportunity you posted; volunteers are told what changed."""
+        assert interaction.guild_id is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        opp = await self.actions.load_managed(interaction, id)
+        if all(v is None for v in (title, description, when, duration, slots)):
+            raise KindredError("Tell me what to change: a new title, description, time, length or number of slots.")
+        starts_at = opp.starts_at
+        if when is not None:
+            zone = await self._zone(interaction.user.id, interaction.guild_id)
+            starts_at = await self._parse_when(when, zone)
+        old, new, promoted = await self.bot.store.service.update(
+            id,
+            title=validate_title(title) if title is not None else opp.title,
+            description=validate_description(description) if description is not None else opp.description,
+            starts_at=starts_at,
+            duration=parse_duration(duration) if duration is not None else opp.duration,
+            slots=validate_slots(slots) if slots is not None else opp.slots,
+            now=self.bot.clock.now(),
+        )
+        changes = describe_changes(old, new)
+        if not changes:
+            await reply_ephemeral(interaction, "That's the same as before, so nothing changed.")
+            return
+        if old.ends_at != new.ends_at:
+            await self.actions.schedule_end(new)
+        if old.starts_at != new.starts_at:
+            for user_id in new.volunteers:
+                if user_id not in promoted:
+                    await self.actions.schedule_reminders(new, user_id)
+        await reply_ephemeral(
+            interaction,
+            f"Updated **{new.title}** (#{new.id}), now {when_echo(new.starts_at)}. "
+            "I'm letting the volunteers know what changed.",
+        )
+        for user_id in (*old.volunteers, *old.waitlist):
+            if user_id != interaction.user.id:
+                await send_dm(self.bot, user_id, content=change_notice(new, changes))
+        await self.actions.promoted(new, promoted)
+        await self.actions.refresh_card(new.id)
+
+    @app_commands.command(name="cancel")
+    @app_commands.describe(id="The opportunity's number", reason="Optional: a short note passed on to volunteers")
+    async def cancel(self, interaction: discord.Interaction, id: int, reason: str | None = None) -> None:
+        """Cancel an opportunity you posted; everyone who signed up is told kindly."""
+        opp = await self.actions.load_managed(interaction, id)
+        if opp.status is not Status.OPEN:
+            raise KindredError(f"#{id} is already {opp.status.value}, so there's nothing to cancel.")
+        series = " It repeats weekly: cancelling ends the series." if opp.recurrence is Recurrence.WEEKLY else ""
+        await reply_ephemeral(
+            interaction,
+            f"Cancel **{opp.title}** ({discord_ts(opp.starts_at, 'F')})? Everyone who signed up will get a kind note."
+            + series,
+            view=CancelConfirmView(id, reason.strip()[:300] if reason else None, author_id=interaction.user.id),
+        )
+
+    @app_commands.command(name="complete")
+    @app_commands.describe(
+        id="The opportunity's number",
+        thank_publicly="Also post a short thank-you on the board naming those who helped",
+    )
+    async def complete(self, interaction: discord.Interaction, id: int, thank_publicly: bool = False) -> None:
+        """Confirm who showed up; each gets a personal thank-you."""
+        opp = await self.actions.load_managed(interaction, id)
+        if opp.status not in (Status.OPEN, Status.PASSED):
+            raise KindredError(f"#{id} is already {opp.status.value}.")
+        if not opp.volunteers:
+            await self.actions.complete(interaction, id, [], thank_publicly=False)
+            return
+        guild = interaction.guild
+        names = {}
+        for uid in opp.volunteers:
+            member = guild.get_member(uid) if guild else None
+            names[uid] = member.display_name if member else f"Member {uid}"
+        await reply_ephemeral(
+            interaction,
+            f"Who showed up for **{opp.title}**? Everyone is ticked; untick anyone who couldn't make it, then confirm.",
+            view=CompleteView(opp, names, thank_publicly=thank_publicly, author_id=interaction.user.id),
+        )
+
+    # -- autocomplete ----------------------------------------------------------------------
+    @join.autocomplete("id")
+    async def _open_ids(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
+        assert interaction.guild_id is not None
+        opps = await self.bot.store.service.list_open(interaction.guild_id, now=self.bot.clock.now())
+        return _choices([(o.id, o.title) for o in opps], current)
+
+    @withdraw.autocomplete("id")
+    async def _my_ids(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
+        assert interaction.guild_id is not None
+        mine = await self.bot.store.service.commitments(
+            interaction.guild_id, interaction.user.id, now=self.bot.clock.now()
+        )
+        return _choices([(o.id, o.title) for o, _ in mine], current)
+
+    @edit.autocomplete("id")
+    @cancel.autocomplete("id")
+    @complete.autocomplete("id")
+    async def _managed_ids(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
+        assert interaction.guild_id is not None
+        who = None if interaction.permissions.manage_guild else interaction.user.id
+        statuses = (
+            (Status.OPEN,)
+            if interaction.command and interaction.command.name != "complete"
+            else (
+                Status.OPEN,
+                Status.PASSED,
+            )
+        )
+        opps = await self.bot.store.service.managed_by(interaction.guild_id, who, statuses=statuses)
+        return _choices([(o.id, o.title) for o in opps], current)
+
+    # -- newcomers -------------------------------------------------------------------------
+    @commands.Cog.listener()
+    async def on_member_join(self, member: discord.Member) -> None:
+        """Let the newcomer-welcome volunteers on shift know someone arrived."""
+        if member.bot:
+            return
+        try:
+            await self.actions.welcome(member)
+        except Exception:
+            log.exception("newcomer welcome failed for %s in %s", member.id, member.guild.id)
+
+
+def _choices(items: list[tuple[int, str]], current: str) -> list[app_commands.Choice[int]]:
+    needle = current.strip().lstrip("#").casefold()
+    found = [(i, t) for i, t in items if not needle or needle in f"{i} {t}".casefold()]
+    return [app_commands.Choice(name=f"#{i} {t}"[:100], value=i) for i, t in found[:25]]
