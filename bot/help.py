@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import discord
 from discord import app_commands
 
-__all__ = ["FEATURE_GROUPS", "HelpEntry", "visible_entries"]
+__all__ = ["FEATURE_GROUPS", "HelpEntry", "help_fields", "visible_entries"]
 
 # Top-level command name -> the feature heading it is listed under.
 FEATURE_GROUPS: dict[str, str] = {
@@ -61,3 +61,23 @@ def visible_entries(
                 entries.append(HelpEntry(group, leaf.qualified_name, leaf.description))
     entries.sort(key=lambda e: (order.get(e.group, len(order)), e.name))
     return entries
+
+
+def help_fields(entries: list[HelpEntry], *, limit: int = 1024) -> list[tuple[str, str]]:
+    """(heading, text) pairs for embed fields, one line per command.
+
+    A heading whose lines don't fit one field (1,024 characters) continues in another field, so no
+    command is ever cut off the end of a long group.
+    """
+    fields: list[tuple[str, str]] = []
+    for entry in entries:
+        line = f"`/{entry.name}`: {entry.description}"[:limit]
+        heading = entry.group
+        if fields and fields[-1][0] in (heading, f"{heading} (more)"):
+            last_heading, text = fields[-1]
+            if len(text) + 1 + len(line) <= limit:
+                fields[-1] = (last_heading, f"{text}\n{line}")
+                continue
+            heading = f"{heading} (more)"
+        fields.append((heading, line))
+    return fields

@@ -28,6 +28,21 @@ class PrivateTable:
     who_sees: str
     guild_column: str | None = None
     order: int = 100  # lower erases first; children before parents when foreign keys need it
+    # For server-scoped rows that hold no guild column themselves: an SQL condition with exactly one
+    # ``?`` (the guild id), e.g. ``interest_id IN (SELECT id FROM interests WHERE guild_id = ?)``.
+    # A code constant, never built from values. Used by the retention purge to erase one server's data.
+    guild_filter: str | None = None
+    # Member-id columns holding *another* member's id inside the row owner's private data (e.g. the
+    # member someone asked never to be paired with). Such a match is neither exported to that other
+    # member (it would reveal a confidential list) nor erased at their request (the owner's safety
+    # choice stands); the row goes when its owner's data goes. Declaring a column here tells the
+    # coverage test it was considered, not forgotten.
+    referenced_columns: tuple[str, ...] = ()
+
+    @property
+    def server_scoped(self) -> bool:
+        """True when rows belong to one server (erased by that server's retention purge)."""
+        return self.guild_column is not None or self.guild_filter is not None
 
 
 _REGISTRY: dict[str, PrivateTable] = {}
@@ -67,6 +82,7 @@ register_private_table(
         ("user_id",),
         "the interests you follow and whether you asked for room notices",
         "you; hosts see only that a room was announced to followers",
+        guild_filter="interest_id IN (SELECT id FROM interests WHERE guild_id = ?)",
     )
 )
 register_private_table(

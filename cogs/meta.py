@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.help import HelpEntry, visible_entries
+from bot.help import help_fields, visible_entries
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -44,17 +44,10 @@ class Meta(commands.Cog):
         perms = interaction.permissions
         entries = visible_entries(self.bot.tree.get_commands(), perms)
         embed = discord.Embed(title="Kindred commands", colour=discord.Colour.teal())
-        for group, lines in _grouped(entries).items():
-            embed.add_field(name=group, value="\n".join(lines)[:1024], inline=False)
+        for heading, text in help_fields(entries):
+            embed.add_field(name=heading, value=text, inline=False)
         embed.set_footer(text="Everything personal is answered privately. /privacy show explains what is stored.")
         await interaction.response.send_message(embed=embed, ephemeral=True)
-
-
-def _grouped(entries: list[HelpEntry]) -> dict[str, list[str]]:
-    grouped: dict[str, list[str]] = {}
-    for entry in entries:
-        grouped.setdefault(entry.group, []).append(f"`/{entry.name}`: {entry.description}")
-    return grouped
 
 
 async def setup(bot: KindredBot) -> None:

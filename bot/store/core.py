@@ -52,6 +52,19 @@ class ConfigRepo:
         )
         return await self.get(guild_id)
 
+    async def set_many(self, guild_id: int, values: dict[str, Any], *, now: datetime) -> GuildConfig:
+        """Store several settings at once (all or none) and return the new config."""
+        for key in values:
+            if key not in GuildConfig.__dataclass_fields__ or key == "guild_id":
+                raise KeyError(key)
+        async with self._db.transaction() as tx:
+            await tx.executemany(
+                "INSERT INTO guild_settings (guild_id, key, value, updated_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (guild_id, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                [(guild_id, key, json.dumps(value), to_db(now)) for key, value in values.items()],
+            )
+        return await self.get(guild_id)
+
     async def reset(self, guild_id: int, key: str) -> GuildConfig:
         """Forget a setting so its default applies again."""
         await self._db.execute("DELETE FROM guild_settings WHERE guild_id = ? AND key = ?", (guild_id, key))

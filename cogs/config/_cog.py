@@ -1,0 +1,304 @@
+"""``/config``: moderators set Kindred up for their server, one validated setting at a time."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.app_commands import Choice
+from discord.ext import commands
+
+from bot.config_ops import (
+    ALERT_POLICY_LABELS,
+    CADENCE_LABELS,
+    LABELS,
+    REGION_LABELS,
+    WEEKDAYS,
+    change_line,
+    check_int_range,
+    format_value,
+    settable_keys,
+    setting_rows,
+)
+from bot.errors import KindredError, reply_ephemeral
+from bot.events import ConfigChange
+from bot.guild_config import ALERT_POLICIES, CADENCES, REGIONS, GuildConfig
+from bot.messaging import NO_PINGS
+from bot.timezones import resolve_timezone, suggest_timezones
+from cogs.config._interests import InterestCommands
+from cogs.config._validate import ChannelFor, require_manager, validated_channel, validated_role
+
+if TYPE_CHECKING:
+    from bot.client import KindredBot
+
+log = logging.getLogger(__name__)
+
+Channel = discord.abc.GuildChannel
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class Config(
+    InterestCommands,
+    commands.GroupCog,
+    group_name="config",
+    group_description="Set Kindred up for this server (moderators)",
+):
+    """Every per-server setting, validated, confirmed and written to the mod-log."""
+
+    def __init__(self, bot: KindredBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def interaction_check(self, interaction: discord.Interaction[KindredBot]) -> bool:  # type: ignore[override]  # Cog declares a sync-or-async union
+        """Enforce Manage Server at run time: admins can override the client-side default."""
+        require_manager(interaction)
+        return True
+
+    # -- applying a change ------------------------------------------------------------------------
+    async def apply(self, interaction: discord.Interaction[KindredBot], values: dict[str, Any]) -> None:
+        """Save settings, confirm privately, log who changed what, and tell the features."""
+        guild = require_manager(interaction)
+        before = await self.bot.store.config.get(guild.id)
+        after = await self.bot.store.config.set_many(guild.id, values, now=self.bot.clock.now())
+        await self._after_change(interaction, guild, before, after, list(values))
+
+    async def _after_change(
+        self,
+        interaction: discord.Interaction[KindredBot],
+        guild: discord.Guild,
+        before: GuildConfig,
+        after: GuildConfig,
+        keys: list[str],
+    ) -> None:
+        lines, log_lines = [], []
+        for key in keys:
+            old, new = getattr(before, key), getattr(after, key)
+            lines.append(f"**{LABELS[key]}** is now {format_value(key, new)}.")
+            if old != new:
+                log_lines.append(change_line(interaction.user.id, key, old, new))
+                self.bot.dispatch("guild_config_changed", ConfigChange(guild.id, key, old, new, interaction.user.id))
+        if not log_lines:
+            lines.append("(That was already the setting, so nothing changed.)")
+        await reply_ephemeral(interaction, "\n".join(lines))
+        if log_lines:
+            await self.post_modlog(guild, after, "\n".join(log_lines))
+
+    async def post_modlog(self, guild: discord.Guild, config: GuildConfig, text: str) -> None:
+        """Write to the mod-log channel, if one is set; a failure is logged, never shown to members."""
+        if config.modlog_channel_id is None:
+            return
+        channel = guild.get_channel(config.modlog_channel_id)
+        if not isinstance(channel, discord.TextChannel):
+            log.warning("mod-log channel %s of guild %s is gone", config.modlog_channel_id, guild.id)
+            return
+        try:
+            await channel.send(text, allowed_mentions=NO_PINGS)
+        except discord.HTTPException:
+            log.exception("could not write to the mod-log of guild %s", guild.id)
+
+    # -- show and reset ---------------------------------------------------------------------------
+    @app_commands.command(name="show")
+    async def show(self, interaction: discord.Interaction[KindredBot]) -> None:
+        """See every setting for this server, its current value and its default."""
+        guild = require_manager(interaction)
+        config = await self.bot.store.config.get(guild.id)
+        embed = discord.Embed(title=f"Kindred settings for {guild.name}", colour=discord.Colour.teal())
+        for row in setting_rows(config):
+            default = "(default)" if row.is_default else f"(default: {row.default})"
+            embed.add_field(name=row.label, value=f"{row.current} {default}\n-# {row.help}"[:1024], inline=True)
+        embed.set_footer(text="Change one with its /config command; /config reset puts a setting back to its default.")
+        await reply_ephemeral(interaction, embed=embed)
+
+    @app_commands.command(name="reset")
+    @app_commands.describe(setting="The setting to put back to its default")
+    @app_commands.choices(setting=[Choice(name=LABELS[k], value=k) for k in settable_keys()])
+    async def reset(self, interaction: discord.Interaction[KindredBot], setting: str) -> None:
+        """Put one setting back to its default."""
+        guild = require_manager(interaction)
+        if setting not in LABELS:
+            raise KindredError("That isn't a setting I know. Pick one from the list.")
+        before = await self.bot.store.config.get(guild.id)
+        after = await self.bot.store.config.reset(guild.id, setting)
+        await self._after_change(interaction, guild, before, after, [setting])
+
+    # -- general ----------------------------------------------------------------------------------
+    @app_commands.command(name="region")
+    @app_commands.describe(region="Where most members live, for the crisis hotlines Kindred shows")
+    @app_commands.choices(region=[Choice(name=REGION_LABELS[r], value=r) for r in REGIONS])
+    async def region(self, interaction: discord.Interaction[KindredBot], region: str) -> None:
+        """Choose which country's crisis hotlines Kindred shows by default."""
+        if region not in REGIONS:
+            raise KindredError(f"Pick a region from the list: {', '.join(REGIONS)}.")
+        await self.apply(interaction, {"region": region})
+
+    @app_commands.command(name="timezone")
+    @app_commands.describe(name="An IANA time zone such as Europe/London; start typing to search")
+    async def timezone(self, interaction: discord.Interaction[KindredBot], name: str) -> None:
+        """Set the server's default time zone, used for members who haven't set their own."""
+        await self.apply(interaction, {"timezone": resolve_timezone(name).key})
+
+    @timezone.autocomplete("name")
+    async def _timezone_autocomplete(self, interaction: discord.Interaction, current: str) -> list[Choice[str]]:
+        return [Choice(name=z, value=z) for z in suggest_timezones(current)]
+
+    # -- crisis -----------------------------------------------------------------------------------
+    @app_commands.command(name="crisis-channel")
+    @app_commands.describe(channel="A private channel only the crisis team can read")
+    async def crisis_channel(
+        self,
+        interaction: discord.Interaction[KindredBot],
+        channel: app_commands.Transform[Channel, ChannelFor("crisis_alert_channel_id")],
+    ) -> None:
+        """Choose where crisis alerts for the team are posted."""
+        await self.apply(
+            interaction, {"crisis_alert_channel_id": validated_channel("crisis_alert_channel_id", channel)}
+        )
+
+    @app_commands.command(name="crisis-role")
+    @app_commands.describe(role="The role mentioned on crisis alerts")
+    async def crisis_role(self, interaction: discord.Interaction[KindredBot], role: discord.Role) -> None:
+        """Choose the crisis team role that alerts mention."""
+        await self.apply(interaction, {"crisis_team_role_id": validated_role("crisis_team_role_id", role)})
+        if not role.mentionable:
+            config = await self.bot.store.config.get(role.guild.id)
+            where = role.guild.get_channel(config.crisis_alert_channel_id or 0)
+            perms = where.permissions_for(role.guild.me) if where else role.guild.me.guild_permissions
+            if not perms.mention_everyone:
+                await reply_ephemeral(
+                    interaction,
+                    f"Heads-up: {role.mention} can't be mentioned by me, so alerts would name it without "
+                    "notifying anyone. Turn on **Allow anyone to @mention this role** in the role's settings.",
+                )
+
+    @app_commands.command(name="alert-policy")
+    @app_commands.describe(policy="Which crisis detections alert the team")
+    @app_commands.choices(policy=[Choice(name=ALERT_POLICY_LABELS[p], value=p) for p in ALERT_POLICIES])
+    async def alert_policy(self, interaction: discord.Interaction[KindredBot], policy: str) -> None:
+        """Choose which crisis detections alert the team: off, imminent risk only, or all."""
+        if policy not in ALERT_POLICIES:
+            raise KindredError(f"Pick a policy from the list: {', '.join(ALERT_POLICIES)}.")
+        await self.apply(interaction, {"alert_policy": policy})
+
+    # -- check-ins and buddies --------------------------------------------------------------------
+    @app_commands.command(name="share-channel")
+    @app_commands.describe(channel="Where check-ins and celebrations members choose to share appear")
+    async def share_channel(
+        self,
+        interaction: discord.Interaction[KindredBot],
+        channel: app_commands.Transform[Channel, ChannelFor("checkin_share_channel_id")],
+    ) -> None:
+        """Choose where members' shared check-ins and celebrations are posted."""
+        value = validated_channel("checkin_share_channel_id", channel)
+        await self.apply(interaction, {"checkin_share_channel_id": value})
+
+    @app_commands.command(name="buddy-channel")
+    @app_commands.describe(channel="A text channel; each buddy pair gets a private thread in it")
+    async def buddy_channel(
+        self,
+        interaction: discord.Interaction[KindredBot],
+        channel: app_commands.Transform[Channel, ChannelFor("buddy_channel_id")],
+    ) -> None:
+        """Choose the channel where private buddy threads are created."""
+        await self.apply(interaction, {"buddy_channel_id": validated_channel("buddy_channel_id", channel)})
+
+    @app_commands.command(name="pairing")
+    @app_commands.describe(
+        cadence="How often buddy rounds run",
+        weekday="The day rounds run",
+        hour="The hour rounds run (0-23, server time zone)",
+        repeat_window="Rounds before the same two members can be paired again",
+    )
+    @app_commands.choices(cadence=[Choice(name=CADENCE_LABELS[c], value=c) for c in CADENCES])
+    @app_commands.choices(weekday=[Choice(name=day, value=i) for i, day in enumerate(WEEKDAYS)])
+    async def pairing(
+        self,
+        interaction: discord.Interaction[KindredBot],
+        cadence: str | None = None,
+        weekday: int | None = None,
+        hour: app_commands.Range[int, 0, 23] | None = None,
+        repeat_window: app_commands.Range[int, 1, 12] | None = None,
+    ) -> None:
+        """Set when buddy rounds run: weekly or every two weeks, on which day and hour."""
+        values: dict[str, Any] = {}
+        if cadence is not None:
+            if cadence not in CADENCES:
+                raise KindredError("Pick a cadence from the list: every week or every two weeks.")
+            values["pairing_cadence"] = cadence
+        if weekday is not None:
+            values["pairing_weekday"] = _in_range("The day", weekday, 0, 6)
+        if hour is not None:
+            values["pairing_hour"] = _in_range("The hour", hour, 0, 23)
+        if repeat_window is not None:
+            values["pairing_repeat_window"] = _in_range("The repeat window", repeat_window, 1, 12)
+        if not values:
+            raise KindredError("Tell me what to change: a cadence, a day, an hour or a repeat window.")
+        await self.apply(interaction, values)
+
+    # -- service ----------------------------------------------------------------------------------
+    @app_commands.command(name="service-board")
+    @app_commands.describe(channel="Where service opportunities are posted")
+    async def service_board(
+        self,
+        interaction: discord.Interaction[KindredBot],
+        channel: app_commands.Transform[Channel, ChannelFor("service_board_channel_id")],
+    ) -> None:
+        """Choose the channel where service opportunities are posted."""
+        value = validated_channel("service_board_channel_id", channel)
+        await self.apply(interaction, {"service_board_channel_id": value})
+
+    @app_commands.command(name="service-posters")
+    @app_commands.describe(role="Only this role may post opportunities; leave empty to let everyone post")
+    async def service_posters(
+        self, interaction: discord.Interaction[KindredBot], role: discord.Role | None = None
+    ) -> None:
+        """Choose who may post service opportunities: everyone, or one role."""
+        value = None if role is None else validated_role("service_post_role_id", role)
+        await self.apply(interaction, {"service_post_role_id": value})
+
+    # -- rooms ------------------------------------------------------------------------------------
+    @app_commands.command(name="rooms-channel")
+    @app_commands.describe(channel="Where voice rooms are announced")
+    async def rooms_channel(
+        self,
+        interaction: discord.Interaction[KindredBot],
+        channel: app_commands.Transform[Channel, ChannelFor("rooms_channel_id")],
+    ) -> None:
+        """Choose where voice rooms are announced."""
+        await self.apply(interaction, {"rooms_channel_id": validated_channel("rooms_channel_id", channel)})
+
+    @app_commands.command(name="rooms-category")
+    @app_commands.describe(category="The category temporary voice rooms are created in")
+    async def rooms_category(
+        self,
+        interaction: discord.Interaction[KindredBot],
+        category: app_commands.Transform[Channel, ChannelFor("rooms_category_id")],
+    ) -> None:
+        """Choose the category where temporary voice rooms are created."""
+        await self.apply(interaction, {"rooms_category_id": validated_channel("rooms_category_id", category)})
+
+    # -- moderation and privacy -------------------------------------------------------------------
+    @app_commands.command(name="modlog")
+    @app_commands.describe(channel="A moderators-only channel for the log of settings changes")
+    async def modlog(
+        self,
+        interaction: discord.Interaction[KindredBot],
+        channel: app_commands.Transform[Channel, ChannelFor("modlog_channel_id")],
+    ) -> None:
+        """Choose where changes to these settings are logged."""
+        await self.apply(interaction, {"modlog_channel_id": validated_channel("modlog_channel_id", channel)})
+
+    @app_commands.command(name="retention")
+    @app_commands.describe(days="Days to keep a departed member's data in case they come back (1-365)")
+    async def retention(
+        self, interaction: discord.Interaction[KindredBot], days: app_commands.Range[int, 1, 365]
+    ) -> None:
+        """Set how long a member's data is kept after they leave, before it is erased."""
+        await self.apply(interaction, {"retention_days": _in_range("Retention", days, 1, 365)})
+
+
+def _in_range(label: str, value: int, low: int, high: int) -> int:
+    # The client enforces these ranges too, but a value can arrive from elsewhere (an old client).
+    return check_int_range(label, value, low, high)

@@ -1,0 +1,146 @@
+"""``/config interests``: the server's interest catalogue, optionally linked to roles.
+
+A mixin for the ``Config`` group cog, so these commands share its Manage Server check.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.app_commands import Choice
+from discord.ext import commands
+
+from bot.config_ops import check_interest_name
+from bot.errors import KindredError, KindView, reply_ephemeral
+from bot.messaging import NO_PINGS
+from cogs.config._validate import require_manager, validated_role
+
+if TYPE_CHECKING:
+    from bot.client import KindredBot
+    from bot.guild_config import GuildConfig
+
+__all__ = ["InterestCommands"]
+
+log = logging.getLogger(__name__)
+
+
+class InterestCommands(commands.Cog):
+    """Add, remove and list interests. Mixed into the ``Config`` cog (never loaded on its own)."""
+
+    bot: KindredBot
+    interests = app_commands.Group(name="interests", description="The interests members can follow (moderators)")
+
+    async def post_modlog(self, guild: discord.Guild, config: GuildConfig, text: str) -> None:
+        """Provided by the cog this is mixed into."""
+        raise NotImplementedError
+
+    async def _log(self, interaction: discord.Interaction[KindredBot], text: str) -> None:
+        assert interaction.guild is not None
+        config = await self.bot.store.config.get(interaction.guild.id)
+        await self.post_modlog(interaction.guild, config, f"{interaction.user.mention} {text}")
+
+    @interests.command(name="add")
+    @app_commands.describe(
+        name="The interest, e.g. meditation or jam bands",
+        role="A role for this interest; followers can be given it (optional)",
+    )
+    async def interests_add(
+        self, interaction: discord.Interaction[KindredBot], name: str, role: discord.Role | None = None
+    ) -> None:
+        """Add an interest members can follow, or change the role linked to one."""
+        guild = require_manager(interaction)
+        cleaned = check_interest_name(name)
+        role_id = None
+        if role is not None:
+            role_id = validated_role("interest", role)
+            if not guild.me.guild_permissions.manage_roles:
+                raise KindredError("To link a role I need the **Manage Roles** permission. Grant it, then try again.")
+            if role >= guild.me.top_role:
+                raise KindredError(
+                    f"I can't give members **{role.name}** because it sits above my highest role. "
+                    "Drag my role above it in Server Settings → Roles, then try again."
+                )
+        now = self.bot.clock.now()
+        existed = await self.bot.store.interests.find(guild.id, cleaned, now=now)
+        interest = await self.bot.store.interests.add(guild.id, cleaned, role_id, now=now)
+        linked = f" linked to <@&{role_id}>" if role_id else ""
+        verb = "updated" if existed else "added"
+        await reply_ephemeral(interaction, f"**{interest.name}** {verb}{linked}. Members can follow it now.")
+        await self._log(interaction, f"{verb} the interest **{interest.name}**{linked}.")
+
+    @interests.command(name="remove")
+    @app_commands.describe(name="The interest to remove")
+    async def interests_remove(self, interaction: discord.Interaction[KindredBot], name: str) -> None:
+        """Remove an interest from the catalogue (asks you to confirm first)."""
+        guild = require_manager(interaction)
+        interest = await self.bot.store.interests.find(guild.id, name, now=self.bot.clock.now())
+        if interest is None:
+            raise KindredError(f"There's no interest called **{name.strip()}**. `/config interests list` shows them.")
+        view = _ConfirmRemove(self, interaction.user.id, interest.name)
+        await reply_ephemeral(
+            interaction,
+            f"Remove **{interest.name}**? Members who follow it will stop following it. This can't be undone.",
+            view=view,
+        )
+
+    @interests_remove.autocomplete("name")
+    async def _interest_autocomplete(
+        self, interaction: discord.Interaction[KindredBot], current: str
+    ) -> list[Choice[str]]:
+        if interaction.guild is None or not interaction.permissions.manage_guild:
+            return []
+        catalogue = await self.bot.store.interests.catalogue(interaction.guild.id, now=self.bot.clock.now())
+        needle = current.strip().casefold()
+        return [Choice(name=i.name, value=i.name) for i in catalogue if needle in i.name.casefold()][:25]
+
+    @interests.command(name="list")
+    async def interests_list(self, interaction: discord.Interaction[KindredBot]) -> None:
+        """See the server's interests and any linked roles."""
+        guild = require_manager(interaction)
+        catalogue = await self.bot.store.interests.catalogue(guild.id, now=self.bot.clock.now())
+        if not catalogue:
+            await reply_ephemeral(interaction, "There are no interests yet. Add one with `/config interests add`.")
+            return
+        lines = [f"• {i.name}" + (f" (<@&{i.role_id}>)" if i.role_id else "") for i in catalogue]
+        embed = discord.Embed(title="Interests", description="\n".join(lines)[:4000], colour=discord.Colour.teal())
+        await reply_ephemeral(interaction, embed=embed)
+
+    async def remove_confirmed(self, interaction: discord.Interaction[KindredBot], name: str) -> None:
+        """Called by the confirm button."""
+        guild = require_manager(interaction)
+        removed = await self.bot.store.interests.remove(guild.id, name)
+        text = f"**{name}** is removed." if removed else f"**{name}** was already gone."
+        await interaction.response.edit_message(content=text, view=None, allowed_mentions=NO_PINGS)
+        if removed:
+            await self._log(interaction, f"removed the interest **{name}**.")
+
+
+class _ConfirmRemove(KindView):
+    """Confirm or cancel removing an interest."""
+
+    def __init__(self, owner: InterestCommands, user_id: int, name: str) -> None:
+        super().__init__(timeout=300)
+        self.owner, self.user_id, self.name = owner, user_id, name
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Only the moderator who asked can confirm."""
+        return interaction.user.id == self.user_id
+
+    @discord.ui.button(label="Remove", style=discord.ButtonStyle.danger)
+    async def confirm(
+        self, interaction: discord.Interaction[KindredBot], button: discord.ui.Button[_ConfirmRemove]
+    ) -> None:
+        """Remove the interest."""
+        self.stop()
+        await self.owner.remove_confirmed(interaction, self.name)
+
+    @discord.ui.button(label="Keep it", style=discord.ButtonStyle.secondary)
+    async def cancel(
+        self, interaction: discord.Interaction[KindredBot], button: discord.ui.Button[_ConfirmRemove]
+    ) -> None:
+        """Leave the catalogue as it is."""
+        self.stop()
+        await interaction.response.edit_message(content=f"Kept **{self.name}**.", view=None)

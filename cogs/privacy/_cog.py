@@ -1,0 +1,180 @@
+"""``/privacy``: see, export and erase everything Kindred holds about you; retention for leavers."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.errors import reply_ephemeral
+from bot.events import ConfigChange
+from bot.privacy_ops import (
+    RETENTION_KIND,
+    MemberSummary,
+    clear_departure,
+    count_member_rows,
+    departures_in,
+    erase_member,
+    export_member,
+    purge_departed,
+    record_departure,
+    retention_due,
+    retention_key,
+    run_erase_hooks,
+)
+from bot.timers import Timer
+from cogs.privacy._views import ConfirmErase
+
+if TYPE_CHECKING:
+    from bot.client import KindredBot
+
+log = logging.getLogger(__name__)
+
+CRISIS_NOTE = (
+    "Kindred's crisis detection reads messages in channels it can see, so it can offer support and, "
+    "if the server has turned it on, let the crisis team know."
+)
+DELETE_PROMPT = (
+    "This erases **everything** Kindred holds about you, in every server: check-ins, dates, buddy "
+    "preferences and history, service sign-ups, RSVPs, interests and settings. Buddies or hosts "
+    "affected are told only that plans changed, never why. It can't be undone.\n\n"
+    "Want a copy first? Use `/privacy export`."
+)
+
+
+def render_summary(summaries: list[MemberSummary]) -> discord.Embed:
+    """The plain-words answer to /privacy show."""
+    held = [s for s in summaries if s.count]
+    empty = [s for s in summaries if not s.count]
+    embed = discord.Embed(title="What Kindred stores about you", colour=discord.Colour.teal())
+    if held:
+        lines = [f"• {s.what} ({s.count} stored). Seen by: {s.who_sees}." for s in held]
+        embed.add_field(name="Stored now", value="\n".join(lines)[:1024], inline=False)
+    else:
+        embed.add_field(name="Stored now", value="Nothing at the moment.", inline=False)
+    if empty:
+        lines = [f"• {s.what}. Seen by: {s.who_sees}." for s in empty]
+        embed.add_field(name="Kept only if you use the feature", value="\n".join(lines)[:1024], inline=False)
+    embed.add_field(name="Crisis detection", value=CRISIS_NOTE, inline=False)
+    embed.set_footer(
+        text="/privacy export sends you a copy. /privacy delete erases it all. "
+        "If you leave a server, its data is erased after the server's retention period."
+    )
+    return embed
+
+
+class Privacy(commands.GroupCog, group_name="privacy", group_description="See, export or erase your data"):
+    """Every answer is ephemeral: nobody else sees what is stored about you."""
+
+    def __init__(self, bot: KindredBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        """Route retention timers here."""
+        self.bot.timers.register(RETENTION_KIND, self.on_retention_timer)
+
+    async def cog_unload(self) -> None:
+        """Leave retention timers waiting in the table until the cog returns."""
+        self.bot.timers.unregister(RETENTION_KIND)
+
+    # -- commands ---------------------------------------------------------------------------------
+    @app_commands.command(name="show")
+    async def show(self, interaction: discord.Interaction[KindredBot]) -> None:
+        """See, in plain words, what Kindred stores about you and who can see each kind."""
+        summaries = await count_member_rows(self.bot.db, interaction.user.id)
+        await reply_ephemeral(interaction, embed=render_summary(summaries))
+
+    @app_commands.command(name="export")
+    async def export(self, interaction: discord.Interaction[KindredBot]) -> None:
+        """Get a JSON file of everything Kindred holds about you, across every feature."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        data = await export_member(self.bot.db, interaction.user.id, now=self.bot.clock.now())
+        payload = json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")
+        file = discord.File(io.BytesIO(payload), filename="kindred-my-data.json")
+        rows = sum(len(t["rows"]) for t in data["tables"].values())
+        await interaction.followup.send(
+            f"Here is everything Kindred holds about you ({rows} items). Only you can see this message.",
+            file=file,
+            ephemeral=True,
+        )
+
+    @app_commands.command(name="delete")
+    async def delete(self, interaction: discord.Interaction[KindredBot]) -> None:
+        """Erase everything Kindred holds about you (asks you to confirm first)."""
+        view = ConfirmErase(interaction.user.id, self._erase_confirmed)
+        await reply_ephemeral(interaction, DELETE_PROMPT, view=view)
+
+    async def _erase_confirmed(self, interaction: discord.Interaction[KindredBot]) -> None:
+        await interaction.response.defer()
+        user_id = interaction.user.id
+        # Features tell buddies and hosts first (neutrally), while the rows they need still exist.
+        await run_erase_hooks(self.bot.erase_hooks, user_id, None)
+        report = await erase_member(self.bot.db, user_id)
+        await interaction.edit_original_response(
+            content=(
+                f"Done. I erased everything I held about you ({report.total} items). "
+                "If you use Kindred again, it starts fresh. Take care of yourself."
+            ),
+            view=None,
+        )
+
+    # -- retention --------------------------------------------------------------------------------
+    @commands.Cog.listener()
+    async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
+        """A member left: keep their data for the retention period, then erase it."""
+        if payload.user.bot:
+            return
+        guild_id, user_id = payload.guild_id, payload.user.id
+        config = await self.bot.store.config.get(guild_id)
+        left_at = self.bot.clock.now()
+        await record_departure(self.bot.db, guild_id, user_id, left_at)
+        await self.bot.timers.schedule(
+            RETENTION_KIND,
+            retention_due(left_at, config.retention_days),
+            guild_id=guild_id,
+            user_id=user_id,
+            dedupe_key=retention_key(guild_id, user_id),
+        )
+
+    @commands.Cog.listener()
+    async def on_member_join(self, member: discord.Member) -> None:
+        """Welcome back: a member who returns within the retention period keeps everything."""
+        if await clear_departure(self.bot.db, member.guild.id, member.id):
+            await self.bot.timers.cancel(dedupe_key=retention_key(member.guild.id, member.id))
+            log.info("member returned to guild %s within retention; data kept", member.guild.id)
+
+    @commands.Cog.listener()
+    async def on_guild_config_changed(self, change: ConfigChange) -> None:
+        """A new retention period applies to members who already left, counted from when they left."""
+        if change.key != "retention_days" or not isinstance(change.new, int):
+            return
+        for user_id, left_at in await departures_in(self.bot.db, change.guild_id):
+            await self.bot.timers.schedule(
+                RETENTION_KIND,
+                retention_due(left_at, change.new),
+                guild_id=change.guild_id,
+                user_id=user_id,
+                dedupe_key=retention_key(change.guild_id, user_id),
+            )
+
+    async def on_retention_timer(self, timer: Timer) -> None:
+        """The retention period passed: erase the member's data for that server."""
+        if timer.guild_id is None or timer.user_id is None:
+            log.warning("retention timer %s has no guild or user; ignored", timer.id)
+            return
+        guild_id, user_id = timer.guild_id, timer.user_id
+        guild = self.bot.get_guild(guild_id)
+        if guild is not None and guild.get_member(user_id) is not None:
+            # They came back but we missed the join event (e.g. while offline): keep everything.
+            await clear_departure(self.bot.db, guild_id, user_id)
+            return
+        shares = any(g.get_member(user_id) is not None for g in self.bot.guilds if g.id != guild_id)
+        report = await purge_departed(self.bot.db, self.bot.erase_hooks, guild_id, user_id, shares_a_server=shares)
+        if report is not None:
+            log.info("retention purge in guild %s removed %d rows", guild_id, report.total)

@@ -1,0 +1,52 @@
+"""/help through the double: grouped by feature, one line each, leaving out what the member can't use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from discord import app_commands
+
+from bot.help import HelpEntry, help_fields
+from tests.harness import Harness
+
+EXTENSIONS = ["cogs.config", "cogs.privacy", "cogs.meta"]
+
+
+async def help_embed_fields(h: Harness, member: Any) -> dict[str, str]:
+    inter = await h.dd.slash(member, "help", channel=h.world.general)
+    await inter.response()
+    assert inter.ephemeral
+    return {f["name"]: f["value"] for f in inter.embeds[0]["fields"]}
+
+
+async def test_members_see_their_commands_but_not_moderator_ones(harness: Harness) -> None:
+    await harness.start(extensions=EXTENSIONS)
+    fields = await help_embed_fields(harness, harness.world.alice)
+    assert "Moderators" not in fields
+    listed = "\n".join(fields.values())
+    assert "/config" not in listed
+    assert "`/privacy delete`" in listed and "`/help`" in listed
+    assert next(iter(fields)) == "Getting started" and "Your data" in fields
+
+
+async def test_moderators_also_see_config_one_line_each(harness: Harness) -> None:
+    await harness.start(extensions=EXTENSIONS)
+    fields = await help_embed_fields(harness, harness.world.mod)
+    lines = [line for name, text in fields.items() if name.startswith("Moderators") for line in text.splitlines()]
+    assert "`/config show`: See every setting for this server, its current value and its default." in lines
+    assert any(line.startswith("`/config interests add`") for line in lines)
+    assert all(line.startswith("`/config") for line in lines)
+    # Every /config command is listed: a long group continues in another field instead of being cut off.
+    config = next(c for c in harness.bot.tree.get_commands() if c.name == "config")
+    leaves = [c for c in config.walk_commands() if isinstance(c, app_commands.Command)]
+    assert len(lines) == len(leaves)
+    assert all(len(text) <= 1024 for text in fields.values())
+
+
+def test_help_fields_split_a_long_group_without_losing_lines() -> None:
+    entries = [HelpEntry("Moderators", f"config cmd{i}", "x" * 90) for i in range(30)]
+    fields = help_fields([HelpEntry("Getting started", "help", "Every command"), *entries])
+    assert fields[0] == ("Getting started", "`/help`: Every command")
+    assert [name for name, _ in fields[1:]] == ["Moderators"] + ["Moderators (more)"] * (len(fields) - 2)
+    assert sum(text.count("\n") + 1 for _, text in fields[1:]) == 30
+    assert all(len(text) <= 1024 for _, text in fields)
