@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import discord
 from discord import app_commands
 
-__all__ = ["FEATURE_GROUPS", "HelpEntry", "help_fields", "visible_entries"]
+__all__ = ["FEATURE_GROUPS", "HelpEntry", "compact_fields", "feature_names", "fits", "help_fields", "visible_entries"]
 
 # Top-level command name -> the feature heading it is listed under.
 FEATURE_GROUPS: dict[str, str] = {
@@ -81,3 +81,27 @@ def help_fields(entries: list[HelpEntry], *, limit: int = 1024) -> list[tuple[st
             heading = f"{heading} (more)"
         fields.append((heading, line))
     return fields
+
+
+# Discord rejects a message whose embeds hold more than 6,000 characters or 25 fields; keep a margin
+# for the title and footer.
+EMBED_BUDGET = 5500
+MAX_FIELDS = 25
+
+
+def fits(fields: list[tuple[str, str]]) -> bool:
+    """Whether these fields fit one embed within Discord's limits."""
+    return len(fields) <= MAX_FIELDS and sum(len(n) + len(v) for n, v in fields) <= EMBED_BUDGET
+
+
+def compact_fields(entries: list[HelpEntry]) -> list[tuple[str, str]]:
+    """One field per feature listing only command names: the overview when the full list is too long."""
+    grouped: dict[str, list[str]] = {}
+    for entry in entries:
+        grouped.setdefault(entry.group, []).append(f"`/{entry.name}`")
+    return [(group, ", ".join(names)[:1024]) for group, names in grouped.items()]
+
+
+def feature_names(entries: list[HelpEntry]) -> list[str]:
+    """The feature headings present in ``entries``, in listing order."""
+    return list(dict.fromkeys(e.group for e in entries))

@@ -8,7 +8,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.help import help_fields, visible_entries
+from bot.errors import KindredError
+from bot.help import compact_fields, feature_names, fits, help_fields, visible_entries
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -39,15 +40,40 @@ class Meta(commands.Cog):
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @app_commands.command(name="help")
-    async def help(self, interaction: discord.Interaction) -> None:
+    @app_commands.describe(feature="Show one line about each command of this feature")
+    async def help(self, interaction: discord.Interaction, feature: str | None = None) -> None:
         """Every command you can use, grouped by feature, one line each."""
-        perms = interaction.permissions
-        entries = visible_entries(self.bot.tree.get_commands(), perms)
+        entries = visible_entries(self.bot.tree.get_commands(), interaction.permissions)
         embed = discord.Embed(title="Kindred commands", colour=discord.Colour.teal())
-        for heading, text in help_fields(entries):
+        footer = "Everything personal is answered privately. /privacy show explains what is stored."
+        if feature:
+            chosen = [e for e in entries if e.group.casefold() == feature.strip().casefold()]
+            if not chosen:
+                raise KindredError(
+                    f"I don't have a feature called {feature!r}. Try one of: {', '.join(feature_names(entries))}."
+                )
+            fields = help_fields(chosen)
+        else:
+            fields = help_fields(entries)
+            if not fits(fields):
+                # Too long for one message: list the names, and offer the details one feature at a time.
+                fields = compact_fields(entries)
+                footer = "Use /help feature:<name> for one line about each command. " + footer
+        for heading, text in fields:
             embed.add_field(name=heading, value=text, inline=False)
-        embed.set_footer(text="Everything personal is answered privately. /privacy show explains what is stored.")
+        embed.set_footer(text=footer)
         await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @help.autocomplete("feature")
+    async def _feature_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        entries = visible_entries(self.bot.tree.get_commands(), interaction.permissions)
+        return [
+            app_commands.Choice(name=name, value=name)
+            for name in feature_names(entries)
+            if current.casefold() in name.casefold()
+        ][:25]
 
 
 async def setup(bot: KindredBot) -> None:

@@ -50,3 +50,27 @@ def test_help_fields_split_a_long_group_without_losing_lines() -> None:
     assert [name for name, _ in fields[1:]] == ["Moderators"] + ["Moderators (more)"] * (len(fields) - 2)
     assert sum(text.count("\n") + 1 for _, text in fields[1:]) == 30
     assert all(len(text) <= 1024 for _, text in fields)
+
+
+async def test_full_help_always_fits_discords_embed_limit(running: Harness) -> None:
+    """With every extension loaded, a moderator's /help stays under 6,000 characters and 25 fields."""
+    inter = await running.dd.slash(running.world.mod, "help", channel=running.world.general)
+    await inter.response()
+    embed = inter.embeds[0]
+    total = len(embed.get("title", "")) + len(embed["footer"]["text"])
+    total += sum(len(f["name"]) + len(f["value"]) for f in embed["fields"])
+    assert total <= 6000 and len(embed["fields"]) <= 25
+    listed = " ".join(f["value"] for f in embed["fields"])
+    assert "/config show" in listed and "/about" in listed
+
+
+async def test_help_for_one_feature_gives_a_line_per_command(running: Harness) -> None:
+    inter = await running.dd.slash(running.world.mod, "help", channel=running.world.general, feature="Moderators")
+    await inter.response()
+    text = "\n".join(f["value"] for f in inter.embeds[0]["fields"])
+    assert "`/config show`: " in text
+    assert "/about" not in text
+
+    unknown = await running.dd.slash(running.world.alice, "help", channel=running.world.general, feature="Karaoke")
+    await unknown.response()
+    assert unknown.ephemeral and "Karaoke" in unknown.content and "Getting started" in unknown.content

@@ -21,6 +21,7 @@ register_private_table(
         ("user_id",),
         "which rooms you said you'd come to, and whether you turned their reminders off",
         "only you; hosts are told nothing about who RSVP'd beyond the reminders the bot sends",
+        guild_filter="room_id IN (SELECT id FROM rooms WHERE guild_id = ?)",
         order=10,
     )
 )
@@ -30,6 +31,7 @@ register_private_table(
         ("user_id",),
         "which rooms you joined in voice (used only to tell the host how many came)",
         "only the bot; the host sees a number, never names",
+        guild_filter="room_id IN (SELECT id FROM rooms WHERE guild_id = ?)",
         order=10,
     )
 )
