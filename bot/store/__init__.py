@@ -6,6 +6,9 @@ Cogs receive ``bot.store`` and call methods named for what they do. SQL lives on
 
 from __future__ import annotations
 
+import logging
+from zoneinfo import ZoneInfo
+
 from bot.db import Database
 from bot.store.buddies import BuddyRepo
 from bot.store.checkins import CheckinRepo
@@ -15,6 +18,8 @@ from bot.store.rooms import RoomRepo
 from bot.store.service import ServiceRepo
 
 __all__ = ["Store"]
+
+log = logging.getLogger(__name__)
 
 
 class Store:
@@ -30,3 +35,19 @@ class Store:
         self.service = ServiceRepo(db)
         self.rooms = RoomRepo(db)
         self.crisis = CrisisRepo(db)
+
+    async def member_zone(self, user_id: int, guild_id: int | None) -> ZoneInfo:
+        """The member's own time zone, else the server's default, else UTC.
+
+        A stored name that no longer resolves (tzdata dropped it) is logged and treated as UTC,
+        so a member is never locked out of a command by an old setting.
+        """
+        prefs = await self.prefs.get(user_id)
+        name = prefs.timezone
+        if name is None and guild_id is not None:
+            name = (await self.config.get(guild_id)).timezone
+        try:
+            return ZoneInfo(name or "UTC")
+        except (ValueError, KeyError):
+            log.warning("stored time zone %r for user %s no longer resolves; using UTC", name, user_id)
+            return ZoneInfo("UTC")

@@ -17,7 +17,6 @@ from bot.rooms import DURATION_MAX, DURATION_MIN, OPEN_LEAD, validate_duration, 
 from bot.store.rooms import SCHEDULED, Room
 from bot.timeparse import parse_when
 from bot.timers import TimerHandler
-from bot.timezones import resolve_timezone
 from cogs.interests._cog import interest_choices, unknown_interest
 from cogs.rooms._lifecycle import RoomRunner
 from cogs.rooms._render import event_url, list_line
@@ -78,13 +77,7 @@ class Rooms(commands.GroupCog, group_name="room"):
             await self.keeper.cancel(room, whole_series=True, notice=notice)
 
     async def _zone(self, user_id: int, guild_id: int) -> ZoneInfo:
-        prefs = await self.bot.store.prefs.get(user_id)
-        config = await self.bot.store.config.get(guild_id)
-        try:
-            return resolve_timezone(prefs.timezone or config.timezone)
-        except KindredError:
-            log.warning("stored time zone for %s/%s no longer resolves; using UTC", user_id, guild_id)
-            return ZoneInfo("UTC")
+        return await self.bot.store.member_zone(user_id, guild_id)
 
     # -- /room schedule -------------------------------------------------------------------------
     @app_commands.command(name="schedule")

@@ -31,7 +31,6 @@ from bot.service import (
 )
 from bot.store.service import NewOpportunity
 from bot.timeparse import parse_when
-from bot.timezones import resolve_timezone
 from cogs.service._actions import END_KIND, NO_BOARD, REMIND_KIND, ServiceActions
 from cogs.service._views import CancelConfirmView, CompleteView, StopRemindersButton, VolunteerButton, WithdrawButton
 
@@ -77,9 +76,7 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
         self.bot.erase_hooks.pop("service", None)
 
     async def _zone(self, user_id: int, guild_id: int) -> ZoneInfo:
-        prefs = await self.bot.store.prefs.get(user_id)
-        name = prefs.timezone or (await self.bot.store.config.get(guild_id)).timezone
-        return resolve_timezone(name)
+        return await self.bot.store.member_zone(user_id, guild_id)
 
     async def _parse_when(self, text: str, zone: ZoneInfo) -> datetime:
         # dateparser is synchronous and loads its language data on first use (seconds, once):
