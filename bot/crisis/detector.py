@@ -1,0 +1,179 @@
+"""The crisis detector: normalise, prefilter on trigger tokens, match the lexicon, apply context, combine."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from .context import Assessment, assess
+from .lexicon import Entry, Lexicon, default_lexicon
+from .models import NO_DETECTION, Category, Detection, Kind, Level, Term
+from .normalize import Normalizer
+
+_MASK = " ~ "  # not a word character, so masked idioms also break pattern gaps
+_DERIVED_CACHE_SIZE = 256
+_MARKER = Assessment(Level.NONE, ())
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    entry: Entry
+    phrase: str
+    assessment: Assessment
+
+    @property
+    def level(self) -> Level:
+        return self.assessment.level
+
+    def evidence(self) -> str:
+        cats = "+".join(str(c) for c in self.entry.categories) or "marker"
+        text = f'{cats}/{self.entry.id}: "{self.phrase}"'
+        if self.assessment.notes:
+            text += f" (lowered to {self.level.name.lower()}: {', '.join(self.assessment.notes)})"
+        return text
+
+
+class Detector:
+    """Classifies chat messages into crisis levels using the shipped lexicon plus optional extra terms.
+
+    A detector is immutable after construction and safe to share between tasks. Per-server terms are
+    layered on with :meth:`with_extra_terms`, which caches the derived detectors.
+    """
+
+    def __init__(self, lexicon: Lexicon | None = None, extra_terms: Iterable[Term] = ()) -> None:
+        base = lexicon if lexicon is not None else default_lexicon()
+        self._normalizer = Normalizer(base.vocab)
+        self._lexicon = base.with_terms(extra_terms, self._normalizer)
+        if self._lexicon is not base:
+            # Moderator words join the vocabulary so "s p a c e d" versions of them are repaired too.
+            self._normalizer = Normalizer(self._lexicon.vocab)
+        self._base = base
+        self._derived: OrderedDict[frozenset[Term], Detector] = OrderedDict()
+
+    @property
+    def lexicon(self) -> Lexicon:
+        """The compiled lexicon in use (shipped entries plus any extra terms)."""
+        return self._lexicon
+
+    def with_extra_terms(self, terms: Iterable[Term]) -> Detector:
+        """A detector with the shipped lexicon plus ``terms``; cached per distinct set of terms."""
+        key = frozenset(terms)
+        if not key:
+            return self
+        cached = self._derived.get(key)
+        if cached is not None:
+            self._derived.move_to_end(key)
+            return cached
+        derived = Detector(self._base, sorted(key, key=lambda t: (t.term, t.category, t.level)))
+        self._derived[key] = derived
+        if len(self._derived) > _DERIVED_CACHE_SIZE:
+            self._derived.popitem(last=False)
+        return derived
+
+    def normalize(self, text: str) -> str:
+        """The normalised form of ``text`` that patterns are matched against (useful for debugging)."""
+        return self._normalizer.normalize(text)
+
+    def detect(self, text: str) -> Detection:
+        """Classify one message."""
+        token_list = self._normalizer.tokens(text)
+        if not token_list:
+            return NO_DETECTION
+        lex = self._lexicon
+        tokens = frozenset(token_list)
+        # Prefilter: a set intersection in C. Most chat shares no token with any trigger and stops here.
+        keys = lex.entry_index.keys() & tokens
+        if not keys:
+            return NO_DETECTION
+        candidates: set[int] = set()
+        for key in keys:
+            candidates.update(lex.entry_index[key])
+        if all(lex.entries[i].kind is Kind.TIME and not lex.entries[i].categories for i in candidates):
+            # Only plain time words ("tonight"): nothing to raise. Farewell markers go on, since several
+            # of them together are a goodbye.
+            return NO_DETECTION
+        norm = " ".join(token_list)
+        for key in lex.idiom_index.keys() & tokens:
+            for i in lex.idiom_index[key]:
+                norm = lex.idioms[i].regex.sub(_MASK, norm)
+        hits: list[_Hit] = []
+        markers: list[Entry] = []
+        for i in sorted(candidates):
+            entry = lex.entries[i]
+            if entry.kind is Kind.TIME:
+                markers.append(entry)
+                continue
+            match = entry.regex.search(norm)
+            if match is None:
+                continue
+            assessment = assess(entry, norm, match.start(), match.end(), lex.context, tokens)
+            hits.append(_Hit(entry, match.group(0), assessment))
+        # Markers only raise other matches, except farewells, which count on their own when several agree;
+        # skipping them otherwise saves most of the regex time on crisis-word-heavy chat.
+        for entry in markers:
+            if hits or entry.categories:
+                # Counted, not just found: three farewell phrases say more than one.
+                hits.extend(_Hit(entry, m.group(0), _MARKER) for m in entry.regex.finditer(norm))
+        return _combine(hits)
+
+
+def _combine(hits: list[_Hit]) -> Detection:
+    """Turn matches into one verdict. Several kinds of evidence together raise the level."""
+    if not hits:
+        return NO_DETECTION
+    evidence = [h.evidence() for h in hits]
+    active = [h for h in hits if h.entry.kind is not Kind.TIME and h.level > Level.NONE]
+    markers = [h for h in hits if h.entry.kind is Kind.TIME]
+    farewells = [h for h in markers if Category.IMMEDIATE_DANGER in h.entry.categories]
+    if not active:
+        # Two separate farewell signals ("made up my mind", "thank you for everything") with nothing
+        # else still read as a goodbye.
+        if len({h.phrase for h in farewells}) >= 2:
+            evidence.append("combined: several farewell markers -> concern")
+            return Detection(
+                Level.CONCERN,
+                (Category.SUICIDAL_IDEATION, Category.IMMEDIATE_DANGER),
+                tuple(evidence),
+            )
+        return Detection(Level.NONE, (), tuple(evidence)) if any(h.assessment.lowered for h in hits) else NO_DETECTION
+
+    level = max(h.level for h in active)
+    categories: list[Category] = []
+    for h in active:
+        categories.extend(c for c in h.entry.categories if c not in categories)
+    # Only matches no context rule lowered may escalate: a story about a friend plus "tonight" is not a plan.
+    clean = [h for h in active if not h.assessment.lowered]
+    danger = [h for h in clean if Category.IMMEDIATE_DANGER in h.entry.categories and h.entry.kind is Kind.SELF]
+    means = [h for h in clean if h.entry.kind is Kind.MEANS]
+    ideation = [
+        h for h in clean if Category.IMMEDIATE_DANGER not in h.entry.categories and h.entry.kind is not Kind.MEANS
+    ]
+    strong = [h for h in ideation if h.level >= Level.HIGH]
+    urgent = bool(markers)
+
+    new = level
+    reason = ""
+    if danger and (ideation or urgent or means or len(danger) >= 2):
+        new, reason = Level.IMMINENT, "plan, goodbye or means with ideation or a time"
+    elif means and ideation:
+        new, reason = Level.IMMINENT, "means with ideation"
+    elif strong and urgent:
+        new, reason = Level.IMMINENT, "ideation with a time or urgent sign"
+    elif means and urgent:
+        new, reason = max(level, Level.HIGH), "means with a time or farewell"
+    elif (len(clean) >= 2 and len({c for h in clean for c in h.entry.categories}) >= 2) or len(clean) >= 3:
+        new, reason = max(level, Level.HIGH), "several crisis signs"
+    if new > level:
+        level = new
+        evidence.append(f"combined: {reason} -> {level.name.lower()}")
+        if level is Level.IMMINENT and Category.IMMEDIATE_DANGER not in categories:
+            categories.append(Category.IMMEDIATE_DANGER)
+    return Detection(level, tuple(categories), tuple(evidence))
+
+
+@cache
+def load_default_detector() -> Detector:
+    """The detector built from the shipped lexicon, created once per process (no database needed)."""
+    return Detector()

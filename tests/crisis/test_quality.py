@@ -1,0 +1,63 @@
+"""Quality floor of the crisis detector on the hand-labelled sets ("detected" = level above none).
+
+Thresholds sit at or just below the figures measured when they were set, so a lexicon change that loses
+recall or adds false alarms fails here. Figures and the history of each set are in ``README.md`` beside
+this file: ``labelled.jsonl`` is the development set; ``holdout.jsonl``, ``blind.jsonl`` and
+``blind2.jsonl`` were written before the patterns they test, and each was used for one round of fixes after
+its first measurement, so their current figures are optimistic.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.crisis import Category
+
+from .evaluate import HERE, load, score
+
+# name: (min recall, max false-alarm rate, min precision)
+OVERALL = {
+    "labelled.jsonl": (0.98, 0.04, 0.95),
+    "holdout.jsonl": (0.95, 0.03, 0.95),
+    "blind.jsonl": (0.92, 0.06, 0.93),
+    "blind2.jsonl": (0.80, 0.03, 0.95),
+}
+
+# Development set, per category: (min recall, min precision). Immediate danger has low precision by
+# design: the detector adds it whenever ideation comes with a time ("tonight"), which the labels do not.
+PER_CATEGORY = {
+    Category.SUICIDAL_IDEATION: (0.97, 0.90),
+    Category.SELF_HARM: (0.95, 0.95),
+    Category.OVERDOSE: (0.95, 0.85),
+    Category.IMMEDIATE_DANGER: (0.95, 0.60),
+    Category.SUBSTANCE_CRISIS: (0.95, 0.90),
+}
+
+
+@pytest.mark.parametrize("name", sorted(OVERALL))
+def test_overall_quality(name: str) -> None:
+    min_recall, max_false_alarms, min_precision = OVERALL[name]
+    overall, _ = score(load(HERE / name))
+    assert overall.recall >= min_recall, f"recall {overall.recall:.3f}; missed: {overall.misses}"
+    assert overall.false_alarm_rate <= max_false_alarms, (
+        f"false alarms {overall.false_alarm_rate:.3f}: {overall.false_alarms}"
+    )
+    assert overall.precision >= min_precision
+
+
+@pytest.mark.parametrize("category", list(PER_CATEGORY))
+def test_per_category_quality(category: Category) -> None:
+    min_recall, min_precision = PER_CATEGORY[category]
+    _, per_cat = score(load(HERE / "labelled.jsonl"))
+    scores = per_cat[category]
+    assert scores.recall >= min_recall, f"{category} recall {scores.recall:.3f}: {scores.misses}"
+    assert scores.precision >= min_precision, f"{category} precision {scores.precision:.3f}"
+
+
+def test_sets_are_balanced_and_large_enough() -> None:
+    dev = load(HERE / "labelled.jsonl")
+    assert len(dev) >= 400
+    assert 0.4 <= sum(e.crisis for e in dev) / len(dev) <= 0.6
+    for name in OVERALL:
+        for example in load(HERE / name):
+            assert example.crisis == bool(example.categories), example.text
