@@ -1,0 +1,484 @@
+"""Find a near-best grouping that never breaks a hard rule.
+
+Scoring every pair is O(n²) (50M pairs for 10,000 members), which is too slow one pair at a time in
+Python, so the solver works on a sparse graph:
+
+1. **Candidate lists.** Score members in numpy blocks against everyone and keep each member's
+   top-k allowed partners. Forbidden pairs (do-not-pair, recent) are masked out here.
+2. **Greedy.** Take candidate edges best-first. Priority members get a large bonus, so they are
+   matched first.
+3. **Complete the matching.** Greedy can strand a few members whose candidates were taken. Pair the
+   stranded among themselves best-first, then run Edmonds' augmenting-path search (with blossoms)
+   over the *full* allowed graph, so the number of people matched is the true maximum: nobody is
+   left out unless the rules make it impossible.
+4. **Local improvement.** 2-opt: for pairs (a, b) and (c, d) with c on a's list, switch to
+   (a, c) + (b, d) when that raises the total. Also swap a free member in where it helps.
+5. **Priority repair**, then **the group of three**: put the leftover member where they add the
+   most, possibly after one swap, falling back to a wider search when the rules block every
+   direct placement.
+
+The benchmark (``benchmarks/bench_matching.py``) measures the result against the exact
+maximum-weight matching on instances small enough to solve exactly.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+from typing import Final
+
+import numpy as np
+
+from ._scoring import MAX_COMPATIBILITY, Features, FloatArray, IntArray
+
+# Top-k partners kept per member (the lists are then made symmetric, so most hold more). Measured
+# with the benchmark: 8 loses ~0.3% of optimal, 16 and 24 gain nothing over 12 but cost time.
+CANDIDATES_PER_MEMBER: Final = 12
+# Larger than any possible difference in total compatibility, so covering one more priority member
+# always wins, yet small enough that float sums stay exact to well below EPS.
+PRIORITY_BONUS: Final = 1000.0
+# How far down d's candidate list the 3-way rotation looks; wider finds a little more, slower.
+THREE_OPT_WIDTH: Final = 10
+# Each improving move raises the total, so local search always ends; this only bounds the time.
+MAX_MOVES_PER_MEMBER: Final = 50
+EPS: Final = 1e-9
+# Score blocks of about this many cells (x 8 bytes per temporary array) keep peak memory modest.
+_BLOCK_CELLS: Final = 1 << 20
+_NO_MATE: Final = -1
+# Rounds of re-pairing stranded members before the exact augmenting search takes over.
+_STRANDED_ROUNDS: Final = 4
+# Up to this many members, an exhaustive search guarantees the group of three is found whenever
+# one exists (cubic in members, so only for small rounds; larger rounds have far more options).
+EXACT_TRIO_LIMIT: Final = 80
+
+
+class Solver:
+    """Mutable matching state over members 0..n-1 (indices into the seeded member order)."""
+
+    def __init__(self, features: Features, forbidden: list[set[int]], priority: list[bool]) -> None:
+        self.f = features
+        self.n = len(forbidden)
+        self.forbidden = forbidden
+        self.priority = priority
+        self.mate = [_NO_MATE] * self.n
+        # cand[i]: (compatibility, j) for allowed partners j, best first.
+        self.cand: list[list[tuple[float, int]]] = [[] for _ in range(self.n)]
+        self._edges: tuple[IntArray, IntArray, FloatArray] | None = None
+        self._upper: list[float] = []
+        # Members temporarily taken out of the graph (the exact group-of-three search).
+        self._removed: set[int] = set()
+
+    # --- helpers -----------------------------------------------------------------------------------
+
+    def allowed(self, i: int, j: int) -> bool:
+        """Whether i and j may be in the same group."""
+        return i != j and j not in self.forbidden[i]
+
+    def bonus(self, i: int) -> float:
+        """The objective's extra for having member i in a group at all."""
+        return PRIORITY_BONUS if self.priority[i] else 0.0
+
+    def free(self) -> list[int]:
+        """Members without a partner, priority members first, then in seeded order."""
+        return sorted(
+            (i for i in range(self.n) if self.mate[i] == _NO_MATE and i not in self._removed),
+            key=lambda i: not self.priority[i],
+        )
+
+    def _neighbours(self, v: int) -> Iterator[int]:
+        forbidden, removed = self.forbidden[v], self._removed
+        return (u for u in range(self.n) if u != v and u not in forbidden and u not in removed)
+
+    # --- 1. candidate lists --------------------------------------------------------------------------
+
+    def _top_k_edges(self, members: IntArray, k: int) -> tuple[IntArray, IntArray, FloatArray]:
+        """Each member's k best allowed partners *among* ``members``, as deduplicated edges lo < hi."""
+        n = len(members)
+        k = min(k, n - 1)
+        empty = np.zeros(0, dtype=np.int64)
+        if k <= 0:
+            return empty, empty, np.zeros(0)
+        pos = {v: p for p, v in enumerate(members.tolist())}
+        step = max(1, _BLOCK_CELLS // n)
+        src: list[IntArray] = []
+        dst: list[IntArray] = []
+        wts: list[FloatArray] = []
+        for start in range(0, n, step):
+            rows = np.arange(start, min(n, start + step), dtype=np.int64)
+            s = self.f.score_block(members[rows], members)
+            s[rows - start, rows] = -np.inf
+            bad = [(p - start, pos[j]) for p in rows.tolist() for j in self.forbidden[members[p]] if j in pos]
+            if bad:
+                bad_r, bad_c = zip(*bad, strict=True)
+                s[list(bad_r), list(bad_c)] = -np.inf
+            top = np.argpartition(-s, k - 1, axis=1)[:, :k]
+            w = np.take_along_axis(s, top, axis=1)
+            ok = np.isfinite(w)
+            src.append(np.broadcast_to(rows[:, None], top.shape)[ok])
+            dst.append(top[ok])
+            wts.append(w[ok])
+        a_all, b_all = members[np.concatenate(src)], members[np.concatenate(dst)]
+        lo, hi = np.minimum(a_all, b_all), np.maximum(a_all, b_all)
+        _, first = np.unique(lo * self.n + hi, return_index=True)
+        return lo[first], hi[first], np.concatenate(wts)[first]
+
+    def build_candidates(self, k: int = CANDIDATES_PER_MEMBER) -> None:
+        """Keep the top-k allowed partners of every member, made symmetric."""
+        lo, hi, w = self._edges = self._top_k_edges(np.arange(self.n, dtype=np.int64), k)
+        for x, y, wt in zip(lo.tolist(), hi.tolist(), w.tolist(), strict=True):
+            self.cand[x].append((wt, y))
+            self.cand[y].append((wt, x))
+        for lst in self.cand:
+            # Ties break on the seeded index order, which is what makes the seed matter.
+            lst.sort(key=lambda t: (-t[0], t[1]))
+
+    # --- 2. greedy -----------------------------------------------------------------------------------
+
+    def greedy(self) -> None:
+        """Match candidate edges best-first; priority members' edges come first."""
+        if self._edges is not None:
+            self._greedy_on(*self._edges)
+
+    def _greedy_on(self, lo: IntArray, hi: IntArray, w: FloatArray) -> None:
+        prio = np.array(self.priority, dtype=np.float64)
+        boosted = w + PRIORITY_BONUS * (prio[lo] + prio[hi])
+        order = np.lexsort((lo * self.n + hi, -boosted))
+        self._greedy_edges(lo[order].tolist(), hi[order].tolist())
+
+    def _greedy_edges(self, xs: list[int], ys: list[int]) -> None:
+        mate = self.mate
+        for x, y in zip(xs, ys, strict=True):
+            if mate[x] == _NO_MATE and mate[y] == _NO_MATE:
+                mate[x], mate[y] = y, x
+
+    # --- 3. complete to maximum cardinality ----------------------------------------------------------
+
+    def pair_stranded(self) -> None:
+        """Pair the members greedy left over among themselves, best-first.
+
+        Greedy strands a fair share of members (a quarter at 10,000) whose short lists were used
+        up by more popular members. Re-rank them against each other only, a few times over; each
+        round is cheap because it only scores the stranded.
+        """
+        for _ in range(_STRANDED_ROUNDS):
+            free = self.free()
+            if len(free) < 2:
+                return
+            before = len(free)
+            self._greedy_on(*self._top_k_edges(np.array(free, dtype=np.int64), CANDIDATES_PER_MEMBER))
+            if len(self.free()) == before:
+                return
+
+    def augment(self) -> None:
+        """Edmonds' augmenting paths until no two free members can both be matched."""
+        free = self.free()
+        remaining = len(free)
+        for root in free:
+            if remaining < 2:
+                break
+            if self.mate[root] != _NO_MATE:
+                continue
+            end, parent = self._augmenting_path(root)
+            if end == _NO_MATE:
+                # Berge: with no augmenting path from root now, none appears later either, so
+                # root stays out of the pairs (it may still join the group of three).
+                continue
+            v = end
+            while v != _NO_MATE:
+                pv = parent[v]
+                nxt = self.mate[pv]
+                self.mate[v], self.mate[pv] = pv, v
+                v = nxt
+            remaining -= 2
+
+    def _augmenting_path(self, root: int) -> tuple[int, list[int]]:
+        # The classic O(V·E) blossom search (after the e-maxx formulation). Neighbours are the full
+        # allowed graph, so this is exact; in practice a free vertex is found within a step or two.
+        n, mate = self.n, self.mate
+        used = [False] * n
+        parent = [_NO_MATE] * n
+        base = list(range(n))
+        used[root] = True
+        queue = deque([root])
+
+        def lca(a: int, b: int) -> int:
+            seen = [False] * n
+            while True:
+                a = base[a]
+                seen[a] = True
+                if mate[a] == _NO_MATE:
+                    break
+                a = parent[mate[a]]
+            while True:
+                b = base[b]
+                if seen[b]:
+                    return b
+                b = parent[mate[b]]
+
+        def mark(v: int, b: int, child: int, blossom: list[bool]) -> None:
+            while base[v] != b:
+                blossom[base[v]] = blossom[base[mate[v]]] = True
+                parent[v] = child
+                child = mate[v]
+                v = parent[mate[v]]
+
+        while queue:
+            v = queue.popleft()
+            for to in self._neighbours(v):
+                if base[v] == base[to] or mate[v] == to:
+                    continue
+                if to == root or (mate[to] != _NO_MATE and parent[mate[to]] != _NO_MATE):
+                    cur = lca(v, to)
+                    blossom = [False] * n
+                    mark(v, cur, to, blossom)
+                    mark(to, cur, v, blossom)
+                    for i in range(n):
+                        if blossom[base[i]]:
+                            base[i] = cur
+                            if not used[i]:
+                                used[i] = True
+                                queue.append(i)
+                elif parent[to] == _NO_MATE:
+                    parent[to] = v
+                    if mate[to] == _NO_MATE:
+                        return to, parent
+                    used[mate[to]] = True
+                    queue.append(mate[to])
+        return _NO_MATE, parent
+
+    # --- 4. local improvement ------------------------------------------------------------------------
+
+    def local_search(self) -> None:
+        """Improve the matching with exchanges until none helps.
+
+        Moves, tried from each member a (partner b) along a's candidate list:
+        - a free member takes a partner's place (only when it raises the objective);
+        - 2-opt: (a,b) + (c,d) -> (a,c) + (b,d);
+        - 3-opt: (a,b) + (c,d) + (e,f) -> (a,c) + (d,e) + (f,b), e from d's shorter list.
+        Pairwise swaps alone stall around 97-98% of optimal on realistic rounds; the 3-way rotation
+        closes most of the rest. Members whose pair changed are re-queued ("don't-look bits"), so
+        later sweeps only revisit where something moved.
+        """
+        f, mate, cand, forbidden = self.f, self.mate, self.cand, self.forbidden
+        pw = [f.score(i, mate[i]) if mate[i] != _NO_MATE else 0.0 for i in range(self.n)]
+        # The best score each member can get with anyone allowed: their list's head, since each
+        # list holds that member's own top-k. A much tighter bound than MAX_COMPATIBILITY, and
+        # it is what lets most hopeless exchanges be skipped without scoring them.
+        self._upper = upper = [lst[0][0] if lst else 0.0 for lst in cand]
+        queue = deque(range(self.n))
+        queued = [True] * self.n
+        budget = MAX_MOVES_PER_MEMBER * self.n
+
+        def touch(*members: int) -> None:
+            for m in members:
+                if m != _NO_MATE and not queued[m]:
+                    queued[m] = True
+                    queue.append(m)
+
+        while queue and budget > 0:
+            a = queue.popleft()
+            queued[a] = False
+            moved = True
+            while moved and budget > 0:
+                moved = False
+                b = mate[a]
+                for wac, c in cand[a]:
+                    d = mate[c]
+                    if c == b:
+                        continue
+                    if b == _NO_MATE or d == _NO_MATE:
+                        moved = self._swap_in(a, b, c, d, wac, pw)
+                    else:
+                        if wac - pw[a] + upper[b] + MAX_COMPATIBILITY <= EPS:
+                            # Candidates are best-first: nobody further down can help either.
+                            break
+                        g1 = wac - pw[a] - pw[c]
+                        if g1 + min(upper[b], upper[d]) > EPS and d not in forbidden[b]:
+                            wbd = f.score(b, d)
+                            if g1 + wbd > EPS:
+                                mate[a], mate[c], mate[b], mate[d] = c, a, d, b
+                                pw[a] = pw[c] = wac
+                                pw[b] = pw[d] = wbd
+                                moved = True
+                        if not moved:
+                            moved = self._three_opt(a, b, c, d, wac, g1, pw)
+                    if moved:
+                        budget -= 1
+                        touch(a, b, c, d)
+                        break
+
+    def _swap_in(self, a: int, b: int, c: int, d: int, wac: float, pw: list[float]) -> bool:
+        """Pair a with c when one of them is free, freeing the other's partner if it helps."""
+        mate = self.mate
+        gain = wac + (self.bonus(a) if b == _NO_MATE else -pw[a] - self.bonus(b))
+        gain += self.bonus(c) if d == _NO_MATE else -pw[c] - self.bonus(d)
+        if gain <= EPS:
+            return False
+        for freed in (b, d):
+            if freed != _NO_MATE:
+                mate[freed] = _NO_MATE
+                pw[freed] = 0.0
+        mate[a], mate[c] = c, a
+        pw[a] = pw[c] = wac
+        return True
+
+    def _three_opt(self, a: int, b: int, c: int, d: int, wac: float, g1: float, pw: list[float]) -> bool:
+        f, mate, forbidden = self.f, self.mate, self.forbidden
+        upper_b = self._upper[b]
+        for wde, e in self.cand[d][:THREE_OPT_WIDTH]:
+            # Best-first again: once even b's best possible partner could not pay, stop.
+            g2 = g1 + wde
+            if g2 + upper_b <= EPS:
+                break
+            fe = mate[e]
+            if e in (a, b, c) or fe == _NO_MATE or fe in (a, b, c, d):
+                continue
+            g2 -= pw[e]
+            if g2 + upper_b <= EPS or b in forbidden[fe]:
+                continue
+            wfb = f.score(fe, b)
+            if g2 + wfb <= EPS:
+                continue
+            mate[a], mate[c], mate[d], mate[e], mate[fe], mate[b] = c, a, e, d, b, fe
+            pw[a] = pw[c] = wac
+            pw[d] = pw[e] = wde
+            pw[fe] = pw[b] = wfb
+            return True
+        return False
+
+    # --- 5. priority and the group of three ----------------------------------------------------------
+
+    def _alternating_paths(self, root: int) -> Iterator[list[int]]:
+        """Paths [root, a1, e1, ..., ak, ek] with (ai, ei) current pairs and root-a1, e1-a2... allowed.
+
+        Flipping one pairs root with a1, e1 with a2, and so on, leaving ek free instead of root:
+        the same number of pairs, a different person out. Breadth-first, so shortest first. (Simple
+        paths only, no blossoms: a heuristic, used where the exact search above is not needed.)
+        """
+        parent: dict[int, tuple[int, int]] = {}
+        seen = {root}
+        queue = deque([root])
+        while queue:
+            v = queue.popleft()
+            for a in self._neighbours(v):
+                e = self.mate[a]
+                if a in seen or e == _NO_MATE or e in seen:
+                    continue
+                seen.update((a, e))
+                parent[e] = (a, v)
+                queue.append(e)
+                path = [e]
+                while path[-1] != root:
+                    odd, prev = parent[path[-1]]
+                    path += [odd, prev]
+                yield path[::-1]
+
+    def _flip(self, path: list[int]) -> None:
+        for t in range(0, len(path) - 1, 2):
+            x, y = path[t], path[t + 1]
+            self.mate[x], self.mate[y] = y, x
+        self.mate[path[-1]] = _NO_MATE
+
+    def fix_priority(self) -> None:
+        """Give a left-out priority member's place to a non-priority member where the rules allow."""
+        for p in self.free():
+            if not self.priority[p]:
+                break
+            for path in self._alternating_paths(p):
+                if not self.priority[path[-1]]:
+                    self._flip(path)
+                    break
+
+    def _best_insertion(self, x: int, pairs: list[tuple[int, int]]) -> tuple[float, int] | None:
+        best: tuple[float, int] | None = None
+        for a, b in pairs:
+            if self.allowed(x, a) and self.allowed(x, b):
+                gain = self.f.score(x, a) + self.f.score(x, b)
+                if best is None or gain > best[0] + EPS:
+                    best = (gain, a)
+        return best
+
+    def place_third(self) -> tuple[int, int, int] | None:
+        """Add one left-over member to a pair, where they add the most. Returns the group or None."""
+        free = self.free()
+        if not free:
+            return None
+        pairs = [(a, self.mate[a]) for a in range(self.n) if self.mate[a] > a]
+        best: tuple[float, list[int] | None, int, int] | None = None  # gain, swap path, third, anchor
+        for x in free:
+            direct = self._best_insertion(x, pairs)
+            if direct is not None and (best is None or direct[0] + self.bonus(x) > best[0] + EPS):
+                best = (direct[0] + self.bonus(x), None, x, direct[1])
+            # One swap: x pairs with a candidate a, and a's old partner b becomes the third elsewhere.
+            for wxa, a in self.cand[x]:
+                b = self.mate[a]
+                if b == _NO_MATE:
+                    continue
+                near = [(c, self.mate[c]) for _, c in self.cand[b] if self.mate[c] > _NO_MATE]
+                near = [(c, d) for c, d in near if a not in (c, d)]
+                ins = self._best_insertion(b, near)
+                if ins is None:
+                    continue
+                gain = wxa - self.f.score(a, b) + ins[0] + self.bonus(x)
+                if best is None or gain > best[0] + EPS:
+                    best = (gain, [x, a, b], b, ins[1])
+        if best is None:
+            return self._place_third_wide(free)
+        _, path, third, anchor = best
+        if path is not None:
+            self._flip(path)
+        return self._group_of_three(third, anchor)
+
+    def _place_third_wide(self, free: list[int]) -> tuple[int, int, int] | None:
+        # Nobody fits directly or after one swap: walk longer alternating paths to change who is
+        # left over, and take the first arrangement where that person fits into some pair.
+        for x in free:
+            for path in self._alternating_paths(x):
+                saved = self.mate[:]
+                self._flip(path)
+                now = [(a, self.mate[a]) for a in range(self.n) if self.mate[a] > a]
+                ins = self._best_insertion(path[-1], now)
+                if ins is not None:
+                    return self._group_of_three(path[-1], ins[1])
+                self.mate = saved
+        return self._place_third_exact() if self.n <= EXACT_TRIO_LIMIT else None
+
+    def _place_third_exact(self) -> tuple[int, int, int] | None:
+        # Last resort for small, heavily constrained rounds, where the searches above can miss
+        # (they follow simple alternating paths only). Try every allowed triangle, best first:
+        # take it out and re-run the exact augmenting search on the rest. If the rest still forms
+        # all but one of the current pairs, the triangle plus those pairs places one more person.
+        pairs_now = len(self.pairs())
+        triangles = sorted(
+            (-(self.f.score(a, b) + self.f.score(a, c) + self.f.score(b, c)), a, b, c)
+            for a in range(self.n)
+            for b in range(a + 1, self.n)
+            if self.allowed(a, b)
+            for c in range(b + 1, self.n)
+            if self.allowed(a, c) and self.allowed(b, c)
+        )
+        for _, a, b, c in triangles:
+            saved = self.mate[:]
+            for v in (a, b, c):
+                if self.mate[v] != _NO_MATE:
+                    self.mate[self.mate[v]] = _NO_MATE
+                    self.mate[v] = _NO_MATE
+            self._removed = {a, b, c}
+            self.augment()
+            self._removed = set()
+            if len(self.pairs()) >= pairs_now - 1:
+                # Stand-in pair for _group_of_three, which takes it back out of the matching.
+                self.mate[b], self.mate[c] = c, b
+                return self._group_of_three(a, b)
+            self.mate = saved
+        return None
+
+    def _group_of_three(self, third: int, anchor: int) -> tuple[int, int, int]:
+        other = self.mate[anchor]
+        # Take the pair out of the matching: the caller reads the trio separately.
+        self.mate[anchor] = self.mate[other] = _NO_MATE
+        return (third, anchor, other)
+
+    def pairs(self) -> list[tuple[int, int]]:
+        """Current pairs (i < j)."""
+        return [(a, self.mate[a]) for a in range(self.n) if self.mate[a] > a]
