@@ -1,26 +1,269 @@
-"""Repository for buddy pairing (issue 5). Placeholder until the feature lands.
+"""Repository for buddy pairing (issue 5): profiles, do-not-pair lists, rounds and their groups.
 
-Other features rely on the methods below with exactly these signatures (check-ins use them for
-the hard-moment "tell my buddy" button). The buddy feature replaces the bodies.
+``current_partners`` and ``hard_moment_opt_in`` keep the signatures the check-ins feature relies on.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from bot.buddies.profiles import BuddyProfile
+from bot.clock import from_db, to_db
 from bot.db import Database
+from bot.privacy import PrivateTable, register_private_table
+from bot.store.buddy_rounds import BuddyRoundQueries, GroupInfo, RoundInfo
 
-__all__ = ["BuddyRepo"]
+__all__ = ["BuddyRepo", "GroupInfo", "RoundInfo"]
+
+register_private_table(
+    PrivateTable(
+        "buddy_members",
+        ("user_id",),
+        "whether you opted in to buddy pairing, your pathway, experience and what you'd like in a buddy, "
+        "pauses and skips, and whether your buddy may hear about hard moments",
+        "only you; the matcher uses it to pair you",
+        guild_column="guild_id",
+    )
+)
+# Only the list's owner is a key here; the avoided member's id is a referenced column: an export
+# for them must never reveal that someone avoids them, and their erasure must not quietly remove
+# someone else's safety choice.
+register_private_table(
+    PrivateTable(
+        "buddy_avoid",
+        ("user_id",),
+        "the members you asked never to be paired with",
+        "only you; nobody is ever told",
+        guild_column="guild_id",
+        referenced_columns=("avoided_user_id",),
+    )
+)
+register_private_table(
+    PrivateTable(
+        "buddy_group_members",
+        ("user_id",),
+        'which buddy groups you were in, and your answer to "Did you connect?"',
+        "you and your buddies",
+        guild_column="guild_id",
+    )
+)
+
+_PROFILE_COLUMNS = (
+    "b.guild_id, b.user_id, b.status, b.pathway, b.experience, b.wants, b.notify_hard_moments, b.paused_until, "
+    "b.auto_paused, b.ignored_rounds, b.priority, b.skip_round_at, b.last_paired_at"
+)
 
 
-class BuddyRepo:
-    """Placeholder: the feature fills this in, with its own numbered migration."""
+def _dt(value: str | None) -> datetime | None:
+    return None if value is None else from_db(value)
+
+
+def _profile(
+    row: Any, interests: Iterable[str] = (), timezone: str | None = None, reachable: bool = True
+) -> BuddyProfile:
+    return BuddyProfile(
+        guild_id=row["guild_id"],
+        user_id=row["user_id"],
+        status=row["status"],
+        pathway=row["pathway"],
+        experience=row["experience"],
+        wants=row["wants"],
+        notify_hard_moments=bool(row["notify_hard_moments"]),
+        paused_until=_dt(row["paused_until"]),
+        auto_paused=bool(row["auto_paused"]),
+        ignored_rounds=row["ignored_rounds"],
+        priority=bool(row["priority"]),
+        skip_round_at=_dt(row["skip_round_at"]),
+        last_paired_at=_dt(row["last_paired_at"]),
+        interests=frozenset(interests),
+        timezone=timezone,
+        reachable=reachable,
+    )
+
+
+class BuddyRepo(BuddyRoundQueries):
+    """Everything buddy pairing stores (rounds and groups come from :class:`BuddyRoundQueries`)."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
 
+    # -- the interface other features use ---------------------------------------------------
     async def current_partners(self, guild_id: int, user_id: int) -> list[int]:
         """User ids of the member's current buddy (or two, in a group of three); empty if none."""
-        return []
+        group = await self.active_group(guild_id, user_id)
+        return [] if group is None else [u for u in group.user_ids if u != user_id]
 
     async def hard_moment_opt_in(self, guild_id: int, user_id: int) -> bool:
         """Whether the member agreed (``/buddy notify on``) to let their buddy know about hard moments."""
-        return False
+        value = await self._db.fetchval(
+            "SELECT notify_hard_moments FROM buddy_members WHERE guild_id = ? AND user_id = ? AND status = 'active'",
+            (guild_id, user_id),
+        )
+        return bool(value)
+
+    async def set_hard_moment_opt_in(self, guild_id: int, user_id: int, on: bool, *, now: datetime) -> bool:
+        """Turn the hard-moment notice on or off; False if the member hasn't joined pairing."""
+        changed = await self._db.execute(
+            "UPDATE buddy_members SET notify_hard_moments = ?, updated_at = ? WHERE guild_id = ? AND user_id = ?",
+            (int(on), to_db(now), guild_id, user_id),
+        )
+        return changed == 1
+
+    # -- profiles ---------------------------------------------------------------------------
+    async def get(self, guild_id: int, user_id: int) -> BuddyProfile | None:
+        """The member's pairing profile (any status), or None if they never joined."""
+        row = await self._db.fetchone(
+            f"SELECT {_PROFILE_COLUMNS} FROM buddy_members b WHERE b.guild_id = ? AND b.user_id = ?",
+            (guild_id, user_id),
+        )
+        if row is None:
+            return None
+        interests = await self._db.fetchall(
+            "SELECT i.name FROM member_interests m JOIN interests i ON i.id = m.interest_id "
+            "WHERE i.guild_id = ? AND m.user_id = ?",
+            (guild_id, user_id),
+        )
+        prefs = await self._db.fetchone("SELECT timezone, dm_closed_at FROM member_prefs WHERE user_id = ?", (user_id,))
+        tz, closed = (prefs[0], prefs[1]) if prefs is not None else (None, None)
+        return _profile(row, (r[0] for r in interests), tz, closed is None)
+
+    async def join(
+        self, guild_id: int, user_id: int, *, pathway: str, experience: str, wants: str, now: datetime
+    ) -> bool:
+        """Opt in (or back in): active, unpaused. Returns True if this is the first time in this server."""
+        async with self._db.transaction() as tx:
+            existed = await tx.fetchval(
+                "SELECT 1 FROM buddy_members WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+            )
+            await tx.execute(
+                "INSERT INTO buddy_members (guild_id, user_id, pathway, experience, wants, joined_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET status = 'active', "
+                "pathway = excluded.pathway, experience = excluded.experience, wants = excluded.wants, "
+                "paused_until = NULL, auto_paused = 0, ignored_rounds = 0, updated_at = excluded.updated_at",
+                (guild_id, user_id, pathway, experience, wants, to_db(now), to_db(now)),
+            )
+        return not existed
+
+    async def update(self, guild_id: int, user_id: int, *, now: datetime, **fields: str) -> bool:
+        """Change pathway / experience / wants. False if the member hasn't joined."""
+        allowed = {"pathway", "experience", "wants"}
+        if not fields or not set(fields) <= allowed:
+            raise ValueError(f"can only update {sorted(allowed)}")
+        # Column names come from the fixed set above, never from member input.
+        assignments = ", ".join(f"{name} = ?" for name in sorted(fields))
+        changed = await self._db.execute(
+            f"UPDATE buddy_members SET {assignments}, updated_at = ? WHERE guild_id = ? AND user_id = ?",
+            (*(fields[name] for name in sorted(fields)), to_db(now), guild_id, user_id),
+        )
+        return changed == 1
+
+    async def leave(self, guild_id: int, user_id: int, *, now: datetime) -> bool:
+        """Leave pairing. Preferences and the do-not-pair list are kept for a possible return."""
+        changed = await self._db.execute(
+            "UPDATE buddy_members SET status = 'left', priority = 0, updated_at = ? "
+            "WHERE guild_id = ? AND user_id = ? AND status = 'active'",
+            (to_db(now), guild_id, user_id),
+        )
+        return changed == 1
+
+    async def pause(self, guild_id: int, user_id: int, until: datetime, *, now: datetime) -> bool:
+        """Sit rounds out until ``until``."""
+        changed = await self._db.execute(
+            "UPDATE buddy_members SET paused_until = ?, updated_at = ? "
+            "WHERE guild_id = ? AND user_id = ? AND status = 'active'",
+            (to_db(until), to_db(now), guild_id, user_id),
+        )
+        return changed == 1
+
+    async def resume(self, guild_id: int, user_id: int, *, now: datetime) -> bool:
+        """End any pause (chosen or automatic)."""
+        changed = await self._db.execute(
+            "UPDATE buddy_members SET paused_until = NULL, auto_paused = 0, ignored_rounds = 0, updated_at = ? "
+            "WHERE guild_id = ? AND user_id = ? AND status = 'active'",
+            (to_db(now), guild_id, user_id),
+        )
+        return changed == 1
+
+    async def skip_round(self, guild_id: int, user_id: int, round_at: datetime, *, now: datetime) -> bool:
+        """Leave the member out of the round due at ``round_at`` only."""
+        changed = await self._db.execute(
+            "UPDATE buddy_members SET skip_round_at = ?, updated_at = ? "
+            "WHERE guild_id = ? AND user_id = ? AND status = 'active'",
+            (to_db(round_at), to_db(now), guild_id, user_id),
+        )
+        return changed == 1
+
+    async def profiles(self, guild_id: int) -> list[BuddyProfile]:
+        """Every active member's profile with interests and time zone, in two queries."""
+        rows = await self._db.fetchall(
+            f"SELECT {_PROFILE_COLUMNS}, p.timezone AS tz, p.dm_closed_at AS closed "
+            "FROM buddy_members b LEFT JOIN member_prefs p ON p.user_id = b.user_id "
+            "WHERE b.guild_id = ? AND b.status = 'active' ORDER BY b.user_id",
+            (guild_id,),
+        )
+        interest_rows = await self._db.fetchall(
+            "SELECT m.user_id, i.name FROM member_interests m JOIN interests i ON i.id = m.interest_id "
+            "JOIN buddy_members b ON b.user_id = m.user_id AND b.guild_id = i.guild_id "
+            "WHERE i.guild_id = ? AND b.status = 'active'",
+            (guild_id,),
+        )
+        interests: dict[int, list[str]] = {}
+        for r in interest_rows:
+            interests.setdefault(r[0], []).append(r[1])
+        return [_profile(r, interests.get(r["user_id"], ()), r["tz"], r["closed"] is None) for r in rows]
+
+    async def guilds_of(self, user_id: int) -> list[int]:
+        """Servers where the member has any pairing data."""
+        rows = await self._db.fetchall(
+            "SELECT guild_id FROM buddy_members WHERE user_id = ? UNION "
+            "SELECT guild_id FROM buddy_group_members WHERE user_id = ?",
+            (user_id, user_id),
+        )
+        return sorted(r[0] for r in rows)
+
+    async def guilds_with_members(self) -> list[int]:
+        """Servers where anyone is opted in: they need a round timer."""
+        rows = await self._db.fetchall("SELECT DISTINCT guild_id FROM buddy_members WHERE status = 'active'")
+        return [r[0] for r in rows]
+
+    async def active_member_ids(self, guild_id: int) -> list[int]:
+        """Opted-in members (paused or not): who gets the day-before nudge, filtered by the caller."""
+        rows = await self._db.fetchall(
+            "SELECT user_id FROM buddy_members WHERE guild_id = ? AND status = 'active' ORDER BY user_id",
+            (guild_id,),
+        )
+        return [r[0] for r in rows]
+
+    # -- do-not-pair ------------------------------------------------------------------------
+    async def avoid(self, guild_id: int, user_id: int, other_user_id: int, *, now: datetime) -> bool:
+        """Add to the member's do-not-pair list; False if already there."""
+        changed = await self._db.execute(
+            "INSERT OR IGNORE INTO buddy_avoid (guild_id, user_id, avoided_user_id, created_at) VALUES (?, ?, ?, ?)",
+            (guild_id, user_id, other_user_id, to_db(now)),
+        )
+        return changed == 1
+
+    async def unavoid(self, guild_id: int, user_id: int, other_user_id: int) -> bool:
+        """Remove from the member's do-not-pair list."""
+        changed = await self._db.execute(
+            "DELETE FROM buddy_avoid WHERE guild_id = ? AND user_id = ? AND avoided_user_id = ?",
+            (guild_id, user_id, other_user_id),
+        )
+        return changed == 1
+
+    async def avoid_list(self, guild_id: int, user_id: int) -> list[int]:
+        """The member's own do-not-pair list (only ever shown to them)."""
+        rows = await self._db.fetchall(
+            "SELECT avoided_user_id FROM buddy_avoid WHERE guild_id = ? AND user_id = ? ORDER BY created_at, rowid",
+            (guild_id, user_id),
+        )
+        return [r[0] for r in rows]
+
+    async def avoid_pairs(self, guild_id: int) -> list[tuple[int, int]]:
+        """Every do-not-pair entry in the server, for the matcher only."""
+        rows = await self._db.fetchall(
+            "SELECT user_id, avoided_user_id FROM buddy_avoid WHERE guild_id = ?", (guild_id,)
+        )
+        return [(r[0], r[1]) for r in rows]

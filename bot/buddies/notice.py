@@ -1,0 +1,41 @@
+"""The hard-moment link: tell a member's buddy, with the member's consent, that they could use a check-in."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from bot.buddies.text import hard_moment_dm
+from bot.messaging import NO_PINGS, send_dm
+
+if TYPE_CHECKING:
+    from bot.client import KindredBot
+
+__all__ = ["notify_partners_of_hard_moment"]
+
+log = logging.getLogger(__name__)
+
+
+async def notify_partners_of_hard_moment(bot: KindredBot, guild_id: int, user_id: int) -> int:
+    """DM the member's current buddy (or buddies) "X could use a check-in from you".
+
+    Only when the member opted in with ``/buddy notify on``; the buddy never sees the check-in
+    itself. Returns how many buddies were reached (0 without consent, without a buddy, or when
+    every DM failed).
+    """
+    store = bot.store.buddies
+    if not await store.hard_moment_opt_in(guild_id, user_id):
+        return 0
+    partners = await store.current_partners(guild_id, user_id)
+    if not partners:
+        return 0
+    guild = bot.get_guild(guild_id)
+    member = guild.get_member(user_id) if guild is not None else None
+    name = member.display_name if member is not None else "Your buddy"
+    reached = 0
+    for partner in partners:
+        if await send_dm(bot, partner, content=hard_moment_dm(name), allowed_mentions=NO_PINGS) is not None:
+            reached += 1
+        else:
+            log.info("hard-moment notice to a buddy of %s could not be delivered", user_id)
+    return reached

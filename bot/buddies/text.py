@@ -1,0 +1,151 @@
+"""Everything the buddy feature says, in one place: warm, plain, brief, and never judging."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Final
+
+from bot.clock import discord_ts
+
+__all__ = [
+    "STARTER_QUESTIONS",
+    "auto_pause_dm",
+    "connect_answer_reply",
+    "connect_prompt",
+    "end_partner_dm",
+    "end_thanks",
+    "hard_moment_dm",
+    "intro_message",
+    "mod_fix_message",
+    "nudge_dm",
+    "starter_questions",
+    "unmatched_dm",
+]
+
+# Open, light questions anyone can answer, whatever their pathway; none asks about using or dates.
+STARTER_QUESTIONS: Final[tuple[str, ...]] = (
+    "What's something small that made you smile this week?",
+    "What does a good day look like for you lately?",
+    "Is there a song, book or show that's been keeping you company?",
+    "What's one thing you're looking forward to?",
+    "What helps you reset when a day gets heavy?",
+    "If you had a free afternoon tomorrow, how would you spend it?",
+    "What's a hobby you'd love to get back into, or try for the first time?",
+    "Who or what has been a good support for you recently?",
+    "What's something you've learned about yourself this year?",
+    "Where's your favourite place to be, indoors or out?",
+    "What time of day are you usually free for a chat?",
+    "What's a little win you'd like to celebrate?",
+)
+
+
+def starter_questions(seed: int, count: int = 3) -> list[str]:
+    """A few starter questions, chosen deterministically from ``seed`` so each group gets a different mix."""
+    return random.Random(seed).sample(list(STARTER_QUESTIONS), k=min(count, len(STARTER_QUESTIONS)))
+
+
+def _mentions(user_ids: Sequence[int]) -> str:
+    marks = [f"<@{u}>" for u in user_ids]
+    return marks[0] if len(marks) == 1 else ", ".join(marks[:-1]) + " and " + marks[-1]
+
+
+def intro_message(user_ids: Sequence[int], reason: str, questions: Sequence[str], ends_at: datetime) -> str:
+    """The introduction posted in a private thread (or sent by DM): who, why, and a way in."""
+    who = _mentions(user_ids)
+    trio = len(user_ids) > 2
+    lines = [
+        f"Hi {who}! You're {'buddies' if not trio else 'a buddy group of three'} this round.",
+        f"Why you were matched: {reason}.",
+        "",
+        "A few ways to start, if they help:",
+        *(f"• {q}" for q in questions),
+        "",
+        f"This round runs until {discord_ts(ends_at, 'F')}. There's no pressure: a quick hello is a great start.",
+        "If it's not the right fit, `/buddy end` closes the pairing kindly, no reason needed.",
+    ]
+    return "\n".join(lines)
+
+
+def nudge_dm(round_at: datetime) -> str:
+    """The day-before nudge, with a one-click way to sit this round out."""
+    return (
+        f"A new buddy round starts {discord_ts(round_at, 'R')} ({discord_ts(round_at, 'F')}). "
+        "If this week isn't a good one for you, press **Skip this round** and I'll leave you out, just this once. "
+        "Otherwise there's nothing to do."
+    )
+
+
+def unmatched_dm(next_round: datetime) -> str:
+    """Told kindly when no buddy could be found this round."""
+    return (
+        "I couldn't find a buddy for you this round: it's just how the numbers and everyone's preferences fell, "
+        f"nothing about you. You're first in line for the next round, {discord_ts(next_round, 'F')}."
+    )
+
+
+def connect_prompt() -> str:
+    """The halfway check."""
+    return (
+        "Halfway through this buddy round: did you get a chance to connect with your buddy? "
+        "Any answer is fine. It just helps me make better pairings."
+    )
+
+
+def connect_answer_reply(answer: str) -> str:
+    """What the member sees after pressing a "Did you connect?" button."""
+    if answer == "yes":
+        return "That's lovely to hear. Thanks for letting me know."
+    if answer == "not_yet":
+        return "No rush at all. There's still time this round, and a simple hello counts."
+    return "That's okay. Thanks for telling me; life gets busy. See you next round."
+
+
+def auto_pause_dm() -> str:
+    """After three quiet rounds in a row: paused, kindly, with the way back."""
+    return (
+        "It looks like the last few buddy rounds haven't been a good fit for your time, so I've paused your "
+        "pairing for now. No problem at all. Whenever you'd like a buddy again, use `/buddy resume` in the server."
+    )
+
+
+def end_partner_dm(next_round: datetime | None, *, still_grouped: bool = False) -> str:
+    """The neutral note a partner gets when a pairing ends (by /buddy end or because data was erased)."""
+    if still_grouped:
+        return (
+            "One member of your buddy group has stepped away for this round. That happens, and no reason is needed. "
+            "The two of you are still buddies until the round ends."
+        )
+    when = f" The next round is {discord_ts(next_round, 'F')}." if next_round else ""
+    return (
+        "Your buddy pairing for this round has ended. That happens, and no reason is needed. "
+        f"You'll be in the next round as usual.{when}"
+    )
+
+
+def end_thanks() -> str:
+    """The thank-you after someone ends a pairing."""
+    return (
+        "Done: the pairing has ended and your buddy has been told, neutrally. Thank you for giving it a go; "
+        "reaching out takes courage. You'll be in the next round unless you `/buddy pause`."
+    )
+
+
+def hard_moment_dm(display_name: str) -> str:
+    """The only thing a buddy learns about a hard moment: never the check-in itself."""
+    return f"{display_name} could use a check-in from you. A short, kind message can mean a lot."
+
+
+def mod_fix_message(channel_id: int | None, missing: str | None) -> str:
+    """What moderators are told when buddy threads fell back to DMs."""
+    if channel_id is None:
+        return (
+            "Buddy round: no buddy channel is set, so I introduced this round's buddies by DM. "
+            "To give them private threads, set one with `/config set` (`buddy_channel_id`)."
+        )
+    return (
+        f"Buddy round: I couldn't create private threads in <#{channel_id}>, so I introduced this round's "
+        f"buddies by DM. Please give my role **{missing or 'Create Private Threads, Send Messages in Threads'}** "
+        "in that channel."
+    )

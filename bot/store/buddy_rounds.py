@@ -1,0 +1,270 @@
+"""Buddy rounds and their groups in SQL: recorded once, ended kindly, followed up. Part of :class:`BuddyRepo`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.buddies.lifecycle import QuietOutcome
+from bot.clock import from_db, to_db
+from bot.db import Database
+
+__all__ = ["BuddyRoundQueries", "GroupInfo", "RoundInfo"]
+
+
+@dataclass(frozen=True, slots=True)
+class RoundInfo:
+    """One round that ran."""
+
+    id: int
+    guild_id: int
+    scheduled_for: datetime | None
+    ran_at: datetime
+    ends_at: datetime
+    seed: int
+
+
+@dataclass(frozen=True, slots=True)
+class GroupInfo:
+    """A group in a round, with the members still in it."""
+
+    id: int
+    round_id: int
+    guild_id: int
+    reason: str
+    thread_id: int | None
+    status: str
+    user_ids: tuple[int, ...]
+    ends_at: datetime
+
+
+def _dt(value: str | None) -> datetime | None:
+    return None if value is None else from_db(value)
+
+
+class BuddyRoundQueries:
+    """Round and group queries; :class:`bot.store.buddies.BuddyRepo` builds on these."""
+
+    _db: Database
+
+    # -- rounds -----------------------------------------------------------------------------
+    async def latest_round(self, guild_id: int) -> RoundInfo | None:
+        """The most recent round that ran in the server."""
+        row = await self._db.fetchone(
+            "SELECT id, guild_id, scheduled_for, ran_at, ends_at, seed FROM buddy_rounds "
+            "WHERE guild_id = ? ORDER BY id DESC LIMIT 1",
+            (guild_id,),
+        )
+        return None if row is None else self._round(row)
+
+    async def get_round(self, round_id: int) -> RoundInfo | None:
+        """One round by id."""
+        row = await self._db.fetchone(
+            "SELECT id, guild_id, scheduled_for, ran_at, ends_at, seed FROM buddy_rounds WHERE id = ?", (round_id,)
+        )
+        return None if row is None else self._round(row)
+
+    async def round_ran(self, guild_id: int, scheduled_for: datetime) -> bool:
+        """Whether the scheduled round at this time already ran."""
+        return bool(
+            await self._db.fetchval(
+                "SELECT 1 FROM buddy_rounds WHERE guild_id = ? AND scheduled_for = ?",
+                (guild_id, to_db(scheduled_for)),
+            )
+        )
+
+    async def recent_pairs(self, guild_id: int, rounds: int) -> set[frozenset[int]]:
+        """Every pair grouped together in the last ``rounds`` rounds (ended pairings included)."""
+        rows = await self._db.fetchall(
+            "SELECT a.user_id, b.user_id FROM buddy_group_members a "
+            "JOIN buddy_group_members b ON a.group_id = b.group_id AND a.user_id < b.user_id "
+            "JOIN buddy_groups g ON g.id = a.group_id "
+            "WHERE g.round_id IN (SELECT id FROM buddy_rounds WHERE guild_id = ? ORDER BY id DESC LIMIT ?)",
+            (guild_id, max(rounds, 0)),
+        )
+        return {frozenset((r[0], r[1])) for r in rows}
+
+    async def recent_memberships(self, guild_id: int, rounds: int) -> tuple[list[int], dict[int, set[int]]]:
+        """Round ids (newest first) and who was grouped in each, for "rounds since paired"."""
+        round_rows = await self._db.fetchall(
+            "SELECT id FROM buddy_rounds WHERE guild_id = ? ORDER BY id DESC LIMIT ?", (guild_id, rounds)
+        )
+        ids = [r[0] for r in round_rows]
+        members: dict[int, set[int]] = {i: set() for i in ids}
+        if ids:
+            rows = await self._db.fetchall(
+                "SELECT g.round_id, m.user_id FROM buddy_group_members m JOIN buddy_groups g ON g.id = m.group_id "
+                "WHERE g.guild_id = ? AND g.round_id >= ?",
+                (guild_id, min(ids)),
+            )
+            for r in rows:
+                members.setdefault(r[0], set()).add(r[1])
+        return ids, members
+
+    async def quiet_answers(self, round_id: int) -> dict[int, str | None]:
+        """Answers to "Did you connect?" from members whose pairing ran its course (not ended)."""
+        rows = await self._db.fetchall(
+            "SELECT m.user_id, m.connected FROM buddy_group_members m JOIN buddy_groups g ON g.id = m.group_id "
+            "WHERE g.round_id = ? AND g.status = 'active' AND m.left_at IS NULL",
+            (round_id,),
+        )
+        return {r[0]: r[1] for r in rows}
+
+    async def record_round(
+        self,
+        guild_id: int,
+        *,
+        scheduled_for: datetime | None,
+        ran_at: datetime,
+        ends_at: datetime,
+        seed: int,
+        groups: Sequence[tuple[str, Sequence[int]]],
+        unmatched: Sequence[int],
+        quiet: QuietOutcome,
+    ) -> tuple[int, list[int]] | None:
+        """Write the round, its groups and everyone's new state in ONE transaction.
+
+        Returns (round id, group ids in the order given), or None if this scheduled round already
+        ran (the unique (guild, time) key), which is what makes a round impossible to run twice.
+        """
+        async with self._db.transaction() as tx:
+            if scheduled_for is not None and await tx.fetchval(
+                "SELECT 1 FROM buddy_rounds WHERE guild_id = ? AND scheduled_for = ?",
+                (guild_id, to_db(scheduled_for)),
+            ):
+                return None
+            # The previous round's pairings are over; ended ones keep their status.
+            await tx.execute(
+                "UPDATE buddy_groups SET status = 'finished' WHERE guild_id = ? AND status = 'active'", (guild_id,)
+            )
+            round_id = await tx.insert(
+                "INSERT INTO buddy_rounds (guild_id, scheduled_for, ran_at, ends_at, seed) VALUES (?, ?, ?, ?, ?)",
+                (
+                    guild_id,
+                    None if scheduled_for is None else to_db(scheduled_for),
+                    to_db(ran_at),
+                    to_db(ends_at),
+                    seed,
+                ),
+            )
+            group_ids: list[int] = []
+            for reason, user_ids in groups:
+                group_id = await tx.insert(
+                    "INSERT INTO buddy_groups (round_id, guild_id, reason) VALUES (?, ?, ?)",
+                    (round_id, guild_id, reason),
+                )
+                group_ids.append(group_id)
+                await tx.executemany(
+                    "INSERT INTO buddy_group_members (group_id, guild_id, user_id) VALUES (?, ?, ?)",
+                    [(group_id, guild_id, u) for u in user_ids],
+                )
+                await tx.executemany(
+                    "UPDATE buddy_members SET priority = 0, last_paired_at = ? WHERE guild_id = ? AND user_id = ?",
+                    [(to_db(ran_at), guild_id, u) for u in user_ids],
+                )
+            await tx.executemany(
+                "UPDATE buddy_members SET priority = 1 WHERE guild_id = ? AND user_id = ?",
+                [(guild_id, u) for u in unmatched],
+            )
+            await tx.executemany(
+                "UPDATE buddy_members SET ignored_rounds = ? WHERE guild_id = ? AND user_id = ?",
+                [(count, guild_id, u) for u, count in quiet.counts.items()],
+            )
+            await tx.executemany(
+                "UPDATE buddy_members SET auto_paused = 1 WHERE guild_id = ? AND user_id = ? AND status = 'active'",
+                [(guild_id, u) for u in sorted(quiet.to_pause)],
+            )
+        return round_id, group_ids
+
+    async def set_thread(self, group_id: int, thread_id: int) -> None:
+        """Remember the group's private thread."""
+        await self._db.execute("UPDATE buddy_groups SET thread_id = ? WHERE id = ?", (thread_id, group_id))
+
+    # -- groups -----------------------------------------------------------------------------
+    async def active_group(self, guild_id: int, user_id: int) -> GroupInfo | None:
+        """The member's current group, if they're in one and haven't stepped away."""
+        group_id = await self._db.fetchval(
+            "SELECT g.id FROM buddy_group_members m JOIN buddy_groups g ON g.id = m.group_id "
+            "WHERE m.guild_id = ? AND m.user_id = ? AND m.left_at IS NULL AND g.status = 'active' "
+            "ORDER BY g.id DESC LIMIT 1",
+            (guild_id, user_id),
+        )
+        return None if group_id is None else await self.group(group_id)
+
+    async def group(self, group_id: int) -> GroupInfo | None:
+        """A group with the members still in it."""
+        row = await self._db.fetchone(
+            "SELECT g.id, g.round_id, g.guild_id, g.reason, g.thread_id, g.status, r.ends_at "
+            "FROM buddy_groups g JOIN buddy_rounds r ON r.id = g.round_id WHERE g.id = ?",
+            (group_id,),
+        )
+        if row is None:
+            return None
+        members = await self._db.fetchall(
+            "SELECT user_id FROM buddy_group_members WHERE group_id = ? AND left_at IS NULL ORDER BY user_id",
+            (group_id,),
+        )
+        return GroupInfo(
+            id=row[0],
+            round_id=row[1],
+            guild_id=row[2],
+            reason=row[3],
+            thread_id=row[4],
+            status=row[5],
+            user_ids=tuple(r[0] for r in members),
+            ends_at=from_db(row[6]),
+        )
+
+    async def round_groups(self, round_id: int) -> list[GroupInfo]:
+        """The round's groups still running."""
+        rows = await self._db.fetchall(
+            "SELECT id FROM buddy_groups WHERE round_id = ? AND status = 'active' ORDER BY id", (round_id,)
+        )
+        groups = [await self.group(r[0]) for r in rows]
+        return [g for g in groups if g is not None]
+
+    async def step_away(self, group_id: int, user_id: int, *, now: datetime) -> tuple[int, ...]:
+        """The member leaves the group. Returns who remains; under two left ends the group.
+
+        Anyone left without a buddy goes first in line for the next round.
+        """
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE buddy_group_members SET left_at = ? WHERE group_id = ? AND user_id = ? AND left_at IS NULL",
+                (to_db(now), group_id, user_id),
+            )
+            rows = await tx.fetchall(
+                "SELECT user_id, guild_id FROM buddy_group_members WHERE group_id = ? AND left_at IS NULL",
+                (group_id,),
+            )
+            remaining = tuple(sorted(r[0] for r in rows))
+            if len(remaining) < 2:
+                await tx.execute(
+                    "UPDATE buddy_groups SET status = 'ended', ended_at = ? WHERE id = ?", (to_db(now), group_id)
+                )
+                await tx.executemany(
+                    "UPDATE buddy_members SET priority = 1 WHERE guild_id = ? AND user_id = ?",
+                    [(r[1], r[0]) for r in rows],
+                )
+        return remaining
+
+    async def record_connect(self, group_id: int, user_id: int, answer: str, *, now: datetime) -> bool:
+        """Save a "Did you connect?" answer; False if the member isn't in that group."""
+        changed = await self._db.execute(
+            "UPDATE buddy_group_members SET connected = ?, answered_at = ? WHERE group_id = ? AND user_id = ?",
+            (answer, to_db(now), group_id, user_id),
+        )
+        return changed == 1
+
+    @staticmethod
+    def _round(row: Any) -> RoundInfo:
+        return RoundInfo(
+            id=row[0],
+            guild_id=row[1],
+            scheduled_for=_dt(row[2]),
+            ran_at=from_db(row[3]),
+            ends_at=from_db(row[4]),
+            seed=row[5],
+        )

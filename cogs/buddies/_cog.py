@@ -1,0 +1,415 @@
+"""``/buddy``: opt-in pairing with a peer. Every answer is private (ephemeral)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.buddies import text
+from bot.buddies.profiles import BuddyProfile
+from bot.clock import discord_ts
+from bot.errors import KindredError, reply_ephemeral
+from bot.events import ConfigChange
+from bot.messaging import NO_PINGS
+from bot.timezones import resolve_timezone, suggest_timezones
+
+from ._prefs import (
+    EXPERIENCES,
+    OPTION_HELP,
+    PATHWAYS,
+    WANTS,
+    complete_interests,
+    interest_ids,
+    set_interests,
+    set_timezone,
+    summary,
+)
+from ._rounds import CONNECT, NUDGE, ROUND, BuddyRounds
+from ._views import AvoidListView, ConfirmView, ConnectButton, SkipRoundButton
+
+if TYPE_CHECKING:
+    from bot.client import KindredBot
+
+__all__ = ["Buddies"]
+
+log = logging.getLogger(__name__)
+
+_SCHEDULE_KEYS = frozenset({"pairing_cadence", "pairing_weekday", "pairing_hour", "timezone"})
+_NOT_JOINED = "You haven't joined buddy pairing here yet. `/buddy join` opts you in."
+
+
+@app_commands.guild_only()
+class Buddies(commands.GroupCog, group_name="buddy", group_description="Opt-in pairing with a peer buddy"):
+    """Buddy pairing: join, preferences, pauses, a confidential do-not-pair list, and rounds."""
+
+    def __init__(self, bot: KindredBot) -> None:
+        self.bot = bot
+        self.rounds = BuddyRounds(bot)
+
+    async def cog_load(self) -> None:
+        """Register timers, persistent buttons and the erase hook; make sure every active server has a round."""
+        self.bot.timers.register(ROUND, self.rounds.on_round_timer)
+        self.bot.timers.register(NUDGE, self.rounds.on_nudge_timer)
+        self.bot.timers.register(CONNECT, self.rounds.on_connect_timer)
+        self.bot.add_dynamic_items(SkipRoundButton, ConnectButton)
+        self.bot.erase_hooks["buddies"] = self.rounds.erase_hook
+        for guild_id in await self.bot.store.buddies.guilds_with_members():
+            await self.rounds.ensure_scheduled(guild_id)
+
+    async def cog_unload(self) -> None:
+        """Undo everything cog_load did; pending timers wait in the database."""
+        for kind in (ROUND, NUDGE, CONNECT):
+            self.bot.timers.unregister(kind)
+        self.bot.remove_dynamic_items(SkipRoundButton, ConnectButton)
+        self.bot.erase_hooks.pop("buddies", None)
+
+    @commands.Cog.listener()
+    async def on_guild_config_changed(self, change: ConfigChange) -> None:
+        """Cadence, day, hour or time zone changed: move the next round (and its nudge)."""
+        if change.key in _SCHEDULE_KEYS and await self.bot.store.buddies.active_member_ids(change.guild_id):
+            due = await self.rounds.reschedule(change.guild_id)
+            log.info("buddy round for guild %s rescheduled to %s", change.guild_id, due)
+
+    # -- helpers -----------------------------------------------------------------------------
+    async def _profile(self, interaction: discord.Interaction[Any]) -> BuddyProfile:
+        assert interaction.guild_id is not None
+        profile = await self.bot.store.buddies.get(interaction.guild_id, interaction.user.id)
+        if profile is None or profile.status != "active":
+            raise KindredError(_NOT_JOINED)
+        return profile
+
+    @staticmethod
+    def _require_manage_guild(interaction: discord.Interaction[Any]) -> None:
+        if not interaction.permissions.manage_guild:
+            raise KindredError("This needs the **Manage Server** permission, which you don't have here.")
+
+    # -- autocomplete ------------------------------------------------------------------------
+    async def interests_autocomplete(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Complete the last comma-separated interest from the server's catalogue."""
+        if interaction.guild_id is None:
+            return []
+        catalogue = await self.bot.store.interests.catalogue(interaction.guild_id, now=self.bot.clock.now())
+        return [app_commands.Choice(name=v, value=v) for v in complete_interests([i.name for i in catalogue], current)]
+
+    async def timezone_autocomplete(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Suggest IANA time zones as the member types."""
+        return [app_commands.Choice(name=z, value=z) for z in suggest_timezones(current)]
+
+    # -- member commands ---------------------------------------------------------------------
+    @app_commands.command(name="join")
+    @app_commands.describe(**OPTION_HELP)
+    @app_commands.choices(pathway=PATHWAYS, experience=EXPERIENCES, wants=WANTS)
+    async def join(
+        self,
+        interaction: discord.Interaction[Any],
+        interests: str | None = None,
+        timezone: str | None = None,
+        pathway: app_commands.Choice[str] | None = None,
+        experience: app_commands.Choice[str] | None = None,
+        wants: app_commands.Choice[str] | None = None,
+    ) -> None:
+        """Opt in to be paired with a buddy each round. Everything can be changed later with /buddy prefs."""
+        assert interaction.guild_id is not None
+        guild_id, user_id, now = interaction.guild_id, interaction.user.id, self.bot.clock.now()
+        existing = await self.bot.store.buddies.get(guild_id, user_id)
+        if existing is not None and existing.status == "active" and not existing.paused_at(now):
+            raise KindredError(
+                "You're already in buddy pairing. `/buddy prefs` changes your choices; `/buddy status` shows your buddy."
+            )
+        # Validate everything before saving anything.
+        if interests:
+            await interest_ids(self.bot, guild_id, interests)
+        if timezone:
+            resolve_timezone(timezone)
+        await self.bot.store.buddies.join(
+            guild_id,
+            user_id,
+            pathway=pathway.value if pathway else (existing.pathway if existing else "any"),
+            experience=experience.value if experience else (existing.experience if existing else "steady"),
+            wants=wants.value if wants else (existing.wants if existing else "either"),
+            now=now,
+        )
+        if interests:
+            await set_interests(self.bot, guild_id, user_id, interests, replace=False)
+        if timezone:
+            await set_timezone(self.bot, user_id, timezone)
+        next_round = await self.rounds.ensure_scheduled(guild_id)
+        profile = await self._profile(interaction)
+        tips = (
+            ""
+            if profile.timezone
+            else "\nTip: add your time zone with `/buddy prefs` so your buddy is awake when you are."
+        )
+        await reply_ephemeral(
+            interaction,
+            f"Welcome in! You'll be paired in the next round, {discord_ts(next_round, 'F')}. "
+            f"A day before, I'll DM you in case you'd like to skip that week.\n\n{summary(profile)}{tips}",
+        )
+
+    @join.autocomplete("interests")
+    async def _join_interests(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self.interests_autocomplete(interaction, current)
+
+    @join.autocomplete("timezone")
+    async def _join_timezone(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self.timezone_autocomplete(interaction, current)
+
+    @app_commands.command(name="prefs")
+    @app_commands.describe(**OPTION_HELP)
+    @app_commands.choices(pathway=PATHWAYS, experience=EXPERIENCES, wants=WANTS)
+    async def prefs(
+        self,
+        interaction: discord.Interaction[Any],
+        interests: str | None = None,
+        timezone: str | None = None,
+        pathway: app_commands.Choice[str] | None = None,
+        experience: app_commands.Choice[str] | None = None,
+        wants: app_commands.Choice[str] | None = None,
+    ) -> None:
+        """See or change your buddy preferences. Interests you give replace your list."""
+        assert interaction.guild_id is not None
+        guild_id, user_id = interaction.guild_id, interaction.user.id
+        await self._profile(interaction)
+        if interests is not None:
+            await interest_ids(self.bot, guild_id, interests)
+        if timezone:
+            resolve_timezone(timezone)
+        fields = {k: c.value for k, c in (("pathway", pathway), ("experience", experience), ("wants", wants)) if c}
+        if fields:
+            await self.bot.store.buddies.update(guild_id, user_id, now=self.bot.clock.now(), **fields)
+        if interests is not None:
+            await set_interests(self.bot, guild_id, user_id, interests, replace=True)
+        if timezone:
+            await set_timezone(self.bot, user_id, timezone)
+        changed = bool(fields) or interests is not None or bool(timezone)
+        profile = await self._profile(interaction)
+        head = "Saved. Your next pairing will use these:" if changed else "Your buddy preferences:"
+        await reply_ephemeral(interaction, f"{head}\n\n{summary(profile)}")
+
+    @prefs.autocomplete("interests")
+    async def _prefs_interests(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self.interests_autocomplete(interaction, current)
+
+    @prefs.autocomplete("timezone")
+    async def _prefs_timezone(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self.timezone_autocomplete(interaction, current)
+
+    @app_commands.command(name="status")
+    async def status(self, interaction: discord.Interaction[Any]) -> None:
+        """Your current buddy, when this round ends, and when the next one runs."""
+        assert interaction.guild_id is not None
+        profile = await self._profile(interaction)
+        now = self.bot.clock.now()
+        group = await self.bot.store.buddies.active_group(interaction.guild_id, interaction.user.id)
+        lines: list[str] = []
+        if group is not None:
+            others = ", ".join(f"<@{u}>" for u in group.user_ids if u != interaction.user.id)
+            where = f" Your thread: <#{group.thread_id}>." if group.thread_id else ""
+            lines.append(f"**Your buddy:** {others}, because {group.reason}.{where}")
+            lines.append(f"**This round ends:** {discord_ts(group.ends_at, 'F')}")
+        else:
+            lines.append("**Your buddy:** nobody right now.")
+        next_round = await self.rounds.next_scheduled(interaction.guild_id)
+        if next_round is not None:
+            lines.append(f"**Next round:** {discord_ts(next_round, 'F')}")
+        if profile.auto_paused:
+            lines.append("**Paused** after a few quiet rounds. `/buddy resume` brings you back.")
+        elif profile.paused_at(now) and profile.paused_until is not None:
+            lines.append(
+                f"**Paused until** {discord_ts(profile.paused_until, 'D')}. `/buddy resume` to come back sooner."
+            )
+        elif profile.skip_round_at is not None and profile.skip_round_at > now:
+            lines.append("You're skipping the next round.")
+        await reply_ephemeral(interaction, "\n".join(lines) + "\n\n" + summary(profile))
+
+    @app_commands.command(name="pause")
+    @app_commands.describe(weeks="How many weeks to sit out (1 to 52)")
+    async def pause(self, interaction: discord.Interaction[Any], weeks: app_commands.Range[int, 1, 52]) -> None:
+        """Sit out buddy rounds for a while. Your current pairing carries on."""
+        assert interaction.guild_id is not None
+        await self._profile(interaction)
+        now = self.bot.clock.now()
+        until = now + timedelta(weeks=weeks)
+        await self.bot.store.buddies.pause(interaction.guild_id, interaction.user.id, until, now=now)
+        await reply_ephemeral(
+            interaction,
+            f"Paused until {discord_ts(until, 'D')}. Take the time you need. `/buddy resume` brings you back sooner.",
+        )
+
+    @app_commands.command(name="resume")
+    async def resume(self, interaction: discord.Interaction[Any]) -> None:
+        """Come back from a pause and be paired in the next round."""
+        assert interaction.guild_id is not None
+        await self._profile(interaction)
+        await self.bot.store.buddies.resume(interaction.guild_id, interaction.user.id, now=self.bot.clock.now())
+        next_round = await self.rounds.ensure_scheduled(interaction.guild_id)
+        await reply_ephemeral(interaction, f"Welcome back! You'll be in the next round, {discord_ts(next_round, 'F')}.")
+
+    @app_commands.command(name="leave")
+    async def leave(self, interaction: discord.Interaction[Any]) -> None:
+        """Stop being paired. Your preferences are kept in case you come back with /buddy join."""
+        assert interaction.guild_id is not None
+        if not await self.bot.store.buddies.leave(interaction.guild_id, interaction.user.id, now=self.bot.clock.now()):
+            raise KindredError("You're not in buddy pairing here, so there's nothing to leave.")
+        still = await self.bot.store.buddies.active_group(interaction.guild_id, interaction.user.id)
+        extra = " Your current pairing carries on until the round ends; `/buddy end` closes it now." if still else ""
+        await reply_ephemeral(
+            interaction, f"Done: you won't be paired in future rounds. Thanks for being part of it.{extra}"
+        )
+
+    @app_commands.command(name="avoid")
+    @app_commands.describe(member="Someone you never want to be paired with (leave empty to see your list)")
+    async def avoid(self, interaction: discord.Interaction[Any], member: discord.Member | None = None) -> None:
+        """Never be paired with someone. Confidential: nobody is told. With no member, see and edit your list."""
+        assert interaction.guild_id is not None and interaction.guild is not None
+        store, me = self.bot.store.buddies, interaction.user.id
+        if member is None:
+            listed = await store.avoid_list(interaction.guild_id, me)
+            if not listed:
+                await reply_ephemeral(
+                    interaction, "Your do-not-pair list is empty. `/buddy avoid member:` adds someone."
+                )
+                return
+            entries = [(uid, self._name(interaction.guild, uid)) for uid in listed]
+            body = "\n".join(f"• <@{uid}>" for uid, _ in entries)
+            await reply_ephemeral(
+                interaction,
+                f"**Your do-not-pair list** (only you can see it):\n{body}\n\nPick below to take someone off, "
+                "or use `/buddy unavoid`.",
+                view=AvoidListView(me, interaction.guild_id, entries),
+            )
+            return
+        if member.id == me:
+            raise KindredError("You can't avoid yourself, but it's good you're thinking about who feels right.")
+        if member.bot:
+            raise KindredError("Bots are never paired, so there's no need to avoid one.")
+        added = await store.avoid(interaction.guild_id, me, member.id, now=self.bot.clock.now())
+        partners = await store.current_partners(interaction.guild_id, me)
+        extra = " They're your buddy this round; `/buddy end` closes that kindly." if member.id in partners else ""
+        head = "Done." if added else "They were already on your list."
+        await reply_ephemeral(
+            interaction, f"{head} You'll never be paired with {member.mention}. Nobody is told.{extra}"
+        )
+
+    @app_commands.command(name="unavoid")
+    @app_commands.describe(member="Someone to take off your do-not-pair list")
+    async def unavoid(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
+        """Take someone off your do-not-pair list."""
+        assert interaction.guild_id is not None
+        if not await self.bot.store.buddies.unavoid(interaction.guild_id, interaction.user.id, member.id):
+            raise KindredError(f"{member.mention} isn't on your do-not-pair list.")
+        await reply_ephemeral(interaction, f"Done: {member.mention} is off your do-not-pair list. Nobody is told.")
+
+    @app_commands.command(name="end")
+    async def end(self, interaction: discord.Interaction[Any]) -> None:
+        """Kindly end your current pairing. No reason needed; your buddy gets a neutral note."""
+        assert interaction.guild_id is not None
+        guild_id = interaction.guild_id
+        if await self.bot.store.buddies.active_group(guild_id, interaction.user.id) is None:
+            raise KindredError("You don't have a buddy right now, so there's nothing to end.")
+
+        async def confirmed(inner: discord.Interaction[Any]) -> None:
+            if not await self.rounds.end_for(guild_id, inner.user.id):
+                raise KindredError("That pairing has already ended.")
+            await inner.response.edit_message(content=text.end_thanks(), view=None)
+
+        await reply_ephemeral(
+            interaction,
+            "End your current pairing? Your buddy gets a short, neutral note (no reason given) and both of you "
+            "will be in the next round.",
+            view=ConfirmView(interaction.user.id, "End the pairing", confirmed),
+        )
+
+    @app_commands.command(name="notify")
+    @app_commands.describe(setting="on: your buddy hears you could use a check-in when you log a hard moment")
+    @app_commands.choices(
+        setting=[app_commands.Choice(name="on", value="on"), app_commands.Choice(name="off", value="off")]
+    )
+    async def notify(self, interaction: discord.Interaction[Any], setting: app_commands.Choice[str]) -> None:
+        """Let your buddy know when you check in with a hard moment (they never see the check-in)."""
+        assert interaction.guild_id is not None
+        await self._profile(interaction)
+        on = setting.value == "on"
+        await self.bot.store.buddies.set_hard_moment_opt_in(
+            interaction.guild_id, interaction.user.id, on, now=self.bot.clock.now()
+        )
+        if on:
+            message = (
+                "On. When you check in with a hard moment, your buddy gets only: "
+                "\u201c<your name> could use a check-in from you\u201d. Never the check-in itself. `/buddy notify off` stops it."
+            )
+        else:
+            message = "Off. Your buddy won't hear about your check-ins at all."
+        await reply_ephemeral(interaction, message)
+
+    # -- moderator commands ------------------------------------------------------------------
+    @app_commands.command(name="preview")
+    @app_commands.default_permissions(manage_guild=True)
+    async def preview(self, interaction: discord.Interaction[Any]) -> None:
+        """Moderators: a dry run of the next round. Nothing is sent or saved."""
+        assert interaction.guild_id is not None
+        self._require_manage_guild(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        plan = await self.rounds.plan(interaction.guild_id, self.bot.clock.now())
+        groups = plan.result.groups
+        trios = sum(1 for g in groups if len(g.user_ids) > 2)
+        lines = [
+            f"**Dry run:** {plan.eligible} members would take part: {len(groups) - trios} pairs"
+            + (" and one group of three." if trios else "."),
+        ]
+        if plan.result.unmatched:
+            names = ", ".join(f"<@{u}>" for u in plan.result.unmatched)
+            lines.append(f"**Not paired:** {names}. They'd be told kindly and go first next round.")
+        else:
+            lines.append("Everyone taking part would get a buddy.")
+        lines.append(f"**Sitting out** (paused, skipping, or unreachable by DM): {plan.sitting_out}.")
+        await interaction.followup.send("\n".join(lines), ephemeral=True, allowed_mentions=NO_PINGS)
+
+    @app_commands.command(name="pair-now")
+    @app_commands.default_permissions(manage_guild=True)
+    async def pair_now(self, interaction: discord.Interaction[Any]) -> None:
+        """Moderators: run a buddy round right now. Current pairings end and new ones are introduced."""
+        assert interaction.guild_id is not None
+        self._require_manage_guild(interaction)
+        guild_id = interaction.guild_id
+
+        async def confirmed(inner: discord.Interaction[Any]) -> None:
+            await inner.response.edit_message(content="Running a round now…", view=None)
+            report = await self.rounds.run_round(guild_id, scheduled_for=None)
+            if report is None:
+                await inner.followup.send("That round already ran.", ephemeral=True)
+                return
+            dm_note = f" {report.by_dm} were introduced by DM (see the mod log)." if report.by_dm else ""
+            await inner.followup.send(
+                f"Round done: {report.groups} groups introduced, {len(report.unmatched)} not paired "
+                f"(told kindly, first in line next time).{dm_note}",
+                ephemeral=True,
+            )
+
+        await reply_ephemeral(
+            interaction,
+            "Run a buddy round now? Current pairings end and everyone taking part gets a new buddy.",
+            view=ConfirmView(interaction.user.id, "Run the round", confirmed),
+        )
+
+    @staticmethod
+    def _name(guild: discord.Guild, user_id: int) -> str:
+        member = guild.get_member(user_id)
+        return member.display_name if member is not None else f"Member {user_id}"

@@ -1,0 +1,341 @@
+"""Running buddy rounds against Discord: timers, matching, introductions, follow-ups.
+
+The rules live in :mod:`bot.buddies` and :mod:`bot.matching`; this module gathers data from the
+store, calls them, and does the sending. A round is recorded (round row, groups, everyone's new
+state) in one transaction keyed by its scheduled time, so a restart can neither lose nor repeat it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.buddies import text
+from bot.buddies.lifecycle import QuietOutcome, rounds_since_paired, settle_quiet_rounds
+from bot.buddies.profiles import build_candidates, eligibility
+from bot.buddies.schedule import Cadence, connect_at, next_round_at, nudge_at
+from bot.clock import from_db, to_db
+from bot.errors import permission_names
+from bot.matching import MatchResult, match
+from bot.messaging import NO_PINGS, USERS_ONLY, send_dm
+
+from ._views import connect_view, skip_view
+
+if TYPE_CHECKING:
+    from bot.client import KindredBot
+    from bot.timers import Timer
+
+__all__ = ["ROUND", "BuddyRounds", "Plan", "RoundReport"]
+
+log = logging.getLogger(__name__)
+
+ROUND, NUDGE, CONNECT = "buddy-round", "buddy-nudge", "buddy-connect"
+# Enough history for the matcher's "not paired recently" preference.
+_FRESH_HISTORY = 8
+_THREAD_PERMS = ("view_channel", "create_private_threads", "send_messages_in_threads")
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What a round would do: the matcher's result and how many sat out (no names, no reasons)."""
+
+    result: MatchResult
+    eligible: int
+    sitting_out: int
+    quiet: QuietOutcome
+    seed: int
+
+
+@dataclass(slots=True)
+class RoundReport:
+    """What a round that ran did, for /buddy pair-now and the logs."""
+
+    round_id: int
+    groups: int
+    unmatched: tuple[int, ...]
+    by_dm: int = 0
+    paused: tuple[int, ...] = field(default_factory=tuple)
+
+
+class BuddyRounds:
+    """Round scheduling and running for every server."""
+
+    def __init__(self, bot: KindredBot) -> None:
+        self.bot = bot
+
+    # -- scheduling --------------------------------------------------------------------------
+    async def next_scheduled(self, guild_id: int) -> datetime | None:
+        """When the next scheduled round is due, if one is pending."""
+        pending = await self.bot.timers.pending(kind=ROUND, dedupe_key=f"{ROUND}:{guild_id}")
+        return pending[0].due_at if pending else None
+
+    async def ensure_scheduled(self, guild_id: int) -> datetime:
+        """Make sure the server has a pending round timer; returns when the next round runs."""
+        due = await self.next_scheduled(guild_id)
+        return due if due is not None else await self.reschedule(guild_id)
+
+    async def reschedule(self, guild_id: int) -> datetime:
+        """(Re)compute the next round from the server's settings and replace its round and nudge timers."""
+        config = await self.bot.store.config.get(guild_id)
+        last = await self.bot.store.buddies.latest_round(guild_id)
+        last_at = None if last is None else (last.scheduled_for or last.ran_at)
+        now = self.bot.clock.now()
+        due = next_round_at(Cadence.from_config(config), after=now, last_round=last_at)
+        await self._schedule(guild_id, due)
+        return due
+
+    async def _schedule(self, guild_id: int, due: datetime) -> None:
+        await self.bot.timers.schedule(
+            ROUND, due, guild_id=guild_id, payload={"at": to_db(due)}, dedupe_key=f"{ROUND}:{guild_id}"
+        )
+        when = nudge_at(due, now=self.bot.clock.now())
+        if when is None:
+            await self.bot.timers.cancel(dedupe_key=f"{NUDGE}:{guild_id}")
+        else:
+            await self.bot.timers.schedule(
+                NUDGE, when, guild_id=guild_id, payload={"at": to_db(due)}, dedupe_key=f"{NUDGE}:{guild_id}"
+            )
+
+    # -- timer handlers ----------------------------------------------------------------------
+    async def on_round_timer(self, timer: Timer) -> None:
+        """A scheduled round fell due: run it, and always line up the next one."""
+        assert timer.guild_id is not None
+        scheduled_for = from_db(timer.payload["at"])
+        try:
+            if await self.bot.store.buddies.active_member_ids(timer.guild_id):
+                await self.run_round(timer.guild_id, scheduled_for=scheduled_for)
+        finally:
+            # Even if this round failed, the server's rhythm continues (unless nobody is opted in).
+            if await self.bot.store.buddies.active_member_ids(timer.guild_id):
+                await self.ensure_scheduled(timer.guild_id)
+
+    async def on_nudge_timer(self, timer: Timer) -> None:
+        """A day before: offer every opted-in member a one-click skip."""
+        assert timer.guild_id is not None
+        round_at = from_db(timer.payload["at"])
+        if await self.next_scheduled(timer.guild_id) != round_at:
+            log.info("stale buddy nudge for guild %s ignored", timer.guild_id)
+            return
+        for profile in await self.bot.store.buddies.profiles(timer.guild_id):
+            if profile.paused_at(round_at) or not profile.reachable:
+                continue
+            if profile.skip_round_at is not None and profile.skip_round_at >= round_at:
+                continue
+            await send_dm(
+                self.bot, profile.user_id, content=text.nudge_dm(round_at), view=skip_view(timer.guild_id, round_at)
+            )
+
+    async def on_connect_timer(self, timer: Timer) -> None:
+        """Halfway through a round: ask each member still paired whether they connected."""
+        round_id = int(timer.payload["round_id"])
+        info = await self.bot.store.buddies.get_round(round_id)
+        latest = None if info is None else await self.bot.store.buddies.latest_round(info.guild_id)
+        if info is None or latest is None or latest.id != round_id:
+            return  # a newer round already replaced this one
+        for group in await self.bot.store.buddies.round_groups(round_id):
+            for user_id in group.user_ids:
+                await send_dm(self.bot, user_id, content=text.connect_prompt(), view=connect_view(group.id))
+
+    # -- planning and running ----------------------------------------------------------------
+    async def plan(self, guild_id: int, round_at: datetime) -> Plan:
+        """Everything a round would decide, without writing anything (also the moderators' preview)."""
+        store = self.bot.store
+        config = await store.config.get(guild_id)
+        profiles = await store.buddies.profiles(guild_id)
+        latest = await store.buddies.latest_round(guild_id)
+        answers = {} if latest is None else await store.buddies.quiet_answers(latest.id)
+        quiet = settle_quiet_rounds(answers, {p.user_id: p.ignored_rounds for p in profiles})
+        guild = self.bot.get_guild(guild_id)
+        eligible = [
+            p
+            for p in profiles
+            if p.user_id not in quiet.to_pause
+            and eligibility(
+                p, round_at=round_at, in_server=guild is not None and guild.get_member(p.user_id) is not None
+            ).ok
+        ]
+        ids, memberships = await store.buddies.recent_memberships(guild_id, _FRESH_HISTORY)
+        candidates = build_candidates(eligible, round_at=round_at, rounds_since=rounds_since_paired(ids, memberships))
+        seed = (guild_id ^ int(round_at.timestamp())) & 0x7FFFFFFF
+        result = match(
+            candidates,
+            avoid=await store.buddies.avoid_pairs(guild_id),
+            recent_pairs=await store.buddies.recent_pairs(guild_id, config.pairing_repeat_window),
+            seed=seed,
+        )
+        return Plan(result, len(eligible), len(profiles) - len(eligible), quiet, seed)
+
+    async def run_round(self, guild_id: int, *, scheduled_for: datetime | None) -> RoundReport | None:
+        """Run a round (scheduled, or now for /buddy pair-now). None if this scheduled round already ran."""
+        store = self.bot.store
+        if scheduled_for is not None and await store.buddies.round_ran(guild_id, scheduled_for):
+            log.warning("buddy round %s for guild %s already ran; not repeating it", scheduled_for, guild_id)
+            return None
+        now = self.bot.clock.now()
+        round_at = scheduled_for or now
+        config = await store.config.get(guild_id)
+        if scheduled_for is not None:
+            ends_at = next_round_at(
+                Cadence.from_config(config), after=max(now, scheduled_for), last_round=scheduled_for
+            )
+        else:
+            ends_at = await self.next_scheduled(guild_id) or await self.reschedule(guild_id)
+        plan = await self.plan(guild_id, round_at)
+        recorded = await store.buddies.record_round(
+            guild_id,
+            scheduled_for=scheduled_for,
+            ran_at=now,
+            ends_at=ends_at,
+            seed=plan.seed,
+            groups=[(g.reason, g.user_ids) for g in plan.result.groups],
+            unmatched=plan.result.unmatched,
+            quiet=plan.quiet,
+        )
+        if recorded is None:
+            return None
+        round_id, group_ids = recorded
+        # Line up what follows before any sending, so a crash mid-introductions loses no timer.
+        if scheduled_for is not None:
+            await self._schedule(guild_id, ends_at)
+        await self.bot.timers.schedule(
+            CONNECT,
+            connect_at(round_at, ends_at),
+            guild_id=guild_id,
+            payload={"round_id": round_id},
+            dedupe_key=f"{CONNECT}:{round_id}",
+        )
+        report = RoundReport(round_id, len(group_ids), plan.result.unmatched, paused=tuple(sorted(plan.quiet.to_pause)))
+        report.by_dm = await self._introduce_all(guild_id, config.buddy_channel_id, plan, group_ids, ends_at)
+        for user_id in plan.result.unmatched:
+            await send_dm(self.bot, user_id, content=text.unmatched_dm(ends_at))
+        for user_id in report.paused:
+            await send_dm(self.bot, user_id, content=text.auto_pause_dm())
+        log.info(
+            "buddy round %s in guild %s: %d groups, %d unmatched, %d by DM",
+            round_id,
+            guild_id,
+            report.groups,
+            len(report.unmatched),
+            report.by_dm,
+        )
+        return report
+
+    # -- introductions -----------------------------------------------------------------------
+    async def _introduce_all(
+        self, guild_id: int, channel_id: int | None, plan: Plan, group_ids: list[int], ends_at: datetime
+    ) -> int:
+        guild = self.bot.get_guild(guild_id)
+        channel = guild.get_channel(channel_id) if guild is not None and channel_id is not None else None
+        threads_ok = isinstance(channel, discord.TextChannel)
+        missing: str | None = None
+        by_dm = 0
+        for index, (group, group_id) in enumerate(zip(plan.result.groups, group_ids, strict=True)):
+            intro = text.intro_message(group.user_ids, group.reason, text.starter_questions(plan.seed + index), ends_at)
+            if threads_ok and isinstance(channel, discord.TextChannel):
+                try:
+                    await self._thread_intro(channel, group_id, group.user_ids, intro)
+                    continue
+                except discord.Forbidden as exc:
+                    # One refusal means every thread this round would be refused too.
+                    log.warning(
+                        "buddy thread refused in channel %s (code %s); falling back to DMs", channel.id, exc.code
+                    )
+                    threads_ok = False
+                    missing = self._missing_thread_perms(channel)
+                except discord.HTTPException:
+                    log.exception("buddy thread for group %s failed; introducing by DM", group_id)
+            await self._dm_intro(group.user_ids, intro)
+            by_dm += 1
+        if by_dm and guild is not None:
+            await self._tell_moderators(guild, channel_id, missing)
+        return by_dm
+
+    async def _thread_intro(
+        self, channel: discord.TextChannel, group_id: int, user_ids: tuple[int, ...], intro: str
+    ) -> None:
+        thread = await channel.create_thread(
+            name=f"Buddy chat · {self.bot.clock.now():%d %b}",
+            type=discord.ChannelType.private_thread,
+            invitable=False,
+            auto_archive_duration=10080,
+        )
+        await self.bot.store.buddies.set_thread(group_id, thread.id)
+        for user_id in user_ids:
+            await thread.add_user(discord.Object(user_id))
+        await thread.send(intro, allowed_mentions=USERS_ONLY)
+
+    async def _dm_intro(self, user_ids: tuple[int, ...], intro: str) -> None:
+        unreachable = [
+            u for u in user_ids if await send_dm(self.bot, u, content=intro, allowed_mentions=USERS_ONLY) is None
+        ]
+        # Never leave a buddy waiting without knowing: tell the others who couldn't be reached.
+        for user_id in unreachable:
+            for other in user_ids:
+                if other not in unreachable:
+                    await send_dm(
+                        self.bot,
+                        other,
+                        content=f"I couldn't reach <@{user_id}> by DM. A hello from you in the server would reach them.",
+                    )
+
+    def _missing_thread_perms(self, channel: discord.TextChannel) -> str | None:
+        me = channel.guild.me
+        if me is None:
+            return None
+        perms = channel.permissions_for(me)
+        missing = [p for p in _THREAD_PERMS if not getattr(perms, p)]
+        return permission_names(missing) if missing else None
+
+    async def _tell_moderators(self, guild: discord.Guild, channel_id: int | None, missing: str | None) -> None:
+        note = text.mod_fix_message(channel_id, missing)
+        config = await self.bot.store.config.get(guild.id)
+        modlog = guild.get_channel(config.modlog_channel_id) if config.modlog_channel_id else None
+        if isinstance(modlog, discord.TextChannel):
+            try:
+                await modlog.send(note, allowed_mentions=NO_PINGS)
+                return
+            except discord.HTTPException:
+                log.exception("could not post the buddy-thread fix to the mod log in guild %s", guild.id)
+        if guild.owner_id is not None and await send_dm(self.bot, guild.owner_id, content=note) is None:
+            log.warning("could not tell anyone in guild %s how to fix buddy threads", guild.id)
+
+    # -- ending ------------------------------------------------------------------------------
+    async def end_for(self, guild_id: int, user_id: int) -> bool:
+        """End the member's current pairing kindly; partners get a neutral DM. False if there was none."""
+        store = self.bot.store.buddies
+        group = await store.active_group(guild_id, user_id)
+        if group is None:
+            return False
+        remaining = await store.step_away(group.id, user_id, now=self.bot.clock.now())
+        still_grouped = len(remaining) >= 2
+        next_round = await self.next_scheduled(guild_id)
+        for partner in remaining:
+            await send_dm(self.bot, partner, content=text.end_partner_dm(next_round, still_grouped=still_grouped))
+        if group.thread_id is not None:
+            await self._close_thread(group.thread_id, user_id, still_grouped)
+        return True
+
+    async def _close_thread(self, thread_id: int, user_id: int, still_grouped: bool) -> None:
+        try:
+            thread = self.bot.get_channel(thread_id) or await self.bot.fetch_channel(thread_id)
+            if not isinstance(thread, discord.Thread):
+                return
+            if still_grouped:
+                await thread.remove_user(discord.Object(user_id))
+            else:
+                await thread.send(
+                    "This pairing has ended. Thank you both for giving it a go.", allowed_mentions=NO_PINGS
+                )
+                await thread.edit(archived=True, locked=True)
+        except discord.HTTPException:
+            log.exception("could not tidy buddy thread %s after a pairing ended", thread_id)
+
+    async def erase_hook(self, user_id: int, guild_id: int | None) -> None:
+        """Before a member's data is erased: end their pairings so partners are told, neutrally."""
+        guilds = [guild_id] if guild_id is not None else await self.bot.store.buddies.guilds_of(user_id)
+        for gid in guilds:
+            await self.end_for(gid, user_id)

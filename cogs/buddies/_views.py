@@ -1,0 +1,203 @@
+"""Buttons and selects for buddy pairing.
+
+The DM buttons ("Skip this round", "Did you connect?") are :class:`discord.ui.DynamicItem`s whose
+custom ids carry everything they need, so they keep working on old messages after a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, cast
+
+import discord
+
+from bot.buddies import text
+from bot.errors import KindredError, KindView, send_error
+from bot.messaging import NO_PINGS
+
+if TYPE_CHECKING:
+    from bot.client import KindredBot
+
+__all__ = [
+    "AvoidListView",
+    "ConfirmView",
+    "ConnectButton",
+    "SkipRoundButton",
+    "connect_view",
+    "skip_view",
+]
+
+log = logging.getLogger(__name__)
+
+_CONNECT_LABELS = {"yes": "Yes", "not_yet": "Not yet", "no": "Not this time"}
+
+
+def _bot(interaction: discord.Interaction[Any]) -> KindredBot:
+    return cast("KindredBot", interaction.client)
+
+
+async def _kindly(interaction: discord.Interaction[Any], body: Callable[[], Awaitable[None]]) -> None:
+    """Run a dynamic button's work, answering any failure with the same kind messages as commands."""
+    try:
+        await body()
+    except Exception as exc:  # every failure gets a kind, specific answer; unexpected ones are logged
+        await send_error(interaction, exc, where="component")
+
+
+class SkipRoundButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"buddy:skip:(?P<guild_id>\d+):(?P<ts>\d+)"
+):
+    """In the day-before nudge: sit out the coming round only."""
+
+    def __init__(self, guild_id: int, ts: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Skip this round", style=discord.ButtonStyle.secondary, custom_id=f"buddy:skip:{guild_id}:{ts}"
+            )
+        )
+        self.guild_id = guild_id
+        self.ts = ts
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> SkipRoundButton:
+        """Rebuild the button from its custom id."""
+        return cls(int(match["guild_id"]), int(match["ts"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        """Record the skip for that one round."""
+
+        async def body() -> None:
+            bot = _bot(interaction)
+            round_at = datetime.fromtimestamp(self.ts, tz=UTC)
+            if round_at <= bot.clock.now():
+                raise KindredError("That round has already started, so there's nothing to skip. See you next time.")
+            if not await bot.store.buddies.skip_round(
+                self.guild_id, interaction.user.id, round_at, now=bot.clock.now()
+            ):
+                raise KindredError("You're not in buddy pairing in that server any more, so there's nothing to skip.")
+            await interaction.response.edit_message(
+                content="You're sitting this round out. No problem at all: you'll be back in the one after.",
+                view=None,
+            )
+
+        await _kindly(interaction, body)
+
+
+class ConnectButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"buddy:connect:(?P<group_id>\d+):(?P<answer>yes|not_yet|no)",
+):
+    """One answer to the halfway "Did you connect?"."""
+
+    def __init__(self, group_id: int, answer: str) -> None:
+        style = discord.ButtonStyle.success if answer == "yes" else discord.ButtonStyle.secondary
+        super().__init__(
+            discord.ui.Button(
+                label=_CONNECT_LABELS[answer], style=style, custom_id=f"buddy:connect:{group_id}:{answer}"
+            )
+        )
+        self.group_id = group_id
+        self.answer = answer
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> ConnectButton:
+        """Rebuild the button from its custom id."""
+        return cls(int(match["group_id"]), match["answer"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        """Save the answer and thank the member."""
+
+        async def body() -> None:
+            bot = _bot(interaction)
+            if not await bot.store.buddies.record_connect(
+                self.group_id, interaction.user.id, self.answer, now=bot.clock.now()
+            ):
+                raise KindredError("I couldn't find that buddy round for you any more. Thanks all the same!")
+            await interaction.response.edit_message(
+                content=f"{text.connect_prompt()}\n\n**{_CONNECT_LABELS[self.answer]}.** "
+                f"{text.connect_answer_reply(self.answer)}",
+                view=None,
+            )
+
+        await _kindly(interaction, body)
+
+
+def skip_view(guild_id: int, round_at: datetime) -> discord.ui.View:
+    """The nudge's view: one persistent "Skip this round" button."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(SkipRoundButton(guild_id, int(round_at.timestamp())))
+    return view
+
+
+def connect_view(group_id: int) -> discord.ui.View:
+    """The halfway question's three persistent answers."""
+    view = discord.ui.View(timeout=None)
+    for answer in ("yes", "not_yet", "no"):
+        view.add_item(ConnectButton(group_id, answer))
+    return view
+
+
+class ConfirmView(KindView):
+    """Confirm-or-cancel before something another member will notice (ending a pairing, a round now)."""
+
+    def __init__(
+        self, owner_id: int, confirm_label: str, on_confirm: Callable[[discord.Interaction[Any]], Awaitable[None]]
+    ) -> None:
+        super().__init__(timeout=300)
+        self.owner_id = owner_id
+        self._on_confirm = on_confirm
+        self.confirm.label = confirm_label
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        """Only the member who asked may answer."""
+        return interaction.user.id == self.owner_id
+
+    @discord.ui.button(label="Confirm", style=discord.ButtonStyle.danger)
+    async def confirm(self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]) -> None:
+        """Go ahead."""
+        self.stop()
+        await self._on_confirm(interaction)
+
+    @discord.ui.button(label="Keep things as they are", style=discord.ButtonStyle.secondary)
+    async def cancel(self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]) -> None:
+        """Change nothing."""
+        self.stop()
+        await interaction.response.edit_message(content="Okay, nothing changed.", view=None)
+
+
+class AvoidListView(KindView):
+    """The member's own do-not-pair list, with a select to take people off it."""
+
+    def __init__(self, owner_id: int, guild_id: int, entries: list[tuple[int, str]]) -> None:
+        super().__init__(timeout=600)
+        self.owner_id = owner_id
+        self.guild_id = guild_id
+        options = [discord.SelectOption(label=name[:100], value=str(uid)) for uid, name in entries[:25]]
+        self.remove: discord.ui.Select[AvoidListView] = discord.ui.Select(
+            placeholder="Take someone off your list…", min_values=1, max_values=len(options), options=options
+        )
+        self.remove.callback = self._remove  # type: ignore[method-assign]
+        self.add_item(self.remove)
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        """Only the list's owner can change it."""
+        return interaction.user.id == self.owner_id
+
+    async def _remove(self, interaction: discord.Interaction[Any]) -> None:
+        """Remove the chosen members from the list."""
+        bot = _bot(interaction)
+        for value in self.remove.values:
+            await bot.store.buddies.unavoid(self.guild_id, self.owner_id, int(value))
+        self.stop()
+        await interaction.response.edit_message(
+            content=f"Done: taken {len(self.remove.values)} off your do-not-pair list. Nobody is told.",
+            view=None,
+            allowed_mentions=NO_PINGS,
+        )
