@@ -1,14 +1,297 @@
-"""Repository for check-ins, reminders and the recovery date (issue 4). Placeholder until the feature lands."""
+"""Repository for check-ins, reminder settings and the recovery date (issue 4).
+
+All three tables are private to the member and registered with :mod:`bot.privacy` below.
+"""
 
 from __future__ import annotations
 
-from bot.db import Database
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
-__all__ = ["CheckinRepo"]
+import aiosqlite
+
+from bot.checkins import (
+    ALL_WEEKDAYS,
+    CheckinDraft,
+    CheckinEntry,
+    RecoveryRecord,
+    ReminderPlan,
+    weekdays_from_text,
+    weekdays_to_text,
+)
+from bot.clock import from_db, to_db
+from bot.db import Database
+from bot.privacy import PrivateTable, register_private_table
+
+__all__ = ["CheckinRepo", "RecoveryState", "ReminderSettings"]
+
+register_private_table(
+    PrivateTable(
+        "checkins",
+        ("user_id",),
+        "your check-ins: mood, craving, triggers, notes, and whether you shared each one",
+        "only you (a shared check-in's summary is visible in the share channel)",
+        guild_column="guild_id",
+    )
+)
+register_private_table(
+    PrivateTable(
+        "checkin_reminders",
+        ("user_id",),
+        "your check-in reminder time, time zone, days, pause and weekly-reflection choice",
+        "only you",
+    )
+)
+register_private_table(
+    PrivateTable(
+        "recovery_dates",
+        ("user_id",),
+        "your recovery date, the current stretch, total days, and whether milestones are celebrated",
+        "only you (a milestone is posted only if you turned celebrations on)",
+    )
+)
+
+_CHECKIN_COLUMNS = "id, user_id, guild_id, created_at, local_date, mood, craving, note, triggers"
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderSettings:
+    """A member's reminder row."""
+
+    user_id: int
+    guild_id: int | None
+    local_time: time
+    timezone: str
+    weekdays: frozenset[int] = ALL_WEEKDAYS
+    enabled: bool = True
+    paused_until: date | None = None
+    weekly: bool = False
+
+    def plan(self) -> ReminderPlan:
+        """The schedule the pure logic computes occurrences from."""
+        return ReminderPlan(self.local_time, ZoneInfo(self.timezone), self.weekdays, self.paused_until)
+
+
+@dataclass(frozen=True, slots=True)
+class RecoveryState:
+    """The stored recovery record plus the celebration choice."""
+
+    record: RecoveryRecord
+    celebrate: bool
+    celebrate_guild_id: int | None
+
+
+def _entry(r: aiosqlite.Row) -> CheckinEntry:
+    triggers = tuple(t for t in str(r["triggers"]).split(",") if t)
+    return CheckinEntry(
+        id=r["id"],
+        user_id=r["user_id"],
+        guild_id=r["guild_id"],
+        created_at=from_db(r["created_at"]),
+        local_date=date.fromisoformat(r["local_date"]),
+        mood=r["mood"],
+        craving=r["craving"],
+        note=r["note"],
+        triggers=triggers,
+    )
 
 
 class CheckinRepo:
-    """Placeholder: the feature fills this in, with its own numbered migration."""
+    """Check-ins, reminder settings and recovery dates."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
+
+    # -- check-ins --------------------------------------------------------------------------
+    async def record_checkin(
+        self, guild_id: int | None, user_id: int, draft: CheckinDraft, *, now: datetime, local_date: date
+    ) -> int:
+        """Store a check-in and return its id."""
+        return await self._db.insert(
+            "INSERT INTO checkins (guild_id, user_id, created_at, local_date, mood, craving, note, triggers) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                guild_id,
+                user_id,
+                to_db(now),
+                local_date.isoformat(),
+                draft.mood,
+                draft.craving,
+                draft.note,
+                ",".join(draft.triggers),
+            ),
+        )
+
+    async def update_checkin(self, checkin_id: int, user_id: int, draft: CheckinDraft) -> bool:
+        """Replace the answers of the member's own check-in (the "more detail" modal)."""
+        changed = await self._db.execute(
+            "UPDATE checkins SET mood = ?, craving = ?, note = ?, triggers = ? WHERE id = ? AND user_id = ?",
+            (draft.mood, draft.craving, draft.note, ",".join(draft.triggers), checkin_id, user_id),
+        )
+        return changed == 1
+
+    async def get_checkin(self, checkin_id: int, user_id: int) -> CheckinEntry | None:
+        """One of the member's check-ins (``None`` if it isn't theirs or doesn't exist)."""
+        row = await self._db.fetchone(
+            f"SELECT {_CHECKIN_COLUMNS} FROM checkins WHERE id = ? AND user_id = ?", (checkin_id, user_id)
+        )
+        return None if row is None else _entry(row)
+
+    async def mark_shared(self, checkin_id: int, mode: str) -> None:
+        """Remember how a check-in was shared."""
+        await self._db.execute("UPDATE checkins SET shared = ? WHERE id = ?", (mode, checkin_id))
+
+    async def entries_since(self, user_id: int, since: date) -> list[CheckinEntry]:
+        """The member's check-ins on local dates from ``since``, oldest first."""
+        rows = await self._db.fetchall(
+            f"SELECT {_CHECKIN_COLUMNS} FROM checkins WHERE user_id = ? AND local_date >= ? "
+            "ORDER BY local_date, created_at, id",
+            (user_id, since.isoformat()),
+        )
+        return [_entry(r) for r in rows]
+
+    async def checkin_days(self, user_id: int, since: date) -> set[date]:
+        """Local dates with at least one check-in, from ``since`` (for streaks)."""
+        rows = await self._db.fetchall(
+            "SELECT DISTINCT local_date FROM checkins WHERE user_id = ? AND local_date >= ?",
+            (user_id, since.isoformat()),
+        )
+        return {date.fromisoformat(r[0]) for r in rows}
+
+    async def checked_in_on(self, user_id: int, local_date: date) -> bool:
+        """Whether the member checked in on that local date."""
+        return (
+            await self._db.fetchval(
+                "SELECT 1 FROM checkins WHERE user_id = ? AND local_date = ? LIMIT 1",
+                (user_id, local_date.isoformat()),
+            )
+            is not None
+        )
+
+    async def checked_in_many(self, pairs: Iterable[tuple[int, date]]) -> set[int]:
+        """Of many (member, local date) pairs, the members who checked in on their date. One query."""
+        payload = json.dumps([[user_id, day.isoformat()] for user_id, day in pairs])
+        rows = await self._db.fetchall(
+            "SELECT DISTINCT c.user_id FROM json_each(?) AS j JOIN checkins AS c "
+            "ON c.user_id = json_extract(j.value, '$[0]') AND c.local_date = json_extract(j.value, '$[1]')",
+            (payload,),
+        )
+        return {r[0] for r in rows}
+
+    # -- reminders --------------------------------------------------------------------------
+    async def get_reminder(self, user_id: int) -> ReminderSettings | None:
+        """The member's reminder settings, if they ever set any."""
+        row = await self._db.fetchone(
+            "SELECT user_id, guild_id, local_time, timezone, weekdays, enabled, paused_until, weekly "
+            "FROM checkin_reminders WHERE user_id = ?",
+            (user_id,),
+        )
+        if row is None:
+            return None
+        return ReminderSettings(
+            user_id=row["user_id"],
+            guild_id=row["guild_id"],
+            local_time=time.fromisoformat(row["local_time"]),
+            timezone=row["timezone"],
+            weekdays=weekdays_from_text(row["weekdays"]),
+            enabled=bool(row["enabled"]),
+            paused_until=date.fromisoformat(row["paused_until"]) if row["paused_until"] else None,
+            weekly=bool(row["weekly"]),
+        )
+
+    async def set_reminder(
+        self,
+        user_id: int,
+        guild_id: int | None,
+        local_time: time,
+        timezone: str,
+        weekdays: frozenset[int],
+        *,
+        now: datetime,
+    ) -> ReminderSettings:
+        """Turn the daily reminder on with these settings (clearing any pause)."""
+        await self._db.execute(
+            "INSERT INTO checkin_reminders (user_id, guild_id, local_time, timezone, weekdays, enabled, "
+            "paused_until, updated_at) VALUES (?, ?, ?, ?, ?, 1, NULL, ?) "
+            "ON CONFLICT (user_id) DO UPDATE SET guild_id = excluded.guild_id, local_time = excluded.local_time, "
+            "timezone = excluded.timezone, weekdays = excluded.weekdays, enabled = 1, paused_until = NULL, "
+            "updated_at = excluded.updated_at",
+            (user_id, guild_id, local_time.strftime("%H:%M"), timezone, weekdays_to_text(weekdays), to_db(now)),
+        )
+        found = await self.get_reminder(user_id)
+        assert found is not None
+        return found
+
+    async def disable_reminder(self, user_id: int, *, now: datetime) -> bool:
+        """Turn the daily reminder off (the time is kept for the weekly reflection)."""
+        changed = await self._db.execute(
+            "UPDATE checkin_reminders SET enabled = 0, updated_at = ? WHERE user_id = ? AND enabled = 1",
+            (to_db(now), user_id),
+        )
+        return changed == 1
+
+    async def set_paused_until(self, user_id: int, until: date | None, *, now: datetime) -> bool:
+        """Skip reminders on local days before ``until``."""
+        changed = await self._db.execute(
+            "UPDATE checkin_reminders SET paused_until = ?, updated_at = ? WHERE user_id = ?",
+            (until.isoformat() if until else None, to_db(now), user_id),
+        )
+        return changed == 1
+
+    async def set_weekly(
+        self, user_id: int, guild_id: int | None, on: bool, *, default_time: time, timezone: str, now: datetime
+    ) -> ReminderSettings:
+        """Opt in or out of the weekly reflection; creates a (disabled) reminder row if needed."""
+        await self._db.execute(
+            "INSERT INTO checkin_reminders (user_id, guild_id, local_time, timezone, enabled, weekly, updated_at) "
+            "VALUES (?, ?, ?, ?, 0, ?, ?) "
+            "ON CONFLICT (user_id) DO UPDATE SET weekly = excluded.weekly, updated_at = excluded.updated_at",
+            (user_id, guild_id, default_time.strftime("%H:%M"), timezone, int(on), to_db(now)),
+        )
+        found = await self.get_reminder(user_id)
+        assert found is not None
+        return found
+
+    # -- recovery date ----------------------------------------------------------------------
+    async def get_recovery(self, user_id: int) -> RecoveryState | None:
+        """The member's recovery record, if they set one."""
+        row = await self._db.fetchone(
+            "SELECT journey_start, stretch_start, prior_days, celebrate, celebrate_guild_id "
+            "FROM recovery_dates WHERE user_id = ?",
+            (user_id,),
+        )
+        if row is None:
+            return None
+        record = RecoveryRecord(
+            journey_start=date.fromisoformat(row["journey_start"]),
+            stretch_start=date.fromisoformat(row["stretch_start"]),
+            prior_days=row["prior_days"],
+        )
+        return RecoveryState(record, bool(row["celebrate"]), row["celebrate_guild_id"])
+
+    async def save_recovery(self, user_id: int, record: RecoveryRecord, *, now: datetime) -> None:
+        """Store the record (celebration choice untouched)."""
+        await self._db.execute(
+            "INSERT INTO recovery_dates (user_id, journey_start, stretch_start, prior_days, updated_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET journey_start = excluded.journey_start, "
+            "stretch_start = excluded.stretch_start, prior_days = excluded.prior_days, "
+            "updated_at = excluded.updated_at",
+            (
+                user_id,
+                record.journey_start.isoformat(),
+                record.stretch_start.isoformat(),
+                record.prior_days,
+                to_db(now),
+            ),
+        )
+
+    async def set_celebrate(self, user_id: int, on: bool, guild_id: int | None, *, now: datetime) -> bool:
+        """Turn milestone celebrations on (in ``guild_id``'s share channel) or off; False without a record."""
+        changed = await self._db.execute(
+            "UPDATE recovery_dates SET celebrate = ?, celebrate_guild_id = ?, updated_at = ? WHERE user_id = ?",
+            (int(on), guild_id if on else None, to_db(now), user_id),
+        )
+        return changed == 1

@@ -1,0 +1,148 @@
+"""Plain values for check-ins: moods, triggers, sharing modes and input validation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+from bot.errors import KindredError
+
+__all__ = [
+    "MAX_NOTE",
+    "MOOD_LABELS",
+    "TRIGGERS",
+    "CheckinDraft",
+    "CheckinEntry",
+    "ShareMode",
+    "mood_label",
+    "parse_share",
+    "parse_triggers",
+    "validate_checkin",
+]
+
+MAX_NOTE = 1000
+
+# Shown as the /checkin mood choices and in summaries; 1 is the hardest day.
+MOOD_LABELS: dict[int, str] = {
+    1: "really struggling",
+    2: "having a hard time",
+    3: "getting by",
+    4: "doing okay",
+    5: "doing well",
+}
+
+TRIGGERS: tuple[str, ...] = (
+    "stress",
+    "people",
+    "places",
+    "boredom",
+    "loneliness",
+    "tiredness",
+    "conflict",
+    "celebration",
+    "other",
+)
+
+ShareMode = Literal["no", "anonymously", "with my name"]
+SHARE_MODES: tuple[ShareMode, ...] = ("no", "anonymously", "with my name")
+
+
+def mood_label(mood: int) -> str:
+    """``"3 · getting by"``: the label members chose from."""
+    return f"{mood} · {MOOD_LABELS.get(mood, '?')}"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckinDraft:
+    """A check-in as entered, already validated."""
+
+    mood: int
+    craving: int
+    note: str | None = None
+    triggers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CheckinEntry:
+    """A stored check-in as history and streaks see it."""
+
+    id: int
+    user_id: int
+    guild_id: int | None
+    created_at: datetime
+    local_date: date
+    mood: int
+    craving: int
+    note: str | None = None
+    triggers: tuple[str, ...] = field(default_factory=tuple)
+
+
+def parse_triggers(text: str | None) -> tuple[str, ...]:
+    """Turn ``"stress, loneliness"`` into known trigger names (order kept, duplicates dropped).
+
+    Raises :class:`KindredError` naming what wasn't recognised and listing the choices.
+    """
+    if text is None or not text.strip():
+        return ()
+    found: list[str] = []
+    unknown: list[str] = []
+    for raw in text.replace(";", ",").split(","):
+        word = raw.strip().casefold()
+        if not word:
+            continue
+        match = next((t for t in TRIGGERS if t == word or t.startswith(word)), None) if len(word) >= 3 else None
+        if match is None:
+            unknown.append(raw.strip())
+        elif match not in found:
+            found.append(match)
+    if unknown:
+        raise KindredError(
+            f"I don't know the trigger {', '.join(repr(u) for u in unknown)}. "
+            f"Choose from: {', '.join(TRIGGERS)} (separate several with commas)."
+        )
+    return tuple(found)
+
+
+def parse_share(text: str | None) -> tuple[ShareMode, bool]:
+    """Read the modal's free-text share field: ``"anonymously with note"`` → ("anonymously", True)."""
+    words = (text or "").strip().casefold()
+    if not words or words in {"no", "n", "none", "private", "don't", "dont"}:
+        return "no", False
+    include_note = "note" in words
+    if "anon" in words:
+        return "anonymously", include_note
+    if "name" in words or words in {"yes", "y"}:
+        return "with my name", include_note
+    raise KindredError(
+        f"I couldn't read {text!r} as a sharing choice. Write `no`, `anonymously` or `with my name` "
+        "(add `with note` to include your note)."
+    )
+
+
+def validate_checkin(mood: int, craving: int, note: str | None, triggers: tuple[str, ...] = ()) -> CheckinDraft:
+    """Check ranges and the note length; return a clean draft or raise a specific :class:`KindredError`."""
+    if not 1 <= mood <= 5:
+        raise KindredError(
+            "Mood runs from 1 (really struggling) to 5 (doing well). Please pick a number in that range."
+        )
+    if not 0 <= craving <= 10:
+        raise KindredError("Craving runs from 0 (none) to 10 (overwhelming). Please pick a number in that range.")
+    cleaned = (note or "").strip() or None
+    if cleaned is not None and len(cleaned) > MAX_NOTE:
+        raise KindredError(
+            f"Your note is {len(cleaned):,} characters; the limit is {MAX_NOTE:,}. "
+            "Nothing was saved yet. Please shorten it and try again."
+        )
+    return CheckinDraft(mood, craving, cleaned, triggers)
+
+
+def parse_int_field(text: str, name: str, low: int, high: int) -> int:
+    """Read a number typed into a modal field, with a specific message when it isn't one."""
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise KindredError(f"{name} should be a whole number from {low} to {high}; I got {text.strip()!r}.") from None
+    if not low <= value <= high:
+        raise KindredError(f"{name} runs from {low} to {high}; {value} is outside that.")
+    return value

@@ -1,0 +1,90 @@
+"""Words for a check-in: a short reflection that varies with the answers, and hard-moment steps.
+
+No moralising: the reflection notices, it never grades. Wording is chosen from the answers
+themselves (no randomness), so tests and members see the same thing for the same input.
+"""
+
+from __future__ import annotations
+
+from bot.checkins._models import CheckinDraft
+
+__all__ = ["COPING_STEPS", "is_hard_moment", "reflect", "share_summary"]
+
+# Concrete, doable-now steps; a mix of body, people and time so one of them fits.
+COPING_STEPS: tuple[str, ...] = (
+    "Breathe out slowly, longer than you breathe in, five times.",
+    "Drink a glass of water and step outside or to a window for a minute.",
+    "Reach out to one person (a buddy, a friend, someone here) and just say hi.",
+    "Urges rise and fall like a wave, often within 20-30 minutes. Set a timer and ride it out.",
+    "Move away from the place or thing that's pulling at you, if you can.",
+)
+
+_MOOD_LINES: dict[int, str] = {
+    1: "Thank you for checking in on a really hard day. That took something.",
+    2: "It sounds like a heavy day. You noticed it and named it, and that matters.",
+    3: "Getting by is enough some days. Thanks for taking a moment to notice.",
+    4: "Glad today is feeling okay. Noticing the okay days helps too.",
+    5: "It's good to hear you're doing well. Take a second to enjoy that.",
+}
+
+
+def is_hard_moment(mood: int, craving: int) -> bool:
+    """A mood of 1 or a craving of 8+ gets coping steps, contacts and (if opted in) a buddy button."""
+    return mood == 1 or craving >= 8
+
+
+def _craving_line(craving: int) -> str:
+    if craving >= 8:
+        return f"A craving at {craving} is a lot to carry. It will pass, and you don't have to carry it alone."
+    if craving >= 5:
+        return f"Cravings at {craving} deserve care. What's one small thing that usually helps?"
+    if craving >= 1:
+        return "A low craving today. Good to keep an eye on it."
+    return "No craving today."
+
+
+def _trigger_line(triggers: tuple[str, ...]) -> str | None:
+    if not triggers:
+        return None
+    if "celebration" in triggers and len(triggers) == 1:
+        return "Celebrations can pull as hard as stress; it's wise to notice that."
+    if "loneliness" in triggers:
+        return "Loneliness is one of the strongest pulls there is. Connecting with someone, even briefly, can help."
+    named = ", ".join(triggers)
+    return f"You noted {named}. Naming what's around you makes it easier to plan for."
+
+
+def reflect(draft: CheckinDraft, *, streak: int = 0) -> str:
+    """The warm, brief answer to a check-in."""
+    lines = [_MOOD_LINES.get(draft.mood, _MOOD_LINES[3]), _craving_line(draft.craving)]
+    trigger_line = _trigger_line(draft.triggers)
+    if trigger_line:
+        lines.append(trigger_line)
+    if draft.note:
+        lines.append("Your note is saved, just for you.")
+    if streak >= 2:
+        lines.append(f"You've checked in {streak} days in a row.")
+    return " ".join(lines)
+
+
+def hard_moment_text() -> str:
+    """Coping steps shown with a hard-moment answer (contacts are added by the caller)."""
+    steps = "\n".join(f"• {step}" for step in COPING_STEPS[:4])
+    return f"**A few things that can help right now:**\n{steps}"
+
+
+def share_summary(draft: CheckinDraft, *, who: str | None, include_note: bool) -> str:
+    """The short post for the share channel. ``who=None`` means anonymous.
+
+    The caller neutralises mention syntax and sends with no pings; this text only echoes what
+    the member chose to share.
+    """
+    from bot.checkins._models import mood_label  # local: keeps the import graph flat
+
+    name = who or "Someone"
+    parts = [f"**{name}** checked in: mood {mood_label(draft.mood)}, craving {draft.craving}/10."]
+    if draft.triggers:
+        parts.append(f"Noticing: {', '.join(draft.triggers)}.")
+    if include_note and draft.note:
+        parts.append(f"> {draft.note.replace(chr(10), chr(10) + '> ')}")
+    return "\n".join(parts)

@@ -1,0 +1,273 @@
+"""Durable reminders, weekly reflections and milestone notices, built on :class:`~bot.timers.TimerService`.
+
+Plain typed code with the sending injected, so unit tests and the benchmark drive it without
+Discord. Rules:
+- every next occurrence is computed from the member's local wall-clock time (never "+24 h");
+- a timer handled two hours late or more is skipped, and the next one is scheduled;
+- a member who already checked in on that local day gets no reminder;
+- a closed DM stops the chain: nothing more is scheduled until the member runs
+  ``/checkin remind set`` again.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from bot.checkins._history import weekly_summary
+from bot.checkins._recovery import Milestone, milestones_after
+from bot.checkins._schedule import ReminderPlan, local_wall_to_utc, next_occurrence, should_send_late
+from bot.clock import Clock
+from bot.timers import Timer, TimerService
+
+if TYPE_CHECKING:
+    from bot.store import Store
+    from bot.store.checkins import RecoveryState, ReminderSettings
+
+__all__ = [
+    "MILESTONE_KIND",
+    "REMINDER_KIND",
+    "WEEKLY_KIND",
+    "CheckinScheduler",
+    "Outcome",
+    "member_zone",
+    "reminder_key",
+]
+
+log = logging.getLogger(__name__)
+
+REMINDER_KIND = "checkin-reminder"
+WEEKLY_KIND = "checkin-weekly"
+MILESTONE_KIND = "recovery-milestone"
+WEEKLY_WEEKDAY = 6  # Sunday: the week's reflection arrives at the end of it
+MILESTONE_TIME = time(9, 0)  # a morning congratulation, in the member's own time zone
+MILESTONE_LATE_LIMIT = timedelta(hours=24)  # a congratulation a few hours late is still welcome
+
+SendReminder = Callable[[int, int | None], Awaitable[bool]]
+SendWeekly = Callable[[int, str], Awaitable[bool]]
+SendMilestone = Callable[[int, Milestone, int | None], Awaitable[bool]]
+
+
+def reminder_key(user_id: int) -> str:
+    """The dedupe key of a member's pending daily reminder."""
+    return f"{REMINDER_KIND}:{user_id}"
+
+
+def weekly_key(user_id: int) -> str:
+    """The dedupe key of a member's pending weekly reflection."""
+    return f"{WEEKLY_KIND}:{user_id}"
+
+
+def milestone_key(user_id: int) -> str:
+    """The dedupe key of a member's next milestone notice."""
+    return f"{MILESTONE_KIND}:{user_id}"
+
+
+class Outcome(enum.Enum):
+    """What a reminder timer did (returned for tests and logs)."""
+
+    SENT = "sent"
+    CHECKED_IN = "already checked in"
+    PAUSED = "paused"
+    LATE = "too late"
+    OFF = "turned off"
+    UNREACHABLE = "dms closed"
+
+
+async def member_zone(store: Store, user_id: int, guild_id: int | None) -> ZoneInfo:
+    """The member's zone: their preference, else their reminder's, else the server's, else UTC."""
+    prefs = await store.prefs.get(user_id)
+    name = prefs.timezone
+    if name is None:
+        reminder = await store.checkins.get_reminder(user_id)
+        name = reminder.timezone if reminder else None
+    if name is None and guild_id is not None:
+        name = (await store.config.get(guild_id)).timezone
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ValueError, KeyError):  # a zone removed from tzdata since it was stored
+        log.warning("stored time zone %r for %s is unknown; using UTC", name, user_id)
+        return ZoneInfo("UTC")
+
+
+async def _noop_milestone(user_id: int, milestone: Milestone, guild_id: int | None) -> bool:
+    return True
+
+
+class CheckinScheduler:
+    """Schedules and handles the three timer kinds of issue 4."""
+
+    def __init__(
+        self,
+        store: Store,
+        timers: TimerService,
+        clock: Clock,
+        *,
+        send_reminder: SendReminder,
+        send_weekly: SendWeekly | None = None,
+        send_milestone: SendMilestone | None = None,
+    ) -> None:
+        self._store = store
+        self._timers = timers
+        self._clock = clock
+        self._send_reminder = send_reminder
+        self._send_weekly = send_weekly
+        self._send_milestone = send_milestone or _noop_milestone
+
+    def register(self) -> None:
+        """Route this feature's timer kinds here (call from ``cog_load``)."""
+        self._timers.register(REMINDER_KIND, self.handle_reminder)
+        self._timers.register(WEEKLY_KIND, self.handle_weekly)
+        self._timers.register(MILESTONE_KIND, self.handle_milestone)
+
+    def unregister(self) -> None:
+        """Stop routing (call from ``cog_unload``); pending timers wait in the table."""
+        for kind in (REMINDER_KIND, WEEKLY_KIND, MILESTONE_KIND):
+            self._timers.unregister(kind)
+
+    # -- time zones -------------------------------------------------------------------------
+    async def member_zone(self, user_id: int, guild_id: int | None) -> ZoneInfo:
+        """The member's zone (see :func:`member_zone`)."""
+        return await member_zone(self._store, user_id, guild_id)
+
+    async def local_today(self, user_id: int, guild_id: int | None) -> date:
+        """Today's date where the member is."""
+        return self._clock.now().astimezone(await self.member_zone(user_id, guild_id)).date()
+
+    # -- daily reminder ---------------------------------------------------------------------
+    async def schedule_reminder(self, settings: ReminderSettings, *, after: datetime | None = None) -> datetime:
+        """(Re)schedule the member's next reminder; replaces any pending one."""
+        due = next_occurrence(settings.plan(), after or self._clock.now())
+        await self._timers.schedule(
+            REMINDER_KIND,
+            due,
+            guild_id=settings.guild_id,
+            user_id=settings.user_id,
+            dedupe_key=reminder_key(settings.user_id),
+        )
+        return due
+
+    async def cancel_reminder(self, user_id: int) -> None:
+        """Forget the pending reminder."""
+        await self._timers.cancel(dedupe_key=reminder_key(user_id))
+
+    async def handle_reminder(self, timer: Timer) -> None:
+        """Timer handler (the outcome is logged)."""
+        outcome = await self.decide_and_send(timer)
+        log.debug("reminder %s for %s: %s", timer.id, timer.user_id, outcome.value)
+
+    async def decide_and_send(self, timer: Timer) -> Outcome:
+        """Send or skip one due reminder, then schedule the next from the intended local time."""
+        assert timer.user_id is not None
+        user_id = timer.user_id
+        settings = await self._store.checkins.get_reminder(user_id)
+        if settings is None or not settings.enabled:
+            return Outcome.OFF
+        if not await self._store.prefs.is_reachable(user_id):
+            return Outcome.UNREACHABLE  # stop the chain until /checkin remind set again
+        now = self._clock.now()
+        plan = settings.plan()
+        local_day = timer.due_at.astimezone(plan.zone).date()
+        if not plan.fires_on(local_day):
+            outcome = Outcome.PAUSED
+        elif not should_send_late(timer.lateness(now)):
+            outcome = Outcome.LATE
+        elif await self._store.checkins.checked_in_on(user_id, local_day):
+            outcome = Outcome.CHECKED_IN
+        elif await self._send_reminder(user_id, settings.guild_id):
+            outcome = Outcome.SENT
+        else:
+            return Outcome.UNREACHABLE
+        # From the later of the intended time and now: the next *local* occurrence, so a long
+        # outage doesn't replay a string of stale reminders, and DST never shifts the hour.
+        await self.schedule_reminder(settings, after=max(timer.due_at, now))
+        return outcome
+
+    # -- weekly reflection ------------------------------------------------------------------
+    def _weekly_plan(self, settings: ReminderSettings) -> ReminderPlan:
+        return ReminderPlan(settings.local_time, ZoneInfo(settings.timezone), frozenset({WEEKLY_WEEKDAY}))
+
+    async def schedule_weekly(self, settings: ReminderSettings, *, after: datetime | None = None) -> datetime:
+        """(Re)schedule the weekly reflection at the member's reminder time on Sunday."""
+        due = next_occurrence(self._weekly_plan(settings), after or self._clock.now())
+        await self._timers.schedule(
+            WEEKLY_KIND,
+            due,
+            guild_id=settings.guild_id,
+            user_id=settings.user_id,
+            dedupe_key=weekly_key(settings.user_id),
+        )
+        return due
+
+    async def cancel_weekly(self, user_id: int) -> None:
+        """Forget the pending weekly reflection."""
+        await self._timers.cancel(dedupe_key=weekly_key(user_id))
+
+    async def handle_weekly(self, timer: Timer) -> None:
+        """Send the week's summary (unless paused, late, opted out or unreachable) and schedule the next."""
+        assert timer.user_id is not None
+        settings = await self._store.checkins.get_reminder(timer.user_id)
+        if settings is None or not settings.weekly or self._send_weekly is None:
+            return
+        if not await self._store.prefs.is_reachable(timer.user_id):
+            return
+        now = self._clock.now()
+        zone = ZoneInfo(settings.timezone)
+        local_day = timer.due_at.astimezone(zone).date()
+        paused = settings.paused_until is not None and local_day < settings.paused_until
+        if not paused and should_send_late(timer.lateness(now)):
+            entries = await self._store.checkins.entries_since(timer.user_id, local_day - timedelta(days=6))
+            if not await self._send_weekly(timer.user_id, weekly_summary(entries).render()):
+                return
+        await self.schedule_weekly(settings, after=max(timer.due_at, now))
+
+    # -- recovery milestones ----------------------------------------------------------------
+    async def schedule_milestone(self, user_id: int, state: RecoveryState, zone: ZoneInfo) -> Milestone:
+        """Schedule the notice for the next milestone of the current stretch (replacing any other)."""
+        today = self._clock.now().astimezone(zone).date()
+        milestone = milestones_after(state.record.stretch_start, today)[0]
+        due = local_wall_to_utc(milestone.on, MILESTONE_TIME, zone)
+        await self._timers.schedule(
+            MILESTONE_KIND,
+            due,
+            user_id=user_id,
+            payload={
+                "stretch_start": state.record.stretch_start.isoformat(),
+                "label": milestone.label,
+                "on": milestone.on.isoformat(),
+                "zone": zone.key,
+            },
+            dedupe_key=milestone_key(user_id),
+        )
+        return milestone
+
+    async def handle_milestone(self, timer: Timer) -> None:
+        """Congratulate on the milestone day, then schedule the next one."""
+        assert timer.user_id is not None
+        state = await self._store.checkins.get_recovery(timer.user_id)
+        if state is None or state.record.stretch_start.isoformat() != timer.payload.get("stretch_start"):
+            return  # the date was changed or a new stretch began; that change scheduled its own notice
+        milestone = Milestone(str(timer.payload["label"]), date.fromisoformat(str(timer.payload["on"])))
+        zone = ZoneInfo(str(timer.payload.get("zone") or "UTC"))
+        if timer.lateness(self._clock.now()) < MILESTONE_LATE_LIMIT:
+            guild_id = state.celebrate_guild_id if state.celebrate else None
+            await self._send_milestone(timer.user_id, milestone, guild_id)
+        else:
+            log.info(
+                "milestone %s for %s skipped: %s late",
+                milestone.label,
+                timer.user_id,
+                timer.lateness(self._clock.now()),
+            )
+        nxt = milestones_after(state.record.stretch_start, milestone.on)[0]
+        await self._timers.schedule(
+            MILESTONE_KIND,
+            local_wall_to_utc(nxt.on, MILESTONE_TIME, zone),
+            user_id=timer.user_id,
+            payload={**timer.payload, "label": nxt.label, "on": nxt.on.isoformat()},
+            dedupe_key=milestone_key(timer.user_id),
+        )

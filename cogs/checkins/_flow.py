@@ -1,0 +1,154 @@
+"""The one check-in pipeline shared by ``/checkin today``, the detail modal and the reminder button.
+
+Record → crisis scan of the note → reflection → optional share → hard-moment help. The rules
+come from :mod:`bot.checkins`; this module only talks to Discord.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.checkins import (
+    CheckinDraft,
+    ShareMode,
+    hard_moment_text,
+    is_hard_moment,
+    reflect,
+    share_summary,
+    streak,
+)
+from bot.checkins.reminders import member_zone
+from bot.errors import KindredError, KindView, reply_ephemeral
+from bot.events import MemberText
+from bot.messaging import NO_PINGS
+from bot.resources import contacts_for, render_contacts
+
+if TYPE_CHECKING:
+    from bot.client import KindredBot
+
+__all__ = ["display_name", "post_to_share_channel", "submit_checkin"]
+
+log = logging.getLogger(__name__)
+
+NO_SHARE_CHANNEL = (
+    "Your check-in is saved. This server hasn't set up a check-in share channel yet, so nothing was posted. "
+    "A moderator can choose one with `/config`."
+)
+
+
+def safe_text(text: str) -> str:
+    """Member text made inert: no @everyone/@here, role or user mention syntax survives."""
+    return discord.utils.escape_mentions(text)
+
+
+def display_name(bot: KindredBot, guild_id: int | None, user: discord.abc.User) -> str:
+    """The member's server nickname when we can see it, else their global name."""
+    guild = bot.get_guild(guild_id) if guild_id else None
+    member = guild.get_member(user.id) if guild else None
+    return (member or user).display_name
+
+
+async def post_to_share_channel(bot: KindredBot, guild_id: int, content: str) -> str | None:
+    """Post member-chosen text to the share channel with no pings.
+
+    Returns ``None`` on success, or a kind sentence saying why nothing was posted.
+    """
+    config = await bot.store.config.get(guild_id)
+    if config.checkin_share_channel_id is None:
+        return NO_SHARE_CHANNEL
+    channel = bot.get_channel(config.checkin_share_channel_id)
+    try:
+        if channel is None:
+            channel = await bot.fetch_channel(config.checkin_share_channel_id)
+        if not isinstance(channel, discord.abc.Messageable):
+            return "Your check-in is saved, but the share channel isn't a text channel, so nothing was posted."
+        await channel.send(content, allowed_mentions=NO_PINGS)
+    except discord.HTTPException:
+        log.exception("could not post to the share channel of guild %s", guild_id)
+        return (
+            "Your check-in is saved, but I couldn't post in the share channel (a moderator may need to check "
+            "my permissions there). Nothing else was affected."
+        )
+    return None
+
+
+async def submit_checkin(
+    interaction: discord.Interaction,
+    bot: KindredBot,
+    guild_id: int | None,
+    draft: CheckinDraft,
+    *,
+    share: ShareMode = "no",
+    include_note: bool = False,
+    existing_id: int | None = None,
+) -> None:
+    """Record (or update) a check-in and answer the member privately."""
+    from cogs.checkins._views import BuddyNoticeButton, MoreDetailButton  # views import this module
+
+    user = interaction.user
+    store = bot.store
+    zone = await member_zone(store, user.id, guild_id)
+    now = bot.clock.now()
+    today = now.astimezone(zone).date()
+    if existing_id is None:
+        checkin_id = await store.checkins.record_checkin(guild_id, user.id, draft, now=now, local_date=today)
+    else:
+        if not await store.checkins.update_checkin(existing_id, user.id, draft):
+            raise KindredError(
+                "I couldn't find that check-in to add detail to. You can make a new one with `/checkin today`."
+            )
+        checkin_id = existing_id
+    if draft.note:
+        # The note never appears as a message, so crisis detection hears about it here.
+        bot.dispatch("member_text", MemberText(user.id, guild_id, interaction.channel_id, draft.note, "checkin_note"))
+
+    days = await store.checkins.checkin_days(user.id, today - timedelta(days=400))
+    parts = [reflect(draft, streak=streak(days, today))]
+
+    if share != "no":
+        parts.append(await _share(bot, interaction, guild_id, checkin_id, draft, share, include_note))
+
+    view = KindView(timeout=None)
+    view.add_item(MoreDetailButton(checkin_id))
+    if is_hard_moment(draft.mood, draft.craving):
+        prefs = await store.prefs.get(user.id)
+        region = prefs.region or ((await store.config.get(guild_id)).region if guild_id else None)
+        parts.append(hard_moment_text())
+        parts.append("**People you can reach right now:**\n" + render_contacts(contacts_for(region)))
+        if guild_id is not None and await _buddy_can_be_told(bot, guild_id, user.id):
+            view.add_item(BuddyNoticeButton(guild_id))
+            parts.append("If you'd like, I can let your buddy know you could use a check-in (nothing else is shared).")
+    await reply_ephemeral(interaction, "\n\n".join(parts)[:2000], view=view)
+
+
+async def _buddy_can_be_told(bot: KindredBot, guild_id: int, user_id: int) -> bool:
+    partners = await bot.store.buddies.current_partners(guild_id, user_id)
+    return bool(partners) and await bot.store.buddies.hard_moment_opt_in(guild_id, user_id)
+
+
+async def _share(
+    bot: KindredBot,
+    interaction: discord.Interaction,
+    guild_id: int | None,
+    checkin_id: int,
+    draft: CheckinDraft,
+    share: ShareMode,
+    include_note: bool,
+) -> str:
+    if guild_id is None:
+        return "Your check-in is saved. Sharing works from inside a server, so nothing was posted."
+    who = None
+    if share == "with my name":
+        who = discord.utils.escape_markdown(safe_text(display_name(bot, guild_id, interaction.user)))
+    text = safe_text(share_summary(draft, who=who, include_note=include_note))
+    problem = await post_to_share_channel(bot, guild_id, text[:2000])
+    if problem is not None:
+        return problem
+    await bot.store.checkins.mark_shared(checkin_id, share)
+    how = "anonymously" if share == "anonymously" else "with your name"
+    note = " with your note" if include_note and draft.note else ""
+    return f"Shared {how}{note} in the check-in channel."

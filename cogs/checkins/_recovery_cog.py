@@ -1,0 +1,213 @@
+"""``/recovery``: the member's recovery date, privately. Uses their words: "recovery date".
+
+- ``/recovery set date`` (autocomplete offers today and recent dates)
+- ``/recovery show``
+- ``/recovery slip`` (asks first; a new stretch starts today, the journey and total are kept)
+- ``/recovery celebrate setting:on|off`` (milestones posted in the share channel, by choice)
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.checkins import Milestone, date_suggestions, milestone_on, next_milestone, parse_recovery_date, set_date, slip
+from bot.checkins.reminders import CheckinScheduler
+from bot.errors import KindredError, KindView
+from bot.messaging import send_dm
+from cogs.checkins._flow import display_name, post_to_share_channel, safe_text
+
+if TYPE_CHECKING:
+    from bot.client import KindredBot
+    from bot.store.checkins import RecoveryState
+
+__all__ = ["RecoveryCog", "send_milestone"]
+
+log = logging.getLogger(__name__)
+
+ONOFF_CHOICES = [app_commands.Choice(name="on", value="on"), app_commands.Choice(name="off", value="off")]
+NEXT_STEPS = (
+    "**If it helps, one small step today:**\n"
+    "• Tell your buddy or someone you trust. `/buddy` shows your buddy.\n"
+    "• `/resources` lists people you can talk to right now.\n"
+    "• Join a room today. Being around others who get it helps."
+)
+
+
+def _fmt(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def render_show(state: RecoveryState, today: date) -> str:
+    """The private ``/recovery show`` answer."""
+    record = state.record
+    stretch = record.stretch_days(today)
+    lines = ["**Your recovery**"]
+    reached = milestone_on(record.stretch_start, today)
+    if reached is not None:
+        lines.append(f"🎉 Today you reach **{reached.label}**.")
+    lines.append(
+        f"• Current stretch: **{stretch} day{'s' if stretch != 1 else ''}** (since {_fmt(record.stretch_start)})"
+    )
+    lines.append(f"• Journey started: {_fmt(record.journey_start)}")
+    lines.append(f"• Total days in recovery: **{record.total_days(today)}**")
+    nxt = next_milestone(record.stretch_start, today)
+    days_to = (nxt.on - today).days
+    lines.append(f"• Next milestone: **{nxt.label}** on {_fmt(nxt.on)} (in {days_to} day{'s' if days_to != 1 else ''})")
+    lines.append(f"Milestone celebrations in the share channel: **{'on' if state.celebrate else 'off'}**.")
+    return "\n".join(lines)
+
+
+class SlipConfirmView(KindView):
+    """The gentle confirmation before a new stretch begins."""
+
+    def __init__(self, cog: RecoveryCog, user_id: int) -> None:
+        super().__init__(timeout=600)
+        self.cog = cog
+        self.user_id = user_id
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Only the member who asked can confirm."""
+        return interaction.user.id == self.user_id
+
+    @discord.ui.button(label="Yes, start a new stretch today", style=discord.ButtonStyle.primary)
+    async def confirm(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
+        """Record the slip."""
+        text = await self.cog.record_slip(interaction)
+        self.stop()
+        await interaction.response.edit_message(content=text, view=None)
+
+    @discord.ui.button(label="Not now", style=discord.ButtonStyle.secondary)
+    async def cancel(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
+        """Leave everything as it is."""
+        self.stop()
+        await interaction.response.edit_message(content="Okay, nothing has changed. I'm glad you're here.", view=None)
+
+
+class RecoveryCog(commands.GroupCog, group_name="recovery", group_description="Your recovery date, privately"):
+    """The recovery-date counter."""
+
+    def __init__(self, bot: KindredBot, scheduler: CheckinScheduler) -> None:
+        self.bot = bot
+        self.scheduler = scheduler
+        super().__init__()
+
+    async def _today(self, interaction: discord.Interaction) -> date:
+        return await self.scheduler.local_today(interaction.user.id, interaction.guild_id)
+
+    @app_commands.command(name="set")
+    @app_commands.describe(date="The day your recovery began, YYYY-MM-DD (pick today or a recent date as you type)")
+    async def set_(self, interaction: discord.Interaction, date: str) -> None:
+        """Set your recovery date. Only you can see it."""
+        today = await self._today(interaction)
+        chosen = parse_recovery_date(date, today)
+        store = self.bot.store
+        user_id = interaction.user.id
+        existing = await store.checkins.get_recovery(user_id)
+        record = set_date(existing.record if existing else None, chosen)
+        await store.checkins.save_recovery(user_id, record, now=self.bot.clock.now())
+        state = await store.checkins.get_recovery(user_id)
+        assert state is not None
+        zone = await self.scheduler.member_zone(user_id, interaction.guild_id)
+        await self.scheduler.schedule_milestone(user_id, state, zone)
+        await interaction.response.send_message(
+            f"Your recovery date is saved: **{_fmt(chosen)}**.\n\n{render_show(state, today)}", ephemeral=True
+        )
+
+    @set_.autocomplete("date")
+    async def _date_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        today = await self._today(interaction)
+        return [app_commands.Choice(name=n, value=v) for n, v in date_suggestions(current, today)]
+
+    @app_commands.command(name="show")
+    async def show(self, interaction: discord.Interaction) -> None:
+        """Your current stretch, journey start, total days and next milestone. Only you can see it."""
+        state = await self.bot.store.checkins.get_recovery(interaction.user.id)
+        if state is None:
+            raise KindredError("You haven't set a recovery date yet. `/recovery set` takes one; only you will see it.")
+        await interaction.response.send_message(render_show(state, await self._today(interaction)), ephemeral=True)
+
+    @app_commands.command(name="slip")
+    async def slip_(self, interaction: discord.Interaction) -> None:
+        """Had a slip? Start a new stretch today and keep everything you've built."""
+        state = await self.bot.store.checkins.get_recovery(interaction.user.id)
+        if state is None:
+            raise KindredError("You haven't set a recovery date yet. `/recovery set` takes one whenever you're ready.")
+        await interaction.response.send_message(
+            "Thank you for telling me. A slip is part of many people's recovery, and it doesn't undo the days "
+            "you've lived. Shall I start a new stretch today? Your journey start and your total days stay.",
+            view=SlipConfirmView(self, interaction.user.id),
+            ephemeral=True,
+        )
+
+    async def record_slip(self, interaction: discord.Interaction) -> str:
+        """Apply the slip and return the encouraging answer."""
+        user_id = interaction.user.id
+        store = self.bot.store
+        state = await store.checkins.get_recovery(user_id)
+        if state is None:
+            raise KindredError("I couldn't find your recovery date any more. `/recovery set` takes one.")
+        today = await self._today(interaction)
+        record = slip(state.record, today)
+        await store.checkins.save_recovery(user_id, record, now=self.bot.clock.now())
+        fresh = await store.checkins.get_recovery(user_id)
+        assert fresh is not None
+        zone = await self.scheduler.member_zone(user_id, interaction.guild_id)
+        nxt = await self.scheduler.schedule_milestone(user_id, fresh, zone)
+        return (
+            "A new stretch starts today. Being honest with yourself takes courage.\n"
+            f"Your journey began on **{_fmt(record.journey_start)}**, and you've lived "
+            f"**{record.total_days(today)} days** in recovery. Those days are yours and they count. "
+            f"Your next milestone is **{nxt.label}**.\n\n{NEXT_STEPS}"
+        )
+
+    @app_commands.command(name="celebrate")
+    @app_commands.describe(setting="on: post your milestones in this server's check-in channel; off: keep them private")
+    @app_commands.choices(setting=ONOFF_CHOICES)
+    async def celebrate(self, interaction: discord.Interaction, setting: str) -> None:
+        """Choose whether your milestones are celebrated in the check-in channel."""
+        on = setting == "on"
+        if on and interaction.guild_id is None:
+            raise KindredError("Run this inside the server where you'd like your milestones celebrated.")
+        changed = await self.bot.store.checkins.set_celebrate(
+            interaction.user.id, on, interaction.guild_id, now=self.bot.clock.now()
+        )
+        if not changed:
+            raise KindredError("Set your recovery date first with `/recovery set`; then you can choose this.")
+        if not on:
+            text = "Milestone celebrations are off. You'll still get a private congratulation by DM."
+        else:
+            config = await self.bot.store.config.get(interaction.guild_id or 0)
+            text = (
+                "Milestone celebrations are on. On each milestone day I'll post a short celebration with your name "
+                "in the check-in channel (never a number of days compared with anyone)."
+            )
+            if config.checkin_share_channel_id is None:
+                text += " This server hasn't chosen a check-in channel yet; a moderator can set one with `/config`."
+        await interaction.response.send_message(text, ephemeral=True)
+
+
+async def send_milestone(bot: KindredBot, user_id: int, milestone: Milestone, guild_id: int | None) -> bool:
+    """The congratulation DM, and the opt-in celebration post."""
+    await send_dm(
+        bot,
+        user_id,
+        content=f"🎉 Today you reach **{milestone.label}** in your recovery. That's worth pausing to feel. Well done.",
+    )
+    if guild_id is not None:
+        user = bot.get_user(user_id)
+        name = display_name(bot, guild_id, user) if user else "A member"
+        text = safe_text(
+            f"🌱 **{discord.utils.escape_markdown(name)}** is celebrating **{milestone.label}** in recovery today. 🎉"
+        )
+        problem = await post_to_share_channel(bot, guild_id, text)
+        if problem is not None:
+            log.info("milestone celebration for %s not posted: %s", user_id, problem)
+    return True

@@ -1,0 +1,208 @@
+"""Buttons and the check-in modal.
+
+The buttons are :class:`discord.ui.DynamicItem` subclasses whose ``custom_id`` carries the ids
+they need, so a "Check in now" button on a reminder DM from last week still works after restarts.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any, cast
+
+import discord
+
+from bot.checkins import (
+    MAX_NOTE,
+    CheckinEntry,
+    mood_label,
+    parse_int_field,
+    parse_share,
+    parse_triggers,
+    validate_checkin,
+)
+from bot.errors import KindModal, KindredError, reply_ephemeral, send_error
+from bot.messaging import send_dm
+from cogs.checkins._flow import display_name, safe_text, submit_checkin
+
+if TYPE_CHECKING:
+    from bot.client import KindredBot
+
+__all__ = ["BuddyNoticeButton", "CheckinModal", "CheckinNowButton", "MoreDetailButton"]
+
+log = logging.getLogger(__name__)
+
+MODAL_TIMEOUT = 15 * 60.0  # a modal left open longer than this is almost certainly abandoned
+
+
+class CheckinModal(KindModal, title="Check in"):
+    """The detailed check-in: the same fields as ``/checkin today``, typed instead of picked."""
+
+    mood: discord.ui.TextInput[CheckinModal] = discord.ui.TextInput(
+        custom_id="mood", label="Mood: 1 (really struggling) to 5 (doing well)", max_length=1, placeholder="3"
+    )
+    craving: discord.ui.TextInput[CheckinModal] = discord.ui.TextInput(
+        custom_id="craving", label="Craving: 0 (none) to 10 (overwhelming)", max_length=2, placeholder="0"
+    )
+    triggers: discord.ui.TextInput[CheckinModal] = discord.ui.TextInput(
+        custom_id="triggers",
+        label="Anything around you? (optional)",
+        required=False,
+        max_length=200,
+        placeholder="stress, people, places, boredom, loneliness, tiredness, conflict, celebration, other",
+    )
+    note: discord.ui.TextInput[CheckinModal] = discord.ui.TextInput(
+        custom_id="note",
+        label="A note, just for you (optional)",
+        style=discord.TextStyle.paragraph,
+        required=False,
+        max_length=MAX_NOTE,
+    )
+    share: discord.ui.TextInput[CheckinModal] = discord.ui.TextInput(
+        custom_id="share",
+        label="Share a summary? no / anonymously / with my name",
+        required=False,
+        max_length=40,
+        placeholder="no (add 'with note' to include your note)",
+    )
+
+    def __init__(self, guild_id: int | None, *, existing: CheckinEntry | None = None) -> None:
+        super().__init__(timeout=MODAL_TIMEOUT)
+        self.guild_id = guild_id
+        self.existing_id = existing.id if existing else None
+        if existing is not None:
+            self.mood.default = str(existing.mood)
+            self.craving.default = str(existing.craving)
+            self.triggers.default = ", ".join(existing.triggers) or None
+            self.note.default = existing.note
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        """Validate every field (the note length too: the client limit isn't a guarantee) and record."""
+        mood = parse_int_field(self.mood.value, "Mood", 1, 5)
+        craving = parse_int_field(self.craving.value, "Craving", 0, 10)
+        triggers = parse_triggers(self.triggers.value)
+        share, include_note = parse_share(self.share.value)
+        draft = validate_checkin(mood, craving, self.note.value, triggers)
+        bot = cast("KindredBot", interaction.client)
+        await submit_checkin(
+            interaction, bot, self.guild_id, draft, share=share, include_note=include_note, existing_id=self.existing_id
+        )
+
+
+class CheckinNowButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"checkin:now:(?P<guild_id>\d+)"):
+    """ "Check in now" on a reminder DM: opens the modal for a new check-in."""
+
+    def __init__(self, guild_id: int | None) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Check in now",
+                style=discord.ButtonStyle.primary,
+                emoji="🌱",
+                custom_id=f"checkin:now:{guild_id or 0}",
+            )
+        )
+        self.guild_id = guild_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
+    ) -> CheckinNowButton:
+        """Rebuild from the custom id (0 = no server)."""
+        return cls(int(match["guild_id"]) or None)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Open the modal."""
+        await interaction.response.send_modal(CheckinModal(self.guild_id))
+
+
+class MoreDetailButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"checkin:more:(?P<checkin_id>\d+)"):
+    """ "Check in with more detail": the modal, prefilled, to add triggers, a note or sharing."""
+
+    def __init__(self, checkin_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Check in with more detail",
+                style=discord.ButtonStyle.secondary,
+                emoji="📝",
+                custom_id=f"checkin:more:{checkin_id}",
+            )
+        )
+        self.checkin_id = checkin_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
+    ) -> MoreDetailButton:
+        """Rebuild from the custom id."""
+        return cls(int(match["checkin_id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Open the modal prefilled with this check-in (only its owner can)."""
+        try:
+            bot = cast("KindredBot", interaction.client)
+            entry = await bot.store.checkins.get_checkin(self.checkin_id, interaction.user.id)
+            if entry is None:
+                raise KindredError(
+                    "That check-in isn't one of yours, so I can't open it. `/checkin today` starts yours."
+                )
+            await interaction.response.send_modal(CheckinModal(entry.guild_id, existing=entry))
+        except Exception as exc:  # DynamicItems have no view of ours to route errors; do it here
+            await send_error(interaction, exc, where="component")
+
+
+class BuddyNoticeButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"checkin:buddy:(?P<guild_id>\d+)"):
+    """ "Let my buddy know": sends the buddy one line, never the check-in itself."""
+
+    def __init__(self, guild_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Let my buddy know",
+                style=discord.ButtonStyle.success,
+                emoji="🤝",
+                custom_id=f"checkin:buddy:{guild_id}",
+            )
+        )
+        self.guild_id = guild_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
+    ) -> BuddyNoticeButton:
+        """Rebuild from the custom id."""
+        return cls(int(match["guild_id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Check consent again (it may have changed since) and tell each current partner."""
+        try:
+            await self._notify(interaction)
+        except Exception as exc:
+            await send_error(interaction, exc, where="component")
+
+    async def _notify(self, interaction: discord.Interaction) -> None:
+        bot = cast("KindredBot", interaction.client)
+        user = interaction.user
+        partners = await bot.store.buddies.current_partners(self.guild_id, user.id)
+        if not partners or not await bot.store.buddies.hard_moment_opt_in(self.guild_id, user.id):
+            raise KindredError(
+                "I can't send that right now: you need a current buddy and `/buddy notify on`. "
+                "`/resources` has people you can reach straight away."
+            )
+        name = safe_text(display_name(bot, self.guild_id, user))
+        reached = 0
+        for partner_id in partners:
+            sent = await send_dm(bot, partner_id, content=f"**{name}** could use a check-in from you. 💛")
+            reached += sent is not None
+        if reached:
+            await reply_ephemeral(
+                interaction, "I let your buddy know you could use a check-in. Nothing from your check-in was shared."
+            )
+        else:
+            await reply_ephemeral(
+                interaction,
+                "I couldn't reach your buddy by DM (their DMs may be closed). You could message them directly, "
+                "or reach someone through `/resources`.",
+            )
+
+
+def mood_choices() -> list[tuple[str, int]]:
+    """(label, value) pairs for the mood option."""
+    return [(mood_label(m), m) for m in range(1, 6)]
