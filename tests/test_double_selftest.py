@@ -24,6 +24,7 @@ from tests.double import (
     running_bot,
 )
 
+BOT_EVENT_TIMEOUT = 3.0
 TIMEZONES = ["Europe/London", "Europe/Lisbon", "America/New_York", "Asia/Tokyo"]
 
 
@@ -38,7 +39,7 @@ class Seen:
         self.events.append((name, value))
         self._changed.set()
 
-    async def wait(self, name: str, predicate: Callable[[Any], bool] = lambda v: True, timeout: float = 3.0) -> Any:
+    async def wait(self, name: str, predicate: Callable[[Any], bool] = lambda v: True) -> Any:
         async def loop() -> Any:
             while True:
                 for event, value in self.events:
@@ -47,7 +48,7 @@ class Seen:
                 self._changed.clear()
                 await self._changed.wait()
 
-        return await asyncio.wait_for(loop(), timeout)
+        return await asyncio.wait_for(loop(), BOT_EVENT_TIMEOUT)
 
 
 class PanelView(discord.ui.View):
@@ -96,6 +97,7 @@ class TinyBot(commands.AutoShardedBot):
         self.tree.add_command(feedback, guild=guild)
         self.tree.add_command(dmme, guild=guild)
         self.tree.add_command(private_room, guild=guild)
+        self.tree.add_command(chart, guild=guild)
         self.tree.add_command(ping)  # global, usable in DMs
         await self.tree.sync(guild=guild)
         await self.tree.sync()
@@ -111,6 +113,9 @@ class TinyBot(commands.AutoShardedBot):
 
     async def on_guild_available(self, guild: discord.Guild) -> None:
         self.seen.add("guild_available", guild)
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        self.seen.add("guild_join", guild)
 
     async def on_message(self, message: discord.Message) -> None:
         self.seen.add("message", message)
@@ -146,7 +151,9 @@ async def checkin(
 
 class ConfigGroup(app_commands.Group, name="config", description="Server settings"):
     @app_commands.command()
-    @app_commands.choices(region=[app_commands.Choice(name="UK", value="UK"), app_commands.Choice(name="US", value="US")])
+    @app_commands.choices(
+        region=[app_commands.Choice(name="UK", value="UK"), app_commands.Choice(name="US", value="US")]
+    )
     async def region(self, interaction: discord.Interaction, region: app_commands.Choice[str]) -> None:
         """Set the region."""
         await interaction.response.defer(thinking=True)
@@ -200,6 +207,13 @@ async def private_room(interaction: discord.Interaction, member: discord.Member)
         return
     await thread.add_user(member)
     await interaction.response.send_message(f"room {thread.id}", ephemeral=True)
+
+
+@app_commands.command()
+async def chart(interaction: discord.Interaction) -> None:
+    """Send a chart, then retitle it."""
+    await interaction.response.send_message("chart", file=discord.File(io.BytesIO(b"PNG1"), filename="c.png"))
+    await interaction.edit_original_response(content="chart v2")
 
 
 @app_commands.command()
@@ -494,3 +508,43 @@ async def test_wait_timeout_explains_what_was_seen(dd: DiscordDouble, world: Wor
     await dd.send_message(world.alice, world.text, "hello")
     with pytest.raises(AssertionError, match="alice: 'hello'"):
         await dd.wait_for_message(world.text, timeout=0.05)
+
+
+async def test_guild_added_after_connect_is_joined(dd: DiscordDouble, world: World, bot: TinyBot) -> None:
+    second = dd.add_guild("Second Circle")
+    second.add_text_channel("lobby")
+    guild = await bot.seen.wait("guild_join")
+    assert guild.id == second.id and guild.name == "Second Circle"
+
+
+async def test_messages_in_hidden_channels_do_not_reach_the_bot(dd: DiscordDouble, world: World, bot: TinyBot) -> None:
+    hidden = world.guild.add_text_channel("staff")
+    world.guild.set_bot_permissions(0, channel=hidden, deny=discord.Permissions(view_channel=True))
+    await dd.send_message(world.mod, hidden, "secret")
+    await dd.send_message(world.alice, world.text, "public")
+    await bot.seen.wait("message", lambda m: m.content == "public")
+    assert [m.content for _, m in [e for e in bot.seen.events if e[0] == "message"]] == ["public"]
+
+
+async def test_restart_on_the_same_double(dd: DiscordDouble, world: World) -> None:
+    first = TinyBot(world.guild.id)
+    await dd.connect(first)
+    await dd.disconnect(first)
+    assert first.is_closed()
+    second = TinyBot(world.guild.id)
+    async with running_bot(dd, second):
+        inter = await dd.slash(world.alice, "ping")
+        await inter.response()
+        assert inter.content == "pong"
+    assert dd.gateway.identify_count == 2
+
+
+async def test_interaction_response_with_file_then_edit_original(dd: DiscordDouble, world: World, bot: TinyBot) -> None:
+    inter = await dd.slash(world.alice, "chart")
+    await inter.response()
+    assert [(f.filename, f.data) for f in inter.files] == [("c.png", b"PNG1")]
+    await dd.wait_for_call("PATCH", "/webhooks/{webhook_id}/{webhook_token}/messages/@original")
+    message = await inter.original()
+    assert message["content"] == "chart v2"
+    assert [a["filename"] for a in message["attachments"]] == ["c.png"]
+    assert message["interaction_metadata"]["user"]["id"] == str(world.alice.id)

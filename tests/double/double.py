@@ -92,7 +92,7 @@ class DiscordDouble(MemberDrivers):
             discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = self._saved
             self._saved = None
 
-    async def connect(self, bot: discord.Client, *, token: str | None = None, timeout: float = 10.0) -> None:
+    async def connect(self, bot: discord.Client, *, token: str | None = None, timeout: float = 10.0) -> None:  # noqa: ASYNC109
         """Log ``bot`` in (runs ``setup_hook``), connect it, and wait for ``on_ready``.
 
         Raises whatever login raised (e.g. ``discord.LoginFailure``), or the error that ended the connection.
@@ -112,9 +112,12 @@ class DiscordDouble(MemberDrivers):
             return
         ready.cancel()
         await self.disconnect(bot)
-        if task in done and task.exception() is not None:
-            raise task.exception()  # type: ignore[misc]
         calls = "\n  ".join(str(c) for c in self.world.calls[-10:])
+        if task in done:
+            error = task.exception()
+            if error is not None:
+                raise error
+            raise RuntimeError(f"the bot's connection ended before it was ready. Last REST calls:\n  {calls}")
         raise TimeoutError(f"bot was not ready after {timeout}s. Last REST calls:\n  {calls}")
 
     async def disconnect(self, bot: discord.Client) -> None:
@@ -132,7 +135,9 @@ class DiscordDouble(MemberDrivers):
         """Add a guild the bot is in. After connecting, the bot receives GUILD_CREATE (``on_guild_join``)."""
         guild = GuildHandle(self.world, name, owner_name=owner_name)
         self.world.guilds[guild.id] = guild
-        self.world.dispatch("GUILD_CREATE", guild.payload(include_members=False))
+        payload = guild.payload(include_members=False)
+        del payload["unavailable"]  # a guild joined while connected -> on_guild_join, as on Discord
+        self.world.dispatch("GUILD_CREATE", payload)
         return guild
 
     @property
@@ -187,13 +192,15 @@ class DiscordDouble(MemberDrivers):
         route: str,
         predicate: CallPredicate | None = None,
         *,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109
     ) -> RecordedCall:
         """The next unclaimed call to ``method route`` (template or concrete path) matching ``predicate``."""
         pred = predicate or (lambda c: True)
 
         def check() -> RecordedCall | None:
-            return self._call_claims.first(self.calls_to(method, route), lambda c: c.index, lambda c: c.status != 0 and pred(c))
+            return self._call_claims.first(
+                self.calls_to(method, route), lambda c: c.index, lambda c: c.status != 0 and pred(c)
+            )
 
         def describe() -> str:
             seen = "\n  ".join(str(c) for c in self.world.calls[-20:]) or "(no calls)"
@@ -206,7 +213,7 @@ class DiscordDouble(MemberDrivers):
         channel: ChannelHandle | int,
         predicate: MessagePredicate | None = None,
         *,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109
         include_ephemeral: bool = False,
     ) -> JSON:
         """The next unclaimed message the bot posted in ``channel`` matching ``predicate``."""
@@ -220,7 +227,9 @@ class DiscordDouble(MemberDrivers):
 
         def describe() -> str:
             seen = "\n  ".join(_summary(m) for m in self.world.messages_in(channel_id, include_ephemeral=True))
-            return f"no bot message in channel {channel_id} matching the predicate. Messages there:\n  {seen or '(none)'}"
+            return (
+                f"no bot message in channel {channel_id} matching the predicate. Messages there:\n  {seen or '(none)'}"
+            )
 
         return await self.world.signal.wait_for(
             lambda: self._message_claims.first(candidates(), lambda m: int(m["id"]), pred),
@@ -229,7 +238,11 @@ class DiscordDouble(MemberDrivers):
         )
 
     async def wait_for_dm(
-        self, member: MemberHandle | UserRecord, predicate: MessagePredicate | None = None, *, timeout: float = DEFAULT_TIMEOUT
+        self,
+        member: MemberHandle | UserRecord,
+        predicate: MessagePredicate | None = None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109
     ) -> JSON:
         """The next unclaimed DM the bot sent to ``member`` matching ``predicate``."""
         user = member.user if isinstance(member, MemberHandle) else member
@@ -281,7 +294,7 @@ class DiscordDouble(MemberDrivers):
         resume: bool = True,
         code: int = 4000,
         wait: bool = True,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109
     ) -> None:
         """Close the bot's gateway websocket.
 
@@ -337,4 +350,3 @@ def _summary(message: JSON) -> str:
 
 
 __all__ = ["DiscordDouble", "DriverError"]
-

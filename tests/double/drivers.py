@@ -8,7 +8,7 @@ from typing import Any
 from . import permissions as perms
 from .commands import CommandError, encode_command
 from .guild import GuildHandle
-from .interactions import AUTOCOMPLETE_RESULT, MODAL, InteractionHandle, build_interaction, custom_ids, find_component
+from .interactions import AUTOCOMPLETE_RESULT, InteractionHandle, build_interaction, custom_ids, find_component
 from .messages import build_message, store_and_dispatch
 from .models import JSON, VOICE, ChannelHandle, MemberHandle, RoleHandle, ScheduledEventRecord, UserRecord
 from .recorder import DEFAULT_TIMEOUT
@@ -92,7 +92,7 @@ class MemberDrivers:
         channel: ChannelHandle | None = None,
         dm: bool = False,
         options: Mapping[str, Any] | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109
         **kwoptions: Any,
     ) -> list[JSON]:
         """Type ``value`` into option ``focused``; returns the choices the bot offered (callback type 8)."""
@@ -126,9 +126,10 @@ class MemberDrivers:
         member: MemberHandle | UserRecord,
         message: MessageRef,
         custom_id: str,
-        values: Sequence[str | MemberHandle | UserRecord | RoleHandle | ChannelHandle],
+        values: Sequence[str | int | MemberHandle | UserRecord | RoleHandle | ChannelHandle],
     ) -> InteractionHandle:
-        """Pick ``values`` in a select menu: option values for string selects, handles for entity selects."""
+        """Pick ``values`` in a select menu: option values for string selects; handles or ids for user,
+        role, mentionable and channel selects (resolved data is included like Discord does)."""
         current, component = self._component(message, custom_id)
         kind = int(component.get("type", 0))
         if kind not in _SELECT_TYPES:
@@ -144,7 +145,9 @@ class MemberDrivers:
                     raise DriverError(f"{value!r} is not an option of {custom_id!r}; options: {allowed}")
             data["values"] = list(values)
         else:
-            data["values"], data["resolved"] = self._resolve_entities(values)
+            channel = self.world.channels[int(current["channel_id"])]
+            entities = [self._entity(v, kind, channel) for v in values]
+            data["values"], data["resolved"] = self._resolve_entities(entities)
         return self._dispatch_component(member, current, data, f"select {custom_id!r}")
 
     async def submit_modal(
@@ -167,11 +170,19 @@ class MemberDrivers:
         else:
             custom_id = opener
             where = channel or self._where(member, None, False)[1]
-            components = [{"type": 1, "components": [{"type": 4, "custom_id": k, "value": v}]} for k, v in values.items()]
+            components = [
+                {"type": 1, "components": [{"type": 4, "custom_id": k, "value": v}]} for k, v in values.items()
+            ]
         invoker = self._invoker(member, where)
         data = {"custom_id": custom_id, "components": components}
         record = build_interaction(
-            self.world, itype=5, data=data, invoker=invoker, channel=where, label=f"modal {custom_id!r}", message=message
+            self.world,
+            itype=5,
+            data=data,
+            invoker=invoker,
+            channel=where,
+            label=f"modal {custom_id!r}",
+            message=message,
         )
         self.world.dispatch("INTERACTION_CREATE", record.payload)
         return InteractionHandle(self.world, record)
@@ -271,6 +282,24 @@ class MemberDrivers:
         self.world.dispatch("INTERACTION_CREATE", record.payload)
         return InteractionHandle(self.world, record)
 
+    def _entity(self, value: Any, kind: int, channel: ChannelHandle) -> Any:
+        """Entity selects accept handles, or ids (str/int) looked up like the client would offer them."""
+        if not isinstance(value, str | int):
+            return value
+        ident = int(value)
+        guild = channel.guild
+        candidates: list[Any] = []
+        if kind in (5, 7):
+            candidates.append(guild.members.get(ident) if guild else self.world.users.get(ident))
+        if kind in (6, 7) and guild is not None:
+            candidates.append(guild.roles.get(ident))
+        if kind == 8:
+            candidates.append(self.world.channels.get(ident))
+        found = next((c for c in candidates if c is not None), None)
+        if found is None:
+            raise DriverError(f"no {_SELECT_TYPES[kind]} with id {value} to pick")
+        return found
+
     def _resolve_entities(self, values: Sequence[Any]) -> tuple[list[str], JSON]:
         resolved: JSON = {}
         ids = []
@@ -320,8 +349,8 @@ def _check_reserved(
 
 def _option_names(world: World, command: str) -> set[str]:
     parts = command.strip().lstrip("/").split()
-    found = [c for c in world.commands_for(None) + [c for cs in world.guild_commands.values() for c in cs]]
-    defs = next((c.get("options", []) for c in found if c["name"] == parts[0]), [])
+    found = world.global_commands + [c for cs in world.guild_commands.values() for c in cs]
+    defs: list[JSON] = next((c.get("options", []) for c in found if c["name"] == parts[0]), [])
     for part in parts[1:]:
         defs = next((d.get("options", []) for d in defs if d["name"] == part), [])
     return {d["name"] for d in defs}

@@ -21,7 +21,7 @@ async def running_double(*, bot_name: str = "Kindred") -> AsyncIterator[DiscordD
 
 
 @asynccontextmanager
-async def running_bot(dd: DiscordDouble, bot: ClientT, *, timeout: float = 10.0) -> AsyncIterator[ClientT]:
+async def running_bot(dd: DiscordDouble, bot: ClientT, *, timeout: float = 10.0) -> AsyncIterator[ClientT]:  # noqa: ASYNC109
     """Connect ``bot`` to ``dd`` and wait for ``on_ready``; on exit ``await bot.close()`` and restore discord.py.
 
     Build the bot with ``guild_ready_timeout=0.05`` so ``on_ready`` is not delayed by two seconds.

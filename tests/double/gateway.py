@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from aiohttp import WSMsgType, web
 
-from .models import JSON
+from .models import JSON, PRIVATE_THREAD
+from .permissions import MANAGE_THREADS, VIEW_CHANNEL
 from .state import World, log
 
 HEARTBEAT_INTERVAL_MS = 41250
@@ -65,11 +66,14 @@ class GatewayConnection:
             text = await self.queue.get()
             if self.ws.closed:
                 return
-            await self.ws.send_str(text)
+            try:
+                await self.ws.send_str(text)
+            except ConnectionError:
+                return  # the client went away mid-send; the session keeps the frame for RESUME
 
     async def close(self, code: int) -> None:
         self.writer.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
+        with contextlib.suppress(asyncio.CancelledError, ConnectionError):
             await self.writer
         if not self.ws.closed:
             await self.ws.close(code=code, message=b"Discord double closed the connection")
@@ -99,11 +103,26 @@ class GatewaySession:
             need = 0
         if need and not self.intents & need:
             return
+        if not self._bot_can_see(event, data):
+            return
         self.seq += 1
         frame = {"op": 0, "t": event, "s": self.seq, "d": self._redact(event, data)}
         self.buffer.append(frame)
         if self.conn is not None:
             self.conn.send(frame)
+
+    def _bot_can_see(self, event: str, data: JSON) -> bool:
+        """Message events only reach the bot from channels it can view (private threads: when joined)."""
+        if not event.startswith("MESSAGE_") or not data.get("guild_id"):
+            return True
+        channel = self.world.channels.get(int(data.get("channel_id") or 0))
+        if channel is None or channel.guild is None:
+            return True
+        bot = channel.guild.bot_member
+        have = channel.guild.permissions_for(bot, channel)
+        if not have & VIEW_CHANNEL:
+            return False
+        return channel.type != PRIVATE_THREAD or bot.id in channel.thread_members or bool(have & MANAGE_THREADS)
 
     def _about_bot(self, data: JSON) -> bool:
         bot_id = str(self.world.bot_user.id)
@@ -165,7 +184,9 @@ class Gateway:
     async def _on_frame(
         self, conn: GatewayConnection, session: GatewaySession | None, payload: JSON
     ) -> GatewaySession | None:
-        op, data = payload.get("op"), payload.get("d")
+        op = payload.get("op")
+        raw = payload.get("d")
+        data: JSON = raw if isinstance(raw, dict) else {}
         if session is not None:
             session.received.append(payload)
         if op == 1:

@@ -11,6 +11,8 @@ from .ids import iso_now
 from .models import (
     CATEGORY,
     JSON,
+    PRIVATE_THREAD,
+    PUBLIC_THREAD,
     TEXT,
     VOICE,
     ChannelHandle,
@@ -155,6 +157,37 @@ class GuildHandle:
         """Add a voice channel (type 2)."""
         return self._add_channel(VOICE, name, category, overwrites, user_limit=user_limit)
 
+    def add_thread(
+        self,
+        parent: ChannelHandle,
+        name: str,
+        *,
+        owner: MemberHandle | None = None,
+        private: bool = False,
+        members: Iterable[MemberHandle] = (),
+    ) -> ChannelHandle:
+        """A thread a member (default: the owner) started; the bot gets THREAD_CREATE if it can see it."""
+        starter = owner or self.owner
+        thread = ChannelHandle(
+            self.world.snowflake(),
+            PRIVATE_THREAD if private else PUBLIC_THREAD,
+            name,
+            guild=self,
+            parent_id=parent.id,
+            owner_id=starter.id,
+            invitable=True,
+        )
+        for member in [starter, *members]:
+            thread.thread_members[member.id] = iso_now()
+        self.register_channel(thread)
+        self.world.dispatch("THREAD_CREATE", {**thread.payload(), "newly_created": True})
+        return thread
+
+    def set_member_roles(self, member: MemberHandle, roles: Iterable[RoleHandle]) -> None:
+        """Replace a member's roles (a moderator edited them): GUILD_MEMBER_UPDATE."""
+        member.role_ids = [r.id for r in roles]
+        self.world.dispatch("GUILD_MEMBER_UPDATE", {"guild_id": str(self.id), **member.payload()})
+
     def set_bot_permissions(
         self,
         permissions: PermissionsLike,
@@ -200,9 +233,7 @@ class GuildHandle:
         """The full GUILD_CREATE payload (also returned, trimmed, by GET /guilds/{id})."""
         bot_id = self.world.bot_user.id
         voice_ids = set(self.voice_states)
-        members = [
-            m.payload() for m in self.members.values() if include_members or m.id == bot_id or m.id in voice_ids
-        ]
+        members = [m.payload() for m in self.members.values() if include_members or m.id == bot_id or m.id in voice_ids]
         text = self.text_channels
         return {
             "id": str(self.id),

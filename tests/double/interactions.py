@@ -135,7 +135,7 @@ class InteractionHandle:
     def token(self) -> str:
         return self.record.token
 
-    async def response(self, timeout: float = DEFAULT_TIMEOUT) -> JSON:
+    async def response(self, timeout: float = DEFAULT_TIMEOUT) -> JSON:  # noqa: ASYNC109
         """The callback body the bot POSTed: ``{"type": 4, "data": {...}}``."""
         return await self._world.signal.wait_for(
             lambda: self.record.response,
@@ -183,7 +183,7 @@ class InteractionHandle:
             raise AssertionError(f"{self.record.label} was answered with type {self.type}, not a modal")
         return self.data
 
-    async def original(self, timeout: float = DEFAULT_TIMEOUT) -> JSON:
+    async def original(self, timeout: float = DEFAULT_TIMEOUT) -> JSON:  # noqa: ASYNC109
         """The response message as it is now, once it exists and is no longer "thinking" (deferred)."""
 
         def check() -> JSON | None:
@@ -199,7 +199,7 @@ class InteractionHandle:
             describe=lambda: f"no (non-deferred) original response for {self.record.label}. {self._since()}",
         )
 
-    async def followups(self, n: int = 1, timeout: float = DEFAULT_TIMEOUT) -> list[JSON]:
+    async def followups(self, n: int = 1, timeout: float = DEFAULT_TIMEOUT) -> list[JSON]:  # noqa: ASYNC109
         """Wait until the bot sent at least ``n`` followup messages; returns them all (current versions)."""
 
         def check() -> list[JSON] | None:
@@ -210,8 +210,9 @@ class InteractionHandle:
         return await self._world.signal.wait_for(
             check,
             timeout=timeout,
-            describe=lambda: f"expected {n} followup(s) to {self.record.label}, "
-            f"saw {len(self.record.followup_ids)}. {self._since()}",
+            describe=lambda: (
+                f"expected {n} followup(s) to {self.record.label}, saw {len(self.record.followup_ids)}. {self._since()}"
+            ),
         )
 
     def _responded(self) -> JSON:

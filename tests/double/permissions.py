@@ -20,6 +20,7 @@ SEND_IN_THREADS = discord.Permissions(send_messages_in_threads=True).value
 ATTACH_FILES = discord.Permissions(attach_files=True).value
 MANAGE_CHANNELS = discord.Permissions(manage_channels=True).value
 MANAGE_ROLES = discord.Permissions(manage_roles=True).value
+PIN_MESSAGES = discord.Permissions(pin_messages=True).value
 MANAGE_MESSAGES = discord.Permissions(manage_messages=True).value
 MODERATE_MEMBERS = discord.Permissions(moderate_members=True).value
 MANAGE_THREADS = discord.Permissions(manage_threads=True).value

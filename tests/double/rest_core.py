@@ -18,8 +18,7 @@ from .interactions import (
     UPDATE_MESSAGE,
     InteractionRecord,
 )
-from .messages import EPHEMERAL, LOADING, apply_edit, build_message, delete_message, dispatch_update
-from .messages import store_and_dispatch
+from .messages import EPHEMERAL, LOADING, apply_edit, build_message, delete_message, dispatch_update, store_and_dispatch
 from .models import JSON, ChannelHandle
 from .state import WORLD_KEY, World
 
@@ -144,9 +143,7 @@ async def interaction_callback(request: web.Request) -> web.Response:
     return ok(result)
 
 
-def _apply_callback(
-    world: World, record: InteractionRecord, rtype: int, data: JSON, files: list
-) -> JSON | None:
+def _apply_callback(world: World, record: InteractionRecord, rtype: int, data: JSON, files: list) -> JSON | None:
     meta: JSON = {
         "id": str(record.id),
         "type": record.type,
@@ -353,6 +350,23 @@ async def remove_message(request: web.Request) -> web.Response:
 @routes.put(API + "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/@me")
 async def add_reaction(request: web.Request) -> web.Response:
     _message(request)
+    return no_content()
+
+
+@routes.post(API + "/channels/{channel_id}/typing")
+async def trigger_typing(request: web.Request) -> web.Response:
+    get_channel(request)
+    return no_content()
+
+
+@routes.put(API + "/channels/{channel_id}/messages/pins/{message_id}")
+@routes.delete(API + "/channels/{channel_id}/messages/pins/{message_id}")
+async def pin_message(request: web.Request) -> web.Response:
+    world = world_of(request)
+    channel, message = _message(request)
+    require(world, channel, perms.PIN_MESSAGES)
+    message["pinned"] = request.method == "PUT"
+    dispatch_update(world, message)
     return no_content()
 
 

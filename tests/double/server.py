@@ -11,6 +11,7 @@ from .gateway import Gateway
 from .http_util import API_PREFIX, PARSED_BODY, ApiError, json_body_response, parse_body
 from .recorder import RecordedCall
 from .rest_core import routes as core_routes
+from .rest_events import routes as event_routes
 from .rest_guild import routes as guild_routes
 from .state import WORLD_KEY, World, log
 
@@ -29,6 +30,7 @@ class DoubleServer:
         self.app.router.add_get("/gateway", gateway.handle)
         self.app.router.add_routes(core_routes)
         self.app.router.add_routes(guild_routes)
+        self.app.router.add_routes(event_routes)
         self._runner: web.AppRunner | None = None
         self.port = 0
 
