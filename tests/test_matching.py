@@ -131,7 +131,7 @@ def test_same_seed_same_result_whatever_the_input_order(
     first = match(members, avoid=avoid, recent_pairs=recent, seed=seed, excluded=excluded)
     shuffled = members[:]
     rng.shuffle(shuffled)
-    flipped = {tuple(reversed(tuple(p))) for p in avoid}
+    flipped: set[tuple[int, int]] = {(b, a) for a, b in map(sorted, avoid)}
     again = match(shuffled, avoid=flipped, recent_pairs=list(recent), seed=seed, excluded=excluded)
     assert first == again
 
