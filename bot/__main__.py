@@ -44,12 +44,26 @@ async def _run(settings: Settings) -> int:
     db = await Database.open(settings.database_path)
     try:
         async with KindredBot(settings, db) as bot:
+            # bot.start runs as a task that a signal cancels; leaving the `async with` then closes
+            # the bot. Calling close() from the signal instead would race discord.py's shard
+            # launcher during start-up, which then retries forever on a closed HTTP session.
+            start = asyncio.ensure_future(bot.start(settings.discord_token))
+            stop_requested = asyncio.Event()
+
+            def request_stop() -> None:
+                stop_requested.set()
+                start.cancel()
+
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):
                 with contextlib.suppress(NotImplementedError):  # Windows has no add_signal_handler
-                    loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
+                    loop.add_signal_handler(sig, request_stop)
             try:
-                await bot.start(settings.discord_token)
+                await start
+            except asyncio.CancelledError:
+                if not stop_requested.is_set():
+                    raise
+                log.info("stop requested; shutting down")
             except discord.LoginFailure:
                 print(
                     "Discord rejected DISCORD_TOKEN. Copy a fresh token from the Developer Portal into .env.",
@@ -63,8 +77,13 @@ async def _run(settings: Settings) -> int:
                     file=sys.stderr,
                 )
                 return 1
+            finally:
+                for sig in (signal.SIGINT, signal.SIGTERM):
+                    with contextlib.suppress(NotImplementedError):
+                        loop.remove_signal_handler(sig)
     finally:
         await db.close()
+    log.info("shut down cleanly")
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import pkgutil
 from collections.abc import Awaitable, Callable, Sequence
@@ -85,6 +86,7 @@ class KindredBot(commands.AutoShardedBot):
         self.clock = clock or Clock()
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self._timer_poll_seconds = timer_poll_seconds
+        self._poll_task: asyncio.Task[None] | None = None
         self._extensions = list(extensions) if extensions is not None else all_extensions()
         # Features register here (in cog_load, removed in cog_unload) to tell partners or hosts,
         # neutrally, before /privacy delete or the retention purge erases a member's rows.
@@ -103,7 +105,7 @@ class KindredBot(commands.AutoShardedBot):
             # One poll job with a stable id: the first run happens at once, which is what picks
             # up anything that fell due while the bot was down.
             self.scheduler.add_job(
-                self.timers.run_due,
+                self._poll_timers,
                 "interval",
                 seconds=self._timer_poll_seconds,
                 id=TIMER_POLL_JOB,
@@ -113,6 +115,14 @@ class KindredBot(commands.AutoShardedBot):
                 coalesce=True,
             )
         await self.sync_commands()
+
+    async def _poll_timers(self) -> None:
+        # Remember the running poll so close() can let it finish before the database goes away.
+        self._poll_task = asyncio.current_task()
+        try:
+            await self.timers.run_due()
+        finally:
+            self._poll_task = None
 
     async def sync_commands(self) -> list[app_commands.AppCommand]:
         """Sync to the development server if one is set (instant), otherwise globally."""
@@ -129,6 +139,16 @@ class KindredBot(commands.AutoShardedBot):
         """Stop the scheduler, then disconnect. The caller closes the database it opened."""
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        poll = self._poll_task
+        if poll is not None and poll is not asyncio.current_task():
+            # Let the current batch finish (each timer is already claimed, so nothing fires twice);
+            # past the grace period, cancel: a cancelled timer stays 'running' and is never re-sent.
+            try:
+                await asyncio.wait_for(asyncio.shield(poll), timeout=5)
+            except (TimeoutError, asyncio.CancelledError):
+                poll.cancel()
+            except Exception:
+                log.exception("timer poll failed during shutdown")
         await super().close()
 
     async def on_app_command_completion(
