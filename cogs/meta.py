@@ -21,7 +21,7 @@ ABOUT = (
     "• **Buddies**: opt in to be paired with a peer who shares your interests and time zone.\n"
     "• **Service**: sign up to help others as a greeter, listener or meeting host.\n"
     "• **Rooms**: voice gatherings around what you love, from meditation to jam bands.\n"
-    "• **Resources**: `/resources` shows crisis contacts for your region, any time.\n\n"
+    "• **Resources**: `/resources show` lists crisis contacts for your region, any time.\n\n"
     "**Where to start:** try `/checkin`, then `/buddy join`. `/help` lists every command, "
     "and `/privacy show` explains exactly what is stored and who can see it."
 )

@@ -1,14 +1,372 @@
-"""Repository for crisis alerts, claims, audit and per-server terms (issue 8). Placeholder until the feature lands."""
+"""Repository for crisis care (issue 8): member answer state, team alerts and claims, audit, per-server terms.
+
+No table here ever holds a member's words: alerts keep only the level, categories and where.
+"""
 
 from __future__ import annotations
 
-from bot.db import Database
+import json
+from dataclasses import dataclass
+from datetime import datetime
 
-__all__ = ["CrisisRepo"]
+import aiosqlite
+
+from bot.clock import from_db, to_db
+from bot.crisis import Category, Level, Term
+from bot.crisis_care.policy import MemberState
+from bot.db import Database
+from bot.privacy import PrivateTable, register_private_table
+
+__all__ = ["Alert", "AuditEntry", "ClaimResult", "CrisisRepo", "NewAlert", "StoredTerm"]
+
+register_private_table(
+    PrivateTable(
+        "crisis_member_state",
+        ("user_id",),
+        "when Kindred last sent you a private support message, whether you said you're OK, and whether you muted them",
+        "only you",
+    )
+)
+register_private_table(
+    PrivateTable(
+        "crisis_alerts",
+        ("subject_user_id", "claimed_by_user_id"),
+        "crisis-team alerts about you (a level, categories and a link, never your words), and alerts you claimed",
+        "the server's crisis team",
+        guild_column="guild_id",
+    )
+)
+register_private_table(
+    PrivateTable(
+        "crisis_audit",
+        ("actor_user_id", "subject_user_id"),
+        "the record of crisis alerts about you, and of alerts you claimed or asked for",
+        "the server's crisis team",
+        guild_column="guild_id",
+    )
+)
+register_private_table(
+    PrivateTable(
+        "crisis_terms",
+        ("added_by_user_id",),
+        "extra crisis-detection words you added as a moderator",
+        "the server's moderators",
+        guild_column="guild_id",
+    )
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredTerm:
+    """A moderator's extra term as stored."""
+
+    term: Term
+    added_by_user_id: int | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NewAlert:
+    """What the flow knows when it alerts a team."""
+
+    guild_id: int
+    subject_user_id: int
+    level: Level
+    categories: tuple[Category, ...]
+    reason: str  # "detection" or "consent"
+    alert_channel_id: int
+    source_channel_id: int | None = None
+    source_message_id: int | None = None
+    actor_user_id: int | None = None  # the member themself for consent alerts
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """One stored alert."""
+
+    id: int
+    guild_id: int
+    subject_user_id: int
+    level: Level
+    categories: tuple[Category, ...]
+    reason: str
+    source_channel_id: int | None
+    source_message_id: int | None
+    alert_channel_id: int
+    alert_message_ids: tuple[int, ...]
+    reposts: int
+    claimed_by_user_id: int | None
+    claimed_at: datetime | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimResult:
+    """``claimed`` is True when this call claimed the alert; otherwise ``alert`` says who had."""
+
+    claimed: bool
+    alert: Alert | None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One line of the audit trail."""
+
+    alert_id: int | None
+    action: str
+    actor_user_id: int | None
+    subject_user_id: int | None
+    detail: str
+    at: datetime
+
+
+_ALERT_COLUMNS = (
+    "id, guild_id, subject_user_id, level, categories, reason, source_channel_id, source_message_id, "
+    "alert_channel_id, alert_message_ids, reposts, claimed_by_user_id, claimed_at, created_at"
+)
+
+
+def _categories(text: str) -> tuple[Category, ...]:
+    return tuple(Category(c) for c in text.split(",") if c)
 
 
 class CrisisRepo:
-    """Placeholder: the feature fills this in, with its own numbered migration."""
+    """Crisis care storage. Every method is one statement or one transaction."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
+
+    # -- member state -------------------------------------------------------------------------
+    async def member_state(self, user_id: int) -> MemberState:
+        """The member's answer state (defaults when nothing is stored)."""
+        row = await self._db.fetchone(
+            "SELECT muted, last_answer_at, last_answer_level, acknowledged_at FROM crisis_member_state WHERE user_id = ?",
+            (user_id,),
+        )
+        if row is None:
+            return MemberState()
+        return MemberState(
+            muted=bool(row["muted"]),
+            last_answer_at=from_db(row["last_answer_at"]) if row["last_answer_at"] else None,
+            last_answer_level=Level(row["last_answer_level"]) if row["last_answer_level"] is not None else None,
+            acknowledged_at=from_db(row["acknowledged_at"]) if row["acknowledged_at"] else None,
+        )
+
+    async def record_answer(self, user_id: int, level: Level, *, now: datetime) -> None:
+        """Remember that the member was answered automatically now, at ``level``."""
+        await self._db.execute(
+            "INSERT INTO crisis_member_state (user_id, last_answer_at, last_answer_level, updated_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (user_id) DO UPDATE SET last_answer_at = excluded.last_answer_at, "
+            "last_answer_level = excluded.last_answer_level, updated_at = excluded.updated_at",
+            (user_id, to_db(now), int(level), to_db(now)),
+        )
+
+    async def acknowledge(self, user_id: int, *, now: datetime) -> None:
+        """The member clicked "I'm OK"."""
+        await self._db.execute(
+            "INSERT INTO crisis_member_state (user_id, acknowledged_at, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (user_id) DO UPDATE SET acknowledged_at = excluded.acknowledged_at, "
+            "updated_at = excluded.updated_at",
+            (user_id, to_db(now), to_db(now)),
+        )
+
+    async def set_muted(self, user_id: int, muted: bool, *, now: datetime) -> bool:
+        """Turn automatic answers off (or on); returns False when it already was that way."""
+        async with self._db.transaction() as tx:
+            current = await tx.fetchval("SELECT muted FROM crisis_member_state WHERE user_id = ?", (user_id,))
+            if bool(current) == muted:
+                return False
+            await tx.execute(
+                "INSERT INTO crisis_member_state (user_id, muted, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (user_id) DO UPDATE SET muted = excluded.muted, updated_at = excluded.updated_at",
+                (user_id, int(muted), to_db(now)),
+            )
+        return True
+
+    # -- per-server terms ---------------------------------------------------------------------
+    async def terms(self, guild_id: int) -> list[StoredTerm]:
+        """The server's extra terms, alphabetical."""
+        rows = await self._db.fetchall(
+            "SELECT term, category, level, added_by_user_id, created_at FROM crisis_terms WHERE guild_id = ? "
+            "ORDER BY term",
+            (guild_id,),
+        )
+        return [
+            StoredTerm(
+                Term(r["term"], Category(r["category"]), Level(r["level"])),
+                r["added_by_user_id"],
+                from_db(r["created_at"]),
+            )
+            for r in rows
+        ]
+
+    async def add_term(self, guild_id: int, term: Term, *, user_id: int, now: datetime) -> bool:
+        """Add a term, or update its category and level; returns True when it was new."""
+        async with self._db.transaction() as tx:
+            # Check-then-write is atomic here: the transaction holds SQLite's write lock from the start.
+            existing = await tx.fetchval(
+                "SELECT id FROM crisis_terms WHERE guild_id = ? AND term = ?", (guild_id, term.term)
+            )
+            if existing is None:
+                await tx.execute(
+                    "INSERT INTO crisis_terms (guild_id, term, category, level, added_by_user_id, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (guild_id, term.term, str(term.category), int(term.level), user_id, to_db(now)),
+                )
+            else:
+                await tx.execute(
+                    "UPDATE crisis_terms SET term = ?, category = ?, level = ?, added_by_user_id = ? WHERE id = ?",
+                    (term.term, str(term.category), int(term.level), user_id, existing),
+                )
+            await tx.execute(
+                "INSERT INTO crisis_audit (guild_id, action, actor_user_id, detail, at) VALUES (?, ?, ?, ?, ?)",
+                (guild_id, "term-add", user_id, f"{term.category}/{term.level.name.lower()}", to_db(now)),
+            )
+        return existing is None
+
+    async def remove_term(self, guild_id: int, term: str, *, user_id: int, now: datetime) -> bool:
+        """Remove a term (case-insensitive); returns False when it wasn't there."""
+        async with self._db.transaction() as tx:
+            removed = await tx.execute("DELETE FROM crisis_terms WHERE guild_id = ? AND term = ?", (guild_id, term))
+            if removed:
+                await tx.execute(
+                    "INSERT INTO crisis_audit (guild_id, action, actor_user_id, at) VALUES (?, ?, ?, ?)",
+                    (guild_id, "term-remove", user_id, to_db(now)),
+                )
+        return removed > 0
+
+    # -- alerts -------------------------------------------------------------------------------
+    async def create_alert(self, new: NewAlert, *, now: datetime) -> int:
+        """Store an alert (not yet posted) and audit it; returns its id."""
+        async with self._db.transaction() as tx:
+            alert_id = await tx.insert(
+                "INSERT INTO crisis_alerts (guild_id, subject_user_id, level, categories, reason, source_channel_id, "
+                "source_message_id, alert_channel_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    new.guild_id,
+                    new.subject_user_id,
+                    int(new.level),
+                    ",".join(str(c) for c in new.categories),
+                    new.reason,
+                    new.source_channel_id,
+                    new.source_message_id,
+                    new.alert_channel_id,
+                    to_db(now),
+                ),
+            )
+            await tx.execute(
+                "INSERT INTO crisis_audit (guild_id, alert_id, action, actor_user_id, subject_user_id, detail, at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    new.guild_id,
+                    alert_id,
+                    "alert" if new.reason == "detection" else "consent",
+                    new.actor_user_id,
+                    new.subject_user_id,
+                    new.level.name.lower(),
+                    to_db(now),
+                ),
+            )
+        return alert_id
+
+    async def alert(self, alert_id: int) -> Alert | None:
+        """One alert, or None if it was erased."""
+        row = await self._db.fetchone(f"SELECT {_ALERT_COLUMNS} FROM crisis_alerts WHERE id = ?", (alert_id,))
+        return self._alert(row) if row is not None else None
+
+    async def recent_alert(self, guild_id: int, subject_user_id: int, *, since: datetime, reason: str) -> Alert | None:
+        """The latest alert of this kind about the member in the server since ``since``."""
+        row = await self._db.fetchone(
+            f"SELECT {_ALERT_COLUMNS} FROM crisis_alerts WHERE guild_id = ? AND subject_user_id = ? AND reason = ? "
+            "AND created_at >= ? ORDER BY created_at DESC, id DESC LIMIT 1",
+            (guild_id, subject_user_id, reason, to_db(since)),
+        )
+        return self._alert(row) if row is not None else None
+
+    async def add_alert_message(self, alert_id: int, message_id: int, *, repost: bool, now: datetime) -> None:
+        """Remember a posted alert message; a re-post also counts and is audited."""
+        async with self._db.transaction() as tx:
+            row = await tx.fetchone(
+                "SELECT guild_id, subject_user_id, alert_message_ids, reposts FROM crisis_alerts WHERE id = ?",
+                (alert_id,),
+            )
+            if row is None:
+                return
+            ids = [*json.loads(row["alert_message_ids"]), message_id]
+            await tx.execute(
+                "UPDATE crisis_alerts SET alert_message_ids = ?, reposts = reposts + ? WHERE id = ?",
+                (json.dumps(ids), int(repost), alert_id),
+            )
+            if repost:
+                await tx.execute(
+                    "INSERT INTO crisis_audit (guild_id, alert_id, action, subject_user_id, detail, at) "
+                    "VALUES (?, ?, 'repost', ?, ?, ?)",
+                    (row["guild_id"], alert_id, row["subject_user_id"], str(row["reposts"] + 1), to_db(now)),
+                )
+
+    async def claim(self, alert_id: int, user_id: int, *, now: datetime) -> ClaimResult:
+        """Claim an unclaimed alert for ``user_id``; the first click wins, even under concurrent clicks."""
+        async with self._db.transaction() as tx:
+            changed = await tx.execute(
+                "UPDATE crisis_alerts SET claimed_by_user_id = ?, claimed_at = ? WHERE id = ? AND claimed_by_user_id IS NULL",
+                (user_id, to_db(now), alert_id),
+            )
+            row = await tx.fetchone(f"SELECT {_ALERT_COLUMNS} FROM crisis_alerts WHERE id = ?", (alert_id,))
+            if changed and row is not None:
+                await tx.execute(
+                    "INSERT INTO crisis_audit (guild_id, alert_id, action, actor_user_id, subject_user_id, at) "
+                    "VALUES (?, ?, 'claim', ?, ?, ?)",
+                    (row["guild_id"], alert_id, user_id, row["subject_user_id"], to_db(now)),
+                )
+        return ClaimResult(bool(changed), self._alert(row) if row is not None else None)
+
+    async def audit(self, guild_id: int, *, alert_id: int | None = None) -> list[AuditEntry]:
+        """The server's audit trail (or one alert's), oldest first."""
+        rows = await self._db.fetchall(
+            "SELECT alert_id, action, actor_user_id, subject_user_id, detail, at FROM crisis_audit "
+            "WHERE guild_id = ? AND (? IS NULL OR alert_id = ?) ORDER BY id",
+            (guild_id, alert_id, alert_id),
+        )
+        return [
+            AuditEntry(
+                r["alert_id"], r["action"], r["actor_user_id"], r["subject_user_id"], r["detail"], from_db(r["at"])
+            )
+            for r in rows
+        ]
+
+    async def forget_helper(self, user_id: int, guild_id: int | None) -> None:
+        """Before a member's data is erased: drop their id from rows that belong to others.
+
+        An alert they claimed stays with the member it was about, and a term they added keeps
+        protecting the server; only the helper's id goes.
+        """
+        scope, params = ("", ()) if guild_id is None else (" AND guild_id = ?", (guild_id,))
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                f"UPDATE crisis_alerts SET claimed_by_user_id = NULL WHERE claimed_by_user_id = ? "
+                f"AND subject_user_id != ?{scope}",
+                (user_id, user_id, *params),
+            )
+            await tx.execute(
+                f"UPDATE crisis_terms SET added_by_user_id = NULL WHERE added_by_user_id = ?{scope}",
+                (user_id, *params),
+            )
+
+    @staticmethod
+    def _alert(r: aiosqlite.Row) -> Alert:
+        return Alert(
+            id=r["id"],
+            guild_id=r["guild_id"],
+            subject_user_id=r["subject_user_id"],
+            level=Level(r["level"]),
+            categories=_categories(r["categories"]),
+            reason=r["reason"],
+            source_channel_id=r["source_channel_id"],
+            source_message_id=r["source_message_id"],
+            alert_channel_id=r["alert_channel_id"],
+            alert_message_ids=tuple(json.loads(r["alert_message_ids"])),
+            reposts=r["reposts"],
+            claimed_by_user_id=r["claimed_by_user_id"],
+            claimed_at=from_db(r["claimed_at"]) if r["claimed_at"] else None,
+            created_at=from_db(r["created_at"]),
+        )

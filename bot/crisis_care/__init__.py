@@ -1,0 +1,54 @@
+"""Crisis care in the bot (issue 8): answer policy and wording, pure code with no Discord.
+
+The detector itself lives in :mod:`bot.crisis`; this package decides what Kindred does with a detection.
+"""
+
+from __future__ import annotations
+
+from .policy import (
+    ACK_QUIET,
+    ALERT_DEDUPE,
+    ANSWER_COOLDOWN,
+    MAX_REPOSTS,
+    REPOST_AFTER,
+    AnswerDecision,
+    MemberState,
+    Why,
+    alert_wanted,
+    decide_answer,
+)
+from .text import (
+    CATEGORY_LABELS,
+    CLOSED_DM_LINE,
+    LEVEL_LABELS,
+    alert_text,
+    answer_text,
+    categories_line,
+    claimed_line,
+    dry_run_report,
+    emergency_phrase,
+    needs_substance_line,
+)
+
+__all__ = [
+    "ACK_QUIET",
+    "ALERT_DEDUPE",
+    "ANSWER_COOLDOWN",
+    "CATEGORY_LABELS",
+    "CLOSED_DM_LINE",
+    "LEVEL_LABELS",
+    "MAX_REPOSTS",
+    "REPOST_AFTER",
+    "AnswerDecision",
+    "MemberState",
+    "Why",
+    "alert_text",
+    "alert_wanted",
+    "answer_text",
+    "categories_line",
+    "claimed_line",
+    "decide_answer",
+    "dry_run_report",
+    "emergency_phrase",
+    "needs_substance_line",
+]

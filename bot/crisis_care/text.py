@@ -1,0 +1,176 @@
+"""Every word Kindred says about a detection: the member's private answer, the channel fallback,
+the crisis-team alert and the moderator's ``/crisis test`` report.
+
+Safe-messaging rules (``shared/guide/crisis-safety.md``) are built in: the member's words are never
+quoted or echoed, methods are never described, the answer is warm and brief, says they matter, that
+help is there now and things can get better, and always gives a way to reach a person now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from bot.clock import discord_ts
+from bot.crisis import Category, Detection, Level
+from bot.resources import Contacts, render_contacts
+
+__all__ = [
+    "CATEGORY_LABELS",
+    "CLOSED_DM_LINE",
+    "LEVEL_LABELS",
+    "alert_text",
+    "answer_text",
+    "categories_line",
+    "claimed_line",
+    "dry_run_report",
+    "emergency_phrase",
+    "needs_substance_line",
+]
+
+LEVEL_LABELS: dict[Level, str] = {
+    Level.NONE: "none",
+    Level.CONCERN: "concern",
+    Level.HIGH: "high",
+    Level.IMMINENT: "imminent risk",
+}
+
+CATEGORY_LABELS: dict[Category, str] = {
+    Category.SUICIDAL_IDEATION: "suicidal thoughts",
+    Category.SELF_HARM: "self-harm",
+    Category.OVERDOSE: "overdose or poisoning",
+    Category.IMMEDIATE_DANGER: "immediate danger (a plan, means or goodbye)",
+    Category.SUBSTANCE_CRISIS: "acute substance crisis",
+}
+
+_SUBSTANCE = frozenset({Category.OVERDOSE, Category.SUBSTANCE_CRISIS})
+
+# Neutral on purpose: it is posted in public, so it says nothing about what was written or why.
+CLOSED_DM_LINE = "Sending care your way. If you'd ever like someone to talk to, `/resources show` lists people you can reach any time."
+
+_OPENINGS: dict[Level, str] = {
+    Level.CONCERN: "Hey, I'm checking in privately because it sounded like things might be heavy for you right now.",
+    Level.HIGH: "Hey, I'm reaching out privately because it sounded like you're carrying something really painful right now.",
+    Level.IMMINENT: "Hey, I'm reaching out privately because I'm worried you might not be safe right now.",
+}
+
+_CORE = (
+    "You matter, and you don't have to carry this alone. Help is available right now, "
+    "and things can get better, even if that's hard to believe today."
+)
+
+
+def needs_substance_line(categories: Iterable[Category]) -> bool:
+    """True when the substance-use line belongs in the answer (overdose or an acute substance crisis)."""
+    return any(c in _SUBSTANCE for c in categories)
+
+
+def emergency_phrase(contacts: Contacts) -> str:
+    """ "**911**" for a region with a number; a plain phrase where we only know "your local emergency number"."""
+    number = contacts.emergency
+    return number if number.lower().startswith("your") else f"**{number}**"
+
+
+def categories_line(categories: Sequence[Category]) -> str:
+    """Plain-words categories for moderators, e.g. "suicidal thoughts, self-harm"."""
+    return ", ".join(CATEGORY_LABELS.get(c, str(c)) for c in categories) or "none"
+
+
+def answer_text(level: Level, categories: Sequence[Category], contacts: Contacts, *, talk_offered: bool) -> str:
+    """The member's private answer for one detection. Never contains their words."""
+    opening = _OPENINGS.get(level, _OPENINGS[Level.CONCERN])
+    parts = [f"{opening} {_CORE}"]
+    emergency = emergency_phrase(contacts)
+    substance = needs_substance_line(categories)
+    if level >= Level.IMMINENT and substance:
+        parts.append(
+            f"If you're in danger, or you've taken something or might have overdosed, please call {emergency} now, "
+            "even if you feel OK."
+        )
+    elif level >= Level.IMMINENT:
+        parts.append(f"If you're in danger or might act on these thoughts, please call {emergency} now.")
+    elif substance:
+        parts.append(
+            f"If you've taken something or might have overdosed, please call {emergency} now, "
+            "even if you feel OK. Please don't wait it out alone."
+        )
+    region = "" if contacts.region == "other" else f" ({contacts.region_name})"
+    parts.append(f"**People you can reach right now{region}:**\n" + render_contacts(contacts, substance=substance))
+    if talk_offered:
+        parts.append(
+            "If you'd like someone from the community to reach out to you, tap **Talk to someone here**. "
+            "If you're OK, tap **I'm OK** and I'll give you space."
+        )
+    else:
+        parts.append("If you're OK, tap **I'm OK** and I'll give you space.")
+    parts.append("-# I'm a bot and this message is only for you. `/resources mute` turns these messages off.")
+    return "\n\n".join(parts)
+
+
+def alert_text(
+    *,
+    role_id: int | None,
+    subject_user_id: int,
+    level: Level,
+    categories: Sequence[Category],
+    where: str,
+    created_at: datetime,
+    repost: int = 0,
+    max_reposts: int = 3,
+) -> str:
+    """The crisis-team alert. Gives level, categories, the member and where, never the message text."""
+    lines = []
+    head = f"<@&{role_id}> " if role_id is not None else ""
+    if repost:
+        head += f"**Still unclaimed** (re-post {repost} of {max_reposts}, first posted {discord_ts(created_at, 'R')}): "
+    lines.append(f"{head}**Crisis alert**: {LEVEL_LABELS.get(level, str(level))}")
+    lines.append(f"**Member:** <@{subject_user_id}>")
+    if categories:  # a consent alert carries none: the member asked, nothing was matched
+        lines.append(f"**Signs:** {categories_line(categories)}")
+    lines.append(f"**Where:** {where}")
+    lines.append(
+        "Click **I'm reaching out** when you contact them, so nobody doubles up or assumes someone else did. "
+        "Please reach out privately, and never repeat what they wrote in public."
+    )
+    return "\n".join(lines)
+
+
+def claimed_line(claimer_user_id: int, at: datetime) -> str:
+    """What an alert shows once someone has claimed it."""
+    return f"✅ <@{claimer_user_id}> is reaching out ({discord_ts(at, 'R')})."
+
+
+def dry_run_report(
+    detection: Detection,
+    *,
+    policy: str,
+    alert_wanted: bool,
+    alert_channel_id: int | None,
+    contacts: Contacts,
+) -> str:
+    """``/crisis test``: the detector's verdict and why, and what the bot would do under the current policy."""
+    lines = [f"**Level:** {LEVEL_LABELS.get(detection.level, str(detection.level))}"]
+    lines.append(f"**Categories:** {categories_line(detection.categories)}")
+    if detection.evidence:
+        lines.append("**Why:**\n" + "\n".join(f"• `{e}`" for e in detection.evidence[:15]))
+    else:
+        lines.append("**Why:** nothing in the lexicon matched.")
+    lines.append("")
+    lines.append(f"**What I'd do** (alert policy: {policy}):")
+    if not detection.detected:
+        lines.append("• Nothing: no answer, no alert.")
+        return "\n".join(lines)
+    substance = " with the substance-use line" if needs_substance_line(detection.categories) else ""
+    lines.append(
+        f"• DM the member privately with the {contacts.region_name} contacts{substance} "
+        "(unless they muted answers, said they're OK, or were answered in the last 6 hours and this isn't an escalation)."
+    )
+    if not alert_wanted:
+        lines.append("• No team alert under this policy (the member can still ask to talk by button).")
+    elif alert_channel_id is None:
+        lines.append("• A team alert is wanted, but no crisis alert channel is set: `/config crisis-channel`.")
+    else:
+        lines.append(
+            f"• Alert the crisis team in <#{alert_channel_id}> (level, categories and a link, never the text)."
+        )
+    return "\n".join(lines)

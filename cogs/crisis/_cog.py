@@ -1,0 +1,190 @@
+"""``/crisis`` for moderators, plus the listeners that scan every message and check-in note."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.app_commands import Choice
+from discord.ext import commands
+
+from bot.crisis import Category, Level, Term, load_default_detector
+from bot.crisis_care import CATEGORY_LABELS, LEVEL_LABELS, alert_wanted, dry_run_report
+from bot.errors import KindredError, reply_ephemeral
+from bot.resources import contacts_for
+from cogs.crisis._flow import REPOST_KIND, CrisisCare
+from cogs.crisis._views import ClaimButton, OkButton, TalkButton
+
+if TYPE_CHECKING:
+    from bot.client import KindredBot
+    from bot.events import MemberText
+
+__all__ = ["MAX_TERMS", "Crisis"]
+
+log = logging.getLogger(__name__)
+
+MAX_TERMS = 200
+MIN_TERM_CHARS = 3
+_DYNAMIC = (TalkButton, OkButton, ClaimButton)
+CATEGORY_CHOICES = [Choice(name=CATEGORY_LABELS[c], value=c.value) for c in Category]
+LEVEL_CHOICES = [Choice(name=LEVEL_LABELS[lv], value=lv.name.lower()) for lv in Level if lv > Level.NONE]
+NOT_A_MODERATOR = "Crisis settings are for moderators: this needs the **Manage Server** permission."
+
+
+def _require_moderator(interaction: discord.Interaction[KindredBot]) -> discord.Guild:
+    guild = interaction.guild
+    if guild is None:
+        raise KindredError("`/crisis` belongs to a server, so it only works inside one.")
+    if not interaction.permissions.manage_guild:
+        raise KindredError(NOT_A_MODERATOR)
+    return guild
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class Crisis(commands.GroupCog, group_name="crisis", group_description="Crisis detection tools (moderators)"):
+    """Scans messages for crisis language; moderators test it and add server-specific terms."""
+
+    terms = app_commands.Group(name="terms", description="Extra crisis words for this server only")
+
+    def __init__(self, bot: KindredBot) -> None:
+        self.bot = bot
+        self.care = CrisisCare(bot)
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        """Register the re-post timer, the persistent buttons and the erase hook."""
+        self.bot.timers.register(REPOST_KIND, self.care.repost)
+        self.bot.add_dynamic_items(*_DYNAMIC)
+        self.bot.erase_hooks["crisis"] = self.care.forget_helper
+
+    async def cog_unload(self) -> None:
+        """Undo :meth:`cog_load` and stop any follow-up work still running."""
+        self.bot.timers.unregister(REPOST_KIND)
+        self.bot.remove_dynamic_items(*_DYNAMIC)
+        self.bot.erase_hooks.pop("crisis", None)
+        await self.care.close()
+
+    async def interaction_check(self, interaction: discord.Interaction[KindredBot]) -> bool:  # type: ignore[override]  # Cog declares a sync-or-async union
+        """Enforce Manage Server at run time: admins can override the client-side default."""
+        if interaction.type is discord.InteractionType.autocomplete:
+            return interaction.permissions.manage_guild  # nothing to explain in a suggestion list
+        _require_moderator(interaction)
+        return True
+
+    # -- listeners ----------------------------------------------------------------------------
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        """Scan every message the bot can read; returns at once and never raises."""
+        self.care.scan_message(message)
+
+    @commands.Cog.listener()
+    async def on_member_text(self, text: MemberText) -> None:
+        """Scan text that never appears as a message, such as check-in notes."""
+        self.care.scan_member_text(text)
+
+    # -- /crisis test -------------------------------------------------------------------------
+    @app_commands.command(name="test")
+    @app_commands.describe(text="A message to try; only you see the result and nobody is alerted")
+    async def test(self, interaction: discord.Interaction[KindredBot], text: app_commands.Range[str, 1, 2000]) -> None:
+        """See what crisis detection would make of a message here, why, and what the bot would do."""
+        guild = _require_moderator(interaction)
+        detection = (await self.care.detector_for(guild.id)).detect(text)
+        config = await self.bot.store.config.get(guild.id)
+        report = dry_run_report(
+            detection,
+            policy=config.alert_policy,
+            alert_wanted=alert_wanted(config.alert_policy, detection.level),
+            alert_channel_id=config.crisis_alert_channel_id,
+            contacts=contacts_for(config.region),
+        )
+        await reply_ephemeral(interaction, report[:2000])
+
+    # -- /crisis terms ------------------------------------------------------------------------
+    @terms.command(name="add")
+    @app_commands.describe(
+        term="A word or phrase, e.g. a local slang term (matched as whole words, spelling tricks included)",
+        category="What it points to",
+        level="How urgent a message with it is",
+    )
+    @app_commands.choices(category=CATEGORY_CHOICES, level=LEVEL_CHOICES)
+    async def terms_add(
+        self,
+        interaction: discord.Interaction[KindredBot],
+        term: app_commands.Range[str, 1, 100],
+        category: str,
+        level: str,
+    ) -> None:
+        """Add a crisis word or phrase that counts in this server only (or change an existing one)."""
+        guild = _require_moderator(interaction)
+        try:
+            parsed = Term(term.strip(), Category(category), Level.parse(level))
+        except ValueError:
+            raise KindredError("Pick the category and level from the lists.") from None
+        words = [w for w in load_default_detector().normalize(parsed.term).split() if w.isalnum()]
+        if sum(len(w) for w in words) < MIN_TERM_CHARS:
+            raise KindredError(
+                f"{parsed.term!r} is too short to match safely: use at least {MIN_TERM_CHARS} letters or digits."
+            )
+        if parsed.level <= Level.NONE:
+            raise KindredError("Pick a level of concern, high or imminent.")
+        existing = await self.bot.store.crisis.terms(guild.id)
+        known = {t.term.term.lower() for t in existing}
+        if parsed.term.lower() not in known and len(existing) >= MAX_TERMS:
+            raise KindredError(
+                f"This server already has {MAX_TERMS} extra terms. Remove one with `/crisis terms remove`."
+            )
+        new = await self.bot.store.crisis.add_term(
+            guild.id, parsed, user_id=interaction.user.id, now=self.bot.clock.now()
+        )
+        self.care.invalidate(guild.id)
+        verb = "Added" if new else "Updated"
+        await reply_ephemeral(
+            interaction,
+            f"{verb} **{parsed.term}** ({CATEGORY_LABELS[parsed.category]}, {LEVEL_LABELS[parsed.level]}). "
+            "It counts in this server only, from now on. Try it with `/crisis test`.",
+        )
+
+    @terms.command(name="remove")
+    @app_commands.describe(term="The extra term to remove")
+    async def terms_remove(self, interaction: discord.Interaction[KindredBot], term: str) -> None:
+        """Remove one of this server's extra crisis terms."""
+        guild = _require_moderator(interaction)
+        removed = await self.bot.store.crisis.remove_term(
+            guild.id, term.strip(), user_id=interaction.user.id, now=self.bot.clock.now()
+        )
+        if not removed:
+            raise KindredError(
+                f"**{term.strip()}** isn't one of this server's extra terms. `/crisis terms list` shows them."
+            )
+        self.care.invalidate(guild.id)
+        await reply_ephemeral(interaction, f"Removed **{term.strip()}**. The shipped word list still applies.")
+
+    @terms_remove.autocomplete("term")
+    async def _term_choices(self, interaction: discord.Interaction[KindredBot], current: str) -> list[Choice[str]]:
+        if interaction.guild is None or not interaction.permissions.manage_guild:
+            return []
+        stored = await self.bot.store.crisis.terms(interaction.guild.id)
+        needle = current.lower().strip()
+        return [Choice(name=s.term.term, value=s.term.term) for s in stored if needle in s.term.term.lower()][:25]
+
+    @terms.command(name="list")
+    async def terms_list(self, interaction: discord.Interaction[KindredBot]) -> None:
+        """See this server's extra crisis terms."""
+        guild = _require_moderator(interaction)
+        stored = await self.bot.store.crisis.terms(guild.id)
+        if not stored:
+            await reply_ephemeral(
+                interaction,
+                "This server has no extra terms; the shipped word list applies. Add one with `/crisis terms add`.",
+            )
+            return
+        lines = [
+            f"• **{s.term.term}**: {CATEGORY_LABELS[s.term.category]}, {LEVEL_LABELS[s.term.level]}" for s in stored
+        ]
+        text = f"**Extra crisis terms here ({len(stored)}):**\n" + "\n".join(lines)
+        if len(text) > 2000:
+            text = text[:1950].rsplit("\n", 1)[0] + "\n… (more not shown)"
+        await reply_ephemeral(interaction, text)

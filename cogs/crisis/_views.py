@@ -1,0 +1,239 @@
+"""Persistent crisis buttons: **Talk to someone here** and **I'm OK** on the member's DM, **I'm reaching out** on alerts.
+
+All three are :class:`discord.ui.DynamicItem` subclasses whose custom ids carry what they need, so a click on
+an old message still works after any number of restarts. Their callbacks catch every error themselves:
+discord.py only logs what a dynamic item raises, and a member in a hard moment must never meet a silent
+"interaction failed".
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any, cast
+
+import discord
+
+from bot.clock import discord_ts
+from bot.crisis import Level
+from bot.crisis_care import MAX_REPOSTS, alert_text, claimed_line
+from bot.errors import KindredError, reply_ephemeral, send_error
+from bot.messaging import NO_PINGS
+from bot.resources import contacts_for, render_contacts
+
+if TYPE_CHECKING:
+    from bot.client import KindredBot
+    from cogs.crisis._flow import CrisisCare
+
+__all__ = ["ClaimButton", "OkButton", "TalkButton", "answer_view", "claim_view"]
+
+log = logging.getLogger(__name__)
+
+RESTARTING = (
+    "Crisis support is restarting, so I couldn't do that just now. Please try again in a minute; "
+    "`/resources show` lists people you can reach any time."
+)
+
+
+def answer_view(guilds: Sequence[discord.Guild], level: Level) -> discord.ui.View:
+    """The buttons under a member's private answer: one "talk" per server they could ask, and "I'm OK"."""
+    view = discord.ui.View(timeout=None)
+    for guild in guilds:
+        label = "Talk to someone here" if len(guilds) == 1 else f"Talk to someone in {guild.name}"
+        view.add_item(TalkButton(guild.id, level, label=label[:80]))
+    view.add_item(OkButton())
+    return view
+
+
+def claim_view(alert_id: int, *, claimed: bool = False) -> discord.ui.View:
+    """The claim button under a crisis-team alert.
+
+    It stays after a claim (greyed, relabelled) so a later click is told who is already reaching out.
+    """
+    view = discord.ui.View(timeout=None)
+    view.add_item(ClaimButton(alert_id, claimed=claimed))
+    return view
+
+
+async def _guarded(interaction: discord.Interaction, work: Callable[[], Awaitable[None]]) -> None:
+    try:
+        await work()
+    except Exception as exc:
+        await send_error(interaction, exc, where="component")
+
+
+def _care(interaction: discord.Interaction) -> CrisisCare:
+    bot = cast("KindredBot", interaction.client)
+    cog = bot.get_cog("Crisis")
+    care = getattr(cog, "care", None)
+    if care is None:
+        raise KindredError(RESTARTING)
+    return cast("CrisisCare", care)
+
+
+class TalkButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"crisis:talk:(?P<guild_id>\d+)(?::(?P<level>\d))?"
+):
+    """With the member's consent, tell the server's crisis team they'd like someone to reach out."""
+
+    def __init__(self, guild_id: int, level: Level = Level.CONCERN, *, label: str = "Talk to someone here") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label, style=discord.ButtonStyle.primary, custom_id=f"crisis:talk:{guild_id}:{int(level)}"
+            )
+        )
+        self.guild_id = guild_id
+        self.level = level
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> TalkButton:
+        """Rebuild from a click, e.g. after a restart."""
+        level = Level(int(match["level"])) if match["level"] else Level.CONCERN
+        return cls(int(match["guild_id"]), level)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Post a consent alert and tell the member what happens next, with their contacts."""
+        await _guarded(interaction, lambda: _talk(interaction, self.guild_id, self.level))
+
+
+async def _talk(interaction: discord.Interaction, guild_id: int, level: Level) -> None:
+    care = _care(interaction)
+    user_id = interaction.user.id
+    guild = care.bot.get_guild(guild_id)
+    if guild is None or guild.get_member(user_id) is None:
+        contacts = contacts_for(await care.region_for(user_id, None))
+        text = "I can't reach that server's team any more (one of us has left it). These people are there right now:"
+    else:
+        try:
+            text, contacts = await care.consent_alert(guild, user_id, level)
+        except Exception:
+            log.exception("consent alert for user %s in guild %s failed", user_id, guild_id)
+            contacts = contacts_for(await care.region_for(user_id, guild_id))
+            text = (
+                "I'm sorry, something on my side stopped me from reaching the crisis team. "
+                "Please reach one of these people now, or message a moderator you trust:"
+            )
+    await reply_ephemeral(interaction, f"{text}\n\n{render_contacts(contacts, substance=True)}")
+
+
+class OkButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"crisis:ok"):
+    """The member is OK: acknowledged, and no automatic message for 24 hours unless it's imminent."""
+
+    def __init__(self) -> None:
+        super().__init__(discord.ui.Button(label="I'm OK", style=discord.ButtonStyle.secondary, custom_id="crisis:ok"))
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> OkButton:
+        """Rebuild from a click, e.g. after a restart."""
+        return cls()
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Record the acknowledgement and thank them."""
+        await _guarded(interaction, lambda: _ok(interaction))
+
+
+async def _ok(interaction: discord.Interaction) -> None:
+    care = _care(interaction)
+    now = care.bot.clock.now()
+    user_id = interaction.user.id
+    await care._try("recording I'm OK", lambda: care.bot.store.crisis.acknowledge(user_id, now=now), None)
+    await reply_ephemeral(
+        interaction,
+        "Thanks for letting me know. I'll give you space: no automatic messages from me for the next day. "
+        "`/resources show` is there any time, and you can always talk to someone here.",
+    )
+
+
+class ClaimButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"crisis:claim:(?P<alert_id>\d+)"):
+    """A crisis-team member says they're reaching out, so nobody piles on or assumes someone else did."""
+
+    def __init__(self, alert_id: int, *, claimed: bool = False) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Claimed" if claimed else "I'm reaching out",
+                style=discord.ButtonStyle.secondary if claimed else discord.ButtonStyle.success,
+                custom_id=f"crisis:claim:{alert_id}",
+            )
+        )
+        self.alert_id = alert_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> ClaimButton:
+        """Rebuild from a click, e.g. after a restart."""
+        return cls(int(match["alert_id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Claim the alert (first click wins) and show it on every copy of the alert."""
+        await _guarded(interaction, lambda: _claim(interaction, self.alert_id))
+
+
+async def _claim(interaction: discord.Interaction, alert_id: int) -> None:
+    from cogs.crisis._flow import repost_key  # the flow imports this module for its views
+
+    care = _care(interaction)
+    bot = care.bot
+    guild, member = interaction.guild, interaction.user
+    if guild is None or not isinstance(member, discord.Member):
+        raise KindredError("Alerts can only be claimed inside their server.")
+    config = await bot.store.config.get(guild.id)
+    on_team = config.crisis_team_role_id is not None and member.get_role(config.crisis_team_role_id) is not None
+    if not (on_team or interaction.permissions.manage_guild):
+        raise KindredError("Only the crisis team or moderators (Manage Server) can claim crisis alerts.")
+    now = bot.clock.now()
+    result = await bot.store.crisis.claim(alert_id, member.id, now=now)
+    alert = result.alert
+    if alert is None:
+        raise KindredError("This alert isn't on record any more (the member's data may have been erased).")
+    if not result.claimed:
+        if alert.claimed_by_user_id == member.id:
+            await reply_ephemeral(interaction, "You've already claimed this one. Thank you for reaching out.")
+        else:
+            when = discord_ts(alert.claimed_at, "R") if alert.claimed_at else "already"
+            await reply_ephemeral(
+                interaction,
+                f"<@{alert.claimed_by_user_id}> claimed this {when} and is reaching out. "
+                "Please check with them before messaging the member too, so they aren't overwhelmed.",
+            )
+        return
+    await bot.timers.cancel(dedupe_key=repost_key(alert_id))
+    content = (
+        alert_text(
+            role_id=None,
+            subject_user_id=alert.subject_user_id,
+            level=alert.level,
+            categories=alert.categories,
+            where=care.where(alert),
+            created_at=alert.created_at,
+            max_reposts=MAX_REPOSTS,
+        )
+        + "\n"
+        + claimed_line(member.id, now)
+    )
+    await interaction.response.edit_message(
+        content=content, view=claim_view(alert_id, claimed=True), allowed_mentions=NO_PINGS
+    )
+    clicked = interaction.message.id if interaction.message is not None else None
+    channel = bot.get_channel(alert.alert_channel_id)
+    if isinstance(channel, discord.TextChannel | discord.Thread):
+        for message_id in alert.alert_message_ids:
+            if message_id == clicked:
+                continue
+            try:
+                await channel.get_partial_message(message_id).edit(
+                    content=content, view=None, allowed_mentions=NO_PINGS
+                )
+            except discord.HTTPException:
+                log.warning("could not mark copy %s of crisis alert %s as claimed", message_id, alert_id)
+    await interaction.followup.send(
+        f"Thank you for reaching out to <@{alert.subject_user_id}>. A private, gentle message is best; "
+        "`/resources show` has the hotlines if they need more than we can give.",
+        ephemeral=True,
+        allowed_mentions=NO_PINGS,
+    )
