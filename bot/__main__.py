@@ -10,6 +10,7 @@ import os
 import signal
 import sys
 
+import aiohttp
 import discord
 from dotenv import dotenv_values
 
@@ -69,6 +70,10 @@ async def _run(settings: Settings) -> int:
                     "Discord rejected DISCORD_TOKEN. Copy a fresh token from the Developer Portal into .env.",
                     file=sys.stderr,
                 )
+                return 1
+            except (aiohttp.ClientConnectionError, OSError) as exc:
+                # discord.py reconnects by itself once logged in; this is the first contact failing.
+                print(f"Couldn't reach Discord ({exc}). Check the network connection and try again.", file=sys.stderr)
                 return 1
             except discord.PrivilegedIntentsRequired:
                 print(

@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
+import discord
 import pytest
 
 from bot.__main__ import _run
@@ -34,6 +36,20 @@ async def test_a_token_discord_rejects_is_reported_in_one_line(
     assert code == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["Discord rejected DISCORD_TOKEN. Copy a fresh token from the Developer Portal into .env."]
+
+
+async def test_unreachable_discord_is_reported_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A port nothing listens on: the connection is refused at once, as with no network.
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setattr(discord.http.Route, "BASE", f"http://127.0.0.1:{port}/api/v10")
+    code = await _run(Settings(discord_token=WRONG_TOKEN, database_path=tmp_path / "k.db"))
+    assert code == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("Couldn't reach Discord")
 
 
 @pytest.mark.parametrize("moment", ["during start-up", "once connected"])
