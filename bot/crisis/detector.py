@@ -99,6 +99,7 @@ class Detector:
             for i in lex.idiom_index[key]:
                 norm = lex.idioms[i].regex.sub(_MASK, norm)
         hits: list[_Hit] = []
+        weak: list[_Hit] = []
         markers: list[Entry] = []
         for i in sorted(candidates):
             entry = lex.entries[i]
@@ -109,38 +110,54 @@ class Detector:
             if match is None:
                 continue
             assessment = assess(entry, norm, match.start(), match.end(), lex.context, tokens)
+            if entry.kind is Kind.WEAK:
+                weak.append(_Hit(entry, match.group(0), assessment))
+                continue
             hits.append(_Hit(entry, match.group(0), assessment))
         # Markers only raise other matches, except farewells, which count on their own when several agree;
         # skipping them otherwise saves most of the regex time on crisis-word-heavy chat.
         for entry in markers:
-            if hits or entry.categories:
+            if hits or weak or entry.categories:
                 # Counted, not just found: three farewell phrases say more than one.
                 hits.extend(_Hit(entry, m.group(0), _MARKER) for m in entry.regex.finditer(norm))
-        return _combine(hits)
+        return _combine(hits, weak)
 
 
-def _combine(hits: list[_Hit]) -> Detection:
-    """Turn matches into one verdict. Several kinds of evidence together raise the level."""
-    if not hits:
+def _combine(hits: list[_Hit], weak: list[_Hit] | None = None) -> Detection:
+    """Turn matches into one verdict. Several kinds of evidence together raise the level.
+
+    ``weak`` holds weak signs (kind ``weak``): never a detection alone, but two different ones, or one with a
+    farewell marker, are concern ("I feel so trapped" + "nothing ever changes"), and they add their
+    categories to a detection made on other grounds.
+    """
+    weak = weak or []
+    if not hits and not weak:
         return NO_DETECTION
-    evidence = [h.evidence() for h in hits]
+    evidence = [h.evidence() for h in hits] + [h.evidence() for h in weak]
     active = [h for h in hits if h.entry.kind is not Kind.TIME and h.level > Level.NONE]
     markers = [h for h in hits if h.entry.kind is Kind.TIME]
     farewells = [h for h in markers if Category.IMMEDIATE_DANGER in h.entry.categories]
+    # Only weak signs no context rule lowered count ("my friend feels trapped" is not the speaker's).
+    clean_weak = [h for h in weak if not h.assessment.lowered]
+    weak_ids = {h.entry.id for h in clean_weak}
     if not active:
-        # Two separate farewell signals ("made up my mind", "thank you for everything") with nothing
-        # else still read as a goodbye.
-        if len({h.phrase for h in farewells}) >= 2:
-            evidence.append("combined: several farewell markers -> concern")
-            return Detection(
-                Level.CONCERN,
-                (Category.SUICIDAL_IDEATION, Category.IMMEDIATE_DANGER),
-                tuple(evidence),
-            )
-        return Detection(Level.NONE, (), tuple(evidence)) if any(h.assessment.lowered for h in hits) else NO_DETECTION
+        # Two separate farewell signals ("made up my mind", "thank you for everything"), or weak signs of
+        # two different kinds, with nothing else still read as a crisis.
+        n_farewell = len({h.phrase for h in farewells})
+        if n_farewell + len(weak_ids) >= 2:
+            categories: list[Category] = []
+            if n_farewell:
+                categories.extend((Category.SUICIDAL_IDEATION, Category.IMMEDIATE_DANGER))
+            for h in clean_weak:
+                categories.extend(c for c in h.entry.categories if c not in categories)
+            what = "several farewell markers" if not weak_ids else "several weak signs"
+            evidence.append(f"combined: {what} -> concern")
+            return Detection(Level.CONCERN, tuple(categories), tuple(evidence))
+        lowered = any(h.assessment.lowered for h in hits) or any(h.assessment.lowered for h in weak)
+        return Detection(Level.NONE, (), tuple(evidence)) if lowered or weak else NO_DETECTION
 
     level = max(h.level for h in active)
-    categories: list[Category] = []
+    categories = []
     for h in active:
         categories.extend(c for c in h.entry.categories if c not in categories)
     # Only matches no context rule lowered may escalate: a story about a friend plus "tonight" is not a plan.
@@ -153,6 +170,9 @@ def _combine(hits: list[_Hit]) -> Detection:
     strong = [h for h in ideation if h.level >= Level.HIGH]
     urgent = bool(markers)
 
+    if clean:
+        for h in clean_weak:
+            categories.extend(c for c in h.entry.categories if c not in categories)
     new = level
     reason = ""
     if danger and (ideation or urgent or means or len(danger) >= 2):
@@ -165,6 +185,8 @@ def _combine(hits: list[_Hit]) -> Detection:
         new, reason = max(level, Level.HIGH), "means with a time or farewell"
     elif (len(clean) >= 2 and len({c for h in clean for c in h.entry.categories}) >= 2) or len(clean) >= 3:
         new, reason = max(level, Level.HIGH), "several crisis signs"
+    elif clean and len(weak_ids) >= 2:
+        new, reason = max(level, Level.HIGH), "a crisis sign with several weak signs"
     if new > level:
         level = new
         evidence.append(f"combined: {reason} -> {level.name.lower()}")

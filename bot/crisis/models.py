@@ -47,12 +47,15 @@ class Kind(StrEnum):
     - ``means``: access to a method ("I have the rope"); alarming with ideation, only concern alone.
     - ``time``: a time or plan marker ("tonight", "I'm ready"); never a detection by itself, it only raises
       the level of other matches.
+    - ``weak``: a weak sign of risk ("I feel so trapped", "nothing ever changes", "relapsed again"). Alone it
+      is nothing (everyday venting); two different weak signs, or one with a farewell marker, are concern.
     """
 
     SELF = "self"
     MENTION = "mention"
     MEANS = "means"
     TIME = "time"
+    WEAK = "weak"
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,8 +3,10 @@
 Thresholds sit at or just below the figures measured when they were set, so a lexicon change that loses
 recall or adds false alarms fails here. Figures and the history of each set are in ``README.md`` beside
 this file: ``labelled.jsonl`` is the development set; ``holdout.jsonl``, ``blind.jsonl`` and
-``blind2.jsonl`` were written before the patterns they test, and each was used for one round of fixes after
-its first measurement, so their current figures are optimistic.
+``blind2.jsonl`` and ``blind3.jsonl`` were written before the patterns they test, and each was used for one
+round of fixes after its first measurement, so their current figures are optimistic. ``blind4.jsonl`` has not
+been tuned on: its low floor is the honest estimate on unseen phrasing, and should rise only with new
+general patterns, never with patterns copied from its misses.
 """
 
 from __future__ import annotations
@@ -17,10 +19,14 @@ from .evaluate import HERE, load, score
 
 # name: (min recall, max false-alarm rate, min precision)
 OVERALL = {
-    "labelled.jsonl": (0.98, 0.04, 0.95),
+    "labelled.jsonl": (0.98, 0.03, 0.95),
     "holdout.jsonl": (0.95, 0.03, 0.95),
     "blind.jsonl": (0.92, 0.06, 0.93),
-    "blind2.jsonl": (0.80, 0.03, 0.95),
+    "blind2.jsonl": (0.85, 0.03, 0.95),
+    # Tuned once after its first measurement (recall 0.690, false alarms 0.089): optimistic.
+    "blind3.jsonl": (0.97, 0.02, 0.97),
+    # Written after the blind3 round and never tuned on: these are first-measurement figures.
+    "blind4.jsonl": (0.58, 0.11, 0.83),
 }
 
 # Development set, per category: (min recall, min precision). Immediate danger has low precision by
