@@ -62,6 +62,16 @@ async def test_crisis_message_in_a_channel_gets_a_private_answer_with_region_con
     assert all(m["author"]["id"] != str(h.dd.bot_user.id) for m in h.dd.messages_in(w.general))  # nothing public
 
 
+async def test_a_message_edited_into_crisis_words_is_scanned_again(h: Harness) -> None:
+    w = h.world
+    message = await say(h, w.alice, "long week, heading to a meeting later")
+    await settle(h)
+    assert h.dd.dms_to(w.alice) == []
+    await h.dd.edit_message(w.alice, message, CRISIS)
+    dm = await h.dd.wait_for_dm(w.alice)
+    assert "You matter" in dm["content"]
+
+
 async def test_overdose_answer_adds_the_substance_line_and_the_emergency_number_first(h: Harness) -> None:
     w = h.world
     await h.configure(region="UK")

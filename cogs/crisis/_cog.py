@@ -81,6 +81,12 @@ class Crisis(commands.GroupCog, group_name="crisis", group_description="Crisis d
         self.care.scan_message(message)
 
     @commands.Cog.listener()
+    async def on_message_edit(self, before: discord.Message, after: discord.Message) -> None:
+        """Scan a message again when its words change (an edit can turn a message into a cry for help)."""
+        if before.content != after.content:
+            self.care.scan_message(after)
+
+    @commands.Cog.listener()
     async def on_member_text(self, text: MemberText) -> None:
         """Scan text that never appears as a message, such as check-in notes."""
         self.care.scan_member_text(text)

@@ -8,8 +8,9 @@ from typing import Any
 from . import permissions as perms
 from .commands import CommandError, encode_command
 from .guild import GuildHandle
+from .ids import iso_now
 from .interactions import AUTOCOMPLETE_RESULT, InteractionHandle, build_interaction, custom_ids, find_component
-from .messages import build_message, store_and_dispatch
+from .messages import build_message, dispatch_update, store_and_dispatch
 from .models import JSON, VOICE, ChannelHandle, MemberHandle, RoleHandle, ScheduledEventRecord, UserRecord
 from .recorder import DEFAULT_TIMEOUT
 from .state import World
@@ -53,6 +54,17 @@ class MemberDrivers:
         user = member.user if isinstance(member, MemberHandle) else member
         channel = self.world.dm_channel_for(user)
         return store_and_dispatch(self.world, build_message(self.world, channel, user, {"content": content}))
+
+    async def edit_message(self, member: MemberHandle | UserRecord, message: JSON, content: str) -> JSON:
+        """Edit one of the member's own messages (MESSAGE_UPDATE). Returns the updated payload."""
+        user = member.user if isinstance(member, MemberHandle) else member
+        if int(message["author"]["id"]) != user.id:
+            raise DriverError(f"{user.name} can only edit their own messages")
+        stored = self.world.messages[int(message["id"])]
+        stored["content"] = content
+        stored["edited_timestamp"] = iso_now()
+        dispatch_update(self.world, stored)
+        return stored
 
     # -- application commands -------------------------------------------------------------------------
     async def slash(
