@@ -6,6 +6,7 @@ and the member gets a brief apology: never a traceback, never silence.
 
 from __future__ import annotations
 
+import io
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -104,6 +105,7 @@ async def reply_ephemeral(
     *,
     embed: discord.Embed | None = None,
     view: discord.ui.View | None = None,
+    file: discord.File | None = None,
 ) -> None:
     """Answer privately whether or not the interaction was already answered. Nobody is pinged."""
     kwargs: dict[str, Any] = {"ephemeral": True, "allowed_mentions": discord.AllowedMentions.none()}
@@ -111,6 +113,8 @@ async def reply_ephemeral(
         kwargs["embed"] = embed
     if view is not None:
         kwargs["view"] = view
+    if file is not None:
+        kwargs["file"] = file
     if interaction.response.is_done():
         await interaction.followup.send(content or "", **kwargs)
     else:
@@ -125,10 +129,59 @@ async def send_error(interaction: discord.Interaction, error: Exception, *, wher
         message = APOLOGY
     else:
         log.info("%s %r refused: %s", where, _name(interaction), message)
+    message, file = with_typed_text(message, typed_text(interaction))
     try:
-        await reply_ephemeral(interaction, message)
+        await reply_ephemeral(interaction, message, file=file)
     except discord.HTTPException:
         log.exception("could not deliver an error message for %r", _name(interaction))
+
+
+# Free text at least this long is worth giving back after a refusal; short values are easy to retype.
+_KEEP_FROM = 40
+_MESSAGE_LIMIT = 2000
+
+
+def typed_text(interaction: discord.Interaction) -> list[str]:
+    """The longer free text a member typed into this command or modal, in order.
+
+    After a refusal it is handed back privately, so a carefully written note or description is never
+    lost to a typo in another field.
+    """
+    data: dict[str, Any] = dict(interaction.data or {})
+    found: list[str] = []
+
+    def walk_options(options: list[dict[str, Any]]) -> None:
+        for option in options:
+            if option.get("type") == discord.AppCommandOptionType.string.value and not option.get("focused"):
+                found.append(str(option.get("value", "")))
+            walk_options(option.get("options", []))
+
+    def walk_components(components: list[dict[str, Any]]) -> None:
+        for component in components:
+            if "value" in component:
+                found.append(str(component["value"]))
+            walk_components(component.get("components", []))
+            if "component" in component:  # label wrappers hold a single component
+                walk_components([component["component"]])
+
+    if interaction.type == discord.InteractionType.application_command:
+        walk_options(data.get("options", []))
+    elif interaction.type == discord.InteractionType.modal_submit:
+        walk_components(data.get("components", []))
+    return [text for text in found if len(text.strip()) >= _KEEP_FROM]
+
+
+def with_typed_text(message: str, texts: list[str]) -> tuple[str, discord.File | None]:
+    """Append what the member wrote to an error message; as a file if it won't fit in one message."""
+    if not texts:
+        return message, None
+    lead = "\n\nSo nothing is lost, here's what you wrote:"
+    fence = "```"
+    quoted = "".join(f"\n{fence}\n{text.replace(fence, chr(39) * 3)}\n{fence}" for text in texts)
+    if len(message) + len(lead) + len(quoted) <= _MESSAGE_LIMIT:
+        return message + lead + quoted, None
+    body = "\n\n".join(texts).encode("utf-8")
+    return message + lead + " (attached as a text file)", discord.File(io.BytesIO(body), filename="what-you-wrote.txt")
 
 
 def _name(interaction: discord.Interaction) -> str:

@@ -8,7 +8,7 @@ import pytest
 from discord.ext import commands
 
 from bot.client import TIMER_POLL_JOB, all_extensions
-from bot.errors import APOLOGY
+from bot.errors import APOLOGY, with_typed_text
 from tests.harness import Harness
 
 EXTRA = "tests.support.failing_cog"
@@ -60,6 +60,28 @@ async def test_known_errors_get_a_specific_message(harness: Harness) -> None:
     no_perm = await harness.dd.slash(harness.world.alice, "modonly", channel=harness.world.general)
     await no_perm.response()
     assert no_perm.ephemeral and "Manage Server" in no_perm.content
+
+
+async def test_a_refusal_hands_back_what_the_member_wrote(harness: Harness) -> None:
+    await harness.start(extensions=[*all_extensions(), EXTRA])
+    note = "I wrote this carefully: tonight I want to thank everyone who showed up for me this year."
+    inter = await harness.dd.slash(
+        harness.world.alice, "refuse-note", channel=harness.world.general, when="blurp", note=note
+    )
+    await inter.response()
+    assert inter.ephemeral
+    assert inter.content.startswith("I couldn't read 'blurp' as a time.")
+    assert "So nothing is lost" in inter.content and note in inter.content
+    assert "blurp\n" not in inter.content  # short values are not echoed
+
+
+def test_long_typed_text_comes_back_as_a_file() -> None:
+    message, file = with_typed_text("Too long.", ["x" * 1500, "y" * 900])
+    assert file is not None and file.filename == "what-you-wrote.txt"
+    assert "attached" in message
+    assert with_typed_text("Fine.", []) == ("Fine.", None)
+    short, none = with_typed_text("Oops.", ["a note with ``` fences inside it, long enough to keep"])
+    assert none is None and short.count("```") == 2
 
 
 async def test_closed_dms_get_a_specific_message(harness: Harness) -> None:

@@ -30,6 +30,12 @@ class Failing(commands.Cog):
         """Raises a member-fixable error."""
         raise KindredError("That note is too long: please keep it under 1,000 characters.")
 
+    @app_commands.command(name="refuse-note")
+    @app_commands.describe(when="When it happens", note="A long note")
+    async def refuse_note(self, interaction: discord.Interaction, when: str, note: str) -> None:
+        """Refuses a bad time after the member wrote a long note."""
+        raise KindredError(f"I couldn't read {when!r} as a time.")
+
     @app_commands.command(name="modonly")
     @app_commands.checks.has_permissions(manage_guild=True)
     async def modonly(self, interaction: discord.Interaction) -> None:
