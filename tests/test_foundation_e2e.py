@@ -84,6 +84,19 @@ def test_long_typed_text_comes_back_as_a_file() -> None:
     assert none is None and short.count("```") == 2
 
 
+async def test_cooldown_and_bad_arguments_get_specific_messages(harness: Harness) -> None:
+    await harness.start(extensions=[*all_extensions(), EXTRA])
+    first = await harness.dd.slash(harness.world.alice, "breathe", channel=harness.world.general)
+    await first.response()
+    again = await harness.dd.slash(harness.world.alice, "breathe", channel=harness.world.general)
+    await again.response()
+    assert again.ephemeral and "you can use this again <t:" in again.content
+
+    bad = await harness.dd.slash(harness.world.alice, "minutes", channel=harness.world.general, length="soon")
+    await bad.response()
+    assert bad.ephemeral and "couldn't understand 'soon'" in bad.content
+
+
 async def test_closed_dms_get_a_specific_message(harness: Harness) -> None:
     await harness.start(extensions=[*all_extensions(), EXTRA])
     harness.dd.close_dms(harness.world.alice)

@@ -14,6 +14,16 @@ if TYPE_CHECKING:
     from bot.client import KindredBot
 
 
+class Minutes(app_commands.Transformer):
+    """Turns '45' into 45 and refuses anything else, as real duration options do."""
+
+    async def transform(self, interaction: discord.Interaction, value: str) -> int:
+        """Parse whole minutes."""
+        if not value.strip().isdigit():
+            raise app_commands.TransformerError(value, discord.AppCommandOptionType.string, self)
+        return int(value)
+
+
 class Failing(commands.Cog):
     """Commands that go wrong in the ways real commands can."""
 
@@ -35,6 +45,18 @@ class Failing(commands.Cog):
     async def refuse_note(self, interaction: discord.Interaction, when: str, note: str) -> None:
         """Refuses a bad time after the member wrote a long note."""
         raise KindredError(f"I couldn't read {when!r} as a time.")
+
+    @app_commands.command(name="breathe")
+    @app_commands.checks.cooldown(1, 60)
+    async def breathe(self, interaction: discord.Interaction) -> None:
+        """Once a minute at most."""
+        await interaction.response.send_message("breathing", ephemeral=True)
+
+    @app_commands.command(name="minutes")
+    @app_commands.describe(length="Whole minutes")
+    async def minutes(self, interaction: discord.Interaction, length: app_commands.Transform[int, Minutes]) -> None:
+        """Takes a duration in minutes."""
+        await interaction.response.send_message(f"{length} minutes", ephemeral=True)
 
     @app_commands.command(name="modonly")
     @app_commands.checks.has_permissions(manage_guild=True)
