@@ -38,16 +38,20 @@ class Migration:
 
 
 def load_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
-    """Read ``NNNN_name.sql`` files in order, refusing duplicate numbers."""
+    """Read ``NNNN_name.sql`` files in order, refusing gaps or duplicate numbers.
+
+    A gap would mean a migration went missing; on an existing database a file numbered below its
+    version would never run, so the numbering has to be exactly 1..n.
+    """
     found: list[Migration] = []
     for path in sorted(directory.glob("*.sql")):
         match = _MIGRATION_NAME.match(path.name)
         if not match:
             raise RuntimeError(f"migration file {path.name!r} must be named NNNN_name.sql")
         found.append(Migration(int(match.group(1)), match.group(2), path.read_text(encoding="utf-8")))
-    versions = [m.version for m in found]
-    if len(set(versions)) != len(versions):
-        raise RuntimeError(f"two migration files share a number: {sorted(versions)}")
+    for expected, migration in enumerate(found, start=1):
+        if migration.version != expected:
+            raise RuntimeError(f"migrations must be numbered 1..n without gaps or repeats; found {migration.version}")
     return found
 
 

@@ -85,3 +85,11 @@ async def test_concurrent_transactions_do_not_interleave(db: Database) -> None:
 def test_migration_files_have_a_reason_on_the_first_line() -> None:
     for migration in load_migrations():
         assert migration.sql.startswith("-- "), f"{migration.version:04d}_{migration.name}.sql needs a reason"
+
+
+def test_migration_numbers_run_from_one_without_gaps(tmp_path: Path) -> None:
+    assert [m.version for m in load_migrations()] == list(range(1, len(load_migrations()) + 1))
+    for name in ("0001_a.sql", "0003_c.sql"):
+        (tmp_path / name).write_text("-- test\nSELECT 1;")
+    with pytest.raises(RuntimeError, match="without gaps"):
+        load_migrations(tmp_path)
