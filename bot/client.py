@@ -120,6 +120,9 @@ class KindredBot(commands.AutoShardedBot):
         # Remember the running poll so close() can let it finish before the database goes away.
         self._poll_task = asyncio.current_task()
         try:
+            # The first poll is scheduled in setup_hook, before the gateway has sent any guild:
+            # handlers that look up a server, channel or member must not see an empty cache.
+            await self.wait_until_ready()
             await self.timers.run_due()
         finally:
             self._poll_task = None

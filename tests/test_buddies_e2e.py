@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -218,6 +219,26 @@ async def test_round_survives_restart_and_never_runs_twice(harness: Harness) -> 
     await h.restart()
     await h.run_timers()
     assert len([t for t in h.dd.threads if t.parent_id == w.buddies.id]) == 1
+    assert len(await h.bot.timers.pending(kind="buddy-round")) == 1
+
+
+async def test_rounds_stop_while_the_bot_is_out_of_the_server_and_resume_on_rejoin(running: Harness) -> None:
+    h, w = running, running.world
+    await h.configure(buddy_channel_id=w.buddies.id)
+    await join_all(h, w.alice, w.bob)
+    h.dd.remove_guild(w.guild)
+    # Gateway events arrive in order: once a later DM command is answered, GUILD_DELETE was handled.
+    await (await h.dd.slash(w.alice, "about", dm=True)).response()
+    assert h.bot.get_guild(w.guild.id) is None
+    await h.advance(TO_ROUND)
+    assert h.dd.threads == []
+    assert await h.bot.timers.pending(kind="buddy-round") == []
+
+    joined = asyncio.ensure_future(h.bot.wait_for("guild_join", timeout=5))
+    h.dd.rejoin_guild(w.guild)
+    await joined
+    # discord.py runs each listener as a task named after the event; let them finish.
+    await asyncio.gather(*(t for t in asyncio.all_tasks() if t.get_name() == "discord.py: on_guild_join"))
     assert len(await h.bot.timers.pending(kind="buddy-round")) == 1
 
 

@@ -69,6 +69,12 @@ class Buddies(commands.GroupCog, group_name="buddy", group_description="Opt-in p
         self.bot.erase_hooks.pop("buddies", None)
 
     @commands.Cog.listener()
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        """The bot was added (back) to a server: resume its rounds if members are still opted in."""
+        if await self.bot.store.buddies.active_member_ids(guild.id):
+            await self.rounds.ensure_scheduled(guild.id)
+
+    @commands.Cog.listener()
     async def on_guild_config_changed(self, change: ConfigChange) -> None:
         """Cadence, day, hour or time zone changed: move the next round (and its nudge)."""
         if change.key in _SCHEDULE_KEYS and await self.bot.store.buddies.active_member_ids(change.guild_id):

@@ -105,6 +105,10 @@ class BuddyRounds:
         """A scheduled round fell due: run it, and always line up the next one."""
         assert timer.guild_id is not None
         scheduled_for = from_db(timer.payload["at"])
+        if self.bot.get_guild(timer.guild_id) is None:
+            # The bot was removed from the server: let its rhythm stop. Rejoining re-seeds it.
+            log.info("buddy round for guild %s skipped: the bot is no longer in that server", timer.guild_id)
+            return
         try:
             if await self.bot.store.buddies.active_member_ids(timer.guild_id):
                 await self.run_round(timer.guild_id, scheduled_for=scheduled_for)

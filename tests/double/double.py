@@ -140,6 +140,18 @@ class DiscordDouble(MemberDrivers):
         self.world.dispatch("GUILD_CREATE", payload)
         return guild
 
+    def remove_guild(self, guild: GuildHandle) -> None:
+        """Remove the bot from a guild: GUILD_DELETE without ``unavailable`` (``on_guild_remove``)."""
+        self.world.guilds.pop(guild.id, None)
+        self.world.dispatch("GUILD_DELETE", {"id": str(guild.id)})
+
+    def rejoin_guild(self, guild: GuildHandle) -> None:
+        """Add the bot back to a guild it was removed from (GUILD_CREATE, ``on_guild_join``)."""
+        self.world.guilds[guild.id] = guild
+        payload = guild.payload(include_members=False)
+        del payload["unavailable"]
+        self.world.dispatch("GUILD_CREATE", payload)
+
     @property
     def guilds(self) -> list[GuildHandle]:
         return list(self.world.guilds.values())
