@@ -8,6 +8,7 @@ import contextlib
 import logging
 import os
 import signal
+import sqlite3
 import sys
 
 import aiohttp
@@ -108,7 +109,16 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=settings.log_level_number, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("discord").setLevel(max(settings.log_level_number, logging.INFO))
     with contextlib.suppress(KeyboardInterrupt):
-        return asyncio.run(_check(settings) if args.check else _run(settings))
+        try:
+            return asyncio.run(_check(settings) if args.check else _run(settings))
+        except (OSError, sqlite3.DatabaseError) as exc:
+            # A folder that can't be created or a file that isn't a Kindred database: say which
+            # setting to fix instead of printing a traceback.
+            print(
+                f"Configuration error: DATABASE_PATH: can't use {str(settings.database_path)!r} ({exc})",
+                file=sys.stderr,
+            )
+            return 2
     return 0
 
 

@@ -109,11 +109,16 @@ class Database:
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, so Python's sqlite3 never opens
         # a transaction behind our back.
         conn = await aiosqlite.connect(path, isolation_level=None)
-        conn.row_factory = aiosqlite.Row
-        await conn.execute("PRAGMA journal_mode = WAL")
-        await conn.execute("PRAGMA foreign_keys = ON")
-        await conn.execute("PRAGMA busy_timeout = 5000")
-        await conn.execute("PRAGMA synchronous = NORMAL")
+        try:
+            conn.row_factory = aiosqlite.Row
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA busy_timeout = 5000")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+        except BaseException:
+            # Not a database (or unreadable): close, or aiosqlite's worker thread keeps the process alive.
+            await conn.close()
+            raise
         return cls(conn, path)
 
     async def close(self) -> None:

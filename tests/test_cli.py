@@ -48,3 +48,13 @@ def test_check_creates_and_migrates_the_database(tmp_path: Path) -> None:
     assert db_path.exists()
     again = _run("--check", env={"DATABASE_PATH": str(db_path)}, cwd=tmp_path)
     assert again.returncode == 0, again.stderr
+
+
+def test_a_database_path_that_cannot_be_used_is_named_in_one_line(tmp_path: Path) -> None:
+    not_a_db = tmp_path / "notes.txt"
+    not_a_db.write_text("this is not a database")
+    for path in (str(not_a_db), "/proc/kindred-cannot-create/k.db"):
+        result = _run("--check", "--env-file", str(tmp_path / "none.env"), env={"DATABASE_PATH": path}, cwd=tmp_path)
+        assert result.returncode == 2, result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("Configuration error: DATABASE_PATH"), result.stderr
