@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
+from .concepts import ConceptScorer, default_concepts
 from .context import Assessment, assess
 from .lexicon import Entry, Lexicon, default_lexicon
 from .models import NO_DETECTION, Category, Detection, Kind, Level, Term
@@ -50,6 +51,7 @@ class Detector:
             # Moderator words join the vocabulary so "s p a c e d" versions of them are repaired too.
             self._normalizer = Normalizer(self._lexicon.vocab)
         self._base = base
+        self._concepts: ConceptScorer = default_concepts()
         self._derived: OrderedDict[frozenset[Term], Detector] = OrderedDict()
 
     @property
@@ -85,12 +87,15 @@ class Detector:
         tokens = frozenset(token_list)
         # Prefilter: a set intersection in C. Most chat shares no token with any trigger and stops here.
         keys = lex.entry_index.keys() & tokens
-        if not keys:
+        concept_keys = tokens & self._concepts.keys
+        if not keys and not concept_keys:
             return NO_DETECTION
         candidates: set[int] = set()
         for key in keys:
             candidates.update(lex.entry_index[key])
-        if all(lex.entries[i].kind is Kind.TIME and not lex.entries[i].categories for i in candidates):
+        if not concept_keys and all(
+            lex.entries[i].kind is Kind.TIME and not lex.entries[i].categories for i in candidates
+        ):
             # Only plain time words ("tonight"): nothing to raise. Farewell markers go on, since several
             # of them together are a goodbye.
             return NO_DETECTION
@@ -114,6 +119,13 @@ class Detector:
                 weak.append(_Hit(entry, match.group(0), assessment))
                 continue
             hits.append(_Hit(entry, match.group(0), assessment))
+        if concept_keys:
+            concept = self._concepts.score(norm, tokens)
+            if concept is not None:
+                entry = self._concepts.entry(concept)
+                assessment = assess(entry, norm, concept.start, concept.end, lex.context, tokens)
+                phrase = f"{'+'.join(concept.concepts)}: {norm[concept.start : concept.end]}"
+                hits.append(_Hit(entry, phrase, assessment))
         # Markers only raise other matches, except farewells, which count on their own when several agree;
         # skipping them otherwise saves most of the regex time on crisis-word-heavy chat.
         for entry in markers:

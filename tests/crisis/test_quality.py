@@ -5,8 +5,10 @@ recall or adds false alarms fails here. Figures and the history of each set are 
 this file: ``labelled.jsonl`` is the development set; ``holdout.jsonl``, ``blind.jsonl`` and
 ``blind2.jsonl`` and ``blind3.jsonl`` were written before the patterns they test, and each was used for one
 round of fixes after its first measurement, so their current figures are optimistic. ``blind4.jsonl`` has not
-been tuned on: its low floor is the honest estimate on unseen phrasing, and should rise only with new
-general patterns, never with patterns copied from its misses.
+been tuned on; ``blind5.jsonl`` was used to build the concept layer (``data/crisis/concepts.toml``) after its
+first measurement; ``blind6.jsonl`` was written after that and used for a second round; ``blind7.jsonl`` was written after
+that and has not been tuned on. The low floors of ``blind4`` and ``blind7`` are the honest estimate on unseen phrasing, and should rise only with new general
+patterns, never with patterns copied from their misses.
 """
 
 from __future__ import annotations
@@ -26,7 +28,17 @@ OVERALL = {
     # Tuned once after its first measurement (recall 0.690, false alarms 0.089): optimistic.
     "blind3.jsonl": (0.97, 0.02, 0.97),
     # Written after the blind3 round and never tuned on: these are first-measurement figures.
-    "blind4.jsonl": (0.58, 0.11, 0.83),
+    # Raised after the concept layer (round 4): measured 0.750 / 0.100 / 0.882. Never tuned on its misses.
+    "blind4.jsonl": (0.73, 0.11, 0.85),
+    # Written before the concept layer; first measurement 0.390 / 0.059 / 0.889, then the concept layer was
+    # developed while reading its misses: optimistic.
+    "blind5.jsonl": (0.80, 0.05, 0.95),
+    # Written after the first concept round; first measurement 0.400 / 0.125 / 0.762. A second concept round
+    # was written after reading its misses, so the current figure (0.800 / 0.100 / 0.889) is optimistic.
+    "blind6.jsonl": (0.78, 0.11, 0.87),
+    # Written after the second concept round and never tuned on: first-measurement figures (0.200 / 0.033 /
+    # 0.857). This is the honest estimate for fresh indirect phrasing.
+    "blind7.jsonl": (0.18, 0.05, 0.80),
 }
 
 # Development set, per category: (min recall, min precision). Immediate danger has low precision by
