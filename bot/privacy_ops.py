@@ -83,6 +83,23 @@ def _jsonable(value: Any) -> Any:
     return value.hex() if isinstance(value, bytes | bytearray) else value
 
 
+# What an export shows instead of another member's id: a row the member shares with someone else
+# (an alert a helper claimed, a claim about someone) is theirs, but the other person's identity is not.
+OTHER_MEMBER = "(another member)"
+
+
+def _export_value(entry: PrivateTable, column: str, value: Any, user_id: int) -> Any:
+    """A row's value for the member's own export, with anyone else's member id redacted.
+
+    ``referenced_columns`` are the member's own choices about someone (their do-not-pair list), so
+    those ids stay: the list is theirs to see.
+    """
+    theirs = column in entry.referenced_columns
+    if value is not None and value != user_id and is_member_column(column) and not theirs:
+        return OTHER_MEMBER
+    return _jsonable(value)
+
+
 @dataclass(frozen=True, slots=True)
 class MemberSummary:
     """One kind of data for ``/privacy show``: what it is, who sees it, how many rows we hold."""
@@ -104,7 +121,11 @@ async def count_member_rows(db: Database, user_id: int) -> list[MemberSummary]:
 
 
 async def export_member(db: Database, user_id: int, *, now: datetime) -> dict[str, Any]:
-    """Every row holding the member's id, across every registered table, as JSON-ready data."""
+    """Every row holding the member's id, across every registered table, as JSON-ready data.
+
+    Another member's id in a shared row (who claimed an alert about them, whom they helped) is
+    replaced by :data:`OTHER_MEMBER`: an export holds nothing of anyone else's.
+    """
     tables: dict[str, Any] = {}
     for entry in await _live_tables(db):
         where, params = _user_match(entry, user_id)
@@ -112,7 +133,10 @@ async def export_member(db: Database, user_id: int, *, now: datetime) -> dict[st
         tables[entry.table] = {
             "what": entry.what,
             "who_sees": entry.who_sees,
-            "rows": [{k: _jsonable(row[k]) for k in row.keys()} for row in rows],  # noqa: SIM118 - Row isn't a Mapping
+            "rows": [
+                {k: _export_value(entry, k, row[k], user_id) for k in row.keys()}  # noqa: SIM118 - Row isn't a Mapping
+                for row in rows
+            ],
         }
     return {"format": EXPORT_FORMAT, "user_id": user_id, "exported_at": to_db(now), "tables": tables}
 

@@ -209,3 +209,27 @@ async def test_a_failing_erase_hook_is_logged_and_the_rest_still_run(caplog: pyt
 
 def test_retention_due_counts_days_from_leaving(clock: FakeClock) -> None:
     assert retention_due(clock.now(), 30) == clock.now() + timedelta(days=30)
+
+
+async def test_export_redacts_another_members_id_in_a_shared_row(db: Database, clock: FakeClock) -> None:
+    now = "2026-11-22T12:00:00+00:00"
+    # An alert about Bob that Alice claimed, and the audit line for her claim.
+    await db.execute(
+        "INSERT INTO crisis_alerts (guild_id, subject_user_id, level, reason, alert_channel_id, "
+        "claimed_by_user_id, created_at) VALUES (?, ?, 2, 'detection', 9, ?, ?)",
+        (GUILD, BOB, ALICE, now),
+    )
+    await db.execute(
+        "INSERT INTO crisis_audit (guild_id, alert_id, action, actor_user_id, subject_user_id, at) "
+        "VALUES (?, 1, 'claim', ?, ?, ?)",
+        (GUILD, ALICE, BOB, now),
+    )
+    alice = await export_member(db, ALICE, now=clock.now())
+    [alert] = alice["tables"]["crisis_alerts"]["rows"]
+    assert (alert["claimed_by_user_id"], alert["subject_user_id"]) == (ALICE, "(another member)")
+    [audit] = alice["tables"]["crisis_audit"]["rows"]
+    assert (audit["actor_user_id"], audit["subject_user_id"]) == (ALICE, "(another member)")
+    bob = await export_member(db, BOB, now=clock.now())
+    [alert] = bob["tables"]["crisis_alerts"]["rows"]
+    assert (alert["subject_user_id"], alert["claimed_by_user_id"]) == (BOB, "(another member)")
+    assert ALICE not in [v for t in bob["tables"].values() for row in t["rows"] for v in row.values()]

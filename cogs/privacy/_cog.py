@@ -47,24 +47,57 @@ DELETE_PROMPT = (
 )
 
 
+FIELD_LIMIT = 1024  # Discord: characters in one embed field's value
+EMBED_LIMIT = 6000  # Discord: characters across a message's embeds
+MAX_FIELDS = 25
+FOOTER = (
+    "/privacy export sends you a copy. /privacy delete erases it all. "
+    "If you leave a server, its data is erased after the server's retention period."
+)
+
+
+def _fields(name: str, lines: list[str]) -> list[tuple[str, str]]:
+    """Lines packed into as many fields as they need, never cutting one off mid-sentence."""
+    fields: list[tuple[str, str]] = []
+    chunk = ""
+    for line in lines:
+        line = line if len(line) <= FIELD_LIMIT else line[: FIELD_LIMIT - 1] + "…"
+        if chunk and len(chunk) + 1 + len(line) > FIELD_LIMIT:
+            fields.append((name if not fields else f"{name} (continued)", chunk))
+            chunk = line
+        else:
+            chunk = f"{chunk}\n{line}" if chunk else line
+    if chunk:
+        fields.append((name if not fields else f"{name} (continued)", chunk))
+    return fields
+
+
 def render_summary(summaries: list[MemberSummary]) -> discord.Embed:
-    """The plain-words answer to /privacy show."""
+    """The plain-words answer to /privacy show: every kind of data, whole, within Discord's limits."""
     held = [s for s in summaries if s.count]
     empty = [s for s in summaries if not s.count]
-    embed = discord.Embed(title="What Kindred stores about you", colour=discord.Colour.teal())
-    if held:
-        lines = [f"• {s.what} ({s.count} stored). Seen by: {s.who_sees}." for s in held]
-        embed.add_field(name="Stored now", value="\n".join(lines)[:1024], inline=False)
-    else:
-        embed.add_field(name="Stored now", value="Nothing at the moment.", inline=False)
-    if empty:
-        lines = [f"• {s.what}. Seen by: {s.who_sees}." for s in empty]
-        embed.add_field(name="Kept only if you use the feature", value="\n".join(lines)[:1024], inline=False)
-    embed.add_field(name="Crisis detection", value=CRISIS_NOTE, inline=False)
-    embed.set_footer(
-        text="/privacy export sends you a copy. /privacy delete erases it all. "
-        "If you leave a server, its data is erased after the server's retention period."
+    title = "What Kindred stores about you"
+    embed = discord.Embed(title=title, colour=discord.Colour.teal())
+    fields = (
+        _fields("Stored now", [f"• {s.what} ({s.count} stored). Seen by: {s.who_sees}." for s in held])
+        if held
+        else [("Stored now", "Nothing at the moment.")]
     )
+    fields.append(("Crisis detection", CRISIS_NOTE))
+    # What you *don't* have stored matters less than what you do: if Discord's limits leave no room
+    # for all of it, say so plainly rather than cut a sentence in half.
+    used = len(title) + len(FOOTER) + sum(len(n) + len(v) for n, v in fields)
+    spare = _fields("Kept only if you use the feature", [f"• {s.what}. Seen by: {s.who_sees}." for s in empty])
+    fitting: list[tuple[str, str]] = []
+    for name, value in spare:
+        if len(fields) + len(fitting) >= MAX_FIELDS or used + len(name) + len(value) > EMBED_LIMIT - 200:
+            fitting.append(("More", "A few other kinds, kept only if you use the feature that needs them."))
+            break
+        fitting.append((name, value))
+        used += len(name) + len(value)
+    for name, value in [*fields[:-1], *fitting, fields[-1]]:
+        embed.add_field(name=name, value=value, inline=False)
+    embed.set_footer(text=FOOTER)
     return embed
 
 
