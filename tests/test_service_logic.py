@@ -15,11 +15,15 @@ from bot.service import (
     Status,
     board_card,
     describe_changes,
+    fit_lines,
     format_duration,
+    join_text,
     next_weekly,
     parse_duration,
     promotions,
     public_thanks,
+    reminder_still_useful,
+    reminder_text,
     reminder_times,
     slots_line,
     validate_description,
@@ -207,3 +211,42 @@ def test_public_thanks_names_people_without_numbers() -> None:
     text = public_thanks(_opp(), [100, 101, 102])
     assert "<@100>, <@101> and <@102>" in text
     assert not any(ch.isdigit() for ch in text.replace("<@100>", "").replace("<@101>", "").replace("<@102>", ""))
+
+
+def test_a_late_reminder_is_dropped_once_it_has_started_or_the_shorter_one_is_due() -> None:
+    start = NOW + timedelta(hours=30)
+    assert reminder_still_useful("24h", start, start - timedelta(hours=24))
+    assert reminder_still_useful("24h", start, start - timedelta(hours=5))  # late, but still ahead of the 1h one
+    assert not reminder_still_useful("24h", start, start - timedelta(minutes=50))  # the 1h one says it now
+    assert reminder_still_useful("1h", start, start - timedelta(minutes=50))
+    assert not reminder_still_useful("1h", start, start)
+    assert not reminder_still_useful("1h", start, start + timedelta(minutes=5))
+    assert not reminder_still_useful("3d", start, NOW)
+
+
+def test_a_late_day_before_reminder_does_not_say_tomorrow() -> None:
+    opp = _opp()
+    assert "starts tomorrow" in reminder_text(opp, "24h", opp.starts_at - timedelta(hours=24))
+    assert "starts tomorrow" in reminder_text(opp, "24h")
+    late = reminder_text(opp, "24h", opp.starts_at - timedelta(hours=4))
+    assert "tomorrow" not in late and "starts soon" in late
+    assert "in about an hour" in reminder_text(opp, "1h", opp.starts_at - timedelta(minutes=58))
+
+
+def test_join_text_promises_only_the_reminders_that_were_set() -> None:
+    opp = _opp()
+    assert "24 hours and 1 hour before" in join_text(opp, ["24h", "1h"])
+    only_hour = join_text(opp, ["1h"])
+    assert "1 hour before" in only_hour and "24 hours" not in only_hour
+    assert "reminder" not in join_text(opp, [])
+
+
+def test_fit_lines_keeps_whole_lines_and_counts_the_rest() -> None:
+    lines = [f"line {i:02d} " + "x" * 90 for i in range(20)]
+    text = fit_lines(lines, 1024)
+    assert len(text) <= 1024
+    shown = text.split("\n")
+    assert all(line in lines for line in shown[:-1])
+    assert shown[-1] == f"…and {20 - (len(shown) - 1)} more."
+    assert fit_lines(lines[:3]) == "\n".join(lines[:3])
+    assert fit_lines([]) == ""

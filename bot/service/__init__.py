@@ -28,7 +28,10 @@ from bot.service._render import (
     cancel_notice,
     change_notice,
     describe_changes,
+    fit_lines,
+    join_text,
     newcomer_notice,
+    next_not_posted_notice,
     public_thanks,
     reminder_text,
     slots_line,
@@ -46,7 +49,14 @@ from bot.service._rules import (
     validate_slots,
     validate_title,
 )
-from bot.service._schedule import REMINDER_LEADS, DueReminder, local_wall_time, next_weekly, reminder_times
+from bot.service._schedule import (
+    REMINDER_LEADS,
+    DueReminder,
+    local_wall_time,
+    next_weekly,
+    reminder_still_useful,
+    reminder_times,
+)
 
 __all__ = [
     "DESCRIPTION_MAX",
@@ -72,13 +82,17 @@ __all__ = [
     "cancel_notice",
     "change_notice",
     "describe_changes",
+    "fit_lines",
     "format_duration",
+    "join_text",
     "local_wall_time",
     "newcomer_notice",
+    "next_not_posted_notice",
     "next_weekly",
     "parse_duration",
     "promotions",
     "public_thanks",
+    "reminder_still_useful",
     "reminder_text",
     "reminder_times",
     "slots_line",

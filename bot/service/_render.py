@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.clock import discord_ts
 from bot.service._models import KIND_LABELS, Opportunity, Recurrence, Status
 from bot.service._rules import format_duration
+from bot.service._schedule import REMINDER_LEADS
 
 __all__ = [
     "Card",
@@ -15,13 +16,18 @@ __all__ = [
     "cancel_notice",
     "change_notice",
     "describe_changes",
+    "fit_lines",
+    "join_text",
     "newcomer_notice",
+    "next_not_posted_notice",
     "public_thanks",
     "reminder_text",
     "slots_line",
     "thank_you_dm",
     "when_echo",
 ]
+
+_LATE = timedelta(minutes=30)  # a reminder this far off its lead no longer says "tomorrow"/"in an hour"
 
 _STATUS_BANNER = {
     Status.CANCELLED: "This opportunity was cancelled.",
@@ -123,14 +129,65 @@ def public_thanks(opp: Opportunity, user_ids: list[int]) -> str:
     return f"A warm thank-you to {who} for helping with **{opp.title}**. 💛"
 
 
-def reminder_text(opp: Opportunity, lead: str) -> str:
-    """The reminder DM; an invitation, not a nag."""
+def reminder_text(opp: Opportunity, lead: str, now: datetime | None = None) -> str:
+    """The reminder DM; an invitation, not a nag.
+
+    With ``now``, a reminder that runs late (the bot was away) says "soon" rather than a
+    "tomorrow" that is no longer true; the relative timestamp beside it shows how soon.
+    """
     soon = "tomorrow" if lead == "24h" else "in about an hour"
+    if now is not None and abs((opp.starts_at - now) - REMINDER_LEADS.get(lead, timedelta(0))) > _LATE:
+        soon = "soon"
     return (
         f"A friendly reminder: **{opp.title}** starts {soon}, {discord_ts(opp.starts_at, 'F')} "
         f"({discord_ts(opp.starts_at, 'R')}). Thank you for being there for others.\n"
         f"Can't make it any more? No worries: `/service withdraw {opp.id}` frees your place for someone else."
     )
+
+
+def join_text(opp: Opportunity, leads: list[str]) -> str:
+    """The private answer to a volunteer; it promises only the reminders actually scheduled."""
+    text = f"You're in for **{opp.title}**, {when_echo(opp.starts_at)}. Thank you!"
+    if set(leads) >= {"24h", "1h"}:
+        text += " I'll DM you a reminder 24 hours and 1 hour before"
+    elif "1h" in leads:
+        text += " I'll DM you a reminder 1 hour before"
+    elif "24h" in leads:
+        text += " I'll DM you a reminder 24 hours before"
+    else:
+        return text
+    return text + "; the button below turns them off for this one."
+
+
+def next_not_posted_notice(opp: Opportunity) -> str:
+    """To the poster, when next week's occurrence couldn't go on the board (so the series stops)."""
+    return (
+        f"I couldn't post next week's **{opp.title}** ({discord_ts(opp.starts_at, 'F')}) on the service board: "
+        "it may have been removed, or I can't send messages there. "
+        f"It's saved as #{opp.id}, so people can still join with `/service join {opp.id}`, "
+        "but the weekly repeat stops after it. Once the board works again, you can post it afresh with "
+        "`/service post`."
+    )
+
+
+def fit_lines(lines: list[str], limit: int = 1024) -> str:
+    """Join whole lines up to ``limit`` characters (an embed field's cap), saying how many didn't fit.
+
+    Cutting the joined text would split a line, often inside a ``<t:…>`` timestamp.
+    """
+    shown: list[str] = []
+    for index, line in enumerate(lines):
+        rest = len(lines) - index - 1
+        more = f"\n…and {rest} more." if rest else ""
+        if len("\n".join([*shown, line])) + len(more) <= limit:
+            shown.append(line)
+            continue
+        tail = f"…and {len(lines) - index} more."
+        while shown and len("\n".join([*shown, tail])) > limit:
+            shown.pop()
+            tail = f"…and {len(lines) - len(shown)} more."
+        return "\n".join([*shown, tail])
+    return "\n".join(shown)
 
 
 def newcomer_notice(newcomer_id: int, volunteer_ids: list[int]) -> str:

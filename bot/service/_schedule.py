@@ -11,6 +11,7 @@ __all__ = [
     "DueReminder",
     "local_wall_time",
     "next_weekly",
+    "reminder_still_useful",
     "reminder_times",
 ]
 
@@ -60,3 +61,17 @@ def reminder_times(starts_at: datetime, now: datetime) -> list[DueReminder]:
     return [
         DueReminder(lead, starts_at - before) for lead, before in REMINDER_LEADS.items() if starts_at - before > now
     ]
+
+
+def reminder_still_useful(lead: str, starts_at: datetime, now: datetime) -> bool:
+    """Whether a reminder firing at ``now`` is still worth sending.
+
+    Reminders can fire late (the bot was down, or restarted after a long outage). Once the
+    opportunity has started, a reminder is noise; and a day-before reminder that only gets out
+    after the hour-before one fell due would arrive twice in a row saying different things, so the
+    shorter lead wins.
+    """
+    if now >= starts_at or lead not in REMINDER_LEADS:
+        return False
+    own = REMINDER_LEADS[lead]
+    return not any(before < own and now >= starts_at - before for before in REMINDER_LEADS.values())

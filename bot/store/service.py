@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from bot.clock import from_db, to_db
-from bot.db import Database, Tx
+from bot.db import Tx
 from bot.errors import KindredError
 from bot.privacy import PrivateTable, register_private_table
 from bot.service import (
@@ -25,6 +24,7 @@ from bot.service import (
     WithdrawResult,
     promotions,
 )
+from bot.store.service_queries import HistoryEntry, ServiceQueries
 
 __all__ = ["HistoryEntry", "NewOpportunity", "ServiceRepo"]
 
@@ -58,11 +58,6 @@ register_private_table(
     )
 )
 
-_OPP_COLUMNS = (
-    "id, guild_id, poster_user_id, title, description, kind, starts_at, duration_minutes, slots, "
-    "recurrence, zone, status, channel_id, message_id, thread_id, next_id"
-)
-
 
 @dataclass(frozen=True, slots=True)
 class NewOpportunity:
@@ -80,21 +75,8 @@ class NewOpportunity:
     zone: str
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryEntry:
-    """One time a member served, for their eyes only."""
-
-    opportunity_id: int
-    title: str
-    kind: Kind
-    served_at: datetime
-
-
-class ServiceRepo:
-    """Opportunities, sign-ups and history. Methods named for what they do."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
+class ServiceRepo(ServiceQueries):
+    """Opportunities, sign-ups and history. Methods named for what they do; reads come from ``ServiceQueries``."""
 
     # -- opportunities ---------------------------------------------------------------------
     async def create(self, new: NewOpportunity, *, now: datetime, previous_id: int | None = None) -> Opportunity:
@@ -102,11 +84,6 @@ class ServiceRepo:
         async with self._db.transaction() as tx:
             opp_id = await self._insert(tx, new, now=now, previous_id=previous_id)
             return await self._load(tx, opp_id)
-
-    async def get(self, opp_id: int) -> Opportunity | None:
-        """One opportunity with its volunteers and waitlist, or ``None``."""
-        async with self._db.transaction() as tx:
-            return await self._load_or_none(tx, opp_id)
 
     async def set_message(self, opp_id: int, channel_id: int, message_id: int) -> None:
         """Remember where the board card lives."""
@@ -217,39 +194,6 @@ class ServiceRepo:
             await tx.execute("UPDATE service_opportunities SET channel_id = ? WHERE id = ?", (opp.channel_id, next_id))
             return await self._load(tx, next_id)
 
-    async def list_open(self, guild_id: int, *, now: datetime, kind: Kind | None = None) -> list[Opportunity]:
-        """Open opportunities that haven't ended, soonest first."""
-        async with self._db.transaction() as tx:
-            rows = await tx.fetchall(
-                "SELECT id FROM service_opportunities WHERE guild_id = ? AND status = 'open' AND ends_at > ? "
-                "AND (? IS NULL OR kind = ?) ORDER BY starts_at, id",
-                (guild_id, to_db(now), kind, kind),
-            )
-            return [await self._load(tx, r[0]) for r in rows]
-
-    async def running(self, guild_id: int, kind: Kind, *, now: datetime) -> list[Opportunity]:
-        """Open opportunities of a kind happening right now (start <= now < end)."""
-        async with self._db.transaction() as tx:
-            rows = await tx.fetchall(
-                "SELECT id FROM service_opportunities WHERE guild_id = ? AND status = 'open' AND kind = ? "
-                "AND starts_at <= ? AND ends_at > ? ORDER BY starts_at, id",
-                (guild_id, kind.value, to_db(now), to_db(now)),
-            )
-            return [await self._load(tx, r[0]) for r in rows]
-
-    async def managed_by(
-        self, guild_id: int, user_id: int | None, *, statuses: tuple[Status, ...]
-    ) -> list[Opportunity]:
-        """Opportunities a member posted (or every one, for ``user_id=None``: a moderator), newest first."""
-        placeholders = ",".join("?" for _ in statuses)  # only "?" marks are joined, never values
-        async with self._db.transaction() as tx:
-            rows = await tx.fetchall(
-                "SELECT id FROM service_opportunities WHERE guild_id = ? AND (? IS NULL OR poster_user_id = ?) "
-                f"AND status IN ({placeholders}) ORDER BY starts_at DESC, id DESC LIMIT 25",
-                (guild_id, user_id, user_id, *(s.value for s in statuses)),
-            )
-            return [await self._load(tx, r[0]) for r in rows]
-
     # -- sign-ups --------------------------------------------------------------------------
     async def join(self, opp_id: int, user_id: int, *, now: datetime) -> JoinResult:
         """Take a slot if one is free, otherwise a waitlist place: checked and written atomically."""
@@ -306,50 +250,6 @@ class ServiceRepo:
         )
         return changed > 0
 
-    async def wants_reminder(self, opp_id: int, user_id: int) -> bool:
-        """True if the member holds a slot and hasn't turned this one's reminders off."""
-        value = await self._db.fetchval(
-            "SELECT reminders FROM service_signups WHERE opportunity_id = ? AND user_id = ? AND status = 'volunteer'",
-            (opp_id, user_id),
-        )
-        return bool(value)
-
-    async def commitments(
-        self, guild_id: int, user_id: int, *, now: datetime
-    ) -> list[tuple[Opportunity, SignupStatus]]:
-        """The member's upcoming sign-ups (slot or waitlist), soonest first."""
-        async with self._db.transaction() as tx:
-            rows = await tx.fetchall(
-                "SELECT o.id, s.status FROM service_signups s JOIN service_opportunities o ON o.id = s.opportunity_id "
-                "WHERE s.guild_id = ? AND s.user_id = ? AND o.status = 'open' AND o.ends_at > ? "
-                "ORDER BY o.starts_at, o.id",
-                (guild_id, user_id, to_db(now)),
-            )
-            return [(await self._load(tx, r[0]), SignupStatus(r[1])) for r in rows]
-
-    async def history(self, guild_id: int, user_id: int, *, limit: int = 15) -> list[HistoryEntry]:
-        """Times the member served, newest first. Never aggregated or compared."""
-        rows = await self._db.fetchall(
-            "SELECT opportunity_id, title, kind, served_at FROM service_history WHERE guild_id = ? AND user_id = ? "
-            "ORDER BY served_at DESC LIMIT ?",
-            (guild_id, user_id, limit),
-        )
-        return [HistoryEntry(r[0], r[1], Kind(r[2]), from_db(r[3])) for r in rows]
-
-    async def open_involving(self, user_id: int, guild_id: int | None) -> tuple[list[int], list[int]]:
-        """Open opportunities a member signed up for, and those they posted (for erasure)."""
-        signed = await self._db.fetchall(
-            "SELECT s.opportunity_id FROM service_signups s JOIN service_opportunities o ON o.id = s.opportunity_id "
-            "WHERE s.user_id = ? AND (? IS NULL OR s.guild_id = ?) AND o.status = 'open' ORDER BY o.id",
-            (user_id, guild_id, guild_id),
-        )
-        posted = await self._db.fetchall(
-            "SELECT id FROM service_opportunities WHERE poster_user_id = ? AND (? IS NULL OR guild_id = ?) "
-            "AND status = 'open' ORDER BY id",
-            (user_id, guild_id, guild_id),
-        )
-        return [r[0] for r in signed], [r[0] for r in posted]
-
     # -- helpers ---------------------------------------------------------------------------
     @staticmethod
     async def _insert(tx: Tx, new: NewOpportunity, *, now: datetime, previous_id: int | None) -> int:
@@ -381,51 +281,3 @@ class ServiceRepo:
             "UPDATE service_signups SET status = 'volunteer', promoted_at = ? WHERE opportunity_id = ? AND user_id = ?",
             [(to_db(now), opp_id, uid) for uid in user_ids],
         )
-
-    @staticmethod
-    async def _position(tx: Tx, opp_id: int, user_id: int) -> int:
-        value = await tx.fetchval(
-            "SELECT COUNT(*) FROM service_signups WHERE opportunity_id = ? AND status = 'waitlist' "
-            "AND id <= (SELECT id FROM service_signups WHERE opportunity_id = ? AND user_id = ?)",
-            (opp_id, opp_id, user_id),
-        )
-        return int(value or 0)
-
-    async def _load(self, tx: Tx, opp_id: int) -> Opportunity:
-        opp = await self._load_or_none(tx, opp_id)
-        if opp is None:
-            raise LookupError(f"service opportunity {opp_id} vanished mid-transaction")
-        return opp
-
-    @staticmethod
-    async def _load_or_none(tx: Tx, opp_id: int) -> Opportunity | None:
-        row = await tx.fetchone(f"SELECT {_OPP_COLUMNS} FROM service_opportunities WHERE id = ?", (opp_id,))
-        if row is None:
-            return None
-        signups = await tx.fetchall(
-            "SELECT user_id, status FROM service_signups WHERE opportunity_id = ? ORDER BY id", (opp_id,)
-        )
-        return _opportunity(row, signups)
-
-
-def _opportunity(row: Any, signups: list[Any]) -> Opportunity:
-    return Opportunity(
-        id=row["id"],
-        guild_id=row["guild_id"],
-        poster_user_id=row["poster_user_id"],
-        title=row["title"],
-        description=row["description"],
-        kind=Kind(row["kind"]),
-        starts_at=from_db(row["starts_at"]),
-        duration=timedelta(minutes=row["duration_minutes"]),
-        slots=row["slots"],
-        recurrence=Recurrence(row["recurrence"]),
-        zone=row["zone"],
-        status=Status(row["status"]),
-        channel_id=row["channel_id"],
-        message_id=row["message_id"],
-        thread_id=row["thread_id"],
-        next_id=row["next_id"],
-        volunteers=tuple(s["user_id"] for s in signups if s["status"] == SignupStatus.VOLUNTEER.value),
-        waitlist=tuple(s["user_id"] for s in signups if s["status"] == SignupStatus.WAITLIST.value),
-    )

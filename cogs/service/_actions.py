@@ -23,9 +23,12 @@ from bot.service import (
     Status,
     board_card,
     cancel_notice,
+    join_text,
     newcomer_notice,
+    next_not_posted_notice,
     next_weekly,
     public_thanks,
+    reminder_still_useful,
     reminder_text,
     reminder_times,
     thank_you_dm,
@@ -104,8 +107,8 @@ class ServiceActions:
             log.exception("could not refresh the card for opportunity %s", opp_id)
 
     # -- timers ----------------------------------------------------------------------------
-    async def schedule_reminders(self, opp: Opportunity, user_id: int) -> None:
-        """Set (or move) the 24 h and 1 h reminders; leads already past are dropped."""
+    async def schedule_reminders(self, opp: Opportunity, user_id: int) -> list[str]:
+        """Set (or move) the 24 h and 1 h reminders; leads already past are dropped. Returns those set."""
         due = {r.lead: r.due_at for r in reminder_times(opp.starts_at, self.bot.clock.now())}
         for lead in ("24h", "1h"):
             key = remind_key(opp.id, user_id, lead)
@@ -116,6 +119,7 @@ class ServiceActions:
                 )
             else:
                 await self.bot.timers.cancel(dedupe_key=key)
+        return list(due)
 
     async def cancel_reminders(self, opp_id: int, user_id: int | None = None) -> None:
         """Drop pending reminders for one member, or for everyone on the opportunity."""
@@ -136,25 +140,40 @@ class ServiceActions:
             return
         if timer.payload.get("starts_at") != to_db(opp.starts_at):
             return  # the time was edited; the rescheduled reminder will come instead
+        now, lead = self.bot.clock.now(), str(timer.payload["lead"])
+        if not reminder_still_useful(lead, opp.starts_at, now):
+            log.info("reminder %s for %s came too late to help; not sent", lead, opp.id)
+            return
+        if self.bot.get_guild(opp.guild_id) is None:
+            return  # the bot was removed from that server: its board and card are gone
         if not await self.store.wants_reminder(opp.id, user_id):
             return
-        await send_dm(
-            self.bot, user_id, content=reminder_text(opp, str(timer.payload["lead"])), view=reminder_view(opp.id)
-        )
+        await send_dm(self.bot, user_id, content=reminder_text(opp, lead, now), view=reminder_view(opp.id))
 
     async def on_end(self, timer: Timer) -> None:
         """The end time passed: close it if nobody completed it, and start the next week's."""
         opp = await self.store.get(int(timer.payload["opp_id"]))
         if opp is None:
             return
-        if await self.store.close(opp.id, Status.PASSED, now=self.bot.clock.now()) is not None:
+        closed = await self.store.close(opp.id, Status.PASSED, now=self.bot.clock.now())
+        if closed is not None and self.bot.get_guild(opp.guild_id) is not None:
             await self.refresh_card(opp.id)
         if opp.status in (Status.OPEN, Status.COMPLETED):
             await self.spawn_next(opp)
 
     async def spawn_next(self, opp: Opportunity) -> Opportunity | None:
-        """Create and post the next weekly occurrence (once only)."""
+        """Create and post the next weekly occurrence (once only).
+
+        A series stops rather than repeat for ever where nobody can see it: when the bot is no
+        longer in the server, or after an occurrence that never made it onto the board.
+        """
         if opp.recurrence is not Recurrence.WEEKLY:
+            return None
+        if self.bot.get_guild(opp.guild_id) is None:
+            log.info("not repeating %s: the bot is no longer in server %s", opp.id, opp.guild_id)
+            return None
+        if opp.message_id is None:
+            log.info("not repeating %s: it was never posted on the board", opp.id)
             return None
         starts_at = next_weekly(opp.starts_at, resolve_timezone(opp.zone), self.bot.clock.now())
         nxt = await self.store.spawn_next(opp.id, starts_at, now=self.bot.clock.now())
@@ -163,9 +182,11 @@ class ServiceActions:
         try:
             await self.post_card(nxt)
         except (KindredError, discord.HTTPException):
-            # Kept as open so nothing is lost: a moderator sees it in /service list and can fix the board.
+            # Kept as open so nothing is lost (it shows in /service list); the poster is told, and the
+            # series ends after it, since further weeks would land nowhere too.
             log.exception("could not post the next occurrence %s of %s", nxt.id, opp.id)
             await self.schedule_end(nxt)
+            await send_dm(self.bot, nxt.poster_user_id, content=next_not_posted_notice(nxt))
         return nxt
 
     # -- signing up ------------------------------------------------------------------------
@@ -175,13 +196,8 @@ class ServiceActions:
         user_id = interaction.user.id
         result = await self.store.join(opp_id, user_id, now=self.bot.clock.now())
         if result.outcome is JoinOutcome.VOLUNTEERED:
-            await self.schedule_reminders(opp, user_id)
-            await reply_ephemeral(
-                interaction,
-                f"You're in for **{opp.title}**, {when_echo(opp.starts_at)}. Thank you! "
-                "I'll DM you a reminder 24 hours and 1 hour before; the button below turns them off for this one.",
-                view=reminder_view(opp.id),
-            )
+            leads = await self.schedule_reminders(opp, user_id)
+            await reply_ephemeral(interaction, join_text(opp, leads), view=reminder_view(opp.id) if leads else None)
         elif result.outcome is JoinOutcome.WAITLISTED:
             await reply_ephemeral(
                 interaction,
@@ -301,13 +317,7 @@ class ServiceActions:
         """
         now = self.bot.clock.now()
         signed, posted = await self.store.open_involving(user_id, guild_id)
-        for opp_id in signed:
-            result = await self.store.withdraw(opp_id, user_id, now=now)
-            await self.cancel_reminders(opp_id, user_id)
-            opp = await self.store.get(opp_id)
-            if opp is not None:
-                await self.promoted(opp, list(result.promoted))
-            await self.refresh_card(opp_id)
+        await self.free_places(user_id, signed)
         for opp_id in posted:
             closed = await self.store.close(opp_id, Status.CANCELLED, now=now)
             if closed is None:
@@ -319,6 +329,25 @@ class ServiceActions:
                     self.bot, volunteer, content=cancel_notice(closed, "The organiser is no longer available.")
                 )
             await self.refresh_card(opp_id)
+
+    async def free_places(self, user_id: int, opp_ids: list[int]) -> None:
+        """Take a member off these opportunities; each freed slot goes to the first person waiting."""
+        now = self.bot.clock.now()
+        for opp_id in opp_ids:
+            result = await self.store.withdraw(opp_id, user_id, now=now)
+            await self.cancel_reminders(opp_id, user_id)
+            opp = await self.store.get(opp_id)
+            if opp is not None:
+                await self.promoted(opp, list(result.promoted))
+            await self.refresh_card(opp_id)
+
+    async def member_left(self, member: discord.Member) -> None:
+        """Someone left the server: their places pass on, and no reminders follow them out.
+
+        Their own posts stay up, so volunteers aren't left guessing; a moderator can cancel them.
+        """
+        signed, _ = await self.store.open_involving(member.id, member.guild.id)
+        await self.free_places(member.id, signed)
 
     # -- newcomers -------------------------------------------------------------------------
     async def welcome(self, member: discord.Member) -> None:

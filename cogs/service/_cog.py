@@ -21,6 +21,7 @@ from bot.service import (
     Status,
     change_notice,
     describe_changes,
+    fit_lines,
     format_duration,
     parse_duration,
     slots_line,
@@ -181,13 +182,13 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
             lines.append(f"• **{opp.title}** (#{opp.id}), {discord_ts(opp.starts_at, 'F')}{waiting}")
         embed.add_field(
             name="Coming up",
-            value="\n".join(lines)[:1024] or "Nothing right now. `/service list` shows ways to help.",
+            value=fit_lines(lines) or "Nothing right now. `/service list` shows ways to help.",
             inline=False,
         )
         done = [f"• {h.title}, {discord_ts(h.served_at, 'D')}" for h in history]
         embed.add_field(
             name="Times you've helped",
-            value="\n".join(done)[:1024] or "Once an organiser confirms you came, it's saved here for you.",
+            value=fit_lines(done) or "Once an organiser confirms you came, it's saved here for you.",
             inline=False,
         )
         embed.set_footer(text="This is yours alone: nobody else sees it, and it's never compared with anyone.")
@@ -355,6 +356,16 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
             await self.actions.welcome(member)
         except Exception:
             log.exception("newcomer welcome failed for %s in %s", member.id, member.guild.id)
+
+    @commands.Cog.listener()
+    async def on_member_remove(self, member: discord.Member) -> None:
+        """Pass a departing member's places on to whoever is waiting."""
+        if member.bot:
+            return
+        try:
+            await self.actions.member_left(member)
+        except Exception:
+            log.exception("freeing service places failed for %s who left %s", member.id, member.guild.id)
 
 
 def _choices(items: list[tuple[int, str]], current: str) -> list[app_commands.Choice[int]]:
