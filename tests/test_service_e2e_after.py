@@ -237,7 +237,8 @@ async def test_before_erasure_places_pass_on_and_volunteers_hear_neutrally(h: Ha
     await h.bot.erase_hooks["service"](h.world.bob.id, h.world.guild.id)
     await h.dd.wait_for_dm(h.world.carol, lambda m: "place opened up" in m["content"])
     told = await h.dd.wait_for_dm(h.world.dave, lambda m: "has been cancelled" in m["content"])
-    assert "no longer available" in told["content"]
+    assert "The organiser said" not in told["content"]  # neutral: no reason is given
+    assert "Bob" not in told["content"]
     await card_shows(h, theirs, buttons_disabled)
     await card_shows(h, card, lambda m: "1 of 1 slot filled · 0 open" in str(m["embeds"]))
     opp = await h.bot.store.service.get(opp_id(card))

@@ -325,9 +325,7 @@ class ServiceActions:
             await self.cancel_reminders(opp_id)
             await self.bot.timers.cancel(dedupe_key=f"service-end:{opp_id}")
             for volunteer in (*closed.volunteers, *closed.waitlist):
-                await send_dm(
-                    self.bot, volunteer, content=cancel_notice(closed, "The organiser is no longer available.")
-                )
+                await send_dm(self.bot, volunteer, content=cancel_notice(closed, None))
             await self.refresh_card(opp_id)
 
     async def free_places(self, user_id: int, opp_ids: list[int]) -> None:
