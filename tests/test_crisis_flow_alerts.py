@@ -50,6 +50,15 @@ async def click(h: Harness, member: Any, message: Any, custom_id: str) -> Any:
     return inter
 
 
+async def talk(h: Harness, member: Any, message: Any, custom_id: str) -> tuple[Any, str]:
+    """Click **Talk to someone here**: it defers at once (reaching the team is slow work), then answers."""
+    inter = await click(h, member, message, custom_id)
+    assert inter.type == 5 and inter.ephemeral
+    [followup] = await inter.followups()
+    assert followup["flags"] & 64  # ephemeral
+    return inter, str(followup["content"])
+
+
 # -- policies --------------------------------------------------------------------------------------
 async def test_policy_off_sends_no_alert_but_still_answers_the_member(h: Harness) -> None:
     await h.configure(alert_policy="off")
@@ -172,12 +181,12 @@ async def test_talk_to_someone_alerts_the_team_with_consent_even_when_policy_is_
     await h.configure(alert_policy="off", region="IE")
     await h.dd.send_message(w.alice, w.general, CRISIS)
     dm = await h.dd.wait_for_dm(w.alice)
-    talk = await click(h, w.alice, dm, f"crisis:talk:{w.guild.id}:2")
-    assert talk.ephemeral and "let the crisis team" in talk.content and "116 123" in talk.content
+    talked, text = await talk(h, w.alice, dm, f"crisis:talk:{w.guild.id}:2")
+    assert talked.ephemeral and "let the crisis team" in text and "116 123" in text
     alert = await h.dd.wait_for_message(w.crisis_alerts)
     assert "Talk to someone here" in alert["content"] and f"<@{w.alice.id}>" in alert["content"]
-    again = await click(h, w.alice, dm, f"crisis:talk:{w.guild.id}:2")
-    assert "let the crisis team" in again.content
+    _, again = await talk(h, w.alice, dm, f"crisis:talk:{w.guild.id}:2")
+    assert "let the crisis team" in again
     await settle(h)
     assert len(bot_messages(h, w.crisis_alerts)) == 1  # a second tap doesn't post twice
     actions = [e.action for e in await h.bot.store.crisis.audit(w.guild.id)]
@@ -189,6 +198,6 @@ async def test_talk_without_an_alert_channel_is_told_kindly_with_resources(h: Ha
     await h.bot.store.config.reset(w.guild.id, "crisis_alert_channel_id")
     await h.dd.send_message(w.alice, w.general, CRISIS)
     dm = await h.dd.wait_for_dm(w.alice)
-    talk = await click(h, w.alice, dm, f"crisis:talk:{w.guild.id}:2")
-    assert talk.ephemeral and "hasn't set up a crisis team channel" in talk.content
-    assert "/resources show" in talk.content and "findahelpline.com" in talk.content
+    talked, text = await talk(h, w.alice, dm, f"crisis:talk:{w.guild.id}:2")
+    assert talked.ephemeral and "hasn't set up a crisis team channel" in text
+    assert "/resources show" in text and "findahelpline.com" in text

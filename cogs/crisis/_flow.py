@@ -1,11 +1,14 @@
-"""The crisis flow: scan text, answer the member privately, alert the crisis team, re-post unclaimed alerts.
+"""The crisis flow: scan text, answer the member privately, and hand detections to the alert desk.
 
 Safety rules this module keeps:
 
 - Scanning never blocks or breaks message handling. Detection is pure CPU and quick, so it runs inline;
   everything that awaits runs in a tracked background task, and every exception is logged, never raised.
-- The member's answer never depends on the database. Each store call is wrapped: when it fails, the
-  shipped lexicon and hotlines are used (region "other" if the region can't be read) and the answer still goes out.
+- The member's answer never depends on the database, nor waits on it: each store call is bounded
+  (:data:`~cogs.crisis._support.DB_TIMEOUT`) and, when it fails or is slow, the shipped lexicon and hotlines
+  are used (region "other" if the region can't be read) and the answer still goes out. What the bot
+  remembers about recent answers is also kept in memory, so the cooldown holds while the database is down.
+- The member's answer and the team's alert run side by side: neither can delay or cancel the other.
 - Nothing here ever echoes the member's words, to them, to a channel, or to the team.
 """
 
@@ -14,104 +17,51 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 import discord
 
-from bot.crisis import Detection, Detector, Level, load_default_detector
-from bot.crisis_care import (
-    ALERT_DEDUPE,
-    CLOSED_DM_LINE,
-    MAX_REPOSTS,
-    REPOST_AFTER,
-    MemberState,
-    alert_text,
-    alert_wanted,
-    answer_text,
-    decide_answer,
-)
-from bot.messaging import NO_PINGS, send_dm
-from bot.resources import Contacts, contacts_for
-from bot.store.crisis import Alert, NewAlert
-from cogs.crisis._views import answer_view, claim_view
+from bot.crisis import Detection, Detector, load_default_detector
+from bot.crisis_care import CLOSED_DM_LINE, MemberState, answer_text, decide_answer
+from bot.messaging import NO_PINGS
+from bot.resources import contacts_for
+from cogs.crisis._alerts import AlertDesk
+from cogs.crisis._support import REPOST_KIND, Source, bounded, repost_key
+from cogs.crisis._views import answer_view
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
     from bot.events import MemberText
-    from bot.timers import Timer
 
-__all__ = ["REPOST_KIND", "CrisisCare", "Source", "repost_key"]
+__all__ = ["REPOST_KIND", "CrisisCare", "Source", "merge_state", "repost_key"]
 
 log = logging.getLogger(__name__)
 
-REPOST_KIND = "crisis-repost"
-T = TypeVar("T")
+# Memory of recent answers is only a stand-in for the database; past this size old entries are dropped.
+_MEMORY_LIMIT = 5000
 
 
-def repost_key(alert_id: int) -> str:
-    """The dedupe key of an alert's pending re-post timer."""
-    return f"crisis-repost:{alert_id}"
+def merge_state(stored: MemberState, remembered: MemberState | None) -> MemberState:
+    """The stored state, with anything more recent this process remembers (a write may have failed)."""
+    if remembered is None:
+        return stored
+    last_at, last_level = stored.last_answer_at, stored.last_answer_level
+    if remembered.last_answer_at is not None and (last_at is None or remembered.last_answer_at > last_at):
+        last_at, last_level = remembered.last_answer_at, remembered.last_answer_level
+    acks = [a for a in (stored.acknowledged_at, remembered.acknowledged_at) if a is not None]
+    return MemberState(stored.muted, last_at, last_level, max(acks) if acks else None)
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
-    """Where scanned text came from. ``message`` is None for text that never was a message (check-in notes)."""
-
-    user_id: int
-    guild_id: int | None
-    channel_id: int | None
-    message: discord.Message | None = None
-    kind: str = "message"  # "message", "dm", "checkin_note" or "other"
-
-
-class CrisisCare:
+class CrisisCare(AlertDesk):
     """Owns the per-server detectors, the background tasks and every crisis action."""
 
     def __init__(self, bot: KindredBot) -> None:
-        self.bot = bot
+        super().__init__(bot)
         self._detectors: dict[int, Detector] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
         # One answer decision at a time per member, so two quick messages can't both pass the cooldown.
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
-
-    # -- plumbing ---------------------------------------------------------------------------------
-    def spawn(self, coro: Coroutine[Any, Any, None], name: str) -> None:
-        """Run follow-up work in a tracked task whose failure is logged, never raised."""
-
-        async def guarded() -> None:
-            try:
-                await coro
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("crisis follow-up %s failed", name)
-
-        task = asyncio.get_running_loop().create_task(guarded(), name=f"crisis:{name}")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def wait_idle(self) -> None:
-        """Wait until no follow-up work is running (tests and shutdown use this)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
-
-    async def close(self) -> None:
-        """Cancel and await every follow-up task (cog unload)."""
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        self._tasks.clear()
-
-    async def _try(self, what: str, call: Callable[[], Awaitable[T]], default: T) -> T:
-        """A store call that must not stop the flow: on failure, log it and carry on with ``default``."""
-        try:
-            return await call()
-        except Exception:
-            log.exception("crisis: %s failed; carrying on without it", what)
-            return default
+        self._remembered: dict[int, MemberState] = {}
 
     # -- detectors --------------------------------------------------------------------------------
     def cached_detector(self, guild_id: int | None) -> Detector | None:
@@ -121,12 +71,12 @@ class CrisisCare:
         return self._detectors.get(guild_id)
 
     async def detector_for(self, guild_id: int | None) -> Detector:
-        """The shipped lexicon plus the server's terms; the shipped lexicon alone if those can't be read."""
+        """The shipped lexicon plus the server's terms; the shipped lexicon alone if those can't be read in time."""
         cached = self.cached_detector(guild_id)
         if cached is not None or guild_id is None:
             return cached or load_default_detector()
         try:
-            stored = await self.bot.store.crisis.terms(guild_id)
+            stored = await bounded(lambda: self.bot.store.crisis.terms(guild_id), self.db_timeout)
         except Exception:
             # Not cached, so the server's terms are tried again on the next message.
             log.exception("crisis: could not read the terms of guild %s; using the shipped lexicon", guild_id)
@@ -168,16 +118,19 @@ class CrisisCare:
             return
         detection = detector.detect(text)
         if detection.detected:
-            self.spawn(self.respond(source, detection), f"respond:{source.user_id}")
+            self._respond_later(source, detection)
 
     async def _scan_later(self, source: Source, text: str) -> None:
         detection = (await self.detector_for(source.guild_id)).detect(text)
         if detection.detected:
-            await self.respond(source, detection)
+            self._respond_later(source, detection)
 
-    # -- the response -----------------------------------------------------------------------------
-    async def respond(self, source: Source, detection: Detection) -> None:
-        """Answer the member (policy permitting) and alert the team (server policy permitting)."""
+    def _respond_later(self, source: Source, detection: Detection) -> None:
+        """Answer the member (policy permitting) and alert the team (server policy permitting), side by side.
+
+        Two tasks, not one: a slow DM must not hold back an imminent alert, and a failure of either is
+        logged on its own without costing the other.
+        """
         log.info(
             "crisis detection: user %s guild %s level %s (%s)",
             source.user_id,
@@ -185,24 +138,11 @@ class CrisisCare:
             detection.level.name,
             source.kind,
         )
-        try:
-            await self._answer(source, detection)
-        finally:
-            # An answer failure must never cost the team its alert, nor the other way round.
-            if source.guild_id is not None and source.kind != "dm":
-                await self._alert_by_policy(source, detection)
+        self.spawn(self._answer(source, detection), f"answer:{source.user_id}")
+        if source.guild_id is not None and source.kind != "dm":
+            self.spawn(self.alert_by_policy(source, detection), f"alert:{source.user_id}")
 
-    async def region_for(self, user_id: int, guild_id: int | None) -> str:
-        """The member's own region, else the server's, else "other" (also when the database is down)."""
-        prefs = await self._try("reading member prefs", lambda: self.bot.store.prefs.get(user_id), None)
-        if prefs is not None and prefs.region:
-            return prefs.region
-        if guild_id is not None:
-            config = await self._try("reading server config", lambda: self.bot.store.config.get(guild_id), None)
-            if config is not None:
-                return config.region
-        return "other"
-
+    # -- the member's answer ----------------------------------------------------------------------
     def _talk_guilds(self, source: Source) -> list[discord.Guild]:
         """The servers whose team the member could ask to talk to from this answer."""
         if source.guild_id is not None:
@@ -211,15 +151,32 @@ class CrisisCare:
         user = self.bot.get_user(source.user_id)
         return sorted(user.mutual_guilds, key=lambda g: g.name)[:3] if user is not None else []
 
+    def _remember(self, user_id: int, state: MemberState) -> None:
+        """Keep the latest answer/acknowledgement in memory too, in case the database write fails."""
+        if len(self._remembered) >= _MEMORY_LIMIT:
+            self._remembered.clear()  # only a stand-in: dropping it costs at most one extra answer
+        self._remembered[user_id] = merge_state(state, self._remembered.get(user_id))
+
+    def acknowledge(self, user_id: int, now: datetime) -> None:
+        """The member said they're OK: remembered at once, stored in the background."""
+        self._remember(user_id, MemberState(acknowledged_at=now))
+        self.write_later("recording I'm OK", lambda: self.bot.store.crisis.acknowledge(user_id, now=now))
+
+    async def member_state(self, user_id: int) -> MemberState:
+        """The member's answer state: stored, merged with what this process remembers."""
+        stored = await self._try("reading crisis state", lambda: self.bot.store.crisis.member_state(user_id), None)
+        remembered = self._remembered.get(user_id)
+        if stored is None:
+            return remembered or MemberState()
+        return merge_state(stored, remembered)
+
     async def _answer(self, source: Source, detection: Detection) -> None:
         lock = self._locks.get(source.user_id)
         if lock is None:
             lock = self._locks[source.user_id] = asyncio.Lock()
         async with lock:
             now = self.bot.clock.now()
-            state = await self._try(
-                "reading crisis state", lambda: self.bot.store.crisis.member_state(source.user_id), MemberState()
-            )
+            state = await self.member_state(source.user_id)
             decision = decide_answer(state, detection.level, now)
             if not decision.answer:
                 log.info("no automatic answer for user %s: %s", source.user_id, decision.why)
@@ -233,17 +190,27 @@ class CrisisCare:
             delivered = dm is not None or await self._closed_dm_fallback(source)
             if delivered:
                 # The channel line counts too: it keeps a closed-DM member from being replied to again and again.
-                await self._try(
+                self._remember(source.user_id, MemberState(last_answer_at=now, last_answer_level=detection.level))
+                self.write_later(
                     "recording the answer",
                     lambda: self.bot.store.crisis.record_answer(source.user_id, detection.level, now=now),
-                    None,
                 )
 
     async def _dm(self, user_id: int, content: str, view: discord.ui.View) -> discord.Message | None:
+        """DM the answer. Like :func:`bot.messaging.send_dm`, but recording "DMs closed" never delays the
+        channel fallback: that write goes to the background."""
         try:
-            return await send_dm(self.bot, user_id, content=content, view=view)
-        except Exception:
-            # send_dm only raises when recording "DMs closed" fails (the database is down): the DM did not go out.
+            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
+            return await user.send(content=content, view=view, allowed_mentions=NO_PINGS)
+        except discord.Forbidden as exc:
+            if exc.code == 50007:
+                log.info("DMs closed for user %s; marking unreachable", user_id)
+                now = self.bot.clock.now()
+                self.write_later("marking DMs closed", lambda: self.bot.store.prefs.mark_dm_closed(user_id, now=now))
+            else:
+                log.warning("crisis DM to %s forbidden (code %s)", user_id, exc.code)
+            return None
+        except discord.HTTPException:
             log.exception("crisis DM to %s failed", user_id)
             return None
 
@@ -259,163 +226,3 @@ class CrisisCare:
         except discord.HTTPException:
             log.exception("could not post the closed-DM line in channel %s", message.channel.id)
             return False
-
-    # -- alerts -----------------------------------------------------------------------------------
-    async def _alert_by_policy(self, source: Source, detection: Detection) -> None:
-        guild_id = source.guild_id
-        assert guild_id is not None
-        config = await self._try("reading server config", lambda: self.bot.store.config.get(guild_id), None)
-        if config is None or not alert_wanted(config.alert_policy, detection.level):
-            return
-        if config.crisis_alert_channel_id is None:
-            log.warning("guild %s wants crisis alerts but has no alert channel", guild_id)
-            return
-        now = self.bot.clock.now()
-        recent = await self._try(
-            "checking recent alerts",
-            lambda: self.bot.store.crisis.recent_alert(
-                guild_id, source.user_id, since=now - ALERT_DEDUPE, reason="detection"
-            ),
-            None,
-        )
-        if recent is not None and recent.level >= detection.level:
-            log.info("crisis alert for user %s skipped: alert %s is recent", source.user_id, recent.id)
-            return
-        await self.post_alert(
-            NewAlert(
-                guild_id=guild_id,
-                subject_user_id=source.user_id,
-                level=detection.level,
-                categories=detection.categories,
-                reason="detection",
-                alert_channel_id=config.crisis_alert_channel_id,
-                source_channel_id=source.channel_id,
-                source_message_id=source.message.id if source.message is not None else None,
-            ),
-            role_id=config.crisis_team_role_id,
-        )
-
-    async def post_alert(self, new: NewAlert, *, role_id: int | None) -> Alert | None:
-        """Store, post and schedule the re-post of one alert. Returns None when it couldn't be posted."""
-        channel = self.bot.get_channel(new.alert_channel_id)
-        if not isinstance(channel, discord.TextChannel | discord.Thread):
-            log.warning("crisis alert channel %s of guild %s is gone", new.alert_channel_id, new.guild_id)
-            return None
-        now = self.bot.clock.now()
-        alert_id = await self.bot.store.crisis.create_alert(new, now=now)
-        alert = await self.bot.store.crisis.alert(alert_id)
-        assert alert is not None
-        message = await self._send_alert(channel, alert, role_id=role_id, repost=0)
-        if message is None:
-            return None
-        await self.bot.store.crisis.add_alert_message(alert_id, message.id, repost=False, now=now)
-        await self.bot.timers.schedule(
-            REPOST_KIND,
-            now + REPOST_AFTER,
-            guild_id=new.guild_id,
-            payload={"alert_id": alert_id},
-            dedupe_key=repost_key(alert_id),
-        )
-        return alert
-
-    async def _send_alert(
-        self, channel: discord.abc.Messageable, alert: Alert, *, role_id: int | None, repost: int
-    ) -> discord.Message | None:
-        content = alert_text(
-            role_id=role_id,
-            subject_user_id=alert.subject_user_id,
-            level=alert.level,
-            categories=alert.categories,
-            where=self.where(alert),
-            created_at=alert.created_at,
-            repost=repost,
-            max_reposts=MAX_REPOSTS,
-        )
-        # The team role is pinged on purpose; the member is named without a ping; nobody else at all.
-        mentions = discord.AllowedMentions(
-            roles=[discord.Object(role_id)] if role_id is not None else False, users=False, everyone=False
-        )
-        try:
-            return await channel.send(content, view=claim_view(alert.id), allowed_mentions=mentions)
-        except discord.HTTPException:
-            log.exception("could not post crisis alert %s", alert.id)
-            return None
-
-    @staticmethod
-    def where(alert: Alert) -> str:
-        """Where the alert came from, as a link when there is a message. Never the message text."""
-        if alert.reason == "consent":
-            return "they tapped **Talk to someone here** in my private message and would like someone to reach out"
-        if alert.source_message_id is not None and alert.source_channel_id is not None:
-            link = f"https://discord.com/channels/{alert.guild_id}/{alert.source_channel_id}/{alert.source_message_id}"
-            return f"a message in <#{alert.source_channel_id}>: {link}"
-        return "something they wrote privately to Kindred (no link)"
-
-    async def repost(self, timer: Timer) -> None:
-        """Timer handler: post an unclaimed alert again, up to :data:`MAX_REPOSTS` times."""
-        alert = await self.bot.store.crisis.alert(int(timer.payload["alert_id"]))
-        if alert is None or alert.claimed_by_user_id is not None:
-            return
-        channel = self.bot.get_channel(alert.alert_channel_id)
-        if not isinstance(channel, discord.TextChannel | discord.Thread):
-            log.warning("crisis alert channel %s is gone; alert %s not re-posted", alert.alert_channel_id, alert.id)
-            return
-        config = await self.bot.store.config.get(alert.guild_id)
-        number = alert.reposts + 1
-        message = await self._send_alert(channel, alert, role_id=config.crisis_team_role_id, repost=number)
-        if message is None:
-            return
-        now = self.bot.clock.now()
-        await self.bot.store.crisis.add_alert_message(alert.id, message.id, repost=True, now=now)
-        if number < MAX_REPOSTS:
-            await self.bot.timers.schedule(
-                REPOST_KIND,
-                now + REPOST_AFTER,
-                guild_id=alert.guild_id,
-                payload={"alert_id": alert.id},
-                dedupe_key=repost_key(alert.id),
-            )
-
-    # -- member consent ---------------------------------------------------------------------------
-    async def consent_alert(self, guild: discord.Guild, user_id: int, level: Level) -> tuple[str, Contacts]:
-        """The member asked to talk to someone in ``guild``. Returns what to tell them, and their contacts."""
-        contacts = contacts_for(await self.region_for(user_id, guild.id))
-        config = await self.bot.store.config.get(guild.id)
-        channel_id = config.crisis_alert_channel_id
-        if channel_id is None or not isinstance(guild.get_channel(channel_id), discord.TextChannel | discord.Thread):
-            return (
-                f"Thank you for asking. **{guild.name}** hasn't set up a crisis team channel yet, so I can't pass "
-                "this on myself. Please reach one of these people now, or message a moderator you trust. "
-                "`/resources show` has these any time.",
-                contacts,
-            )
-        now = self.bot.clock.now()
-        recent = await self.bot.store.crisis.recent_alert(guild.id, user_id, since=now - REPOST_AFTER, reason="consent")
-        if recent is None:
-            posted = await self.post_alert(
-                NewAlert(
-                    guild_id=guild.id,
-                    subject_user_id=user_id,
-                    level=level,
-                    categories=(),
-                    reason="consent",
-                    alert_channel_id=channel_id,
-                    actor_user_id=user_id,
-                ),
-                role_id=config.crisis_team_role_id,
-            )
-            if posted is None:
-                return (
-                    "I'm sorry, I couldn't reach the crisis team just now. Please reach one of these people now, "
-                    "or message a moderator you trust:",
-                    contacts,
-                )
-        return (
-            f"Thank you for telling me. I've let the crisis team in **{guild.name}** know you'd like to talk, "
-            "and someone will message you soon. Until then, these people are there right now:",
-            contacts,
-        )
-
-    async def forget_helper(self, user_id: int, guild_id: int | None) -> None:
-        """Erase hook: keep alerts a helper claimed (they belong to the member) but drop the helper's id."""
-        await self.bot.store.crisis.forget_helper(user_id, guild_id)

@@ -18,6 +18,7 @@ from discord.ext import commands
 from bot.errors import KindredError, reply_ephemeral
 from bot.guild_config import REGIONS
 from bot.resources import REGION_NAMES, contacts_for, render_contacts
+from cogs.crisis._support import DB_TIMEOUT, bounded
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -50,20 +51,47 @@ class Resources(
 
     def __init__(self, bot: KindredBot) -> None:
         self.bot = bot
+        self.db_timeout = DB_TIMEOUT
         super().__init__()
 
     async def _region(self, user_id: int, guild_id: int | None) -> tuple[str, str]:
-        """(region, whose) — the member's own, else the server's, else the worldwide directory."""
+        """(region, whose) — the member's own, else the server's, else the worldwide directory.
+
+        Bounded by :attr:`db_timeout`: someone looking for a crisis line must get one inside Discord's
+        3-second deadline even when the database is slow.
+        """
         try:
-            prefs = await self.bot.store.prefs.get(user_id)
-            if prefs.region:
-                return prefs.region, "your region"
-            if guild_id is not None:
-                return (await self.bot.store.config.get(guild_id)).region, "this server's region"
+            return await bounded(lambda: self._stored_region(user_id, guild_id), self.db_timeout)
+        except TimeoutError:
+            log.warning(
+                "reading the region for %s took over %.1fs; showing the worldwide directory", user_id, self.db_timeout
+            )
         except Exception:
             # Contacts must show even when the database is down.
             log.exception("could not read the region for %s; showing the worldwide directory", user_id)
         return "other", "worldwide"
+
+    async def _stored_region(self, user_id: int, guild_id: int | None) -> tuple[str, str]:
+        """The member's own region, else the server's, else the worldwide directory (may raise)."""
+        prefs = await self.bot.store.prefs.get(user_id)
+        if prefs.region:
+            return prefs.region, "your region"
+        if guild_id is not None:
+            return (await self.bot.store.config.get(guild_id)).region, "this server's region"
+        return "other", "worldwide"
+
+    async def _set_muted(self, user_id: int, muted: bool) -> bool:
+        """Save the choice, or say specifically that it couldn't be saved (never a silent or generic failure)."""
+        try:
+            return await bounded(
+                lambda: self.bot.store.crisis.set_muted(user_id, muted, now=self.bot.clock.now()), self.db_timeout
+            )
+        except Exception:
+            log.exception("could not save the automatic-messages choice of %s", user_id)
+            raise KindredError(
+                "I couldn't save that just now, so nothing changed. Please try again in a few minutes. "
+                "`/resources show` works any time."
+            ) from None
 
     @app_commands.command(name="show")
     async def show(self, interaction: discord.Interaction[KindredBot]) -> None:
@@ -84,7 +112,7 @@ class Resources(
     @app_commands.command(name="mute")
     async def mute(self, interaction: discord.Interaction[KindredBot]) -> None:
         """Stop Kindred's automatic support messages to you (moderator alerts still follow the server's policy)."""
-        changed = await self.bot.store.crisis.set_muted(interaction.user.id, True, now=self.bot.clock.now())
+        changed = await self._set_muted(interaction.user.id, True)
         head = "Done." if changed else "They're already off."
         await reply_ephemeral(
             interaction,
@@ -96,7 +124,7 @@ class Resources(
     @app_commands.command(name="unmute")
     async def unmute(self, interaction: discord.Interaction[KindredBot]) -> None:
         """Turn Kindred's automatic support messages back on for you."""
-        changed = await self.bot.store.crisis.set_muted(interaction.user.id, False, now=self.bot.clock.now())
+        changed = await self._set_muted(interaction.user.id, False)
         head = "Done, they're back on." if changed else "They're already on."
         await reply_ephemeral(
             interaction, f"{head} If I notice you might be going through something hard, I'll message you privately."

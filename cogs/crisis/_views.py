@@ -8,6 +8,7 @@ discord.py only logs what a dynamic item raises, and a member in a hard moment m
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
@@ -20,7 +21,9 @@ from bot.crisis import Level
 from bot.crisis_care import MAX_REPOSTS, alert_text, claimed_line
 from bot.errors import KindredError, reply_ephemeral, send_error
 from bot.messaging import NO_PINGS
-from bot.resources import contacts_for, render_contacts
+from bot.resources import Contacts, contacts_for, render_contacts
+from bot.store.crisis import ClaimResult
+from cogs.crisis._support import bounded, repost_key
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -30,6 +33,14 @@ __all__ = ["ClaimButton", "OkButton", "TalkButton", "answer_view", "claim_view"]
 
 log = logging.getLogger(__name__)
 
+SELF_CLAIM = (
+    "This alert is about you, so someone else on the team will reach out. You don't have to handle this "
+    "alone: `/resources show` lists people you can reach right now."
+)
+SLOW_CLAIM = (
+    "I couldn't record your claim just now (my database is slow). Please try again in a moment, and if "
+    "you're already reaching out, say so here so nobody doubles up."
+)
 RESTARTING = (
     "Crisis support is restarting, so I couldn't do that just now. Please try again in a minute; "
     "`/resources show` lists people you can reach any time."
@@ -101,22 +112,43 @@ class TalkButton(
 
 async def _talk(interaction: discord.Interaction, guild_id: int, level: Level) -> None:
     care = _care(interaction)
+    # Reaching the team takes the database and a post in its channel: answer Discord first, so a slow
+    # moment never turns the member's request into "This interaction failed".
+    await interaction.response.defer(ephemeral=True, thinking=True)
     user_id = interaction.user.id
     guild = care.bot.get_guild(guild_id)
     if guild is None or guild.get_member(user_id) is None:
         contacts = contacts_for(await care.region_for(user_id, None))
         text = "I can't reach that server's team any more (one of us has left it). These people are there right now:"
     else:
-        try:
-            text, contacts = await care.consent_alert(guild, user_id, level)
-        except Exception:
-            log.exception("consent alert for user %s in guild %s failed", user_id, guild_id)
-            contacts = contacts_for(await care.region_for(user_id, guild_id))
+        request = asyncio.ensure_future(care.consent_alert(guild, user_id, level))
+        done, _ = await asyncio.wait({request}, timeout=care.consent_wait)
+        if not done:
+            # Still going (the database is slow): let it finish in the background, never cancel it.
+            care.spawn(_finish_consent(request, user_id, guild_id), f"consent:{user_id}")
+            contacts = contacts_for("other")
             text = (
-                "I'm sorry, something on my side stopped me from reaching the crisis team. "
-                "Please reach one of these people now, or message a moderator you trust:"
+                f"Thank you for asking. I'm passing this on to the crisis team in **{guild.name}**; it's taking "
+                "me a little longer than usual. While you wait, these people are there right now:"
             )
+        else:
+            try:
+                text, contacts = request.result()
+            except Exception:
+                log.exception("consent alert for user %s in guild %s failed", user_id, guild_id)
+                contacts = contacts_for(await care.region_for(user_id, guild_id))
+                text = (
+                    "I'm sorry, something on my side stopped me from reaching the crisis team. "
+                    "Please reach one of these people now, or message a moderator you trust:"
+                )
     await reply_ephemeral(interaction, f"{text}\n\n{render_contacts(contacts, substance=True)}")
+
+
+async def _finish_consent(request: asyncio.Future[tuple[str, Contacts]], user_id: int, guild_id: int) -> None:
+    try:
+        await request
+    except Exception:
+        log.exception("late consent alert for user %s in guild %s failed", user_id, guild_id)
 
 
 class OkButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"crisis:ok"):
@@ -139,9 +171,8 @@ class OkButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"crisis
 
 async def _ok(interaction: discord.Interaction) -> None:
     care = _care(interaction)
-    now = care.bot.clock.now()
-    user_id = interaction.user.id
-    await care._try("recording I'm OK", lambda: care.bot.store.crisis.acknowledge(user_id, now=now), None)
+    # Remembered at once and stored in the background: the thanks never waits on the database.
+    care.acknowledge(interaction.user.id, care.bot.clock.now())
     await reply_ephemeral(
         interaction,
         "Thanks for letting me know. I'll give you space: no automatic messages from me for the next day. "
@@ -174,20 +205,37 @@ class ClaimButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"cri
         await _guarded(interaction, lambda: _claim(interaction, self.alert_id))
 
 
-async def _claim(interaction: discord.Interaction, alert_id: int) -> None:
-    from cogs.crisis._flow import repost_key  # the flow imports this module for its views
+async def _claim_for(
+    bot: KindredBot, guild: discord.Guild, member: discord.Member, alert_id: int, *, moderator: bool
+) -> ClaimResult:
+    """Check the clicker may claim this alert, then claim it (first click wins)."""
+    config = await bot.store.config.get(guild.id)
+    on_team = config.crisis_team_role_id is not None and member.get_role(config.crisis_team_role_id) is not None
+    if not (on_team or moderator):
+        raise KindredError("Only the crisis team or moderators (Manage Server) can claim crisis alerts.")
+    alert = await bot.store.crisis.alert(alert_id)
+    if alert is None or alert.guild_id != guild.id:
+        raise KindredError("This alert isn't on record any more (the member's data may have been erased).")
+    if alert.subject_user_id == member.id:
+        # A claim stops the re-posts and tells the team someone is on it: the member it's about can't do that.
+        raise KindredError(SELF_CLAIM)
+    return await bot.store.crisis.claim(alert_id, member.id, now=bot.clock.now())
 
+
+async def _claim(interaction: discord.Interaction, alert_id: int) -> None:
     care = _care(interaction)
     bot = care.bot
     guild, member = interaction.guild, interaction.user
     if guild is None or not isinstance(member, discord.Member):
         raise KindredError("Alerts can only be claimed inside their server.")
-    config = await bot.store.config.get(guild.id)
-    on_team = config.crisis_team_role_id is not None and member.get_role(config.crisis_team_role_id) is not None
-    if not (on_team or interaction.permissions.manage_guild):
-        raise KindredError("Only the crisis team or moderators (Manage Server) can claim crisis alerts.")
+    try:
+        result = await bounded(
+            lambda: _claim_for(bot, guild, member, alert_id, moderator=interaction.permissions.manage_guild),
+            care.db_timeout * 2,
+        )
+    except TimeoutError:
+        raise KindredError(SLOW_CLAIM) from None
     now = bot.clock.now()
-    result = await bot.store.crisis.claim(alert_id, member.id, now=now)
     alert = result.alert
     if alert is None:
         raise KindredError("This alert isn't on record any more (the member's data may have been erased).")
@@ -202,7 +250,6 @@ async def _claim(interaction: discord.Interaction, alert_id: int) -> None:
                 "Please check with them before messaging the member too, so they aren't overwhelmed.",
             )
         return
-    await bot.timers.cancel(dedupe_key=repost_key(alert_id))
     content = (
         alert_text(
             role_id=None,
@@ -216,6 +263,8 @@ async def _claim(interaction: discord.Interaction, alert_id: int) -> None:
         + "\n"
         + claimed_line(member.id, now)
     )
+    # Bounded: if it can't be cancelled in time, the re-post finds the alert claimed and does nothing.
+    await care._try("cancelling the re-post", lambda: bot.timers.cancel(dedupe_key=repost_key(alert_id)), None)
     await interaction.response.edit_message(
         content=content, view=claim_view(alert_id, claimed=True), allowed_mentions=NO_PINGS
     )

@@ -1,0 +1,212 @@
+"""Crisis-team alerts: by the server's policy, by the member's consent, re-posted while nobody has claimed them.
+
+An alert names the level, the categories, the member and where (a jump link), never the message text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.crisis import Detection, Level
+from bot.crisis_care import ALERT_DEDUPE, MAX_REPOSTS, REPOST_AFTER, alert_text, alert_wanted
+from bot.resources import Contacts, contacts_for
+from bot.store.crisis import Alert, NewAlert
+from cogs.crisis._support import REPOST_KIND, CareBase, Source, repost_key
+from cogs.crisis._views import claim_view
+
+if TYPE_CHECKING:
+    from bot.client import KindredBot
+    from bot.timers import Timer
+
+__all__ = ["AlertDesk"]
+
+log = logging.getLogger(__name__)
+
+
+class AlertDesk(CareBase):
+    """Posts, re-posts and de-duplicates the alerts a server's crisis team sees."""
+
+    def __init__(self, bot: KindredBot) -> None:
+        super().__init__(bot)
+        # One alert decision at a time per member and server: a burst of messages must not post a pile of
+        # alerts because each checked "is there a recent one?" before any had been stored.
+        self._alert_locks: weakref.WeakValueDictionary[tuple[int, int], asyncio.Lock] = weakref.WeakValueDictionary()
+
+    def _alert_lock(self, guild_id: int, user_id: int) -> asyncio.Lock:
+        lock = self._alert_locks.get((guild_id, user_id))
+        if lock is None:
+            lock = self._alert_locks[(guild_id, user_id)] = asyncio.Lock()
+        return lock
+
+    # -- alerts -----------------------------------------------------------------------------------
+    async def alert_by_policy(self, source: Source, detection: Detection) -> None:
+        """Alert the server's crisis team about a detection if its policy wants it and none is recent."""
+        guild_id = source.guild_id
+        assert guild_id is not None
+        async with self._alert_lock(guild_id, source.user_id):
+            await self._alert_by_policy(guild_id, source, detection)
+
+    async def _alert_by_policy(self, guild_id: int, source: Source, detection: Detection) -> None:
+        config = await self._try(
+            "reading server config", lambda: self.bot.store.config.get(guild_id), None, patient=True
+        )
+        if config is None or not alert_wanted(config.alert_policy, detection.level):
+            return
+        if config.crisis_alert_channel_id is None:
+            log.warning("guild %s wants crisis alerts but has no alert channel", guild_id)
+            return
+        now = self.bot.clock.now()
+        recent = await self._try(
+            "checking recent alerts",
+            lambda: self.bot.store.crisis.recent_alert(
+                guild_id, source.user_id, since=now - ALERT_DEDUPE, reason="detection"
+            ),
+            None,
+            patient=True,
+        )
+        if recent is not None and recent.level >= detection.level:
+            log.info("crisis alert for user %s skipped: alert %s is recent", source.user_id, recent.id)
+            return
+        await self.post_alert(
+            NewAlert(
+                guild_id=guild_id,
+                subject_user_id=source.user_id,
+                level=detection.level,
+                categories=detection.categories,
+                reason="detection",
+                alert_channel_id=config.crisis_alert_channel_id,
+                source_channel_id=source.channel_id,
+                source_message_id=source.message.id if source.message is not None else None,
+            ),
+            role_id=config.crisis_team_role_id,
+        )
+
+    async def post_alert(self, new: NewAlert, *, role_id: int | None) -> Alert | None:
+        """Store, post and schedule the re-post of one alert. Returns None when it couldn't be posted."""
+        channel = self.bot.get_channel(new.alert_channel_id)
+        if not isinstance(channel, discord.TextChannel | discord.Thread):
+            log.warning("crisis alert channel %s of guild %s is gone", new.alert_channel_id, new.guild_id)
+            return None
+        now = self.bot.clock.now()
+        alert_id = await self.bot.store.crisis.create_alert(new, now=now)
+        alert = await self.bot.store.crisis.alert(alert_id)
+        assert alert is not None
+        message = await self._send_alert(channel, alert, role_id=role_id, repost=0)
+        if message is None:
+            return None
+        await self.bot.store.crisis.add_alert_message(alert_id, message.id, repost=False, now=now)
+        await self.bot.timers.schedule(
+            REPOST_KIND,
+            now + REPOST_AFTER,
+            guild_id=new.guild_id,
+            payload={"alert_id": alert_id},
+            dedupe_key=repost_key(alert_id),
+        )
+        return alert
+
+    async def _send_alert(
+        self, channel: discord.abc.Messageable, alert: Alert, *, role_id: int | None, repost: int
+    ) -> discord.Message | None:
+        content = alert_text(
+            role_id=role_id,
+            subject_user_id=alert.subject_user_id,
+            level=alert.level,
+            categories=alert.categories,
+            where=self.where(alert),
+            created_at=alert.created_at,
+            repost=repost,
+            max_reposts=MAX_REPOSTS,
+        )
+        # The team role is pinged on purpose; the member is named without a ping; nobody else at all.
+        mentions = discord.AllowedMentions(
+            roles=[discord.Object(role_id)] if role_id is not None else False, users=False, everyone=False
+        )
+        try:
+            return await channel.send(content, view=claim_view(alert.id), allowed_mentions=mentions)
+        except discord.HTTPException:
+            log.exception("could not post crisis alert %s", alert.id)
+            return None
+
+    @staticmethod
+    def where(alert: Alert) -> str:
+        """Where the alert came from, as a link when there is a message. Never the message text."""
+        if alert.reason == "consent":
+            return "they tapped **Talk to someone here** in my private message and would like someone to reach out"
+        if alert.source_message_id is not None and alert.source_channel_id is not None:
+            link = f"https://discord.com/channels/{alert.guild_id}/{alert.source_channel_id}/{alert.source_message_id}"
+            return f"a message in <#{alert.source_channel_id}>: {link}"
+        return "something they wrote privately to Kindred (no link)"
+
+    async def repost(self, timer: Timer) -> None:
+        """Timer handler: post an unclaimed alert again, up to :data:`MAX_REPOSTS` times."""
+        alert = await self.bot.store.crisis.alert(int(timer.payload["alert_id"]))
+        if alert is None or alert.claimed_by_user_id is not None:
+            return
+        channel = self.bot.get_channel(alert.alert_channel_id)
+        if not isinstance(channel, discord.TextChannel | discord.Thread):
+            log.warning("crisis alert channel %s is gone; alert %s not re-posted", alert.alert_channel_id, alert.id)
+            return
+        config = await self.bot.store.config.get(alert.guild_id)
+        number = alert.reposts + 1
+        message = await self._send_alert(channel, alert, role_id=config.crisis_team_role_id, repost=number)
+        if message is None:
+            return
+        now = self.bot.clock.now()
+        await self.bot.store.crisis.add_alert_message(alert.id, message.id, repost=True, now=now)
+        if number < MAX_REPOSTS:
+            await self.bot.timers.schedule(
+                REPOST_KIND,
+                now + REPOST_AFTER,
+                guild_id=alert.guild_id,
+                payload={"alert_id": alert.id},
+                dedupe_key=repost_key(alert.id),
+            )
+
+    # -- member consent ---------------------------------------------------------------------------
+    async def consent_alert(self, guild: discord.Guild, user_id: int, level: Level) -> tuple[str, Contacts]:
+        """The member asked to talk to someone in ``guild``. Returns what to tell them, and their contacts."""
+        contacts = contacts_for(await self.region_for(user_id, guild.id))
+        config = await self.bot.store.config.get(guild.id)
+        channel_id = config.crisis_alert_channel_id
+        if channel_id is None or not isinstance(guild.get_channel(channel_id), discord.TextChannel | discord.Thread):
+            return (
+                f"Thank you for asking. **{guild.name}** hasn't set up a crisis team channel yet, so I can't pass "
+                "this on myself. Please reach one of these people now, or message a moderator you trust. "
+                "`/resources show` has these any time.",
+                contacts,
+            )
+        now = self.bot.clock.now()
+        recent = await self.bot.store.crisis.recent_alert(guild.id, user_id, since=now - REPOST_AFTER, reason="consent")
+        if recent is None:
+            posted = await self.post_alert(
+                NewAlert(
+                    guild_id=guild.id,
+                    subject_user_id=user_id,
+                    level=level,
+                    categories=(),
+                    reason="consent",
+                    alert_channel_id=channel_id,
+                    actor_user_id=user_id,
+                ),
+                role_id=config.crisis_team_role_id,
+            )
+            if posted is None:
+                return (
+                    "I'm sorry, I couldn't reach the crisis team just now. Please reach one of these people now, "
+                    "or message a moderator you trust:",
+                    contacts,
+                )
+        return (
+            f"Thank you for telling me. I've let the crisis team in **{guild.name}** know you'd like to talk, "
+            "and someone will message you soon. Until then, these people are there right now:",
+            contacts,
+        )
+
+    async def forget_helper(self, user_id: int, guild_id: int | None) -> None:
+        """Erase hook: keep alerts a helper claimed (they belong to the member) but drop the helper's id."""
+        await self.bot.store.crisis.forget_helper(user_id, guild_id)
