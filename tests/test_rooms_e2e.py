@@ -101,6 +101,16 @@ async def click(h: Harness, member: Any, message: dict[str, Any], custom_id: str
     return await answer(await h.dd.click(member, current(h, message), custom_id))
 
 
+async def confirm_press(h: Harness, member: Any, prompt: InteractionHandle, custom_id: str) -> dict[str, Any]:
+    """Press a confirm button and wait for the bot to finish: it acknowledges first, then edits the prompt."""
+    press = await h.dd.click(member, prompt, custom_id)
+    await press.response()
+    await h.dd.wait_for_call(
+        "PATCH", "/webhooks/{application_id}/{token}/messages/@original", lambda c: press.token in c.path
+    )
+    return await press.original()
+
+
 async def advance_to(h: Harness, when: datetime) -> None:
     await h.advance(when - h.clock.now())
 
@@ -294,8 +304,7 @@ async def test_cancel_one_occurrence_after_confirming_deletes_the_event(h: Harne
     await ask.response()
     assert ask.ephemeral and h.dd.calls_to("DELETE", EVENT) == []
     confirm = next(c for row in ask.components for c in row["components"] if c["label"] == "Cancel it")
-    done = await h.dd.click(h.world.alice, ask, confirm["custom_id"])
-    await done.response()
+    await confirm_press(h, h.world.alice, ask, confirm["custom_id"])
     assert h.dd.calls_to("DELETE", EVENT)
     assert h.dd.scheduled_events == []
     told = await h.dd.wait_for_dm(h.world.bob)
@@ -310,7 +319,7 @@ async def test_cancelling_the_series_stops_weekly_repeats(h: Harness) -> None:
     ask = await h.dd.slash(h.world.alice, "room cancel", channel=h.world.general, room=str(rid), scope="series")
     await ask.response()
     confirm = next(c for row in ask.components for c in row["components"] if c["label"] == "Cancel it")
-    await (await h.dd.click(h.world.alice, ask, confirm["custom_id"])).response()
+    await confirm_press(h, h.world.alice, ask, confirm["custom_id"])
     await advance_to(h, START + timedelta(days=8))
     assert len(h.dd.calls_to("POST", EVENTS)) == 1
 

@@ -17,6 +17,7 @@ from bot.rooms import (
     completion_decision,
     count_attendees,
     next_weekly,
+    reminder_still_timely,
     reminders_due,
     validate_duration,
     validate_text,
@@ -136,3 +137,26 @@ def test_attendance_line_is_a_private_count_not_a_ranking() -> None:
     assert "6 people came" in attendance_line("Art night", 6)
     assert "1 person came" in attendance_line("Art night", 1)
     assert "Nobody else" in attendance_line("Art night", 0)
+
+
+def test_a_reminder_on_time_is_sent() -> None:
+    start = NOW + timedelta(days=2)
+    assert reminder_still_timely("24h", start, start - timedelta(hours=24))
+    assert reminder_still_timely("15m", start, start - timedelta(minutes=15))
+
+
+def test_a_late_day_ahead_reminder_still_goes_while_the_short_one_isnt_due() -> None:
+    start = NOW + timedelta(days=2)
+    assert reminder_still_timely("24h", start, start - timedelta(hours=3))
+
+
+def test_after_an_outage_the_day_ahead_reminder_gives_way_to_the_short_one() -> None:
+    start = NOW + timedelta(days=2)
+    assert not reminder_still_timely("24h", start, start - timedelta(minutes=10))
+    assert reminder_still_timely("15m", start, start - timedelta(minutes=10))
+
+
+def test_no_reminder_once_the_room_has_started() -> None:
+    start = NOW + timedelta(days=2)
+    assert not reminder_still_timely("15m", start, start)
+    assert not reminder_still_timely("24h", start, start + timedelta(minutes=5))

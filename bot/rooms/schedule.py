@@ -16,6 +16,7 @@ __all__ = [
     "Reminder",
     "channel_open_at",
     "next_weekly",
+    "reminder_still_timely",
     "reminders_due",
     "validate_duration",
     "validate_text",
@@ -91,6 +92,19 @@ def reminders_due(start: datetime, now: datetime) -> list[Reminder]:
     """
     found = [Reminder(lead, start - delta) for lead, delta in REMINDER_LEADS.items() if start - delta > now]
     return sorted(found, key=lambda r: r.due_at)
+
+
+def reminder_still_timely(lead: str, start: datetime, now: datetime) -> bool:
+    """Whether a reminder firing at ``now`` is still worth sending.
+
+    After an outage several reminders can fall due at once: only the shortest-lead one that is due
+    makes sense ("Tomorrow" arriving with "Starting in 10 minutes" is noise), and none once the room
+    has started.
+    """
+    if now >= start or lead not in REMINDER_LEADS:
+        return False
+    own = REMINDER_LEADS[lead]
+    return not any(delta < own and now >= start - delta for delta in REMINDER_LEADS.values())
 
 
 def channel_open_at(start: datetime, now: datetime) -> datetime:

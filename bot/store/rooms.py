@@ -1,145 +1,41 @@
-"""Repository for voice rooms (issue 7): series, occurrences, RSVPs and attendance."""
+"""Repository for voice rooms (issue 7): series and occurrences; RSVPs and attendance via a mixin.
+
+``store.rooms`` (:class:`RoomRepo`) is the one entry point; the row types live in
+:mod:`bot.store.room_models` and the member-level queries in :mod:`bot.store.room_members`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from bot.clock import from_db, to_db
+from bot.clock import to_db
 from bot.db import Database
-from bot.privacy import PrivateTable, register_private_table
-
-__all__ = ["Room", "RoomRepo", "RoomSeries"]
-
-SCHEDULED, ACTIVE, COMPLETED, CANCELLED = "scheduled", "active", "completed", "cancelled"
-OPEN_STATUSES = (SCHEDULED, ACTIVE)
-
-register_private_table(
-    PrivateTable(
-        "room_rsvps",
-        ("user_id",),
-        "which rooms you said you'd come to, and whether you turned their reminders off",
-        "only you; hosts are told nothing about who RSVP'd beyond the reminders the bot sends",
-        guild_filter="room_id IN (SELECT id FROM rooms WHERE guild_id = ?)",
-        order=10,
-    )
-)
-register_private_table(
-    PrivateTable(
-        "room_attendance",
-        ("user_id",),
-        "which rooms you joined in voice (used only to tell the host how many came)",
-        "only the bot; the host sees a number, never names",
-        guild_filter="room_id IN (SELECT id FROM rooms WHERE guild_id = ?)",
-        order=10,
-    )
-)
-register_private_table(
-    PrivateTable(
-        "rooms",
-        ("host_user_id",),
-        "the rooms you host: title, time, description and their Discord event",
-        "everyone in the server sees a room's announcement and event",
-        guild_column="guild_id",
-        order=20,
-    )
-)
-register_private_table(
-    PrivateTable(
-        "room_series",
-        ("host_user_id",),
-        "the room series you set up (weekly repeats)",
-        "everyone in the server sees the rooms it creates",
-        guild_column="guild_id",
-        order=30,
-    )
+from bot.store.room_members import RoomMembersMixin
+from bot.store.room_models import (
+    ACTIVE,
+    CANCELLED,
+    COMPLETED,
+    OPEN_STATUSES,
+    ROOM_COLUMNS,
+    SCHEDULED,
+    Room,
+    RoomSeries,
+    room_from_row,
 )
 
-
-@dataclass(frozen=True, slots=True)
-class RoomSeries:
-    """What the host asked for; weekly series spawn one :class:`Room` after another."""
-
-    id: int
-    guild_id: int
-    host_user_id: int
-    interest_id: int | None
-    interest_name: str
-    title: str
-    description: str | None
-    duration_minutes: int
-    voice_channel_id: int | None
-    timezone: str
-    recurrence: str
-    active: bool
+__all__ = [
+    "ACTIVE",
+    "CANCELLED",
+    "COMPLETED",
+    "OPEN_STATUSES",
+    "SCHEDULED",
+    "Room",
+    "RoomRepo",
+    "RoomSeries",
+]
 
 
-@dataclass(frozen=True, slots=True)
-class Room:
-    """One occurrence: a native event, an announcement, and where it stands."""
-
-    id: int
-    series_id: int
-    guild_id: int
-    host_user_id: int
-    interest_id: int | None
-    interest_name: str
-    title: str
-    description: str | None
-    start_at: datetime
-    end_at: datetime
-    duration_minutes: int
-    voice_channel_id: int | None
-    temp_channel_id: int | None
-    event_id: int | None
-    announce_channel_id: int | None
-    announce_message_id: int | None
-    status: str
-    empty_since: datetime | None
-
-    @property
-    def channel_id(self) -> int | None:
-        """The voice channel people meet in (chosen or temporary), if it exists yet."""
-        return self.voice_channel_id or self.temp_channel_id
-
-    @property
-    def is_open(self) -> bool:
-        """Scheduled or running: not yet completed or cancelled."""
-        return self.status in OPEN_STATUSES
-
-
-_ROOM_COLUMNS = (
-    "id, series_id, guild_id, host_user_id, interest_id, interest_name, title, description, start_at, end_at, "
-    "duration_minutes, voice_channel_id, temp_channel_id, event_id, announce_channel_id, announce_message_id, "
-    "status, empty_since"
-)
-
-
-def _room(row: Any) -> Room:
-    return Room(
-        id=row["id"],
-        series_id=row["series_id"],
-        guild_id=row["guild_id"],
-        host_user_id=row["host_user_id"],
-        interest_id=row["interest_id"],
-        interest_name=row["interest_name"],
-        title=row["title"],
-        description=row["description"],
-        start_at=from_db(row["start_at"]),
-        end_at=from_db(row["end_at"]),
-        duration_minutes=row["duration_minutes"],
-        voice_channel_id=row["voice_channel_id"],
-        temp_channel_id=row["temp_channel_id"],
-        event_id=row["event_id"],
-        announce_channel_id=row["announce_channel_id"],
-        announce_message_id=row["announce_message_id"],
-        status=row["status"],
-        empty_since=from_db(row["empty_since"]) if row["empty_since"] else None,
-    )
-
-
-class RoomRepo:
+class RoomRepo(RoomMembersMixin):
     """Rooms, their series, RSVPs and attendance. SQL lives only here."""
 
     def __init__(self, db: Database) -> None:
@@ -249,41 +145,41 @@ class RoomRepo:
 
     async def get(self, room_id: int) -> Room | None:
         """One room by id."""
-        row = await self._db.fetchone(f"SELECT {_ROOM_COLUMNS} FROM rooms WHERE id = ?", (room_id,))
-        return None if row is None else _room(row)
+        row = await self._db.fetchone(f"SELECT {ROOM_COLUMNS} FROM rooms WHERE id = ?", (room_id,))
+        return None if row is None else room_from_row(row)
 
     async def by_event(self, event_id: int) -> Room | None:
         """The room behind a native scheduled event."""
-        row = await self._db.fetchone(f"SELECT {_ROOM_COLUMNS} FROM rooms WHERE event_id = ?", (event_id,))
-        return None if row is None else _room(row)
+        row = await self._db.fetchone(f"SELECT {ROOM_COLUMNS} FROM rooms WHERE event_id = ?", (event_id,))
+        return None if row is None else room_from_row(row)
 
     async def open_in_channel(self, guild_id: int, channel_id: int) -> list[Room]:
         """Rooms not yet completed that meet in a voice channel."""
         rows = await self._db.fetchall(
-            f"SELECT {_ROOM_COLUMNS} FROM rooms WHERE guild_id = ? AND status IN (?, ?) "
+            f"SELECT {ROOM_COLUMNS} FROM rooms WHERE guild_id = ? AND status IN (?, ?) "
             "AND (voice_channel_id = ? OR temp_channel_id = ?) ORDER BY start_at",
             (guild_id, *OPEN_STATUSES, channel_id, channel_id),
         )
-        return [_room(r) for r in rows]
+        return [room_from_row(r) for r in rows]
 
     async def closed_with_temp_channel(self, guild_id: int, channel_id: int) -> Room | None:
         """A finished room whose temporary channel still exists (waiting to empty)."""
         row = await self._db.fetchone(
-            f"SELECT {_ROOM_COLUMNS} FROM rooms WHERE guild_id = ? AND temp_channel_id = ? AND status IN (?, ?)",
+            f"SELECT {ROOM_COLUMNS} FROM rooms WHERE guild_id = ? AND temp_channel_id = ? AND status IN (?, ?)",
             (guild_id, channel_id, COMPLETED, CANCELLED),
         )
-        return None if row is None else _room(row)
+        return None if row is None else room_from_row(row)
 
     async def upcoming(
         self, guild_id: int, *, now: datetime, interest_ids: list[int] | None = None, limit: int = 15
     ) -> list[Room]:
         """Rooms that haven't finished, soonest first, optionally only for some interests."""
         rows = await self._db.fetchall(
-            f"SELECT {_ROOM_COLUMNS} FROM rooms WHERE guild_id = ? AND status IN (?, ?) AND end_at > ? "
+            f"SELECT {ROOM_COLUMNS} FROM rooms WHERE guild_id = ? AND status IN (?, ?) AND end_at > ? "
             "ORDER BY start_at LIMIT ?",
             (guild_id, *OPEN_STATUSES, to_db(now), 500),
         )
-        rooms = [_room(r) for r in rows]
+        rooms = [room_from_row(r) for r in rows]
         if interest_ids is not None:
             wanted = set(interest_ids)
             rooms = [r for r in rooms if r.interest_id in wanted]
@@ -292,20 +188,20 @@ class RoomRepo:
     async def hosted_open(self, guild_id: int, host_user_id: int) -> list[Room]:
         """Rooms a member hosts that haven't finished."""
         rows = await self._db.fetchall(
-            f"SELECT {_ROOM_COLUMNS} FROM rooms WHERE guild_id = ? AND host_user_id = ? AND status IN (?, ?) "
+            f"SELECT {ROOM_COLUMNS} FROM rooms WHERE guild_id = ? AND host_user_id = ? AND status IN (?, ?) "
             "ORDER BY start_at",
             (guild_id, host_user_id, *OPEN_STATUSES),
         )
-        return [_room(r) for r in rows]
+        return [room_from_row(r) for r in rows]
 
     async def hosted_anywhere(self, host_user_id: int, guild_id: int | None) -> list[Room]:
         """Open rooms a member hosts, in one server or everywhere (for erasure)."""
         rows = await self._db.fetchall(
-            f"SELECT {_ROOM_COLUMNS} FROM rooms WHERE host_user_id = ? AND (? IS NULL OR guild_id = ?) "
+            f"SELECT {ROOM_COLUMNS} FROM rooms WHERE host_user_id = ? AND (? IS NULL OR guild_id = ?) "
             "AND status IN (?, ?)",
             (host_user_id, guild_id, guild_id, *OPEN_STATUSES),
         )
-        return [_room(r) for r in rows]
+        return [room_from_row(r) for r in rows]
 
     async def set_event(self, room_id: int, event_id: int | None) -> None:
         """Remember the native event."""
@@ -358,81 +254,7 @@ class RoomRepo:
     async def later_in_series(self, series_id: int, after: datetime) -> Room | None:
         """An occurrence of the series starting after ``after`` (so we never spawn one twice)."""
         row = await self._db.fetchone(
-            f"SELECT {_ROOM_COLUMNS} FROM rooms WHERE series_id = ? AND start_at > ? ORDER BY start_at LIMIT 1",
+            f"SELECT {ROOM_COLUMNS} FROM rooms WHERE series_id = ? AND start_at > ? ORDER BY start_at LIMIT 1",
             (series_id, to_db(after)),
         )
-        return None if row is None else _room(row)
-
-    # -- RSVPs --------------------------------------------------------------------------------
-    async def rsvp(self, room_id: int, user_id: int, *, going: bool, source: str, now: datetime) -> None:
-        """Record a member's answer; the latest answer wins, and a reminder opt-out is kept."""
-        await self._db.execute(
-            "INSERT INTO room_rsvps (room_id, user_id, going, source, updated_at) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (room_id, user_id) DO UPDATE SET going = excluded.going, source = excluded.source, "
-            "updated_at = excluded.updated_at",
-            (room_id, user_id, int(going), source, to_db(now)),
-        )
-
-    async def add_event_interest(self, room_id: int, user_id: int, *, now: datetime) -> bool:
-        """Native "Interested" seen (live or on a later sync): adds an RSVP only if they have none."""
-        changed = await self._db.execute(
-            "INSERT OR IGNORE INTO room_rsvps (room_id, user_id, going, source, updated_at) "
-            "VALUES (?, ?, 1, 'event', ?)",
-            (room_id, user_id, to_db(now)),
-        )
-        return changed == 1
-
-    async def drop_event_interest(self, room_id: int, user_id: int) -> bool:
-        """Native "Interested" removed: drop an RSVP that came from it (a button answer stands)."""
-        changed = await self._db.execute(
-            "DELETE FROM room_rsvps WHERE room_id = ? AND user_id = ? AND source = 'event'", (room_id, user_id)
-        )
-        return changed == 1
-
-    async def rsvp_of(self, room_id: int, user_id: int) -> tuple[bool, bool] | None:
-        """``(going, reminders_on)`` for a member, or ``None`` if they haven't answered."""
-        row = await self._db.fetchone(
-            "SELECT going, reminders FROM room_rsvps WHERE room_id = ? AND user_id = ?", (room_id, user_id)
-        )
-        return None if row is None else (bool(row[0]), bool(row[1]))
-
-    async def going(self, room_id: int, *, wants_reminders: bool = False) -> list[int]:
-        """Members coming to a room (optionally only those who still want reminders)."""
-        rows = await self._db.fetchall(
-            "SELECT user_id FROM room_rsvps WHERE room_id = ? AND going = 1 AND (? = 0 OR reminders = 1) "
-            "ORDER BY user_id",
-            (room_id, int(wants_reminders)),
-        )
-        return [r[0] for r in rows]
-
-    async def set_reminders(self, room_id: int, user_id: int, on: bool) -> bool:
-        """Turn one member's reminders for a room on or off."""
-        changed = await self._db.execute(
-            "UPDATE room_rsvps SET reminders = ? WHERE room_id = ? AND user_id = ?", (int(on), room_id, user_id)
-        )
-        return changed == 1
-
-    # -- room notices -------------------------------------------------------------------------
-    async def notices_on(self, guild_id: int, user_id: int) -> bool:
-        """True if the member asked for room notices (``/interests notify on``) in this server."""
-        found = await self._db.fetchval(
-            "SELECT 1 FROM member_interests m JOIN interests i ON i.id = m.interest_id "
-            "WHERE i.guild_id = ? AND m.user_id = ? AND m.notify = 1 LIMIT 1",
-            (guild_id, user_id),
-        )
-        return found is not None
-
-    # -- attendance ---------------------------------------------------------------------------
-    async def record_attendance(self, room_id: int, user_id: int, *, now: datetime) -> None:
-        """Note that someone joined the room's voice channel (once per room)."""
-        await self._db.execute(
-            "INSERT OR IGNORE INTO room_attendance (room_id, user_id, first_joined_at) VALUES (?, ?, ?)",
-            (room_id, user_id, to_db(now)),
-        )
-
-    async def attendees(self, room_id: int) -> list[int]:
-        """Everyone who joined a room's channel."""
-        rows = await self._db.fetchall(
-            "SELECT user_id FROM room_attendance WHERE room_id = ? ORDER BY user_id", (room_id,)
-        )
-        return [r[0] for r in rows]
+        return None if row is None else room_from_row(row)

@@ -210,7 +210,9 @@ class Rooms(commands.GroupCog, group_name="room"):
     async def _hosted_room(self, interaction: discord.Interaction, value: str, *, scheduled_only: bool) -> Room:
         guild = interaction.guild
         assert guild is not None
-        room = await self.bot.store.rooms.get(int(value)) if value.strip().isdigit() else None
+        # Autocomplete sends an id; anything else (or a number beyond SQLite's range) is just "not found".
+        raw = value.strip()
+        room = await self.bot.store.rooms.get(int(raw)) if raw.isdigit() and int(raw) < 2**63 else None
         if room is None or room.guild_id != guild.id:
             raise KindredError("I couldn't find that room. Pick one of yours from the list as you type.")
         perms = interaction.permissions
@@ -254,13 +256,27 @@ class Rooms(commands.GroupCog, group_name="room"):
         what = "this room and every later week" if whole else "this room"
 
         async def confirmed(press: discord.Interaction) -> None:
+            # Deleting the event, redrawing the announcement and DMing everyone who RSVP'd can
+            # take longer than Discord's 3 seconds: acknowledge the press first.
+            await press.response.defer()
             fresh = await self.bot.store.rooms.get(found.id)
             if fresh is None or not fresh.is_open:
-                await press.response.edit_message(content="That room has already finished.", view=None)
-                return
-            told = await self.keeper.cancel(fresh, whole_series=whole)
-            people = "nobody needed telling" if told == 0 else f"I've let {told} member{'s' * (told != 1)} know"
-            await press.response.edit_message(content=f"Cancelled {what}; {people}.", view=None)
+                text = "That room has already finished."
+            elif fresh.status != SCHEDULED:
+                # The host hesitated past the start: a running room isn't pulled from under people.
+                if whole:
+                    await self.keeper.cancel(fresh, whole_series=True)
+                    text = f"**{fresh.title}** has already started, so it runs to its end; no more weeks after it."
+                else:
+                    text = f"**{fresh.title}** has already started, so it can't be cancelled now. Nothing changed."
+            else:
+                told = await self.keeper.cancel(fresh, whole_series=whole)
+                people = "nobody needed telling" if told == 0 else f"I've let {told} member{'s' * (told != 1)} know"
+                text = f"Cancelled {what}; {people}."
+                series = await self.bot.store.rooms.series(fresh.series_id)
+                if not whole and series is not None and series.active and series.recurrence == "weekly":
+                    text += " Next week's room is still on."
+            await press.edit_original_response(content=text, view=None, allowed_mentions=NO_PINGS)
 
         view = ConfirmView(interaction.user.id, "Cancel it", confirmed)
         await interaction.response.send_message(

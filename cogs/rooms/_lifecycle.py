@@ -15,7 +15,15 @@ import discord
 from bot.clock import discord_ts
 from bot.errors import KindredError
 from bot.messaging import send_dm
-from bot.rooms import EMPTY_GRACE, Completion, attendance_line, completion_decision, count_attendees, next_weekly
+from bot.rooms import (
+    EMPTY_GRACE,
+    Completion,
+    attendance_line,
+    completion_decision,
+    count_attendees,
+    next_weekly,
+    reminder_still_timely,
+)
 from bot.store.rooms import ACTIVE, CANCELLED, COMPLETED, SCHEDULED, Room
 from bot.timers import Timer
 from cogs.rooms._render import event_description, reminder_text
@@ -102,9 +110,18 @@ class RoomRunner(RoomKeeper):
         room = await self._room_for(timer)
         if room is None or room.status != SCHEDULED:
             return
-        await self.sync_event_interest(room)
         lead = str(timer.payload.get("lead", "15m"))
+        if not reminder_still_timely(lead, room.start_at, self.now):
+            # Fired late (the bot was down): a shorter reminder is due too, or the room has begun.
+            log.info("room %s: skipping the late %s reminder", room.id, lead)
+            return
+        guild = self.bot.get_guild(room.guild_id)
+        if guild is None:
+            return  # the bot is no longer in the server: the room can't happen there
+        await self.sync_event_interest(room)
         for user_id in await self.bot.store.rooms.going(room.id, wants_reminders=True):
+            if guild.get_member(user_id) is None:
+                continue  # they left the server; an RSVP is no consent to DMs after that
             if not await self.bot.store.prefs.is_reachable(user_id):
                 continue
             await send_dm(self.bot, user_id, content=reminder_text(room, lead), view=reminder_view(room.id))
@@ -244,7 +261,12 @@ class RoomRunner(RoomKeeper):
             f"**{room.title}** on {discord_ts(room.start_at, 'F')} has been cancelled by its host. "
             "Sorry for the change; `/room list` shows other rooms coming up."
         )
-        return await self.tell_going(room, message)
+        told = await self.tell_going(room, message)
+        if not whole_series:
+            # Skipping one week must not end a weekly series: occurrences are otherwise only
+            # spawned when one completes, and a cancelled one never does.
+            await self.spawn_next(room)
+        return told
 
     async def edit(
         self, room: Room, *, title: str, description: str | None, start: datetime, duration: int

@@ -340,9 +340,10 @@ class RoomKeeper:
     async def tell_going(self, room: Room, content: str) -> int:
         """DM everyone coming (not the host) about a change; returns how many were reached."""
         told = 0
+        guild = self.bot.get_guild(room.guild_id)
         for user_id in await self.bot.store.rooms.going(room.id):
-            if user_id == room.host_user_id:
-                continue
+            if user_id == room.host_user_id or guild is None or guild.get_member(user_id) is None:
+                continue  # the host knows; someone who left the server isn't contacted any more
             if await send_dm(self.bot, user_id, content=content) is not None:
                 told += 1
         return told

@@ -1,0 +1,149 @@
+"""Rows of the voice-room tables (issue 7): statuses, dataclasses, and their privacy registration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.clock import from_db
+from bot.privacy import PrivateTable, register_private_table
+
+__all__ = [
+    "ACTIVE",
+    "CANCELLED",
+    "COMPLETED",
+    "OPEN_STATUSES",
+    "ROOM_COLUMNS",
+    "SCHEDULED",
+    "Room",
+    "RoomSeries",
+    "room_from_row",
+]
+
+SCHEDULED, ACTIVE, COMPLETED, CANCELLED = "scheduled", "active", "completed", "cancelled"
+OPEN_STATUSES = (SCHEDULED, ACTIVE)
+
+register_private_table(
+    PrivateTable(
+        "room_rsvps",
+        ("user_id",),
+        "which rooms you said you'd come to, and whether you turned their reminders off",
+        "only you; hosts are told nothing about who RSVP'd beyond the reminders the bot sends",
+        guild_filter="room_id IN (SELECT id FROM rooms WHERE guild_id = ?)",
+        order=10,
+    )
+)
+register_private_table(
+    PrivateTable(
+        "room_attendance",
+        ("user_id",),
+        "which rooms you joined in voice (used only to tell the host how many came)",
+        "only the bot; the host sees a number, never names",
+        guild_filter="room_id IN (SELECT id FROM rooms WHERE guild_id = ?)",
+        order=10,
+    )
+)
+register_private_table(
+    PrivateTable(
+        "rooms",
+        ("host_user_id",),
+        "the rooms you host: title, time, description and their Discord event",
+        "everyone in the server sees a room's announcement and event",
+        guild_column="guild_id",
+        order=20,
+    )
+)
+register_private_table(
+    PrivateTable(
+        "room_series",
+        ("host_user_id",),
+        "the room series you set up (weekly repeats)",
+        "everyone in the server sees the rooms it creates",
+        guild_column="guild_id",
+        order=30,
+    )
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RoomSeries:
+    """What the host asked for; weekly series spawn one :class:`Room` after another."""
+
+    id: int
+    guild_id: int
+    host_user_id: int
+    interest_id: int | None
+    interest_name: str
+    title: str
+    description: str | None
+    duration_minutes: int
+    voice_channel_id: int | None
+    timezone: str
+    recurrence: str
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Room:
+    """One occurrence: a native event, an announcement, and where it stands."""
+
+    id: int
+    series_id: int
+    guild_id: int
+    host_user_id: int
+    interest_id: int | None
+    interest_name: str
+    title: str
+    description: str | None
+    start_at: datetime
+    end_at: datetime
+    duration_minutes: int
+    voice_channel_id: int | None
+    temp_channel_id: int | None
+    event_id: int | None
+    announce_channel_id: int | None
+    announce_message_id: int | None
+    status: str
+    empty_since: datetime | None
+
+    @property
+    def channel_id(self) -> int | None:
+        """The voice channel people meet in (chosen or temporary), if it exists yet."""
+        return self.voice_channel_id or self.temp_channel_id
+
+    @property
+    def is_open(self) -> bool:
+        """Scheduled or running: not yet completed or cancelled."""
+        return self.status in OPEN_STATUSES
+
+
+ROOM_COLUMNS = (
+    "id, series_id, guild_id, host_user_id, interest_id, interest_name, title, description, start_at, end_at, "
+    "duration_minutes, voice_channel_id, temp_channel_id, event_id, announce_channel_id, announce_message_id, "
+    "status, empty_since"
+)
+
+
+def room_from_row(row: Any) -> Room:
+    """Build a :class:`Room` from a row selected with :data:`ROOM_COLUMNS`."""
+    return Room(
+        id=row["id"],
+        series_id=row["series_id"],
+        guild_id=row["guild_id"],
+        host_user_id=row["host_user_id"],
+        interest_id=row["interest_id"],
+        interest_name=row["interest_name"],
+        title=row["title"],
+        description=row["description"],
+        start_at=from_db(row["start_at"]),
+        end_at=from_db(row["end_at"]),
+        duration_minutes=row["duration_minutes"],
+        voice_channel_id=row["voice_channel_id"],
+        temp_channel_id=row["temp_channel_id"],
+        event_id=row["event_id"],
+        announce_channel_id=row["announce_channel_id"],
+        announce_message_id=row["announce_message_id"],
+        status=row["status"],
+        empty_since=from_db(row["empty_since"]) if row["empty_since"] else None,
+    )
