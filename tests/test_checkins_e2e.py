@@ -223,14 +223,17 @@ async def test_history_attaches_a_real_png_with_streak_triggers_and_an_observati
         h.clock.advance(timedelta(days=1))
     h.clock.advance(timedelta(days=-1))
     inter = await run(h, h.world.alice, "history", days=14)
-    assert inter.ephemeral
-    png = inter.files[0]
+    assert inter.ephemeral  # deferred privately first (the chart is slow), then the original is edited
+    message = await inter.original()
+    assert message["flags"] & 64
+    [edit] = h.dd.calls_to("PATCH", "/webhooks/{application_id}/{token}/messages/@original")
+    png = edit.files[0]
     assert png.filename == "checkins.png" and png.data.startswith(PNG_SIGNATURE) and len(png.data) > 1000
-    fields = {f["name"]: f["value"] for f in inter.embeds[0]["fields"]}
+    fields = {f["name"]: f["value"] for f in message["embeds"][0]["fields"]}
     assert fields["Current streak"] == "6 day(s)"
     assert fields["Most noted"] == "loneliness (3)"
     assert "Cravings were higher on days you noted loneliness" in fields["Something to notice"]
-    assert inter.embeds[0]["image"]["url"] == "attachment://checkins.png"
+    assert message["embeds"][0]["image"]["url"] == "attachment://checkins.png"
 
 
 # -- bad input ---------------------------------------------------------------------------------

@@ -6,7 +6,8 @@ Discord. Rules:
 - a timer handled two hours late or more is skipped, and the next one is scheduled;
 - a member who already checked in on that local day gets no reminder;
 - a closed DM stops the chain: nothing more is scheduled until the member runs
-  ``/checkin remind set`` again.
+  ``/checkin remind set`` again; any other delivery failure keeps the next reminder;
+- settings are read again after a send, so a ``remind off`` made meanwhile is respected.
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ class Outcome(enum.Enum):
     LATE = "too late"
     OFF = "turned off"
     UNREACHABLE = "dms closed"
+    FAILED = "not delivered"
 
 
 async def member_zone(store: Store, user_id: int, guild_id: int | None) -> ZoneInfo:
@@ -178,14 +180,31 @@ class CheckinScheduler:
             outcome = Outcome.LATE
         elif await self._store.checkins.checked_in_on(user_id, local_day):
             outcome = Outcome.CHECKED_IN
-        elif await self._send_reminder(user_id, settings.guild_id):
-            outcome = Outcome.SENT
         else:
-            return Outcome.UNREACHABLE
+            outcome = await self._attempt_send(user_id, settings.guild_id)
+            if outcome is Outcome.UNREACHABLE:
+                return outcome  # DMs closed: stop the chain until /checkin remind set again
+            # The DM took a while: the member may have turned the reminder off (or changed it) meanwhile,
+            # and that choice must not be undone by rescheduling from the settings read before.
+            current = await self._store.checkins.get_reminder(user_id)
+            if current is None or not current.enabled:
+                return outcome
+            settings = current
         # From the later of the intended time and now: the next *local* occurrence, so a long
         # outage doesn't replay a string of stale reminders, and DST never shifts the hour.
         await self.schedule_reminder(settings, after=max(timer.due_at, now))
         return outcome
+
+    async def _attempt_send(self, user_id: int, guild_id: int | None) -> Outcome:
+        """Hand one reminder to the sender and say what happened."""
+        if await self._send_reminder(user_id, guild_id):
+            return Outcome.SENT
+        if not await self._store.prefs.is_reachable(user_id):
+            return Outcome.UNREACHABLE
+        # Any other failure (a Discord error, rate limit, outage; the sender logged it) is not the
+        # member's choice, so it must not end their reminders for good: tomorrow's is kept.
+        log.warning("reminder for %s not delivered; keeping the next one", user_id)
+        return Outcome.FAILED
 
     # -- weekly reflection ------------------------------------------------------------------
     def _weekly_plan(self, settings: ReminderSettings) -> ReminderPlan:
@@ -221,8 +240,16 @@ class CheckinScheduler:
         paused = settings.paused_until is not None and local_day < settings.paused_until
         if not paused and should_send_late(timer.lateness(now)):
             entries = await self._store.checkins.entries_since(timer.user_id, local_day - timedelta(days=6))
-            if not await self._send_weekly(timer.user_id, weekly_summary(entries).render()):
+            sent = await self._send_weekly(timer.user_id, weekly_summary(entries).render())
+            if not sent and not await self._store.prefs.is_reachable(timer.user_id):
+                return  # DMs closed: no weekly retrying until the member turns it on again
+            if not sent:
+                log.warning("weekly reflection for %s not delivered; keeping next week's", timer.user_id)
+            # The member may have turned it off while the DM was on its way.
+            current = await self._store.checkins.get_reminder(timer.user_id)
+            if current is None or not current.weekly:
                 return
+            settings = current
         await self.schedule_weekly(settings, after=max(timer.due_at, now))
 
     # -- recovery milestones ----------------------------------------------------------------

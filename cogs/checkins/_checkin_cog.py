@@ -222,6 +222,9 @@ class CheckinCog(
                 f"There are no check-ins in the last {days} days yet. `/checkin today` takes thirty seconds: "
                 "pick a mood and a craving level. After a few days, your chart and patterns show up here."
             )
+        # Acknowledge before the slow part: drawing the chart (and matplotlib's first-use font cache)
+        # can take longer than Discord's 3-second deadline on a busy host.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         # The streak may reach back further than the window.
         all_days = await self.bot.store.checkins.checkin_days(user_id, today - timedelta(days=400))
         summary = summarise(entries, today)
@@ -235,8 +238,8 @@ class CheckinCog(
         embed.add_field(name="Something to notice", value=summary.observation, inline=False)
         embed.set_image(url="attachment://checkins.png")
         embed.set_footer(text="Only you can see this.")
-        await interaction.response.send_message(
-            embed=embed, file=discord.File(io.BytesIO(png), filename="checkins.png"), ephemeral=True
+        await interaction.edit_original_response(
+            embed=embed, attachments=[discord.File(io.BytesIO(png), filename="checkins.png")]
         )
 
     # -- weekly reflection ------------------------------------------------------------------

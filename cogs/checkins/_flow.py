@@ -34,6 +34,10 @@ __all__ = ["display_name", "post_to_share_channel", "submit_checkin"]
 
 log = logging.getLogger(__name__)
 
+CRISIS_NOTE_LINE = (
+    "What you wrote sounds really heavy. You matter, and you don't have to carry this alone: "
+    "there are people ready to listen right now."
+)
 NO_SHARE_CHANNEL = (
     "Your check-in is saved. This server hasn't set up a check-in share channel yet, so nothing was posted. "
     "A moderator can choose one with `/config`."
@@ -114,15 +118,36 @@ async def submit_checkin(
 
     view = KindView(timeout=None)
     view.add_item(MoreDetailButton(checkin_id))
-    if is_hard_moment(draft.mood, draft.craving):
+    hard = is_hard_moment(draft.mood, draft.craving)
+    # The crisis cog answers a crisis note by DM; the contacts also go in this private answer, so a
+    # member whose DMs are closed (or whose DM fails) still sees a way to reach a person now.
+    crisis_note = note_sounds_like_crisis(draft.note)
+    if hard or crisis_note:
         prefs = await store.prefs.get(user.id)
         region = prefs.region or ((await store.config.get(guild_id)).region if guild_id else None)
-        parts.append(hard_moment_text())
+        if crisis_note:
+            parts.append(CRISIS_NOTE_LINE)
+        if hard:
+            parts.append(hard_moment_text())
         parts.append("**People you can reach right now:**\n" + render_contacts(contacts_for(region)))
         if guild_id is not None and await _buddy_can_be_told(bot, guild_id, user.id):
             view.add_item(BuddyNoticeButton(guild_id))
             parts.append("If you'd like, I can let your buddy know you could use a check-in (nothing else is shared).")
     await reply_ephemeral(interaction, "\n\n".join(parts)[:2000], view=view)
+
+
+def note_sounds_like_crisis(note: str | None) -> bool:
+    """Whether the crisis detector's shipped lexicon flags the note (False if it can't be checked)."""
+    if not note:
+        return False
+    try:
+        # Imported here: a problem in the crisis package must never stop a check-in being recorded.
+        from bot.crisis.detector import load_default_detector
+
+        return load_default_detector().detect(note).detected
+    except Exception:
+        log.exception("crisis check of a check-in note failed; the crisis listener still hears it")
+        return False
 
 
 async def _buddy_can_be_told(bot: KindredBot, guild_id: int, user_id: int) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import discord
 from discord import app_commands
@@ -18,9 +18,9 @@ from discord.ext import commands
 
 from bot.checkins import Milestone, date_suggestions, milestone_on, next_milestone, parse_recovery_date, set_date, slip
 from bot.checkins.reminders import CheckinScheduler
-from bot.errors import KindredError, KindView
+from bot.errors import KindredError, send_error
 from bot.messaging import send_dm
-from cogs.checkins._flow import display_name, post_to_share_channel, safe_text
+from cogs.checkins._flow import post_to_share_channel, safe_text
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -63,30 +63,64 @@ def render_show(state: RecoveryState, today: date) -> str:
     return "\n".join(lines)
 
 
-class SlipConfirmView(KindView):
-    """The gentle confirmation before a new stretch begins."""
+SLIP_YES_LABEL = "Yes, start a new stretch today"
+SLIP_NO_LABEL = "Not now"
 
-    def __init__(self, cog: RecoveryCog, user_id: int) -> None:
-        super().__init__(timeout=600)
-        self.cog = cog
+
+class SlipButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"recovery:slip:(?P<answer>yes|no):(?P<user_id>\d+)"
+):
+    """One answer to the gentle slip confirmation.
+
+    A DynamicItem (the member's id and answer in the ``custom_id``) rather than a plain view, so the
+    confirmation still works after a restart: someone who just found the courage to say they slipped
+    must never meet "This interaction failed".
+    """
+
+    def __init__(self, answer: str, user_id: int) -> None:
+        yes = answer == "yes"
+        super().__init__(
+            discord.ui.Button(
+                label=SLIP_YES_LABEL if yes else SLIP_NO_LABEL,
+                style=discord.ButtonStyle.primary if yes else discord.ButtonStyle.secondary,
+                custom_id=f"recovery:slip:{'yes' if yes else 'no'}:{user_id}",
+            )
+        )
+        self.answer = "yes" if yes else "no"
         self.user_id = user_id
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        """Only the member who asked can confirm."""
-        return interaction.user.id == self.user_id
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
+    ) -> SlipButton:
+        """Rebuild from the custom id."""
+        return cls(str(match["answer"]), int(match["user_id"]))
 
-    @discord.ui.button(label="Yes, start a new stretch today", style=discord.ButtonStyle.primary)
-    async def confirm(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
-        """Record the slip."""
-        text = await self.cog.record_slip(interaction)
-        self.stop()
-        await interaction.response.edit_message(content=text, view=None)
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Record the slip (or leave everything as it is) and replace the question with the answer."""
+        try:
+            if interaction.user.id != self.user_id:
+                raise KindredError("This confirmation belongs to someone else, so nothing has changed.")
+            if self.answer == "no":
+                text = "Okay, nothing has changed. I'm glad you're here."
+            else:
+                cog = cast("KindredBot", interaction.client).get_cog(RecoveryCog.__cog_name__)
+                if not isinstance(cog, RecoveryCog):
+                    raise KindredError(
+                        "Recovery dates are unavailable for a moment. Please try `/recovery slip` again."
+                    )
+                text = await cog.record_slip(interaction)
+            await interaction.response.edit_message(content=text, view=None)
+        except Exception as exc:  # DynamicItems have no view of ours to route errors; do it here
+            await send_error(interaction, exc, where="component")
 
-    @discord.ui.button(label="Not now", style=discord.ButtonStyle.secondary)
-    async def cancel(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
-        """Leave everything as it is."""
-        self.stop()
-        await interaction.response.edit_message(content="Okay, nothing has changed. I'm glad you're here.", view=None)
+
+def slip_confirm_view(user_id: int) -> discord.ui.View:
+    """The gentle confirmation before a new stretch begins."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(SlipButton("yes", user_id))
+    view.add_item(SlipButton("no", user_id))
+    return view
 
 
 class RecoveryCog(commands.GroupCog, group_name="recovery", group_description="Your recovery date, privately"):
@@ -96,6 +130,14 @@ class RecoveryCog(commands.GroupCog, group_name="recovery", group_description="Y
         self.bot = bot
         self.scheduler = scheduler
         super().__init__()
+
+    async def cog_load(self) -> None:
+        """Make slip confirmations sent before a restart answer again."""
+        self.bot.add_dynamic_items(SlipButton)
+
+    async def cog_unload(self) -> None:
+        """Undo :meth:`cog_load`."""
+        self.bot.remove_dynamic_items(SlipButton)
 
     async def _today(self, interaction: discord.Interaction) -> date:
         return await self.scheduler.local_today(interaction.user.id, interaction.guild_id)
@@ -143,7 +185,7 @@ class RecoveryCog(commands.GroupCog, group_name="recovery", group_description="Y
         await interaction.response.send_message(
             "Thank you for telling me. A slip is part of many people's recovery, and it doesn't undo the days "
             "you've lived. Shall I start a new stretch today? Your journey start and your total days stay.",
-            view=SlipConfirmView(self, interaction.user.id),
+            view=slip_confirm_view(interaction.user.id),
             ephemeral=True,
         )
 
@@ -202,12 +244,33 @@ async def send_milestone(bot: KindredBot, user_id: int, milestone: Milestone, gu
         content=f"🎉 Today you reach **{milestone.label}** in your recovery. That's worth pausing to feel. Well done.",
     )
     if guild_id is not None:
-        user = bot.get_user(user_id)
-        name = display_name(bot, guild_id, user) if user else "A member"
+        member = await _current_member(bot, guild_id, user_id)
+        if member is None:
+            # They left (or the bot did): never name someone in a server they are no longer part of.
+            log.info("milestone celebration for %s not posted: not a member of guild %s", user_id, guild_id)
+            return True
         text = safe_text(
-            f"🌱 **{discord.utils.escape_markdown(name)}** is celebrating **{milestone.label}** in recovery today. 🎉"
+            f"🌱 **{discord.utils.escape_markdown(member.display_name)}** is celebrating "
+            f"**{milestone.label}** in recovery today. 🎉"
         )
         problem = await post_to_share_channel(bot, guild_id, text)
         if problem is not None:
             log.info("milestone celebration for %s not posted: %s", user_id, problem)
     return True
+
+
+async def _current_member(bot: KindredBot, guild_id: int, user_id: int) -> discord.Member | None:
+    """The member if they are still in the server (asking Discord when the cache doesn't know)."""
+    guild = bot.get_guild(guild_id)
+    if guild is None:
+        return None
+    member = guild.get_member(user_id)
+    if member is not None:
+        return member
+    try:
+        return await guild.fetch_member(user_id)
+    except discord.NotFound:
+        return None
+    except discord.HTTPException:
+        log.exception("could not check whether %s is still in guild %s", user_id, guild_id)
+        return None

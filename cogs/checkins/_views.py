@@ -59,7 +59,7 @@ class CheckinModal(KindModal, title="Check in"):
     )
     share: discord.ui.TextInput[CheckinModal] = discord.ui.TextInput(
         custom_id="share",
-        label="Share a summary? no / anonymously / with my name",
+        label="Share? no / anonymously / with my name",
         required=False,
         max_length=40,
         placeholder="no (add 'with note' to include your note)",
