@@ -137,12 +137,17 @@ def hard_moment_dm(display_name: str) -> str:
     return f"{display_name} could use a check-in from you. A short, kind message can mean a lot."
 
 
-def mod_fix_message(channel_id: int | None, missing: str | None) -> str:
-    """What moderators are told when buddy threads fell back to DMs."""
+def mod_fix_message(channel_id: int | None, missing: str | None, *, channel_found: bool = True) -> str:
+    """What moderators are told when buddy threads fell back to DMs, naming the command that fixes it."""
     if channel_id is None:
         return (
             "Buddy round: no buddy channel is set, so I introduced this round's buddies by DM. "
-            "To give them private threads, set one with `/config set` (`buddy_channel_id`)."
+            "To give them private threads, choose one with `/config buddy-channel` (the `buddy_channel_id` setting)."
+        )
+    if not channel_found:
+        return (
+            f"Buddy round: the buddy channel (<#{channel_id}>) no longer exists or isn't a text channel I can see, "
+            "so I introduced this round's buddies by DM. Please choose a text channel with `/config buddy-channel`."
         )
     return (
         f"Buddy round: I couldn't create private threads in <#{channel_id}>, so I introduced this round's "

@@ -225,16 +225,20 @@ class BuddyRoundQueries:
         groups = [await self.group(r[0]) for r in rows]
         return [g for g in groups if g is not None]
 
-    async def step_away(self, group_id: int, user_id: int, *, now: datetime) -> tuple[int, ...]:
+    async def step_away(self, group_id: int, user_id: int, *, now: datetime) -> tuple[int, ...] | None:
         """The member leaves the group. Returns who remains; under two left ends the group.
 
-        Anyone left without a buddy goes first in line for the next round.
+        Anyone left without a buddy goes first in line for the next round. Returns None when the
+        member had already stepped away (or never was in the group), so two racing ends (a double
+        click, an erasure) tell the partner only once.
         """
         async with self._db.transaction() as tx:
-            await tx.execute(
+            changed = await tx.execute(
                 "UPDATE buddy_group_members SET left_at = ? WHERE group_id = ? AND user_id = ? AND left_at IS NULL",
                 (to_db(now), group_id, user_id),
             )
+            if changed != 1:
+                return None
             rows = await tx.fetchall(
                 "SELECT user_id, guild_id FROM buddy_group_members WHERE group_id = ? AND left_at IS NULL",
                 (group_id,),

@@ -11,13 +11,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.buddies import text
-from bot.buddies.profiles import BuddyProfile
 from bot.clock import discord_ts
 from bot.errors import KindredError, reply_ephemeral
 from bot.events import ConfigChange
-from bot.messaging import NO_PINGS
 from bot.timezones import resolve_timezone, suggest_timezones
 
+from ._avoid import AvoidCommands
+from ._mod import ModeratorCommands
 from ._prefs import (
     EXPERIENCES,
     OPTION_HELP,
@@ -30,7 +30,7 @@ from ._prefs import (
     summary,
 )
 from ._rounds import CONNECT, NUDGE, ROUND, BuddyRounds
-from ._views import AvoidListView, ConfirmView, ConnectButton, SkipRoundButton
+from ._views import ConfirmView, ConnectButton, SkipRoundButton
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -40,11 +40,16 @@ __all__ = ["Buddies"]
 log = logging.getLogger(__name__)
 
 _SCHEDULE_KEYS = frozenset({"pairing_cadence", "pairing_weekday", "pairing_hour", "timezone"})
-_NOT_JOINED = "You haven't joined buddy pairing here yet. `/buddy join` opts you in."
 
 
 @app_commands.guild_only()
-class Buddies(commands.GroupCog, group_name="buddy", group_description="Opt-in pairing with a peer buddy"):
+class Buddies(
+    AvoidCommands,
+    ModeratorCommands,
+    commands.GroupCog,
+    group_name="buddy",
+    group_description="Opt-in pairing with a peer buddy",
+):
     """Buddy pairing: join, preferences, pauses, a confidential do-not-pair list, and rounds."""
 
     def __init__(self, bot: KindredBot) -> None:
@@ -81,18 +86,11 @@ class Buddies(commands.GroupCog, group_name="buddy", group_description="Opt-in p
             due = await self.rounds.reschedule(change.guild_id)
             log.info("buddy round for guild %s rescheduled to %s", change.guild_id, due)
 
-    # -- helpers -----------------------------------------------------------------------------
-    async def _profile(self, interaction: discord.Interaction[Any]) -> BuddyProfile:
-        assert interaction.guild_id is not None
-        profile = await self.bot.store.buddies.get(interaction.guild_id, interaction.user.id)
-        if profile is None or profile.status != "active":
-            raise KindredError(_NOT_JOINED)
-        return profile
-
-    @staticmethod
-    def _require_manage_guild(interaction: discord.Interaction[Any]) -> None:
-        if not interaction.permissions.manage_guild:
-            raise KindredError("This needs the **Manage Server** permission, which you don't have here.")
+    @commands.Cog.listener()
+    async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
+        """A member left the server: end their pairing so their buddy is told, neutrally, not left waiting."""
+        if await self.rounds.end_for(payload.guild_id, payload.user.id):
+            log.info("buddy pairing of %s in guild %s ended: they left the server", payload.user.id, payload.guild_id)
 
     # -- autocomplete ------------------------------------------------------------------------
     async def interests_autocomplete(
@@ -127,7 +125,8 @@ class Buddies(commands.GroupCog, group_name="buddy", group_description="Opt-in p
         assert interaction.guild_id is not None
         guild_id, user_id, now = interaction.guild_id, interaction.user.id, self.bot.clock.now()
         existing = await self.bot.store.buddies.get(guild_id, user_id)
-        if existing is not None and existing.status == "active" and not existing.paused_at(now):
+        # Someone sitting out because a DM bounced may join again: that is how they say DMs are open now.
+        if existing is not None and existing.status == "active" and not existing.paused_at(now) and existing.reachable:
             raise KindredError(
                 "You're already in buddy pairing. `/buddy prefs` changes your choices; `/buddy status` shows your buddy."
             )
@@ -144,6 +143,7 @@ class Buddies(commands.GroupCog, group_name="buddy", group_description="Opt-in p
             wants=wants.value if wants else (existing.wants if existing else "either"),
             now=now,
         )
+        await self.bot.store.prefs.clear_dm_closed(user_id)
         if interests:
             await set_interests(self.bot, guild_id, user_id, interests, replace=False)
         if timezone:
@@ -243,6 +243,11 @@ class Buddies(commands.GroupCog, group_name="buddy", group_description="Opt-in p
             )
         elif profile.skip_round_at is not None and profile.skip_round_at > now:
             lines.append("You're skipping the next round.")
+        if not profile.reachable:
+            lines.append(
+                "**Sitting out for now:** my last DM to you didn't go through (DMs closed), and buddies need to "
+                "reach each other. Allow DMs from server members, then use `/buddy resume`."
+            )
         await reply_ephemeral(interaction, "\n".join(lines) + "\n\n" + summary(profile))
 
     @app_commands.command(name="pause")
@@ -265,6 +270,9 @@ class Buddies(commands.GroupCog, group_name="buddy", group_description="Opt-in p
         assert interaction.guild_id is not None
         await self._profile(interaction)
         await self.bot.store.buddies.resume(interaction.guild_id, interaction.user.id, now=self.bot.clock.now())
+        # Members sitting out because a DM bounced come back this way too (the shared DMs-closed notice
+        # tells them to run the feature's command again once DMs are open).
+        await self.bot.store.prefs.clear_dm_closed(interaction.user.id)
         next_round = await self.rounds.ensure_scheduled(interaction.guild_id)
         await reply_ephemeral(interaction, f"Welcome back! You'll be in the next round, {discord_ts(next_round, 'F')}.")
 
@@ -280,49 +288,6 @@ class Buddies(commands.GroupCog, group_name="buddy", group_description="Opt-in p
             interaction, f"Done: you won't be paired in future rounds. Thanks for being part of it.{extra}"
         )
 
-    @app_commands.command(name="avoid")
-    @app_commands.describe(member="Someone you never want to be paired with (leave empty to see your list)")
-    async def avoid(self, interaction: discord.Interaction[Any], member: discord.Member | None = None) -> None:
-        """Never be paired with someone. Confidential: nobody is told. With no member, see and edit your list."""
-        assert interaction.guild_id is not None and interaction.guild is not None
-        store, me = self.bot.store.buddies, interaction.user.id
-        if member is None:
-            listed = await store.avoid_list(interaction.guild_id, me)
-            if not listed:
-                await reply_ephemeral(
-                    interaction, "Your do-not-pair list is empty. `/buddy avoid member:` adds someone."
-                )
-                return
-            entries = [(uid, self._name(interaction.guild, uid)) for uid in listed]
-            body = "\n".join(f"• <@{uid}>" for uid, _ in entries)
-            await reply_ephemeral(
-                interaction,
-                f"**Your do-not-pair list** (only you can see it):\n{body}\n\nPick below to take someone off, "
-                "or use `/buddy unavoid`.",
-                view=AvoidListView(me, interaction.guild_id, entries),
-            )
-            return
-        if member.id == me:
-            raise KindredError("You can't avoid yourself, but it's good you're thinking about who feels right.")
-        if member.bot:
-            raise KindredError("Bots are never paired, so there's no need to avoid one.")
-        added = await store.avoid(interaction.guild_id, me, member.id, now=self.bot.clock.now())
-        partners = await store.current_partners(interaction.guild_id, me)
-        extra = " They're your buddy this round; `/buddy end` closes that kindly." if member.id in partners else ""
-        head = "Done." if added else "They were already on your list."
-        await reply_ephemeral(
-            interaction, f"{head} You'll never be paired with {member.mention}. Nobody is told.{extra}"
-        )
-
-    @app_commands.command(name="unavoid")
-    @app_commands.describe(member="Someone to take off your do-not-pair list")
-    async def unavoid(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
-        """Take someone off your do-not-pair list."""
-        assert interaction.guild_id is not None
-        if not await self.bot.store.buddies.unavoid(interaction.guild_id, interaction.user.id, member.id):
-            raise KindredError(f"{member.mention} isn't on your do-not-pair list.")
-        await reply_ephemeral(interaction, f"Done: {member.mention} is off your do-not-pair list. Nobody is told.")
-
     @app_commands.command(name="end")
     async def end(self, interaction: discord.Interaction[Any]) -> None:
         """Kindly end your current pairing. No reason needed; your buddy gets a neutral note."""
@@ -332,9 +297,12 @@ class Buddies(commands.GroupCog, group_name="buddy", group_description="Opt-in p
             raise KindredError("You don't have a buddy right now, so there's nothing to end.")
 
         async def confirmed(inner: discord.Interaction[Any]) -> None:
-            if not await self.rounds.end_for(guild_id, inner.user.id):
+            ended = await self.rounds.end_pairing(guild_id, inner.user.id)
+            if ended is None:
                 raise KindredError("That pairing has already ended.")
+            # Answer before the slow part: DMs and thread tidying can outlast Discord's 3-second deadline.
             await inner.response.edit_message(content=text.end_thanks(), view=None)
+            await self.rounds.tell_ended(ended)
 
         await reply_ephemeral(
             interaction,
@@ -364,58 +332,3 @@ class Buddies(commands.GroupCog, group_name="buddy", group_description="Opt-in p
         else:
             message = "Off. Your buddy won't hear about your check-ins at all."
         await reply_ephemeral(interaction, message)
-
-    # -- moderator commands ------------------------------------------------------------------
-    @app_commands.command(name="preview")
-    @app_commands.default_permissions(manage_guild=True)
-    async def preview(self, interaction: discord.Interaction[Any]) -> None:
-        """Moderators: a dry run of the next round. Nothing is sent or saved."""
-        assert interaction.guild_id is not None
-        self._require_manage_guild(interaction)
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        plan = await self.rounds.plan(interaction.guild_id, self.bot.clock.now())
-        groups = plan.result.groups
-        trios = sum(1 for g in groups if len(g.user_ids) > 2)
-        lines = [
-            f"**Dry run:** {plan.eligible} members would take part: {len(groups) - trios} pairs"
-            + (" and one group of three." if trios else "."),
-        ]
-        if plan.result.unmatched:
-            names = ", ".join(f"<@{u}>" for u in plan.result.unmatched)
-            lines.append(f"**Not paired:** {names}. They'd be told kindly and go first next round.")
-        else:
-            lines.append("Everyone taking part would get a buddy.")
-        lines.append(f"**Sitting out** (paused, skipping, or unreachable by DM): {plan.sitting_out}.")
-        await interaction.followup.send("\n".join(lines), ephemeral=True, allowed_mentions=NO_PINGS)
-
-    @app_commands.command(name="pair-now")
-    @app_commands.default_permissions(manage_guild=True)
-    async def pair_now(self, interaction: discord.Interaction[Any]) -> None:
-        """Moderators: run a buddy round right now. Current pairings end and new ones are introduced."""
-        assert interaction.guild_id is not None
-        self._require_manage_guild(interaction)
-        guild_id = interaction.guild_id
-
-        async def confirmed(inner: discord.Interaction[Any]) -> None:
-            await inner.response.edit_message(content="Running a round now…", view=None)
-            report = await self.rounds.run_round(guild_id, scheduled_for=None)
-            if report is None:
-                await inner.followup.send("That round already ran.", ephemeral=True)
-                return
-            dm_note = f" {report.by_dm} were introduced by DM (see the mod log)." if report.by_dm else ""
-            await inner.followup.send(
-                f"Round done: {report.groups} groups introduced, {len(report.unmatched)} not paired "
-                f"(told kindly, first in line next time).{dm_note}",
-                ephemeral=True,
-            )
-
-        await reply_ephemeral(
-            interaction,
-            "Run a buddy round now? Current pairings end and everyone taking part gets a new buddy.",
-            view=ConfirmView(interaction.user.id, "Run the round", confirmed),
-        )
-
-    @staticmethod
-    def _name(guild: discord.Guild, user_id: int) -> str:
-        member = guild.get_member(user_id)
-        return member.display_name if member is not None else f"Member {user_id}"

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from bot.client import KindredBot
     from bot.timers import Timer
 
-__all__ = ["ROUND", "BuddyRounds", "Plan", "RoundReport"]
+__all__ = ["ROUND", "BuddyRounds", "EndedPairing", "Plan", "RoundReport"]
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,16 @@ class Plan:
     sitting_out: int
     quiet: QuietOutcome
     seed: int
+
+
+@dataclass(frozen=True, slots=True)
+class EndedPairing:
+    """A member who just stepped away from their group, and who is left in it."""
+
+    guild_id: int
+    user_id: int
+    thread_id: int | None
+    remaining: tuple[int, ...]
 
 
 @dataclass(slots=True)
@@ -124,9 +134,15 @@ class BuddyRounds:
         if await self.next_scheduled(timer.guild_id) != round_at:
             log.info("stale buddy nudge for guild %s ignored", timer.guild_id)
             return
+        guild = self.bot.get_guild(timer.guild_id)
+        if guild is None:
+            log.info("buddy nudge for guild %s skipped: the bot is no longer in that server", timer.guild_id)
+            return
         for profile in await self.bot.store.buddies.profiles(timer.guild_id):
             if profile.paused_at(round_at) or not profile.reachable:
                 continue
+            if guild.get_member(profile.user_id) is None:
+                continue  # they left the server: no DMs about it, and they won't be paired anyway
             if profile.skip_round_at is not None and profile.skip_round_at >= round_at:
                 continue
             await send_dm(
@@ -151,7 +167,7 @@ class BuddyRounds:
         config = await store.config.get(guild_id)
         profiles = await store.buddies.profiles(guild_id)
         latest = await store.buddies.latest_round(guild_id)
-        answers = {} if latest is None else await store.buddies.quiet_answers(latest.id)
+        answers = {} if latest is None else await self._connect_answers(latest.id)
         quiet = settle_quiet_rounds(answers, {p.user_id: p.ignored_rounds for p in profiles})
         guild = self.bot.get_guild(guild_id)
         eligible = [
@@ -172,6 +188,16 @@ class BuddyRounds:
             seed=seed,
         )
         return Plan(result, len(eligible), len(profiles) - len(eligible), quiet, seed)
+
+    async def _connect_answers(self, round_id: int) -> dict[int, str | None]:
+        """Last round's "Did you connect?" answers, or none at all if the question was never asked.
+
+        A round replaced before its halfway point (``/buddy pair-now``, or rounds run back to back)
+        asked nobody anything, so nobody can have ignored it.
+        """
+        if await self.bot.timers.pending(kind=CONNECT, dedupe_key=f"{CONNECT}:{round_id}"):
+            return {}
+        return await self.bot.store.buddies.quiet_answers(round_id)
 
     async def run_round(self, guild_id: int, *, scheduled_for: datetime | None) -> RoundReport | None:
         """Run a round (scheduled, or now for /buddy pair-now). None if this scheduled round already ran."""
@@ -255,7 +281,8 @@ class BuddyRounds:
             await self._dm_intro(group.user_ids, intro)
             by_dm += 1
         if by_dm and guild is not None:
-            await self._tell_moderators(guild, channel_id, missing)
+            found = channel_id is None or isinstance(channel, discord.TextChannel)
+            await self._tell_moderators(guild, text.mod_fix_message(channel_id, missing, channel_found=found))
         return by_dm
 
     async def _thread_intro(
@@ -294,8 +321,7 @@ class BuddyRounds:
         missing = [p for p in _THREAD_PERMS if not getattr(perms, p)]
         return permission_names(missing) if missing else None
 
-    async def _tell_moderators(self, guild: discord.Guild, channel_id: int | None, missing: str | None) -> None:
-        note = text.mod_fix_message(channel_id, missing)
+    async def _tell_moderators(self, guild: discord.Guild, note: str) -> None:
         config = await self.bot.store.config.get(guild.id)
         modlog = guild.get_channel(config.modlog_channel_id) if config.modlog_channel_id else None
         if isinstance(modlog, discord.TextChannel):
@@ -310,18 +336,35 @@ class BuddyRounds:
     # -- ending ------------------------------------------------------------------------------
     async def end_for(self, guild_id: int, user_id: int) -> bool:
         """End the member's current pairing kindly; partners get a neutral DM. False if there was none."""
+        ended = await self.end_pairing(guild_id, user_id)
+        if ended is None:
+            return False
+        await self.tell_ended(ended)
+        return True
+
+    async def end_pairing(self, guild_id: int, user_id: int) -> EndedPairing | None:
+        """The quick, database-only half of ending: the member steps away. None if there was nothing to end.
+
+        Split from :meth:`tell_ended` so ``/buddy end`` can answer within Discord's 3-second deadline
+        before the slower DMs and thread tidying.
+        """
         store = self.bot.store.buddies
         group = await store.active_group(guild_id, user_id)
         if group is None:
-            return False
+            return None
         remaining = await store.step_away(group.id, user_id, now=self.bot.clock.now())
-        still_grouped = len(remaining) >= 2
-        next_round = await self.next_scheduled(guild_id)
-        for partner in remaining:
+        if remaining is None:
+            return None  # a racing end (double click, erasure) already did this and tells the partner
+        return EndedPairing(guild_id, user_id, group.thread_id, remaining)
+
+    async def tell_ended(self, ended: EndedPairing) -> None:
+        """Tell whoever remains, neutrally, and tidy the group's thread."""
+        still_grouped = len(ended.remaining) >= 2
+        next_round = await self.next_scheduled(ended.guild_id)
+        for partner in ended.remaining:
             await send_dm(self.bot, partner, content=text.end_partner_dm(next_round, still_grouped=still_grouped))
-        if group.thread_id is not None:
-            await self._close_thread(group.thread_id, user_id, still_grouped)
-        return True
+        if ended.thread_id is not None:
+            await self._close_thread(ended.thread_id, ended.user_id, still_grouped)
 
     async def _close_thread(self, thread_id: int, user_id: int, still_grouped: bool) -> None:
         try:
