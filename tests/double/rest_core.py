@@ -18,6 +18,7 @@ from .interactions import (
     UPDATE_MESSAGE,
     InteractionRecord,
 )
+from .limits import check_choices, check_message, check_modal
 from .messages import EPHEMERAL, LOADING, apply_edit, build_message, delete_message, dispatch_update, store_and_dispatch
 from .models import JSON, ChannelHandle
 from .state import WORLD_KEY, World
@@ -171,6 +172,7 @@ def _apply_callback(world: World, record: InteractionRecord, rtype: int, data: J
             raise ApiError.invalid_form("type", "Update responses need a component or modal-from-message")
         record.original_message_id = int(source["id"])
         if rtype == UPDATE_MESSAGE:
+            check_message(data)
             apply_edit(world, source, data, files)
             dispatch_update(world, source)
             return source
@@ -178,12 +180,12 @@ def _apply_callback(world: World, record: InteractionRecord, rtype: int, data: J
     if rtype == AUTOCOMPLETE_RESULT:
         if record.type != 4:
             raise ApiError.invalid_form("type", "Autocomplete results answer autocomplete interactions only")
-        if len(data.get("choices") or []) > 25:
-            raise ApiError.invalid_form("data.choices", "Must be 25 or fewer in length.")
+        check_choices(list(data.get("choices") or []))
         return None
     if rtype == MODAL:
         if not data.get("custom_id") or not data.get("title") or not data.get("components"):
             raise ApiError.invalid_form("data", "A modal needs custom_id, title and components")
+        check_modal(data)
         return None
     raise ApiError.invalid_form("type", f"Unsupported interaction callback type {rtype}")
 
@@ -236,6 +238,7 @@ async def edit_webhook_message(request: web.Request) -> web.Response:
     world = world_of(request)
     _, message = _webhook_message(request)
     parsed = body_of(request)
+    check_message(parsed.obj())
     apply_edit(world, message, parsed.obj(), parsed.files)
     dispatch_update(world, message)
     return ok(message)
@@ -332,6 +335,7 @@ async def edit_message(request: web.Request) -> web.Response:
     if int(message["author"]["id"]) != world.bot_user.id:
         raise ApiError(403, 50005, "Cannot edit a message authored by another user")
     parsed = body_of(request)
+    check_message(parsed.obj())
     apply_edit(world, message, parsed.obj(), parsed.files)
     dispatch_update(world, message)
     return ok(message)
@@ -385,6 +389,7 @@ def _validate_message_body(body: JSON, files: list, *, allow_empty: bool = False
         raise ApiError.invalid_form("content", "Must be 2000 or fewer in length.")
     if len(body.get("embeds") or []) > 10:
         raise ApiError.invalid_form("embeds", "Must be 10 or fewer in length.")
+    check_message(body)
     keys = ("content", "embeds", "components", "sticker_ids", "poll")
     if not allow_empty and not files and not any(body.get(k) for k in keys):
         raise ApiError(400, 50006, "Cannot send an empty message")
