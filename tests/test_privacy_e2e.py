@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
+from bot.checkins.reminders import REMINDER_KIND, WEEKLY_KIND
 from bot.privacy import registered_tables
-from bot.privacy_ops import RETENTION_KIND, is_member_column, record_departure, retention_key
+from bot.privacy_ops import RETENTION_KIND, is_member_column, purge_departed, record_departure, retention_key
 from tests.double import InteractionHandle
 from tests.harness import Harness
 
@@ -216,3 +217,15 @@ async def test_retention_skips_a_member_who_is_back_even_if_the_join_was_missed(
     )
     await h.run_timers()
     assert (await h.bot.store.prefs.get(uid)).timezone == "Europe/Dublin"
+
+
+async def test_one_servers_purge_keeps_reminders_of_a_member_still_in_another(running: Harness) -> None:
+    """Reminders are personal: a server's retention purge must not silently stop them."""
+    h = running
+    inter = await h.dd.slash(h.world.alice, "checkin remind set", channel=h.world.general, time="19:00", timezone="UTC")
+    await inter.response()
+    await h.dd.slash(h.world.alice, "checkin weekly", channel=h.world.general, setting="on")
+    await record_departure(h.bot.db, h.world.guild.id, h.world.alice.id, h.clock.now())
+    await purge_departed(h.bot.db, {}, h.world.guild.id, h.world.alice.id, shares_a_server=True)
+    assert len(await h.bot.timers.pending(kind=REMINDER_KIND)) == 1
+    assert len(await h.bot.timers.pending(kind=WEEKLY_KIND)) == 1

@@ -147,7 +147,7 @@ class CheckinScheduler:
         await self._timers.schedule(
             REMINDER_KIND,
             due,
-            guild_id=settings.guild_id,
+            guild_id=None,  # personal: a server's retention purge must not delete it
             user_id=settings.user_id,
             dedupe_key=reminder_key(settings.user_id),
         )
@@ -216,7 +216,7 @@ class CheckinScheduler:
         await self._timers.schedule(
             WEEKLY_KIND,
             due,
-            guild_id=settings.guild_id,
+            guild_id=None,  # personal, as above
             user_id=settings.user_id,
             dedupe_key=weekly_key(settings.user_id),
         )
