@@ -160,6 +160,10 @@ async def test_forgetting_a_helper_keeps_the_members_alert_and_the_servers_term(
     assert alert is not None and alert.claimed_by_user_id is None
     [term] = await repo.terms(10)
     assert term.added_by_user_id is None
+    # The audit of the claim and of the term change stays, without the helper's id.
+    audit = await repo.audit(10)
+    assert {entry.action for entry in audit} >= {"claim", "term-add"}
+    assert all(entry.actor_user_id is None for entry in audit)
 
 
 def test_crisis_tables_are_in_the_privacy_registry() -> None:

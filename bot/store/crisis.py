@@ -337,19 +337,26 @@ class CrisisRepo:
     async def forget_helper(self, user_id: int, guild_id: int | None) -> None:
         """Before a member's data is erased: drop their id from rows that belong to others.
 
-        An alert they claimed stays with the member it was about, and a term they added keeps
-        protecting the server; only the helper's id goes.
+        An alert they claimed stays with the member it was about, a term they added keeps
+        protecting the server, and the audit of both stays; only the helper's id goes.
         """
-        scope, params = ("", ()) if guild_id is None else (" AND guild_id = ?", (guild_id,))
         async with self._db.transaction() as tx:
             await tx.execute(
-                f"UPDATE crisis_alerts SET claimed_by_user_id = NULL WHERE claimed_by_user_id = ? "
-                f"AND subject_user_id != ?{scope}",
-                (user_id, user_id, *params),
+                "UPDATE crisis_alerts SET claimed_by_user_id = NULL WHERE claimed_by_user_id = ? "
+                "AND subject_user_id != ? AND (? IS NULL OR guild_id = ?)",
+                (user_id, user_id, guild_id, guild_id),
             )
             await tx.execute(
-                f"UPDATE crisis_terms SET added_by_user_id = NULL WHERE added_by_user_id = ?{scope}",
-                (user_id, *params),
+                "UPDATE crisis_terms SET added_by_user_id = NULL WHERE added_by_user_id = ? "
+                "AND (? IS NULL OR guild_id = ?)",
+                (user_id, guild_id, guild_id),
+            )
+            # The audit trail of alerts about other members (and of term changes) stays; only the
+            # helper's id goes, so erasing a moderator doesn't erase someone else's history.
+            await tx.execute(
+                "UPDATE crisis_audit SET actor_user_id = NULL WHERE actor_user_id = ? "
+                "AND (subject_user_id IS NULL OR subject_user_id != ?) AND (? IS NULL OR guild_id = ?)",
+                (user_id, user_id, guild_id, guild_id),
             )
 
     @staticmethod
