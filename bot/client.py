@@ -101,6 +101,8 @@ class KindredBot(commands.AutoShardedBot):
         self.scheduler.start()
         for name in self._extensions:
             await self.load_extension(name)
+        # Handlers are registered now, so timers a crash cut off can be settled (retried or logged).
+        await self.timers.recover_interrupted()
         if self._timer_poll_seconds is not None:
             # One poll job with a stable id: the first run happens at once, which is what picks
             # up anything that fell due while the bot was down.

@@ -52,15 +52,46 @@ class TimerService:
         self._db = db
         self._clock = clock
         self._handlers: dict[str, TimerHandler] = {}
+        self._retry_interrupted: set[str] = set()
 
     # -- handlers ---------------------------------------------------------------------------
-    def register(self, kind: str, handler: TimerHandler) -> None:
-        """Route timers of ``kind`` to ``handler`` (replacing any previous one, so reloads are safe)."""
+    def register(self, kind: str, handler: TimerHandler, *, retry_interrupted: bool = False) -> None:
+        """Route timers of ``kind`` to ``handler`` (replacing any previous one, so reloads are safe).
+
+        ``retry_interrupted=True`` declares the handler idempotent (it can tell whether its work was
+        already done), so a timer cut off by a crash is run again at start-up instead of given up.
+        """
         self._handlers[kind] = handler
+        if retry_interrupted:
+            self._retry_interrupted.add(kind)
+        else:
+            self._retry_interrupted.discard(kind)
 
     def unregister(self, kind: str) -> None:
         """Stop routing ``kind``; its timers wait in the table until a handler returns."""
         self._handlers.pop(kind, None)
+        self._retry_interrupted.discard(kind)
+
+    async def recover_interrupted(self) -> tuple[int, int]:
+        """At start-up, settle timers a crash left ``running``; returns (retried, given up).
+
+        Idempotent kinds go back to pending and run again. Others become ``interrupted`` and are
+        logged: running them twice could send something twice, which is worse than a logged miss.
+        """
+        rows = await self._db.fetchall("SELECT id, kind FROM timers WHERE status = 'running'")
+        retry = [(r["id"],) for r in rows if r["kind"] in self._retry_interrupted]
+        give_up = [(r["id"],) for r in rows if r["kind"] not in self._retry_interrupted]
+        async with self._db.transaction() as tx:
+            await tx.executemany("UPDATE timers SET status = 'pending' WHERE id = ? AND status = 'running'", retry)
+            await tx.executemany(
+                "UPDATE timers SET status = 'interrupted' WHERE id = ? AND status = 'running'", give_up
+            )
+        for r in rows:
+            if r["kind"] in self._retry_interrupted:
+                log.info("timer %s (%s) was cut off by a restart; running it again", r["id"], r["kind"])
+            else:
+                log.warning("timer %s (%s) was cut off by a restart and will not run again", r["id"], r["kind"])
+        return len(retry), len(give_up)
 
     # -- scheduling -------------------------------------------------------------------------
     async def schedule(

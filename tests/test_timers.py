@@ -107,3 +107,32 @@ async def test_failing_handler_is_logged_and_not_retried(db: Database, clock: Fa
     assert calls == 1
     assert "broken handler" in caplog.text
     assert await db.fetchval("SELECT status FROM timers") == "failed"
+
+
+async def test_timers_cut_off_by_a_crash_are_retried_only_when_idempotent(
+    db: Database, clock: FakeClock, caplog
+) -> None:  # type: ignore[no-untyped-def]
+    crashed = TimerService(db, clock)
+
+    async def never(timer: Timer) -> None:  # the process "dies" before this runs
+        raise AssertionError("not reached")
+
+    crashed.register("round", never)
+    crashed.register("dm", never)
+    await crashed.schedule("round", clock.now())
+    await crashed.schedule("dm", clock.now())
+    assert len(await crashed.claim_due(clock.now())) == 2  # claimed, then the crash
+
+    restarted = TimerService(db, clock)
+    ran: list[str] = []
+
+    async def handler(timer: Timer) -> None:
+        ran.append(timer.kind)
+
+    restarted.register("round", handler, retry_interrupted=True)
+    restarted.register("dm", handler)
+    assert await restarted.recover_interrupted() == (1, 1)
+    assert await restarted.run_due() == 1
+    assert ran == ["round"]  # the DM is never sent twice...
+    assert await db.fetchval("SELECT status FROM timers WHERE kind = 'dm'") == "interrupted"
+    assert "will not run again" in caplog.text  # ...and never given up silently

@@ -58,7 +58,8 @@ class Buddies(
 
     async def cog_load(self) -> None:
         """Register timers, persistent buttons and the erase hook; make sure every active server has a round."""
-        self.bot.timers.register(ROUND, self.rounds.on_round_timer)
+        # A round is idempotent (one per server and time, enforced by the database): safe to retry.
+        self.bot.timers.register(ROUND, self.rounds.on_round_timer, retry_interrupted=True)
         self.bot.timers.register(NUDGE, self.rounds.on_nudge_timer)
         self.bot.timers.register(CONNECT, self.rounds.on_connect_timer)
         self.bot.add_dynamic_items(SkipRoundButton, ConnectButton)
