@@ -195,12 +195,17 @@ async def test_hard_moment_with_an_opted_in_buddy_tells_the_buddy_only_one_line(
     inter = await run(h, h.world.alice, "today", mood=1, craving=9, note="secret words")
     labels = [c["label"] for row in inter.components for c in row["components"]]
     assert "Let my buddy know" in labels
-    click = await h.dd.click(h.world.alice, inter, f"checkin:buddy:{h.world.guild.id}")
+    [button_id] = [c["custom_id"] for row in inter.components for c in row["components"] if "buddy" in c["custom_id"]]
+    click = await h.dd.click(h.world.alice, inter, button_id)
     await click.response()
-    assert "let your buddy know" in click.content
+    [told] = await click.followups()
+    assert "let your buddy know" in told["content"] and told["flags"] & 64
     dm = await h.dd.wait_for_dm(h.world.bob)
-    assert dm["content"] == "**Alice** could use a check-in from you. 💛"
+    assert dm["content"] == "Alice could use a check-in from you. A short, kind message can mean a lot."
     assert "secret" not in dm["content"] and "9" not in dm["content"]
+    # One notice per hard moment: the button is gone, "more detail" stays.
+    labels = [c["label"] for row in click.data["components"] for c in row["components"]]
+    assert labels == ["Check in with more detail"]
 
 
 # -- history -----------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+import discord
+
 from bot.buddies.text import hard_moment_dm
 from bot.messaging import NO_PINGS, send_dm
 
@@ -31,7 +33,8 @@ async def notify_partners_of_hard_moment(bot: KindredBot, guild_id: int, user_id
         return 0
     guild = bot.get_guild(guild_id)
     member = guild.get_member(user_id) if guild is not None else None
-    name = member.display_name if member is not None else "Your buddy"
+    # Escaped so a display name can't restyle the message; NO_PINGS below stops any mention.
+    name = discord.utils.escape_markdown(member.display_name) if member is not None else "Your buddy"
     reached = 0
     for partner in partners:
         if await send_dm(bot, partner, content=hard_moment_dm(name), allowed_mentions=NO_PINGS) is not None:

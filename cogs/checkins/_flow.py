@@ -131,7 +131,7 @@ async def submit_checkin(
             parts.append(hard_moment_text())
         parts.append("**People you can reach right now:**\n" + render_contacts(contacts_for(region)))
         if guild_id is not None and await _buddy_can_be_told(bot, guild_id, user.id):
-            view.add_item(BuddyNoticeButton(guild_id))
+            view.add_item(BuddyNoticeButton(guild_id, checkin_id))
             parts.append("If you'd like, I can let your buddy know you could use a check-in (nothing else is shared).")
     await reply_ephemeral(interaction, "\n\n".join(parts)[:2000], view=view)
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
+from bot.buddies.notice import notify_partners_of_hard_moment
 from bot.checkins import (
     MAX_NOTE,
     CheckinEntry,
@@ -20,9 +21,8 @@ from bot.checkins import (
     parse_triggers,
     validate_checkin,
 )
-from bot.errors import KindModal, KindredError, reply_ephemeral, send_error
-from bot.messaging import send_dm
-from cogs.checkins._flow import display_name, safe_text, submit_checkin
+from bot.errors import KindModal, KindredError, send_error
+from cogs.checkins._flow import submit_checkin
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -149,29 +149,34 @@ class MoreDetailButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=
             await send_error(interaction, exc, where="component")
 
 
-class BuddyNoticeButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"checkin:buddy:(?P<guild_id>\d+)"):
-    """ "Let my buddy know": sends the buddy one line, never the check-in itself."""
+class BuddyNoticeButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"checkin:buddy:(?P<guild_id>\d+)(?::(?P<checkin_id>\d+))?",
+):
+    """ "Let my buddy know": sends the buddy one line, never the check-in itself. One notice per click-able answer."""
 
-    def __init__(self, guild_id: int) -> None:
+    def __init__(self, guild_id: int, checkin_id: int | None = None) -> None:
         super().__init__(
             discord.ui.Button(
                 label="Let my buddy know",
                 style=discord.ButtonStyle.success,
                 emoji="🤝",
-                custom_id=f"checkin:buddy:{guild_id}",
+                custom_id=f"checkin:buddy:{guild_id}" + (f":{checkin_id}" if checkin_id is not None else ""),
             )
         )
         self.guild_id = guild_id
+        self.checkin_id = checkin_id
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
     ) -> BuddyNoticeButton:
         """Rebuild from the custom id."""
-        return cls(int(match["guild_id"]))
+        checkin_id = match["checkin_id"]
+        return cls(int(match["guild_id"]), int(checkin_id) if checkin_id else None)
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        """Check consent again (it may have changed since) and tell each current partner."""
+        """Check consent again (it may have changed since), answer at once, then tell each current partner."""
         try:
             await self._notify(interaction)
         except Exception as exc:
@@ -180,27 +185,31 @@ class BuddyNoticeButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template
     async def _notify(self, interaction: discord.Interaction) -> None:
         bot = cast("KindredBot", interaction.client)
         user = interaction.user
-        partners = await bot.store.buddies.current_partners(self.guild_id, user.id)
-        if not partners or not await bot.store.buddies.hard_moment_opt_in(self.guild_id, user.id):
+        if not await _buddy_can_be_told_now(bot, self.guild_id, user.id):
             raise KindredError(
                 "I can't send that right now: you need a current buddy and `/buddy notify on`. "
-                "`/resources` has people you can reach straight away."
+                "`/resources show` has people you can reach straight away."
             )
-        name = safe_text(display_name(bot, self.guild_id, user))
-        reached = 0
-        for partner_id in partners:
-            sent = await send_dm(bot, partner_id, content=f"**{name}** could use a check-in from you. 💛")
-            reached += sent is not None
+        # Answer within Discord's 3 seconds by taking this button away (so the buddy hears once),
+        # keeping "more detail"; the DMs, which can be slow, come after.
+        remaining = discord.ui.View(timeout=None)
+        if self.checkin_id is not None:
+            remaining.add_item(MoreDetailButton(self.checkin_id))
+        await interaction.response.edit_message(view=remaining)
+        reached = await notify_partners_of_hard_moment(bot, self.guild_id, user.id)
         if reached:
-            await reply_ephemeral(
-                interaction, "I let your buddy know you could use a check-in. Nothing from your check-in was shared."
-            )
+            text = "I let your buddy know you could use a check-in. Nothing from your check-in was shared."
         else:
-            await reply_ephemeral(
-                interaction,
+            text = (
                 "I couldn't reach your buddy by DM (their DMs may be closed). You could message them directly, "
-                "or reach someone through `/resources`.",
+                "or reach someone through `/resources show`."
             )
+        await interaction.followup.send(text, ephemeral=True)
+
+
+async def _buddy_can_be_told_now(bot: KindredBot, guild_id: int, user_id: int) -> bool:
+    store = bot.store.buddies
+    return bool(await store.current_partners(guild_id, user_id)) and await store.hard_moment_opt_in(guild_id, user_id)
 
 
 def mood_choices() -> list[tuple[str, int]]:
