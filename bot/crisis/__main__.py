@@ -37,9 +37,14 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line tool; returns the process exit code."""
     parser = argparse.ArgumentParser(prog="python -m bot.crisis", description=__doc__.splitlines()[0])
     parser.add_argument("--extra-terms", type=Path, metavar="FILE", help="JSON list of {term, category, level}")
+    parser.add_argument(
+        "--semantic",
+        action="store_true",
+        help="also use the experimental word-vector layer (more catches, more false alarms; see tests/crisis/README.md)",
+    )
     args = parser.parse_args(argv)
 
-    detector: Detector = load_default_detector()
+    detector: Detector = Detector(semantic=True) if args.semantic else load_default_detector()
     if args.extra_terms is not None:
         try:
             detector = detector.with_extra_terms(load_terms(args.extra_terms))

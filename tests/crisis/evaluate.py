@@ -125,7 +125,7 @@ def main() -> None:
     parser.add_argument("--errors", action="store_true", help="list misses and false alarms")
     args = parser.parse_args()
     _report("development set (labelled.jsonl)", load(DEV_SET), args.errors)
-    for name in ("holdout", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7"):
+    for name in ("holdout", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8"):
         path = HERE / f"{name}.jsonl"
         if path.exists():
             _report(f"{name}.jsonl", load(path), args.errors)

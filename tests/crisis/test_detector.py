@@ -309,6 +309,13 @@ def test_cli_extra_terms(tmp_path: Path) -> None:
     assert json.loads(proc.stdout)["level"] == "concern"
 
 
+def test_cli_semantic_layer_is_opt_in() -> None:
+    line = b"im gonna yeet off the bridge\n"
+    assert json.loads(_run_cli(line).stdout)["level"] == "none"
+    semantic = json.loads(_run_cli(line, "--semantic").stdout)
+    assert semantic["level"] != "none" and semantic["evidence"][0].startswith("semantic:")
+
+
 def test_cli_bad_extra_terms_fails_cleanly(tmp_path: Path) -> None:
     terms = tmp_path / "terms.json"
     terms.write_text('{"term": "x"}')

@@ -7,7 +7,8 @@ this file: ``labelled.jsonl`` is the development set; ``holdout.jsonl``, ``blind
 round of fixes after its first measurement, so their current figures are optimistic. ``blind4.jsonl`` has not
 been tuned on; ``blind5.jsonl`` was used to build the concept layer (``data/crisis/concepts.toml``) after its
 first measurement; ``blind6.jsonl`` was written after that and used for a second round; ``blind7.jsonl`` was written after
-that and has not been tuned on. The low floors of ``blind4`` and ``blind7`` are the honest estimate on unseen phrasing, and should rise only with new general
+that and has not been tuned on; ``blind8.jsonl`` was written before the semantic layer's heads were trained and
+is, with ``blind6`` and ``blind7``, kept out of their training (``scripts/train_crisis_heads.py``). The low floors of ``blind4`` and ``blind7`` are the honest estimate on unseen phrasing, and should rise only with new general
 patterns, never with patterns copied from their misses.
 """
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.crisis import Category
+from bot.crisis import Category, Detector
 
 from .evaluate import HERE, load, score
 
@@ -39,6 +40,17 @@ OVERALL = {
     # Written after the second concept round and never tuned on: first-measurement figures (0.200 / 0.033 /
     # 0.857). This is the honest estimate for fresh indirect phrasing.
     "blind7.jsonl": (0.18, 0.05, 0.80),
+    # Written before the semantic layer was trained, never trained or tuned on. First measurement, lexicon
+    # only (the default detector): 0.550 / 0.125 / 0.815.
+    "blind8.jsonl": (0.53, 0.13, 0.80),
+}
+
+# The detector with the opt-in semantic layer (round 5) on the sets kept out of its training, measured
+# 0.800 / 0.125 / 0.865 (blind6), 0.333 / 0.100 / 0.769 (blind7), 0.625 / 0.150 / 0.806 (blind8).
+SEMANTIC = {
+    "blind6.jsonl": (0.78, 0.13, 0.85),
+    "blind7.jsonl": (0.31, 0.11, 0.75),
+    "blind8.jsonl": (0.60, 0.16, 0.78),
 }
 
 # Development set, per category: (min recall, min precision). Immediate danger has low precision by
@@ -60,6 +72,15 @@ def test_overall_quality(name: str) -> None:
     assert overall.false_alarm_rate <= max_false_alarms, (
         f"false alarms {overall.false_alarm_rate:.3f}: {overall.false_alarms}"
     )
+    assert overall.precision >= min_precision
+
+
+@pytest.mark.parametrize("name", sorted(SEMANTIC))
+def test_semantic_layer_quality(name: str) -> None:
+    min_recall, max_false_alarms, min_precision = SEMANTIC[name]
+    overall, _ = score(load(HERE / name), Detector(semantic=True))
+    assert overall.recall >= min_recall, f"recall {overall.recall:.3f}; missed: {overall.misses}"
+    assert overall.false_alarm_rate <= max_false_alarms, f"false alarms {overall.false_alarm_rate:.3f}"
     assert overall.precision >= min_precision
 
 
