@@ -28,7 +28,10 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-APOLOGY = "Sorry, something went wrong on our side. It's been logged, and nothing you entered was lost."
+APOLOGY = (
+    "Sorry, something went wrong on our side. It's been logged, and nothing you entered was lost. "
+    "Please try again in a moment."
+)
 
 _PERMISSION_NAMES = {
     "manage_guild": "Manage Server",

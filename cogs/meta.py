@@ -22,7 +22,7 @@ ABOUT = (
     "• **Service**: sign up to help others as a greeter, listener or meeting host.\n"
     "• **Rooms**: voice gatherings around what you love, from meditation to jam bands.\n"
     "• **Resources**: `/resources show` lists crisis contacts for your region, any time.\n\n"
-    "**Where to start:** try `/checkin`, then `/buddy join`. `/help` lists every command, "
+    "**Where to start:** try `/checkin today`, then `/buddy join`. `/help` lists every command, "
     "and `/privacy show` explains exactly what is stored and who can see it."
 )
 

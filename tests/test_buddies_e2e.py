@@ -184,7 +184,7 @@ async def test_no_buddy_channel_falls_back_to_dm_and_tells_the_owner(running: Ha
     await h.advance(TO_ROUND)
     await h.dd.wait_for_dm(w.alice, lambda m: "Why you were matched" in m["content"])
     note = await h.dd.wait_for_dm(w.owner, lambda m: "no buddy channel is set" in m["content"])
-    assert "buddy_channel_id" in note["content"]
+    assert "/config buddy-channel" in note["content"]
 
 
 async def test_avoided_members_are_never_paired_and_unmatched_is_told_kindly(running: Harness) -> None:

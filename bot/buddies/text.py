@@ -142,7 +142,7 @@ def mod_fix_message(channel_id: int | None, missing: str | None, *, channel_foun
     if channel_id is None:
         return (
             "Buddy round: no buddy channel is set, so I introduced this round's buddies by DM. "
-            "To give them private threads, choose one with `/config buddy-channel` (the `buddy_channel_id` setting)."
+            "To give them private threads, choose one with `/config buddy-channel`."
         )
     if not channel_found:
         return (

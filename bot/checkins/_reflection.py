@@ -47,7 +47,7 @@ def _trigger_line(triggers: tuple[str, ...]) -> str | None:
     if not triggers:
         return None
     if "celebration" in triggers and len(triggers) == 1:
-        return "Celebrations can pull as hard as stress; it's wise to notice that."
+        return "Celebrations can pull as hard as stress; it's worth noticing."
     if "loneliness" in triggers:
         return "Loneliness is one of the strongest pulls there is. Connecting with someone, even briefly, can help."
     named = ", ".join(triggers)

@@ -23,7 +23,7 @@ register_private_table(
         ("user_id",),
         "whether you opted in to buddy pairing, your pathway, experience and what you'd like in a buddy, "
         "pauses and skips, and whether your buddy may hear about hard moments",
-        "only you; the matcher uses it to pair you",
+        "only you; Kindred uses it to pair you",
         guild_column="guild_id",
     )
 )

@@ -33,7 +33,7 @@ register_private_table(
         "checkins",
         ("user_id",),
         "your check-ins: mood, craving, triggers, notes, and whether you shared each one",
-        "only you (a shared check-in's summary is visible in the share channel)",
+        "only you (a shared check-in's summary is visible in the check-in channel)",
         guild_column="guild_id",
     )
 )

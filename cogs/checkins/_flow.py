@@ -36,11 +36,11 @@ log = logging.getLogger(__name__)
 
 CRISIS_NOTE_LINE = (
     "What you wrote sounds really heavy. You matter, and you don't have to carry this alone: "
-    "there are people ready to listen right now."
+    "there are people ready to listen right now, and things can get better."
 )
 NO_SHARE_CHANNEL = (
     "Your check-in is saved. This server hasn't set up a check-in share channel yet, so nothing was posted. "
-    "A moderator can choose one with `/config`."
+    "A moderator can choose one with `/config share-channel`."
 )
 
 
@@ -69,12 +69,12 @@ async def post_to_share_channel(bot: KindredBot, guild_id: int, content: str) ->
         if channel is None:
             channel = await bot.fetch_channel(config.checkin_share_channel_id)
         if not isinstance(channel, discord.abc.Messageable):
-            return "Your check-in is saved, but the share channel isn't a text channel, so nothing was posted."
+            return "Your check-in is saved, but the check-in share channel isn't a text channel, so nothing was posted."
         await channel.send(content, allowed_mentions=NO_PINGS)
     except discord.HTTPException:
         log.exception("could not post to the share channel of guild %s", guild_id)
         return (
-            "Your check-in is saved, but I couldn't post in the share channel (a moderator may need to check "
+            "Your check-in is saved, but I couldn't post in the check-in share channel (a moderator may need to check "
             "my permissions there). Nothing else was affected."
         )
     return None

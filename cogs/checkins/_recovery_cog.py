@@ -33,8 +33,8 @@ log = logging.getLogger(__name__)
 ONOFF_CHOICES = [app_commands.Choice(name="on", value="on"), app_commands.Choice(name="off", value="off")]
 NEXT_STEPS = (
     "**If it helps, one small step today:**\n"
-    "• Tell your buddy or someone you trust. `/buddy` shows your buddy.\n"
-    "• `/resources` lists people you can talk to right now.\n"
+    "• Tell your buddy or someone you trust. `/buddy status` shows your buddy.\n"
+    "• `/resources show` lists people you can talk to right now.\n"
     "• Join a room today. Being around others who get it helps."
 )
 
@@ -59,7 +59,7 @@ def render_show(state: RecoveryState, today: date) -> str:
     nxt = next_milestone(record.stretch_start, today)
     days_to = (nxt.on - today).days
     lines.append(f"• Next milestone: **{nxt.label}** on {_fmt(nxt.on)} (in {days_to} day{'s' if days_to != 1 else ''})")
-    lines.append(f"Milestone celebrations in the share channel: **{'on' if state.celebrate else 'off'}**.")
+    lines.append(f"Milestone celebrations in the check-in channel: **{'on' if state.celebrate else 'off'}**.")
     return "\n".join(lines)
 
 
@@ -232,7 +232,7 @@ class RecoveryCog(commands.GroupCog, group_name="recovery", group_description="Y
                 "in the check-in channel (never a number of days compared with anyone)."
             )
             if config.checkin_share_channel_id is None:
-                text += " This server hasn't chosen a check-in channel yet; a moderator can set one with `/config`."
+                text += " This server hasn't chosen a check-in channel yet; a moderator can set one with `/config share-channel`."
         await interaction.response.send_message(text, ephemeral=True)
 
 

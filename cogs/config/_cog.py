@@ -135,7 +135,7 @@ class Config(
         await self.apply(interaction, {"region": region})
 
     @app_commands.command(name="timezone")
-    @app_commands.describe(name="An IANA time zone such as Europe/London; start typing to search")
+    @app_commands.describe(name="A time zone such as Europe/London; start typing a city to search")
     async def timezone(self, interaction: discord.Interaction[KindredBot], name: str) -> None:
         """Set the server's default time zone, used for members who haven't set their own."""
         await self.apply(interaction, {"timezone": resolve_timezone(name).key})

@@ -29,7 +29,7 @@ def require_manager(interaction: discord.Interaction[KindredBot]) -> discord.Gui
     """
     guild = interaction.guild
     if guild is None:
-        raise KindredError("Settings belong to a server, so `/config` only works inside one.")
+        raise KindredError("Settings belong to a server, so please run this inside the server you'd like to set up.")
     if not interaction.permissions.manage_guild:
         raise KindredError(NOT_A_MODERATOR)
     return guild

@@ -36,7 +36,7 @@ NOT_A_MODERATOR = "Crisis settings are for moderators: this needs the **Manage S
 def _require_moderator(interaction: discord.Interaction[KindredBot]) -> discord.Guild:
     guild = interaction.guild
     if guild is None:
-        raise KindredError("`/crisis` belongs to a server, so it only works inside one.")
+        raise KindredError("Crisis tools belong to a server, so please run this inside the server you look after.")
     if not interaction.permissions.manage_guild:
         raise KindredError(NOT_A_MODERATOR)
     return guild
@@ -135,7 +135,7 @@ class Crisis(commands.GroupCog, group_name="crisis", group_description="Crisis d
                 f"{parsed.term!r} is too short to match safely: use at least {MIN_TERM_CHARS} letters or digits."
             )
         if parsed.level <= Level.NONE:
-            raise KindredError("Pick a level of concern, high or imminent.")
+            raise KindredError("Pick a level from the list: concern, high or imminent risk.")
         existing = await self.bot.store.crisis.terms(guild.id)
         known = {t.term.term.lower() for t in existing}
         if parsed.term.lower() not in known and len(existing) >= MAX_TERMS:
@@ -166,7 +166,7 @@ class Crisis(commands.GroupCog, group_name="crisis", group_description="Crisis d
                 f"**{term.strip()}** isn't one of this server's extra terms. `/crisis terms list` shows them."
             )
         self.care.invalidate(guild.id)
-        await reply_ephemeral(interaction, f"Removed **{term.strip()}**. The shipped word list still applies.")
+        await reply_ephemeral(interaction, f"Removed **{term.strip()}**. The built-in word list still applies.")
 
     @terms_remove.autocomplete("term")
     async def _term_choices(self, interaction: discord.Interaction[KindredBot], current: str) -> list[Choice[str]]:
@@ -184,7 +184,7 @@ class Crisis(commands.GroupCog, group_name="crisis", group_description="Crisis d
         if not stored:
             await reply_ephemeral(
                 interaction,
-                "This server has no extra terms; the shipped word list applies. Add one with `/crisis terms add`.",
+                "This server has no extra terms; the built-in word list applies. Add one with `/crisis terms add`.",
             )
             return
         lines = [

@@ -38,7 +38,7 @@ def contacts_message(region: str, *, whose: str) -> str:
         f"**People you can reach right now{place}** ({whose}):\n"
         f"{render_contacts(contacts, substance=True)}\n\n"
         "You matter, and reaching out is a strong thing to do. You can also talk to someone here.\n"
-        "-# Change your region with `/resources region`. Support commands: `/resources show`, `region`, `mute`, `unmute`."
+        "-# `/resources region` changes your region; `/resources mute` stops automatic support messages."
     )
 
 
@@ -100,7 +100,7 @@ class Resources(
         await reply_ephemeral(interaction, contacts_message(region, whose=whose))
 
     @app_commands.command(name="region")
-    @app_commands.describe(region="Where you live, so /resources shows lines you can call or text")
+    @app_commands.describe(region="Where you live, so /resources show lists lines you can call or text")
     @app_commands.choices(region=REGION_CHOICES)
     async def region(self, interaction: discord.Interaction[KindredBot], region: str) -> None:
         """Choose which country's crisis lines Kindred shows you (everywhere, in every server)."""
@@ -111,7 +111,7 @@ class Resources(
 
     @app_commands.command(name="mute")
     async def mute(self, interaction: discord.Interaction[KindredBot]) -> None:
-        """Stop Kindred's automatic support messages to you (moderator alerts still follow the server's policy)."""
+        """Stop automatic support messages to you (the server's crisis team may still be alerted)."""
         changed = await self._set_muted(interaction.user.id, True)
         head = "Done." if changed else "They're already off."
         await reply_ephemeral(

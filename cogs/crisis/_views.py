@@ -38,7 +38,7 @@ SELF_CLAIM = (
     "alone: `/resources show` lists people you can reach right now."
 )
 SLOW_CLAIM = (
-    "I couldn't record your claim just now (my database is slow). Please try again in a moment, and if "
+    "I couldn't record your claim just now (things are slow on my side). Please try again in a moment, and if "
     "you're already reaching out, say so here so nobody doubles up."
 )
 RESTARTING = (

@@ -223,7 +223,7 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
         description="New description (up to 1,000 characters)",
         when="New start time, in your time zone",
         duration="New length: '90m', '1h30', '2 hours'",
-        slots="New number of volunteer places (1 to 50)",
+        slots="New number of volunteer slots (1 to 50)",
     )
     async def edit(
         self,
