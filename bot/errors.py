@@ -88,7 +88,7 @@ def describe_error(error: Exception) -> str | None:
             "A moderator can grant it in the server settings."
         )
     if isinstance(error, app_commands.CommandOnCooldown):
-        return f"Let's take a breath: you can use this again <t:{int(discord.utils.utcnow().timestamp() + error.retry_after)}:R>."
+        return f"This one has a short pause between uses; you can use it again <t:{int(discord.utils.utcnow().timestamp() + error.retry_after)}:R>."
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This one only works inside a server, not in DMs."
     if isinstance(error, app_commands.CheckFailure):

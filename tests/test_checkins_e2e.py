@@ -235,7 +235,7 @@ async def test_history_attaches_a_real_png_with_streak_triggers_and_an_observati
     png = edit.files[0]
     assert png.filename == "checkins.png" and png.data.startswith(PNG_SIGNATURE) and len(png.data) > 1000
     fields = {f["name"]: f["value"] for f in message["embeds"][0]["fields"]}
-    assert fields["Current streak"] == "6 day(s)"
+    assert fields["Current streak"] == "6 days"
     assert fields["Most noted"] == "loneliness (3)"
     assert "Cravings were higher on days you noted loneliness" in fields["Something to notice"]
     assert message["embeds"][0]["image"]["url"] == "attachment://checkins.png"

@@ -98,7 +98,7 @@ def test_few_days_get_an_encouraging_note() -> None:
 
 def test_weekly_summary_counts_days_and_names_triggers() -> None:
     text = weekly_summary([entry(0, 2, 5, "stress"), entry(0, 3, 4, "stress"), entry(2, 4, 1)]).render()
-    assert "Check-ins: 3 on 2 day(s)" in text and "stress (2)" in text and "kept showing up" in text
+    assert "Check-ins: 3 on 2 days" in text and "stress (2)" in text and "kept showing up" in text
     assert "No check-ins this week" in weekly_summary([]).render()
 
 

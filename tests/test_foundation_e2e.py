@@ -90,7 +90,7 @@ async def test_cooldown_and_bad_arguments_get_specific_messages(harness: Harness
     await first.response()
     again = await harness.dd.slash(harness.world.alice, "breathe", channel=harness.world.general)
     await again.response()
-    assert again.ephemeral and "you can use this again <t:" in again.content
+    assert again.ephemeral and "you can use it again <t:" in again.content
 
     bad = await harness.dd.slash(harness.world.alice, "minutes", channel=harness.world.general, length="soon")
     await bad.response()

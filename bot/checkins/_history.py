@@ -13,7 +13,7 @@ from statistics import fmean
 
 from bot.checkins._models import CheckinEntry
 
-__all__ = ["DaySummary", "HistorySummary", "WeeklySummary", "daily", "streak", "summarise", "weekly_summary"]
+__all__ = ["DaySummary", "HistorySummary", "WeeklySummary", "daily", "days_text", "streak", "summarise", "weekly_summary"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +56,7 @@ class WeeklySummary:
             )
         triggers = ", ".join(f"{name} ({n})" for name, n in self.top_triggers) or "none noted"
         return (
-            f"**Your week**\n• Check-ins: {self.checkins} on {self.days_checked_in} day(s)\n"
+            f"**Your week**\n• Check-ins: {self.checkins} on {days_text(self.days_checked_in)}\n"
             f"• Mood: {self.mood_trend}\n• Most noted: {triggers}\n\n{self.encouragement}"
         )
 
@@ -154,7 +154,7 @@ def weekly_summary(entries: Sequence[CheckinEntry]) -> WeeklySummary:
     elif any(e.mood <= 2 for e in entries):
         encouragement = "Some days were hard and you kept showing up. That counts for a lot."
     else:
-        encouragement = "Thanks for taking the time to notice how you are. Keep going, one day at a time."
+        encouragement = "Thanks for taking the time to notice how you are. Keep going, at your own pace."
     return WeeklySummary(
         checkins=len(entries),
         days_checked_in=len(days),
@@ -162,3 +162,8 @@ def weekly_summary(entries: Sequence[CheckinEntry]) -> WeeklySummary:
         top_triggers=top_triggers(entries),
         encouragement=encouragement,
     )
+
+
+def days_text(n: int) -> str:
+    """'1 day', '3 days'."""
+    return f"{n} day" if n == 1 else f"{n} days"

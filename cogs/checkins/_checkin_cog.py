@@ -33,6 +33,7 @@ from bot.checkins import (
 from bot.checkins import (
     streak as count_streak,
 )
+from bot.checkins._history import days_text
 from bot.checkins.chart import render_history_png
 from bot.checkins.reminders import CheckinScheduler
 from bot.clock import discord_ts
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
 __all__ = ["CheckinCog"]
 
 log = logging.getLogger(__name__)
+
 
 DEFAULT_WEEKLY_TIME = time(19, 0)
 _WEEKDAY_SUGGESTIONS = ("every day", "weekdays", "weekends", "mon,wed,fri", "tue,thu", "sat,sun")
@@ -232,8 +234,8 @@ class CheckinCog(
         png = await asyncio.to_thread(render_history_png, summary.days, start, today)
         triggers = ", ".join(f"{name} ({n})" for name, n in summary.top_triggers) or "none noted"
         embed = discord.Embed(title=f"Your last {days} days", colour=discord.Colour.teal())
-        embed.add_field(name="Check-ins", value=f"{len(entries)} on {len(summary.days)} day(s)")
-        embed.add_field(name="Current streak", value=f"{current_streak} day(s)")
+        embed.add_field(name="Check-ins", value=f"{len(entries)} on {days_text(len(summary.days))}")
+        embed.add_field(name="Current streak", value=days_text(current_streak))
         embed.add_field(name="Most noted", value=triggers, inline=False)
         embed.add_field(name="Something to notice", value=summary.observation, inline=False)
         embed.set_image(url="attachment://checkins.png")
