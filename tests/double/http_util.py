@@ -67,8 +67,8 @@ class ApiError(Exception):
         return cls(404, code, f"Unknown {what}")
 
     @classmethod
-    def invalid_form(cls, field_name: str, message: str) -> ApiError:
-        errors = {field_name: {"_errors": [{"code": "BASE_TYPE_INVALID", "message": message}]}}
+    def invalid_form(cls, field_name: str, message: str, *, code: str = "BASE_TYPE_INVALID") -> ApiError:
+        errors = {field_name: {"_errors": [{"code": code, "message": message}]}}
         return cls(400, 50035, "Invalid Form Body", errors)
 
 

@@ -62,8 +62,8 @@ def build_message(
     if interaction_metadata is not None:
         message["interaction_metadata"] = interaction_metadata
     reference = body.get("message_reference")
-    if reference:
-        referenced = world.messages.get(int(reference["message_id"]))
+    referenced = world.messages.get(int(reference["message_id"])) if reference else None
+    if referenced is not None:  # with fail_if_not_exists false, a missing message is sent as a plain message
         message["message_reference"] = {
             "type": 0,
             "message_id": str(reference["message_id"]),
@@ -72,7 +72,7 @@ def build_message(
         }
         message["referenced_message"] = copy.deepcopy(referenced)
         message["type"] = 19
-    _refresh_mentions(world, message)
+    _refresh_mentions(world, message, body.get("allowed_mentions"))
     return message
 
 
@@ -91,7 +91,7 @@ def apply_edit(world: World, message: JSON, body: JSON, files: list[RecordedFile
         )
     message["flags"] = message.get("flags", 0) & ~LOADING
     message["edited_timestamp"] = iso_now()
-    _refresh_mentions(world, message)
+    _refresh_mentions(world, message, body.get("allowed_mentions"))
     return message
 
 
@@ -144,12 +144,33 @@ def gateway_message(world: World, message: JSON) -> JSON:
     return data
 
 
-def _refresh_mentions(world: World, message: JSON) -> None:
+def _refresh_mentions(world: World, message: JSON, allowed: JSON | None = None) -> None:
+    """``mentions``/``mention_roles``/``mention_everyone`` as Discord fills them: only what actually pings.
+
+    Without ``allowed_mentions`` everything in the content pings (and a reply pings the replied-to author).
+    With it, users/roles ping only if ``parse`` names the type or the id is listed, @everyone/@here only with
+    ``parse: ["everyone"]``, and the replied-to author only with ``replied_user: true``.
+    """
     content = message.get("content") or ""
-    users = [world.users[int(uid)] for uid in dict.fromkeys(_USER_MENTION.findall(content)) if int(uid) in world.users]
-    message["mentions"] = [u.payload() for u in users]
-    message["mention_roles"] = list(dict.fromkeys(_ROLE_MENTION.findall(content)))
-    message["mention_everyone"] = "@everyone" in content or "@here" in content
+    user_ids = [int(uid) for uid in dict.fromkeys(_USER_MENTION.findall(content))]
+    role_ids = list(dict.fromkeys(_ROLE_MENTION.findall(content)))
+    everyone = "@everyone" in content or "@here" in content
+    referenced = message.get("referenced_message") or {}
+    replied = int(referenced["author"]["id"]) if referenced.get("author") else None
+    if allowed is not None:
+        parse = set(allowed.get("parse") or [])
+        listed_users = {int(u) for u in allowed.get("users") or []}
+        listed_roles = {str(r) for r in allowed.get("roles") or []}
+        user_ids = [u for u in user_ids if "users" in parse or u in listed_users]
+        role_ids = [r for r in role_ids if "roles" in parse or r in listed_roles]
+        everyone = everyone and "everyone" in parse
+        if replied is not None and not allowed.get("replied_user", False):
+            replied = None
+    if replied is not None and replied not in user_ids and replied != int(message["author"]["id"]):
+        user_ids.append(replied)
+    message["mentions"] = [world.users[u].payload() for u in user_ids if u in world.users]
+    message["mention_roles"] = role_ids
+    message["mention_everyone"] = everyone
 
 
 def _attachments(

@@ -125,6 +125,7 @@ async def interaction_callback(request: web.Request) -> web.Response:
     body = parsed.obj()
     rtype = int(body.get("type", 0))
     data: JSON = body.get("data") or {}
+    _check_callback_type(record, rtype, data)
     message = _apply_callback(world, record, rtype, data, parsed.files)
     record.response = body
     record.response_files = parsed.files
@@ -142,6 +143,24 @@ async def interaction_callback(request: web.Request) -> web.Response:
     }
     world.changed()
     return ok(result)
+
+
+#: Interaction types: 2 application command, 3 component, 4 autocomplete, 5 modal submit.
+_AUTOCOMPLETE_INTERACTION, _MODAL_SUBMIT_INTERACTION = 4, 5
+
+
+def _check_callback_type(record: InteractionRecord, rtype: int, data: JSON) -> None:
+    """Which callback types each interaction accepts (receiving-and-responding, interaction callback type).
+
+    Autocomplete interactions can only be answered with choices (8); a modal (9) cannot answer a modal
+    submit or an autocomplete; a deferred message (5) may only carry the EPHEMERAL flag.
+    """
+    if record.type == _AUTOCOMPLETE_INTERACTION and rtype != AUTOCOMPLETE_RESULT:
+        raise ApiError.invalid_form("type", f"Autocomplete interactions only accept type 8, not {rtype}")
+    if rtype == MODAL and record.type in (_AUTOCOMPLETE_INTERACTION, _MODAL_SUBMIT_INTERACTION):
+        raise ApiError.invalid_form("type", "A modal cannot answer a modal submit or an autocomplete interaction")
+    if rtype == DEFERRED_CHANNEL_MESSAGE and int(data.get("flags") or 0) & ~EPHEMERAL:
+        raise ApiError.invalid_form("data.flags", "Only the EPHEMERAL flag may be set on a deferred response")
 
 
 def _apply_callback(world: World, record: InteractionRecord, rtype: int, data: JSON, files: list) -> JSON | None:
@@ -195,6 +214,8 @@ def _webhook_record(request: web.Request) -> InteractionRecord:
     record = world.interaction_by_token(request.match_info["webhook_token"])
     if record is None or snowflake_param(request, "webhook_id") != world.application_id:
         raise ApiError.not_found("Webhook", 10015)
+    if time.monotonic() - record.created > world.interaction_token_lifetime:
+        raise ApiError(401, 50027, "Invalid Webhook Token")  # interaction tokens last 15 minutes
     if record.response is None:
         raise ApiError.not_found("Webhook", 10015)  # followups before the initial response are refused
     return record
@@ -206,6 +227,15 @@ async def execute_followup(request: web.Request) -> web.Response:
     record = _webhook_record(request)
     parsed = body_of(request)
     _validate_message_body(parsed.obj(), parsed.files)
+    original = world.messages.get(record.original_message_id or 0)
+    if original is not None and original.get("flags", 0) & LOADING and not record.followup_ids:
+        # Discord: the first followup after DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE edits the loading message
+        # instead of creating one, and its ephemeral flag is ignored (the defer's choice is kept).
+        apply_edit(world, original, parsed.obj(), parsed.files)
+        dispatch_update(world, original)
+        record.followup_ids.append(int(original["id"]))
+        world.changed()
+        return ok(original) if request.query.get("wait", "false").lower() in ("true", "1") else no_content()
     message = build_message(
         world, record.channel, world.bot_user, parsed.obj(), parsed.files, webhook_id=world.application_id
     )
@@ -287,8 +317,8 @@ async def create_message(request: web.Request) -> web.Response:
     parsed = body_of(request)
     if channel.is_dm:
         assert channel.recipient is not None
-        if channel.recipient.id in world.closed_dms:
-            raise ApiError(403, 50007, "Cannot send messages to this user")
+        if channel.recipient.id in world.closed_dms or channel.recipient.bot:
+            raise ApiError(403, 50007, "Cannot send messages to this user")  # bots cannot DM bots
     else:
         needed = perms.SEND_IN_THREADS if channel.is_thread else perms.SEND_MESSAGES
         if parsed.files:
@@ -298,6 +328,7 @@ async def create_message(request: web.Request) -> web.Response:
         if channel.type == 12 and world.bot_user.id not in channel.thread_members:
             require(world, channel, perms.MANAGE_THREADS)
     _validate_message_body(parsed.obj(), parsed.files)
+    _check_reference(world, channel, parsed.obj())
     message = build_message(world, channel, world.bot_user, parsed.obj(), parsed.files)
     store_and_dispatch(world, message)
     return ok(message)
@@ -307,6 +338,9 @@ def _message(request: web.Request) -> tuple[ChannelHandle, JSON]:
     channel = get_channel(request)
     message = world_of(request).messages.get(snowflake_param(request, "message_id"))
     if message is None or int(message["channel_id"]) != channel.id:
+        raise ApiError.not_found("Message", 10008)
+    if message.get("flags", 0) & EPHEMERAL:
+        # Ephemeral messages exist only for their interaction's webhook; channel routes do not know them.
         raise ApiError.not_found("Message", 10008)
     return channel, message
 
@@ -382,14 +416,22 @@ async def download_attachment(request: web.Request) -> web.Response:
     return web.Response(body=data, content_type="application/octet-stream")
 
 
+def _check_reference(world: World, channel: ChannelHandle, body: JSON) -> None:
+    """A reply to a message that does not exist (or is ephemeral) is refused unless fail_if_not_exists is false."""
+    reference = body.get("message_reference")
+    if not reference or reference.get("fail_if_not_exists", True) is False:
+        return
+    target = world.messages.get(int(reference.get("message_id") or 0))
+    channel_id = int(reference.get("channel_id") or channel.id)
+    if target is None or int(target["channel_id"]) != channel_id or target.get("flags", 0) & EPHEMERAL:
+        raise ApiError.invalid_form(
+            "message_reference", "Unknown message", code="MESSAGE_REFERENCE_UNKNOWN_MESSAGE"
+        )  # fmt: skip
+
+
 def _validate_message_body(body: JSON, files: list, *, allow_empty: bool = False) -> None:
     """The checks Discord makes that bots trip over most: empty messages and length limits."""
-    content = body.get("content") or ""
-    if len(content) > 2000:
-        raise ApiError.invalid_form("content", "Must be 2000 or fewer in length.")
-    if len(body.get("embeds") or []) > 10:
-        raise ApiError.invalid_form("embeds", "Must be 10 or fewer in length.")
-    check_message(body)
+    check_message(body)  # content 2000, 10 embeds and the rest; edits are held to the same limits
     keys = ("content", "embeds", "components", "sticker_ids", "poll")
     if not allow_empty and not files and not any(body.get(k) for k in keys):
         raise ApiError(400, 50006, "Cannot send an empty message")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from aiohttp import web
 
 from . import permissions as perms
@@ -132,12 +134,12 @@ async def create_channel(request: web.Request) -> web.Response:
     kind = int(body.get("type") or TEXT)
     if kind not in (TEXT, VOICE, CATEGORY, NEWS):
         raise ApiError.invalid_form("type", f"Channel type {kind} is not supported by the double")
-    if not body.get("name"):
-        raise ApiError.invalid_form("name", "This field is required")
+    name = _channel_name(body.get("name"), kind)
+    _check_channel_fields(guild, body)
     channel = ChannelHandle(
         world.snowflake(),
         kind,
-        str(body["name"]),
+        name,
         guild=guild,
         parent_id=int(body["parent_id"]) if body.get("parent_id") else None,
         position=int(body.get("position") or len(guild.channels)),
@@ -167,6 +169,12 @@ async def edit_channel(request: web.Request) -> web.Response:
             require(world, channel, perms.MANAGE_THREADS)
     else:
         require(world, channel, perms.MANAGE_CHANNELS)
+    if "name" in body:
+        body = {**body, "name": _channel_name(body["name"], channel.type)}
+    if not channel.is_thread:
+        _check_channel_fields(channel.guild, body)
+    if "auto_archive_duration" in body and channel.is_thread:
+        _check_archive_duration(body["auto_archive_duration"])
     for key in ("name", "topic", "nsfw", "position", "user_limit", "bitrate", "rate_limit_per_user"):
         if key in body:
             setattr(channel, key, body[key])
@@ -221,14 +229,39 @@ async def create_thread(request: web.Request) -> web.Response:
     parent = get_channel(request)
     body = body_of(request).obj()
     from_message = "message_id" in request.match_info
-    kind = PUBLIC_THREAD if from_message else int(body.get("type") or PRIVATE_THREAD)
     if parent.type not in (TEXT, NEWS) or parent.guild is None:
         raise ApiError(400, 50024, "Cannot execute action on this channel type")
+    news_thread = 10
+    if from_message:
+        kind = news_thread if parent.type == NEWS else PUBLIC_THREAD
+    else:
+        kind = int(body.get("type") or PRIVATE_THREAD)  # v10 still defaults to a private thread
+        allowed = (news_thread,) if parent.type == NEWS else (PUBLIC_THREAD, PRIVATE_THREAD)
+        if kind not in allowed:
+            raise ApiError.invalid_form(
+                "type", f"Thread type {kind} cannot be created in a channel of type {parent.type}"
+            )
+    name = body.get("name")
+    if name is None or not str(name).strip():
+        raise ApiError.invalid_form("name", "This field is required")
+    if len(str(name)) > 100:
+        raise ApiError.invalid_form("name", "Must be between 1 and 100 in length.")
+    if body.get("auto_archive_duration") is not None:
+        _check_archive_duration(body["auto_archive_duration"])
+    rate = body.get("rate_limit_per_user")
+    if rate is not None and not 0 <= int(rate) <= 21600:
+        raise ApiError.invalid_form("rate_limit_per_user", "int value should be between 0 and 21600.")
     require(world, parent, perms.CREATE_PRIVATE_THREADS if kind == PRIVATE_THREAD else perms.CREATE_PUBLIC_THREADS)
+    if from_message:
+        source = world.messages.get(snowflake_param(request, "message_id"))
+        if source is None or int(source["channel_id"]) != parent.id:
+            raise ApiError.not_found("Message", 10008)
+        if world.channel(int(source["id"])) is not None:
+            raise ApiError(400, 160004, "A thread has already been created for this message")
     thread = ChannelHandle(
         snowflake_param(request, "message_id") if from_message else world.snowflake(),
         kind,
-        str(body.get("name") or "thread"),
+        str(name),
         guild=parent.guild,
         parent_id=parent.id,
         owner_id=world.bot_user.id,
@@ -255,6 +288,11 @@ async def thread_member(request: web.Request) -> web.Response:
         raise ApiError.not_found("Member", 10007)
     if thread.archived and thread.locked:
         raise ApiError(400, 50083, "Thread is archived")
+    # A private thread is invisible to a bot that is not in it, unless the bot can manage threads.
+    in_thread = world.bot_user.id in thread.thread_members
+    can_manage = thread.guild.permissions_for(thread.guild.bot_member, thread) & perms.MANAGE_THREADS
+    if thread.type == PRIVATE_THREAD and not in_thread and not can_manage:
+        raise ApiError.missing_access()
     if raw != "@me":
         require(world, thread, perms.SEND_IN_THREADS)
         if request.method == "DELETE" and thread.owner_id != world.bot_user.id:
@@ -276,6 +314,43 @@ async def thread_member(request: web.Request) -> web.Response:
 async def list_thread_members(request: web.Request) -> web.Response:
     thread = get_channel(request)
     return ok([thread.thread_member_payload(uid) for uid in thread.thread_members])
+
+
+_ARCHIVE_DURATIONS = (60, 1440, 4320, 10080)
+
+
+def _check_archive_duration(value: object) -> None:
+    if value not in _ARCHIVE_DURATIONS:
+        raise ApiError.invalid_form("auto_archive_duration", f"Value must be one of {_ARCHIVE_DURATIONS}.")
+
+
+def _channel_name(raw: object, kind: int) -> str:
+    """Names are 1-100 characters; text and announcement names are lowercased with spaces as dashes."""
+    if raw is None or not str(raw).strip():
+        raise ApiError.invalid_form("name", "This field is required")
+    name = str(raw)
+    if len(name) > 100:
+        raise ApiError.invalid_form("name", "Must be between 1 and 100 in length.")
+    if kind in (TEXT, NEWS):
+        name = re.sub(r"[\s-]+", "-", name.strip().lower())
+    return name
+
+
+def _check_channel_fields(guild: GuildHandle | None, body: JSON) -> None:
+    """Topic at most 1024, slowmode 0-21600, user_limit 0-99, and a parent that is a category in this guild."""
+    if body.get("topic") is not None and len(str(body["topic"])) > 1024:
+        raise ApiError.invalid_form("topic", "Must be 1024 or fewer in length.")
+    rate = body.get("rate_limit_per_user")
+    if rate is not None and not 0 <= int(rate) <= 21600:
+        raise ApiError.invalid_form("rate_limit_per_user", "int value should be between 0 and 21600.")
+    limit = body.get("user_limit")
+    if limit is not None and not 0 <= int(limit) <= 99:
+        raise ApiError.invalid_form("user_limit", "int value should be between 0 and 99.")
+    parent_id = body.get("parent_id")
+    if parent_id and guild is not None:
+        parent = guild.channels.get(int(parent_id))
+        if parent is None or parent.type != CATEGORY:
+            raise ApiError.invalid_form("parent_id", "Not a category", code="CHANNEL_PARENT_INVALID_TYPE")
 
 
 def _overwrites(raw: list[JSON]) -> list[Overwrite]:

@@ -34,6 +34,8 @@ class World:
         self.token = fake_bot_token(self.bot_user.id)
         self.verify_key = secrets.token_hex(32)
         self.interaction_timeout = interaction_timeout
+        #: Interaction tokens (followups, edits of the original) are valid for 15 minutes.
+        self.interaction_token_lifetime = 15 * 60.0
         self.base_url = ""  # set when the server starts: http://127.0.0.1:{port}
         self.users: dict[int, UserRecord] = {self.bot_user.id: self.bot_user, self.app_owner.id: self.app_owner}
         self.guilds: dict[int, GuildHandle] = {}
