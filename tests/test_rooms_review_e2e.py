@@ -124,3 +124,15 @@ async def test_a_room_id_too_big_for_the_database_gets_the_kind_not_found_messag
     inter = await h.dd.slash(h.world.alice, "room cancel", channel=h.world.general, room="9" * 30)
     reply = await answer(inter)
     assert "couldn't find that room" in reply["content"]
+
+
+async def test_a_long_rooms_category_name_still_gives_a_valid_event_location(h: Harness) -> None:
+    """Discord refuses an event location over 100 characters, and with it the whole room."""
+    long_name = "Voice rooms for meditation, recovery yoga, jam bands and everything else"
+    category = h.world.guild.add_category(long_name)
+    await h.configure(rooms_category_id=category.id)
+    reply, _ = await schedule(h)
+    assert "<t:" in reply["content"]
+    created = h.dd.calls_to("POST", EVENTS)[-1].json
+    location = created["entity_metadata"]["location"]
+    assert len(location) <= 100 and "opens 15 minutes before" in location

@@ -29,11 +29,16 @@ def event_url(room: Room) -> str | None:
     return f"https://discord.com/events/{room.guild_id}/{room.event_id}"
 
 
+LOCATION_LIMIT = 100
+
+
 def temp_location(category_name: str | None) -> str:
     """The location shown on the native event until its temporary voice room exists."""
     minutes = int(OPEN_LEAD.total_seconds() // 60)
-    where = f" in {category_name}" if category_name else ""
-    return f"A voice room{where} opens {minutes} minutes before the start"
+    plain = f"A voice room opens {minutes} minutes before the start"
+    with_place = f"A voice room in {category_name} opens {minutes} minutes before the start"
+    # Discord refuses an event location over 100 characters, and with it the whole event.
+    return with_place if category_name and len(with_place) <= LOCATION_LIMIT else plain
 
 
 def event_description(room_title: str, interest: str, description: str | None, host_name: str) -> str:
