@@ -72,6 +72,10 @@ class KindredBot(commands.AutoShardedBot):
         extensions: Sequence[str] | None = None,
         **options: Any,
     ) -> None:
+        # Kindred never joins voice (attendance comes from voice-state events), so discord.py's
+        # warnings about missing voice libraries would only alarm operators at every start.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
