@@ -82,7 +82,9 @@ def assess(
     after = text[end:s_end].split()
     if not entry.bystander and _third_person(before, matched, after[:1], rules):
         notes.append("third_person")
-    if sentence & rules.news:
+    # A bystander entry's own words ("narcan isn't working") describe the emergency, not a report
+    # about it, so only the rest of the sentence can make it news.
+    if (sentence - set(matched) if entry.bystander else sentence) & rules.news:
         notes.append("news")
     retro = _retrospective(" ".join(before), text[end:s_end], rules)
     recovery = retro and rules.recovery.search(text) is not None

@@ -338,3 +338,30 @@ def test_kys_at_someone_else_is_not_self_ideation(detector: Detector) -> None:
 
 def test_rather_die_than_living_is_not_hyperbole(detector: Detector) -> None:
     assert detector.detect("i'd rather die than keep living like this").level >= Level.HIGH
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my friend overdosed in my car and isn't responding, narcan isn't working",
+        "gave him narcan and its not working",
+        "she took fent and is barely breathing",
+    ],
+)
+def test_an_overdose_the_member_is_witnessing_is_high_even_about_someone_else(detector: Detector, text: str) -> None:
+    detection = detector.detect(text)
+    assert detection.level >= Level.HIGH
+    assert Category.OVERDOSE in detection.categories and Category.IMMEDIATE_DANGER in detection.categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he's not responding to my texts",
+        "the narcan training was not working for my schedule",
+        "i carry narcan now in case someone overdoses at a meeting",
+        "as a nurse i see overdoses every shift, narcan saves lives, carry it",
+    ],
+)
+def test_naloxone_and_unresponsive_look_alikes_stay_quiet(detector: Detector, text: str) -> None:
+    assert detector.detect(text).level is Level.NONE
