@@ -364,12 +364,12 @@ async def test_preview_and_pair_now_are_for_moderators(running: Harness) -> None
     assert "Manage Server" in refused_now.content
     preview = await h.dd.slash(w.mod, "buddy preview", channel=w.general)
     [shown] = await preview.followups()
-    assert "2 members would take part: 1 pairs" in shown["content"] and "Sitting out" in shown["content"]
+    assert "2 members would take part: 1 pair." in shown["content"] and "Sitting out" in shown["content"]
     assert not [t for t in h.dd.threads if t.parent_id == w.buddies.id]  # a dry run sends nothing
     asked = await slash(h, w.mod, "buddy pair-now")
     ran = await h.dd.click(w.mod, asked, _ids(asked.data)[0])
     [done] = await ran.followups()
-    assert "1 groups introduced" in done["content"]
+    assert "1 group introduced" in done["content"]
     assert await h.bot.store.buddies.current_partners(w.guild.id, w.alice.id) == [w.bob.id]
 
 

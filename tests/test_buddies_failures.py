@@ -49,7 +49,7 @@ async def test_rounds_run_before_the_connect_question_never_count_as_ignored(run
         asked = await slash(h, w.mod, "buddy pair-now")
         ran = await h.dd.click(w.mod, asked, _ids(asked.data)[0])
         [done] = await ran.followups()
-        assert "1 groups introduced" in done["content"]
+        assert "1 group introduced" in done["content"]
     for member in (w.alice, w.bob):
         profile = await h.bot.store.buddies.get(w.guild.id, member.id)
         assert profile is not None and not profile.auto_paused and profile.ignored_rounds == 0

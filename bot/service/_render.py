@@ -9,6 +9,7 @@ from bot.clock import discord_ts
 from bot.service._models import KIND_LABELS, Opportunity, Recurrence, Status
 from bot.service._rules import format_duration
 from bot.service._schedule import REMINDER_LEADS
+from bot.text import fit_lines
 
 __all__ = [
     "Card",
@@ -168,26 +169,6 @@ def next_not_posted_notice(opp: Opportunity) -> str:
         "but the weekly repeat stops after it. Once the board works again, you can post it afresh with "
         "`/service post`."
     )
-
-
-def fit_lines(lines: list[str], limit: int = 1024) -> str:
-    """Join whole lines up to ``limit`` characters (an embed field's cap), saying how many didn't fit.
-
-    Cutting the joined text would split a line, often inside a ``<t:…>`` timestamp.
-    """
-    shown: list[str] = []
-    for index, line in enumerate(lines):
-        rest = len(lines) - index - 1
-        more = f"\n…and {rest} more." if rest else ""
-        if len("\n".join([*shown, line])) + len(more) <= limit:
-            shown.append(line)
-            continue
-        tail = f"…and {len(lines) - index} more."
-        while shown and len("\n".join([*shown, tail])) > limit:
-            shown.pop()
-            tail = f"…and {len(lines) - len(shown)} more."
-        return "\n".join([*shown, tail])
-    return "\n".join(shown)
 
 
 def newcomer_notice(newcomer_id: int, volunteer_ids: list[int]) -> str:

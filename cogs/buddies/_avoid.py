@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 
 from bot.errors import KindredError, reply_ephemeral
+from bot.text import fit_lines
 
 from ._base import BuddyCommandBase
 from ._views import AvoidListView
@@ -32,7 +33,7 @@ class AvoidCommands(BuddyCommandBase):
                 )
                 return
             entries = [(uid, self._name(interaction.guild, uid)) for uid in listed]
-            body = "\n".join(f"• <@{uid}>" for uid, _ in entries)
+            body = fit_lines([f"• <@{uid}>" for uid, _ in entries], 1500)
             await reply_ephemeral(
                 interaction,
                 f"**Your do-not-pair list** (only you can see it):\n{body}\n\nPick below to take someone off, "

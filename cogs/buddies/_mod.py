@@ -9,6 +9,7 @@ from discord import app_commands
 
 from bot.errors import reply_ephemeral
 from bot.messaging import NO_PINGS
+from bot.text import fit_lines
 
 from ._base import BuddyCommandBase
 from ._views import ConfirmView
@@ -30,15 +31,17 @@ class ModeratorCommands(BuddyCommandBase):
         groups = plan.result.groups
         trios = sum(1 for g in groups if len(g.user_ids) > 2)
         lines = [
-            f"**Dry run:** {plan.eligible} members would take part: {len(groups) - trios} pairs"
+            f"**Dry run:** {plan.eligible} members would take part: {_count(len(groups) - trios, 'pair')}"
             + (" and one group of three." if trios else "."),
         ]
+        lines.append(f"**Sitting out** (paused, skipping, or unreachable by DM): {plan.sitting_out}.")
         if plan.result.unmatched:
-            names = ", ".join(f"<@{u}>" for u in plan.result.unmatched)
-            lines.append(f"**Not paired:** {names}. They'd be told kindly and go first next round.")
+            lines.append("**Not paired** (they'd be told kindly and go first next round):")
+            # A message holds 2,000 characters; a long list ends with "…and N more" instead of failing.
+            budget = 2000 - len("\n".join(lines)) - 1
+            lines.append(fit_lines([f"• <@{u}>" for u in plan.result.unmatched], budget))
         else:
             lines.append("Everyone taking part would get a buddy.")
-        lines.append(f"**Sitting out** (paused, skipping, or unreachable by DM): {plan.sitting_out}.")
         await interaction.followup.send("\n".join(lines), ephemeral=True, allowed_mentions=NO_PINGS)
 
     @app_commands.command(name="pair-now")
@@ -57,7 +60,7 @@ class ModeratorCommands(BuddyCommandBase):
                 return
             dm_note = f" {report.by_dm} were introduced by DM (see the mod log)." if report.by_dm else ""
             await inner.followup.send(
-                f"Round done: {report.groups} groups introduced, {len(report.unmatched)} not paired "
+                f"Round done: {_count(report.groups, 'group')} introduced, {len(report.unmatched)} not paired "
                 f"(told kindly, first in line next time).{dm_note}",
                 ephemeral=True,
             )
@@ -67,3 +70,8 @@ class ModeratorCommands(BuddyCommandBase):
             "Run a buddy round now? Current pairings end and everyone taking part gets a new buddy.",
             view=ConfirmView(interaction.user.id, "Run the round", confirmed),
         )
+
+
+def _count(n: int, noun: str) -> str:
+    """'1 pair', '3 pairs'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
