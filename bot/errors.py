@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -23,6 +24,7 @@ __all__ = [
     "describe_error",
     "permission_names",
     "reply_ephemeral",
+    "run_guarded",
     "send_error",
 ]
 
@@ -185,6 +187,18 @@ def with_typed_text(message: str, texts: list[str]) -> tuple[str, discord.File |
         return message + lead + quoted, None
     body = "\n\n".join(texts).encode("utf-8")
     return message + lead + " (attached as a text file)", discord.File(io.BytesIO(body), filename="what-you-wrote.txt")
+
+
+async def run_guarded(interaction: discord.Interaction, work: Callable[[], Awaitable[None]]) -> None:
+    """Run a persistent button's work, answering any failure through :func:`send_error`.
+
+    discord.py hands a DynamicItem's errors to a throwaway view that only logs them, so without this
+    the member would see Discord's bare "interaction failed".
+    """
+    try:
+        await work()
+    except Exception as exc:
+        await send_error(interaction, exc, where="component")
 
 
 def _name(interaction: discord.Interaction) -> str:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, cast
 import discord
 
 from bot.buddies import text
-from bot.errors import KindredError, KindView, send_error
+from bot.errors import KindredError, KindView, run_guarded
 from bot.messaging import NO_PINGS
 
 if TYPE_CHECKING:
@@ -37,14 +37,6 @@ _CONNECT_LABELS = {"yes": "Yes", "not_yet": "Not yet", "no": "Not this time"}
 
 def _bot(interaction: discord.Interaction[Any]) -> KindredBot:
     return cast("KindredBot", interaction.client)
-
-
-async def _kindly(interaction: discord.Interaction[Any], body: Callable[[], Awaitable[None]]) -> None:
-    """Run a dynamic button's work, answering any failure with the same kind messages as commands."""
-    try:
-        await body()
-    except Exception as exc:  # every failure gets a kind, specific answer; unexpected ones are logged
-        await send_error(interaction, exc, where="component")
 
 
 class SkipRoundButton(
@@ -85,7 +77,7 @@ class SkipRoundButton(
                 view=None,
             )
 
-        await _kindly(interaction, body)
+        await run_guarded(interaction, body)
 
 
 class ConnectButton(
@@ -126,7 +118,7 @@ class ConnectButton(
                 view=None,
             )
 
-        await _kindly(interaction, body)
+        await run_guarded(interaction, body)
 
 
 def skip_view(guild_id: int, round_at: datetime) -> discord.ui.View:

@@ -21,7 +21,7 @@ from bot.checkins import (
     parse_triggers,
     validate_checkin,
 )
-from bot.errors import KindModal, KindredError, send_error
+from bot.errors import KindModal, KindredError, run_guarded, send_error
 from cogs.checkins._flow import submit_checkin
 
 if TYPE_CHECKING:
@@ -177,10 +177,7 @@ class BuddyNoticeButton(
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Check consent again (it may have changed since), answer at once, then tell each current partner."""
-        try:
-            await self._notify(interaction)
-        except Exception as exc:
-            await send_error(interaction, exc, where="component")
+        await run_guarded(interaction, lambda: self._notify(interaction))
 
     async def _notify(self, interaction: discord.Interaction) -> None:
         bot = cast("KindredBot", interaction.client)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 import discord
@@ -19,7 +19,7 @@ import discord
 from bot.clock import discord_ts
 from bot.crisis import Level
 from bot.crisis_care import MAX_REPOSTS, alert_text, claimed_line
-from bot.errors import KindredError, reply_ephemeral, send_error
+from bot.errors import KindredError, reply_ephemeral, run_guarded
 from bot.messaging import NO_PINGS
 from bot.resources import Contacts, contacts_for, render_contacts
 from bot.store.crisis import ClaimResult
@@ -67,13 +67,6 @@ def claim_view(alert_id: int, *, claimed: bool = False) -> discord.ui.View:
     return view
 
 
-async def _guarded(interaction: discord.Interaction, work: Callable[[], Awaitable[None]]) -> None:
-    try:
-        await work()
-    except Exception as exc:
-        await send_error(interaction, exc, where="component")
-
-
 def _care(interaction: discord.Interaction) -> CrisisCare:
     bot = cast("KindredBot", interaction.client)
     cog = bot.get_cog("Crisis")
@@ -107,7 +100,7 @@ class TalkButton(
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Post a consent alert and tell the member what happens next, with their contacts."""
-        await _guarded(interaction, lambda: _talk(interaction, self.guild_id, self.level))
+        await run_guarded(interaction, lambda: _talk(interaction, self.guild_id, self.level))
 
 
 async def _talk(interaction: discord.Interaction, guild_id: int, level: Level) -> None:
@@ -166,7 +159,7 @@ class OkButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"crisis
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Record the acknowledgement and thank them."""
-        await _guarded(interaction, lambda: _ok(interaction))
+        await run_guarded(interaction, lambda: _ok(interaction))
 
 
 async def _ok(interaction: discord.Interaction) -> None:
@@ -202,7 +195,7 @@ class ClaimButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"cri
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Claim the alert (first click wins) and show it on every copy of the alert."""
-        await _guarded(interaction, lambda: _claim(interaction, self.alert_id))
+        await run_guarded(interaction, lambda: _claim(interaction, self.alert_id))
 
 
 async def _claim_for(

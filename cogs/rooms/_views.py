@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.errors import KindView, send_error
+from bot.errors import KindView, run_guarded
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -55,7 +55,7 @@ class RsvpButton(
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Record the answer and confirm privately."""
-        await _guarded(interaction, lambda: _keeper(interaction).answer(interaction, self.room_id, self.going))
+        await run_guarded(interaction, lambda: _keeper(interaction).answer(interaction, self.room_id, self.going))
 
 
 class MuteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"room:mute:(?P<room_id>\d+)"):
@@ -80,16 +80,7 @@ class MuteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"room
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Turn this member's reminders for the room off."""
-        await _guarded(interaction, lambda: _keeper(interaction).mute(interaction, self.room_id))
-
-
-async def _guarded(interaction: discord.Interaction, action: Callable[[], Awaitable[None]]) -> None:
-    # A DynamicItem's errors would otherwise only reach a throwaway view's logger; route them
-    # through the one error path so the member always gets a kind, specific answer.
-    try:
-        await action()
-    except Exception as exc:
-        await send_error(interaction, exc, where="component")
+        await run_guarded(interaction, lambda: _keeper(interaction).mute(interaction, self.room_id))
 
 
 def rsvp_view(room_id: int) -> discord.ui.View:

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
-from bot.errors import KindView, send_error
+from bot.errors import KindView, run_guarded
 from bot.service import Card, Opportunity, board_card
 
 if TYPE_CHECKING:
@@ -61,13 +60,6 @@ def reminder_view(opp_id: int) -> discord.ui.View:
     return view
 
 
-async def _guarded(interaction: discord.Interaction, work: Callable[[], Awaitable[None]]) -> None:
-    try:
-        await work()
-    except Exception as exc:
-        await send_error(interaction, exc, where="component")
-
-
 def _actions(interaction: discord.Interaction) -> Any:
     # Imported here: the actions module imports this one for the views it sends.
     from cogs.service._actions import ServiceActions
@@ -98,7 +90,7 @@ class VolunteerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Sign the clicking member up."""
-        await _guarded(interaction, lambda: _actions(interaction).join(interaction, self.opp_id))
+        await run_guarded(interaction, lambda: _actions(interaction).join(interaction, self.opp_id))
 
 
 class WithdrawButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"service:wd:(?P<opp_id>\d+)"):
@@ -124,7 +116,7 @@ class WithdrawButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Withdraw the clicking member."""
-        await _guarded(interaction, lambda: _actions(interaction).withdraw(interaction, self.opp_id))
+        await run_guarded(interaction, lambda: _actions(interaction).withdraw(interaction, self.opp_id))
 
 
 class StopRemindersButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"service:mute:(?P<opp_id>\d+)"):
@@ -149,7 +141,7 @@ class StopRemindersButton(discord.ui.DynamicItem[discord.ui.Button[Any]], templa
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Record the opt-out and drop the pending reminders."""
-        await _guarded(interaction, lambda: _actions(interaction).stop_reminders(interaction, self.opp_id))
+        await run_guarded(interaction, lambda: _actions(interaction).stop_reminders(interaction, self.opp_id))
 
 
 class CompleteView(KindView):
