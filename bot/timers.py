@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,7 +19,7 @@ from typing import Any
 from bot.clock import Clock, from_db, to_db
 from bot.db import Database
 
-__all__ = ["Timer", "TimerHandler", "TimerService"]
+__all__ = ["Timer", "TimerHandler", "TimerService", "reminder_still_worth_sending"]
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,18 @@ class Timer:
 
 
 TimerHandler = Callable[[Timer], Awaitable[None]]
+
+
+def reminder_still_worth_sending(lead: str, leads: Mapping[str, timedelta], start: datetime, now: datetime) -> bool:
+    """Whether a reminder ``lead`` before ``start``, firing at ``now``, is still worth sending.
+
+    After an outage several reminders can fall due at once: only the shortest-lead one that is due
+    makes sense ("tomorrow" arriving beside "in an hour" is noise), and none once the event started.
+    """
+    if now >= start or lead not in leads:
+        return False
+    own = leads[lead]
+    return not any(other < own and now >= start - other for other in leads.values())
 
 
 class TimerService:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.errors import KindredError
+from bot.timers import reminder_still_worth_sending
 
 __all__ = [
     "DURATION_MAX",
@@ -101,10 +102,7 @@ def reminder_still_timely(lead: str, start: datetime, now: datetime) -> bool:
     makes sense ("Tomorrow" arriving with "Starting in 10 minutes" is noise), and none once the room
     has started.
     """
-    if now >= start or lead not in REMINDER_LEADS:
-        return False
-    own = REMINDER_LEADS[lead]
-    return not any(delta < own and now >= start - delta for delta in REMINDER_LEADS.values())
+    return reminder_still_worth_sending(lead, REMINDER_LEADS, start, now)
 
 
 def channel_open_at(start: datetime, now: datetime) -> datetime:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.timers import reminder_still_worth_sending
+
 __all__ = [
     "REMINDER_LEADS",
     "DueReminder",
@@ -71,7 +73,4 @@ def reminder_still_useful(lead: str, starts_at: datetime, now: datetime) -> bool
     after the hour-before one fell due would arrive twice in a row saying different things, so the
     shorter lead wins.
     """
-    if now >= starts_at or lead not in REMINDER_LEADS:
-        return False
-    own = REMINDER_LEADS[lead]
-    return not any(before < own and now >= starts_at - before for before in REMINDER_LEADS.values())
+    return reminder_still_worth_sending(lead, REMINDER_LEADS, starts_at, now)
