@@ -43,6 +43,11 @@ class Timer:
 TimerHandler = Callable[[Timer], Awaitable[None]]
 
 
+def _like_prefix(prefix: str) -> str:
+    """A LIKE pattern (with ESCAPE '\\') matching strings that start with ``prefix`` literally."""
+    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def reminder_still_worth_sending(lead: str, leads: Mapping[str, timedelta], start: datetime, now: datetime) -> bool:
     """Whether a reminder ``lead`` before ``start``, firing at ``now``, is still worth sending.
 
@@ -148,7 +153,7 @@ class TimerService:
         """Cancel every pending timer whose dedupe key starts with ``prefix``."""
         return await self._db.execute(
             "DELETE FROM timers WHERE status = 'pending' AND dedupe_key LIKE ? ESCAPE '\\'",
-            (prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",),
+            (_like_prefix(prefix),),
         )
 
     async def pending(self, *, kind: str | None = None, dedupe_key: str | None = None) -> list[Timer]:
@@ -159,6 +164,15 @@ class TimerService:
             (kind, kind, dedupe_key, dedupe_key),
         )
         return [self._row(r) for r in rows]
+
+    async def active_keys(self, prefix: str) -> set[str]:
+        """Dedupe keys starting with ``prefix`` whose timer is pending or running (a crash may have left it
+        running; :meth:`recover_interrupted` decides its fate, so it still counts as taken care of)."""
+        rows = await self._db.fetchall(
+            "SELECT dedupe_key FROM timers WHERE status IN ('pending', 'running') AND dedupe_key LIKE ? ESCAPE '\\'",
+            (_like_prefix(prefix),),
+        )
+        return {r["dedupe_key"] for r in rows}
 
     # -- dispatch ---------------------------------------------------------------------------
     async def claim_due(self, now: datetime, *, limit: int | None = None) -> list[Timer]:

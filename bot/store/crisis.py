@@ -283,6 +283,15 @@ class CrisisRepo:
         )
         return self._alert(row) if row is not None else None
 
+    async def open_alerts(self, *, since: datetime, max_reposts: int) -> list[Alert]:
+        """Unclaimed alerts created since ``since`` whose re-posts aren't used up (never posted counts too)."""
+        rows = await self._db.fetchall(
+            f"SELECT {_ALERT_COLUMNS} FROM crisis_alerts WHERE claimed_by_user_id IS NULL AND created_at >= ? "
+            "AND (reposts < ? OR alert_message_ids = '[]') ORDER BY id",
+            (to_db(since), max_reposts),
+        )
+        return [self._alert(r) for r in rows]
+
     async def add_alert_message(self, alert_id: int, message_id: int, *, repost: bool, now: datetime) -> None:
         """Remember a posted alert message; a re-post also counts and is audited."""
         async with self._db.transaction() as tx:

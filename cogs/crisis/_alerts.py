@@ -8,16 +8,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import discord
 
 from bot.crisis import Detection, Level
-from bot.crisis_care import ALERT_DEDUPE, MAX_REPOSTS, REPOST_AFTER, alert_text, alert_wanted
+from bot.crisis_care import ALERT_DEDUPE, MAX_REPOSTS, REPOST_AFTER, alert_text, alert_wanted, claimed_line
+from bot.messaging import NO_PINGS
 from bot.resources import Contacts, contacts_for
 from bot.store.crisis import Alert, NewAlert
 from cogs.crisis._support import REPOST_KIND, CareBase, Source, repost_key
-from cogs.crisis._views import claim_view
+from cogs.crisis._views import claim_custom_id, claim_view
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -26,6 +28,10 @@ if TYPE_CHECKING:
 __all__ = ["AlertDesk"]
 
 log = logging.getLogger(__name__)
+
+# How far back a restart looks for unclaimed alerts whose re-posts were cut off. Older ones have been
+# seen (and will have been followed up) by a team; re-posting a day-old alert would only add noise.
+RESUME_WINDOW = timedelta(hours=24)
 
 
 class AlertDesk(CareBase):
@@ -94,20 +100,39 @@ class AlertDesk(CareBase):
             return None
         now = self.bot.clock.now()
         alert_id = await self.bot.store.crisis.create_alert(new, now=now)
+        # The re-post is scheduled before posting: if the post fails, or the bot stops before the post is
+        # recorded, the team still hears of it (repost() finds a copy that did go out instead of sending twice).
+        await self._schedule_repost(alert_id, new.guild_id, now + REPOST_AFTER)
         alert = await self.bot.store.crisis.alert(alert_id)
         assert alert is not None
         message = await self._send_alert(channel, alert, role_id=role_id, repost=0)
         if message is None:
             return None
         await self.bot.store.crisis.add_alert_message(alert_id, message.id, repost=False, now=now)
-        await self.bot.timers.schedule(
-            REPOST_KIND,
-            now + REPOST_AFTER,
-            guild_id=new.guild_id,
-            payload={"alert_id": alert_id},
-            dedupe_key=repost_key(alert_id),
-        )
         return alert
+
+    async def _schedule_repost(self, alert_id: int, guild_id: int, due_at: datetime) -> None:
+        await self.bot.timers.schedule(
+            REPOST_KIND, due_at, guild_id=guild_id, payload={"alert_id": alert_id}, dedupe_key=repost_key(alert_id)
+        )
+
+    async def resume_reposts(self) -> int:
+        """At start-up: give each recent unclaimed alert whose re-post chain a crash cut off its next re-post.
+
+        Covers a stop between storing an alert and scheduling its re-post, and re-post timers that older
+        versions gave up on. Returns how many were resumed (due now: they are overdue)."""
+        now = self.bot.clock.now()
+        alerts = await self.bot.store.crisis.open_alerts(since=now - RESUME_WINDOW, max_reposts=MAX_REPOSTS)
+        if not alerts:
+            return 0
+        active = await self.bot.timers.active_keys(repost_key(0).removesuffix("0"))
+        resumed = 0
+        for alert in alerts:
+            if repost_key(alert.id) not in active:
+                log.warning("crisis alert %s had no re-post scheduled (cut off by a restart); resuming", alert.id)
+                await self._schedule_repost(alert.id, alert.guild_id, now)
+                resumed += 1
+        return resumed
 
     async def _send_alert(
         self, channel: discord.abc.Messageable, alert: Alert, *, role_id: int | None, repost: int
@@ -142,8 +167,25 @@ class AlertDesk(CareBase):
             return f"a message in <#{alert.source_channel_id}>: {link}"
         return "something they wrote privately to Kindred (no link)"
 
+    def claimed_text(self, alert: Alert) -> str:
+        """What every copy of a claimed alert shows: the alert without its ping, and who is reaching out."""
+        assert alert.claimed_by_user_id is not None and alert.claimed_at is not None
+        body = alert_text(
+            role_id=None,
+            subject_user_id=alert.subject_user_id,
+            level=alert.level,
+            categories=alert.categories,
+            where=self.where(alert),
+            created_at=alert.created_at,
+            max_reposts=MAX_REPOSTS,
+        )
+        return body + "\n" + claimed_line(alert.claimed_by_user_id, alert.claimed_at)
+
     async def repost(self, timer: Timer) -> None:
-        """Timer handler: post an unclaimed alert again, up to :data:`MAX_REPOSTS` times."""
+        """Timer handler: post an unclaimed alert again, up to :data:`MAX_REPOSTS` times.
+
+        Idempotent, so a run a restart cut off is simply run again: a copy that went out but wasn't
+        recorded is found in the channel and recorded instead of being sent a second time."""
         alert = await self.bot.store.crisis.alert(int(timer.payload["alert_id"]))
         if alert is None or alert.claimed_by_user_id is not None:
             return
@@ -151,21 +193,56 @@ class AlertDesk(CareBase):
         if not isinstance(channel, discord.TextChannel | discord.Thread):
             log.warning("crisis alert channel %s is gone; alert %s not re-posted", alert.alert_channel_id, alert.id)
             return
-        config = await self.bot.store.config.get(alert.guild_id)
-        number = alert.reposts + 1
-        message = await self._send_alert(channel, alert, role_id=config.crisis_team_role_id, repost=number)
+        # An alert whose first post never went out is posted now as the original, not as a re-post.
+        is_repost = bool(alert.alert_message_ids)
+        number = alert.reposts + 1 if is_repost else 0
+        message = await self._unrecorded_copy(channel, alert)
         if message is None:
-            return
+            config = await self.bot.store.config.get(alert.guild_id)
+            message = await self._send_alert(channel, alert, role_id=config.crisis_team_role_id, repost=number)
         now = self.bot.clock.now()
-        await self.bot.store.crisis.add_alert_message(alert.id, message.id, repost=True, now=now)
+        if message is None:
+            # Already logged. Try again later rather than let an unclaimed alert go quiet, for a day at most.
+            if now - alert.created_at < RESUME_WINDOW:
+                await self._schedule_repost(alert.id, alert.guild_id, now + REPOST_AFTER)
+            return
+        await self.bot.store.crisis.add_alert_message(alert.id, message.id, repost=is_repost, now=now)
         if number < MAX_REPOSTS:
-            await self.bot.timers.schedule(
-                REPOST_KIND,
-                now + REPOST_AFTER,
-                guild_id=alert.guild_id,
-                payload={"alert_id": alert.id},
-                dedupe_key=repost_key(alert.id),
-            )
+            await self._schedule_repost(alert.id, alert.guild_id, now + REPOST_AFTER)
+        await self._settle_claim_race(message, alert.id)
+
+    async def _unrecorded_copy(
+        self, channel: discord.TextChannel | discord.Thread, alert: Alert
+    ) -> discord.Message | None:
+        """A post of this alert that a run cut off by a restart sent but never recorded, if there is one."""
+        assert self.bot.user is not None
+        custom_id = claim_custom_id(alert.id)
+        try:
+            # Alert channels are quiet, and a cut-off run is at most one re-post interval old.
+            async for message in channel.history(limit=50):
+                if message.author.id != self.bot.user.id or message.id in alert.alert_message_ids:
+                    continue
+                for row in message.components:
+                    if isinstance(row, discord.ActionRow) and any(
+                        getattr(child, "custom_id", None) == custom_id for child in row.children
+                    ):
+                        log.info("found unrecorded copy %s of crisis alert %s; not posting again", message.id, alert.id)
+                        return message
+        except discord.HTTPException:
+            # Without Read Message History the check can't be made; posting beats staying silent.
+            log.warning("could not read channel %s to check crisis alert %s", channel.id, alert.id)
+        return None
+
+    async def _settle_claim_race(self, message: discord.Message, alert_id: int) -> None:
+        """A claim that landed while this copy was being posted didn't see it: mark it claimed too."""
+        alert = await self.bot.store.crisis.alert(alert_id)
+        if alert is None or alert.claimed_by_user_id is None:
+            return
+        await self.bot.timers.cancel(dedupe_key=repost_key(alert_id))
+        try:
+            await message.edit(content=self.claimed_text(alert), view=None, allowed_mentions=NO_PINGS)
+        except discord.HTTPException:
+            log.warning("could not mark late copy %s of crisis alert %s as claimed", message.id, alert_id)
 
     # -- member consent ---------------------------------------------------------------------------
     async def consent_alert(self, guild: discord.Guild, user_id: int, level: Level) -> tuple[str, Contacts]:

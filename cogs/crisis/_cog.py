@@ -55,10 +55,12 @@ class Crisis(commands.GroupCog, group_name="crisis", group_description="Crisis d
         super().__init__()
 
     async def cog_load(self) -> None:
-        """Register the re-post timer, the persistent buttons and the erase hook."""
-        self.bot.timers.register(REPOST_KIND, self.care.repost)
+        """Register the re-post timer, the persistent buttons and the erase hook; resume cut-off re-posts."""
+        # Idempotent (a cut-off run finds the copy it already posted), so a restart runs it again.
+        self.bot.timers.register(REPOST_KIND, self.care.repost, retry_interrupted=True)
         self.bot.add_dynamic_items(*_DYNAMIC)
         self.bot.erase_hooks["crisis"] = self.care.forget_helper
+        await self.care.resume_reposts()
 
     async def cog_unload(self) -> None:
         """Undo :meth:`cog_load` and stop any follow-up work still running."""

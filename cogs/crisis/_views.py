@@ -18,7 +18,6 @@ import discord
 
 from bot.clock import discord_ts
 from bot.crisis import Level
-from bot.crisis_care import MAX_REPOSTS, alert_text, claimed_line
 from bot.errors import KindredError, reply_ephemeral, run_guarded
 from bot.messaging import NO_PINGS
 from bot.resources import Contacts, contacts_for, render_contacts
@@ -29,7 +28,7 @@ if TYPE_CHECKING:
     from bot.client import KindredBot
     from cogs.crisis._flow import CrisisCare
 
-__all__ = ["ClaimButton", "OkButton", "TalkButton", "answer_view", "claim_view"]
+__all__ = ["ClaimButton", "OkButton", "TalkButton", "answer_view", "claim_custom_id", "claim_view"]
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +54,11 @@ def answer_view(guilds: Sequence[discord.Guild], level: Level) -> discord.ui.Vie
         view.add_item(TalkButton(guild.id, level, label=label[:80]))
     view.add_item(OkButton())
     return view
+
+
+def claim_custom_id(alert_id: int) -> str:
+    """The custom id of an alert's claim button (also how a posted copy of the alert is recognised)."""
+    return f"crisis:claim:{alert_id}"
 
 
 def claim_view(alert_id: int, *, claimed: bool = False) -> discord.ui.View:
@@ -181,7 +185,7 @@ class ClaimButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"cri
             discord.ui.Button(
                 label="Claimed" if claimed else "I'm reaching out",
                 style=discord.ButtonStyle.secondary if claimed else discord.ButtonStyle.success,
-                custom_id=f"crisis:claim:{alert_id}",
+                custom_id=claim_custom_id(alert_id),
             )
         )
         self.alert_id = alert_id
@@ -228,7 +232,6 @@ async def _claim(interaction: discord.Interaction, alert_id: int) -> None:
         )
     except TimeoutError:
         raise KindredError(SLOW_CLAIM) from None
-    now = bot.clock.now()
     alert = result.alert
     if alert is None:
         raise KindredError("This alert isn't on record any more (the member's data may have been erased).")
@@ -243,19 +246,7 @@ async def _claim(interaction: discord.Interaction, alert_id: int) -> None:
                 "Please check with them before messaging the member too, so they aren't overwhelmed.",
             )
         return
-    content = (
-        alert_text(
-            role_id=None,
-            subject_user_id=alert.subject_user_id,
-            level=alert.level,
-            categories=alert.categories,
-            where=care.where(alert),
-            created_at=alert.created_at,
-            max_reposts=MAX_REPOSTS,
-        )
-        + "\n"
-        + claimed_line(member.id, now)
-    )
+    content = care.claimed_text(alert)
     # Bounded: if it can't be cancelled in time, the re-post finds the alert claimed and does nothing.
     await care._try("cancelling the re-post", lambda: bot.timers.cancel(dedupe_key=repost_key(alert_id)), None)
     await interaction.response.edit_message(
