@@ -134,6 +134,21 @@ async def test_mute_with_the_database_down_says_nothing_changed(h: Harness) -> N
     assert muted.ephemeral and "couldn't save that" in muted.content and "nothing changed" in muted.content
 
 
+async def test_a_muted_member_stays_muted_while_the_database_is_down(h: Harness) -> None:
+    w = h.world
+    muted = await h.dd.slash(w.alice, "resources mute", channel=w.general)
+    await muted.response()
+    assert "Done." in muted.content
+    await h.bot.db.close()
+    await h.dd.send_message(w.alice, w.general, IMMINENT)
+    await settle(h)
+    assert h.dd.dms_to(w.alice) == []
+    # Someone the bot never saw muting still gets the answer from the shipped data.
+    await h.dd.send_message(w.bob, w.general, IMMINENT)
+    await h.dd.wait_for_dm(w.bob)
+    await care(h).wait_idle()
+
+
 # -- bursts ----------------------------------------------------------------------------------------
 async def test_a_burst_of_crisis_messages_gets_one_answer_and_one_alert(h: Harness) -> None:
     w = h.world

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -62,6 +63,9 @@ class CrisisCare(AlertDesk):
         # One answer decision at a time per member, so two quick messages can't both pass the cooldown.
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
         self._remembered: dict[int, MemberState] = {}
+        # The last mute choice seen for each member, so a member who muted (perhaps because someone was
+        # using the feature against them) stays muted while the database is down.
+        self._muted: dict[int, bool] = {}
 
     # -- detectors --------------------------------------------------------------------------------
     def cached_detector(self, guild_id: int | None) -> Detector | None:
@@ -162,12 +166,20 @@ class CrisisCare(AlertDesk):
         self._remember(user_id, MemberState(acknowledged_at=now))
         self.write_later("recording I'm OK", lambda: self.bot.store.crisis.acknowledge(user_id, now=now))
 
+    def note_muted(self, user_id: int, muted: bool) -> None:
+        """Remember a member's mute choice (read or just saved) for when the database can't be read."""
+        if len(self._muted) >= _MEMORY_LIMIT:
+            self._muted.clear()
+        self._muted[user_id] = muted
+
     async def member_state(self, user_id: int) -> MemberState:
         """The member's answer state: stored, merged with what this process remembers."""
         stored = await self._try("reading crisis state", lambda: self.bot.store.crisis.member_state(user_id), None)
         remembered = self._remembered.get(user_id)
         if stored is None:
-            return remembered or MemberState()
+            fallback = merge_state(MemberState(), remembered)
+            return replace(fallback, muted=self._muted.get(user_id, False))
+        self.note_muted(user_id, stored.muted)
         return merge_state(stored, remembered)
 
     async def _answer(self, source: Source, detection: Detection) -> None:

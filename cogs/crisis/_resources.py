@@ -18,6 +18,7 @@ from discord.ext import commands
 from bot.errors import KindredError, reply_ephemeral
 from bot.guild_config import REGIONS
 from bot.resources import REGION_NAMES, contacts_for, render_contacts
+from cogs.crisis._cog import Crisis
 from cogs.crisis._support import DB_TIMEOUT, bounded
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ class Resources(
     async def _set_muted(self, user_id: int, muted: bool) -> bool:
         """Save the choice, or say specifically that it couldn't be saved (never a silent or generic failure)."""
         try:
-            return await bounded(
+            changed = await bounded(
                 lambda: self.bot.store.crisis.set_muted(user_id, muted, now=self.bot.clock.now()), self.db_timeout
             )
         except Exception:
@@ -92,6 +93,10 @@ class Resources(
                 "I couldn't save that just now, so nothing changed. Please try again in a few minutes. "
                 "`/resources show` works any time."
             ) from None
+        crisis = self.bot.get_cog("Crisis")
+        if isinstance(crisis, Crisis):
+            crisis.care.note_muted(user_id, muted)
+        return changed
 
     @app_commands.command(name="show")
     async def show(self, interaction: discord.Interaction[KindredBot]) -> None:
