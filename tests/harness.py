@@ -87,9 +87,14 @@ class Harness:
         self.dd = dd
         self.db_path = db_path
         self.clock = clock
+        # The double judges "in the past" by the bot's clock, not the wall clock: the tests' fixed dates
+        # must not expire as real time passes them.
+        dd.world.now = clock.now
         self.world = world
         self._bot: KindredBot | None = None
         self._db: Database | None = None
+        # Settings fields to change for the next start (e.g. {"crisis_sentence_model": False}).
+        self.settings_overrides: dict[str, Any] = {}
 
     @property
     def bot(self) -> KindredBot:
@@ -100,7 +105,7 @@ class Harness:
     async def start(self, extensions: list[str] | None = None) -> KindredBot:
         """Start a fresh bot process on the same database and wait until it is ready."""
         assert self._bot is None, "already running"
-        settings = Settings(discord_token=self.dd.token, database_path=self.db_path)
+        settings = Settings(discord_token=self.dd.token, database_path=self.db_path, **self.settings_overrides)
         self._db = await Database.open(self.db_path)
         # No poll job: tests fire timers explicitly with `run_timers`, after moving the clock.
         self._bot = KindredBot(

@@ -59,6 +59,7 @@ def _check_event(
     location: object,
     privacy_level: object,
     check_start: bool,
+    now: dt.datetime,
 ) -> None:
     """Guild scheduled event rules (resources/guild-scheduled-event): 50035 with the offending field.
 
@@ -75,7 +76,7 @@ def _check_event(
     if entity_type not in (1, 2, 3):
         raise ApiError.invalid_form("entity_type", "Value must be one of (1, 2, 3).")
     starts = _parse_time(start, "scheduled_start_time")
-    if check_start and starts <= dt.datetime.now(dt.UTC):
+    if check_start and starts <= now:
         raise ApiError.invalid_form(
             "scheduled_start_time", "Cannot schedule event in the past.", code="GUILD_SCHEDULED_EVENT_SCHEDULE_PAST"
         )
@@ -130,6 +131,7 @@ async def create_event(request: web.Request) -> web.Response:
         location=(body.get("entity_metadata") or {}).get("location"),
         privacy_level=body["privacy_level"],
         check_start=True,
+        now=world.now(),
     )
     event = ScheduledEventRecord(
         world.snowflake(),
@@ -177,6 +179,7 @@ async def edit_event(request: web.Request) -> web.Response:
         location=(body["entity_metadata"] or {}).get("location") if "entity_metadata" in body else event.location,
         privacy_level=body.get("privacy_level", event.privacy_level),
         check_start="scheduled_start_time" in body and event.status == 1,
+        now=world.now(),
     )
     if "status" in body and int(body["status"]) != event.status:
         if int(body["status"]) not in _ALLOWED_STATUS.get(event.status, set()):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import secrets
 from collections.abc import Callable
@@ -36,6 +37,9 @@ class World:
         self.interaction_timeout = interaction_timeout
         #: Interaction tokens (followups, edits of the original) are valid for 15 minutes.
         self.interaction_token_lifetime = 15 * 60.0
+        #: The double's idea of "now" for rules about the future (a scheduled event must start after it). Tests
+        #: with a fake clock point this at it, so their fixed dates never fall into the real past.
+        self.now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
         self.base_url = ""  # set when the server starts: http://127.0.0.1:{port}
         self.users: dict[int, UserRecord] = {self.bot_user.id: self.bot_user, self.app_owner.id: self.app_owner}
         self.guilds: dict[int, GuildHandle] = {}
