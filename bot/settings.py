@@ -32,6 +32,8 @@ class Settings:
     database_path: Path = Path("data/kindred.db")
     dev_guild_id: int | None = None
     log_level: str = "INFO"
+    # The crisis detector's second opinion (a sentence model, ~100 MB of memory, milliseconds a message).
+    crisis_sentence_model: bool = True
 
     @property
     def log_level_number(self) -> int:
@@ -71,9 +73,14 @@ def load_settings(env: Mapping[str, str], *, require_token: bool = True) -> Sett
     if log_level not in _LOG_LEVELS:
         raise SettingsError("LOG_LEVEL", f"{log_level!r} is not one of {', '.join(_LOG_LEVELS)}")
 
+    raw_model = (env.get("CRISIS_SENTENCE_MODEL", "").strip() or "on").lower()
+    if raw_model not in ("on", "off"):
+        raise SettingsError("CRISIS_SENTENCE_MODEL", f"{raw_model!r} is not on or off")
+
     return Settings(
         discord_token=token,
         database_path=database_path,
         dev_guild_id=dev_guild_id,
         log_level=log_level,
+        crisis_sentence_model=raw_model == "on",
     )

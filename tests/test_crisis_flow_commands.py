@@ -12,7 +12,7 @@ from tests.double.interactions import build_interaction
 from tests.harness import Harness
 
 EXTENSIONS = ["cogs.crisis"]
-SLANG = "im gonna yeet off the bridge"  # local slang a moderator adds
+SLANG = "going big zorp mode this weekend"  # local slang a moderator adds (the sentence model sees no risk in it)
 
 
 @pytest.fixture
@@ -117,9 +117,10 @@ async def test_a_server_term_triggers_only_in_that_server(harness: Harness) -> N
     await care(h).wait_idle()
     assert h.dd.dms_to(h.world.alice) == []
 
-    await run(h, "crisis terms add", term="yeet off", category="suicidal_ideation", level="high")
+    await run(h, "crisis terms add", term="big zorp", category="suicidal_ideation", level="high")
     await h.dd.send_message(stranger, lobby, SLANG)
-    await h.dd.send_message(h.world.bob, h.world.general, "i'm going to y e e t   o f f tonight")
+    # The model reads this as everyday talk too, but a server's own term is never cleared.
+    await h.dd.send_message(h.world.bob, h.world.general, "b1g z0rp mode this weekend")
     dm = await h.dd.wait_for_dm(h.world.bob)
     assert "You matter" in dm["content"]
     await care(h).wait_idle()
@@ -127,4 +128,4 @@ async def test_a_server_term_triggers_only_in_that_server(harness: Harness) -> N
     # The change survives a restart (terms are read from the database).
     await h.restart()
     report = await run(h, "crisis test", text=SLANG)
-    assert "extra:yeet off" in report.content
+    assert "extra:big zorp" in report.content

@@ -16,6 +16,11 @@ def test_defaults_fill_everything_but_the_token() -> None:
     assert settings.database_path == Path("data/kindred.db")
     assert settings.dev_guild_id is None
     assert settings.log_level == "INFO"
+    assert settings.crisis_sentence_model is True
+
+
+def test_the_sentence_model_can_be_turned_off() -> None:
+    assert load_settings({"DISCORD_TOKEN": TOKEN, "CRISIS_SENTENCE_MODEL": "Off"}).crisis_sentence_model is False
 
 
 def test_settings_are_frozen() -> None:
@@ -32,6 +37,7 @@ def test_settings_are_frozen() -> None:
         ({"DISCORD_TOKEN": TOKEN, "DEV_GUILD_ID": "abc"}, "DEV_GUILD_ID"),
         ({"DISCORD_TOKEN": TOKEN, "DEV_GUILD_ID": "12"}, "DEV_GUILD_ID"),
         ({"DISCORD_TOKEN": TOKEN, "LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+        ({"DISCORD_TOKEN": TOKEN, "CRISIS_SENTENCE_MODEL": "maybe"}, "CRISIS_SENTENCE_MODEL"),
     ],
 )
 def test_invalid_values_name_the_setting(env: dict[str, str], name: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -10,17 +9,13 @@ from functools import cache
 
 from .concepts import ConceptScorer, default_concepts
 from .context import Assessment, assess
-from .lexicon import Entry, Lexicon, default_lexicon
+from .lexicon import EXTRA_PREFIX, Entry, Lexicon, default_lexicon
 from .models import NO_DETECTION, Category, Detection, Kind, Level, Term
 from .normalize import Normalizer
-from .semantic import SemanticModel, default_semantic
 
 _MASK = " ~ "  # not a word character, so masked idioms also break pattern gaps
 _DERIVED_CACHE_SIZE = 256
 _MARKER = Assessment(Level.NONE, ())
-# Gate of the semantic layer: the speaker talks about themselves, in a few words at least.
-_SEMANTIC_SELF = frozenset({"i", "im", "ive", "id", "ill", "me", "my", "myself", "mine"})
-_SEMANTIC_MIN_WORDS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,18 +43,11 @@ class Detector:
     layered on with :meth:`with_extra_terms`, which caches the derived detectors.
     """
 
-    def __init__(
-        self,
-        lexicon: Lexicon | None = None,
-        extra_terms: Iterable[Term] = (),
-        *,
-        semantic: SemanticModel | bool | None = False,
-    ) -> None:
-        """``semantic``: True for the shipped semantic layer (if its data is present), or a model; off by default.
+    def __init__(self, lexicon: Lexicon | None = None, extra_terms: Iterable[Term] = ()) -> None:
+        """The shipped lexicon (or ``lexicon``) plus ``extra_terms``.
 
-        The layer is opt-in until the lead enables it (see ``tests/crisis/README.md``, round 5): it lifts recall
-        on the held-out sets but also flags "im gonna yeet off the bridge", which a flow test uses as a
-        message that must mean nothing before a moderator adds the term.
+        This is the fast first stage (microseconds a message). The sentence model that reads what it finds
+        nothing in is :mod:`bot.crisis.second_opinion`, which callers run separately and off the event loop.
         """
         base = lexicon if lexicon is not None else default_lexicon()
         self._normalizer = Normalizer(base.vocab)
@@ -70,10 +58,6 @@ class Detector:
         self._base = base
         self._concepts: ConceptScorer = default_concepts()
         self._derived: OrderedDict[frozenset[Term], Detector] = OrderedDict()
-        self._semantic_arg = semantic
-        self._semantic: SemanticModel | None = (
-            default_semantic() if semantic is True else semantic if isinstance(semantic, SemanticModel) else None
-        )
 
     @property
     def lexicon(self) -> Lexicon:
@@ -89,9 +73,7 @@ class Detector:
         if cached is not None:
             self._derived.move_to_end(key)
             return cached
-        derived = Detector(
-            self._base, sorted(key, key=lambda t: (t.term, t.category, t.level)), semantic=self._semantic_arg
-        )
+        derived = Detector(self._base, sorted(key, key=lambda t: (t.term, t.category, t.level)))
         self._derived[key] = derived
         if len(self._derived) > _DERIVED_CACHE_SIZE:
             self._derived.popitem(last=False)
@@ -102,49 +84,11 @@ class Detector:
         return self._normalizer.normalize(text)
 
     def detect(self, text: str) -> Detection:
-        """Classify one message: the lexicon first, then the semantic layer, which can only raise."""
+        """Classify one message with the lexicon and its concept layer."""
         token_list = self._normalizer.tokens(text)
         if not token_list:
             return NO_DETECTION
-        detection = self._detect_lexicon(token_list)
-        if self._semantic is None or detection.level > Level.CONCERN:
-            return detection
-        return self._semantic_raise(detection, token_list)
-
-    def _semantic_raise(self, detection: Detection, token_list: list[str]) -> Detection:
-        """Raise ``detection`` to concern (or high) when the message reads like the labelled crisis posts.
-
-        Cheap gate first (a first-person word, a few words, the crisis head over its threshold: a sum of
-        cached per-word scores); the context rules then apply to the best-scoring word's sentence, and any of
-        them except negation drops the semantic signal (it is a guess, not a phrase the member wrote).
-        """
-        model = self._semantic
-        assert model is not None
-        if len(token_list) < _SEMANTIC_MIN_WORDS or _SEMANTIC_SELF.isdisjoint(token_list):
-            return detection
-        if not model.worth_scoring(token_list):
-            return detection
-        if any("(lowered to none" in e for e in detection.evidence):
-            return detection  # a lexicon match the context rules already took to none ("used to ...")
-        verdict = model.score(token_list)
-        level = Level.HIGH if verdict.probability >= model.high_threshold else Level.CONCERN
-        if level <= detection.level:
-            return detection
-        scores = model.token_scores(token_list)
-        best = max(range(len(token_list)), key=lambda i: (scores[i], i))  # ties: the later word
-        start = sum(len(t) + 1 for t in token_list[:best])
-        norm = " ".join(token_list)
-        entry = _semantic_entry(level, verdict.categories)
-        assessment = assess(
-            entry, norm, start, start + len(token_list[best]), self._lexicon.context, frozenset(token_list)
-        )
-        note = f"semantic: close to crisis posts (p={verdict.probability:.2f}, near {token_list[best]!r})"
-        if set(assessment.notes) - {"negated"}:
-            evidence = (*detection.evidence, f"{note} (lowered to none: {', '.join(assessment.notes)})")
-            return Detection(detection.level, detection.categories, evidence)
-        # The heads' categories are rough (see tests/crisis/README.md): a lexicon verdict keeps its own.
-        categories = list(detection.categories) or list(verdict.categories)
-        return Detection(level, tuple(categories), (*detection.evidence, f"{note} -> {level.name.lower()}"))
+        return self._detect_lexicon(token_list)
 
     def _detect_lexicon(self, token_list: list[str]) -> Detection:
         """The lexicon and concept verdict on normalised tokens."""
@@ -269,20 +213,8 @@ def _combine(hits: list[_Hit], weak: list[_Hit] | None = None) -> Detection:
         evidence.append(f"combined: {reason} -> {level.name.lower()}")
         if level is Level.IMMINENT and Category.IMMEDIATE_DANGER not in categories:
             categories.append(Category.IMMEDIATE_DANGER)
-    return Detection(level, tuple(categories), tuple(evidence))
-
-
-@cache
-def _semantic_entry(level: Level, categories: tuple[Category, ...]) -> Entry:
-    """A stand-in lexicon entry for a semantic verdict, so the context rules can assess it."""
-    return Entry(
-        id="semantic",
-        categories=categories,
-        level=level,
-        kind=Kind.SELF,
-        regex=re.compile(r"(?!)"),
-        triggers=frozenset(),
-    )
+    server_term = any(h.entry.id.startswith(EXTRA_PREFIX) for h in active)
+    return Detection(level, tuple(categories), tuple(evidence), server_term)
 
 
 @cache

@@ -19,6 +19,8 @@ from .normalize import Normalizer
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "crisis"
 DEFAULT_LEXICON = DATA_DIR / "lexicon.toml"
+# Entry ids of terms a server's moderators added (``/crisis terms add``) start with this.
+EXTRA_PREFIX = "extra:"
 
 _MACRO = re.compile(r"<([A-Z][A-Z0-9_]*)>")
 _WORD = re.compile(r"[a-z]+")
@@ -118,7 +120,7 @@ def term_entry(term: Term, normalizer: Normalizer) -> Entry | None:
         return None
     pattern = r"\b" + " ".join(re.escape(w) for w in words) + r"\b"
     return Entry(
-        id=f"extra:{' '.join(words)}",
+        id=f"{EXTRA_PREFIX}{' '.join(words)}",
         categories=(term.category,),
         level=term.level,
         kind=Kind.SELF,

@@ -80,12 +80,15 @@ class Detection:
     """The detector's verdict on one message.
 
     ``evidence`` names each lexicon entry that matched with the normalised words it matched, and any
-    context rule that changed a level, so a moderator can see why the bot reacted.
+    context rule that changed a level, so a moderator can see why the bot reacted. ``server_term`` is True
+    when a term this server's moderators added matched: their word is final, so the sentence model never
+    clears it (:mod:`bot.crisis.second_opinion`).
     """
 
     level: Level
     categories: tuple[Category, ...] = ()
     evidence: tuple[str, ...] = ()
+    server_term: bool = False
 
     @property
     def detected(self) -> bool:

@@ -61,6 +61,7 @@ class Crisis(commands.GroupCog, group_name="crisis", group_description="Crisis d
         self.bot.add_dynamic_items(*_DYNAMIC)
         self.bot.erase_hooks["crisis"] = self.care.forget_helper
         await self.care.resume_reposts()
+        await self.care.load_opinion()
 
     async def cog_unload(self) -> None:
         """Undo :meth:`cog_load` and stop any follow-up work still running."""
@@ -100,6 +101,7 @@ class Crisis(commands.GroupCog, group_name="crisis", group_description="Crisis d
         """See what crisis detection would make of a message here, why, and what the bot would do."""
         guild = _require_moderator(interaction)
         detection = (await self.care.detector_for(guild.id)).detect(text)
+        detection = await self.care.second_opinion(text, detection)
         config = await self.bot.store.config.get(guild.id)
         report = dry_run_report(
             detection,

@@ -9,6 +9,10 @@ Safety rules this module keeps:
   are used (region "other" if the region can't be read) and the answer still goes out. What the bot
   remembers about recent answers is also kept in memory, so the cooldown holds while the database is down.
 - The member's answer and the team's alert run side by side: neither can delay or cancel the other.
+- The sentence model's second opinion (:mod:`bot.crisis.second_opinion`) runs in a worker thread, one
+  message at a time, on every verdict below imminent (it may raise or clear it). When a burst of chat has
+  more than :data:`_MAX_WAITING` messages queued for it, later ones keep the lexicon's verdict (logged), so
+  a busy server can't build an unbounded backlog; if the model fails, the lexicon's verdict stands too.
 - Nothing here ever echoes the member's words, to them, to a channel, or to the team.
 """
 
@@ -24,6 +28,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.crisis import Detection, Detector, load_default_detector
+from bot.crisis.second_opinion import SecondOpinion, default_second_opinion
 from bot.crisis_care import CLOSED_DM_LINE, MemberState, answer_text, decide_answer
 from bot.messaging import NO_PINGS
 from bot.resources import contacts_for
@@ -41,6 +46,9 @@ log = logging.getLogger(__name__)
 
 # Memory of recent answers is only a stand-in for the database; past this size old entries are dropped.
 _MEMORY_LIMIT = 5000
+# Messages waiting for the sentence model; past this, new ones keep the lexicon's verdict. At a few ms each
+# this is about a second of work: a backlog beyond it means chat is outpacing one core.
+_MAX_WAITING = 200
 
 
 def merge_state(stored: MemberState, remembered: MemberState | None) -> MemberState:
@@ -66,6 +74,24 @@ class CrisisCare(AlertDesk):
         # The last mute choice seen for each member, so a member who muted (perhaps because someone was
         # using the feature against them) stays muted while the database is down.
         self._muted: dict[int, bool] = {}
+        self.opinion: SecondOpinion | None = None
+        self._model_lock = asyncio.Lock()
+        self._waiting = 0
+        self.max_waiting = _MAX_WAITING
+        self.skipped_reviews = 0
+
+    async def load_opinion(self) -> None:
+        """Load the sentence model (a quarter of a second, off the event loop). Without it, the lexicon decides."""
+        if not self.bot.settings.crisis_sentence_model:
+            log.info("crisis: the sentence model is off (CRISIS_SENTENCE_MODEL=off); the lexicon alone decides")
+            return
+        try:
+            self.opinion = await asyncio.to_thread(default_second_opinion)
+        except Exception:
+            log.exception("crisis: could not load the sentence model; the lexicon alone will decide")
+            self.opinion = None
+        if self.opinion is None:
+            log.warning("crisis: no sentence model (data/crisis/minilm missing?); the lexicon alone will decide")
 
     # -- detectors --------------------------------------------------------------------------------
     def cached_detector(self, guild_id: int | None) -> Detector | None:
@@ -120,14 +146,55 @@ class CrisisCare(AlertDesk):
             # First message from this server since start-up: its terms need the database.
             self.spawn(self._scan_later(source, text), f"scan:{source.user_id}")
             return
-        detection = detector.detect(text)
-        if detection.detected:
-            self._respond_later(source, detection)
+        self._after_lexicon(source, text, detector.detect(text))
 
     async def _scan_later(self, source: Source, text: str) -> None:
-        detection = (await self.detector_for(source.guild_id)).detect(text)
-        if detection.detected:
+        self._after_lexicon(source, text, (await self.detector_for(source.guild_id)).detect(text))
+
+    def _after_lexicon(self, source: Source, text: str, detection: Detection) -> None:
+        """Respond to the lexicon's verdict now, or after the sentence model's second opinion if it wants one.
+
+        A verdict the model may change waits for it (milliseconds), so the member and team hear once, at the
+        right level, rather than twice, and not at all about a message the model reads as everyday talk."""
+        if self.opinion is not None and self.opinion.wanted(text, detection):
+            self.spawn(self._review(source, text, detection), f"review:{source.user_id}")
+        elif detection.detected:
             self._respond_later(source, detection)
+
+    async def _review(self, source: Source, text: str, detection: Detection) -> None:
+        reviewed = detection
+        try:
+            reviewed = await self.second_opinion(text, detection)
+        except Exception:
+            log.exception("crisis: the sentence model failed on a message; keeping the lexicon's verdict")
+        if detection.detected and not reviewed.detected:
+            # Logged without the text: a moderator can replay a doubt with /crisis test.
+            log.info(
+                "crisis: the sentence model cleared a %s lexicon match from user %s (reads as everyday talk)",
+                detection.level.name.lower(),
+                source.user_id,
+            )
+        if reviewed.detected:
+            self._respond_later(source, reviewed)
+
+    async def second_opinion(self, text: str, detection: Detection) -> Detection:
+        """``detection`` reviewed by the sentence model in a worker thread, one message at a time."""
+        opinion = self.opinion
+        if opinion is None or not opinion.wanted(text, detection):
+            return detection
+        if self._waiting >= self.max_waiting:
+            self.skipped_reviews += 1
+            if self.skipped_reviews % 100 == 1:
+                log.warning(
+                    "crisis: sentence model backlog full; %d messages kept the lexicon's verdict", self.skipped_reviews
+                )
+            return detection
+        self._waiting += 1
+        try:
+            async with self._model_lock:
+                return await asyncio.to_thread(opinion.review, text, detection)
+        finally:
+            self._waiting -= 1
 
     def _respond_later(self, source: Source, detection: Detection) -> None:
         """Answer the member (policy permitting) and alert the team (server policy permitting), side by side.

@@ -309,11 +309,11 @@ def test_cli_extra_terms(tmp_path: Path) -> None:
     assert json.loads(proc.stdout)["level"] == "concern"
 
 
-def test_cli_semantic_layer_is_opt_in() -> None:
+def test_cli_adds_the_sentence_models_second_opinion_unless_fast() -> None:
     line = b"im gonna yeet off the bridge\n"
-    assert json.loads(_run_cli(line).stdout)["level"] == "none"
-    semantic = json.loads(_run_cli(line, "--semantic").stdout)
-    assert semantic["level"] != "none" and semantic["evidence"][0].startswith("semantic:")
+    assert json.loads(_run_cli(line, "--fast").stdout)["level"] == "none"
+    reviewed = json.loads(_run_cli(line).stdout)
+    assert reviewed["level"] != "none" and reviewed["evidence"][-1].startswith("sentence model:")
 
 
 def test_cli_bad_extra_terms_fails_cleanly(tmp_path: Path) -> None:

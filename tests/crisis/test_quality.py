@@ -1,27 +1,35 @@
-"""Quality floor of the crisis detector on the hand-labelled sets ("detected" = level above none).
+"""Quality floors of the crisis detector on the hand-labelled sets ("detected" = level above none).
 
-Thresholds sit at or just below the figures measured when they were set, so a lexicon change that loses
-recall or adds false alarms fails here. Figures and the history of each set are in ``README.md`` beside
-this file: ``labelled.jsonl`` is the development set; ``holdout.jsonl``, ``blind.jsonl`` and
-``blind2.jsonl`` and ``blind3.jsonl`` were written before the patterns they test, and each was used for one
-round of fixes after its first measurement, so their current figures are optimistic. ``blind4.jsonl`` has not
-been tuned on; ``blind5.jsonl`` was used to build the concept layer (``data/crisis/concepts.toml``) after its
-first measurement; ``blind6.jsonl`` was written after that and used for a second round; ``blind7.jsonl`` was written after
-that and has not been tuned on; ``blind8.jsonl`` was written before the semantic layer's heads were trained and
-is, with ``blind6`` and ``blind7``, kept out of their training (``scripts/train_crisis_heads.py``). The low floors of ``blind4`` and ``blind7`` are the honest estimate on unseen phrasing, and should rise only with new general
-patterns, never with patterns copied from their misses.
+Thresholds sit at or just below the figures measured when they were set, so a lexicon or model change that
+loses recall or adds false alarms fails here. Figures and the history of each set are in ``README.md``
+beside this file.
+
+Two pipelines are held to floors:
+
+- :data:`LEXICON`: the lexicon alone (``python -m bot.crisis --fast``; what the bot does when the sentence
+  model is off or its backlog is full). ``labelled.jsonl`` is the development set; ``holdout``, ``blind``,
+  ``blind2``, ``blind3``, ``blind5`` and ``blind6`` were each used for a round of fixes after their first
+  measurement, so their figures are optimistic; ``blind4``, ``blind7``, ``blind8`` and every ``indep_*`` set
+  were never tuned on, so theirs are the honest estimate for fresh phrasing, and should rise only with new
+  general patterns, never with patterns copied from their misses.
+- :data:`PIPELINE`: what the bot does (the lexicon, then the fine-tuned sentence model's second opinion).
+  The model was trained on every set except ``indep_discord`` and ``indep_posts`` (round 6), so only those
+  two are held out: their floors are first-measurement figures. On the others the floors guard against a
+  broken export or encoder (a model that no longer reproduces its training fit).
 """
 
 from __future__ import annotations
 
+from functools import cache
+
 import pytest
 
-from bot.crisis import Category, Detector
+from bot.crisis import Category
 
-from .evaluate import HERE, load, score
+from .evaluate import HERE, Example, Scores, full_pipeline, load, score
 
 # name: (min recall, max false-alarm rate, min precision)
-OVERALL = {
+LEXICON = {
     "labelled.jsonl": (0.98, 0.03, 0.95),
     "holdout.jsonl": (0.95, 0.03, 0.95),
     "blind.jsonl": (0.92, 0.06, 0.93),
@@ -43,14 +51,52 @@ OVERALL = {
     # Written before the semantic layer was trained, never trained or tuned on. First measurement, lexicon
     # only (the default detector): 0.550 / 0.125 / 0.815.
     "blind8.jsonl": (0.53, 0.13, 0.80),
+    # Round 6: written by independent writers who never saw the repo; first measurements, never tuned on.
+    "indep_reddit.jsonl": (0.67, 0.22, 0.75),  # 0.693 / 0.200 / 0.776
+    "indep_chat.jsonl": (0.53, 0.22, 0.70),  # 0.550 / 0.200 / 0.733
+    "indep_indirect.jsonl": (0.41, 0.23, 0.64),  # 0.427 / 0.213 / 0.667
+    "indep_substance.jsonl": (0.50, 0.10, 0.84),  # 0.520 / 0.080 / 0.867
+    "indep_selfharm.jsonl": (0.30, 0.23, 0.57),  # 0.320 / 0.213 / 0.600
+    "indep_edge.jsonl": (0.42, 0.19, 0.69),  # 0.440 / 0.173 / 0.717
+    "indep_discord.jsonl": (0.59, 0.11, 0.84),  # 0.613 / 0.093 / 0.868
+    "indep_posts.jsonl": (0.57, 0.30, 0.65),  # 0.587 / 0.280 / 0.677
 }
 
-# The detector with the opt-in semantic layer (round 5) on the sets kept out of its training, measured
-# 0.800 / 0.125 / 0.865 (blind6), 0.333 / 0.100 / 0.769 (blind7), 0.625 / 0.150 / 0.806 (blind8).
-SEMANTIC = {
-    "blind6.jsonl": (0.78, 0.13, 0.85),
-    "blind7.jsonl": (0.31, 0.11, 0.75),
-    "blind8.jsonl": (0.60, 0.16, 0.78),
+# The lexicon plus the sentence model (round 6). Held out: indep_discord 0.893 / 0.080 / 0.918 and indep_posts
+# 0.987 / 0.160 / 0.860 (second measurement: the first, 0.893 / 0.067 / 0.931 and 0.987 / 0.120 / 0.892, was
+# before overdose and self-harm verdicts were kept from clearing). The rest are training fits (README).
+PIPELINE = {
+    "indep_discord.jsonl": (0.87, 0.10, 0.89),
+    "indep_posts.jsonl": (0.96, 0.18, 0.83),
+    "labelled.jsonl": (0.98, 0.02, 0.98),
+    "holdout.jsonl": (0.98, 0.02, 0.98),
+    "blind.jsonl": (0.98, 0.02, 0.98),
+    "blind2.jsonl": (0.97, 0.02, 0.97),
+    "blind3.jsonl": (0.98, 0.02, 0.98),
+    "blind4.jsonl": (0.97, 0.05, 0.95),
+    "blind5.jsonl": (0.94, 0.03, 0.97),
+    "blind6.jsonl": (0.97, 0.03, 0.97),
+    "blind7.jsonl": (0.96, 0.03, 0.96),
+    "blind8.jsonl": (0.92, 0.05, 0.94),
+    "indep_reddit.jsonl": (0.95, 0.10, 0.90),
+    "indep_chat.jsonl": (0.94, 0.03, 0.96),
+    "indep_indirect.jsonl": (0.95, 0.10, 0.90),
+    "indep_substance.jsonl": (0.95, 0.09, 0.91),
+    "indep_selfharm.jsonl": (0.88, 0.11, 0.88),
+    "indep_edge.jsonl": (0.95, 0.10, 0.90),
+}
+
+# The pipeline per category on the two held-out sets together: (min recall, min precision). Measured:
+# suicidal_ideation 0.904 / 0.726, self_harm 0.652 / 0.750, overdose 0.640 / 0.640, immediate_danger
+# 0.500 / 0.648, substance_crisis 0.541 / 0.690. Categories come from the lexicon when it matched and from the
+# model's category heads otherwise; those heads are the weak part (README, round 6).
+HELD_OUT = ("indep_discord.jsonl", "indep_posts.jsonl")
+PIPELINE_PER_CATEGORY = {
+    Category.SUICIDAL_IDEATION: (0.88, 0.70),
+    Category.SELF_HARM: (0.60, 0.72),
+    Category.OVERDOSE: (0.60, 0.60),
+    Category.IMMEDIATE_DANGER: (0.47, 0.62),
+    Category.SUBSTANCE_CRISIS: (0.50, 0.65),
 }
 
 # Development set, per category: (min recall, min precision). Immediate danger has low precision by
@@ -64,24 +110,45 @@ PER_CATEGORY = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(OVERALL))
-def test_overall_quality(name: str) -> None:
-    min_recall, max_false_alarms, min_precision = OVERALL[name]
-    overall, _ = score(load(HERE / name))
+@cache
+def _pipeline_scores(names: tuple[str, ...]) -> tuple[Scores, dict[Category, Scores]]:
+    """The bot's pipeline on ``names`` together, computed once per test session (the model takes seconds)."""
+    examples: list[Example] = [e for name in names for e in load(HERE / name)]
+    return score(examples, full_pipeline())
+
+
+def _check(overall: Scores, floors: tuple[float, float, float]) -> None:
+    min_recall, max_false_alarms, min_precision = floors
     assert overall.recall >= min_recall, f"recall {overall.recall:.3f}; missed: {overall.misses}"
     assert overall.false_alarm_rate <= max_false_alarms, (
         f"false alarms {overall.false_alarm_rate:.3f}: {overall.false_alarms}"
     )
-    assert overall.precision >= min_precision
+    assert overall.precision >= min_precision, f"precision {overall.precision:.3f}"
 
 
-@pytest.mark.parametrize("name", sorted(SEMANTIC))
-def test_semantic_layer_quality(name: str) -> None:
-    min_recall, max_false_alarms, min_precision = SEMANTIC[name]
-    overall, _ = score(load(HERE / name), Detector(semantic=True))
-    assert overall.recall >= min_recall, f"recall {overall.recall:.3f}; missed: {overall.misses}"
-    assert overall.false_alarm_rate <= max_false_alarms, f"false alarms {overall.false_alarm_rate:.3f}"
-    assert overall.precision >= min_precision
+@pytest.mark.parametrize("name", sorted(LEXICON))
+def test_lexicon_quality(name: str) -> None:
+    overall, _ = score(load(HERE / name))
+    _check(overall, LEXICON[name])
+
+
+@pytest.mark.parametrize("name", sorted(PIPELINE))
+def test_pipeline_quality(name: str) -> None:
+    overall, _ = _pipeline_scores((name,))
+    _check(overall, PIPELINE[name])
+
+
+@pytest.mark.parametrize("category", list(PIPELINE_PER_CATEGORY))
+def test_pipeline_per_category_quality_on_held_out_sets(category: Category) -> None:
+    min_recall, min_precision = PIPELINE_PER_CATEGORY[category]
+    scores = _pipeline_scores(HELD_OUT)[1][category]
+    assert scores.recall >= min_recall, f"{category} recall {scores.recall:.3f}: {scores.misses}"
+    assert scores.precision >= min_precision, f"{category} precision {scores.precision:.3f}"
+
+
+def test_every_set_has_floors() -> None:
+    names = {p.name for p in HERE.glob("*.jsonl")}
+    assert names == set(LEXICON) == set(PIPELINE)
 
 
 @pytest.mark.parametrize("category", list(PER_CATEGORY))
@@ -97,6 +164,6 @@ def test_sets_are_balanced_and_large_enough() -> None:
     dev = load(HERE / "labelled.jsonl")
     assert len(dev) >= 400
     assert 0.4 <= sum(e.crisis for e in dev) / len(dev) <= 0.6
-    for name in OVERALL:
+    for name in LEXICON:
         for example in load(HERE / name):
             assert example.crisis == bool(example.categories), example.text
