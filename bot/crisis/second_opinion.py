@@ -106,6 +106,7 @@ class SecondOpinion:
         threshold: float,
         high_threshold: float,
         clear_threshold: float | None = None,
+        cat_threshold: float = 0.5,
     ) -> None:
         self.encoder = encoder
         self._crisis_w = crisis_w.astype(np.float32)
@@ -116,6 +117,7 @@ class SecondOpinion:
         self.threshold = threshold
         self.high_threshold = high_threshold
         self.clear_threshold = clear_threshold
+        self.cat_threshold = cat_threshold
 
     def wanted(self, text: str, detection: Detection) -> bool:
         """Cheap gate: is a second opinion worth the model's milliseconds for this verdict?
@@ -162,23 +164,24 @@ class SecondOpinion:
 
     def probabilities(self, text: str) -> list[float]:
         """The crisis probability of each window of ``text``."""
-        return [self._crisis(self.encoder.encode(w)) for w in self.windows(plain_words(text))]
+        return [self.crisis_probability(self.encoder.encode(w)) for w in self.windows(plain_words(text))]
 
-    def _crisis(self, vector: np.ndarray) -> float:
+    def crisis_probability(self, vector: np.ndarray) -> float:
+        """The crisis head on one embedding."""
         return float(1.0 / (1.0 + np.exp(-(float(vector @ self._crisis_w) + self._crisis_b))))
 
     def opinion(self, text: str) -> Opinion:
         """Read ``text``: the most worrying window's probability, the level it means, and its categories."""
         windows = self.windows(plain_words(text))
         vectors = [self.encoder.encode(w) for w in windows]
-        scores = [self._crisis(v) for v in vectors]
+        scores = [self.crisis_probability(v) for v in vectors]
         best = int(np.argmax(scores))
         p = scores[best]
         level = Level.HIGH if p >= self.high_threshold else Level.CONCERN if p >= self.threshold else Level.NONE
         categories: tuple[Category, ...] = ()
         if level > Level.NONE:
             cat_p = 1.0 / (1.0 + np.exp(-(self._cat_w @ vectors[best] + self._cat_b)))
-            chosen = [c for c, q in zip(self._categories, cat_p, strict=True) if q >= 0.5]
+            chosen = [c for c, q in zip(self._categories, cat_p, strict=True) if q >= self.cat_threshold]
             categories = tuple(chosen) or (self._categories[int(np.argmax(cat_p))],)
         return Opinion(p, level, categories, len(windows))
 
@@ -212,6 +215,7 @@ def load_second_opinion(encoder: SentenceEncoder, heads_path: Path = DEFAULT_HEA
             float(heads["threshold"]),
             float(heads["high_threshold"]),
             float(heads["clear_threshold"]) if "clear_threshold" in heads else None,
+            float(heads["cat_threshold"]) if "cat_threshold" in heads else 0.5,
         )
 
 
