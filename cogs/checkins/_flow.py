@@ -30,7 +30,7 @@ from bot.resources import contacts_for, render_contacts
 if TYPE_CHECKING:
     from bot.client import KindredBot
 
-__all__ = ["display_name", "post_to_share_channel", "submit_checkin"]
+__all__ = ["current_member", "display_name", "post_to_share_channel", "submit_checkin"]
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,23 @@ NO_SHARE_CHANNEL = (
 def safe_text(text: str) -> str:
     """Member text made inert: no @everyone/@here, role or user mention syntax survives."""
     return discord.utils.escape_mentions(text)
+
+
+async def current_member(bot: KindredBot, guild_id: int, user_id: int) -> discord.Member | None:
+    """The member if they are still in the server (asking Discord when the cache doesn't know)."""
+    guild = bot.get_guild(guild_id)
+    if guild is None:
+        return None
+    member = guild.get_member(user_id)
+    if member is not None:
+        return member
+    try:
+        return await guild.fetch_member(user_id)
+    except discord.NotFound:
+        return None
+    except discord.HTTPException:
+        log.exception("could not check whether %s is still in guild %s", user_id, guild_id)
+        return None
 
 
 def display_name(bot: KindredBot, guild_id: int | None, user: discord.abc.User) -> str:
@@ -166,6 +183,9 @@ async def _share(
 ) -> str:
     if guild_id is None:
         return "Your check-in is saved. Sharing works from inside a server, so nothing was posted."
+    if await current_member(bot, guild_id, interaction.user.id) is None:
+        # An old reminder button still names a server the member has left: nothing goes there.
+        return "Your check-in is saved. You're no longer in that server, so nothing was posted there."
     who = None
     if share == "with my name":
         who = discord.utils.escape_markdown(safe_text(display_name(bot, guild_id, interaction.user)))

@@ -20,7 +20,7 @@ from bot.checkins import Milestone, date_suggestions, milestone_on, next_milesto
 from bot.checkins.reminders import CheckinScheduler
 from bot.errors import KindredError, send_error
 from bot.messaging import send_dm
-from cogs.checkins._flow import post_to_share_channel, safe_text
+from cogs.checkins._flow import current_member, post_to_share_channel, safe_text
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -244,7 +244,7 @@ async def send_milestone(bot: KindredBot, user_id: int, milestone: Milestone, gu
         content=f"🎉 Today you reach **{milestone.label}** in your recovery. That's worth pausing to feel. Well done.",
     )
     if guild_id is not None:
-        member = await _current_member(bot, guild_id, user_id)
+        member = await current_member(bot, guild_id, user_id)
         if member is None:
             # They left (or the bot did): never name someone in a server they are no longer part of.
             log.info("milestone celebration for %s not posted: not a member of guild %s", user_id, guild_id)
@@ -257,20 +257,3 @@ async def send_milestone(bot: KindredBot, user_id: int, milestone: Milestone, gu
         if problem is not None:
             log.info("milestone celebration for %s not posted: %s", user_id, problem)
     return True
-
-
-async def _current_member(bot: KindredBot, guild_id: int, user_id: int) -> discord.Member | None:
-    """The member if they are still in the server (asking Discord when the cache doesn't know)."""
-    guild = bot.get_guild(guild_id)
-    if guild is None:
-        return None
-    member = guild.get_member(user_id)
-    if member is not None:
-        return member
-    try:
-        return await guild.fetch_member(user_id)
-    except discord.NotFound:
-        return None
-    except discord.HTTPException:
-        log.exception("could not check whether %s is still in guild %s", user_id, guild_id)
-        return None
