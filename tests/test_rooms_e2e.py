@@ -11,6 +11,7 @@ from typing import Any
 import discord
 import pytest
 
+from cogs.rooms._lifecycle import NEXT_MAX_ATTEMPTS
 from tests.double import InteractionHandle
 from tests.harness import Harness
 
@@ -269,6 +270,23 @@ async def test_weekly_room_creates_the_next_occurrence_when_it_ends(h: Harness) 
     # And the week after, from the second one.
     await advance_to(h, START + timedelta(days=7, minutes=60))
     assert h.dd.calls_to("POST", EVENTS)[-1].json["scheduled_start_time"].startswith("2026-12-09T19:00")
+
+
+async def test_next_week_is_retried_for_hours_then_the_host_is_told_once(
+    h: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    await schedule(h, voice_channel=h.world.lounge, recurring="weekly")
+    h.dd.fail_next("POST", EVENTS, status=400, code=50035, count=100)  # Discord keeps failing
+    await advance_to(h, START + timedelta(minutes=60))
+    for _ in range(2 * 8):  # eight hours, half an hour at a time
+        await h.advance(timedelta(minutes=30))
+    assert len(h.dd.calls_to("POST", EVENTS)) == 1 + NEXT_MAX_ATTEMPTS
+    told = [m for m in h.dd.dms_to(h.world.alice) if "couldn't set up next week's" in m["content"]]
+    assert len(told) == 1 and "/room schedule" in told[0]["content"]
+    assert await h.bot.timers.pending(kind="room:next") == []
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == NEXT_MAX_ATTEMPTS and "giving up" in errors[-1]
+    caplog.clear()  # logged as they should be; the fixture's "nothing logged at ERROR" check is for the rest
 
 
 async def test_edit_moves_the_event_and_tells_everyone_who_rsvpd(h: Harness) -> None:

@@ -35,6 +35,9 @@ __all__ = ["RoomRunner"]
 log = logging.getLogger(__name__)
 
 NEXT_RETRY = timedelta(minutes=30)
+# Tries at creating next week's room before the host is told to schedule it again (six hours of retries):
+# a room Discord keeps refusing must not be retried every half hour forever.
+NEXT_MAX_ATTEMPTS = 12
 
 
 class RoomRunner(RoomKeeper):
@@ -161,7 +164,7 @@ class RoomRunner(RoomKeeper):
         """Retry creating a weekly room's next occurrence after a failure."""
         room = await self.bot.store.rooms.get(int(timer.payload["room_id"]))
         if room is not None:
-            await self.spawn_next(room)
+            await self.spawn_next(room, attempt=int(timer.payload.get("attempt", 2)))
 
     async def _schedule_check(self, room: Room, when: datetime) -> None:
         await self.bot.timers.schedule(
@@ -206,8 +209,12 @@ class RoomRunner(RoomKeeper):
         await self.cleanup_temp_channel(room)
         await self.spawn_next(room)
 
-    async def spawn_next(self, room: Room) -> Room | None:
-        """Create a weekly series' next occurrence (once), at the same local time a week on."""
+    async def spawn_next(self, room: Room, *, attempt: int = 1) -> Room | None:
+        """Create a weekly series' next occurrence (once), at the same local time a week on.
+
+        An unexpected failure is retried every :data:`NEXT_RETRY`, up to :data:`NEXT_MAX_ATTEMPTS` tries in all;
+        then the host is told, as when Discord refuses outright.
+        """
         series = await self.bot.store.rooms.series(room.series_id)
         if series is None or not series.active or series.recurrence != "weekly":
             return None
@@ -230,12 +237,23 @@ class RoomRunner(RoomKeeper):
             )
             return None
         except Exception:
-            log.exception("room series %s: next occurrence failed; retrying later", series.id)
+            if attempt >= NEXT_MAX_ATTEMPTS:
+                log.exception("room series %s: next occurrence failed %d times; giving up", series.id, attempt)
+                await send_dm(
+                    self.bot,
+                    series.host_user_id,
+                    content=(
+                        f"I couldn't set up next week's **{series.title}**: Discord kept failing for hours. "
+                        "You can schedule it again with `/room schedule`."
+                    ),
+                )
+                return None
+            log.exception("room series %s: next occurrence failed (try %d); retrying later", series.id, attempt)
             await self.bot.timers.schedule(
                 "room:next",
                 self.now + NEXT_RETRY,
                 guild_id=room.guild_id,
-                payload={"room_id": room.id},
+                payload={"room_id": room.id, "attempt": attempt + 1},
                 dedupe_key=f"room-series:{series.id}:next",
             )
             return None
