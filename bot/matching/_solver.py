@@ -29,6 +29,7 @@ from typing import Final
 
 import numpy as np
 
+from ._blossom import NO_MATE, augmenting_path
 from ._scoring import MAX_COMPATIBILITY, Features, FloatArray, IntArray
 
 # Top-k partners kept per member (the lists are then made symmetric, so most hold more). Measured
@@ -44,7 +45,7 @@ MAX_MOVES_PER_MEMBER: Final = 50
 EPS: Final = 1e-9
 # Score blocks of about this many cells (x 8 bytes per temporary array) keep peak memory modest.
 _BLOCK_CELLS: Final = 1 << 20
-_NO_MATE: Final = -1
+_NO_MATE: Final = NO_MATE
 # Rounds of re-pairing stranded members before the exact augmenting search takes over.
 _STRANDED_ROUNDS: Final = 4
 # Up to this many members, an exhaustive search guarantees the group of three is found whenever
@@ -178,7 +179,7 @@ class Solver:
                 break
             if self.mate[root] != _NO_MATE:
                 continue
-            end, parent = self._augmenting_path(root)
+            end, parent = augmenting_path(self.n, self.mate, root, self._neighbours)
             if end == _NO_MATE:
                 # Berge: with no augmenting path from root now, none appears later either, so
                 # root stays out of the pairs (it may still join the group of three).
@@ -190,61 +191,6 @@ class Solver:
                 self.mate[v], self.mate[pv] = pv, v
                 v = nxt
             remaining -= 2
-
-    def _augmenting_path(self, root: int) -> tuple[int, list[int]]:
-        # The classic O(V·E) blossom search (after the e-maxx formulation). Neighbours are the full
-        # allowed graph, so this is exact; in practice a free vertex is found within a step or two.
-        n, mate = self.n, self.mate
-        used = [False] * n
-        parent = [_NO_MATE] * n
-        base = list(range(n))
-        used[root] = True
-        queue = deque([root])
-
-        def lca(a: int, b: int) -> int:
-            seen = [False] * n
-            while True:
-                a = base[a]
-                seen[a] = True
-                if mate[a] == _NO_MATE:
-                    break
-                a = parent[mate[a]]
-            while True:
-                b = base[b]
-                if seen[b]:
-                    return b
-                b = parent[mate[b]]
-
-        def mark(v: int, b: int, child: int, blossom: list[bool]) -> None:
-            while base[v] != b:
-                blossom[base[v]] = blossom[base[mate[v]]] = True
-                parent[v] = child
-                child = mate[v]
-                v = parent[mate[v]]
-
-        while queue:
-            v = queue.popleft()
-            for to in self._neighbours(v):
-                if base[v] == base[to] or mate[v] == to:
-                    continue
-                if to == root or (mate[to] != _NO_MATE and parent[mate[to]] != _NO_MATE):
-                    cur = lca(v, to)
-                    blossom = [False] * n
-                    mark(v, cur, to, blossom)
-                    mark(to, cur, v, blossom)
-                    for i in range(n):
-                        if blossom[base[i]]:
-                            base[i] = cur
-                            if not used[i]:
-                                used[i] = True
-                                queue.append(i)
-                elif parent[to] == _NO_MATE:
-                    parent[to] = v
-                    if mate[to] == _NO_MATE:
-                        return to, parent
-                    used[mate[to]] = True
-                    queue.append(mate[to])
-        return _NO_MATE, parent
 
     # --- 4. local improvement ------------------------------------------------------------------------
 
