@@ -180,6 +180,22 @@ async def test_a_crisis_note_gets_contacts_in_the_answer_even_with_closed_dms(ha
     assert "want to die" not in inter.content
 
 
+async def test_the_check_in_answer_agrees_with_the_sentence_models_verdict(harness: Harness) -> None:
+    h = harness
+    await h.start(extensions=["cogs.crisis", "cogs.checkins"])
+    # Nothing in the word list; the model reads a crisis: contacts in the answer, and the DM.
+    inter = await run(
+        h, h.world.alice, "checkin today", mood=3, craving=2, note="i feel so trapped and nothing ever changes"
+    )
+    assert "right now" in inter.content
+    await h.dd.wait_for_dm(h.world.alice, lambda m: "You matter" in m["content"])
+    # The word list matches "kms"; the model reads everyday talk: no contacts, and no DM.
+    inter = await run(h, h.world.bob, "checkin today", mood=3, craving=2, note="kms the wifi died during my exam lol")
+    assert "right now" not in inter.content
+    await h.bot.get_cog("Crisis").care.wait_idle()  # type: ignore[union-attr]
+    assert h.dd.dms_to(h.world.bob) == []
+
+
 async def test_an_ordinary_note_gets_no_crisis_contacts(h: Harness) -> None:
     inter = await run(h, h.world.alice, "checkin today", mood=3, craving=2, note="Work was busy, gym after.")
     assert "right now" not in inter.content

@@ -6,9 +6,10 @@ come from :mod:`bot.checkins`; this module only talks to Discord.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -33,6 +34,10 @@ if TYPE_CHECKING:
 __all__ = ["current_member", "display_name", "post_to_share_channel", "submit_checkin"]
 
 log = logging.getLogger(__name__)
+
+# How long the check-in answer waits for the crisis cog's verdict on a note (the sentence model takes
+# milliseconds, but waits its turn behind other messages); past it, the word list's verdict is used.
+NOTE_REVIEW_TIMEOUT = 2.0
 
 CRISIS_NOTE_LINE = (
     "What you wrote sounds really heavy. You matter, and you don't have to carry this alone: "
@@ -138,7 +143,7 @@ async def submit_checkin(
     hard = is_hard_moment(draft.mood, draft.craving)
     # The crisis cog answers a crisis note by DM; the contacts also go in this private answer, so a
     # member whose DMs are closed (or whose DM fails) still sees a way to reach a person now.
-    crisis_note = note_sounds_like_crisis(draft.note)
+    crisis_note = await note_sounds_like_crisis(bot, guild_id, draft.note)
     if hard or crisis_note:
         prefs = await store.prefs.get(user.id)
         region = prefs.region or ((await store.config.get(guild_id)).region if guild_id else None)
@@ -153,15 +158,28 @@ async def submit_checkin(
     await reply_ephemeral(interaction, "\n\n".join(parts)[:2000], view=view)
 
 
-def note_sounds_like_crisis(note: str | None) -> bool:
-    """Whether the crisis detector's shipped lexicon flags the note (False if it can't be checked)."""
+async def note_sounds_like_crisis(bot: KindredBot, guild_id: int | None, note: str | None) -> bool:
+    """Whether crisis detection flags the note, as the crisis cog judges it (False if it can't be checked).
+
+    The same verdict as the crisis cog's own scan of the note: the server's terms, then the sentence model's
+    second opinion, so the contacts here and the DM agree. Without the crisis cog, the shipped word list;
+    if the model is slow (:data:`NOTE_REVIEW_TIMEOUT`), the word list's verdict.
+    """
     if not note:
         return False
     try:
         # Imported here: a problem in the crisis package must never stop a check-in being recorded.
         from bot.crisis.detector import load_default_detector
 
-        return load_default_detector().detect(note).detected
+        care: Any = getattr(bot.get_cog("Crisis"), "care", None)
+        if care is None:
+            return load_default_detector().detect(note).detected
+        detection = (await care.detector_for(guild_id)).detect(note)
+        try:
+            detection = await asyncio.wait_for(care.second_opinion(note, detection), NOTE_REVIEW_TIMEOUT)
+        except TimeoutError:
+            log.warning("the sentence model was slow on a check-in note; using the word list's verdict")
+        return bool(detection.detected)
     except Exception:
         log.exception("crisis check of a check-in note failed; the crisis listener still hears it")
         return False
