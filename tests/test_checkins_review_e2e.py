@@ -16,6 +16,7 @@ from bot.store import Store
 from bot.timers import TimerService
 from tests.double import InteractionHandle
 from tests.harness import Harness
+from tests.support.crisis import care
 
 EXTENSIONS = ["cogs.checkins"]
 CRISIS = "honestly i want to die, i can't do this anymore"
@@ -192,7 +193,7 @@ async def test_the_check_in_answer_agrees_with_the_sentence_models_verdict(harne
     # The word list matches "kms"; the model reads everyday talk: no contacts, and no DM.
     inter = await run(h, h.world.bob, "checkin today", mood=3, craving=2, note="kms the wifi died during my exam lol")
     assert "right now" not in inter.content
-    await h.bot.get_cog("Crisis").care.wait_idle()  # type: ignore[union-attr]
+    await care(h).wait_idle()
     assert h.dd.dms_to(h.world.bob) == []
 
 

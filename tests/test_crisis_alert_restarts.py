@@ -14,6 +14,7 @@ import pytest
 from bot.crisis import Level
 from bot.store.crisis import NewAlert
 from tests.harness import Harness
+from tests.support.crisis import care
 
 EXTENSIONS = ["cogs.crisis"]
 IMMINENT = "i took all my pills tonight, goodbye everyone"
@@ -26,10 +27,6 @@ async def h(harness: Harness) -> Harness:
     w = harness.world
     await harness.configure(crisis_alert_channel_id=w.crisis_alerts.id, crisis_team_role_id=w.crisis_team.id)
     return harness
-
-
-def care(h: Harness) -> Any:
-    return h.bot.get_cog("Crisis").care  # type: ignore[union-attr]
 
 
 def bot_messages(h: Harness, channel: Any) -> list[dict[str, Any]]:

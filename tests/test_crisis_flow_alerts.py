@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tests.harness import Harness
+from tests.support.crisis import care, settle
 
 EXTENSIONS = ["cogs.crisis"]
 CRISIS = "honestly i want to die, i can't do this anymore"  # high
@@ -21,16 +22,6 @@ async def h(harness: Harness) -> Harness:
     w = harness.world
     await harness.configure(crisis_alert_channel_id=w.crisis_alerts.id, crisis_team_role_id=w.crisis_team.id)
     return harness
-
-
-def care(h: Harness) -> Any:
-    return h.bot.get_cog("Crisis").care  # type: ignore[union-attr]
-
-
-async def settle(h: Harness) -> None:
-    inter = await h.dd.slash(h.world.dave, "resources show", channel=h.world.general)
-    await inter.response()
-    await care(h).wait_idle()
 
 
 def bot_messages(h: Harness, channel: Any) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ import pytest
 from bot.events import MemberText
 from bot.messaging import send_dm
 from tests.harness import Harness
+from tests.support.crisis import care, settle
 
 EXTENSIONS = ["cogs.crisis"]
 CRISIS = "honestly i want to die, i can't do this anymore"  # high: suicidal ideation
@@ -23,23 +24,8 @@ async def h(harness: Harness) -> Harness:
     return harness
 
 
-def care(h: Harness) -> Any:
-    return h.bot.get_cog("Crisis").care  # type: ignore[union-attr]
-
-
 def ids(message: dict[str, Any]) -> list[str]:
     return [c["custom_id"] for row in message.get("components", []) for c in row.get("components", [])]
-
-
-async def settle(h: Harness) -> None:
-    """Every message sent so far has been scanned and its follow-up work is finished.
-
-    Gateway events reach the bot in order, so once a later command has been answered the earlier
-    messages' listeners have run; then the tracked follow-up tasks are awaited.
-    """
-    inter = await h.dd.slash(h.world.dave, "resources show", channel=h.world.general)
-    await inter.response()
-    await care(h).wait_idle()
 
 
 async def say(h: Harness, member: Any, text: str) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from tests.double import CommandError, InteractionHandle
 from tests.double.commands import encode_command
 from tests.double.interactions import build_interaction
 from tests.harness import Harness
+from tests.support.crisis import care
 
 EXTENSIONS = ["cogs.crisis"]
 SLANG = "going big zorp mode this weekend"  # local slang a moderator adds (the sentence model sees no risk in it)
@@ -19,10 +20,6 @@ SLANG = "going big zorp mode this weekend"  # local slang a moderator adds (the 
 async def h(harness: Harness) -> Harness:
     await harness.start(extensions=EXTENSIONS)
     return harness
-
-
-def care(h: Harness) -> Any:
-    return h.bot.get_cog("Crisis").care  # type: ignore[union-attr]
 
 
 async def run(h: Harness, command: str, member: Any = None, **options: Any) -> InteractionHandle:

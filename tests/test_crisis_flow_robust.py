@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.harness import Harness
+from tests.support.crisis import care, settle
 
 EXTENSIONS = ["cogs.crisis"]
 CRISIS = "honestly i want to die, i can't do this anymore"  # high
@@ -21,18 +22,8 @@ async def h(harness: Harness) -> Harness:
     return harness
 
 
-def care(h: Harness) -> Any:
-    return h.bot.get_cog("Crisis").care  # type: ignore[union-attr]
-
-
 def bot_messages(h: Harness, channel: Any) -> list[dict[str, Any]]:
     return [m for m in h.dd.messages_in(channel) if m["author"]["id"] == str(h.dd.bot_user.id)]
-
-
-async def settle(h: Harness) -> None:
-    inter = await h.dd.slash(h.world.dave, "resources show", channel=h.world.general)
-    await inter.response()
-    await care(h).wait_idle()
 
 
 @asynccontextmanager

@@ -12,6 +12,7 @@ import pytest
 
 from bot.crisis import Level, load_default_detector
 from tests.harness import Harness
+from tests.support.crisis import care, settle
 
 EXTENSIONS = ["cogs.crisis"]
 # Nothing the lexicon reads as a crisis on its own; the sentence model does.
@@ -31,16 +32,6 @@ async def h(harness: Harness) -> Harness:
         alert_policy="all", crisis_alert_channel_id=w.crisis_alerts.id, crisis_team_role_id=w.crisis_team.id
     )
     return harness
-
-
-def care(h: Harness) -> Any:
-    return h.bot.get_cog("Crisis").care  # type: ignore[union-attr]
-
-
-async def settle(h: Harness) -> None:
-    inter = await h.dd.slash(h.world.dave, "resources show", channel=h.world.general)
-    await inter.response()
-    await care(h).wait_idle()
 
 
 def test_the_fixtures_mean_what_the_tests_say() -> None:
