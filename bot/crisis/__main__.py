@@ -6,8 +6,8 @@ Moderators can try a word list before adding it with ``/crisis terms add``::
 
 where ``terms.json`` is a JSON list of ``{"term": ..., "category": ..., "level": ...}``.
 
-Each line gets what the bot does: the lexicon, then the sentence model's second opinion on what the
-lexicon found little or nothing in (a few milliseconds a line). ``--fast`` skips the second opinion.
+Each line gets what the bot does: the lexicon, then the sentence model's second opinion, which may raise or
+clear a verdict below imminent (a few milliseconds a line). ``--fast`` skips the second opinion.
 """
 
 from __future__ import annotations

@@ -46,8 +46,8 @@ class Detector:
     def __init__(self, lexicon: Lexicon | None = None, extra_terms: Iterable[Term] = ()) -> None:
         """The shipped lexicon (or ``lexicon``) plus ``extra_terms``.
 
-        This is the fast first stage (microseconds a message). The sentence model that reads what it finds
-        nothing in is :mod:`bot.crisis.second_opinion`, which callers run separately and off the event loop.
+        This is the fast first stage (microseconds a message). The sentence model that reviews its verdicts
+        is :mod:`bot.crisis.second_opinion`, which callers run separately and off the event loop.
         """
         base = lexicon if lexicon is not None else default_lexicon()
         self._normalizer = Normalizer(base.vocab)

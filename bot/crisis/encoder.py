@@ -2,14 +2,14 @@
 
 Why numpy: the bot must not need torch (gigabytes) to read a message. MiniLM-L6 is small (6 layers, 384
 wide), so a forward pass is a few dozen matrix products: a few milliseconds for a chat message on one core.
-It runs only on messages the fast lexicon left alone and a cheap gate found worth a closer look
-(:mod:`bot.crisis.second_opinion`), never on every message.
+It runs on messages of a few words whose lexicon verdict is below imminent (:mod:`bot.crisis.second_opinion`),
+in a worker thread.
 
-Weights: ``data/crisis/minilm/weights.npz``, converted from the model's ``model.safetensors`` by
-``scripts/export_minilm.py``, with every matrix stored as int8 with one float32 scale per output row (about 4x
-smaller than float32; sentence embeddings stay within cosine 0.999 of the original, a test checks fixed
-vectors). The vocabulary is the model's own ``vocab.txt``. The model is Apache-2.0 licensed (see
-``data/crisis/minilm/NOTICE``).
+Weights: ``data/crisis/minilm/weights.npz``, the model fine-tuned on the labelled crisis sets by
+``scripts/finetune_crisis_model.py``, with every matrix stored as int8 with one float32 scale per output row
+(``scripts/export_minilm.py``; about 4x smaller than float32, and on the original model the sentence
+embeddings stayed within cosine 0.999 of torch's). The vocabulary is the model's own ``vocab.txt``. The model
+is Apache-2.0 licensed (see ``data/crisis/minilm/NOTICE``).
 
 The tokenizer is BERT's uncased one: lower-case, strip accents, split on whitespace and punctuation (each
 CJK character alone), then greedy longest-match wordpieces (``[UNK]`` for a word with no split), capped at
@@ -29,7 +29,7 @@ DEFAULT_WEIGHTS = DATA / "weights.npz"
 DEFAULT_VOCAB = DATA / "vocab.txt"
 
 # sentence-transformers truncates this model at 256 wordpieces; a chat message is far shorter, and a long
-# post is read in windows of this size (see SentenceEncoder.encode_long).
+# post is read in shorter windows of whole sentences (bot.crisis.second_opinion.WINDOW_TOKENS).
 MAX_TOKENS = 256
 _LAYERS = 6
 _HEADS = 12
@@ -154,9 +154,11 @@ class SentenceEncoder:
 
     def __init__(self, weights: dict[str, np.ndarray], vocab: list[str]) -> None:
         self.tokenizer = BertTokenizer(vocab)
-        # Only the embeddings are kept as given: the layers are kept transposed below, and holding both
-        # copies would double the model's memory.
-        self._w = {k: v for k, v in weights.items() if k.startswith("embeddings.")}
+        # Only the small embedding tables are kept as given: the layers are kept transposed below, and
+        # holding both copies would double the model's memory.
+        self._w = {
+            k: v for k, v in weights.items() if k.startswith("embeddings.") and not k.startswith(_KEEP_QUANTIZED)
+        }
         # The word embeddings (30,522 rows) stay int8 and are scaled per looked-up row: 35 MB less memory.
         self._words = weights["embeddings.word_embeddings.weight.q"]
         self._word_scale = weights["embeddings.word_embeddings.weight.scale"].astype(np.float32)
