@@ -55,6 +55,26 @@ def load_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
     return found
 
 
+async def _settle(task: asyncio.Future[Any]) -> asyncio.CancelledError | None:
+    """Wait for ``task`` to finish even if the caller is cancelled meanwhile.
+
+    The statement runs on aiosqlite's thread whatever happens to the awaiting coroutine, so giving
+    up early would only hide its outcome. Returns the caller's cancellation (to re-raise once the
+    outcome is handled), or ``None``; the task's own result or error stays on the task.
+    """
+    caught: asyncio.CancelledError | None = None
+    while not task.done():
+        try:
+            await asyncio.shield(task)
+        except asyncio.CancelledError as exc:
+            if task.cancelled():
+                break
+            caught = exc
+        except Exception:
+            pass  # the error stays on the task for the caller to inspect
+    return caught
+
+
 class Tx:
     """The handle a transaction body uses. Only valid inside ``async with db.transaction()``."""
 
@@ -165,26 +185,77 @@ class Database:
     # -- statements -------------------------------------------------------------------------
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
-        """Run the body atomically. ``BEGIN IMMEDIATE`` takes the write lock up front."""
+        """Run the body atomically. ``BEGIN IMMEDIATE`` takes the write lock up front.
+
+        BEGIN and COMMIT run to completion even if the caller is cancelled meanwhile, and any
+        failure (a cancelled body, a refused COMMIT) ends in a rollback: the one connection must
+        never be left inside a transaction, or every later write would fail or go uncommitted.
+        """
         async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+            await self._heal()
+            await self._begin()
             try:
                 yield Tx(self._conn)
             except BaseException:
-                await self._conn.rollback()
+                await self._rollback()
                 raise
-            else:
-                await self._conn.commit()
+            await self._commit()
+
+    async def _begin(self) -> None:
+        begin = asyncio.ensure_future(self._statement("BEGIN IMMEDIATE"))
+        cancelled = await _settle(begin)
+        if cancelled is not None:
+            # SQLite may have opened the transaction after our caller gave up waiting for the
+            # write lock; nobody would ever close it.
+            await self._rollback()
+            raise cancelled
+        begin.result()
+
+    async def _commit(self) -> None:
+        commit = asyncio.ensure_future(self._statement("COMMIT"))
+        cancelled = await _settle(commit)
+        if commit.cancelled() or commit.exception() is not None:
+            # A refused COMMIT (full disk, a deferred constraint, a busy reader) leaves the
+            # transaction open in SQLite; undo it so the connection stays usable.
+            await self._rollback()
+            if cancelled is not None:
+                raise cancelled
+            commit.result()
+        if cancelled is not None:
+            raise cancelled  # committed: the write stands, the caller still learns it was cancelled
+
+    async def _rollback(self) -> None:
+        """Roll back whatever is open, even while being cancelled; a failed rollback is logged."""
+        if not self._conn.in_transaction:
+            return
+        rollback = asyncio.ensure_future(self._statement("ROLLBACK"))
+        cancelled = await _settle(rollback)
+        if not rollback.cancelled() and rollback.exception() is not None:
+            log.error("rollback failed: %s", rollback.exception())
+        if cancelled is not None:
+            raise cancelled
+
+    async def _heal(self) -> None:
+        # Defence in depth: a transaction found open when another begins was leaked by some path
+        # outside transaction(); rolling it back loses only unfinished work, never a commit.
+        if self._conn.in_transaction:
+            log.error("a database transaction was left open; rolling it back")
+            await self._rollback()
+
+    async def _statement(self, sql: str) -> None:
+        await self._conn.execute(sql)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement on its own (autocommit); return the rows changed."""
         async with self._lock:
+            await self._heal()
             cursor = await self._conn.execute(sql, params)
             return cursor.rowcount
 
     async def insert(self, sql: str, params: Params = ()) -> int:
         """Run one INSERT on its own and return the new row id."""
         async with self._lock:
+            await self._heal()
             return await Tx(self._conn).insert(sql, params)
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:

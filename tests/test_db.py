@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -93,3 +95,61 @@ def test_migration_numbers_run_from_one_without_gaps(tmp_path: Path) -> None:
         (tmp_path / name).write_text("-- test\nSELECT 1;")
     with pytest.raises(RuntimeError, match="without gaps"):
         load_migrations(tmp_path)
+
+
+def _visible_elsewhere(path: Path, sql: str) -> object:
+    """Read through a second, independent connection: only committed rows are visible there."""
+    with closing(sqlite3.connect(path)) as other:
+        return other.execute(sql).fetchone()[0]
+
+
+async def test_a_begin_cancelled_while_waiting_for_the_lock_leaves_the_connection_usable(db: Database) -> None:
+    blocker = sqlite3.connect(db.path, isolation_level=None)
+    try:
+        blocker.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+
+        async def write() -> None:
+            async with db.transaction() as tx:
+                await tx.execute("INSERT INTO member_prefs (user_id, created_at) VALUES (1, 'x')")
+
+        task = asyncio.create_task(write())
+        for _ in range(5):  # let BEGIN IMMEDIATE reach SQLite, where it waits for the lock
+            await asyncio.sleep(0)
+        task.cancel()
+        blocker.execute("COMMIT")  # the lock frees: SQLite now opens the cancelled caller's BEGIN
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    finally:
+        blocker.close()
+
+    await db.execute("INSERT INTO member_prefs (user_id, created_at) VALUES (2, 'x')")
+    async with db.transaction() as tx:
+        await tx.execute("INSERT INTO member_prefs (user_id, created_at) VALUES (3, 'x')")
+    assert _visible_elsewhere(db.path, "SELECT group_concat(user_id) FROM member_prefs") == "2,3"
+
+
+async def test_a_failed_commit_is_rolled_back(db: Database) -> None:
+    # A deferred foreign key fails at COMMIT, which (like a full disk) leaves SQLite's transaction open.
+    with pytest.raises(sqlite3.IntegrityError):
+        async with db.transaction() as tx:
+            await tx.execute("PRAGMA defer_foreign_keys = ON")
+            await tx.execute("INSERT INTO member_prefs (user_id, created_at) VALUES (1, 'x')")
+            await tx.execute("INSERT INTO member_interests (interest_id, user_id) VALUES (999, 1)")
+    assert await db.fetchval("SELECT count(*) FROM member_prefs") == 0
+    await db.execute("INSERT INTO member_prefs (user_id, created_at) VALUES (2, 'x')")
+    assert _visible_elsewhere(db.path, "SELECT group_concat(user_id) FROM member_prefs") == "2"
+
+
+async def test_a_full_disk_fails_the_write_and_the_next_one_works_once_space_returns(db: Database) -> None:
+    pages = await db.fetchval("PRAGMA page_count")
+    await db.execute(f"PRAGMA max_page_count = {int(pages)}")  # the file may not grow: a full disk
+    with pytest.raises(sqlite3.OperationalError, match="full"):
+        async with db.transaction() as tx:
+            await tx.executemany(
+                "INSERT INTO member_prefs (user_id, region, created_at) VALUES (?, ?, 'x')",
+                [(i, "x" * 500) for i in range(200)],
+            )
+    await db.execute("PRAGMA max_page_count = 1073741823")
+    async with db.transaction() as tx:
+        await tx.execute("INSERT INTO member_prefs (user_id, created_at) VALUES (7, 'x')")
+    assert _visible_elsewhere(db.path, "SELECT group_concat(user_id) FROM member_prefs") == "7"
