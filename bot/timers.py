@@ -2,13 +2,21 @@
 
 The database is the truth. APScheduler only wakes :meth:`TimerService.run_due` on an interval, so a
 restart loses nothing: the first poll after start-up finds whatever fell due while the bot was down.
-A timer leaves ``pending`` through one conditional UPDATE, so even two dispatchers racing cannot
-fire it twice. If the process dies while a handler runs, the row stays ``running`` and is not
-retried: for reminders a possible miss is kinder than a duplicate.
+
+Rules that make a stop or crash lose nothing and send nothing twice:
+- a timer is claimed (pending -> running, one conditional UPDATE) only just before its handler runs,
+  so at any moment at most one timer per lane is ``running``; a stop hands back a claim whose handler
+  never started, and a timer that never started is never "interrupted";
+- a handler cut off by a crash is run again only when its kind is declared safe to repeat; otherwise
+  it is marked ``interrupted`` and logged: for a DM, a possible miss is kinder than a duplicate;
+- a handler that raises is retried with exponential backoff, a bounded number of times, when its kind
+  is safe to repeat; a permanent failure is logged and counted (:meth:`TimerService.counts`);
+- kinds run in lanes, so urgent work (crisis re-posts) never waits behind a wave of bulk reminders.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
@@ -19,7 +27,16 @@ from typing import Any
 from bot.clock import Clock, from_db, to_db
 from bot.db import Database
 
-__all__ = ["Timer", "TimerHandler", "TimerService", "reminder_still_worth_sending"]
+__all__ = [
+    "BULK",
+    "MAX_ATTEMPTS",
+    "URGENT",
+    "Timer",
+    "TimerHandler",
+    "TimerService",
+    "reminder_still_worth_sending",
+    "retry_delay",
+]
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +51,7 @@ class Timer:
     guild_id: int | None
     user_id: int | None
     payload: dict[str, Any] = field(default_factory=dict)
+    attempts: int = 0  # failed tries before this one
 
     def lateness(self, now: datetime) -> timedelta:
         """How late the timer is being handled (zero or more)."""
@@ -60,54 +78,97 @@ def reminder_still_worth_sending(lead: str, leads: Mapping[str, timedelta], star
     return not any(other < own and now >= start - other for other in leads.values())
 
 
+BULK, URGENT = "bulk", "urgent"
+LANES = (BULK, URGENT)
+MAX_ATTEMPTS = 5  # tries in all for a repeatable kind before it is given up as failed
+RETRY_BASE = timedelta(minutes=1)  # the first retry; each later one waits twice as long
+RETRY_CAP = timedelta(hours=1)
+# Finished rows are history only; kept this long for operators, then pruned.
+KEEP_FINISHED = timedelta(days=28)
+_FINISHED = ("done", "failed", "interrupted", "skipped")
+
+
+def retry_delay(attempt: int) -> timedelta:
+    """How long to wait before try ``attempt + 1`` after ``attempt`` failed (1, 2, 4, ... minutes, capped)."""
+    return min(RETRY_BASE * (2 ** max(attempt - 1, 0)), RETRY_CAP)
+
+
+# Going back to pending must not collide with a successor the handler already scheduled under the same
+# key (the unique index allows one pending row per key): the retried row then gives up its key.
+_KEY_IF_FREE = (
+    "dedupe_key = CASE WHEN EXISTS (SELECT 1 FROM timers o WHERE o.dedupe_key = timers.dedupe_key "
+    "AND o.status = 'pending' AND o.id != timers.id) THEN NULL ELSE dedupe_key END"
+)
+
+
 class TimerService:
     """Schedules and dispatches durable timers."""
 
-    BATCH = 500  # rows claimed per query; keeps one poll bounded however many fall due at once
+    BATCH = 500  # the most :meth:`claim_due` hands out at once
 
     def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
         self._clock = clock
         self._handlers: dict[str, TimerHandler] = {}
-        self._retry_interrupted: set[str] = set()
+        self._repeatable: set[str] = set()
+        self._lanes: dict[str, str] = {}
+        self._stopping = False
 
     # -- handlers ---------------------------------------------------------------------------
-    def register(self, kind: str, handler: TimerHandler, *, retry_interrupted: bool = False) -> None:
+    def register(self, kind: str, handler: TimerHandler, *, retry_interrupted: bool = False, lane: str = BULK) -> None:
         """Route timers of ``kind`` to ``handler`` (replacing any previous one, so reloads are safe).
 
-        ``retry_interrupted=True`` declares the handler idempotent (it can tell whether its work was
-        already done), so a timer cut off by a crash is run again at start-up instead of given up.
+        ``retry_interrupted=True`` declares the handler safe to repeat (it can tell whether its work
+        was already done): a timer cut off by a crash runs again at start-up, and one that raises is
+        retried with backoff, up to :data:`MAX_ATTEMPTS` tries. ``lane`` picks the poll that runs it.
         """
+        if lane not in LANES:
+            raise ValueError(f"unknown lane {lane!r}")
         self._handlers[kind] = handler
+        self._lanes[kind] = lane
         if retry_interrupted:
-            self._retry_interrupted.add(kind)
+            self._repeatable.add(kind)
         else:
-            self._retry_interrupted.discard(kind)
+            self._repeatable.discard(kind)
 
     def unregister(self, kind: str) -> None:
         """Stop routing ``kind``; its timers wait in the table until a handler returns."""
         self._handlers.pop(kind, None)
-        self._retry_interrupted.discard(kind)
+        self._lanes.pop(kind, None)
+        self._repeatable.discard(kind)
+
+    def kinds(self, lane: str | None = None) -> list[str]:
+        """Registered kinds, optionally only one lane's."""
+        return sorted(k for k in self._handlers if lane is None or self._lanes.get(k) == lane)
 
     async def recover_interrupted(self) -> tuple[int, int]:
         """At start-up, settle timers a crash left ``running``; returns (retried, given up).
 
-        Idempotent kinds go back to pending and run again. Others become ``interrupted`` and are
+        Only a handler that had started can be left running (claims are taken one at a time, just
+        before the handler). Repeatable kinds go back to pending, counting the crash as a try so a
+        handler that kills the process cannot loop for ever. Others become ``interrupted`` and are
         logged: running them twice could send something twice, which is worse than a logged miss.
         """
-        rows = await self._db.fetchall("SELECT id, kind FROM timers WHERE status = 'running'")
-        retry = [(r["id"],) for r in rows if r["kind"] in self._retry_interrupted]
-        give_up = [(r["id"],) for r in rows if r["kind"] not in self._retry_interrupted]
+        rows = await self._db.fetchall("SELECT id, kind, attempts FROM timers WHERE status = 'running'")
+        now = to_db(self._clock.now())
+        retry = [r for r in rows if r["kind"] in self._repeatable and r["attempts"] + 1 < MAX_ATTEMPTS]
+        retry_ids = {r["id"] for r in retry}
+        give_up = [r for r in rows if r["id"] not in retry_ids]
         async with self._db.transaction() as tx:
-            await tx.executemany("UPDATE timers SET status = 'pending' WHERE id = ? AND status = 'running'", retry)
             await tx.executemany(
-                "UPDATE timers SET status = 'interrupted' WHERE id = ? AND status = 'running'", give_up
+                f"UPDATE timers SET status = 'pending', attempts = attempts + 1, fired_at = NULL, {_KEY_IF_FREE} "
+                "WHERE id = ? AND status = 'running'",
+                [(r["id"],) for r in retry],
             )
-        for r in rows:
-            if r["kind"] in self._retry_interrupted:
-                log.info("timer %s (%s) was cut off by a restart; running it again", r["id"], r["kind"])
-            else:
-                log.warning("timer %s (%s) was cut off by a restart and will not run again", r["id"], r["kind"])
+            await tx.executemany(
+                "UPDATE timers SET status = 'interrupted', finished_at = ?, "
+                "last_error = 'cut off by a restart' WHERE id = ? AND status = 'running'",
+                [(now, r["id"]) for r in give_up],
+            )
+        for r in retry:
+            log.info("timer %s (%s) was cut off by a restart; running it again", r["id"], r["kind"])
+        for r in give_up:
+            log.warning("timer %s (%s) was cut off by a restart and will not run again", r["id"], r["kind"])
         return len(retry), len(give_up)
 
     # -- scheduling -------------------------------------------------------------------------
@@ -159,7 +220,7 @@ class TimerService:
     async def pending(self, *, kind: str | None = None, dedupe_key: str | None = None) -> list[Timer]:
         """Pending timers, soonest first, optionally filtered."""
         rows = await self._db.fetchall(
-            "SELECT id, kind, due_at, guild_id, user_id, payload FROM timers WHERE status = 'pending' "
+            "SELECT id, kind, due_at, guild_id, user_id, payload, attempts FROM timers WHERE status = 'pending' "
             "AND (? IS NULL OR kind = ?) AND (? IS NULL OR dedupe_key = ?) ORDER BY due_at, id",
             (kind, kind, dedupe_key, dedupe_key),
         )
@@ -175,49 +236,124 @@ class TimerService:
         return {r["dedupe_key"] for r in rows}
 
     # -- dispatch ---------------------------------------------------------------------------
-    async def claim_due(self, now: datetime, *, limit: int | None = None) -> list[Timer]:
-        """Atomically move due timers with a handler from pending to running and return them."""
-        kinds = sorted(self._handlers)
-        if not kinds:
-            return []
-        placeholders = ",".join("?" for _ in kinds)  # only "?" marks are joined, never values
-        async with self._db.transaction() as tx:
-            rows = await tx.fetchall(
-                "SELECT id, kind, due_at, guild_id, user_id, payload FROM timers "
-                f"WHERE status = 'pending' AND due_at <= ? AND kind IN ({placeholders}) "
-                "ORDER BY due_at, id LIMIT ?",
-                (to_db(now), *kinds, limit or self.BATCH),
-            )
-            await tx.executemany(
-                "UPDATE timers SET status = 'running', fired_at = ? WHERE id = ? AND status = 'pending'",
-                [(to_db(now), r["id"]) for r in rows],
-            )
-        return [self._row(r) for r in rows]
+    async def claim_next(self, now: datetime, *, lane: str | None = None) -> Timer | None:
+        """Atomically move the next due timer with a handler (in ``lane``) to running and return it.
 
-    async def run_due(self, now: datetime | None = None) -> int:
-        """Fire every due timer once; returns how many ran. Safe to call concurrently."""
+        One at a time on purpose: a claim is taken only when its handler is about to run, so a stop
+        or crash never strands a batch of claimed-but-unstarted timers.
+        """
+        kinds = self.kinds(lane)
+        if not kinds:
+            return None
+        placeholders = ",".join("?" for _ in kinds)  # only "?" marks are joined, never values
+        row: Any = None
+        try:
+            async with self._db.transaction() as tx:
+                row = await tx.fetchone(
+                    "SELECT id, kind, due_at, guild_id, user_id, payload, attempts FROM timers "
+                    f"WHERE status = 'pending' AND due_at <= ? AND kind IN ({placeholders}) "
+                    "ORDER BY due_at, id LIMIT 1",
+                    (to_db(now), *kinds),
+                )
+                if row is not None:
+                    await tx.execute(
+                        "UPDATE timers SET status = 'running', fired_at = ? WHERE id = ? AND status = 'pending'",
+                        (to_db(now), row["id"]),
+                    )
+        except asyncio.CancelledError:
+            # Cancelled around COMMIT: the claim may have landed, but its handler will never start.
+            if row is not None:
+                await asyncio.shield(self._hand_back(row["id"]))
+            raise
+        return None if row is None else self._row(row)
+
+    async def claim_due(self, now: datetime, *, limit: int | None = None, lane: str | None = None) -> list[Timer]:
+        """Claim up to ``limit`` due timers, for callers that run the handlers themselves (tools, tests)."""
+        claimed: list[Timer] = []
+        while len(claimed) < (limit or self.BATCH):
+            timer = await self.claim_next(now, lane=lane)
+            if timer is None:
+                break
+            claimed.append(timer)
+        return claimed
+
+    async def _hand_back(self, timer_id: int) -> None:
+        await self._db.execute(
+            "UPDATE timers SET status = 'pending', fired_at = NULL WHERE id = ? AND status = 'running'", (timer_id,)
+        )
+
+    async def run_due(self, now: datetime | None = None, *, lane: str | None = None) -> int:
+        """Fire every due timer (of ``lane``, or all) once; returns how many ran. Safe to call concurrently."""
         now = now or self._clock.now()
         ran = 0
-        while True:
-            batch = await self.claim_due(now)
-            for timer in batch:
-                await self._fire(timer)
-                ran += 1
-            if len(batch) < self.BATCH:
+        while not self._stopping:
+            timer = await self.claim_next(now, lane=lane)
+            if timer is None:
                 return ran
+            await self._fire(timer)
+            ran += 1
+        return ran
+
+    def stop(self) -> None:
+        """Claim nothing more (shutdown): the handler running now finishes, the rest wait in the table."""
+        self._stopping = True
 
     async def _fire(self, timer: Timer) -> None:
         handler = self._handlers.get(timer.kind)
-        status = "done"
+        if handler is None:  # unregistered between claim and fire; keep it for later
+            await self._hand_back(timer.id)
+            return
         try:
-            if handler is None:  # unregistered between claim and fire; keep it for later
-                status = "pending"
-            else:
-                await handler(timer)
-        except Exception:
-            status = "failed"
-            log.exception("timer %s (%s) failed", timer.id, timer.kind)
-        await self._db.execute("UPDATE timers SET status = ? WHERE id = ?", (status, timer.id))
+            await handler(timer)
+        except Exception as exc:
+            await self._failed(timer, exc)
+            return
+        await self._db.execute(
+            "UPDATE timers SET status = 'done', finished_at = ? WHERE id = ? AND status = 'running'",
+            (to_db(self._clock.now()), timer.id),
+        )
+
+    async def _failed(self, timer: Timer, exc: Exception) -> None:
+        attempt = timer.attempts + 1
+        error = f"{type(exc).__name__}: {exc}"[:500]
+        now = self._clock.now()
+        if timer.kind in self._repeatable and attempt < MAX_ATTEMPTS:
+            retry_at = now + retry_delay(attempt)
+            log.warning(
+                "timer %s (%s) failed (try %d of %d); retrying at %s",
+                timer.id,
+                timer.kind,
+                attempt,
+                MAX_ATTEMPTS,
+                retry_at,
+                exc_info=exc,
+            )
+            await self._db.execute(
+                f"UPDATE timers SET status = 'pending', due_at = ?, attempts = ?, last_error = ?, {_KEY_IF_FREE} "
+                "WHERE id = ? AND status = 'running'",
+                (to_db(retry_at), attempt, error, timer.id),
+            )
+            return
+        log.error("timer %s (%s) failed for good after %d tries", timer.id, timer.kind, attempt, exc_info=exc)
+        await self._db.execute(
+            "UPDATE timers SET status = 'failed', attempts = ?, last_error = ?, finished_at = ? "
+            "WHERE id = ? AND status = 'running'",
+            (attempt, error, to_db(now), timer.id),
+        )
+
+    # -- operations -------------------------------------------------------------------------
+    async def counts(self) -> dict[tuple[str, str], int]:
+        """How many timers there are per (kind, status): permanent failures show as ``"failed"``."""
+        rows = await self._db.fetchall("SELECT kind, status, count(*) AS n FROM timers GROUP BY kind, status")
+        return {(r["kind"], r["status"]): r["n"] for r in rows}
+
+    async def prune(self, *, keep: timedelta = KEEP_FINISHED) -> int:
+        """Delete finished rows older than ``keep``; returns how many went."""
+        marks = ",".join("?" for _ in _FINISHED)
+        return await self._db.execute(
+            f"DELETE FROM timers WHERE status IN ({marks}) AND coalesce(finished_at, fired_at, due_at) < ?",
+            (*_FINISHED, to_db(self._clock.now() - keep)),
+        )
 
     @staticmethod
     def _row(row: Any) -> Timer:
@@ -228,4 +364,5 @@ class TimerService:
             guild_id=row["guild_id"],
             user_id=row["user_id"],
             payload=json.loads(row["payload"]),
+            attempts=row["attempts"],
         )

@@ -6,6 +6,8 @@ import asyncio
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.clock import FakeClock
 from bot.db import Database
 from bot.timers import Timer, TimerService
@@ -91,7 +93,9 @@ async def test_timer_without_handler_waits(db: Database, clock: FakeClock) -> No
     assert len(await timers.pending(kind="unknown")) == 1
 
 
-async def test_failing_handler_is_logged_and_not_retried(db: Database, clock: FakeClock, caplog) -> None:  # type: ignore[no-untyped-def]
+async def test_a_failing_handler_that_is_not_repeatable_fails_once_and_is_counted(
+    db: Database, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
     timers = TimerService(db, clock)
     calls = 0
 
@@ -103,15 +107,17 @@ async def test_failing_handler_is_logged_and_not_retried(db: Database, clock: Fa
     timers.register("bad", handler)
     await timers.schedule("bad", clock.now())
     assert await timers.run_due() == 1
+    clock.advance(timedelta(hours=2))
     assert await timers.run_due() == 0
     assert calls == 1
-    assert "broken handler" in caplog.text
-    assert await db.fetchval("SELECT status FROM timers") == "failed"
+    assert "broken handler" in caplog.text and "failed for good" in caplog.text
+    assert (await timers.counts())[("bad", "failed")] == 1
+    assert await db.fetchval("SELECT last_error FROM timers") == "ValueError: broken handler"
 
 
 async def test_timers_cut_off_by_a_crash_are_retried_only_when_idempotent(
-    db: Database, clock: FakeClock, caplog
-) -> None:  # type: ignore[no-untyped-def]
+    db: Database, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
     crashed = TimerService(db, clock)
 
     async def never(timer: Timer) -> None:  # the process "dies" before this runs
