@@ -20,13 +20,14 @@ from bot.errors import send_error
 from bot.messaging import DMS_CLOSED_NOTICE
 from bot.settings import Settings
 from bot.store import Store
-from bot.timers import TimerService
+from bot.timers import BULK, LANES, TimerService
 
 __all__ = ["KindredBot", "KindredTree", "all_extensions", "build_intents"]
 
 log = logging.getLogger(__name__)
 
 TIMER_POLL_JOB = "timers:poll"
+SHUTDOWN_GRACE = 5.0  # seconds a running timer handler gets to finish when the bot stops
 
 
 def build_intents() -> discord.Intents:
@@ -90,7 +91,7 @@ class KindredBot(commands.AutoShardedBot):
         self.clock = clock or Clock()
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self._timer_poll_seconds = timer_poll_seconds
-        self._poll_task: asyncio.Task[None] | None = None
+        self._poll_tasks: set[asyncio.Task[Any]] = set()
         self._extensions = list(extensions) if extensions is not None else all_extensions()
         # Features register here (in cog_load, removed in cog_unload) to tell partners or hosts,
         # neutrally, before /privacy delete or the retention purge erases a member's rows.
@@ -108,30 +109,35 @@ class KindredBot(commands.AutoShardedBot):
         # Handlers are registered now, so timers a crash cut off can be settled (retried or logged).
         await self.timers.recover_interrupted()
         if self._timer_poll_seconds is not None:
-            # One poll job with a stable id: the first run happens at once, which is what picks
-            # up anything that fell due while the bot was down.
-            self.scheduler.add_job(
-                self._poll_timers,
-                "interval",
-                seconds=self._timer_poll_seconds,
-                id=TIMER_POLL_JOB,
-                replace_existing=True,
-                next_run_time=discord.utils.utcnow(),
-                max_instances=1,
-                coalesce=True,
-            )
+            # One poll job per lane, with stable ids: the first run happens at once, which is what
+            # picks up anything that fell due while the bot was down. The urgent lane (crisis
+            # re-posts) has its own job, so a wave of reminders in the bulk lane never delays it.
+            for lane in LANES:
+                self.scheduler.add_job(
+                    self._poll_timers,
+                    "interval",
+                    args=[lane],
+                    seconds=self._timer_poll_seconds if lane == BULK else min(self._timer_poll_seconds, 5.0),
+                    id=f"{TIMER_POLL_JOB}:{lane}",
+                    replace_existing=True,
+                    next_run_time=discord.utils.utcnow(),
+                    max_instances=1,
+                    coalesce=True,
+                )
         await self.sync_commands()
 
-    async def _poll_timers(self) -> None:
-        # Remember the running poll so close() can let it finish before the database goes away.
-        self._poll_task = asyncio.current_task()
+    async def _poll_timers(self, lane: str) -> None:
+        # Remember the running polls so close() can let them finish before the database goes away.
+        task = asyncio.current_task()
+        assert task is not None
+        self._poll_tasks.add(task)
         try:
             # The first poll is scheduled in setup_hook, before the gateway has sent any guild:
             # handlers that look up a server, channel or member must not see an empty cache.
             await self.wait_until_ready()
-            await self.timers.run_due()
+            await self.timers.run_due(lane=lane)
         finally:
-            self._poll_task = None
+            self._poll_tasks.discard(task)
 
     async def sync_commands(self) -> list[app_commands.AppCommand]:
         """Sync to the development server if one is set (instant), otherwise globally."""
@@ -148,16 +154,20 @@ class KindredBot(commands.AutoShardedBot):
         """Stop the scheduler, then disconnect. The caller closes the database it opened."""
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        poll = self._poll_task
-        if poll is not None and poll is not asyncio.current_task():
-            # Let the current batch finish (each timer is already claimed, so nothing fires twice);
-            # past the grace period, cancel: a cancelled timer stays 'running' and is never re-sent.
-            try:
-                await asyncio.wait_for(asyncio.shield(poll), timeout=5)
-            except (TimeoutError, asyncio.CancelledError):
-                poll.cancel()
-            except Exception:
-                log.exception("timer poll failed during shutdown")
+        if hasattr(self, "timers"):
+            self.timers.stop()  # nothing new is claimed; unstarted timers stay pending for the next start
+        polls = [t for t in self._poll_tasks if t is not asyncio.current_task()]
+        if polls:
+            # Let the handler running now finish; past the grace period, cancel it. A cancelled
+            # handler had started, so its timer is settled at the next start (retried only if repeatable).
+            _, late = await asyncio.wait(polls, timeout=SHUTDOWN_GRACE)
+            for task in late:
+                task.cancel()
+            if late:
+                await asyncio.wait(late)
+            for task in polls:
+                if not task.cancelled() and task.exception() is not None:
+                    log.error("timer poll failed during shutdown", exc_info=task.exception())
         await super().close()
 
     async def on_app_command_completion(

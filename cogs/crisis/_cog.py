@@ -14,6 +14,7 @@ from bot.crisis import Category, Level, Term, load_default_detector
 from bot.crisis_care import CATEGORY_LABELS, LEVEL_LABELS, alert_wanted, dry_run_report
 from bot.errors import KindredError, reply_ephemeral
 from bot.resources import contacts_for
+from bot.timers import URGENT
 from cogs.crisis._flow import REPOST_KIND, CrisisCare
 from cogs.crisis._views import ClaimButton, OkButton, TalkButton
 
@@ -57,7 +58,8 @@ class Crisis(commands.GroupCog, group_name="crisis", group_description="Crisis d
     async def cog_load(self) -> None:
         """Register the re-post timer, the persistent buttons and the erase hook; resume cut-off re-posts."""
         # Idempotent (a cut-off run finds the copy it already posted), so a restart runs it again.
-        self.bot.timers.register(REPOST_KIND, self.care.repost, retry_interrupted=True)
+        # The urgent lane: a wave of bulk reminders must never hold back a re-post to the crisis team.
+        self.bot.timers.register(REPOST_KIND, self.care.repost, retry_interrupted=True, lane=URGENT)
         self.bot.add_dynamic_items(*_DYNAMIC)
         self.bot.erase_hooks["crisis"] = self.care.forget_helper
         await self.care.resume_reposts()
