@@ -14,6 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 import cogs
+from bot.chains import Chains
 from bot.clock import Clock
 from bot.db import Database
 from bot.errors import send_error
@@ -27,6 +28,7 @@ __all__ = ["KindredBot", "KindredTree", "all_extensions", "build_intents"]
 log = logging.getLogger(__name__)
 
 TIMER_POLL_JOB = "timers:poll"
+UPKEEP_JOB = "timers:upkeep"
 SHUTDOWN_GRACE = 5.0  # seconds a running timer handler gets to finish when the bot stops
 
 
@@ -92,6 +94,8 @@ class KindredBot(commands.AutoShardedBot):
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self._timer_poll_seconds = timer_poll_seconds
         self._poll_tasks: set[asyncio.Task[Any]] = set()
+        # Features register how to rebuild their timer chains from the facts (in cog_load).
+        self.chains = Chains()
         self._extensions = list(extensions) if extensions is not None else all_extensions()
         # Features register here (in cog_load, removed in cog_unload) to tell partners or hosts,
         # neutrally, before /privacy delete or the retention purge erases a member's rows.
@@ -106,8 +110,10 @@ class KindredBot(commands.AutoShardedBot):
         self.scheduler.start()
         for name in self._extensions:
             await self.load_extension(name)
-        # Handlers are registered now, so timers a crash cut off can be settled (retried or logged).
+        # Handlers are registered now, so timers a crash cut off can be settled (retried or logged);
+        # then every chain gets back any link a crash or a failed handler lost.
         await self.timers.recover_interrupted()
+        await self.chains.reconcile()
         if self._timer_poll_seconds is not None:
             # One poll job per lane, with stable ids: the first run happens at once, which is what
             # picks up anything that fell due while the bot was down. The urgent lane (crisis
@@ -124,7 +130,25 @@ class KindredBot(commands.AutoShardedBot):
                     max_instances=1,
                     coalesce=True,
                 )
+            # Once a day: rebuild lost chain links (a handler may have failed for good since start-up)
+            # and prune timer history.
+            self.scheduler.add_job(
+                self.daily_upkeep,
+                "interval",
+                hours=24,
+                id=UPKEEP_JOB,
+                replace_existing=True,
+                max_instances=1,
+                coalesce=True,
+            )
         await self.sync_commands()
+
+    async def daily_upkeep(self) -> None:
+        """Reconcile every chain from the facts and prune finished timer rows."""
+        await self.chains.reconcile()
+        pruned = await self.timers.prune()
+        if pruned:
+            log.info("pruned %d finished timer rows", pruned)
 
     async def _poll_timers(self, lane: str) -> None:
         # Remember the running polls so close() can let them finish before the database goes away.

@@ -245,6 +245,12 @@ async def departures_in(db: Database, guild_id: int) -> list[tuple[int, datetime
     return [(int(r["user_id"]), from_db(r["left_at"])) for r in rows]
 
 
+async def all_departures(db: Database) -> list[tuple[int, int, datetime]]:
+    """Every recorded departure as (guild, member, when they left): each needs a retention timer."""
+    rows = await db.fetchall("SELECT guild_id, user_id, left_at FROM departures ORDER BY guild_id, user_id")
+    return [(int(r["guild_id"]), int(r["user_id"]), from_db(r["left_at"])) for r in rows]
+
+
 async def other_departures(db: Database, user_id: int, guild_id: int) -> list[int]:
     """Other servers the member left whose retention period is still running."""
     rows = await db.fetchall(

@@ -235,6 +235,18 @@ class TimerService:
         )
         return {r["dedupe_key"] for r in rows}
 
+    async def last_fired(self, kind: str) -> dict[int, datetime]:
+        """Per member, the due time of the latest ``kind`` timer that left pending (sent, skipped, cut off...).
+
+        Reconcilers rebuild a chain from there, so an occurrence that already fired is never scheduled again.
+        """
+        rows = await self._db.fetchall(
+            "SELECT user_id, max(due_at) AS due FROM timers WHERE kind = ? AND status != 'pending' "
+            "AND user_id IS NOT NULL GROUP BY user_id",
+            (kind,),
+        )
+        return {r["user_id"]: from_db(r["due"]) for r in rows}
+
     # -- dispatch ---------------------------------------------------------------------------
     async def claim_next(self, now: datetime, *, lane: str | None = None) -> Timer | None:
         """Atomically move the next due timer with a handler (in ``lane``) to running and return it.

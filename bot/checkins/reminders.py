@@ -101,7 +101,7 @@ async def _noop_milestone(user_id: int, milestone: Milestone, guild_id: int | No
 
 
 class CheckinScheduler:
-    """Schedules and handles the three timer kinds of issue 4."""
+    """Schedules and handles the daily reminder, weekly reflection and milestone timer kinds."""
 
     def __init__(
         self,
@@ -253,10 +253,13 @@ class CheckinScheduler:
         await self.schedule_weekly(settings, after=max(timer.due_at, now))
 
     # -- recovery milestones ----------------------------------------------------------------
-    async def schedule_milestone(self, user_id: int, state: RecoveryState, zone: ZoneInfo) -> Milestone:
-        """Schedule the notice for the next milestone of the current stretch (replacing any other)."""
+    async def schedule_milestone(
+        self, user_id: int, state: RecoveryState, zone: ZoneInfo, *, after: date | None = None
+    ) -> Milestone:
+        """Schedule the notice for the next milestone of the current stretch after ``after`` (default
+        today), replacing any other."""
         today = self._clock.now().astimezone(zone).date()
-        milestone = milestones_after(state.record.stretch_start, today)[0]
+        milestone = milestones_after(state.record.stretch_start, today if after is None else after)[0]
         due = local_wall_to_utc(milestone.on, MILESTONE_TIME, zone)
         await self._timers.schedule(
             MILESTONE_KIND,

@@ -84,6 +84,22 @@ class RecoveryState:
     celebrate_guild_id: int | None
 
 
+_REMINDER_COLUMNS = "user_id, guild_id, local_time, timezone, weekdays, enabled, paused_until, weekly"
+
+
+def _reminder(row: aiosqlite.Row) -> ReminderSettings:
+    return ReminderSettings(
+        user_id=row["user_id"],
+        guild_id=row["guild_id"],
+        local_time=time.fromisoformat(row["local_time"]),
+        timezone=row["timezone"],
+        weekdays=weekdays_from_text(row["weekdays"]),
+        enabled=bool(row["enabled"]),
+        paused_until=date.fromisoformat(row["paused_until"]) if row["paused_until"] else None,
+        weekly=bool(row["weekly"]),
+    )
+
+
 def _entry(r: aiosqlite.Row) -> CheckinEntry:
     triggers = tuple(t for t in str(r["triggers"]).split(",") if t)
     return CheckinEntry(
@@ -185,22 +201,21 @@ class CheckinRepo:
     async def get_reminder(self, user_id: int) -> ReminderSettings | None:
         """The member's reminder settings, if they ever set any."""
         row = await self._db.fetchone(
-            "SELECT user_id, guild_id, local_time, timezone, weekdays, enabled, paused_until, weekly "
-            "FROM checkin_reminders WHERE user_id = ?",
-            (user_id,),
+            f"SELECT {_REMINDER_COLUMNS} FROM checkin_reminders WHERE user_id = ?", (user_id,)
         )
-        if row is None:
-            return None
-        return ReminderSettings(
-            user_id=row["user_id"],
-            guild_id=row["guild_id"],
-            local_time=time.fromisoformat(row["local_time"]),
-            timezone=row["timezone"],
-            weekdays=weekdays_from_text(row["weekdays"]),
-            enabled=bool(row["enabled"]),
-            paused_until=date.fromisoformat(row["paused_until"]) if row["paused_until"] else None,
-            weekly=bool(row["weekly"]),
+        return None if row is None else _reminder(row)
+
+    async def reminders_in_use(self) -> list[ReminderSettings]:
+        """Every member whose daily reminder or weekly reflection is on (the facts reminder chains follow)."""
+        rows = await self._db.fetchall(
+            f"SELECT {_REMINDER_COLUMNS} FROM checkin_reminders WHERE enabled = 1 OR weekly = 1 ORDER BY user_id"
         )
+        return [_reminder(r) for r in rows]
+
+    async def recovery_user_ids(self) -> list[int]:
+        """Every member with a recovery date (each has a milestone chain)."""
+        rows = await self._db.fetchall("SELECT user_id FROM recovery_dates ORDER BY user_id")
+        return [r["user_id"] for r in rows]
 
     async def set_reminder(
         self,

@@ -57,15 +57,14 @@ class Buddies(
         self.rounds = BuddyRounds(bot)
 
     async def cog_load(self) -> None:
-        """Register timers, persistent buttons and the erase hook; make sure every active server has a round."""
+        """Register timers, persistent buttons, the erase hook and the round chain's reconciler."""
         # A round is idempotent (one per server and time, enforced by the database): safe to retry.
         self.bot.timers.register(ROUND, self.rounds.on_round_timer, retry_interrupted=True)
         self.bot.timers.register(NUDGE, self.rounds.on_nudge_timer)
         self.bot.timers.register(CONNECT, self.rounds.on_connect_timer)
         self.bot.add_dynamic_items(SkipRoundButton, ConnectButton)
         self.bot.erase_hooks["buddies"] = self.rounds.erase_hook
-        for guild_id in await self.bot.store.buddies.guilds_with_members():
-            await self.rounds.ensure_scheduled(guild_id)
+        self.bot.chains.register("buddies", self.rounds.reconcile)
 
     async def cog_unload(self) -> None:
         """Undo everything cog_load did; pending timers wait in the database."""
@@ -73,6 +72,7 @@ class Buddies(
             self.bot.timers.unregister(kind)
         self.bot.remove_dynamic_items(SkipRoundButton, ConnectButton)
         self.bot.erase_hooks.pop("buddies", None)
+        self.bot.chains.unregister("buddies")
 
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:

@@ -88,6 +88,16 @@ class BuddyRounds:
         due = await self.next_scheduled(guild_id)
         return due if due is not None else await self.reschedule(guild_id)
 
+    async def reconcile(self) -> int:
+        """Every server with opted-in members has its round timer; returns how many were missing and added."""
+        taken = await self.bot.timers.active_keys(f"{ROUND}:")
+        added = 0
+        for guild_id in await self.bot.store.buddies.guilds_with_members():
+            if f"{ROUND}:{guild_id}" not in taken:
+                await self.reschedule(guild_id)
+                added += 1
+        return added
+
     async def reschedule(self, guild_id: int) -> datetime:
         """(Re)compute the next round from the server's settings and replace its round and nudge timers."""
         config = await self.bot.store.config.get(guild_id)

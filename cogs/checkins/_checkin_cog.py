@@ -34,6 +34,7 @@ from bot.checkins import (
     streak as count_streak,
 )
 from bot.checkins._history import days_text
+from bot.checkins.chains import reconcile_checkins
 from bot.checkins.chart import render_history_png
 from bot.checkins.reminders import CheckinScheduler
 from bot.clock import discord_ts
@@ -90,11 +91,16 @@ class CheckinCog(
         """Route this feature's timers here and make old buttons work again (after a restart too)."""
         self.scheduler.register()
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.chains.register("checkins", self._reconcile)
 
     async def cog_unload(self) -> None:
         """Undo :meth:`cog_load`, so a reload never duplicates anything; pending timers wait."""
         self.scheduler.unregister()
         self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.chains.unregister("checkins")
+
+    async def _reconcile(self) -> int:
+        return await reconcile_checkins(self.scheduler, self.bot.store, self.bot.timers, self.bot.clock)
 
     # -- the check-in -----------------------------------------------------------------------
     @app_commands.command(name="today")

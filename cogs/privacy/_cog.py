@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import discord
@@ -16,6 +17,7 @@ from bot.events import ConfigChange
 from bot.privacy_ops import (
     RETENTION_KIND,
     MemberSummary,
+    all_departures,
     clear_departure,
     count_member_rows,
     departures_in,
@@ -109,12 +111,36 @@ class Privacy(commands.GroupCog, group_name="privacy", group_description="See, e
         super().__init__()
 
     async def cog_load(self) -> None:
-        """Route retention timers here."""
-        self.bot.timers.register(RETENTION_KIND, self.on_retention_timer)
+        """Route retention timers here and keep one pending per departure."""
+        # A purge can run again safely: it re-reads the departure and erasing twice removes nothing more.
+        self.bot.timers.register(RETENTION_KIND, self.on_retention_timer, retry_interrupted=True)
+        self.bot.chains.register("privacy", self.reconcile)
 
     async def cog_unload(self) -> None:
         """Leave retention timers waiting in the table until the cog returns."""
         self.bot.timers.unregister(RETENTION_KIND)
+        self.bot.chains.unregister("privacy")
+
+    async def reconcile(self) -> int:
+        """Every departure has its retention timer; returns how many were missing and added."""
+        taken = await self.bot.timers.active_keys(f"{RETENTION_KIND}:")
+        added = 0
+        for guild_id, user_id, left_at in await all_departures(self.bot.db):
+            if retention_key(guild_id, user_id) in taken:
+                continue
+            await self._schedule_purge(guild_id, user_id, left_at)
+            added += 1
+        return added
+
+    async def _schedule_purge(self, guild_id: int, user_id: int, left_at: datetime) -> None:
+        config = await self.bot.store.config.get(guild_id)
+        await self.bot.timers.schedule(
+            RETENTION_KIND,
+            retention_due(left_at, config.retention_days),
+            guild_id=guild_id,
+            user_id=user_id,
+            dedupe_key=retention_key(guild_id, user_id),
+        )
 
     # -- commands ---------------------------------------------------------------------------------
     @app_commands.command(name="show")
@@ -164,16 +190,9 @@ class Privacy(commands.GroupCog, group_name="privacy", group_description="See, e
         if payload.user.bot:
             return
         guild_id, user_id = payload.guild_id, payload.user.id
-        config = await self.bot.store.config.get(guild_id)
         left_at = self.bot.clock.now()
         await record_departure(self.bot.db, guild_id, user_id, left_at)
-        await self.bot.timers.schedule(
-            RETENTION_KIND,
-            retention_due(left_at, config.retention_days),
-            guild_id=guild_id,
-            user_id=user_id,
-            dedupe_key=retention_key(guild_id, user_id),
-        )
+        await self._schedule_purge(guild_id, user_id, left_at)
 
     @commands.Cog.listener()
     async def on_member_join(self, member: discord.Member) -> None:

@@ -1,0 +1,106 @@
+"""Timer chains are derived state: a restart (or the daily pass) rebuilds exactly the links a crash lost."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.checkins.reminders import MILESTONE_KIND, REMINDER_KIND, WEEKLY_KIND
+from bot.privacy_ops import RETENTION_KIND
+from tests.harness import Harness
+
+
+async def slash(h: Harness, member: Any, command: str, **options: Any) -> None:
+    inter = await h.dd.slash(member, command, channel=h.world.general, options=options)
+    await inter.response()
+    assert inter.ephemeral, inter.content
+
+
+async def pending(h: Harness) -> list[tuple[str, int | None, int | None, datetime]]:
+    """Every pending timer as (kind, guild, member, due), in a stable order."""
+    return sorted((t.kind, t.guild_id, t.user_id, t.due_at) for t in await h.bot.timers.pending())
+
+
+async def crash_loses_pending_timers(h: Harness) -> None:
+    """What a crash between a handler's send and its next link looks like: no pending timer at all."""
+    await h.bot.db.execute("DELETE FROM timers WHERE status = 'pending'")
+
+
+async def leave(h: Harness, member: Any) -> None:
+    """The member leaves; wait until every listener for the departure has finished."""
+    waiter = asyncio.ensure_future(h.bot.wait_for("raw_member_remove", timeout=3))
+    await asyncio.sleep(0)  # let wait_for register before the gateway event can arrive
+    await h.dd.member_leave(member)
+    await waiter
+    # discord.py names listener tasks "discord.py: on_<event>"; awaiting them means they are done.
+    names = {"discord.py: on_raw_member_remove", "discord.py: on_member_remove"}
+    await asyncio.gather(*[t for t in asyncio.all_tasks() if t.get_name() in names])
+
+
+def reminders_to(h: Harness, member: Any) -> list[dict[str, Any]]:
+    return [m for m in h.dd.dms_to(member) if "Time for your check-in" in m["content"]]
+
+
+async def test_a_restart_rebuilds_every_lost_chain_once_and_reconciling_again_adds_nothing(running: Harness) -> None:
+    h, w = running, running.world
+    await slash(h, w.alice, "checkin remind set", time="19:00", timezone="Europe/London")
+    await slash(h, w.bob, "checkin remind set", time="08:30", timezone="America/New_York")
+    await slash(h, w.bob, "checkin weekly", setting="on")
+    await slash(h, w.carol, "recovery set", date="2026-11-01")
+    await slash(h, w.dave, "buddy join")
+    await leave(h, w.carol)  # carol's data in this server waits out the retention period
+    before = await pending(h)
+    kinds = sorted({kind for kind, *_ in before})
+    assert {REMINDER_KIND, WEEKLY_KIND, MILESTONE_KIND, RETENTION_KIND, "buddy-round"} <= set(kinds)
+
+    await crash_loses_pending_timers(h)
+    await h.restart()
+    assert await pending(h) == before  # every link is back, due when it was
+    for _ in range(2):
+        assert set((await h.bot.chains.reconcile()).values()) == {0}
+    assert await pending(h) == before
+
+
+async def test_a_rebuilt_reminder_chain_never_repeats_the_reminder_already_sent(running: Harness) -> None:
+    h, alice = running, running.world.alice
+    await slash(h, alice, "checkin remind set", time="13:00", timezone="UTC")
+    assert await h.advance(timedelta(hours=1)) == 1
+    assert len(reminders_to(h, alice)) == 1
+    # The process died after the DM went out, before the reminder was marked done and before
+    # (or after) its next link was written: both are rebuilt the same way.
+    await h.bot.db.execute("UPDATE timers SET status = 'running' WHERE kind = ? AND status = 'done'", (REMINDER_KIND,))
+    await crash_loses_pending_timers(h)
+    await h.restart()
+    [nxt] = await h.bot.timers.pending(kind=REMINDER_KIND)
+    assert nxt.due_at == datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
+    assert await h.run_timers() == 0
+    assert len(reminders_to(h, alice)) == 1
+    assert await h.advance(timedelta(days=1)) == 1
+    assert len(reminders_to(h, alice)) == 2
+
+
+async def test_a_reminder_lost_before_it_fired_still_goes_out_within_the_lateness_rule(running: Harness) -> None:
+    h, w = running, running.world
+    await slash(h, w.alice, "checkin remind set", time="13:00", timezone="UTC")
+    await slash(h, w.bob, "checkin remind set", time="12:30", timezone="UTC")
+    await crash_loses_pending_timers(h)
+    await h.stop()
+    h.clock.advance(timedelta(hours=2, minutes=45))  # 14:45: alice's is 1 h 45 late, bob's 2 h 15
+    await h.start()
+    assert await h.run_timers() == 1
+    assert len(reminders_to(h, w.alice)) == 1  # late but inside the two hours
+    assert reminders_to(h, w.bob) == []  # too late to help: skipped, as when the bot was down
+    due = sorted(t.due_at for t in await h.bot.timers.pending(kind=REMINDER_KIND))
+    assert due == [datetime(2026, 11, 23, 12, 30, tzinfo=UTC), datetime(2026, 11, 23, 13, 0, tzinfo=UTC)]
+
+
+async def test_a_chain_turned_off_or_stopped_by_closed_dms_is_not_rebuilt(running: Harness) -> None:
+    h, w = running, running.world
+    await slash(h, w.alice, "checkin remind set", time="13:00", timezone="UTC")
+    await slash(h, w.bob, "checkin remind set", time="13:00", timezone="UTC")
+    await slash(h, w.alice, "checkin remind off")
+    h.dd.close_dms(w.bob)
+    await h.advance(timedelta(hours=1))  # bob's DM fails: his chain stops until he sets it again
+    await h.restart()
+    assert await h.bot.timers.pending(kind=REMINDER_KIND) == []
