@@ -258,3 +258,24 @@ class RoomRepo(RoomMembersMixin):
             (series_id, to_db(after)),
         )
         return None if row is None else room_from_row(row)
+
+    async def open_anywhere(self) -> list[Room]:
+        """Every scheduled or active room in every server (each needs its start and end timers)."""
+        rows = await self._db.fetchall(
+            f"SELECT {ROOM_COLUMNS} FROM rooms WHERE status IN (?, ?) ORDER BY start_at, id", (SCHEDULED, ACTIVE)
+        )
+        return [room_from_row(r) for r in rows]
+
+    async def weekly_series_tails(self) -> list[Room]:
+        """The latest occurrence of each active weekly series, where it is finished (completed or cancelled).
+
+        Such a series needs its next occurrence made; if none is on its way, a crash cut the chain.
+        """
+        rows = await self._db.fetchall(
+            f"SELECT {ROOM_COLUMNS} FROM rooms WHERE status IN (?, ?) "
+            "AND series_id IN (SELECT id FROM room_series WHERE active = 1 AND recurrence = 'weekly') "
+            "AND start_at = (SELECT max(later.start_at) FROM rooms later WHERE later.series_id = rooms.series_id) "
+            "ORDER BY series_id",
+            (COMPLETED, CANCELLED),
+        )
+        return [room_from_row(r) for r in rows]

@@ -76,6 +76,18 @@ class ServiceQueries:
             )
             return [await self._load(tx, r[0]) for r in rows]
 
+    async def needing_end_timer(self, *, since: datetime) -> list[Opportunity]:
+        """Opportunities whose end timer must exist: every open one, and the newest of each weekly series
+        that ended since ``since`` without its next occurrence made yet."""
+        async with self._db.transaction() as tx:
+            rows = await tx.fetchall(
+                "SELECT id FROM service_opportunities WHERE status = 'open' OR (recurrence = 'weekly' "
+                "AND next_id IS NULL AND message_id IS NOT NULL AND status IN ('completed', 'passed') "
+                "AND ends_at >= ?) ORDER BY id",
+                (to_db(since),),
+            )
+            return [await self._load(tx, r["id"]) for r in rows]
+
     async def wants_reminder(self, opp_id: int, user_id: int) -> bool:
         """True if the member holds a slot and hasn't turned this one's reminders off."""
         value = await self._db.fetchval(

@@ -18,6 +18,7 @@ from bot.store.rooms import SCHEDULED, Room
 from bot.timeparse import parse_when
 from bot.timers import TimerHandler
 from cogs.interests._cog import interest_choices, unknown_interest
+from cogs.rooms._chains import reconcile_rooms
 from cogs.rooms._lifecycle import RoomRunner
 from cogs.rooms._render import event_url, list_line
 from cogs.rooms._service import check_can_host
@@ -55,11 +56,14 @@ class Rooms(commands.GroupCog, group_name="room"):
         }
 
     async def cog_load(self) -> None:
-        """Timers, persistent buttons and the erase hook."""
+        """Timers, persistent buttons, the erase hook and the rooms' reconciler."""
         for kind, handler in self._timer_handlers().items():
-            self.bot.timers.register(kind, handler)
+            # Every step but the reminder DMs re-reads the room and changes it conditionally, so it
+            # can run again safely; a reminder is never repeated (a miss is kinder than a duplicate).
+            self.bot.timers.register(kind, handler, retry_interrupted=kind != "room:remind")
         self.bot.add_dynamic_items(RsvpButton, MuteButton)
         self.bot.erase_hooks["rooms"] = self._before_erase
+        self.bot.chains.register("rooms", self._reconcile)
 
     async def cog_unload(self) -> None:
         """Undo cog_load, so a reload doesn't duplicate anything."""
@@ -67,6 +71,10 @@ class Rooms(commands.GroupCog, group_name="room"):
             self.bot.timers.unregister(kind)
         self.bot.remove_dynamic_items(RsvpButton, MuteButton)
         self.bot.erase_hooks.pop("rooms", None)
+        self.bot.chains.unregister("rooms")
+
+    async def _reconcile(self) -> int:
+        return await reconcile_rooms(self.bot)
 
     async def _before_erase(self, user_id: int, guild_id: int | None) -> None:
         """A host's data is about to be erased: their upcoming rooms are cancelled, neutrally."""

@@ -158,7 +158,8 @@ class ServiceActions:
         closed = await self.store.close(opp.id, Status.PASSED, now=self.bot.clock.now())
         if closed is not None and self.bot.get_guild(opp.guild_id) is not None:
             await self.refresh_card(opp.id)
-        if opp.status in (Status.OPEN, Status.COMPLETED):
+        # PASSED too: a run cut off after closing it must still make next week's on its retry.
+        if opp.status in (Status.OPEN, Status.COMPLETED, Status.PASSED):
             await self.spawn_next(opp)
 
     async def spawn_next(self, opp: Opportunity) -> Opportunity | None:

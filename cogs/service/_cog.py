@@ -33,6 +33,7 @@ from bot.service import (
 from bot.store.service import NewOpportunity
 from bot.timeparse import parse_when
 from cogs.service._actions import END_KIND, NO_BOARD, REMIND_KIND, ServiceActions
+from cogs.service._chains import reconcile_service
 from cogs.service._views import CancelConfirmView, CompleteView, StopRemindersButton, VolunteerButton, WithdrawButton
 
 if TYPE_CHECKING:
@@ -66,8 +67,10 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
         """Buttons on old messages route here again; timers find their handlers."""
         self.bot.add_dynamic_items(*_DYNAMIC)
         self.bot.timers.register(REMIND_KIND, self.actions.on_reminder)
-        self.bot.timers.register(END_KIND, self.actions.on_end)
+        # Closing and spawning the next week's happen once whatever runs them, so an end can be retried.
+        self.bot.timers.register(END_KIND, self.actions.on_end, retry_interrupted=True)
         self.bot.erase_hooks["service"] = self.actions.before_erase
+        self.bot.chains.register("service", self._reconcile)
 
     async def cog_unload(self) -> None:
         """Undo everything cog_load did."""
@@ -75,6 +78,10 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
         self.bot.timers.unregister(REMIND_KIND)
         self.bot.timers.unregister(END_KIND)
         self.bot.erase_hooks.pop("service", None)
+        self.bot.chains.unregister("service")
+
+    async def _reconcile(self) -> int:
+        return await reconcile_service(self.actions)
 
     async def _zone(self, user_id: int, guild_id: int) -> ZoneInfo:
         return await self.bot.store.member_zone(user_id, guild_id)
