@@ -1,10 +1,11 @@
-"""Member privacy: ``/privacy show|export|delete`` and the retention purge for members who left."""
+"""Member privacy: ``/privacy show|export|delete``, and retention purges for members and servers that left."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from cogs.privacy._cog import Privacy
+from cogs.privacy._retention import ServerRetention
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -13,3 +14,4 @@ if TYPE_CHECKING:
 async def setup(bot: KindredBot) -> None:
     """Load the privacy commands and listeners."""
     await bot.add_cog(Privacy(bot))
+    await bot.add_cog(ServerRetention(bot))

@@ -1,0 +1,83 @@
+"""Retention the gateway never announced: members who left while the bot was offline, servers that removed it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from bot.privacy_ops import RETENTION_KIND, retention_key
+from bot.retention import GUILD_PURGE_KIND, guild_purge_key
+from tests.harness import Harness
+
+RETENTION = timedelta(days=30)  # the default retention period
+
+
+async def listeners_done(*events: str) -> None:
+    """Wait for the bot's listener tasks for ``events`` (discord.py names them "discord.py: on_<event>")."""
+    names = {f"discord.py: on_{event}" for event in events}
+    await asyncio.gather(*[t for t in asyncio.all_tasks() if t.get_name() in names])
+
+
+async def settle(h: Harness, event: str, action: Callable[[], Any]) -> None:
+    """Do a gateway change and wait until the bot's listeners for ``event`` have finished."""
+    waiter = asyncio.ensure_future(h.bot.wait_for(event, timeout=3))
+    await asyncio.sleep(0)  # let wait_for register before the gateway event can arrive
+    action()
+    await waiter
+    await listeners_done(event)
+
+
+async def buddy_join(h: Harness, member: Any) -> None:
+    inter = await h.dd.slash(member, "buddy join", channel=h.world.general)
+    await inter.response()
+
+
+async def test_a_member_who_left_while_the_bot_was_offline_is_noticed_and_purged_after_retention(
+    running: Harness,
+) -> None:
+    h, w = running, running.world
+    await buddy_join(h, w.alice)
+    await buddy_join(h, w.bob)
+    await h.stop()
+    w.guild.remove_member(w.alice)  # nobody told the bot: it was offline
+    await h.start()
+    await listeners_done("guild_available")
+    [timer] = await h.bot.timers.pending(dedupe_key=retention_key(w.guild.id, w.alice.id))
+    assert timer.due_at == h.clock.now() + RETENTION
+    assert await h.bot.timers.pending(dedupe_key=retention_key(w.guild.id, w.bob.id)) == []
+    await h.restart()  # noticing again does not move the date or add a second timer
+    await listeners_done("guild_available")
+    assert [t.due_at for t in await h.bot.timers.pending(kind=RETENTION_KIND)] == [timer.due_at]
+    await h.advance(RETENTION)
+    assert await h.bot.store.buddies.get(w.guild.id, w.alice.id) is None
+    assert await h.bot.store.buddies.get(w.guild.id, w.bob.id) is not None
+
+
+async def test_a_server_that_removed_the_bot_is_purged_after_retention_and_the_purge_survives_restarts(
+    running: Harness,
+) -> None:
+    h, w = running, running.world
+    await buddy_join(h, w.alice)
+    await h.configure(retention_days=10)
+    await settle(h, "guild_remove", lambda: h.dd.remove_guild(w.guild))
+    [timer] = await h.bot.timers.pending(kind=GUILD_PURGE_KIND)
+    assert timer.due_at == h.clock.now() + timedelta(days=10)
+    await h.bot.db.execute("DELETE FROM timers WHERE status = 'pending'")  # lost in a crash
+    await h.restart()
+    assert [t.due_at for t in await h.bot.timers.pending(dedupe_key=guild_purge_key(w.guild.id))] == [timer.due_at]
+    await h.advance(timedelta(days=10))
+    for table in ("buddy_members", "guild_settings", "timers"):
+        assert await h.bot.db.fetchval(f"SELECT count(*) FROM {table} WHERE guild_id = ?", (w.guild.id,)) == 0
+    assert await h.bot.db.fetchval("SELECT count(*) FROM guild_departures") == 0
+
+
+async def test_a_server_that_adds_the_bot_back_keeps_everything(running: Harness) -> None:
+    h, w = running, running.world
+    await buddy_join(h, w.alice)
+    await settle(h, "guild_remove", lambda: h.dd.remove_guild(w.guild))
+    await settle(h, "guild_join", lambda: h.dd.rejoin_guild(w.guild))
+    assert await h.bot.timers.pending(kind=GUILD_PURGE_KIND) == []
+    await h.advance(timedelta(days=31))
+    assert await h.bot.store.buddies.get(w.guild.id, w.alice.id) is not None
