@@ -6,6 +6,8 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from bot.checkins.reminders import MILESTONE_KIND, REMINDER_KIND, WEEKLY_KIND
 from bot.privacy_ops import RETENTION_KIND
 from tests.harness import Harness
@@ -62,20 +64,28 @@ async def test_a_restart_rebuilds_every_lost_chain_once_and_reconciling_again_ad
     assert await pending(h) == before
 
 
-async def test_a_rebuilt_reminder_chain_never_repeats_the_reminder_already_sent(running: Harness) -> None:
+@pytest.mark.parametrize("moment", ["before the DM", "after the DM, before recording it", "after recording it"])
+async def test_a_reminder_cut_off_by_a_crash_is_delivered_exactly_once(running: Harness, moment: str) -> None:
     h, alice = running, running.world.alice
     await slash(h, alice, "checkin remind set", time="13:00", timezone="UTC")
-    assert await h.advance(timedelta(hours=1)) == 1
-    assert len(reminders_to(h, alice)) == 1
-    # The process died after the DM went out, before the reminder was marked done and before
-    # (or after) its next link was written: both are rebuilt the same way.
-    await h.bot.db.execute("UPDATE timers SET status = 'running' WHERE kind = ? AND status = 'done'", (REMINDER_KIND,))
-    await crash_loses_pending_timers(h)
+    h.clock.advance(timedelta(hours=1))
+    if moment == "before the DM":
+        await h.bot.timers.claim_due(h.clock.now())  # claimed, handler started, then the process died
+    else:
+        assert await h.run_timers() == 1
+        # Put the database back as it was at the moment of the crash: the reminder still running, its
+        # next link not yet written (and, earlier still, the delivered DM not yet recorded).
+        await h.bot.db.execute(
+            "UPDATE timers SET status = 'running' WHERE kind = ? AND status = 'done'", (REMINDER_KIND,)
+        )
+        await crash_loses_pending_timers(h)
+        if moment == "after the DM, before recording it":
+            await h.bot.db.execute("UPDATE checkin_reminders SET last_dm_id = NULL, last_dm_due = NULL")
     await h.restart()
+    assert await h.run_timers() == 1  # the cut-off run is retried...
+    assert len(reminders_to(h, alice)) == 1  # ...and the member hears from us exactly once
     [nxt] = await h.bot.timers.pending(kind=REMINDER_KIND)
     assert nxt.due_at == datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
-    assert await h.run_timers() == 0
-    assert len(reminders_to(h, alice)) == 1
     assert await h.advance(timedelta(days=1)) == 1
     assert len(reminders_to(h, alice)) == 2
 

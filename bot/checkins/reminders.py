@@ -48,9 +48,12 @@ WEEKLY_WEEKDAY = 6  # Sunday: the week's reflection arrives at the end of it
 MILESTONE_TIME = time(9, 0)  # a morning congratulation, in the member's own time zone
 MILESTONE_LATE_LIMIT = timedelta(hours=24)  # a congratulation a few hours late is still welcome
 
-SendReminder = Callable[[int, int | None], Awaitable[bool]]
+# Returns the delivered DM's id (or True if it has none to give), False when not delivered.
+SendReminder = Callable[[int, int | None], Awaitable[int | bool]]
 SendWeekly = Callable[[int, str], Awaitable[bool]]
 SendMilestone = Callable[[int, Milestone, int | None], Awaitable[bool]]
+# Whether a reminder DM newer than the given message id reached the member (None: can't tell).
+AlreadySent = Callable[[int, int | None], Awaitable[bool | None]]
 
 
 def reminder_key(user_id: int) -> str:
@@ -112,6 +115,7 @@ class CheckinScheduler:
         send_reminder: SendReminder,
         send_weekly: SendWeekly | None = None,
         send_milestone: SendMilestone | None = None,
+        already_sent: AlreadySent | None = None,
     ) -> None:
         self._store = store
         self._timers = timers
@@ -119,10 +123,15 @@ class CheckinScheduler:
         self._send_reminder = send_reminder
         self._send_weekly = send_weekly
         self._send_milestone = send_milestone or _noop_milestone
+        self._already_sent = already_sent
 
     def register(self) -> None:
-        """Route this feature's timer kinds here (call from ``cog_load``)."""
-        self._timers.register(REMINDER_KIND, self.handle_reminder)
+        """Route this feature's timer kinds here (call from ``cog_load``).
+
+        The daily reminder is safe to repeat only when the scheduler can ask Discord whether the DM of
+        a cut-off run already went out; without that, a possible miss is kinder than a duplicate.
+        """
+        self._timers.register(REMINDER_KIND, self.handle_reminder, retry_interrupted=self._already_sent is not None)
         self._timers.register(WEEKLY_KIND, self.handle_weekly)
         self._timers.register(MILESTONE_KIND, self.handle_milestone)
 
@@ -180,8 +189,10 @@ class CheckinScheduler:
             outcome = Outcome.LATE
         elif await self._store.checkins.checked_in_on(user_id, local_day):
             outcome = Outcome.CHECKED_IN
+        elif timer.attempts and await self._delivered_before(user_id, timer.due_at):
+            outcome = Outcome.SENT  # a cut-off run delivered it; only the next link was missing
         else:
-            outcome = await self._attempt_send(user_id, settings.guild_id)
+            outcome = await self._attempt_send(user_id, settings.guild_id, timer.due_at)
             if outcome is Outcome.UNREACHABLE:
                 return outcome  # DMs closed: stop the chain until /checkin remind set again
             # The DM took a while: the member may have turned the reminder off (or changed it) meanwhile,
@@ -195,9 +206,26 @@ class CheckinScheduler:
         await self.schedule_reminder(settings, after=max(timer.due_at, now))
         return outcome
 
-    async def _attempt_send(self, user_id: int, guild_id: int | None) -> Outcome:
+    async def _delivered_before(self, user_id: int, due_at: datetime) -> bool:
+        """On a retry: did an earlier, cut-off run already deliver this reminder? Unsure counts as yes."""
+        last = await self._store.checkins.last_reminder_dm(user_id)
+        if last is not None and last[1] == due_at:
+            return True  # delivered and recorded; the run died before finishing
+        if self._already_sent is None:
+            return True
+        # Delivered but not yet recorded shows as a reminder newer than the last one on record.
+        found = await self._already_sent(user_id, None if last is None else last[0])
+        if found is None:
+            log.warning("couldn't tell whether %s already got the reminder; not risking a second", user_id)
+            return True
+        return found
+
+    async def _attempt_send(self, user_id: int, guild_id: int | None, due_at: datetime) -> Outcome:
         """Hand one reminder to the sender and say what happened."""
-        if await self._send_reminder(user_id, guild_id):
+        sent = await self._send_reminder(user_id, guild_id)
+        if sent:
+            if type(sent) is int:
+                await self._store.checkins.note_reminder_dm(user_id, sent, due_at)
             return Outcome.SENT
         if not await self._store.prefs.is_reachable(user_id):
             return Outcome.UNREACHABLE

@@ -205,6 +205,21 @@ class CheckinRepo:
         )
         return None if row is None else _reminder(row)
 
+    async def note_reminder_dm(self, user_id: int, message_id: int, due_at: datetime) -> None:
+        """Remember the reminder DM just delivered and the occurrence it was for."""
+        await self._db.execute(
+            "UPDATE checkin_reminders SET last_dm_id = ?, last_dm_due = ? WHERE user_id = ?",
+            (message_id, to_db(due_at), user_id),
+        )
+
+    async def last_reminder_dm(self, user_id: int) -> tuple[int, datetime] | None:
+        """The last reminder DM on record: its message id and the occurrence it was for."""
+        row = await self._db.fetchone(
+            "SELECT last_dm_id, last_dm_due FROM checkin_reminders WHERE user_id = ? AND last_dm_id IS NOT NULL",
+            (user_id,),
+        )
+        return None if row is None else (int(row[0]), from_db(row[1]))
+
     async def reminders_in_use(self) -> list[ReminderSettings]:
         """Every member whose daily reminder or weekly reflection is on (the facts reminder chains follow)."""
         rows = await self._db.fetchall(

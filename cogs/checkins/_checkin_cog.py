@@ -275,16 +275,31 @@ class CheckinCog(
         )
 
 
-async def send_reminder_dm(bot: KindredBot, user_id: int, guild_id: int | None) -> bool:
-    """The reminder DM with its persistent button; False when DMs are closed."""
+REMINDER_TEXT = "🌱 Time for your check-in. How are you today? It takes thirty seconds, and it's just for you."
+
+
+async def send_reminder_dm(bot: KindredBot, user_id: int, guild_id: int | None) -> int | bool:
+    """The reminder DM with its persistent button; its message id, or False when it wasn't delivered."""
     from bot.messaging import send_dm
 
     view = discord.ui.View(timeout=None)
     view.add_item(CheckinNowButton(guild_id))
-    message = await send_dm(
-        bot,
-        user_id,
-        content="🌱 Time for your check-in. How are you today? It takes thirty seconds, and it's just for you.",
-        view=view,
-    )
-    return message is not None
+    message = await send_dm(bot, user_id, content=REMINDER_TEXT, view=view)
+    return False if message is None else message.id
+
+
+async def reminder_already_sent(bot: KindredBot, user_id: int, after: int | None) -> bool | None:
+    """Whether Discord holds a reminder DM to the member newer than message ``after`` (None if it can't say).
+
+    A run cut off by a crash may have delivered its DM before recording it; the DM channel is the truth.
+    """
+    try:
+        user = bot.get_user(user_id) or await bot.fetch_user(user_id)
+        channel = user.dm_channel or await user.create_dm()
+        async for message in channel.history(limit=20, after=discord.Object(after) if after else None):
+            if bot.user is not None and message.author.id == bot.user.id and message.content == REMINDER_TEXT:
+                return True
+    except discord.HTTPException:
+        log.warning("couldn't read the DM history of %s", user_id, exc_info=True)
+        return None
+    return False
