@@ -154,12 +154,19 @@ class KindredBot(commands.AutoShardedBot):
         # Remember the running polls so close() can let them finish before the database goes away.
         task = asyncio.current_task()
         assert task is not None
-        self._poll_tasks.add(task)
         try:
             # The first poll is scheduled in setup_hook, before the gateway has sent any guild:
             # handlers that look up a server, channel or member must not see an empty cache.
             await self.wait_until_ready()
+        except asyncio.CancelledError:
+            return  # stopped before ready: nothing was claimed, so there is nothing to wait for
+        self._poll_tasks.add(task)
+        try:
             await self.timers.run_due(lane=lane)
+        except asyncio.CancelledError:
+            # Past the shutdown grace: the handler that was running had started, so the next start
+            # settles its timer (retried if repeatable); everything unstarted is still pending.
+            log.warning("timer poll (%s lane) cut off at shutdown", lane)
         finally:
             self._poll_tasks.discard(task)
 
@@ -175,9 +182,7 @@ class KindredBot(commands.AutoShardedBot):
         return synced
 
     async def close(self) -> None:
-        """Stop the scheduler, then disconnect. The caller closes the database it opened."""
-        if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+        """Let the running timer finish, stop the scheduler, then disconnect. The caller closes the database."""
         if hasattr(self, "timers"):
             self.timers.stop()  # nothing new is claimed; unstarted timers stay pending for the next start
         polls = [t for t in self._poll_tasks if t is not asyncio.current_task()]
@@ -192,6 +197,10 @@ class KindredBot(commands.AutoShardedBot):
             for task in polls:
                 if not task.cancelled() and task.exception() is not None:
                     log.error("timer poll failed during shutdown", exc_info=task.exception())
+        if self.scheduler.running:
+            # Only now: shutting the scheduler down cancels the jobs it is running, which would cut
+            # a handler off without its grace period. Jobs still waiting for ready claimed nothing.
+            self.scheduler.shutdown(wait=False)
         await super().close()
 
     async def on_app_command_completion(
