@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
+import sqlite3
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +34,12 @@ log = logging.getLogger(__name__)
 APOLOGY = (
     "Sorry, something went wrong on our side. It's been logged, and nothing you entered was lost. "
     "Please try again in a moment."
+)
+
+STORAGE_BUSY = "I couldn't save that just now: my database is busy. Nothing was changed. Please try again in a minute."
+STORAGE_FULL = (
+    "I can't save anything right now: the bot's storage is full. Nothing was changed. "
+    "Please try again later; whoever runs the bot has been told in its logs."
 )
 
 _PERMISSION_NAMES = {
@@ -95,12 +102,24 @@ def describe_error(error: Exception) -> str | None:
         return "This one only works inside a server, not in DMs."
     if isinstance(error, app_commands.CheckFailure):
         return str(error) or "You can't use this command here."
+    if isinstance(error, sqlite3.OperationalError):
+        return storage_problem(error)
     if isinstance(error, discord.Forbidden):
         if error.code == 50007:
             return "I couldn't send you a DM: your DMs from server members are closed. You can open them in Privacy Settings."
         if error.code == 50013:
             return "I don't have permission to do that here. A moderator can check my role's permissions."
         return "Discord didn't let me do that here. A moderator can check my permissions."
+    return None
+
+
+def storage_problem(error: sqlite3.OperationalError) -> str | None:
+    """The member-facing text for a database that is locked by another process or out of space."""
+    text = str(error).lower()
+    if "locked" in text or "busy" in text:
+        return STORAGE_BUSY
+    if "full" in text:
+        return STORAGE_FULL
     return None
 
 
@@ -132,6 +151,9 @@ async def send_error(interaction: discord.Interaction, error: Exception, *, wher
     if message is None:
         log.error("unhandled error in %s %r", where, _name(interaction), exc_info=error)
         message = APOLOGY
+    elif message in (STORAGE_BUSY, STORAGE_FULL):
+        # The member got a kind answer, but the operator has to know: a full disk needs them.
+        log.error("%s %r could not write to the database: %s", where, _name(interaction), message)
     else:
         log.info("%s %r refused: %s", where, _name(interaction), message)
     message, file = with_typed_text(message, typed_text(interaction))

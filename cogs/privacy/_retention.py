@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -50,7 +51,12 @@ class ServerRetention(commands.Cog):
     @commands.Cog.listener()
     async def on_guild_available(self, guild: discord.Guild) -> None:
         """The server's member list arrived (at start-up or after an outage): compare it with our records."""
-        await self.audit_members(guild)
+        try:
+            await self.audit_members(guild)
+        except sqlite3.ProgrammingError:
+            if not self.bot.is_closed():
+                raise
+            # The bot stopped and its database closed mid-audit; the next start audits again.
 
     async def audit_members(self, guild: discord.Guild) -> int:
         """Start the retention period for members we hold data for who are gone; returns how many."""

@@ -216,6 +216,7 @@ async def run_reminder_crashtest(
     terms: int,
     seed: int = 1,
     lead: timedelta = timedelta(seconds=20),
+    kill_window: tuple[float, float] = (0.0, 4.0),
     say: Callable[[str], None] = lambda _: None,
 ) -> CrashReport:
     """Run a reminder wave through ``kills`` SIGKILLs and ``terms`` SIGTERMs; see the module docstring."""
@@ -256,7 +257,7 @@ async def run_reminder_crashtest(
             lives.append(Life("finished", time.monotonic() - bot.started_at, synced, delivered() - before, code, found))
             break
         sig = signals.pop()
-        await asyncio.sleep(rng.uniform(0.0, 4.0))
+        await asyncio.sleep(rng.uniform(*kill_window))
         ran_for = time.monotonic() - bot.started_at
         code = await bot.stop(sig)
         lives.append(Life(sig.name, ran_for, synced, delivered() - before, code, found))
