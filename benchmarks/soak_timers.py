@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.double import DiscordDouble
-from tests.support.crashtest import run_reminder_crashtest
+from tests.support.crashtest import run_locked_db_check, run_reminder_crashtest
 
 
 async def main(args: argparse.Namespace) -> int:
@@ -33,14 +33,21 @@ async def main(args: argparse.Namespace) -> int:
             kills=args.kills,
             terms=args.terms,
             seed=args.seed,
-            kill_window=(0.0, args.max_kill_delay),
+            kill_window=(args.min_kill_delay, args.max_kill_delay),
             say=print,
         )
-    print(report.summary())
-    print(f"total {time.monotonic() - started:.0f}s; bot log and database in {workdir}")
+        print(report.summary())
+        lock = await run_locked_db_check(dd, workdir, hold=args.lock_seconds)
+    print(
+        f"locked database ({lock.held_for:.0f}s): {lock.answered_ok} commands saved, {lock.answered_busy} told "
+        f"'busy, try again', {lock.unanswered} unanswered in time; acknowledged but missing: "
+        f"{len(lock.acknowledged_but_missing)}; works after: {lock.works_after} ({lock.recovered_in:.1f}s after release)"
+    )
+    print(f"total {time.monotonic() - started:.0f}s; bot logs and databases in {workdir}")
     if report.chain_problems:
         print("chain problems (first 10):", report.chain_problems[:10])
     ok = not (report.lost or report.duplicates or report.chain_problems or report.failed_timers)
+    ok = ok and not lock.acknowledged_but_missing and lock.works_after
     print("RESULT:", "OK" if ok else "FAILED")
     return 0 if ok else 1
 
@@ -51,5 +58,7 @@ if __name__ == "__main__":
     parser.add_argument("--kills", type=int, default=22, help="SIGKILLs")
     parser.add_argument("--terms", type=int, default=5, help="SIGTERMs")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--max-kill-delay", type=float, default=7.0, help="seconds after start-up, at most")
+    parser.add_argument("--min-kill-delay", type=float, default=2.0, help="seconds after start-up, at least")
+    parser.add_argument("--max-kill-delay", type=float, default=5.0, help="seconds after start-up, at most")
+    parser.add_argument("--lock-seconds", type=float, default=10.0, help="how long another process holds the lock")
     sys.exit(asyncio.run(main(parser.parse_args())))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import pkgutil
+import sqlite3
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -16,7 +17,7 @@ from discord.ext import commands
 import cogs
 from bot.chains import Chains
 from bot.clock import Clock
-from bot.db import Database
+from bot.db import INTERACTIVE_WRITE_WAIT, Database, set_write_wait
 from bot.errors import send_error
 from bot.messaging import DMS_CLOSED_NOTICE
 from bot.settings import Settings
@@ -57,6 +58,11 @@ class KindredTree(app_commands.CommandTree["KindredBot"]):
     async def on_error(self, interaction: discord.Interaction[KindredBot], error: app_commands.AppCommandError) -> None:
         """Map known errors to kind messages; log the rest with a traceback."""
         await send_error(interaction, error)
+
+    async def interaction_check(self, interaction: discord.Interaction[KindredBot], /) -> bool:
+        """Every command may run; its writes give up on a locked database in time to answer the member."""
+        set_write_wait(INTERACTIVE_WRITE_WAIT)  # for this interaction's task only
+        return True
 
 
 class KindredBot(commands.AutoShardedBot):
@@ -163,6 +169,10 @@ class KindredBot(commands.AutoShardedBot):
         self._poll_tasks.add(task)
         try:
             await self.timers.run_due(lane=lane)
+        except sqlite3.OperationalError as exc:
+            # Another process holds the database (a backup, the sqlite3 shell): nothing was claimed,
+            # so everything due is picked up by a later poll.
+            log.warning("timer poll (%s lane) put off: %s", lane, exc)
         except asyncio.CancelledError:
             # Past the shutdown grace: the handler that was running had started, so the next start
             # settles its timer (retried if repeatable); everything unstarted is still pending.

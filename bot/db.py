@@ -10,15 +10,27 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+import sqlite3
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
-__all__ = ["MIGRATIONS_DIR", "Database", "Migration", "Tx", "load_migrations"]
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "INTERACTIVE_WRITE_WAIT",
+    "MIGRATIONS_DIR",
+    "Database",
+    "Migration",
+    "Tx",
+    "load_migrations",
+    "set_write_wait",
+    "write_wait",
+]
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +38,37 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
 Params = Sequence[Any] | dict[str, Any]
+T = TypeVar("T")
+
+# SQLite itself waits only briefly for another process's write lock. Longer waits happen here, between
+# tries and outside the connection lock, so reads and other callers keep going meanwhile, and each
+# caller waits as long as it can afford: see write_wait().
+BUSY_TIMEOUT_MS = 200
+_WRITE_WAIT: ContextVar[float] = ContextVar("kindred_db_write_wait", default=5.0)
+# Discord wants an interaction answered within 3 seconds: a command gives up on a locked database in
+# time to say "busy, try again" instead of going silent.
+INTERACTIVE_WRITE_WAIT = 1.5
+
+
+@contextmanager
+def write_wait(seconds: float) -> Iterator[None]:
+    """Within the block, writes wait up to ``seconds`` for another process's lock before failing."""
+    token = _WRITE_WAIT.set(seconds)
+    try:
+        yield
+    finally:
+        _WRITE_WAIT.reset(token)
+
+
+def set_write_wait(seconds: float) -> None:
+    """Like :func:`write_wait`, for the rest of the current task (e.g. one interaction's handling)."""
+    _WRITE_WAIT.set(seconds)
+
+
+def _busy(exc: BaseException) -> bool:
+    """Another connection holds the lock (the statement did nothing and may be tried again)."""
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +166,7 @@ class Database:
 
     @classmethod
     async def open(cls, path: Path) -> Database:
-        """Open (creating the folder and file if needed) with WAL, foreign keys and a busy timeout."""
+        """Open (creating the folder and file if needed) with WAL, foreign keys and a short busy timeout."""
         if str(path) != ":memory:":
             path.parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, so Python's sqlite3 never opens
@@ -133,7 +176,7 @@ class Database:
             conn.row_factory = aiosqlite.Row
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA foreign_keys = ON")
-            await conn.execute("PRAGMA busy_timeout = 5000")
+            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             await conn.execute("PRAGMA synchronous = NORMAL")
         except BaseException:
             # Not a database (or unreadable): close, or aiosqlite's worker thread keeps the process alive.
@@ -165,7 +208,8 @@ class Database:
         # atomic step. user_version lives in the database header and is covered by the same
         # transaction; PRAGMA takes no parameters, so the (integer) version is formatted in.
         script = "BEGIN IMMEDIATE;\n" + "\n".join(m.sql.rstrip().rstrip(";") + ";" for m in pending)
-        async with self._lock:
+
+        async def apply() -> None:
             try:
                 await self._conn.executescript(script)
                 await self._conn.executemany(
@@ -179,6 +223,9 @@ class Database:
                 if self._conn.in_transaction:
                     await self._conn.rollback()
                 raise
+
+        with write_wait(max(_WRITE_WAIT.get(), 30.0)):  # start-up can wait for a backup to finish
+            await self._retrying(apply)
         log.info("database migrated from version %d to %d", current, pending[-1].version)
         return pending[-1].version
 
@@ -191,15 +238,43 @@ class Database:
         failure (a cancelled body, a refused COMMIT) ends in a rollback: the one connection must
         never be left inside a transaction, or every later write would fail or go uncommitted.
         """
-        async with self._lock:
-            await self._heal()
-            await self._begin()
-            try:
-                yield Tx(self._conn)
-            except BaseException:
-                await self._rollback()
-                raise
-            await self._commit()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + _WRITE_WAIT.get()
+        delay = 0.02
+        while True:
+            async with self._lock:
+                await self._heal()
+                try:
+                    await self._begin()
+                except sqlite3.OperationalError as exc:
+                    if not _busy(exc) or loop.time() + delay > deadline:
+                        raise
+                else:
+                    try:
+                        yield Tx(self._conn)
+                    except BaseException:
+                        await self._rollback()
+                        raise
+                    await self._commit()
+                    return
+            await asyncio.sleep(delay)  # outside the lock: others read and write meanwhile
+            delay = min(delay * 2, 0.5)
+
+    async def _retrying(self, work: Callable[[], Awaitable[T]]) -> T:
+        """Run ``work`` under the connection lock, trying again while another process holds the write lock."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + _WRITE_WAIT.get()
+        delay = 0.02
+        while True:
+            async with self._lock:
+                await self._heal()
+                try:
+                    return await work()
+                except sqlite3.OperationalError as exc:
+                    if not _busy(exc) or loop.time() + delay > deadline:
+                        raise
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.5)
 
     async def _begin(self) -> None:
         begin = asyncio.ensure_future(self._statement("BEGIN IMMEDIATE"))
@@ -247,16 +322,16 @@ class Database:
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement on its own (autocommit); return the rows changed."""
-        async with self._lock:
-            await self._heal()
+
+        async def run() -> int:
             cursor = await self._conn.execute(sql, params)
             return cursor.rowcount
 
+        return await self._retrying(run)
+
     async def insert(self, sql: str, params: Params = ()) -> int:
         """Run one INSERT on its own and return the new row id."""
-        async with self._lock:
-            await self._heal()
-            return await Tx(self._conn).insert(sql, params)
+        return await self._retrying(lambda: Tx(self._conn).insert(sql, params))
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         """Run one statement for many rows in one transaction."""

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
+from bot.db import INTERACTIVE_WRITE_WAIT, set_write_wait
+
 if TYPE_CHECKING:
     from discord.ui import Item
 
@@ -217,6 +219,7 @@ async def run_guarded(interaction: discord.Interaction, work: Callable[[], Await
     discord.py hands a DynamicItem's errors to a throwaway view that only logs them, so without this
     the member would see Discord's bare "interaction failed".
     """
+    set_write_wait(INTERACTIVE_WRITE_WAIT)  # answer in time even if the database is locked
     try:
         await work()
     except Exception as exc:

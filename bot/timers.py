@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.clock import Clock, from_db, to_db
-from bot.db import Database
+from bot.db import Database, write_wait
 
 __all__ = [
     "BULK",
@@ -86,6 +86,7 @@ RETRY_CAP = timedelta(hours=1)
 # Finished rows are history only; kept this long for operators, then pruned.
 KEEP_FINISHED = timedelta(days=28)
 _FINISHED = ("done", "failed", "interrupted", "skipped")
+SETTLE_WAIT = 120.0  # seconds a finished timer's status write may wait for another process's lock
 
 
 def retry_delay(attempt: int) -> timedelta:
@@ -325,14 +326,18 @@ class TimerService:
         try:
             await handler(timer)
         except Exception as exc:
-            await self._failed(timer, exc)
-            return
-        await self._db.execute(
-            "UPDATE timers SET status = 'done', finished_at = ? WHERE id = ? AND status = 'running'",
-            (to_db(self._clock.now()), timer.id),
-        )
+            outcome = self._failed(timer, exc)
+        else:
+            outcome = self._db.execute(
+                "UPDATE timers SET status = 'done', finished_at = ? WHERE id = ? AND status = 'running'",
+                (to_db(self._clock.now()), timer.id),
+            )
+        # The outcome of work already done must be recorded, even past a long lock by another process:
+        # a row left running would be settled only at the next start.
+        with write_wait(SETTLE_WAIT):
+            await outcome
 
-    async def _failed(self, timer: Timer, exc: Exception) -> None:
+    async def _failed(self, timer: Timer, exc: Exception) -> int:
         attempt = timer.attempts + 1
         error = f"{type(exc).__name__}: {exc}"[:500]
         now = self._clock.now()
@@ -347,14 +352,13 @@ class TimerService:
                 retry_at,
                 exc_info=exc,
             )
-            await self._db.execute(
+            return await self._db.execute(
                 f"UPDATE timers SET status = 'pending', due_at = ?, attempts = ?, last_error = ?, {_KEY_IF_FREE} "
                 "WHERE id = ? AND status = 'running'",
                 (to_db(retry_at), attempt, error, timer.id),
             )
-            return
         log.error("timer %s (%s) failed for good after %d tries", timer.id, timer.kind, attempt, exc_info=exc)
-        await self._db.execute(
+        return await self._db.execute(
             "UPDATE timers SET status = 'failed', attempts = ?, last_error = ?, finished_at = ? "
             "WHERE id = ? AND status = 'running'",
             (attempt, error, to_db(now), timer.id),

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.db import Database, Migration, load_migrations
+from bot.db import BUSY_TIMEOUT_MS, Database, Migration, load_migrations, write_wait
 
 
 async def test_pragmas_are_wal_foreign_keys_and_busy_timeout(db: Database) -> None:
     assert (await db.fetchval("PRAGMA journal_mode")).lower() == "wal"
     assert await db.fetchval("PRAGMA foreign_keys") == 1
-    assert await db.fetchval("PRAGMA busy_timeout") == 5000
+    assert await db.fetchval("PRAGMA busy_timeout") == BUSY_TIMEOUT_MS
 
 
 async def test_migrations_are_tracked(db: Database) -> None:
@@ -153,3 +153,20 @@ async def test_a_full_disk_fails_the_write_and_the_next_one_works_once_space_ret
     async with db.transaction() as tx:
         await tx.execute("INSERT INTO member_prefs (user_id, created_at) VALUES (7, 'x')")
     assert _visible_elsewhere(db.path, "SELECT group_concat(user_id) FROM member_prefs") == "7"
+
+
+async def test_a_write_waits_for_another_processs_lock_without_blocking_reads(db: Database) -> None:
+    blocker = sqlite3.connect(db.path, isolation_level=None)
+    try:
+        blocker.execute("BEGIN IMMEDIATE")
+        with write_wait(0.2), pytest.raises(sqlite3.OperationalError, match="locked"):
+            await db.execute("INSERT INTO member_prefs (user_id, created_at) VALUES (1, 'x')")
+        waiting = asyncio.create_task(db.execute("INSERT INTO member_prefs (user_id, created_at) VALUES (2, 'x')"))
+        await asyncio.sleep(0)
+        assert await db.fetchval("SELECT count(*) FROM member_prefs") == 0  # reads go on meanwhile
+        assert not waiting.done()
+        blocker.execute("COMMIT")  # the other process is done: the waiting write goes through
+        assert await waiting == 1
+    finally:
+        blocker.close()
+    assert _visible_elsewhere(db.path, "SELECT group_concat(user_id) FROM member_prefs") == "2"

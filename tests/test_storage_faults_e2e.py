@@ -69,9 +69,6 @@ async def test_a_database_locked_by_another_process_gets_a_kind_try_again_and_lo
     running: Harness,
 ) -> None:
     h = running
-    # The bot waits up to its busy timeout for another process's write lock; shortened here so the
-    # test needn't wait seconds for the refusal it checks.
-    await h.bot.db.execute("PRAGMA busy_timeout = 100")
     other = sqlite3.connect(h.db_path, isolation_level=None)
     try:
         other.execute("BEGIN IMMEDIATE")  # a backup or the sqlite3 shell holds the write lock

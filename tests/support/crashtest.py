@@ -272,3 +272,82 @@ async def run_reminder_crashtest(
         failed_timers=timer_statuses(db_path)["failed"],
         wave_seconds=wave_seconds,
     )
+
+
+@dataclass
+class LockReport:
+    """What members saw while another process held the write lock, and what was kept."""
+
+    held_for: float
+    answered_ok: int  # the command succeeded (it got the lock once freed, within its wait)
+    answered_busy: int  # the kind "busy, try again" answer
+    unanswered: int  # no answer within Discord's window
+    acknowledged_but_missing: list[int]  # told "set" but not in the database: must be empty
+    works_after: bool  # a command after the lock went away succeeded
+    recovered_in: float  # seconds from releasing the lock to that success
+
+
+async def run_locked_db_check(dd: DiscordDouble, workdir: Path, *, hold: float = 10.0, commands: int = 8) -> LockReport:
+    """Hold the bot's write lock from another process for ``hold`` seconds while members run commands."""
+    guild = dd.add_guild("Lock test")
+    channel = guild.add_text_channel("general")
+    people = [guild.add_member(f"locked{i}") for i in range(commands + 1)]
+    db_path = workdir / "locked.db"
+    bot = BotProcess(dd, db_path, workdir / "locked-bot.log")
+    await bot.start()
+    assert await bot.wait_synced(timeout=120) is not None, "the bot did not start"
+    for _ in range(60):  # ready once it answers a command that only reads
+        probe = await dd.slash(people[-1], "privacy show", channel=channel)
+        with contextlib.suppress(AssertionError):
+            await probe.response(timeout=2)
+            break
+    ok = busy = silent = 0
+    acknowledged: list[int] = []
+
+    async def remind(member: Any) -> str | None:
+        inter = await dd.slash(member, "checkin remind set", channel=channel, time="19:00", timezone="UTC")
+        try:
+            await inter.response(timeout=hold + 10)
+        except AssertionError:
+            return None
+        return str(inter.content or "")
+
+    locker = sqlite3.connect(db_path, isolation_level=None, timeout=30)
+    locker.execute("BEGIN IMMEDIATE")  # a backup or the sqlite3 shell holds the write lock
+    locked_at = time.monotonic()
+    try:
+        waits = []
+        for member in people[:commands]:  # spread over the lock's lifetime
+            waits.append(asyncio.ensure_future(remind(member)))
+            await asyncio.sleep(hold / commands)
+    finally:
+        locker.execute("COMMIT")
+        locker.close()
+    released = time.monotonic()
+
+    async def first_after_release() -> tuple[str | None, float]:
+        answer = await remind(people[-1])
+        return answer, time.monotonic() - released
+
+    later = asyncio.ensure_future(first_after_release())
+    for member, answer in zip(people[:commands], await asyncio.gather(*waits), strict=True):
+        if answer is None:
+            silent += 1
+        elif "19:00" in answer:
+            ok += 1
+            acknowledged.append(member.id)
+        else:
+            busy += 1
+    after, recovered_in = await later
+    await bot.stop(signal.SIGTERM)
+    with contextlib.closing(sqlite3.connect(db_path)) as db:
+        kept = {r[0] for r in db.execute("SELECT user_id FROM checkin_reminders WHERE enabled = 1")}
+    return LockReport(
+        held_for=released - locked_at,
+        answered_ok=ok,
+        answered_busy=busy,
+        unanswered=silent,
+        acknowledged_but_missing=[uid for uid in acknowledged if uid not in kept],
+        works_after=after is not None and "19:00" in after,
+        recovered_in=recovered_in,
+    )
