@@ -16,8 +16,10 @@ import discord
 from dotenv import dotenv_values
 
 from bot.client import KindredBot
+from bot.clock import Clock
 from bot.db import Database
 from bot.settings import Settings, SettingsError, load_settings
+from bot.timers import TimerService
 
 __all__ = ["main"]
 
@@ -36,9 +38,14 @@ async def _check(settings: Settings) -> int:
     try:
         version = await db.migrate()
         tables = await db.table_columns()
+        counts = await TimerService(db, Clock()).counts()
     finally:
         await db.close()
     print(f"Configuration OK. Database {settings.database_path} is at schema version {version} ({len(tables)} tables).")
+    failed = {kind: n for (kind, status), n in sorted(counts.items()) if status == "failed"}
+    if failed:
+        # Work that failed for good is kept with its error (timers.last_error) for the operator.
+        print("Timers that failed for good: " + ", ".join(f"{kind} {n}" for kind, n in failed.items()) + ".")
     return 0
 
 

@@ -114,3 +114,15 @@ async def test_a_chain_turned_off_or_stopped_by_closed_dms_is_not_rebuilt(runnin
     await h.advance(timedelta(hours=1))  # bob's DM fails: his chain stops until he sets it again
     await h.restart()
     assert await h.bot.timers.pending(kind=REMINDER_KIND) == []
+
+
+async def test_the_daily_upkeep_rebuilds_a_link_lost_while_running_and_prunes_old_history(running: Harness) -> None:
+    h, alice = running, running.world.alice
+    await slash(h, alice, "checkin remind set", time="13:00", timezone="UTC")
+    await h.advance(timedelta(hours=1))  # today's went out; tomorrow's is pending
+    await crash_loses_pending_timers(h)  # lost without any restart (say, a handler that failed for good)
+    h.clock.advance(timedelta(days=30, hours=3))  # 22 December, 16:00
+    await h.bot.daily_upkeep()
+    assert await h.bot.db.fetchval("SELECT count(*) FROM timers WHERE status = 'done'") == 0  # pruned
+    [rebuilt] = await h.bot.timers.pending(kind=REMINDER_KIND)
+    assert rebuilt.due_at == datetime(2026, 12, 23, 13, 0, tzinfo=UTC)  # the next one, not a stale one

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -58,3 +60,16 @@ def test_a_database_path_that_cannot_be_used_is_named_in_one_line(tmp_path: Path
         assert result.returncode == 2, result.stderr
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("Configuration error: DATABASE_PATH"), result.stderr
+
+
+def test_check_counts_timers_that_failed_for_good(tmp_path: Path) -> None:
+    db_path = tmp_path / "k.db"
+    assert _run("--check", env={"DATABASE_PATH": str(db_path)}, cwd=tmp_path).returncode == 0
+    with closing(sqlite3.connect(db_path)) as db, db:
+        db.executemany(
+            "INSERT INTO timers (kind, due_at, status, created_at, last_error) VALUES (?, 'x', ?, 'x', 'boom')",
+            [("room:remind", "failed"), ("room:remind", "failed"), ("buddy-nudge", "failed"), ("x", "done")],
+        )
+    result = _run("--check", env={"DATABASE_PATH": str(db_path)}, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Timers that failed for good: buddy-nudge 1, room:remind 2." in result.stdout
