@@ -5,8 +5,8 @@ Run from the project root: ``.venv/bin/python benchmarks/bench_reminders.py`` (`
 Three measurements, each on its own copy of the same real SQLite file (WAL, as in production):
 
 1. **decide** (what the bot does): claim the due timers through ``TimerService.claim_due`` (one claim
-   per timer, as the dispatcher takes them, up to 500 per call) and filter out members who already checked in on their local date with one
-   ``json_each`` join per batch (``CheckinRepo.checked_in_many``).
+   per timer, as the dispatcher takes them, up to 500 per call) and filter out members who already
+   checked in on their local date with one ``json_each`` join per batch (``CheckinRepo.checked_in_many``).
 2. **baseline** (measured in the same run): a naive loop, per member, of SELECT the pending timer,
    UPDATE it to running, SELECT "checked in today?".
 3. **pipeline**: the real ``CheckinScheduler`` handler behind ``TimerService.run_due``, with a counting
