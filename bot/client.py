@@ -150,7 +150,8 @@ class KindredBot(commands.AutoShardedBot):
         await self.sync_commands()
 
     async def daily_upkeep(self) -> None:
-        """Reconcile every chain from the facts and prune finished timer rows."""
+        """Settle timers whose outcome couldn't be recorded, reconcile every chain and prune old timer rows."""
+        await self.timers.recover_interrupted()
         await self.chains.reconcile()
         pruned = await self.timers.prune()
         if pruned:

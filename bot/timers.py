@@ -114,6 +114,7 @@ class TimerService:
         self._repeatable: set[str] = set()
         self._lanes: dict[str, str] = {}
         self._stopping = False
+        self._running: set[int] = set()  # timer ids whose handler runs in this process right now
 
     # -- handlers ---------------------------------------------------------------------------
     def register(self, kind: str, handler: TimerHandler, *, retry_interrupted: bool = False, lane: str = BULK) -> None:
@@ -151,6 +152,9 @@ class TimerService:
         logged: running them twice could send something twice, which is worse than a logged miss.
         """
         rows = await self._db.fetchall("SELECT id, kind, attempts FROM timers WHERE status = 'running'")
+        # Also called by the daily upkeep: a row whose outcome couldn't be written (say, on a full disk)
+        # is left running; handlers running right now are not touched.
+        rows = [r for r in rows if r["id"] not in self._running]
         now = to_db(self._clock.now())
         retry = [r for r in rows if r["kind"] in self._repeatable and r["attempts"] + 1 < MAX_ATTEMPTS]
         retry_ids = {r["id"] for r in retry}
@@ -323,19 +327,23 @@ class TimerService:
         if handler is None:  # unregistered between claim and fire; keep it for later
             await self._hand_back(timer.id)
             return
+        self._running.add(timer.id)
         try:
-            await handler(timer)
-        except Exception as exc:
-            outcome = self._failed(timer, exc)
-        else:
-            outcome = self._db.execute(
-                "UPDATE timers SET status = 'done', finished_at = ? WHERE id = ? AND status = 'running'",
-                (to_db(self._clock.now()), timer.id),
-            )
-        # The outcome of work already done must be recorded, even past a long lock by another process:
-        # a row left running would be settled only at the next start.
-        with write_wait(SETTLE_WAIT):
-            await outcome
+            try:
+                await handler(timer)
+            except Exception as exc:
+                outcome = self._failed(timer, exc)
+            else:
+                outcome = self._db.execute(
+                    "UPDATE timers SET status = 'done', finished_at = ? WHERE id = ? AND status = 'running'",
+                    (to_db(self._clock.now()), timer.id),
+                )
+            # The outcome of work already done must be recorded, even past a long lock by another
+            # process: a row left running waits for the next start or the daily upkeep to settle it.
+            with write_wait(SETTLE_WAIT):
+                await outcome
+        finally:
+            self._running.discard(timer.id)
 
     async def _failed(self, timer: Timer, exc: Exception) -> int:
         attempt = timer.attempts + 1

@@ -187,3 +187,28 @@ async def test_finished_rows_are_pruned_after_four_weeks_and_pending_ones_never(
     clock.advance(timedelta(days=2))
     assert await timers.prune() == 1  # only the first, finished 29 days ago
     assert await timers.counts() == {("dm", "done"): 1, ("dm", "pending"): 1}
+
+
+async def test_a_timer_whose_outcome_could_not_be_written_is_settled_later_but_a_running_one_never(
+    db: Database, clock: FakeClock
+) -> None:
+    timers = TimerService(db, clock)
+    started, release = asyncio.Event(), asyncio.Event()
+    ran: list[int] = []
+
+    async def slow(timer: Timer) -> None:
+        started.set()
+        await release.wait()
+        ran.append(timer.id)
+
+    timers.register("round", slow, retry_interrupted=True)
+    await timers.schedule("round", clock.now(), guild_id=1)
+    await timers.schedule("round", clock.now(), guild_id=2)
+    [stranded] = await timers.claim_due(clock.now(), limit=1)  # ran, but its outcome write failed (full disk)
+    running = asyncio.create_task(timers.run_due())
+    await started.wait()  # the other one is running now
+    assert await timers.recover_interrupted() == (1, 0)  # the daily upkeep settles only the stranded one
+    release.set()
+    assert await running == 2  # the running one finished, then the stranded one ran again
+    assert len(ran) == 2 and stranded.id in ran
+    assert await timers.counts() == {("round", "done"): 2}
