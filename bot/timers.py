@@ -151,15 +151,19 @@ class TimerService:
         handler that kills the process cannot loop for ever. Others become ``interrupted`` and are
         logged: running them twice could send something twice, which is worse than a logged miss.
         """
-        rows = await self._db.fetchall("SELECT id, kind, attempts FROM timers WHERE status = 'running'")
-        # Also called by the daily upkeep: a row whose outcome couldn't be written (say, on a full disk)
-        # is left running; handlers running right now are not touched.
-        rows = [r for r in rows if r["id"] not in self._running]
         now = to_db(self._clock.now())
-        retry = [r for r in rows if r["kind"] in self._repeatable and r["attempts"] + 1 < MAX_ATTEMPTS]
-        retry_ids = {r["id"] for r in retry}
-        give_up = [r for r in rows if r["id"] not in retry_ids]
         async with self._db.transaction() as tx:
+            # In the same transaction as the updates, so no claim can slip in between. Also called by the
+            # daily upkeep: a row whose outcome couldn't be written (a full disk) is left running, while
+            # the handlers this process is running right now are left alone.
+            rows = [
+                r
+                for r in await tx.fetchall("SELECT id, kind, attempts FROM timers WHERE status = 'running'")
+                if r["id"] not in self._running
+            ]
+            retry = [r for r in rows if r["kind"] in self._repeatable and r["attempts"] + 1 < MAX_ATTEMPTS]
+            retry_ids = {r["id"] for r in retry}
+            give_up = [r for r in rows if r["id"] not in retry_ids]
             await tx.executemany(
                 f"UPDATE timers SET status = 'pending', attempts = attempts + 1, fired_at = NULL, {_KEY_IF_FREE} "
                 "WHERE id = ? AND status = 'running'",
@@ -260,7 +264,7 @@ class TimerService:
         return {r["user_id"]: from_db(r["due"]) for r in rows}
 
     # -- dispatch ---------------------------------------------------------------------------
-    async def claim_next(self, now: datetime, *, lane: str | None = None) -> Timer | None:
+    async def claim_next(self, now: datetime, *, lane: str | None = None, track: bool = True) -> Timer | None:
         """Atomically move the next due timer with a handler (in ``lane``) to running and return it.
 
         One at a time on purpose: a claim is taken only when its handler is about to run, so a stop
@@ -284,10 +288,17 @@ class TimerService:
                         "UPDATE timers SET status = 'running', fired_at = ? WHERE id = ? AND status = 'pending'",
                         (to_db(now), row["id"]),
                     )
+                    if track:  # ours from the moment the claim commits: the upkeep must not settle it
+                        self._running.add(row["id"])
         except asyncio.CancelledError:
             # Cancelled around COMMIT: the claim may have landed, but its handler will never start.
             if row is not None:
+                self._running.discard(row["id"])
                 await asyncio.shield(self._hand_back(row["id"]))
+            raise
+        except BaseException:
+            if row is not None:
+                self._running.discard(row["id"])
             raise
         return None if row is None else self._row(row)
 
@@ -295,7 +306,7 @@ class TimerService:
         """Claim up to ``limit`` due timers, for callers that run the handlers themselves (tools, tests)."""
         claimed: list[Timer] = []
         while len(claimed) < (limit or self.BATCH):
-            timer = await self.claim_next(now, lane=lane)
+            timer = await self.claim_next(now, lane=lane, track=False)
             if timer is None:
                 break
             claimed.append(timer)
@@ -324,11 +335,10 @@ class TimerService:
 
     async def _fire(self, timer: Timer) -> None:
         handler = self._handlers.get(timer.kind)
-        if handler is None:  # unregistered between claim and fire; keep it for later
-            await self._hand_back(timer.id)
-            return
-        self._running.add(timer.id)
         try:
+            if handler is None:  # unregistered between claim and fire; keep it for later
+                await self._hand_back(timer.id)
+                return
             try:
                 await handler(timer)
             except Exception as exc:
