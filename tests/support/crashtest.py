@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
 import random
 import signal
@@ -217,9 +218,14 @@ async def run_reminder_crashtest(
     seed: int = 1,
     lead: timedelta = timedelta(seconds=20),
     kill_window: tuple[float, float] = (0.0, 4.0),
+    startup_share: float = 0.25,
     say: Callable[[str], None] = lambda _: None,
 ) -> CrashReport:
-    """Run a reminder wave through ``kills`` SIGKILLs and ``terms`` SIGTERMs; see the module docstring."""
+    """Run a reminder wave through ``kills`` SIGKILLs and ``terms`` SIGTERMs; see the module docstring.
+
+    Each signal comes ``kill_window`` seconds (uniformly drawn) after a moment: for a ``startup_share``
+    of them the end of start-up, for the rest this life's first reminder, so most land mid-wave.
+    """
     rng = random.Random(seed)
     guild = dd.add_guild("Crash test")
     handles = [guild.add_member(f"member{i}") for i in range(members)]
@@ -257,6 +263,13 @@ async def run_reminder_crashtest(
             lives.append(Life("finished", time.monotonic() - bot.started_at, synced, delivered() - before, code, found))
             break
         sig = signals.pop()
+        if synced is not None and rng.random() >= startup_share and not wave_done(db_path, wave_at):
+            # Most signals land mid-wave: a random moment after this life's first reminder went out.
+            with contextlib.suppress(AssertionError):
+                await dd.world.signal.wait_for(
+                    functools.partial(lambda sent: delivered() > sent, before), timeout=60, describe="a reminder"
+                )
+        # The others land anywhere from the end of start-up on (connecting, chunking members, the first poll).
         await asyncio.sleep(rng.uniform(*kill_window))
         ran_for = time.monotonic() - bot.started_at
         code = await bot.stop(sig)
