@@ -166,14 +166,20 @@ async def seed_reminders(db_path: Path, guild_id: int, user_ids: list[int], at: 
 
 
 def chain_problems(db_path: Path, user_ids: list[int]) -> list[str]:
-    """Members whose reminder chain is not exactly one pending (or running) next reminder."""
+    """Members whose reminder chain is not exactly one next link (the pending or running row holding
+    their chain's dedupe key).
+
+    A cut-off run that is retried after its successor was already written gives up the key (see
+    ``bot.timers``): it is a retry of an occurrence already due, not a second next reminder, and the
+    DM counts show whether it was ever delivered twice.
+    """
     with contextlib.closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)) as db:
         rows = db.execute(
             "SELECT user_id, count(*) FROM timers WHERE kind = 'checkin-reminder' "
-            "AND status IN ('pending', 'running') GROUP BY user_id"
+            "AND status IN ('pending', 'running') AND dedupe_key = 'checkin-reminder:' || user_id GROUP BY user_id"
         ).fetchall()
     counts = dict(rows)
-    return [f"{uid}: {counts.get(uid, 0)} pending" for uid in user_ids if counts.get(uid, 0) != 1]
+    return [f"{uid}: {counts.get(uid, 0)} next reminders" for uid in user_ids if counts.get(uid, 0) != 1]
 
 
 def timer_statuses(db_path: Path) -> Counter[str]:
