@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import os
 import random
 import signal
@@ -252,6 +251,10 @@ async def run_reminder_crashtest(
     def delivered() -> int:
         return sum(reminder_counts(dd, handles).values())
 
+    def sent_more_than(count: int) -> Callable[[], bool | None]:
+        """A check for the double's waits (they wait while it returns None)."""
+        return lambda: True if delivered() > count else None
+
     while True:
         before = delivered()
         await bot.start()
@@ -260,7 +263,7 @@ async def run_reminder_crashtest(
         problems += found
         if synced is not None and wave_started is None:
             # Let the wave begin before the first signal, so the signals land in the middle of it.
-            await dd.world.signal.wait_for(lambda: delivered() > 0, timeout=120, describe="the first reminder")
+            await dd.world.signal.wait_for(sent_more_than(0), timeout=120, describe=lambda: "the first reminder")
             wave_started = time.monotonic()
         if not signals:
             await poll_until(lambda: wave_done(db_path, wave_at), timeout=1800)
@@ -272,9 +275,7 @@ async def run_reminder_crashtest(
         if synced is not None and rng.random() >= startup_share and not wave_done(db_path, wave_at):
             # Most signals land mid-wave: a random moment after this life's first reminder went out.
             with contextlib.suppress(AssertionError):
-                await dd.world.signal.wait_for(
-                    functools.partial(lambda sent: delivered() > sent, before), timeout=60, describe="a reminder"
-                )
+                await dd.world.signal.wait_for(sent_more_than(before), timeout=60, describe=lambda: "a reminder")
         # The others land anywhere from the end of start-up on (connecting, chunking members, the first poll).
         await asyncio.sleep(rng.uniform(*kill_window))
         ran_for = time.monotonic() - bot.started_at
