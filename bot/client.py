@@ -227,6 +227,9 @@ class KindredBot(commands.AutoShardedBot):
                 await interaction.followup.send(DMS_CLOSED_NOTICE, ephemeral=True)
         except discord.HTTPException:
             log.exception("could not deliver the closed-DM notice")
+        except sqlite3.OperationalError as exc:
+            # The database is locked or full: the notice is still owed and goes out after a later command.
+            log.warning("closed-DM notice put off: %s", exc)
 
     async def on_ready(self) -> None:
         """Only log: on_ready fires again after reconnects, so no work starts here."""

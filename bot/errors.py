@@ -153,9 +153,11 @@ async def send_error(interaction: discord.Interaction, error: Exception, *, wher
     if message is None:
         log.error("unhandled error in %s %r", where, _name(interaction), exc_info=error)
         message = APOLOGY
-    elif message in (STORAGE_BUSY, STORAGE_FULL):
-        # The member got a kind answer, but the operator has to know: a full disk needs them.
-        log.error("%s %r could not write to the database: %s", where, _name(interaction), message)
+    elif message == STORAGE_FULL:
+        # The member got a kind answer, but the operator has to act: a full disk needs them.
+        log.error("%s %r could not write: the disk is full", where, _name(interaction))
+    elif message == STORAGE_BUSY:
+        log.warning("%s %r could not write: another process holds the database", where, _name(interaction))
     else:
         log.info("%s %r refused: %s", where, _name(interaction), message)
     message, file = with_typed_text(message, typed_text(interaction))

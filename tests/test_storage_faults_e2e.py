@@ -52,7 +52,7 @@ async def test_a_full_disk_gets_a_clear_answer_and_the_bot_recovers_when_space_r
     refused = await remind_set(h)
     assert refused.ephemeral and refused.content.startswith(STORAGE_FULL)
     assert await h.bot.timers.pending(kind=REMINDER_KIND) == []  # nothing half-saved
-    assert "could not write to the database" in caplog.text  # the operator is told
+    assert "could not write: the disk is full" in caplog.text  # the operator is told
     shown = await h.dd.slash(h.world.alice, "privacy show", channel=h.world.general)
     await shown.response()  # reading still works: the bot is up
     assert shown.ephemeral and shown.embeds

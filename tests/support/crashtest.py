@@ -49,6 +49,7 @@ class Life:
     dms: int  # reminder DMs the double received during this life
     exit_code: int | None
     chain_problems: list[str] = field(default_factory=list)
+    first_reminder: float | None = None  # spawn until this life's first reminder reached the double
 
 
 @dataclass
@@ -82,11 +83,14 @@ class CrashReport:
         """The figures in a few lines."""
         starts = sorted(life.start_seconds for life in self.lives if life.start_seconds is not None)
         median = starts[len(starts) // 2] if starts else float("nan")
+        firsts = sorted(life.first_reminder for life in self.lives[1:] if life.first_reminder is not None)
+        first_median = firsts[len(firsts) // 2] if firsts else float("nan")
         return (
             f"members {self.members}; SIGKILLs survived {self.kills}, SIGTERMs {self.terms} "
             f"({self.kills_mid_wave} mid-wave); reminders lost {len(self.lost)}, duplicates {len(self.duplicates)}; "
             f"chain problems after restarts {len(self.chain_problems)}; failed timers {self.failed_timers}; "
             f"start-up to synced: median {median:.1f}s, max {max(starts, default=float('nan')):.1f}s; "
+            f"restart to first reminder sent: median {first_median:.1f}s, max {max(firsts, default=float('nan')):.1f}s; "
             f"wave done in {self.wave_seconds:.0f}s"
         )
 
@@ -272,15 +276,17 @@ async def run_reminder_crashtest(
             lives.append(Life("finished", time.monotonic() - bot.started_at, synced, delivered() - before, code, found))
             break
         sig = signals.pop()
+        first_reminder = None
         if synced is not None and rng.random() >= startup_share and not wave_done(db_path, wave_at):
             # Most signals land mid-wave: a random moment after this life's first reminder went out.
             with contextlib.suppress(AssertionError):
                 await dd.world.signal.wait_for(sent_more_than(before), timeout=60, describe=lambda: "a reminder")
+                first_reminder = time.monotonic() - bot.started_at
         # The others land anywhere from the end of start-up on (connecting, chunking members, the first poll).
         await asyncio.sleep(rng.uniform(*kill_window))
         ran_for = time.monotonic() - bot.started_at
         code = await bot.stop(sig)
-        lives.append(Life(sig.name, ran_for, synced, delivered() - before, code, found))
+        lives.append(Life(sig.name, ran_for, synced, delivered() - before, code, found, first_reminder))
         say(f"life {len(lives)}: {sig.name} after {ran_for:.1f}s, {lives[-1].dms} reminders sent, exit {code}")
     counts = reminder_counts(dd, handles)
     return CrashReport(
