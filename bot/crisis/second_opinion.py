@@ -1,26 +1,39 @@
-"""The second opinion: a fine-tuned sentence model reads the message after the lexicon.
+"""The second opinion: two learned models read the message after the lexicon.
 
 The lexicon is fast and explainable but only knows the phrasings it was written for: on fresh phrasing it
 misses many crisis posts, and it cannot tell "kms i forgot my lunch" or "who wants to die in ranked" from a
-cry for help (``tests/crisis/README.md``, round 6). This layer embeds the message with all-MiniLM-L6-v2,
-fine-tuned on the labelled sets (:mod:`bot.crisis.encoder`, ``scripts/finetune_crisis_model.py``), and reads
-a crisis head and one head per category off the embedding. Then:
+cry for help. Two models read what the lexicon leaves unsure (``tests/crisis/README.md`` has the measurements):
 
-- it **raises** a verdict the lexicon left at none or concern when the crisis head passes its threshold
-  (concern; high above the high threshold), adding its categories;
-- it **clears** a lexicon verdict below imminent when the crisis head is far below it
+- the **quick read** (:mod:`bot.crisis.quick`), a linear model over word and letter n-grams trained on real
+  public posts and the written sets: microseconds a message, it knows how real people write;
+- the **sentence model**, all-MiniLM-L6-v2 fine-tuned on the written sets (:mod:`bot.crisis.encoder`), whose
+  crisis head was refitted on real posts and the written sets (``scripts/fit_crisis_head.py``): a few
+  milliseconds a message, it reads meaning.
+
+Their probabilities are blended (:class:`Blend`, fitted on real posts neither model trained on), with their
+own weights for short messages and for long posts. Then:
+
+- the quick read is the **gate**: a message the lexicon found nothing in and the quick read is sure is
+  everyday talk never reaches the sentence model (most chat), so the pipeline keeps up with busy servers;
+- the blend **raises** a verdict the lexicon left at none or concern when it passes its threshold (concern;
+  high above the high threshold), adding the sentence model's categories; a sure sentence model alone also
+  raises a short message to concern (:attr:`Blend.model_alone`);
+- the blend **clears** a lexicon verdict below imminent when it is far below the threshold
   (``clear_threshold``): the message reads as everyday talk ("gonna unalive this whole pizza"). The
   lexicon's matches stay in the evidence, so ``/crisis test`` shows what was found and why it was let be;
-- it never clears a verdict naming overdose or self-harm (:data:`NEVER_CLEARED`), and never touches an
+- it clears a verdict naming overdose or self-harm (:data:`NEVER_CLEARED`) only when both models agree
+  it is everyday talk (:attr:`Blend.agreed_clear`, far below the usual bar), and never touches an
   imminent verdict (a plan, means or goodbye with ideation), a term the server's moderators added, or a
   message of fewer than three words ("kms" alone stays the lexicon's call).
 
-The lexicon's context rules still only lower, never hide; clearing is the model's separate judgement of the
-whole message, measured on held-out sets before it was turned on (README, round 6).
+The lexicon's context rules still only lower, never hide; clearing is the models' separate judgement of
+the whole message, measured on held-out sets before it was turned on.
 
-Cost: a few milliseconds for a chat message, tens for a long post, so it never runs on the event loop:
-:meth:`SecondOpinion.wanted` is a cheap gate and the bot runs the model itself in a worker thread
-(``cogs/crisis``). If the model fails or is switched off, the lexicon's verdict stands.
+Cost: the sentence model takes a few milliseconds for a chat message, tens for a long post, so it never
+runs on the event loop: :meth:`SecondOpinion.wanted` is the cheap gate (lexicon rules and the quick read)
+and the bot runs the rest in a worker thread (``cogs/crisis``). If the models fail or are switched off, the
+lexicon's verdict stands; without the quick read's files, the sentence model reads every message the
+lexicon leaves it, alone.
 
 Long posts are read in windows of a few sentences (at most :data:`WINDOW_TOKENS` wordpieces each) and the
 most worrying window counts, because a risk buried in the middle of a long vent is what readers miss too.
@@ -28,6 +41,8 @@ most worrying window counts, because a risk buried in the middle of a long vent 
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -37,9 +52,11 @@ import numpy as np
 
 from .encoder import SentenceEncoder, default_encoder
 from .models import Category, Detection, Level
+from .quick import QuickRead, default_quick_read
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "crisis"
 DEFAULT_HEADS = DATA / "encoder_heads.npz"
+DEFAULT_BLEND = DATA / "blend.json"
 
 WINDOW_TOKENS = 96
 # Verdicts at or above this level are never reviewed: a plan, means or goodbye with ideation is answered at
@@ -78,18 +95,68 @@ _SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+")
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 
 
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """One regime of the blend: ``sigmoid(quick * logit(quick p) + model * logit(model p) + bias)``."""
+
+    quick: float
+    model: float
+    bias: float
+
+
+@dataclass(frozen=True, slots=True)
+class Blend:
+    """How the quick read's and the sentence model's probabilities become one, and the gate before the model.
+
+    Short messages and long posts get their own weights (:attr:`long_words` words or more is a post): on
+    real forum posts the two models are surer than on chat, and emotional everyday posts (a divorce, a
+    hard week at work) need a higher bar than a tweet. The weights were fitted on real posts neither model
+    trained on (``scripts/fit_blend.py``). ``gate``: a message the lexicon found nothing in and the quick read
+    gives less than this never reaches the sentence model.
+    """
+
+    gate: float
+    long_words: int
+    short: Weights
+    long: Weights
+    # The sentence model alone raises a short message to concern at this probability: it reads plans and
+    # means told in plain words ("in the pharmacy parking lot, already bought them") that word n-grams miss.
+    model_alone: float | None = None
+    # A verdict naming overdose or self-harm is cleared only below this blended probability: both models
+    # must agree that it is everyday talk ("overdosed on pizza again", "5 years free from self harm").
+    agreed_clear: float | None = None
+
+    def combine(self, quick: float, model: float, words: int) -> float:
+        """The blended crisis probability of a message of ``words`` words."""
+        w = self.long if words >= self.long_words else self.short
+        z = w.quick * _logit(quick) + w.model * _logit(model) + w.bias
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
 @dataclass(frozen=True, slots=True)
 class Opinion:
-    """What the sentence model thought: the crisis probability of the most worrying window, and categories."""
+    """What the models thought: the blended crisis probability, its parts, and categories."""
 
     probability: float
     level: Level
     categories: tuple[Category, ...]
     windows: int
+    model: float | None = None  # the sentence model's own probability, when blended with the quick read
+    quick: float | None = None
 
     def evidence(self) -> str:
         """One line for the detection's evidence."""
-        return f"sentence model: {self.probability:.2f} ({self.windows} window{'s' if self.windows != 1 else ''})"
+        windows = f"{self.windows} window{'s' if self.windows != 1 else ''}"
+        if self.quick is None or self.model is None:
+            return f"sentence model: {self.probability:.2f} ({windows})"
+        return (
+            f"models: {self.probability:.2f} (sentence model {self.model:.2f}, {windows}; quick read {self.quick:.2f})"
+        )
 
 
 class SecondOpinion:
@@ -107,6 +174,8 @@ class SecondOpinion:
         high_threshold: float,
         clear_threshold: float | None = None,
         cat_threshold: float = 0.5,
+        quick: QuickRead | None = None,
+        blend: Blend | None = None,
     ) -> None:
         self.encoder = encoder
         self._crisis_w = crisis_w.astype(np.float32)
@@ -118,28 +187,42 @@ class SecondOpinion:
         self.high_threshold = high_threshold
         self.clear_threshold = clear_threshold
         self.cat_threshold = cat_threshold
+        # The quick read works only with a blend that says how to weigh it.
+        self.quick = quick if blend is not None else None
+        self.blend = blend if quick is not None else None
 
     def wanted(self, text: str, detection: Detection) -> bool:
         """Cheap gate: is a second opinion worth the model's milliseconds for this verdict?
 
         Never for imminent verdicts or a server's own terms (nothing the model says changes them), never for
-        fewer than :data:`_MIN_WORDS` words ("kms" alone stays the lexicon's call); otherwise yes while the
-        model could still raise the verdict (none or concern) or clear it (high, if :meth:`clearable`).
+        fewer than :data:`_MIN_WORDS` words ("kms" alone stays the lexicon's call); never for a message the
+        lexicon found nothing in and the quick read is sure is everyday talk (most chat: microseconds, so
+        the model's worker keeps up with busy servers); otherwise yes while the model could still raise the
+        verdict (none or concern) or clear it (high, if :meth:`clearable`).
         """
         if detection.level >= KEPT or detection.server_term:
             return False
         if detection.level >= Level.HIGH and not self.clearable(detection):
             return False
-        return len(_WORD.findall(text)) >= _MIN_WORDS
+        if len(_WORD.findall(text)) < _MIN_WORDS:
+            return False
+        if detection.level == Level.NONE and self.quick is not None and self.blend is not None:
+            return self.quick.probability(text) >= self.blend.gate
+        return True
 
     def clearable(self, detection: Detection) -> bool:
-        """True when the model may clear ``detection``: clearing is on, and it names no overdose or self-harm."""
-        return (
-            self.clear_threshold is not None
-            and detection.level < KEPT
-            and not detection.server_term
-            and NEVER_CLEARED.isdisjoint(detection.categories)
-        )
+        """True when the models may clear ``detection``: clearing is on, it is below imminent and not a server's
+        term, and it names no overdose or self-harm unless both models may agree to clear those
+        (:attr:`Blend.agreed_clear`)."""
+        return self.clear_bar(detection) is not None
+
+    def clear_bar(self, detection: Detection) -> float | None:
+        """The probability below which ``detection`` is cleared, or None when it is never cleared."""
+        if self.clear_threshold is None or detection.level >= KEPT or detection.server_term:
+            return None
+        if NEVER_CLEARED.isdisjoint(detection.categories):
+            return self.clear_threshold
+        return self.blend.agreed_clear if self.blend is not None else None
 
     def windows(self, text: str) -> list[str]:
         """The text, or for a long post, runs of whole sentences of at most :data:`WINDOW_TOKENS` wordpieces."""
@@ -171,27 +254,42 @@ class SecondOpinion:
         return float(1.0 / (1.0 + np.exp(-(float(vector @ self._crisis_w) + self._crisis_b))))
 
     def opinion(self, text: str) -> Opinion:
-        """Read ``text``: the most worrying window's probability, the level it means, and its categories."""
+        """Read ``text``: the blended probability (the sentence model's most worrying window with the quick
+        read of the whole text), the level it means, and the categories of that window."""
         windows = self.windows(plain_words(text))
         vectors = [self.encoder.encode(w) for w in windows]
         scores = [self.crisis_probability(v) for v in vectors]
         best = int(np.argmax(scores))
-        p = scores[best]
+        model = scores[best]
+        quick = None
+        p = model
+        if self.quick is not None and self.blend is not None:
+            quick = self.quick.probability(text)
+            p = self.blend.combine(quick, model, len(_WORD.findall(text)))
         level = Level.HIGH if p >= self.high_threshold else Level.CONCERN if p >= self.threshold else Level.NONE
+        if level == Level.NONE and quick is not None and self.blend is not None:
+            alone = self.blend.model_alone
+            if alone is not None and model >= alone and len(_WORD.findall(text)) < self.blend.long_words:
+                level = Level.CONCERN
         categories: tuple[Category, ...] = ()
         if level > Level.NONE:
             cat_p = 1.0 / (1.0 + np.exp(-(self._cat_w @ vectors[best] + self._cat_b)))
             chosen = [c for c, q in zip(self._categories, cat_p, strict=True) if q >= self.cat_threshold]
             categories = tuple(chosen) or (self._categories[int(np.argmax(cat_p))],)
-        return Opinion(p, level, categories, len(windows))
+        if quick is None:
+            return Opinion(p, level, categories, len(windows))
+        return Opinion(p, level, categories, len(windows), model=model, quick=quick)
 
     def review(self, text: str, detection: Detection) -> Detection:
         """``detection`` after the sentence model's read of ``text``: raised, cleared, or left as it was."""
         if not self.wanted(text, detection):
             return detection
-        opinion = self.opinion(text)
-        clear = self.clear_threshold
-        if detection.detected and clear is not None and self.clearable(detection) and opinion.probability < clear:
+        return self.decide(detection, self.opinion(text))
+
+    def decide(self, detection: Detection, opinion: Opinion) -> Detection:
+        """``detection`` raised, cleared or kept by ``opinion`` (for a message :meth:`wanted` let through)."""
+        clear = self.clear_bar(detection)
+        if detection.detected and clear is not None and opinion.probability < clear:
             note = f"{opinion.evidence()} < {clear:.2f}: reads as everyday talk -> none"
             return Detection(Level.NONE, (), (*detection.evidence, note))
         if opinion.level <= detection.level:
@@ -202,9 +300,36 @@ class SecondOpinion:
         return Detection(opinion.level, categories, (*detection.evidence, opinion.evidence()))
 
 
-def load_second_opinion(encoder: SentenceEncoder, heads_path: Path = DEFAULT_HEADS) -> SecondOpinion:
-    """The shipped heads on ``encoder``."""
+def load_blend(path: Path = DEFAULT_BLEND) -> tuple[Blend, dict[str, float]]:
+    """The blend and the thresholds that go with it (``threshold``, ``high_threshold``, ``clear_threshold``)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+
+    def weights(part: dict[str, float]) -> Weights:
+        return Weights(float(part["quick"]), float(part["model"]), float(part["bias"]))
+
+    optional = {k: float(data[k]) for k in ("model_alone", "agreed_clear") if data.get(k) is not None}
+    blend = Blend(
+        float(data["gate"]), int(data["long_words"]), weights(data["short"]), weights(data["long"]), **optional
+    )
+    thresholds = {k: float(data[k]) for k in ("threshold", "high_threshold", "clear_threshold")}
+    return blend, thresholds
+
+
+def load_second_opinion(
+    encoder: SentenceEncoder,
+    heads_path: Path = DEFAULT_HEADS,
+    quick: QuickRead | None = None,
+    blend_path: Path = DEFAULT_BLEND,
+) -> SecondOpinion:
+    """The shipped heads on ``encoder``; with ``quick``, blended as ``blend_path`` says (its thresholds then
+    replace the heads' own, which are the sentence model's alone)."""
+    blend: Blend | None = None
+    thresholds: dict[str, float] = {}
+    if quick is not None and blend_path.exists():
+        blend, thresholds = load_blend(blend_path)
     with np.load(heads_path) as heads:
+        stored = {k: float(heads[k]) for k in ("threshold", "high_threshold", "clear_threshold") if k in heads}
+        stored.update(thresholds)
         return SecondOpinion(
             encoder,
             heads["crisis_w"],
@@ -212,17 +337,22 @@ def load_second_opinion(encoder: SentenceEncoder, heads_path: Path = DEFAULT_HEA
             heads["cat_w"],
             heads["cat_b"],
             tuple(Category(str(c)) for c in heads["categories"]),
-            float(heads["threshold"]),
-            float(heads["high_threshold"]),
-            float(heads["clear_threshold"]) if "clear_threshold" in heads else None,
+            stored["threshold"],
+            stored["high_threshold"],
+            stored.get("clear_threshold"),
             float(heads["cat_threshold"]) if "cat_threshold" in heads else 0.5,
+            quick=quick,
+            blend=blend,
         )
 
 
 @cache
 def default_second_opinion() -> SecondOpinion | None:
-    """The shipped second opinion, loaded once; None when its files are missing (the lexicon still works)."""
+    """The shipped second opinion, loaded once; None when its files are missing (the lexicon still works).
+
+    Without the quick read's file the sentence model reads every message the lexicon leaves it, unblended.
+    """
     encoder = default_encoder()
     if encoder is None or not DEFAULT_HEADS.exists():
         return None
-    return load_second_opinion(encoder)
+    return load_second_opinion(encoder, quick=default_quick_read())

@@ -309,11 +309,11 @@ def test_cli_extra_terms(tmp_path: Path) -> None:
     assert json.loads(proc.stdout)["level"] == "concern"
 
 
-def test_cli_adds_the_sentence_models_second_opinion_unless_fast() -> None:
-    line = b"im gonna yeet off the bridge\n"
+def test_cli_adds_the_models_second_opinion_unless_fast() -> None:
+    line = b"im living on borrowed time and i want to give it back\n"
     assert json.loads(_run_cli(line, "--fast").stdout)["level"] == "none"
     reviewed = json.loads(_run_cli(line).stdout)
-    assert reviewed["level"] != "none" and reviewed["evidence"][-1].startswith("sentence model:")
+    assert reviewed["level"] != "none" and reviewed["evidence"][-1].startswith("models:")
 
 
 def test_cli_bad_extra_terms_fails_cleanly(tmp_path: Path) -> None:

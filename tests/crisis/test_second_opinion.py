@@ -118,7 +118,7 @@ def test_review_clears_what_the_model_reads_as_everyday_talk(encoder: SentenceEn
     assert fixed(encoder, 0.01).review("kms lol", high) == high
 
 
-def test_overdose_and_self_harm_verdicts_are_never_cleared(encoder: SentenceEncoder) -> None:
+def test_the_sentence_model_alone_never_clears_overdose_or_self_harm(encoder: SentenceEncoder) -> None:
     opinion = fixed(encoder, 0.01)
     for cat in (Category.OVERDOSE, Category.SELF_HARM):
         high = Detection(Level.HIGH, (Category.SUICIDAL_IDEATION, cat), ("lexicon",))
