@@ -82,7 +82,8 @@ async def test_a_lexicon_match_the_model_reads_as_everyday_talk_gets_nothing(
 async def test_crisis_test_shows_the_sentence_models_part(h: Harness) -> None:
     inter = await h.dd.slash(h.world.mod, "crisis test", channel=h.world.general, text=INDIRECT)
     await inter.response()
-    assert inter.ephemeral and "sentence model:" in inter.content and "Nothing:" not in inter.content
+    assert inter.ephemeral and "models:" in inter.content and "quick read" in inter.content
+    assert "Nothing:" not in inter.content
 
 
 async def test_the_model_runs_off_the_event_loop(h: Harness, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -154,7 +154,7 @@ def dry_run_report(
     if detection.evidence:
         lines.append("**Why:**\n" + "\n".join(f"• `{e}`" for e in detection.evidence[:15]))
     else:
-        lines.append("**Why:** nothing in the crisis word list matched, and the sentence model saw no risk.")
+        lines.append("**Why:** nothing in the crisis word list matched, and the models saw no risk.")
     lines.append("")
     lines.append(f"**What I'd do** (alert policy: {policy}):")
     if not detection.detected:
