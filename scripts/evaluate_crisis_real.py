@@ -34,8 +34,16 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from crisis_training_data import FRESH, real_rows, written_rows  # type: ignore[import-not-found]  # noqa: E402
 
 from bot.crisis import Detection, Level, load_default_detector  # noqa: E402
+from bot.crisis.encoder import default_encoder  # noqa: E402
 from bot.crisis.quick import default_quick_read  # noqa: E402
-from bot.crisis.second_opinion import _MIN_WORDS, _WORD, NEVER_CLEARED, SecondOpinion, default_second_opinion  # noqa: E402
+from bot.crisis.second_opinion import (  # noqa: E402
+    _MIN_WORDS,
+    _WORD,
+    NEVER_CLEARED,
+    SecondOpinion,
+    default_second_opinion,
+    load_second_opinion,
+)
 
 # The obvious phrases a first attempt would list (shared/guide/crisis-safety.md).
 NAIVE = re.compile(
@@ -100,6 +108,9 @@ def main() -> None:
     parser.add_argument("--min-level", default="concern", help="lowest level that counts as detected")
     parser.add_argument("--sample", type=int, default=3000, help="at most this many texts per everyday source")
     parser.add_argument("--scores", type=Path, help="save raw scores (.npz) for threshold work (dev only)")
+    parser.add_argument(
+        "--heads", type=Path, help="measure with these sentence-model heads alone, without the quick read"
+    )
     args = parser.parse_args()
     if args.scores and args.split != "dev" and not args.written:
         raise SystemExit("--scores is for the dev split only: never tune on test")
@@ -112,6 +123,9 @@ def main() -> None:
 
     detector = load_default_detector()
     opinion = default_second_opinion()
+    if args.heads is not None:  # e.g. an earlier encoder_heads.npz, to compare with what shipped before
+        encoder = default_encoder()
+        opinion = load_second_opinion(encoder, args.heads) if encoder is not None else None
     floor = Level.parse(args.min_level)
     start = time.perf_counter()
     lexicon = [detector.detect(t) for t in texts]

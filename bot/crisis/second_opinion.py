@@ -91,6 +91,7 @@ def plain_words(text: str) -> str:
     return _EVASION.sub(lambda m: _EVASIONS.get(re.sub(r"[\s-]+", "", m.group(0).lower()), "suicide"), text)
 
 
+_SURE = 1 - 1e-6  # the surest the sentence model's probability counts for in the blend (see _logit)
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+")
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 
@@ -281,10 +282,34 @@ class SecondOpinion:
         return Opinion(p, level, categories, len(windows), model=model, quick=quick)
 
     def review(self, text: str, detection: Detection) -> Detection:
-        """``detection`` after the sentence model's read of ``text``: raised, cleared, or left as it was."""
+        """``detection`` after the models' read of ``text``: raised, cleared, or left as it was."""
         if not self.wanted(text, detection):
             return detection
+        settled = self.settled_by_quick_read(text, detection)
+        if settled is not None:
+            return settled
         return self.decide(detection, self.opinion(text))
+
+    def settled_by_quick_read(self, text: str, detection: Detection) -> Detection | None:
+        """The cleared verdict when the quick read alone decides it, else None.
+
+        A lexicon match in chat full of crisis words ("this exam is killing me") is where the sentence model
+        would spend most of its time. When the quick read is so sure it is everyday talk that the blend stays
+        under the clearing bar even if the sentence model said crisis with certainty, the sentence model
+        cannot change the outcome, so it is not run: the same verdict, without its milliseconds.
+        """
+        if self.quick is None or self.blend is None or not detection.detected:
+            return None
+        bar = self.clear_bar(detection)
+        if bar is None:
+            return None
+        quick = self.quick.probability(text)
+        words = len(_WORD.findall(text))
+        # The blend is monotonic in the model's probability, so its extremes bound what the model could do.
+        if max(self.blend.combine(quick, m, words) for m in (_SURE, 1 - _SURE)) >= bar:
+            return None
+        note = f"quick read: {quick:.2f}, everyday talk whatever the sentence model reads -> none"
+        return Detection(Level.NONE, (), (*detection.evidence, note))
 
     def decide(self, detection: Detection, opinion: Opinion) -> Detection:
         """``detection`` raised, cleared or kept by ``opinion`` (for a message :meth:`wanted` let through)."""

@@ -54,7 +54,7 @@ def _constant_quick(p: float) -> QuickRead:
     return QuickRead(np.zeros(BUCKETS, dtype=np.float32), math.log(p / (1 - p)))
 
 
-def _opinion(quick_p: float, model_p: float, gate: float = 0.1) -> SecondOpinion:
+def _opinion(quick_p: float, model_p: float, gate: float = 0.1, quick_weight: float = 1.0) -> SecondOpinion:
     encoder = default_encoder()
     assert encoder is not None
     cats = tuple(Category)
@@ -72,8 +72,8 @@ def _opinion(quick_p: float, model_p: float, gate: float = 0.1) -> SecondOpinion
         blend=Blend(
             gate=gate,
             long_words=60,
-            short=Weights(1.0, 1.0, 0.0),
-            long=Weights(1.0, 1.0, -2.0),
+            short=Weights(quick_weight, 1.0, 0.0),
+            long=Weights(quick_weight, 1.0, -2.0),
             model_alone=0.95,
             agreed_clear=0.05,
         ),
@@ -167,3 +167,27 @@ def test_reported_acts_are_never_cleared_by_the_shipped_pipeline(text: str) -> N
     opinion = default_second_opinion()
     assert opinion is not None
     assert opinion.review(text, load_default_detector().detect(text)).detected
+
+
+def test_a_sure_quick_read_clears_a_lexicon_match_without_the_sentence_model() -> None:
+    # The quick read weighs three times the sentence model here, so a sure quick read can settle alone.
+    opinion = _opinion(0.001, 0.99, quick_weight=3.0)
+    calls: list[str] = []
+    real = opinion.opinion
+
+    def counting(text: str) -> object:
+        calls.append(text)
+        return real(text)
+
+    opinion.opinion = counting  # type: ignore[method-assign]
+    high = Detection(Level.HIGH, (Category.SUICIDAL_IDEATION,), ("lexicon",))
+    cleared = opinion.review(TEXT, high)
+    assert cleared.level is Level.NONE and calls == []
+    assert cleared.evidence[0] == "lexicon" and "quick read" in cleared.evidence[-1]
+    # Same verdict as the full read would give.
+    assert opinion.decide(high, real(TEXT)).level is Level.NONE
+    # An unsure quick read leaves the decision to both models.
+    assert opinion.settled_by_quick_read(TEXT, Detection(Level.NONE)) is None
+    assert _opinion(0.3, 0.99, quick_weight=3.0).settled_by_quick_read(TEXT, high) is None
+    # With equal weights a certain sentence model could outvote it, so the quick read never settles alone.
+    assert _opinion(0.001, 0.99).settled_by_quick_read(TEXT, high) is None
