@@ -291,25 +291,41 @@ class SecondOpinion:
         return self.decide(detection, self.opinion(text))
 
     def settled_by_quick_read(self, text: str, detection: Detection) -> Detection | None:
-        """The cleared verdict when the quick read alone decides it, else None.
+        """The verdict when the quick read alone decides it, else None (the sentence model must read).
 
-        A lexicon match in chat full of crisis words ("this exam is killing me") is where the sentence model
-        would spend most of its time. When the quick read is so sure it is everyday talk that the blend stays
-        under the clearing bar even if the sentence model said crisis with certainty, the sentence model
-        cannot change the outcome, so it is not run: the same verdict, without its milliseconds.
+        The blend moves one way with the sentence model's probability, and every rule after it moves with
+        the blend, so the model's two extremes bound what it could do. When both give the same outcome
+        (clear the lexicon's match, or keep its verdict as it is), the model cannot change the verdict and
+        its milliseconds are saved: chat full of crisis words the quick read is sure about ("this exam is
+        killing me"), and crisis posts the lexicon and the quick read already agree on.
         """
-        if self.quick is None or self.blend is None or not detection.detected:
-            return None
-        bar = self.clear_bar(detection)
-        if bar is None:
+        if self.quick is None or self.blend is None:
             return None
         quick = self.quick.probability(text)
         words = len(_WORD.findall(text))
-        # The blend is monotonic in the model's probability, so its extremes bound what the model could do.
-        if max(self.blend.combine(quick, m, words) for m in (_SURE, 1 - _SURE)) >= bar:
+        outcomes = {self._outcome(detection, quick, model, words) for model in (1 - _SURE, _SURE)}
+        if len(outcomes) != 1:
             return None
-        note = f"quick read: {quick:.2f}, everyday talk whatever the sentence model reads -> none"
-        return Detection(Level.NONE, (), (*detection.evidence, note))
+        outcome = outcomes.pop()
+        if outcome == "clear":
+            note = f"quick read: {quick:.2f}, everyday talk whatever the sentence model reads -> none"
+            return Detection(Level.NONE, (), (*detection.evidence, note))
+        if outcome == "keep":
+            return detection
+        return None
+
+    def _outcome(self, detection: Detection, quick: float, model: float, words: int) -> str:
+        """What :meth:`decide` would do with these probabilities: "clear", "keep" or "raise"."""
+        assert self.blend is not None
+        p = self.blend.combine(quick, model, words)
+        bar = self.clear_bar(detection)
+        if detection.detected and bar is not None and p < bar:
+            return "clear"
+        level = Level.HIGH if p >= self.high_threshold else Level.CONCERN if p >= self.threshold else Level.NONE
+        alone = self.blend.model_alone
+        if level == Level.NONE and alone is not None and model >= alone and words < self.blend.long_words:
+            level = Level.CONCERN
+        return "keep" if level <= detection.level else "raise"
 
     def decide(self, detection: Detection, opinion: Opinion) -> Detection:
         """``detection`` raised, cleared or kept by ``opinion`` (for a message :meth:`wanted` let through)."""

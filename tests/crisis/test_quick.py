@@ -191,3 +191,12 @@ def test_a_sure_quick_read_clears_a_lexicon_match_without_the_sentence_model() -
     assert _opinion(0.3, 0.99, quick_weight=3.0).settled_by_quick_read(TEXT, high) is None
     # With equal weights a certain sentence model could outvote it, so the quick read never settles alone.
     assert _opinion(0.001, 0.99).settled_by_quick_read(TEXT, high) is None
+
+
+def test_a_verdict_both_extremes_agree_on_is_kept_without_the_sentence_model() -> None:
+    # A lexicon match the quick read is sure about: whatever the sentence model says, high stays high.
+    opinion = _opinion(0.999, 0.5, quick_weight=3.0)
+    high = Detection(Level.HIGH, (Category.SUICIDAL_IDEATION,), ("lexicon",))
+    assert opinion.settled_by_quick_read(TEXT, high) == high
+    # Nothing from the lexicon: the sentence model could raise it, so it must read.
+    assert opinion.settled_by_quick_read(TEXT, Detection(Level.NONE)) is None
