@@ -37,6 +37,27 @@ def real_rows(split: str) -> list[dict[str, object]]:
     return read_jsonl(path)
 
 
+def sampled_real_training(negatives_per_source: int, seed: int = 0) -> list[dict[str, object]]:
+    """The real train split with every crisis post and at most ``negatives_per_source`` others a source.
+
+    The everyday sources are tens of thousands of short comments and tweets; a sample of each teaches a
+    model what ordinary talk looks like without drowning the crisis posts, and keeps slow models' training
+    affordable.
+    """
+    import random
+
+    rng = random.Random(seed)
+    rows = real_rows("train")
+    out = [r for r in rows if r["crisis"]]
+    by_source: dict[str, list[dict[str, object]]] = {}
+    for r in rows:
+        if not r["crisis"]:
+            by_source.setdefault(str(r["source"]), []).append(r)
+    for group in by_source.values():
+        out.extend(rng.sample(group, min(len(group), negatives_per_source)))
+    return out
+
+
 def written_rows(*, fresh: bool = False) -> list[dict[str, object]]:
     """The written sets, each row tagged with its set name: the training ones, or only the fresh ones."""
     rows: list[dict[str, object]] = []

@@ -16,7 +16,6 @@ tokenizer and windows are used, so the embeddings are the ones the bot computes 
 from __future__ import annotations
 
 import argparse
-import random
 import sys
 import time
 from pathlib import Path
@@ -27,24 +26,20 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from crisis_training_data import everyday_lines, real_rows, written_rows  # type: ignore[import-not-found]  # noqa: E402
+from crisis_training_data import (  # type: ignore[import-not-found]  # noqa: E402
+    everyday_lines,
+    sampled_real_training,
+    written_rows,
+)
 from evaluate_crisis_real import select_rows  # type: ignore[import-not-found]  # noqa: E402
 
 from bot.crisis.encoder import DEFAULT_WEIGHTS, MAX_TOKENS, default_encoder  # noqa: E402
 from bot.crisis.second_opinion import default_second_opinion, plain_words  # noqa: E402
 
 
-def training_rows(negatives: int, seed: int = 0) -> list[dict[str, object]]:
+def training_rows(negatives: int) -> list[dict[str, object]]:
     """Real train posts (every crisis post, a sample of the others per source) and the written training sets."""
-    rng = random.Random(seed)
-    rows = real_rows("train")
-    out = [r for r in rows if r["crisis"]]
-    by_source: dict[str, list[dict[str, object]]] = {}
-    for r in rows:
-        if not r["crisis"]:
-            by_source.setdefault(str(r["source"]), []).append(r)
-    for group in by_source.values():
-        out.extend(rng.sample(group, min(len(group), negatives)))
+    out = sampled_real_training(negatives)
     out += [{**r, "source": f"written:{r['set']}"} for r in written_rows()]
     out += [{"text": t, "crisis": False, "source": "written:everyday"} for t in everyday_lines()]
     return out

@@ -111,24 +111,12 @@ def targets(rows: list[dict[str, object]]) -> np.ndarray:
     return out
 
 
-def real_training_rows(negatives_per_source: int, seed: int = 0) -> list[dict[str, object]]:
-    """The real corpus's train split: every crisis post, and at most ``negatives_per_source`` others a source.
+def real_training_rows(negatives_per_source: int) -> list[dict[str, object]]:
+    """The real corpus's train split, sampled (every crisis post; at most N others a source), as training rows."""
+    from crisis_training_data import sampled_real_training  # type: ignore[import-not-found]
 
-    The everyday sources are tens of thousands of short comments and tweets; a sample of each teaches the
-    model what ordinary talk looks like without drowning the crisis posts.
-    """
-    from crisis_training_data import real_rows  # type: ignore[import-not-found]
-
-    rng = random.Random(seed)
-    rows = real_rows("train")
-    out = [r for r in rows if r["crisis"]]
-    by_source: dict[str, list[dict[str, object]]] = {}
-    for r in rows:
-        if not r["crisis"]:
-            by_source.setdefault(str(r["source"]), []).append(r)
-    for group in by_source.values():
-        out.extend(rng.sample(group, min(len(group), negatives_per_source)))
-    return [{"text": r["text"], "crisis": r["crisis"], "set": f"real:{r['source']}"} for r in out]
+    rows = sampled_real_training(negatives_per_source)
+    return [{"text": r["text"], "crisis": r["crisis"], "set": f"real:{r['source']}"} for r in rows]
 
 
 def train(texts: list[str], y: np.ndarray, args: argparse.Namespace, seed: int):  # type: ignore[no-untyped-def]
