@@ -264,14 +264,11 @@ class SecondOpinion:
         model = scores[best]
         quick = None
         p = model
+        words = len(_WORD.findall(text))
         if self.quick is not None and self.blend is not None:
             quick = self.quick.probability(text)
-            p = self.blend.combine(quick, model, len(_WORD.findall(text)))
-        level = Level.HIGH if p >= self.high_threshold else Level.CONCERN if p >= self.threshold else Level.NONE
-        if level == Level.NONE and quick is not None and self.blend is not None:
-            alone = self.blend.model_alone
-            if alone is not None and model >= alone and len(_WORD.findall(text)) < self.blend.long_words:
-                level = Level.CONCERN
+            p = self.blend.combine(quick, model, words)
+        level = self._level(p, model, words)
         categories: tuple[Category, ...] = ()
         if level > Level.NONE:
             cat_p = 1.0 / (1.0 + np.exp(-(self._cat_w @ vectors[best] + self._cat_b)))
@@ -321,11 +318,17 @@ class SecondOpinion:
         bar = self.clear_bar(detection)
         if detection.detected and bar is not None and p < bar:
             return "clear"
+        return "keep" if self._level(p, model, words) <= detection.level else "raise"
+
+    def _level(self, p: float, model: float, words: int) -> Level:
+        """The level the (blended) probability ``p`` means; with a blend, a sure sentence model alone raises a
+        short message to concern (:attr:`Blend.model_alone`)."""
         level = Level.HIGH if p >= self.high_threshold else Level.CONCERN if p >= self.threshold else Level.NONE
-        alone = self.blend.model_alone
-        if level == Level.NONE and alone is not None and model >= alone and words < self.blend.long_words:
-            level = Level.CONCERN
-        return "keep" if level <= detection.level else "raise"
+        blend = self.blend
+        if level == Level.NONE and blend is not None and blend.model_alone is not None:
+            short = words < blend.long_words
+            return Level.CONCERN if short and model >= blend.model_alone else level
+        return level
 
     def decide(self, detection: Detection, opinion: Opinion) -> Detection:
         """``detection`` raised, cleared or kept by ``opinion`` (for a message :meth:`wanted` let through)."""
