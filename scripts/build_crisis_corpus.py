@@ -111,6 +111,9 @@ RMHD = WheelFile(
     "construct_tracker/data/datasets/reddit_27_subreddits/rmhd_27subreddits_260posts_test.csv",
 )
 GOEMOTIONS = "monologg/GoEmotions-pytorch", "b75f9d3a8b76bc1060687925b04ca98a1b8ea66b"
+# Tweets that all contain "suicidal", hand-labelled for suicidal tendency; the files were later deleted from
+# the repository, so they are read at the last commit that had them. Measured only, never trained on.
+SUICIDAL_MENTIONS = "Fei-X/twitter_suicidal_tendency", "66f13e33ededc98fe594b125094cdfcf13d02f03"
 TWEETEVAL = "cardiffnlp/tweeteval", "4fbd22cd78421f05b1ecdb4fc5725bc7a7bd8f66"
 
 # Reddit Mental Health Dataset subreddits. r/suicidewatch is the crisis side. The everyday side is the
@@ -180,6 +183,20 @@ def goemotions(sources: Path) -> Iterator[Row]:
             yield Row(text, False, "goemotions", "reddit_comment", text, split)
 
 
+def suicidal_mentions(sources: Path) -> Iterator[Row]:
+    repo, commit = SUICIDAL_MENTIONS
+    for i in range(5):
+        data = GitFile(repo, commit, f"data/data_{i}.csv").read(sources)
+        if data is None:
+            print(f"  missing: {repo} data/data_{i}.csv", file=sys.stderr)
+            continue
+        for item in csv.DictReader(io.StringIO(data.decode("utf-8", "replace"))):
+            label = (item.get("label") or "").strip()
+            if label in ("0", "1") and item.get("tweet"):
+                text = clean(item["tweet"])
+                yield Row(text, label == "1", "suicidal_mentions", "tweet", text, split="test")
+
+
 def tweeteval(sources: Path) -> Iterator[Row]:
     repo, commit = TWEETEVAL
     for task in ("emotion", "irony", "emoji"):
@@ -209,9 +226,14 @@ READERS: dict[str, Callable[[Path], Iterator[Row]]] = {
     "rmhd": _single(RMHD, rmhd),
     "goemotions": goemotions,
     "tweeteval": tweeteval,
+    "suicidal_mentions": suicidal_mentions,
 }
 
 SPLIT_ORDER = {"train": 0, "dev": 1, "test": 2}
+# Sources read after the others and only ever measured: a text they share with another source is dropped
+# from them, so adding one never moves a text out of the training split.
+MEASURED_ONLY = frozenset({"suicidal_mentions"})
+
 
 
 def text_key(text: str) -> str:
@@ -247,6 +269,8 @@ def build(sources: Path) -> dict[str, list[dict[str, object]]]:
             item = {"text": row.text, "crisis": row.crisis, "source": row.source, "group": row.group, "split": split}
             key = text_key(row.text)
             old = chosen.get(key)
+            if old is not None and row.source in MEASURED_ONLY:
+                continue  # a text another source already has stays where the models saw it
             if old is None or SPLIT_ORDER[split] > SPLIT_ORDER[str(old["split"])]:
                 chosen[key] = item
             elif old["crisis"] != row.crisis and SPLIT_ORDER[split] == SPLIT_ORDER[str(old["split"])]:

@@ -108,6 +108,10 @@ def main() -> None:
     parser.add_argument("--min-level", default="concern", help="lowest level that counts as detected")
     parser.add_argument("--sample", type=int, default=3000, help="at most this many texts per everyday source")
     parser.add_argument("--scores", type=Path, help="save raw scores (.npz) for threshold work (dev only)")
+    parser.add_argument("--only", help="measure this source alone")
+    parser.add_argument(
+        "--lexicon-only", action="store_true", help="skip the models (fast; enough for fit_blend.py's --scores)"
+    )
     parser.add_argument(
         "--heads", type=Path, help="measure with these sentence-model heads alone, without the quick read"
     )
@@ -116,13 +120,15 @@ def main() -> None:
         raise SystemExit("--scores is for the dev split only: never tune on test")
 
     chosen = select_rows(args.split, written=args.written, sample=args.sample)
+    if args.only:
+        chosen = [r for r in chosen if r["source"] == args.only]
     texts = [str(r["text"]) for r in chosen]
     truth = np.array([bool(r["crisis"]) for r in chosen])
     source = np.array([str(r["source"]) for r in chosen])
     group_names = np.array([f"{r['source']}/{r['group']}" for r in chosen])
 
     detector = load_default_detector()
-    opinion = default_second_opinion()
+    opinion = None if args.lexicon_only else default_second_opinion()
     if args.heads is not None:  # e.g. an earlier encoder_heads.npz, to compare with what shipped before
         encoder = default_encoder()
         opinion = load_second_opinion(encoder, args.heads) if encoder is not None else None
