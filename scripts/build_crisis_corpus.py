@@ -235,7 +235,6 @@ SPLIT_ORDER = {"train": 0, "dev": 1, "test": 2}
 MEASURED_ONLY = frozenset({"suicidal_mentions"})
 
 
-
 def text_key(text: str) -> str:
     """The normalised form used for de-duplication (the same one ``training_hashes.txt`` hashes)."""
     return " ".join(text.lower().split())
