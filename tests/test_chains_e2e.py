@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -11,6 +10,7 @@ import pytest
 from bot.checkins.reminders import MILESTONE_KIND, REMINDER_KIND, WEEKLY_KIND
 from bot.privacy_ops import RETENTION_KIND
 from tests.harness import Harness
+from tests.support.members import leave_server
 
 
 async def slash(h: Harness, member: Any, command: str, **options: Any) -> None:
@@ -29,17 +29,6 @@ async def crash_loses_pending_timers(h: Harness) -> None:
     await h.bot.db.execute("DELETE FROM timers WHERE status = 'pending'")
 
 
-async def leave(h: Harness, member: Any) -> None:
-    """The member leaves; wait until every listener for the departure has finished."""
-    waiter = asyncio.ensure_future(h.bot.wait_for("raw_member_remove", timeout=3))
-    await asyncio.sleep(0)  # let wait_for register before the gateway event can arrive
-    await h.dd.member_leave(member)
-    await waiter
-    # discord.py names listener tasks "discord.py: on_<event>"; awaiting them means they are done.
-    names = {"discord.py: on_raw_member_remove", "discord.py: on_member_remove"}
-    await asyncio.gather(*[t for t in asyncio.all_tasks() if t.get_name() in names])
-
-
 def reminders_to(h: Harness, member: Any) -> list[dict[str, Any]]:
     return [m for m in h.dd.dms_to(member) if "Time for your check-in" in m["content"]]
 
@@ -51,7 +40,7 @@ async def test_a_restart_rebuilds_every_lost_chain_once_and_reconciling_again_ad
     await slash(h, w.bob, "checkin weekly", setting="on")
     await slash(h, w.carol, "recovery set", date="2026-11-01")
     await slash(h, w.dave, "buddy join")
-    await leave(h, w.carol)  # carol's data in this server waits out the retention period
+    await leave_server(h, w.carol)  # carol's data in this server waits out the retention period
     before = await pending(h)
     kinds = sorted({kind for kind, *_ in before})
     assert {REMINDER_KIND, WEEKLY_KIND, MILESTONE_KIND, RETENTION_KIND, "buddy-round"} <= set(kinds)

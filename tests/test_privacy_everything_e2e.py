@@ -8,7 +8,6 @@ Then she exports and erases everything, and time runs on for weeks.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -21,6 +20,7 @@ from bot.privacy import registered_tables
 from bot.privacy_ops import count_member_rows, is_member_column, retention_key
 from tests.double import InteractionHandle
 from tests.harness import Harness
+from tests.support.members import leave_server
 
 CRISIS = "honestly i want to die, i can't do this anymore"
 TO_ROUND = timedelta(hours=30)  # the default round: Monday 18:00 UTC
@@ -181,14 +181,8 @@ async def erase(h: Harness, member: Any) -> None:
 
 
 async def leave(h: Harness, member: Any) -> None:
-    """The member leaves; wait until every listener for the departure has finished."""
-    waiter = asyncio.ensure_future(h.bot.wait_for("raw_member_remove", timeout=3))
-    await asyncio.sleep(0)  # let wait_for register before the gateway event can arrive
-    await h.dd.member_leave(member)
-    await waiter
-    # discord.py names listener tasks "discord.py: on_<event>"; awaiting them means they are done.
-    names = {"discord.py: on_raw_member_remove", "discord.py: on_member_remove"}
-    await asyncio.gather(*[t for t in asyncio.all_tasks() if t.get_name() in names])
+    """The member leaves; their retention purge is scheduled."""
+    await leave_server(h, member)
     assert await h.bot.timers.pending(dedupe_key=retention_key(h.world.guild.id, member.id))
 
 
