@@ -98,6 +98,25 @@ def load_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
     return found
 
 
+class _Backoff:
+    """Waits between tries for another process's write lock: doubling from 20 ms to 0.5 s, until the
+    current write wait (:func:`write_wait`) would be overrun."""
+
+    def __init__(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._deadline = self._loop.time() + _WRITE_WAIT.get()
+        self._delay = 0.02
+
+    def may_retry(self, exc: BaseException) -> bool:
+        """True when ``exc`` is a busy lock and one more wait still fits before the deadline."""
+        return _busy(exc) and self._loop.time() + self._delay <= self._deadline
+
+    async def sleep(self) -> None:
+        """Wait before the next try (call it outside the connection lock)."""
+        await asyncio.sleep(self._delay)
+        self._delay = min(self._delay * 2, 0.5)
+
+
 async def _settle(task: asyncio.Future[Any]) -> asyncio.CancelledError | None:
     """Wait for ``task`` to finish even if the caller is cancelled meanwhile.
 
@@ -238,16 +257,14 @@ class Database:
         failure (a cancelled body, a refused COMMIT) ends in a rollback: the one connection must
         never be left inside a transaction, or every later write would fail or go uncommitted.
         """
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + _WRITE_WAIT.get()
-        delay = 0.02
+        backoff = _Backoff()
         while True:
             async with self._lock:
                 await self._heal()
                 try:
                     await self._begin()
                 except sqlite3.OperationalError as exc:
-                    if not _busy(exc) or loop.time() + delay > deadline:
+                    if not backoff.may_retry(exc):
                         raise
                 else:
                     try:
@@ -257,24 +274,20 @@ class Database:
                         raise
                     await self._commit()
                     return
-            await asyncio.sleep(delay)  # outside the lock: others read and write meanwhile
-            delay = min(delay * 2, 0.5)
+            await backoff.sleep()  # outside the lock: others read and write meanwhile
 
     async def _retrying(self, work: Callable[[], Awaitable[T]]) -> T:
         """Run ``work`` under the connection lock, trying again while another process holds the write lock."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + _WRITE_WAIT.get()
-        delay = 0.02
+        backoff = _Backoff()
         while True:
             async with self._lock:
                 await self._heal()
                 try:
                     return await work()
                 except sqlite3.OperationalError as exc:
-                    if not _busy(exc) or loop.time() + delay > deadline:
+                    if not backoff.may_retry(exc):
                         raise
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 0.5)
+            await backoff.sleep()
 
     async def _begin(self) -> None:
         begin = asyncio.ensure_future(self._statement("BEGIN IMMEDIATE"))
