@@ -8,17 +8,23 @@ accurate and, because Python's ``re`` tries every alternative at every position,
 normalises the text, then intersects its tokens with the trigger index and stops there for most chat.
 
 The "whole pipeline" line is what the bot runs: the detector, the quick read (``bot/crisis/quick.py``,
-microseconds), and the sentence model (``bot/crisis/second_opinion.py``, milliseconds) on what the quick read
-and the lexicon leave unsure. The "sentence model on all" line is the pipeline without the quick read's gate,
-as the bot ran before it: the sentence model reviews every message of three words or more below imminent.
-Both are measured in the same run on the same sample of the stream (``--model-sample``), and their ratio is
-the gate's speed-up. The bot runs the model part in a worker thread, so these are messages a second per core.
+microseconds), and the sentence model (``bot/crisis/second_opinion.py``) as an ONNX graph in onnxruntime
+(``bot/crisis/onnx_encoder.py``) on what the quick read and the lexicon leave unsure. Against it, in the same
+run and on the same sample of the stream (``--model-sample``):
+
+- "pipeline, numpy encoder": the same pipeline with the numpy encoder (``bot/crisis/encoder.py``), the
+  encoder's baseline; the ratio is onnxruntime's speed-up;
+- "sentence model on all": the numpy encoder without the quick read's gate, reviewing every message of three
+  words or more below imminent, as the bot ran before the gate existed.
+
+Everything runs on one thread (BLAS and onnxruntime), as in the bot's worker: messages a second per core.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import sys
@@ -26,12 +32,19 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+# One core: numpy's BLAS would otherwise spread the baseline's matrix products over every core (set before
+# numpy is first imported, below).
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.crisis import load_default_detector  # noqa: E402
-from bot.crisis.encoder import default_encoder  # noqa: E402
+from bot.crisis.encoder import default_numpy_encoder  # noqa: E402
 from bot.crisis.lexicon import default_lexicon  # noqa: E402
+from bot.crisis.onnx_encoder import OnnxEncoder  # noqa: E402
+from bot.crisis.quick import default_quick_read  # noqa: E402
 from bot.crisis.second_opinion import Opinion, SecondOpinion, default_second_opinion, load_second_opinion  # noqa: E402
 
 LABELLED = [ROOT / "tests" / "crisis" / name for name in ("labelled.jsonl", "holdout.jsonl", "blind.jsonl")]
@@ -141,12 +154,11 @@ def main() -> None:
 
     detector = load_default_detector()
     opinion = default_second_opinion()
-    if opinion is None:
-        sys.exit("the sentence model's files are missing (data/crisis/minilm, data/crisis/encoder_heads.npz)")
-
-    encoder = default_encoder()
-    assert encoder is not None
-    ungated = load_second_opinion(encoder)  # the sentence model alone on everything below imminent
+    numpy_encoder = default_numpy_encoder()
+    if opinion is None or numpy_encoder is None or not isinstance(opinion.encoder, OnnxEncoder):
+        sys.exit("the sentence model's files or onnxruntime are missing (data/crisis/minilm, encoder_heads.npz)")
+    with_numpy = load_second_opinion(numpy_encoder, quick=default_quick_read())
+    ungated = load_second_opinion(numpy_encoder)  # the sentence model alone on everything below imminent
 
     def pipeline(second: SecondOpinion) -> Callable[[str], object]:
         return lambda text: second.review(text, detector.detect(text))
@@ -169,11 +181,16 @@ def main() -> None:
         base = throughput(naive, messages, args.seconds)
         sample = messages[: args.model_sample]
         print(f"{name}:")
-        print(f"  detector              {ours:>10,.0f} msgs/s")
-        print(f"  naive regex           {base:>10,.0f} msgs/s")
-        print(f"  ratio                 {ours / base:>10.1f}x")
+        print(f"  detector                {ours:>8,.0f} msgs/s")
+        print(f"  naive regex             {base:>8,.0f} msgs/s")
+        print(f"  ratio                   {ours / base:>8.1f}x")
         rates = {}
-        for label, second in (("sentence model on all", ungated), ("whole pipeline", opinion)):
+        measured = (
+            ("sentence model on all", ungated),
+            ("pipeline, numpy encoder", with_numpy),
+            ("whole pipeline", opinion),
+        )
+        for label, second in measured:
             read = 0
             inner = second.opinion
 
@@ -190,10 +207,12 @@ def main() -> None:
             del second.opinion  # back to the class's method
             reviewed = read / len(sample)
             print(
-                f"  {label:<21} {rates[label]:>10,.0f} msgs/s  ({reviewed:.0%} read by the sentence model, "
+                f"  {label:<23} {rates[label]:>8,.0f} msgs/s  ({reviewed:.0%} read by the sentence model, "
                 f"{1e3 / rates[label]:.2f} ms/msg on average)"
             )
-        print(f"  gate speed-up         {rates['whole pipeline'] / rates['sentence model on all']:>10.1f}x")
+        whole = rates["whole pipeline"]
+        print(f"  onnxruntime vs numpy    {whole / rates['pipeline, numpy encoder']:>8.1f}x")
+        print(f"  vs no gate, numpy       {whole / rates['sentence model on all']:>8.1f}x")
 
 
 if __name__ == "__main__":

@@ -1,12 +1,12 @@
-"""Embed texts with the shipped sentence model, window by window as the bot reads them; cache to a file.
+"""Embed texts with the bot's sentence encoder, window by window as the bot reads them; cache to a file.
 
 The bot reads a long post in windows of whole sentences (``SecondOpinion.windows``) and keeps the most
 worrying one. Refitting the crisis head (``scripts/fit_crisis_head.py``) and the blend needs every window's
-embedding for tens of thousands of real posts: the numpy encoder takes tens of milliseconds a window, so this
-runs the same weights (``data/crisis/minilm/weights.npz``, dequantised) in torch, in batches. The bot's own
-tokenizer and windows are used, so the embeddings are the ones the bot computes (cosine > 0.999).
+embedding for tens of thousands of real posts. This uses the bot's own encoder, windows and tokenizer
+(``bot.crisis.encoder.default_encoder``: the ONNX graph), so the embeddings are exactly the ones the
+bot computes. ``torch_model`` (the shipped weights in torch) is kept for ``scripts/export_crisis_onnx.py``.
 
-    /tmp/distill/bin/python scripts/embed_crisis_windows.py --rows train --out /tmp/emb_train.npz
+    .venv/bin/python scripts/embed_crisis_windows.py --rows train --out /tmp/emb_train.npz
 
 ``--rows``: ``train`` (the real train split, sampled as the head is trained: every crisis post and at most
 ``--negatives`` others a source, plus every written training set and the everyday lines), ``dev`` and
@@ -33,8 +33,9 @@ from crisis_training_data import (  # type: ignore[import-not-found]  # noqa: E4
 )
 from evaluate_crisis_real import select_rows  # type: ignore[import-not-found]  # noqa: E402
 
-from bot.crisis.encoder import DEFAULT_WEIGHTS, MAX_TOKENS, default_encoder  # noqa: E402
+from bot.crisis.encoder import default_encoder  # noqa: E402
 from bot.crisis.second_opinion import default_second_opinion, plain_words  # noqa: E402
+from bot.crisis.weights import DEFAULT_WEIGHTS  # noqa: E402
 
 
 def training_rows(negatives: int) -> list[dict[str, object]]:
@@ -74,52 +75,28 @@ def torch_model():  # type: ignore[no-untyped-def]
 
 def main() -> None:
     """Embed every window of the chosen rows and save (embeddings, text index of each window, labels)."""
-    import torch
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", choices=("train", "dev", "written"), required=True)
     parser.add_argument("--negatives", type=int, default=4000)
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
-    torch.set_num_threads(args.threads)
 
     rows = training_rows(args.negatives) if args.rows == "train" else select_rows("dev", written=args.rows == "written")
     opinion = default_second_opinion()
     encoder = default_encoder()
     assert opinion is not None and encoder is not None
-    tok = encoder.tokenizer
-    windows: list[list[int]] = []
+    windows: list[str] = []
     owner: list[int] = []
     for i, row in enumerate(rows):
         for w in opinion.windows(plain_words(str(row["text"]))):
-            windows.append([tok.cls, *tok.ids(w)[: MAX_TOKENS - 2], tok.sep])
+            windows.append(w)
             owner.append(i)
-    print(f"{len(rows)} texts, {len(windows)} windows", flush=True)
-    model = torch_model()
-    order = np.argsort([len(w) for w in windows])  # similar lengths together: little padding
+    print(f"{len(rows)} texts, {len(windows)} windows, {type(encoder).__name__}", flush=True)
     out = np.zeros((len(windows), encoder.dim), dtype=np.float32)
     start = time.perf_counter()
-    with torch.no_grad():
-        for b in range(0, len(order), 64):
-            idx = order[b : b + 64]
-            n = max(len(windows[i]) for i in idx)
-            ids = torch.zeros((len(idx), n), dtype=torch.long)
-            mask = torch.zeros((len(idx), n), dtype=torch.long)
-            for j, i in enumerate(idx):
-                ids[j, : len(windows[i])] = torch.tensor(windows[i])
-                mask[j, : len(windows[i])] = 1
-            hidden = model(input_ids=ids, attention_mask=mask).last_hidden_state
-            m = mask.unsqueeze(-1).float()
-            pooled = torch.nn.functional.normalize((hidden * m).sum(1) / m.sum(1), dim=-1)
-            out[idx] = pooled.numpy()
-            if b % 6400 == 0:
-                print(f"  {b}/{len(order)} windows, {time.perf_counter() - start:.0f} s", flush=True)
-    # The check that these are the bot's embeddings: a few windows through the numpy encoder.
-    for i in order[:: max(1, len(order) // 5)]:
-        ref = encoder._forward(windows[i])
-        ref /= np.linalg.norm(ref)
-        assert float(ref @ out[i]) > 0.999, float(ref @ out[i])
+    for b in range(0, len(windows), 2000):
+        out[b : b + 2000] = encoder.encode_many(windows[b : b + 2000])
+        print(f"  {b + 2000}/{len(windows)} windows, {time.perf_counter() - start:.0f} s", flush=True)
     np.savez(
         args.out,
         emb=out.astype(np.float16),

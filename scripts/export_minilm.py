@@ -79,9 +79,9 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     from sentence_transformers import SentenceTransformer  # type: ignore[import-not-found]
 
-    from bot.crisis.encoder import load_encoder
+    from bot.crisis.encoder import load_numpy_encoder
 
-    ours = load_encoder()
+    ours = load_numpy_encoder()
     reference = SentenceTransformer(str(model_dir), device="cpu")
     samples = [
         "i don't see a future where i'm in it",

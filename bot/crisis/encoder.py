@@ -1,133 +1,72 @@
-"""A sentence encoder (all-MiniLM-L6-v2) in plain numpy, for the crisis detector's second opinion.
+"""The crisis detector's sentence encoder (all-MiniLM-L6-v2, fine-tuned): text -> a unit 384-dimensional vector.
 
-Why numpy: the bot must not need torch (gigabytes) to read a message. MiniLM-L6 is small (6 layers, 384
-wide), so a forward pass is a few dozen matrix products: a few milliseconds for a chat message on one core.
-It runs on messages of a few words whose lexicon verdict is below imminent (:mod:`bot.crisis.second_opinion`),
-in a worker thread.
+Two implementations of one float32 network, behind :class:`SentenceEncoder`, with the same embeddings:
 
-Weights: ``data/crisis/minilm/weights.npz``, the model fine-tuned on the labelled crisis sets by
-``scripts/finetune_crisis_model.py``, with every matrix stored as int8 with one float32 scale per output row
-(``scripts/export_minilm.py``; about 4x smaller than float32, and on the original model the sentence
-embeddings stayed within cosine 0.999 of torch's). The vocabulary is the model's own ``vocab.txt``. The model
-is Apache-2.0 licensed (see ``data/crisis/minilm/NOTICE``).
+- :class:`~bot.crisis.onnx_encoder.OnnxEncoder`, what the bot runs: the network as an ONNX graph
+  (``data/crisis/minilm/graph.onnx``, ``scripts/export_crisis_onnx.py``) in onnxruntime, about twice as fast
+  on one core;
+- :class:`NumpyEncoder`, the fallback when onnxruntime or the graph is missing, and the baseline the benchmark
+  measures against: a forward pass in plain numpy.
 
-The tokenizer is BERT's uncased one: lower-case, strip accents, split on whitespace and punctuation (each
-CJK character alone), then greedy longest-match wordpieces (``[UNK]`` for a word with no split), capped at
-:data:`MAX_TOKENS` wordpieces including ``[CLS]`` and ``[SEP]``.
+Both read the weights from ``data/crisis/minilm/weights.npz`` (:mod:`bot.crisis.weights`): the model fine-tuned
+on the labelled crisis sets by ``scripts/finetune_crisis_model.py``, every matrix int8 with one float32 scale
+per output row (``scripts/export_minilm.py``). Why no torch: the bot must not need gigabytes to read a
+message. MiniLM-L6 is small (6 layers, 384 wide), so a forward pass is a few dozen matrix products. It runs on
+messages whose lexicon verdict is below imminent and the quick read leaves unsure
+(:mod:`bot.crisis.second_opinion`), in a worker thread.
+
+The model is Apache-2.0 licensed (see ``data/crisis/minilm/NOTICE``). The tokenizer is
+:mod:`bot.crisis.tokenizer`.
 """
 
 from __future__ import annotations
 
-import unicodedata
+import logging
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "crisis" / "minilm"
-DEFAULT_WEIGHTS = DATA / "weights.npz"
-DEFAULT_VOCAB = DATA / "vocab.txt"
+from .onnx_encoder import default_onnx_encoder
+from .tokenizer import MAX_TOKENS, BertTokenizer, load_vocab
+from .weights import DEFAULT_VOCAB, DEFAULT_WEIGHTS, WORD_EMBEDDINGS, read_weights
 
-# sentence-transformers truncates this model at 256 wordpieces; a chat message is far shorter, and a long
-# post is read in shorter windows of whole sentences (bot.crisis.second_opinion.WINDOW_TOKENS).
-MAX_TOKENS = 256
+__all__ = [
+    "MAX_TOKENS",
+    "NumpyEncoder",
+    "SentenceEncoder",
+    "default_encoder",
+    "default_numpy_encoder",
+    "load_numpy_encoder",
+]
+
+log = logging.getLogger(__name__)
+
 _LAYERS = 6
 _HEADS = 12
 _EPS = 1e-12
-_MAX_WORD = 100  # BERT gives a longer "word" one [UNK] without trying
-_CACHE_LIMIT = 100_000
 _SQRT_HALF = 0.7071067811865476
 
 
-def _is_punctuation(ch: str) -> bool:
-    cp = ord(ch)
-    # ASCII symbols count as punctuation for BERT even where Unicode says otherwise ("$", "^", "`").
-    if 33 <= cp <= 47 or 58 <= cp <= 64 or 91 <= cp <= 96 or 123 <= cp <= 126:
-        return True
-    return unicodedata.category(ch).startswith("P")
+class SentenceEncoder(Protocol):
+    """What the second opinion needs of an encoder."""
 
+    tokenizer: BertTokenizer
+    dim: int
 
-def _is_cjk(cp: int) -> bool:
-    return (
-        0x4E00 <= cp <= 0x9FFF
-        or 0x3400 <= cp <= 0x4DBF
-        or 0x20000 <= cp <= 0x2A6DF
-        or 0x2A700 <= cp <= 0x2B81F
-        or 0xF900 <= cp <= 0xFAFF
-        or 0x2F800 <= cp <= 0x2FA1F
-    )
+    def encode(self, text: str) -> np.ndarray:
+        """The unit-length sentence embedding of ``text`` (truncated to :data:`MAX_TOKENS` wordpieces)."""
+        ...
 
+    def encode_many(self, texts: Sequence[str]) -> np.ndarray:
+        """The embeddings of several texts, one row each, in order."""
+        ...
 
-class BertTokenizer:
-    """BERT's uncased basic tokenizer plus wordpieces, with a per-word cache."""
-
-    def __init__(self, vocab: list[str]) -> None:
-        self.index = {tok: i for i, tok in enumerate(vocab)}
-        self.cls, self.sep, self.unk = self.index["[CLS]"], self.index["[SEP]"], self.index["[UNK]"]
-        self._cache: dict[str, tuple[int, ...]] = {}
-
-    def basic(self, text: str) -> list[str]:
-        """Lower-cased, accent-free words and punctuation marks, as BERT splits them."""
-        out: list[str] = []
-        word: list[str] = []
-        text = unicodedata.normalize("NFD", text.lower())
-        for ch in text:
-            cp = ord(ch)
-            if cp == 0 or cp == 0xFFFD or (unicodedata.category(ch).startswith("C") and ch not in "\t\n\r"):
-                continue  # BERT drops control and format characters
-            if unicodedata.category(ch) == "Mn":
-                continue  # accents (after NFD)
-            if ch.isspace():
-                if word:
-                    out.append("".join(word))
-                    word = []
-            elif _is_punctuation(ch) or _is_cjk(cp):
-                if word:
-                    out.append("".join(word))
-                    word = []
-                out.append(ch)
-            else:
-                word.append(ch)
-        if word:
-            out.append("".join(word))
-        return out
-
-    def word_ids(self, word: str) -> tuple[int, ...]:
-        """Wordpiece ids of one basic token (greedy longest match; one [UNK] if it can't be split)."""
-        cached = self._cache.get(word)
-        if cached is not None:
-            return cached
-        index = self.index
-        ids: list[int] = []
-        if len(word) > _MAX_WORD:
-            ids = [self.unk]
-        else:
-            start, n = 0, len(word)
-            while start < n:
-                end, found = n, -1
-                while end > start:
-                    piece = word[start:end] if start == 0 else "##" + word[start:end]
-                    found = index.get(piece, -1)
-                    if found >= 0:
-                        break
-                    end -= 1
-                if found < 0:
-                    ids = [self.unk]
-                    break
-                ids.append(found)
-                start = end
-        result = tuple(ids)
-        if len(self._cache) >= _CACHE_LIMIT:
-            self._cache.clear()
-        self._cache[word] = result
-        return result
-
-    def ids(self, text: str) -> list[int]:
-        """All wordpiece ids of ``text``, without [CLS]/[SEP] and without truncation."""
-        out: list[int] = []
-        for word in self.basic(text):
-            out.extend(self.word_ids(word))
-        return out
+    def token_count(self, text: str) -> int:
+        """How many wordpieces ``text`` has (without [CLS]/[SEP])."""
+        ...
 
 
 def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
@@ -149,15 +88,15 @@ def _gelu(x: np.ndarray) -> np.ndarray:
     return 0.5 * x * (1.0 + _erf(x * _SQRT_HALF))
 
 
-class SentenceEncoder:
-    """all-MiniLM-L6-v2: text -> a unit-length 384-dimensional vector (mean pooling), numpy only."""
+class NumpyEncoder:
+    """all-MiniLM-L6-v2 in numpy: text -> a unit-length 384-dimensional vector (mean pooling)."""
 
     def __init__(self, weights: dict[str, np.ndarray], vocab: list[str]) -> None:
         self.tokenizer = BertTokenizer(vocab)
         # Only the small embedding tables are kept as given: the layers are kept transposed below, and
         # holding both copies would double the model's memory.
         self._w = {
-            k: v for k, v in weights.items() if k.startswith("embeddings.") and not k.startswith(_KEEP_QUANTIZED)
+            k: v for k, v in weights.items() if k.startswith("embeddings.") and not k.startswith(WORD_EMBEDDINGS)
         }
         # The word embeddings (30,522 rows) stay int8 and are scaled per looked-up row: 35 MB less memory.
         self._words = weights["embeddings.word_embeddings.weight.q"]
@@ -218,8 +157,13 @@ class SentenceEncoder:
 
     def encode(self, text: str) -> np.ndarray:
         """The model's sentence embedding of ``text`` (truncated to :data:`MAX_TOKENS` wordpieces), unit length."""
-        ids = self.tokenizer.ids(text)[: MAX_TOKENS - 2]
-        return _unit(self._forward([self.tokenizer.cls, *ids, self.tokenizer.sep]))
+        return _unit(self._forward(self.tokenizer.sequence(text)))
+
+    def encode_many(self, texts: Sequence[str]) -> np.ndarray:
+        """The embeddings of several texts, one row each, in order."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([self.encode(t) for t in texts])
 
     def token_count(self, text: str) -> int:
         """How many wordpieces ``text`` has (without [CLS]/[SEP])."""
@@ -231,40 +175,27 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return v / norm if norm > 0 else v
 
 
-_KEEP_QUANTIZED = "embeddings.word_embeddings.weight"
+def load_numpy_encoder(weights_path: Path = DEFAULT_WEIGHTS, vocab_path: Path = DEFAULT_VOCAB) -> NumpyEncoder:
+    """Load the numpy encoder (about 55 MB of arrays, about 100 MB of process memory: the word embeddings stay int8)."""
+    return NumpyEncoder(read_weights(weights_path), load_vocab(vocab_path))
 
 
-def dequantize(stored: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """float32 weights from the shipped file: ``name`` (float) or ``name.q`` (int8) with ``name.scale``.
-
-    The word embeddings are passed through as stored (``.q`` and ``.scale``)."""
-    out: dict[str, np.ndarray] = {}
-    for key, value in stored.items():
-        if key.startswith(_KEEP_QUANTIZED):
-            out[key] = value
-        elif key.endswith(".scale"):
-            continue
-        elif key.endswith(".q"):
-            name = key[:-2]
-            out[name] = value.astype(np.float32) * stored[name + ".scale"][:, None]
-        else:
-            out[key] = value.astype(np.float32)
-    return out
-
-
-def load_encoder(weights_path: Path = DEFAULT_WEIGHTS, vocab_path: Path = DEFAULT_VOCAB) -> SentenceEncoder:
-    """Load the shipped encoder (about 55 MB of arrays, about 100 MB of process memory: the word embeddings stay int8)."""
-    vocab = vocab_path.read_text(encoding="utf-8").split("\n")
-    if vocab and vocab[-1] == "":
-        vocab.pop()
-    with np.load(weights_path) as stored:
-        weights = dequantize({k: stored[k] for k in stored.files})
-    return SentenceEncoder(weights, vocab)
+@cache
+def default_numpy_encoder() -> NumpyEncoder | None:
+    """The shipped numpy encoder, loaded once; None when its files are missing."""
+    if not (DEFAULT_WEIGHTS.exists() and DEFAULT_VOCAB.exists()):
+        return None
+    return load_numpy_encoder()
 
 
 @cache
 def default_encoder() -> SentenceEncoder | None:
-    """The shipped encoder, loaded once; None when its files are missing (the lexicon still works)."""
-    if not (DEFAULT_WEIGHTS.exists() and DEFAULT_VOCAB.exists()):
-        return None
-    return load_encoder()
+    """The encoder the bot runs, loaded once: the ONNX graph when onnxruntime and the graph are there, else
+    the numpy encoder (logged: it is slower), else None (logged by the caller: the lexicon still works)."""
+    onnx = default_onnx_encoder()
+    if onnx is not None:
+        return onnx
+    numpy_encoder = default_numpy_encoder()
+    if numpy_encoder is not None:
+        log.warning("crisis: the sentence model's ONNX graph can't run here; using the slower numpy encoder")
+    return numpy_encoder
