@@ -1,8 +1,8 @@
 """Write the sentence model's ONNX graph, without its weights: the file the bot runs with onnxruntime.
 
 Why: the numpy encoder (``bot/crisis/encoder.py``) runs the network one numpy call at a time. onnxruntime
-runs the same float32 network as one optimised graph, about twice as fast on one core, with the same
-embeddings (cosine 1.0000 with the numpy encoder's).
+runs the same float32 network as one optimised graph (with onnxruntime's BERT fusions), about twice as fast
+on one core, with the same embeddings (cosine 1.0000 with the numpy encoder's).
 
 Why no weights in the file: they are already shipped, once, in ``data/crisis/minilm/weights.npz`` (int8 with
 per-row scales, 21.5 MB). A float32 graph with its weights would add 90 MB to the repository, and an int8
@@ -76,6 +76,15 @@ def trace(out: Path) -> None:
     )
 
 
+def fuse(full: Path, out: Path) -> None:
+    """onnxruntime's BERT graph fusions (GELU with its bias, residual add with layer norm): about 20% faster."""
+    from onnxruntime.transformers import optimizer  # type: ignore[import-not-found]
+
+    fused = optimizer.optimize_model(str(full), model_type="bert", num_heads=12, hidden_size=384, opt_level=1)
+    print(f"fused: { {k: v for k, v in fused.get_fused_operator_statistics().items() if v} }")
+    fused.save_model_to_file(str(out))
+
+
 def strip_weights(full: Path, graph_out: Path, names_out: Path) -> int:
     """Replace every large initializer by an external reference named after its array in weights.npz."""
     import onnx  # type: ignore[import-not-found]
@@ -117,9 +126,10 @@ def strip_weights(full: Path, graph_out: Path, names_out: Path) -> int:
 def main() -> None:
     """Export, then compare the graph with the numpy encoder on every written text."""
     with tempfile.TemporaryDirectory() as tmp:
-        full = Path(tmp) / "float.onnx"
+        full, fused = Path(tmp) / "float.onnx", Path(tmp) / "fused.onnx"
         trace(full)
-        count = strip_weights(full, DEFAULT_GRAPH, DEFAULT_NAMES)
+        fuse(full, fused)
+        count = strip_weights(fused, DEFAULT_GRAPH, DEFAULT_NAMES)
     print(f"wrote {DEFAULT_GRAPH} ({DEFAULT_GRAPH.stat().st_size / 1e3:.0f} kB, {count} external tensors)")
     reference = load_numpy_encoder()
     graph = load_onnx_encoder()

@@ -41,8 +41,9 @@ from crisis_training_data import FRESH  # type: ignore[import-not-found]  # noqa
 from evaluate_crisis_real import select_rows  # type: ignore[import-not-found]  # noqa: E402
 from fit_crisis_head import most_worrying  # type: ignore[import-not-found]  # noqa: E402
 
+from bot.crisis.blend import DEFAULT_BLEND  # noqa: E402
 from bot.crisis.quick import default_quick_read  # noqa: E402
-from bot.crisis.second_opinion import _WORD, DEFAULT_BLEND, DEFAULT_HEADS  # noqa: E402
+from bot.crisis.second_opinion import _WORD, DEFAULT_HEADS  # noqa: E402
 
 GATE = 0.05
 THRESHOLD = 0.7

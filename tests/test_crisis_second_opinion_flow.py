@@ -88,14 +88,14 @@ async def test_crisis_test_shows_the_sentence_models_part(h: Harness) -> None:
 
 async def test_the_model_runs_off_the_event_loop(h: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
     opinion = care(h).opinion
-    review = opinion.review
+    review_many = opinion.review_many
     threads: list[bool] = []
 
-    def recording(text: str, detection: Any) -> Any:
+    def recording(items: Any) -> Any:
         threads.append(threading.current_thread() is threading.main_thread())
-        return review(text, detection)
+        return review_many(items)
 
-    monkeypatch.setattr(opinion, "review", recording)
+    monkeypatch.setattr(opinion, "review_many", recording)
     await h.dd.send_message(h.world.alice, h.world.general, INDIRECT)
     await h.dd.wait_for_dm(h.world.alice)
     await care(h).wait_idle()
@@ -105,10 +105,10 @@ async def test_the_model_runs_off_the_event_loop(h: Harness, monkeypatch: pytest
 async def test_a_failing_model_is_logged_and_the_lexicon_verdict_stands(
     h: Harness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def broken(text: str, detection: Any) -> Any:
+    def broken(items: Any) -> Any:
         raise RuntimeError("model exploded")
 
-    monkeypatch.setattr(care(h).opinion, "review", broken)
+    monkeypatch.setattr(care(h).opinion, "review_many", broken)
     with caplog.at_level(logging.ERROR):
         # A lexicon concern still gets its answer; a message only the model would catch gets none.
         await h.dd.send_message(h.world.alice, h.world.general, CONCERN)
@@ -125,13 +125,13 @@ async def test_a_full_backlog_keeps_the_lexicon_verdict_and_never_blocks(
     desk = care(h)
     desk.max_waiting = 1
     gate = threading.Event()
-    review = desk.opinion.review
+    review_many = desk.opinion.review_many
 
-    def slow(text: str, detection: Any) -> Any:
+    def slow(items: Any) -> Any:
         gate.wait(5)
-        return review(text, detection)
+        return review_many(items)
 
-    monkeypatch.setattr(desk.opinion, "review", slow)
+    monkeypatch.setattr(desk.opinion, "review_many", slow)
     await h.dd.send_message(h.world.alice, h.world.general, INDIRECT)  # occupies the model
     for _ in range(500):  # until the bot has it in the model
         if desk._waiting:
@@ -158,3 +158,34 @@ async def test_without_the_model_the_lexicon_alone_decides(h: Harness) -> None:
     await h.dd.wait_for_dm(h.world.bob)
     await settle(h)
     assert h.dd.dms_to(h.world.alice) == []
+
+
+async def test_a_burst_waiting_for_the_model_is_read_as_one_batch(h: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    desk = care(h)
+    gate = threading.Event()
+    batches: list[int] = []
+    review_many = desk.opinion.review_many
+
+    def held(items: Any) -> Any:
+        batches.append(len(items))
+        gate.wait(5)
+        return review_many(items)
+
+    monkeypatch.setattr(desk.opinion, "review_many", held)
+    w = h.world
+    await h.dd.send_message(w.alice, w.general, INDIRECT)  # read alone, and held in the model
+    for _ in range(500):
+        if batches:
+            break
+        await asyncio.sleep(0.01)
+    for member in (w.bob, w.carol, w.dave):
+        await h.dd.send_message(member, w.general, INDIRECT)
+    for _ in range(500):  # until all three wait for the model
+        if desk._waiting == 4:
+            break
+        await asyncio.sleep(0.01)
+    gate.set()
+    for member in (w.alice, w.bob, w.carol, w.dave):
+        await h.dd.wait_for_dm(member)
+    await settle(h)
+    assert batches == [1, 3]

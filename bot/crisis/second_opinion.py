@@ -41,22 +41,21 @@ most worrying window counts, because a risk buried in the middle of a long vent 
 
 from __future__ import annotations
 
-import json
-import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 
+from .blend import DEFAULT_BLEND, SURE, Blend, load_blend
 from .encoder import SentenceEncoder, default_encoder
 from .models import Category, Detection, Level
 from .quick import QuickRead, default_quick_read
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "crisis"
 DEFAULT_HEADS = DATA / "encoder_heads.npz"
-DEFAULT_BLEND = DATA / "blend.json"
 
 WINDOW_TOKENS = 96
 # Verdicts at or above this level are never reviewed: a plan, means or goodbye with ideation is answered at
@@ -91,52 +90,8 @@ def plain_words(text: str) -> str:
     return _EVASION.sub(lambda m: _EVASIONS.get(re.sub(r"[\s-]+", "", m.group(0).lower()), "suicide"), text)
 
 
-_SURE = 1 - 1e-6  # the surest the sentence model's probability counts for in the blend (see _logit)
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+")
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
-
-
-def _logit(p: float) -> float:
-    p = min(max(p, 1e-6), 1 - 1e-6)
-    return math.log(p / (1 - p))
-
-
-@dataclass(frozen=True, slots=True)
-class Weights:
-    """One regime of the blend: ``sigmoid(quick * logit(quick p) + model * logit(model p) + bias)``."""
-
-    quick: float
-    model: float
-    bias: float
-
-
-@dataclass(frozen=True, slots=True)
-class Blend:
-    """How the quick read's and the sentence model's probabilities become one, and the gate before the model.
-
-    Short messages and long posts get their own weights (:attr:`long_words` words or more is a post): on
-    real forum posts the two models are surer than on chat, and emotional everyday posts (a divorce, a
-    hard week at work) need a higher bar than a tweet. The weights were fitted on real posts neither model
-    trained on (``scripts/fit_blend.py``). ``gate``: a message the lexicon found nothing in and the quick read
-    gives less than this never reaches the sentence model.
-    """
-
-    gate: float
-    long_words: int
-    short: Weights
-    long: Weights
-    # The sentence model alone raises a short message to concern at this probability: it reads plans and
-    # means told in plain words ("in the pharmacy parking lot, already bought them") that word n-grams miss.
-    model_alone: float | None = None
-    # A verdict naming overdose or self-harm is cleared only below this blended probability: both models
-    # must agree that it is everyday talk ("overdosed on pizza again", "5 years free from self harm").
-    agreed_clear: float | None = None
-
-    def combine(self, quick: float, model: float, words: int) -> float:
-        """The blended crisis probability of a message of ``words`` words."""
-        w = self.long if words >= self.long_words else self.short
-        z = w.quick * _logit(quick) + w.model * _logit(model) + w.bias
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,7 +213,10 @@ class SecondOpinion:
         """Read ``text``: the blended probability (the sentence model's most worrying window with the quick
         read of the whole text), the level it means, and the categories of that window."""
         windows = self.windows(plain_words(text))
-        vectors = [self.encoder.encode(w) for w in windows]
+        return self._opinion_of(text, self.encoder.encode_many(windows))
+
+    def _opinion_of(self, text: str, vectors: np.ndarray) -> Opinion:
+        """:meth:`opinion` from the embeddings of ``text``'s windows."""
         scores = [self.crisis_probability(v) for v in vectors]
         best = int(np.argmax(scores))
         model = scores[best]
@@ -275,17 +233,36 @@ class SecondOpinion:
             chosen = [c for c, q in zip(self._categories, cat_p, strict=True) if q >= self.cat_threshold]
             categories = tuple(chosen) or (self._categories[int(np.argmax(cat_p))],)
         if quick is None:
-            return Opinion(p, level, categories, len(windows))
-        return Opinion(p, level, categories, len(windows), model=model, quick=quick)
+            return Opinion(p, level, categories, len(vectors))
+        return Opinion(p, level, categories, len(vectors), model=model, quick=quick)
 
     def review(self, text: str, detection: Detection) -> Detection:
         """``detection`` after the models' read of ``text``: raised, cleared, or left as it was."""
-        if not self.wanted(text, detection):
-            return detection
-        settled = self.settled_by_quick_read(text, detection)
-        if settled is not None:
-            return settled
-        return self.decide(detection, self.opinion(text))
+        return self.review_many([(text, detection)])[0]
+
+    def review_many(self, items: Sequence[tuple[str, Detection]]) -> list[Detection]:
+        """:meth:`review` of several messages, in order; the sentence model reads all their windows in one
+        batch (a busy server's backlog costs less a message). Each verdict is the one :meth:`review` gives
+        that message alone: batching changes the embeddings by float rounding only."""
+        results = [detection for _, detection in items]
+        reads: list[tuple[int, list[str]]] = []
+        for i, (text, detection) in enumerate(items):
+            if not self.wanted(text, detection):
+                continue
+            settled = self.settled_by_quick_read(text, detection)
+            if settled is not None:
+                results[i] = settled
+            else:
+                reads.append((i, self.windows(plain_words(text))))
+        if not reads:
+            return results
+        vectors = self.encoder.encode_many([w for _, windows in reads for w in windows])
+        start = 0
+        for i, windows in reads:
+            text, detection = items[i]
+            results[i] = self.decide(detection, self._opinion_of(text, vectors[start : start + len(windows)]))
+            start += len(windows)
+        return results
 
     def settled_by_quick_read(self, text: str, detection: Detection) -> Detection | None:
         """The verdict when the quick read alone decides it, else None (the sentence model must read).
@@ -300,7 +277,7 @@ class SecondOpinion:
             return None
         quick = self.quick.probability(text)
         words = len(_WORD.findall(text))
-        outcomes = {self._outcome(detection, quick, model, words) for model in (1 - _SURE, _SURE)}
+        outcomes = {self._outcome(detection, quick, model, words) for model in (1 - SURE, SURE)}
         if len(outcomes) != 1:
             return None
         outcome = outcomes.pop()
@@ -342,21 +319,6 @@ class SecondOpinion:
             return detection
         categories = tuple(dict.fromkeys((*detection.categories, *opinion.categories)))
         return Detection(opinion.level, categories, (*detection.evidence, opinion.evidence()))
-
-
-def load_blend(path: Path = DEFAULT_BLEND) -> tuple[Blend, dict[str, float]]:
-    """The blend and the thresholds that go with it (``threshold``, ``high_threshold``, ``clear_threshold``)."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-
-    def weights(part: dict[str, float]) -> Weights:
-        return Weights(float(part["quick"]), float(part["model"]), float(part["bias"]))
-
-    optional = {k: float(data[k]) for k in ("model_alone", "agreed_clear") if data.get(k) is not None}
-    blend = Blend(
-        float(data["gate"]), int(data["long_words"]), weights(data["short"]), weights(data["long"]), **optional
-    )
-    thresholds = {k: float(data[k]) for k in ("threshold", "high_threshold", "clear_threshold")}
-    return blend, thresholds
 
 
 def load_second_opinion(

@@ -9,10 +9,11 @@ Safety rules this module keeps:
   are used (region "other" if the region can't be read) and the answer still goes out. What the bot
   remembers about recent answers is also kept in memory, so the cooldown holds while the database is down.
 - The member's answer and the team's alert run side by side: neither can delay or cancel the other.
-- The sentence model's second opinion (:mod:`bot.crisis.second_opinion`) runs in a worker thread, one
-  message at a time, on every verdict below imminent (it may raise or clear it). When a burst of chat has
-  more than :data:`_MAX_WAITING` messages queued for it, later ones keep the lexicon's verdict (logged), so
-  a busy server can't build an unbounded backlog; if the model fails, the lexicon's verdict stands too.
+- The sentence model's second opinion (:mod:`bot.crisis.second_opinion`) runs in one worker thread, on
+  verdicts below imminent the quick read leaves unsure (it may raise or clear them); what queues while it
+  reads is read next as one batch (:mod:`bot.crisis.review_queue`). When a burst of chat has more than
+  :data:`_MAX_WAITING` messages queued for it, later ones keep the lexicon's verdict (logged), so a busy
+  server can't build an unbounded backlog; if the model fails, the lexicon's verdict stands too.
 - Nothing here ever echoes the member's words, to them, to a channel, or to the team.
 """
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -28,6 +30,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.crisis import Detection, Detector, load_default_detector
+from bot.crisis.review_queue import ReviewQueue
 from bot.crisis.second_opinion import SecondOpinion, default_second_opinion
 from bot.crisis_care import CLOSED_DM_LINE, MemberState, answer_text, decide_answer
 from bot.messaging import NO_PINGS
@@ -75,7 +78,7 @@ class CrisisCare(AlertDesk):
         # using the feature against them) stays muted while the database is down.
         self._muted: dict[int, bool] = {}
         self.opinion: SecondOpinion | None = None
-        self._model_lock = asyncio.Lock()
+        self._reviews = ReviewQueue(self._review_batch)
         self._waiting = 0
         self.max_waiting = _MAX_WAITING
         self.skipped_reviews = 0
@@ -92,6 +95,11 @@ class CrisisCare(AlertDesk):
             self.opinion = None
         if self.opinion is None:
             log.warning("crisis: no sentence model (data/crisis/minilm missing?); the lexicon alone will decide")
+
+    async def close(self) -> None:
+        """Stop the sentence model's queue, then every follow-up task (cog unload)."""
+        await self._reviews.close()
+        await super().close()
 
     # -- detectors --------------------------------------------------------------------------------
     def cached_detector(self, guild_id: int | None) -> Detector | None:
@@ -178,7 +186,7 @@ class CrisisCare(AlertDesk):
             self._respond_later(source, reviewed)
 
     async def second_opinion(self, text: str, detection: Detection) -> Detection:
-        """``detection`` reviewed by the sentence model in a worker thread, one message at a time."""
+        """``detection`` reviewed by the sentence model in its worker thread (batched with what else waits)."""
         opinion = self.opinion
         if opinion is None or not opinion.wanted(text, detection):
             return detection
@@ -191,10 +199,16 @@ class CrisisCare(AlertDesk):
             return detection
         self._waiting += 1
         try:
-            async with self._model_lock:
-                return await asyncio.to_thread(opinion.review, text, detection)
+            return await self._reviews.review(text, detection)
         finally:
             self._waiting -= 1
+
+    def _review_batch(self, items: Sequence[tuple[str, Detection]]) -> list[Detection]:
+        """The model's verdicts on a batch (runs in the review queue's worker thread)."""
+        opinion = self.opinion
+        if opinion is None:  # switched off while the batch waited
+            return [detection for _, detection in items]
+        return opinion.review_many(items)
 
     def _respond_later(self, source: Source, detection: Detection) -> None:
         """Answer the member (policy permitting) and alert the team (server policy permitting), side by side.

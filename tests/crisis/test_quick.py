@@ -6,14 +6,16 @@ import json
 import math
 import zlib
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 from bot.crisis import Category, Detection, Level, load_default_detector
+from bot.crisis.blend import Blend, Weights
 from bot.crisis.encoder import default_encoder
 from bot.crisis.quick import BUCKETS, QuickRead, default_quick_read, feature_groups, feature_vector, load_quick_read
-from bot.crisis.second_opinion import DEFAULT_HEADS, Blend, SecondOpinion, Weights, load_second_opinion
+from bot.crisis.second_opinion import DEFAULT_HEADS, SecondOpinion, load_second_opinion
 
 
 def test_features_are_stable_across_processes_and_read_the_normalised_text() -> None:
@@ -169,17 +171,18 @@ def test_reported_acts_are_never_cleared_by_the_shipped_pipeline(text: str) -> N
     assert opinion.review(text, load_default_detector().detect(text)).detected
 
 
-def test_a_sure_quick_read_clears_a_lexicon_match_without_the_sentence_model() -> None:
+def test_a_sure_quick_read_clears_a_lexicon_match_without_the_sentence_model(monkeypatch: pytest.MonkeyPatch) -> None:
     # The quick read weighs three times the sentence model here, so a sure quick read can settle alone.
     opinion = _opinion(0.001, 0.99, quick_weight=3.0)
-    calls: list[str] = []
+    calls: list[object] = []
     real = opinion.opinion
+    encode_many = opinion.encoder.encode_many
 
-    def counting(text: str) -> object:
-        calls.append(text)
-        return real(text)
+    def counting(texts: Any) -> Any:
+        calls.append(texts)
+        return encode_many(texts)
 
-    opinion.opinion = counting  # type: ignore[method-assign]
+    monkeypatch.setattr(opinion.encoder, "encode_many", counting)
     high = Detection(Level.HIGH, (Category.SUICIDAL_IDEATION,), ("lexicon",))
     cleared = opinion.review(TEXT, high)
     assert cleared.level is Level.NONE and calls == []

@@ -6,7 +6,9 @@ trained weights); the shipped model is tested on the issue's own examples.
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -196,3 +198,17 @@ def test_the_shipped_pipeline_lets_everyday_talk_be(text: str) -> None:
     assert opinion is not None
     detection = opinion.review(text, load_default_detector().detect(text))
     assert not detection.detected, detection
+
+
+def test_a_batch_gets_the_verdicts_each_message_gets_alone() -> None:
+    opinion = default_second_opinion()
+    assert opinion is not None
+    detector = load_default_detector()
+    path = Path(__file__).parent / "labelled.jsonl"
+    texts = [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()][:96]
+    items = [(t, detector.detect(t)) for t in texts]
+    alone = [opinion.review(t, d) for t, d in items]
+    batched = opinion.review_many(items)
+    assert [(d.level, d.categories) for d in batched] == [(d.level, d.categories) for d in alone]
+    assert sum(d.detected for d in alone) > 10  # the sample has crisis messages in it
+    assert opinion.review_many([]) == []
