@@ -10,14 +10,16 @@ import os
 import signal
 import sqlite3
 import sys
+from pathlib import Path
 
 import aiohttp
 import discord
 from dotenv import dotenv_values
 
+from bot.backup import BackupError, RunLock, backup, restore
 from bot.client import KindredBot
 from bot.clock import Clock
-from bot.db import Database
+from bot.db import Database, load_migrations
 from bot.settings import Settings, SettingsError, load_settings
 from bot.timers import TimerService
 
@@ -50,6 +52,17 @@ async def _check(settings: Settings) -> int:
 
 
 async def _run(settings: Settings) -> int:
+    lock = RunLock(settings.database_path)
+    if not lock.acquire():
+        print(f"Another Kindred bot is already running on {settings.database_path}.", file=sys.stderr)
+        return 1
+    try:
+        return await _run_locked(settings)
+    finally:
+        lock.release()
+
+
+async def _run_locked(settings: Settings) -> int:
     db = await Database.open(settings.database_path)
     try:
         async with KindredBot(settings, db) as bot:
@@ -100,19 +113,55 @@ async def _run(settings: Settings) -> int:
     return 0
 
 
+def _backup(settings: Settings, dest: Path) -> int:
+    try:
+        info = backup(settings.database_path, dest)
+    except BackupError as exc:
+        print(f"Backup failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"Backed up {settings.database_path} to {info.path} (schema {info.schema_version}, {info.size:,} bytes).")
+    return 0
+
+
+def _restore(settings: Settings, source: Path, *, confirmed: bool) -> int:
+    if not confirmed:
+        print(f"This replaces {settings.database_path} with {source} (the current one is kept beside it).")
+        if input("Type 'restore' to go on: ").strip().lower() != "restore":
+            print("Nothing was changed.")
+            return 1
+    try:
+        info, kept = restore(source, settings.database_path, latest_version=len(load_migrations()))
+    except BackupError as exc:
+        print(f"Restore refused: {exc}", file=sys.stderr)
+        return 1
+    where = f"; the replaced database is kept at {kept}" if kept else ""
+    print(f"Restored {info.path} from {source} (schema {info.schema_version}){where}.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Parse arguments, build the settings once, and run (or just check) the bot."""
+    """Parse arguments, build the settings once, and run the bot, check it, or back up or restore its database."""
     parser = argparse.ArgumentParser(prog="kindred", description="Kindred, a recovery peer-support Discord bot.")
     parser.add_argument("--check", action="store_true", help="validate config and migrate the database, then exit")
     parser.add_argument("--env-file", default=".env", help="path of the .env file (default: .env)")
+    commands = parser.add_subparsers(dest="command", metavar="{backup,restore}")
+    backup_cmd = commands.add_parser("backup", help="copy the database consistently, even while the bot runs")
+    backup_cmd.add_argument("path", type=Path, help="file to write the backup to")
+    restore_cmd = commands.add_parser("restore", help="replace the database with a backup (the bot must be stopped)")
+    restore_cmd.add_argument("path", type=Path, help="backup file to restore")
+    restore_cmd.add_argument("--yes", action="store_true", help="don't ask for confirmation")
     args = parser.parse_args(argv)
 
     env = _read_env(args.env_file)
     try:
-        settings = load_settings(env, require_token=not args.check)
+        settings = load_settings(env, require_token=not args.check and args.command is None)
     except SettingsError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
+    if args.command == "backup":
+        return _backup(settings, args.path)
+    if args.command == "restore":
+        return _restore(settings, args.path, confirmed=args.yes)
     logging.basicConfig(level=settings.log_level_number, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("discord").setLevel(max(settings.log_level_number, logging.INFO))
     with contextlib.suppress(KeyboardInterrupt):
