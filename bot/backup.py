@@ -18,7 +18,7 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO
 
@@ -27,7 +27,20 @@ try:
 except ImportError:  # Windows: no advisory locks here; restore then trusts the operator to stop the bot
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["BackupError", "BackupInfo", "RunLock", "backup", "prune_backups", "restore", "verify"]
+__all__ = [
+    "BackupError",
+    "BackupInfo",
+    "RunLock",
+    "backup",
+    "backup_if_due",
+    "prune_backups",
+    "restore",
+    "verify",
+]
+
+DAILY_PREFIX = "kindred-"
+_STAMP = "%Y%m%d-%H%M%S"
+DAILY_EVERY = timedelta(days=1)
 
 # How long the copy waits for a writer's lock between steps, in seconds.
 _BUSY_TIMEOUT = 30.0
@@ -188,3 +201,25 @@ def prune_backups(folder: Path, prefix: str, keep: int) -> list[Path]:
     for path in deleted:
         path.unlink(missing_ok=True)
     return deleted
+
+
+def newest_backup(folder: Path) -> datetime | None:
+    """When the newest daily backup in ``folder`` was taken (from its name), or None."""
+    times = []
+    for path in folder.glob(f"{DAILY_PREFIX}*.db"):
+        try:
+            times.append(datetime.strptime(path.stem.removeprefix(DAILY_PREFIX), _STAMP).replace(tzinfo=UTC))
+        except ValueError:
+            continue  # not one of ours
+    return max(times, default=None)
+
+
+def backup_if_due(database: Path, folder: Path, keep: int, now: datetime) -> BackupInfo | None:
+    """The daily backup: a new copy in ``folder`` when the newest is a day old or there is none, then only
+    the newest ``keep`` are kept. Derived from the files alone, so restarts neither skip nor repeat one."""
+    last = newest_backup(folder) if folder.is_dir() else None
+    if last is not None and now - last < DAILY_EVERY:
+        return None
+    info = backup(database, folder / f"{DAILY_PREFIX}{now.astimezone(UTC).strftime(_STAMP)}.db")
+    prune_backups(folder, DAILY_PREFIX, keep)
+    return info

@@ -15,6 +15,7 @@ from discord import app_commands
 from discord.ext import commands
 
 import cogs
+from bot.backup import backup_if_due
 from bot.chains import Chains
 from bot.clock import Clock
 from bot.db import INTERACTIVE_WRITE_WAIT, Database, set_write_wait
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 
 TIMER_POLL_JOB = "timers:poll"
 UPKEEP_JOB = "timers:upkeep"
+BACKUP_JOB = "backup:daily"
 SHUTDOWN_GRACE = 5.0  # seconds a running timer handler gets to finish when the bot stops
 
 
@@ -107,6 +109,7 @@ class KindredBot(commands.AutoShardedBot):
         # neutrally, before /privacy delete or the retention purge erases a member's rows.
         # Each hook gets (user_id, guild_id or None for "everywhere").
         self.erase_hooks: dict[str, Callable[[int, int | None], Awaitable[None]]] = {}
+        self._backup_lock = asyncio.Lock()  # the hourly job and an explicit call never copy at once
 
     async def setup_hook(self) -> None:
         """Migrate, build the store, start the scheduler, load extensions, then sync commands."""
@@ -147,7 +150,37 @@ class KindredBot(commands.AutoShardedBot):
                 max_instances=1,
                 coalesce=True,
             )
+        if self.settings.backup_dir is not None:
+            # Hourly: a backup when the newest is a day old. The files say when the last one was taken,
+            # so a bot restarted often still backs up daily, and one restarted twice an hour not twice.
+            self.scheduler.add_job(
+                self.backup_if_due,
+                "interval",
+                hours=1,
+                id=BACKUP_JOB,
+                replace_existing=True,
+                next_run_time=discord.utils.utcnow(),
+                max_instances=1,
+                coalesce=True,
+            )
         await self.sync_commands()
+
+    async def backup_if_due(self) -> None:
+        """Write the daily backup if one is due (in a worker thread: the copy reads the whole file)."""
+        folder = self.settings.backup_dir
+        if folder is None:
+            return
+        try:
+            async with self._backup_lock:
+                now = self.clock.now()
+                info = await asyncio.to_thread(
+                    backup_if_due, self.settings.database_path, folder, self.settings.backup_keep, now
+                )
+        except Exception:
+            log.exception("the daily backup into %s failed; the next hourly check tries again", folder)
+            return
+        if info is not None:
+            log.info("daily backup written to %s (%d bytes)", info.path, info.size)
 
     async def daily_upkeep(self) -> None:
         """Settle timers whose outcome couldn't be recorded, reconcile every chain and prune old timer rows."""

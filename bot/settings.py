@@ -34,6 +34,9 @@ class Settings:
     log_level: str = "INFO"
     # The crisis detector's second opinion (a sentence model, ~100 MB of memory, milliseconds a message).
     crisis_sentence_model: bool = True
+    # Daily backups of the database into this folder (off when None), keeping the newest ``backup_keep``.
+    backup_dir: Path | None = None
+    backup_keep: int = 7
 
     @property
     def log_level_number(self) -> int:
@@ -77,10 +80,20 @@ def load_settings(env: Mapping[str, str], *, require_token: bool = True) -> Sett
     if raw_model not in ("on", "off"):
         raise SettingsError("CRISIS_SENTENCE_MODEL", f"{raw_model!r} is not on or off")
 
+    raw_backup_dir = env.get("BACKUP_DIR", "").strip()
+    backup_dir = Path(raw_backup_dir).expanduser() if raw_backup_dir else None
+    if backup_dir is not None and backup_dir.exists() and not backup_dir.is_dir():
+        raise SettingsError("BACKUP_DIR", f"{raw_backup_dir!r} is a file; give a folder such as data/backups")
+    raw_keep = env.get("BACKUP_KEEP", "").strip() or "7"
+    if not raw_keep.isascii() or not raw_keep.isdigit() or not 1 <= int(raw_keep) <= 365:
+        raise SettingsError("BACKUP_KEEP", f"{raw_keep[:40]!r} is not a number of backups from 1 to 365")
+
     return Settings(
         discord_token=token,
         database_path=database_path,
         dev_guild_id=dev_guild_id,
         log_level=log_level,
         crisis_sentence_model=raw_model == "on",
+        backup_dir=backup_dir,
+        backup_keep=int(raw_keep),
     )

@@ -7,15 +7,17 @@ import os
 import signal
 import sqlite3
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.__main__ import _run, main
-from bot.backup import BackupError, RunLock, backup, prune_backups, restore, verify
+from bot.backup import BackupError, RunLock, backup, backup_if_due, prune_backups, restore, verify
 from bot.db import Database, load_migrations
 from bot.settings import Settings
 from tests.double import DiscordDouble
+from tests.harness import Harness
 
 LATEST = len(load_migrations())
 
@@ -190,3 +192,34 @@ def test_restore_asks_before_replacing(
     assert main(["--env-file", os.devnull, "restore", str(tmp_path / "any.db")]) == 1
     assert "Nothing was changed" in capsys.readouterr().out
     assert not (tmp_path / "k.db").exists()
+
+
+def test_the_daily_backup_runs_once_a_day_and_keeps_the_newest(tmp_path: Path) -> None:
+    path, folder = tmp_path / "k.db", tmp_path / "backups"
+
+    async def make() -> None:
+        db = await _database(path)
+        await db.close()
+
+    asyncio.run(make())
+    start = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
+    first = backup_if_due(path, folder, 2, start)
+    assert first is not None and first.path.name == "kindred-20261201-030000.db"
+    assert backup_if_due(path, folder, 2, start + timedelta(hours=23)) is None  # a restart the same day
+    for day in (1, 2, 3):
+        assert backup_if_due(path, folder, 2, start + timedelta(days=day, minutes=5)) is not None
+    assert sorted(p.name for p in folder.iterdir()) == ["kindred-20261203-030500.db", "kindred-20261204-030500.db"]
+
+
+async def test_a_bot_with_backups_on_writes_one_at_start(harness: Harness, tmp_path: Path) -> None:
+    folder = tmp_path / "daily"
+    harness.settings_overrides = {"backup_dir": folder, "backup_keep": 3}
+    await harness.start(extensions=[])
+    await harness.bot.backup_if_due()
+    [made] = list(folder.iterdir())
+    assert verify(made).schema_version == LATEST
+    await harness.bot.backup_if_due()  # not due again the same day
+    assert list(folder.iterdir()) == [made]
+    harness.clock.advance(timedelta(days=1))
+    await harness.bot.backup_if_due()
+    assert len(list(folder.iterdir())) == 2

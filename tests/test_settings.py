@@ -56,3 +56,16 @@ def test_check_mode_does_not_need_a_token() -> None:
     settings = load_settings({"LOG_LEVEL": "debug"}, require_token=False)
     assert settings.log_level == "DEBUG"
     assert settings.dev_guild_id is None
+
+
+def test_daily_backups_are_off_unless_a_folder_is_given(tmp_path: Path) -> None:
+    assert load_settings({"DISCORD_TOKEN": TOKEN}).backup_dir is None
+    on = load_settings({"DISCORD_TOKEN": TOKEN, "BACKUP_DIR": str(tmp_path / "b"), "BACKUP_KEEP": "3"})
+    assert on.backup_dir == tmp_path / "b" and on.backup_keep == 3
+    a_file = tmp_path / "file"
+    a_file.write_text("x")
+    with pytest.raises(SettingsError, match="BACKUP_DIR"):
+        load_settings({"DISCORD_TOKEN": TOKEN, "BACKUP_DIR": str(a_file)})
+    for bad in ("0", "366", "seven", "²", "9" * 400):
+        with pytest.raises(SettingsError, match="BACKUP_KEEP"):
+            load_settings({"DISCORD_TOKEN": TOKEN, "BACKUP_KEEP": bad})
