@@ -20,7 +20,9 @@ from bot.chains import Chains
 from bot.clock import Clock
 from bot.db import INTERACTIVE_WRITE_WAIT, Database, set_write_wait
 from bot.errors import send_error
+from bot.health import HealthServer
 from bot.messaging import DMS_CLOSED_NOTICE
+from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.store import Store
 from bot.timers import BULK, LANES, TimerService
@@ -59,6 +61,8 @@ class KindredTree(app_commands.CommandTree["KindredBot"]):
 
     async def on_error(self, interaction: discord.Interaction[KindredBot], error: app_commands.AppCommandError) -> None:
         """Map known errors to kind messages; log the rest with a traceback."""
+        command = interaction.command.qualified_name if interaction.command is not None else "unknown"
+        interaction.client.metrics.command_errors.labels(command).inc()
         await send_error(interaction, error)
 
     async def interaction_check(self, interaction: discord.Interaction[KindredBot], /) -> bool:
@@ -110,6 +114,11 @@ class KindredBot(commands.AutoShardedBot):
         # Each hook gets (user_id, guild_id or None for "everywhere").
         self.erase_hooks: dict[str, Callable[[int, int | None], Awaitable[None]]] = {}
         self._backup_lock = asyncio.Lock()  # the hourly job and an explicit call never copy at once
+        self.metrics = Metrics()
+        # Shards with a live gateway session (ready or resumed since their last disconnect), for /healthz.
+        self.connected_shards: set[int] = set()
+        self.metrics.watch_gateway(lambda: self.latency)
+        self.health: HealthServer | None = None
 
     async def setup_hook(self) -> None:
         """Migrate, build the store, start the scheduler, load extensions, then sync commands."""
@@ -163,6 +172,11 @@ class KindredBot(commands.AutoShardedBot):
                 max_instances=1,
                 coalesce=True,
             )
+        if self.settings.health_port is not None:
+            self.health = HealthServer(
+                self, self.settings.health_host, self.settings.health_port, self.settings.health_max_late_timers
+            )
+            await self.health.start()
         await self.sync_commands()
 
     async def backup_if_due(self) -> None:
@@ -227,6 +241,9 @@ class KindredBot(commands.AutoShardedBot):
 
     async def close(self) -> None:
         """Let the running timer finish, stop the scheduler, then disconnect. The caller closes the database."""
+        if self.health is not None:
+            await self.health.stop()
+            self.health = None
         if hasattr(self, "timers"):
             self.timers.stop()  # nothing new is claimed; unstarted timers stay pending for the next start
         polls = [t for t in self._poll_tasks if t is not asyncio.current_task()]
@@ -252,7 +269,8 @@ class KindredBot(commands.AutoShardedBot):
         interaction: discord.Interaction,
         command: app_commands.Command[Any, ..., Any] | app_commands.ContextMenu,
     ) -> None:
-        """Tell a member once, privately, that their DMs were closed when we last tried."""
+        """Count the command; tell a member once, privately, that their DMs were closed when we last tried."""
+        self.metrics.commands.labels(command.qualified_name).inc()
         if interaction.response.type in (None, discord.InteractionResponseType.modal):
             return  # a modal answer can't carry a followup
         try:
@@ -263,6 +281,18 @@ class KindredBot(commands.AutoShardedBot):
         except sqlite3.OperationalError as exc:
             # The database is locked or full: the notice is still owed and goes out after a later command.
             log.warning("closed-DM notice put off: %s", exc)
+
+    async def on_shard_ready(self, shard_id: int) -> None:
+        """A shard's session is up (health)."""
+        self.connected_shards.add(shard_id)
+
+    async def on_shard_resumed(self, shard_id: int) -> None:
+        """A shard's session is back after a reconnect (health)."""
+        self.connected_shards.add(shard_id)
+
+    async def on_shard_disconnect(self, shard_id: int) -> None:
+        """A shard lost its gateway connection; discord.py reconnects it by itself (health)."""
+        self.connected_shards.discard(shard_id)
 
     async def on_ready(self) -> None:
         """Only log: on_ready fires again after reconnects, so no work starts here."""

@@ -38,14 +38,18 @@ async def send_dm(bot: KindredBot, user_id: int, **kwargs: Any) -> discord.Messa
         return await user.send(**kwargs)
     except discord.Forbidden as exc:
         if exc.code == 50007:
+            bot.metrics.dm_failures.labels("closed").inc()
             log.info("DMs closed for user %s; marking unreachable", user_id)
             await bot.store.prefs.mark_dm_closed(user_id, now=bot.clock.now())
             return None
+        bot.metrics.dm_failures.labels("forbidden").inc()
         log.warning("DM to %s forbidden (code %s)", user_id, exc.code)
         return None
     except discord.NotFound:
+        bot.metrics.dm_failures.labels("not_found").inc()
         log.info("user %s no longer exists; DM skipped", user_id)
         return None
     except discord.HTTPException:
+        bot.metrics.dm_failures.labels("error").inc()
         log.exception("DM to %s failed", user_id)
         return None

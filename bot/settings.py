@@ -37,6 +37,11 @@ class Settings:
     # Daily backups of the database into this folder (off when None), keeping the newest ``backup_keep``.
     backup_dir: Path | None = None
     backup_keep: int = 7
+    # /healthz and /metrics over HTTP on this port (off when None), on health_host.
+    health_port: int | None = None
+    health_host: str = "127.0.0.1"
+    # /healthz fails when more timers than this are more than five minutes late.
+    health_max_late_timers: int = 100
 
     @property
     def log_level_number(self) -> int:
@@ -84,9 +89,13 @@ def load_settings(env: Mapping[str, str], *, require_token: bool = True) -> Sett
     backup_dir = Path(raw_backup_dir).expanduser() if raw_backup_dir else None
     if backup_dir is not None and backup_dir.exists() and not backup_dir.is_dir():
         raise SettingsError("BACKUP_DIR", f"{raw_backup_dir!r} is a file; give a folder such as data/backups")
-    raw_keep = env.get("BACKUP_KEEP", "").strip() or "7"
-    if not raw_keep.isascii() or not raw_keep.isdigit() or not 1 <= int(raw_keep) <= 365:
-        raise SettingsError("BACKUP_KEEP", f"{raw_keep[:40]!r} is not a number of backups from 1 to 365")
+    backup_keep = _number(env, "BACKUP_KEEP", 7, 1, 365, "a number of backups from 1 to 365")
+    assert backup_keep is not None
+
+    health_port = _number(env, "HEALTH_PORT", None, 1, 65535, "a port from 1 to 65535")
+    health_host = env.get("HEALTH_HOST", "").strip() or "127.0.0.1"
+    max_late = _number(env, "HEALTH_MAX_LATE_TIMERS", 100, 0, 1_000_000, "a number of timers")
+    assert max_late is not None
 
     return Settings(
         discord_token=token,
@@ -95,5 +104,18 @@ def load_settings(env: Mapping[str, str], *, require_token: bool = True) -> Sett
         log_level=log_level,
         crisis_sentence_model=raw_model == "on",
         backup_dir=backup_dir,
-        backup_keep=int(raw_keep),
+        backup_keep=backup_keep,
+        health_port=health_port,
+        health_host=health_host,
+        health_max_late_timers=max_late,
     )
+
+
+def _number(env: Mapping[str, str], name: str, default: int | None, low: int, high: int, what: str) -> int | None:
+    """An integer setting between ``low`` and ``high``; ``default`` when unset."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isascii() or not raw.isdigit() or not low <= int(raw) <= high:
+        raise SettingsError(name, f"{raw[:40]!r} is not {what}")
+    return int(raw)

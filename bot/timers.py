@@ -388,6 +388,15 @@ class TimerService:
         rows = await self._db.fetchall("SELECT kind, status, count(*) AS n FROM timers GROUP BY kind, status")
         return {(r["kind"], r["status"]): r["n"] for r in rows}
 
+    async def backlog(self, now: datetime, late_after: timedelta) -> tuple[int, int]:
+        """Pending timers already due, and those of them due more than ``late_after`` ago (for health)."""
+        row = await self._db.fetchone(
+            "SELECT count(*) AS due, coalesce(sum(due_at < ?), 0) AS late FROM timers "
+            "WHERE status = 'pending' AND due_at <= ?",
+            (to_db(now - late_after), to_db(now)),
+        )
+        return (int(row["due"]), int(row["late"])) if row is not None else (0, 0)
+
     async def prune(self, *, keep: timedelta = KEEP_FINISHED) -> int:
         """Delete finished rows older than ``keep``; returns how many went."""
         marks = ",".join("?" for _ in _FINISHED)

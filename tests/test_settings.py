@@ -69,3 +69,15 @@ def test_daily_backups_are_off_unless_a_folder_is_given(tmp_path: Path) -> None:
     for bad in ("0", "366", "seven", "²", "9" * 400):
         with pytest.raises(SettingsError, match="BACKUP_KEEP"):
             load_settings({"DISCORD_TOKEN": TOKEN, "BACKUP_KEEP": bad})
+
+
+def test_the_health_port_is_off_unless_set() -> None:
+    off = load_settings({"DISCORD_TOKEN": TOKEN})
+    assert off.health_port is None and off.health_host == "127.0.0.1" and off.health_max_late_timers == 100
+    on = load_settings(
+        {"DISCORD_TOKEN": TOKEN, "HEALTH_PORT": "9108", "HEALTH_HOST": "0.0.0.0", "HEALTH_MAX_LATE_TIMERS": "5"}
+    )
+    assert (on.health_port, on.health_host, on.health_max_late_timers) == (9108, "0.0.0.0", 5)
+    for bad in ("0", "65536", "http", "９１０８"):
+        with pytest.raises(SettingsError, match="HEALTH_PORT"):
+            load_settings({"DISCORD_TOKEN": TOKEN, "HEALTH_PORT": bad})
