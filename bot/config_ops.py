@@ -74,6 +74,7 @@ LABELS: dict[str, str] = {
     "rooms_category_id": "Rooms voice category",
     "modlog_channel_id": "Mod-log channel",
     "retention_days": "Data retention after leaving",
+    "welcome_dm": "Welcome DM to new members",
 }
 
 _POST = ("view_channel", "send_messages", "embed_links")
@@ -194,6 +195,8 @@ def format_value(key: str, value: Any) -> str:
         return WEEKDAYS[value]
     if key == "pairing_hour" and isinstance(value, int):
         return f"{value:02d}:00"
+    if key == "welcome_dm":
+        return "on" if value else "off"
     if key == "retention_days":
         return f"{value} day" if value == 1 else f"{value} days"
     if key == "pairing_repeat_window":

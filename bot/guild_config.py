@@ -49,6 +49,7 @@ class GuildConfig:
     rooms_category_id: int | None = None
     modlog_channel_id: int | None = None
     retention_days: int = 30
+    welcome_dm: bool = False  # a private welcome DM to each new member
 
     def with_values(self, values: dict[str, Any]) -> GuildConfig:
         """A copy with stored values applied; unknown keys (from a removed setting) are ignored."""
@@ -80,4 +81,5 @@ SETTING_HELP: dict[str, str] = {
     "rooms_category_id": "Category for temporary voice rooms",
     "modlog_channel_id": "Where configuration changes are logged",
     "retention_days": "Days a departed member's data is kept before erasure",
+    "welcome_dm": "Whether new members get a private welcome DM (on, off)",
 }

@@ -202,29 +202,24 @@ async def join_and_settle(h: Harness, name: str) -> Any:
     return member
 
 
-async def test_newcomer_welcome_volunteers_are_told_in_the_board_thread(h: Harness) -> None:
+async def test_newcomer_welcome_volunteers_are_told_privately_and_nothing_is_posted(h: Harness) -> None:
     _, card = await post(h, title="Welcome desk", when="2026-11-22 13:00", duration="2h", kind="newcomer_welcome")
     await click(h, h.world.bob, card, "vol")
     await join_and_settle(h, "Early Bird")  # before the shift: nobody is told
-    assert h.dd.calls_to("POST", "/channels/{channel_id}/messages/{message_id}/threads") == []
+    assert h.dd.dms_to(h.world.bob) == []
     await h.advance(timedelta(minutes=90))  # 13:30: the shift is running
-    newbie = await h.dd.member_join(h.world.guild, "Newbie")
-    thread_call = await h.dd.wait_for_call(
-        "POST", f"/channels/{h.world.service_board.id}/messages/{card['id']}/threads"
-    )
-    thread_id = int(thread_call.response["id"])
-    notice = await h.dd.wait_for_message(thread_id)
-    assert f"<@{newbie.id}>" in notice["content"] and f"<@{h.world.bob.id}>" in notice["content"]
-    sent = h.dd.calls_to("POST", f"/channels/{thread_id}/messages")[-1]
-    assert sorted(int(u) for u in sent.json["allowed_mentions"]["users"]) == sorted([newbie.id, h.world.bob.id])
-    assert sent.json["allowed_mentions"]["parse"] == []
-    # The thread is reused for the next arrival.
-    second = await h.dd.member_join(h.world.guild, "Second")
-    await h.dd.wait_for_message(thread_id, lambda m: f"<@{second.id}>" in m["content"])
-    assert len(h.dd.calls_to("POST", "/channels/{channel_id}/messages/{message_id}/threads")) == 1
+    newbie = await join_and_settle(h, "Newbie")
+    told = await h.dd.wait_for_dm(h.world.bob, lambda m: "Someone new just joined" in m["content"])
+    assert f"<@{newbie.id}>" in told["content"] and "don't mention their arrival in public" in told["content"]
+    [sent] = [c for c in h.dd.calls_to("POST", "/channels/{channel_id}/messages") if "Someone new" in str(c.json)]
+    assert sent.json["allowed_mentions"]["parse"] == [] and not sent.json["allowed_mentions"].get("users")
+    # Nothing public: no thread, and no server channel names the newcomer.
+    assert h.dd.calls_to("POST", "/channels/{channel_id}/messages/{message_id}/threads") == []
+    for channel in (h.world.general, h.world.service_board):
+        assert all(str(newbie.id) not in m["content"] for m in h.dd.messages_in(channel))
     await h.advance(timedelta(hours=2))  # the shift is over
     await join_and_settle(h, "Late")
-    assert len(h.dd.messages_in(thread_id)) == 2
+    assert len([m for m in h.dd.dms_to(h.world.bob) if "Someone new" in m["content"]]) == 1
 
 
 # -- erasure -----------------------------------------------------------------------------------

@@ -171,12 +171,13 @@ def next_not_posted_notice(opp: Opportunity) -> str:
     )
 
 
-def newcomer_notice(newcomer_id: int, volunteer_ids: list[int]) -> str:
-    """Tells the welcome volunteers that someone new arrived."""
-    helpers = " ".join(f"<@{uid}>" for uid in volunteer_ids)
-    greet = f"{helpers}: " if helpers else ""
+def newcomer_notice(server_name: str, newcomer_id: int) -> str:
+    """What a volunteer on a newcomer-welcome shift hears, privately, when someone joins (``server_name``
+    markdown already escaped). Never posted in public: some people don't want their arrival announced."""
     return (
-        f"{greet}someone new just arrived: <@{newcomer_id}>. Could one of you say hello and help them find their way?"
+        f"Someone new just joined **{server_name}** while you're on the welcome shift: <@{newcomer_id}>. "
+        "If you'd like to, send them a short, friendly hello by DM. Some people want a quiet start, so there's "
+        "no need to follow up if they don't reply, and please don't mention their arrival in public channels."
     )
 
 

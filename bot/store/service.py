@@ -92,10 +92,6 @@ class ServiceRepo(ServiceQueries):
             (channel_id, message_id, opp_id),
         )
 
-    async def set_thread(self, opp_id: int, thread_id: int) -> None:
-        """Remember the board thread made for this opportunity."""
-        await self._db.execute("UPDATE service_opportunities SET thread_id = ? WHERE id = ?", (thread_id, opp_id))
-
     async def update(
         self,
         opp_id: int,

@@ -298,6 +298,15 @@ class Config(
         """Set how long a member's data is kept after they leave, before it is erased."""
         await self.apply(interaction, {"retention_days": _in_range("Retention", days, 1, 365)})
 
+    @app_commands.command(name="welcome")
+    @app_commands.describe(state="on: each new member gets a short, private welcome DM from Kindred; off: none")
+    @app_commands.choices(state=[Choice(name="on", value="on"), Choice(name="off", value="off")])
+    async def welcome(self, interaction: discord.Interaction[KindredBot], state: str) -> None:
+        """Turn the private welcome DM to new members on or off (nothing about an arrival is ever posted)."""
+        if state not in ("on", "off"):
+            raise KindredError("Pick on or off from the list.")
+        await self.apply(interaction, {"welcome_dm": state == "on"})
+
 
 def _in_range(label: str, value: int, low: int, high: int) -> int:
     # The client enforces these ranges too, but a value can arrive from elsewhere (an old client).

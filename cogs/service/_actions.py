@@ -350,45 +350,12 @@ class ServiceActions:
 
     # -- newcomers -------------------------------------------------------------------------
     async def welcome(self, member: discord.Member) -> None:
-        """If a newcomer-welcome shift is running, tell its volunteers in the board thread."""
+        """If a newcomer-welcome shift is running, tell its volunteers privately, by DM; nothing is posted."""
         now = self.bot.clock.now()
+        name = discord.utils.escape_markdown(member.guild.name)
+        told: set[int] = {member.id}
         for opp in await self.store.running(member.guild.id, Kind.NEWCOMER_WELCOME, now=now):
-            thread = await self.board_thread(opp)
-            if thread is None:
-                continue
-            users = [member.id, *opp.volunteers]
-            mentions = discord.AllowedMentions(
-                everyone=False, roles=False, replied_user=False, users=[discord.Object(uid) for uid in users]
-            )
-            try:
-                await thread.send(newcomer_notice(member.id, list(opp.volunteers)), allowed_mentions=mentions)
-            except discord.HTTPException:
-                log.exception("could not post the newcomer welcome for %s", opp.id)
-
-    async def board_thread(self, opp: Opportunity) -> discord.Thread | None:
-        """The public thread on the opportunity's card, made the first time it's needed."""
-        if opp.thread_id is not None:
-            found = self.bot.get_channel(opp.thread_id)
-            if isinstance(found, discord.Thread):
-                return found
-            try:
-                fetched = await self.bot.fetch_channel(opp.thread_id)
-                if isinstance(fetched, discord.Thread):
-                    return fetched
-            except discord.HTTPException:
-                log.info("board thread %s for %s is gone; making a new one", opp.thread_id, opp.id)
-        if opp.channel_id is None or opp.message_id is None:
-            return None
-        board = self.bot.get_channel(opp.channel_id)
-        if not isinstance(board, discord.TextChannel):
-            log.warning("board channel %s for %s is gone; no thread for the welcome", opp.channel_id, opp.id)
-            return None
-        try:
-            thread = await board.get_partial_message(opp.message_id).create_thread(
-                name=opp.title[:100], auto_archive_duration=1440
-            )
-        except discord.HTTPException:
-            log.exception("could not create the board thread for %s", opp.id)
-            return None
-        await self.store.set_thread(opp.id, thread.id)
-        return thread
+            for volunteer in opp.volunteers:
+                if volunteer not in told:
+                    told.add(volunteer)
+                    await send_dm(self.bot, volunteer, content=newcomer_notice(name, member.id))

@@ -1,0 +1,48 @@
+"""The private welcome DM to new members, when the server turned it on (``/config welcome``)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord.ext import commands
+
+from bot.messaging import NO_PINGS, send_dm
+from bot.welcome import welcome_text
+
+if TYPE_CHECKING:
+    from bot.client import KindredBot
+
+log = logging.getLogger(__name__)
+
+# A slow database must not keep a newcomer waiting long; past this, they get no welcome (logged).
+CONFIG_TIMEOUT = 5.0
+
+
+class Welcome(commands.Cog):
+    """Sends the welcome DM; posts nothing public, ever."""
+
+    def __init__(self, bot: KindredBot) -> None:
+        self.bot = bot
+
+    @commands.Cog.listener()
+    async def on_member_join(self, member: discord.Member) -> None:
+        """DM the newcomer a short welcome if their server wants it. Closed DMs: nothing, nowhere."""
+        if member.bot:
+            return
+        try:
+            config = await asyncio.wait_for(self.bot.store.config.get(member.guild.id), CONFIG_TIMEOUT)
+        except Exception:
+            log.exception("welcome: could not read the settings of guild %s; no welcome sent", member.guild.id)
+            return
+        if not config.welcome_dm:
+            return
+        name = discord.utils.escape_markdown(member.guild.name)
+        await send_dm(self.bot, member.id, content=welcome_text(name), allowed_mentions=NO_PINGS)
+
+
+async def setup(bot: KindredBot) -> None:
+    """Load the welcome feature."""
+    await bot.add_cog(Welcome(bot))
