@@ -79,6 +79,7 @@ class CrisisCare(AlertDesk):
         self._muted: dict[int, bool] = {}
         self.opinion: SecondOpinion | None = None
         self._reviews = ReviewQueue(self._review_batch)
+        bot.metrics.watch_crisis_queue(lambda: self._waiting)
         self._waiting = 0
         self.max_waiting = _MAX_WAITING
         self.skipped_reviews = 0
@@ -174,6 +175,7 @@ class CrisisCare(AlertDesk):
         try:
             reviewed = await self.second_opinion(text, detection)
         except Exception:
+            self.bot.metrics.crisis_fallbacks.labels("failed").inc()
             log.exception("crisis: the sentence model failed on a message; keeping the lexicon's verdict")
         if detection.detected and not reviewed.detected:
             # Logged without the text: a moderator can replay a doubt with /crisis test.
@@ -192,12 +194,14 @@ class CrisisCare(AlertDesk):
             return detection
         if self._waiting >= self.max_waiting:
             self.skipped_reviews += 1
+            self.bot.metrics.crisis_fallbacks.labels("backlog").inc()
             if self.skipped_reviews % 100 == 1:
                 log.warning(
                     "crisis: sentence model backlog full; %d messages kept the lexicon's verdict", self.skipped_reviews
                 )
             return detection
         self._waiting += 1
+        self.bot.metrics.crisis_reviews.inc()
         try:
             return await self._reviews.review(text, detection)
         finally:
@@ -297,13 +301,16 @@ class CrisisCare(AlertDesk):
             return await user.send(content=content, view=view, allowed_mentions=NO_PINGS)
         except discord.Forbidden as exc:
             if exc.code == 50007:
+                self.bot.metrics.dm_failures.labels("closed").inc()
                 log.info("DMs closed for user %s; marking unreachable", user_id)
                 now = self.bot.clock.now()
                 self.write_later("marking DMs closed", lambda: self.bot.store.prefs.mark_dm_closed(user_id, now=now))
             else:
+                self.bot.metrics.dm_failures.labels("forbidden").inc()
                 log.warning("crisis DM to %s forbidden (code %s)", user_id, exc.code)
             return None
         except discord.HTTPException:
+            self.bot.metrics.dm_failures.labels("error").inc()
             log.exception("crisis DM to %s failed", user_id)
             return None
 
