@@ -65,7 +65,7 @@ def load_settings(env: Mapping[str, str], *, require_token: bool = True) -> Sett
     raw_guild = env.get("DEV_GUILD_ID", "").strip()
     dev_guild_id: int | None = None
     if raw_guild:
-        if not raw_guild.isdigit() or not 15 <= len(raw_guild) <= 21:
+        if not (raw_guild.isascii() and raw_guild.isdigit()) or not 15 <= len(raw_guild) <= 21:
             raise SettingsError("DEV_GUILD_ID", f"{raw_guild!r} is not a server id (a 17-20 digit number)")
         dev_guild_id = int(raw_guild)
 

@@ -14,6 +14,7 @@ from bot.crisis import Category, Level, Term, load_default_detector
 from bot.crisis_care import CATEGORY_LABELS, LEVEL_LABELS, alert_wanted, dry_run_report
 from bot.errors import KindredError, reply_ephemeral
 from bot.resources import contacts_for
+from bot.text import echo
 from bot.timers import URGENT
 from cogs.crisis._flow import REPOST_KIND, CrisisCare
 from cogs.crisis._views import ClaimButton, OkButton, TalkButton
@@ -138,7 +139,7 @@ class Crisis(commands.GroupCog, group_name="crisis", group_description="Crisis d
         words = [w for w in load_default_detector().normalize(parsed.term).split() if w.isalnum()]
         if sum(len(w) for w in words) < MIN_TERM_CHARS:
             raise KindredError(
-                f"{parsed.term!r} is too short to match safely: use at least {MIN_TERM_CHARS} letters or digits."
+                f"{echo(parsed.term)} is too short to match safely: use at least {MIN_TERM_CHARS} letters or digits."
             )
         if parsed.level <= Level.NONE:
             raise KindredError("Pick a level from the list: concern, high or imminent risk.")

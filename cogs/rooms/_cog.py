@@ -15,6 +15,7 @@ from bot.errors import KindredError
 from bot.messaging import NO_PINGS
 from bot.rooms import DURATION_MAX, DURATION_MIN, OPEN_LEAD, validate_duration, validate_text
 from bot.store.rooms import SCHEDULED, Room
+from bot.text import is_row_id
 from bot.timeparse import parse_when
 from bot.timers import TimerHandler
 from cogs.interests._cog import interest_choices, unknown_interest
@@ -220,7 +221,7 @@ class Rooms(commands.GroupCog, group_name="room"):
         assert guild is not None
         # Autocomplete sends an id; anything else (or a number beyond SQLite's range) is just "not found".
         raw = value.strip()
-        room = await self.bot.store.rooms.get(int(raw)) if raw.isdigit() and int(raw) < 2**63 else None
+        room = await self.bot.store.rooms.get(int(raw)) if is_row_id(raw) else None
         if room is None or room.guild_id != guild.id:
             raise KindredError("I couldn't find that room. Pick one of yours from the list as you type.")
         perms = interaction.permissions
