@@ -46,7 +46,11 @@ CATEGORY_LABELS: dict[Category, str] = {
 _SUBSTANCE = frozenset({Category.OVERDOSE, Category.SUBSTANCE_CRISIS})
 
 # Neutral on purpose: it is posted in public, so it says nothing about what was written or why.
-CLOSED_DM_LINE = "Sending care your way. If you'd ever like someone to talk to, `/resources show` lists people you can reach any time."
+# Posted in the channel when a member's DMs are closed: not a reply, and addressed to nobody in particular,
+# so it doesn't show the channel which message was flagged. It is deleted after CLOSED_DM_LINE_LIFETIME.
+CLOSED_DM_LINE = (
+    "If anyone here would like someone to talk to, `/resources show` lists people you can reach any time, privately."
+)
 
 _OPENINGS: dict[Level, str] = {
     Level.CONCERN: "Hey, I'm checking in privately because it sounded like things might be heavy for you right now.",

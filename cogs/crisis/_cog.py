@@ -16,7 +16,7 @@ from bot.errors import KindredError, reply_ephemeral
 from bot.resources import contacts_for
 from bot.text import echo
 from bot.timers import URGENT
-from cogs.crisis._flow import REPOST_KIND, CrisisCare
+from cogs.crisis._flow import LINE_REMOVAL_KIND, REPOST_KIND, CrisisCare
 from cogs.crisis._views import ClaimButton, OkButton, TalkButton
 
 if TYPE_CHECKING:
@@ -61,6 +61,8 @@ class Crisis(commands.GroupCog, group_name="crisis", group_description="Crisis d
         # Idempotent (a cut-off run finds the copy it already posted), so a restart runs it again.
         # The urgent lane: a wave of bulk reminders must never hold back a re-post to the crisis team.
         self.bot.timers.register(REPOST_KIND, self.care.repost, retry_interrupted=True, lane=URGENT)
+        # Deleting a line that may already be gone is safe to repeat.
+        self.bot.timers.register(LINE_REMOVAL_KIND, self.care.remove_line, retry_interrupted=True)
         self.bot.add_dynamic_items(*_DYNAMIC)
         self.bot.erase_hooks["crisis"] = self.care.forget_helper
         await self.care.resume_reposts()
@@ -69,6 +71,7 @@ class Crisis(commands.GroupCog, group_name="crisis", group_description="Crisis d
     async def cog_unload(self) -> None:
         """Undo :meth:`cog_load` and stop any follow-up work still running."""
         self.bot.timers.unregister(REPOST_KIND)
+        self.bot.timers.unregister(LINE_REMOVAL_KIND)
         self.bot.remove_dynamic_items(*_DYNAMIC)
         self.bot.erase_hooks.pop("crisis", None)
         await self.care.close()

@@ -29,7 +29,7 @@ import discord
 
 from bot.crisis import Detection, Detector, load_default_detector
 from bot.crisis.second_opinion import SecondOpinion, default_second_opinion
-from bot.crisis_care import CLOSED_DM_LINE, MemberState, answer_text, decide_answer
+from bot.crisis_care import CLOSED_DM_LINE, CLOSED_DM_LINE_LIFETIME, MemberState, answer_text, decide_answer
 from bot.messaging import NO_PINGS
 from bot.resources import contacts_for
 from cogs.crisis._alerts import AlertDesk
@@ -39,11 +39,13 @@ from cogs.crisis._views import answer_view
 if TYPE_CHECKING:
     from bot.client import KindredBot
     from bot.events import MemberText
+    from bot.timers import Timer
 
-__all__ = ["REPOST_KIND", "CrisisCare", "Source", "merge_state", "repost_key"]
+__all__ = ["LINE_REMOVAL_KIND", "REPOST_KIND", "CrisisCare", "Source", "merge_state", "repost_key"]
 
 log = logging.getLogger(__name__)
 
+LINE_REMOVAL_KIND = "crisis-line-removal"
 # Memory of recent answers is only a stand-in for the database; past this size old entries are dropped.
 _MEMORY_LIMIT = 5000
 # Messages waiting for the sentence model; past this, new ones keep the lexicon's verdict. At a few ms each
@@ -294,14 +296,42 @@ class CrisisCare(AlertDesk):
             return None
 
     async def _closed_dm_fallback(self, source: Source) -> bool:
-        """DMs closed: a short neutral reply in the channel, quoting nothing, pointing to /resources."""
+        """DMs closed: a short neutral line in the channel that disappears after a while.
+
+        Not a reply, naming nobody and quoting nothing, so the channel can't tell which message it follows up.
+        It is sent before anything touches the database; its deletion is then stored as a timer, so a
+        restart doesn't leave it behind."""
         message = source.message
         if message is None or message.guild is None:
             log.info("crisis answer to %s undeliverable (DMs closed, %s)", source.user_id, source.kind)
             return False
         try:
-            await message.reply(CLOSED_DM_LINE, mention_author=False, allowed_mentions=NO_PINGS)
-            return True
+            line = await message.channel.send(CLOSED_DM_LINE, allowed_mentions=NO_PINGS)
         except discord.HTTPException:
             log.exception("could not post the closed-DM line in channel %s", message.channel.id)
             return False
+        self.spawn(self._schedule_line_removal(line), f"line:{line.id}")
+        return True
+
+    async def _schedule_line_removal(self, line: discord.Message) -> None:
+        due = self.bot.clock.now() + CLOSED_DM_LINE_LIFETIME
+        payload = {"channel_id": line.channel.id, "message_id": line.id}
+        try:
+            # Patient: this is background work, and a timer written late still removes the line.
+            await self.bot.timers.schedule(
+                LINE_REMOVAL_KIND, due, payload=payload, dedupe_key=f"{LINE_REMOVAL_KIND}:{line.id}"
+            )
+        except Exception:
+            log.exception("could not store the removal of closed-DM line %s; removing it from memory instead", line.id)
+            await line.delete(delay=CLOSED_DM_LINE_LIFETIME.total_seconds())
+
+    async def remove_line(self, timer: Timer) -> None:
+        """Timer handler: delete a closed-DM line. Safe to repeat (a line already gone is done)."""
+        channel_id, message_id = int(timer.payload["channel_id"]), int(timer.payload["message_id"])
+        channel = self.bot.get_channel(channel_id)
+        if not isinstance(channel, discord.TextChannel | discord.Thread | discord.VoiceChannel | discord.StageChannel):
+            return  # the channel is gone, and the line with it
+        try:
+            await channel.get_partial_message(message_id).delete()
+        except discord.NotFound:
+            return
