@@ -18,6 +18,7 @@ from dotenv import dotenv_values
 from bot.client import KindredBot
 from bot.clock import Clock
 from bot.db import Database
+from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 from bot.timers import TimerService
 
@@ -113,8 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level_number, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("discord").setLevel(max(settings.log_level_number, logging.INFO))
+    configure_logging(settings.log_level_number)
     with contextlib.suppress(KeyboardInterrupt):
         try:
             return asyncio.run(_check(settings) if args.check else _run(settings))

@@ -76,7 +76,7 @@ class AlertDesk(CareBase):
             patient=True,
         )
         if recent is not None and recent.level >= detection.level:
-            log.info("crisis alert for user %s skipped: alert %s is recent", source.user_id, recent.id)
+            log.info("crisis alert skipped: alert %s is recent", recent.id)
             return
         await self.post_alert(
             NewAlert(

@@ -146,7 +146,7 @@ class CrisisCare(AlertDesk):
         detector = self.cached_detector(source.guild_id)
         if detector is None:
             # First message from this server since start-up: its terms need the database.
-            self.spawn(self._scan_later(source, text), f"scan:{source.user_id}")
+            self.spawn(self._scan_later(source, text), "scan")
             return
         self._after_lexicon(source, text, detector.detect(text))
 
@@ -159,7 +159,7 @@ class CrisisCare(AlertDesk):
         A verdict the model may change waits for it (milliseconds), so the member and team hear once, at the
         right level, rather than twice, and not at all about a message the model reads as everyday talk."""
         if self.opinion is not None and self.opinion.wanted(text, detection):
-            self.spawn(self._review(source, text, detection), f"review:{source.user_id}")
+            self.spawn(self._review(source, text, detection), "review")
         elif detection.detected:
             self._respond_later(source, detection)
 
@@ -172,9 +172,8 @@ class CrisisCare(AlertDesk):
         if detection.detected and not reviewed.detected:
             # Logged without the text: a moderator can replay a doubt with /crisis test.
             log.info(
-                "crisis: the sentence model cleared a %s lexicon match from user %s (reads as everyday talk)",
+                "crisis: the sentence model cleared a %s lexicon match (reads as everyday talk)",
                 detection.level.name.lower(),
-                source.user_id,
             )
         if reviewed.detected:
             self._respond_later(source, reviewed)
@@ -205,15 +204,14 @@ class CrisisCare(AlertDesk):
         logged on its own without costing the other.
         """
         log.info(
-            "crisis detection: user %s guild %s level %s (%s)",
-            source.user_id,
+            "crisis detection: guild %s level %s (%s)",
             source.guild_id,
             detection.level.name,
             source.kind,
         )
-        self.spawn(self._answer(source, detection), f"answer:{source.user_id}")
+        self.spawn(self._answer(source, detection), "answer")
         if source.guild_id is not None and source.kind != "dm":
-            self.spawn(self.alert_by_policy(source, detection), f"alert:{source.user_id}")
+            self.spawn(self.alert_by_policy(source, detection), "alert")
 
     # -- the member's answer ----------------------------------------------------------------------
     def _talk_guilds(self, source: Source) -> list[discord.Guild]:
@@ -260,7 +258,7 @@ class CrisisCare(AlertDesk):
             state = await self.member_state(source.user_id)
             decision = decide_answer(state, detection.level, now)
             if not decision.answer:
-                log.info("no automatic answer for user %s: %s", source.user_id, decision.why)
+                log.info("no automatic crisis answer: %s", decision.why)
                 return
             guilds = self._talk_guilds(source)
             # In a DM, a member who shares one server with the bot gets that server's region by default.
@@ -285,14 +283,14 @@ class CrisisCare(AlertDesk):
             return await user.send(content=content, view=view, allowed_mentions=NO_PINGS)
         except discord.Forbidden as exc:
             if exc.code == 50007:
-                log.info("DMs closed for user %s; marking unreachable", user_id)
+                log.info("crisis DM: DMs closed; marking the member unreachable")
                 now = self.bot.clock.now()
                 self.write_later("marking DMs closed", lambda: self.bot.store.prefs.mark_dm_closed(user_id, now=now))
             else:
-                log.warning("crisis DM to %s forbidden (code %s)", user_id, exc.code)
+                log.warning("crisis DM forbidden (code %s)", exc.code)
             return None
         except discord.HTTPException:
-            log.exception("crisis DM to %s failed", user_id)
+            log.exception("crisis DM failed")
             return None
 
     async def _closed_dm_fallback(self, source: Source) -> bool:
@@ -303,7 +301,7 @@ class CrisisCare(AlertDesk):
         restart doesn't leave it behind."""
         message = source.message
         if message is None or message.guild is None:
-            log.info("crisis answer to %s undeliverable (DMs closed, %s)", source.user_id, source.kind)
+            log.info("crisis answer undeliverable (DMs closed, %s)", source.kind)
             return False
         try:
             line = await message.channel.send(CLOSED_DM_LINE, allowed_mentions=NO_PINGS)
