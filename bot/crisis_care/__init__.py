@@ -29,6 +29,7 @@ from .text import (
     dry_run_report,
     emergency_phrase,
     needs_substance_line,
+    talk_limited_text,
 )
 
 __all__ = [
@@ -53,4 +54,5 @@ __all__ = [
     "dry_run_report",
     "emergency_phrase",
     "needs_substance_line",
+    "talk_limited_text",
 ]

@@ -26,6 +26,7 @@ __all__ = [
     "dry_run_report",
     "emergency_phrase",
     "needs_substance_line",
+    "talk_limited_text",
 ]
 
 LEVEL_LABELS: dict[Level, str] = {
@@ -178,3 +179,17 @@ def dry_run_report(
             f"• Alert the crisis team in <#{alert_channel_id}> (level, categories and a link, never the text)."
         )
     return "\n".join(lines)
+
+
+def talk_limited_text(guild_name: str, *, member_limit: bool) -> str:
+    """What a member hears when "Talk to someone here" can't ping the team again; their contacts follow it."""
+    if member_limit:
+        return (
+            f"Thank you for asking. I've passed on your requests to the crisis team in **{guild_name}** several times "
+            "in the last few hours, so I haven't pinged them again: they know you'd like to talk. If you haven't "
+            "heard back, please message a moderator you trust, or reach one of these people now:"
+        )
+    return (
+        f"Thank you for asking. The crisis team in **{guild_name}** has had a lot of requests in the last hour, so I "
+        "couldn't ping them again just now. Please message a moderator you trust, or reach one of these people now:"
+    )

@@ -22,6 +22,7 @@ from bot.checkins import (
     validate_checkin,
 )
 from bot.errors import KindModal, KindredError, run_guarded, send_error
+from bot.rate_limits import Action, enforce
 from cogs.checkins._flow import require_member, submit_checkin
 
 if TYPE_CHECKING:
@@ -192,6 +193,7 @@ class BuddyNoticeButton(
                 "I can't send that right now: you need a current buddy and `/buddy notify on`. "
                 "`/resources show` has people you can reach straight away."
             )
+        limit = await enforce(bot.store.limits, Action.BUDDY_NOTICE, self.guild_id, user.id, now=bot.clock.now())
         # Answer within Discord's 3 seconds by taking this button away (so the buddy hears once),
         # keeping "more detail"; the DMs, which can be slow, come after.
         remaining = discord.ui.View(timeout=None)
@@ -199,6 +201,8 @@ class BuddyNoticeButton(
             remaining.add_item(MoreDetailButton(self.checkin_id))
         await interaction.response.edit_message(view=remaining)
         reached = await notify_partners_of_hard_moment(bot, self.guild_id, user.id)
+        if not reached:
+            await bot.store.limits.give_back(limit)  # nobody was reached, so it doesn't count
         if reached:
             text = "I let your buddy know you could use a check-in. Nothing from your check-in was shared."
         else:
