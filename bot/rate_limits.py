@@ -27,6 +27,7 @@ __all__ = [
     "Action",
     "ActionLimits",
     "Limit",
+    "Scope",
     "Verdict",
     "enforce",
     "limit_lines",
@@ -98,12 +99,15 @@ DEFAULT_LIMITS: dict[Action, ActionLimits] = {
 }
 
 
+Scope = Literal["member", "server"]
+
+
 @dataclass(frozen=True, slots=True)
 class Verdict:
     """Whether an action may go ahead. When it may, ``entry_id`` is its row (to give back if it fails)."""
 
     allowed: bool
-    scope: Literal["member", "server"] | None = None
+    scope: Scope | None = None
     retry_at: datetime | None = None
     entry_id: int | None = None
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from bot.clock import from_db, to_db
 from bot.db import Database
 from bot.privacy import PrivateTable, register_private_table
-from bot.rate_limits import ActionLimits, Verdict
+from bot.rate_limits import ActionLimits, Limit, Scope, Verdict
 
 __all__ = ["LimitRepo"]
 
@@ -38,7 +38,7 @@ class LimitRepo:
                 "DELETE FROM action_log WHERE action = ? AND guild_id = ? AND at < ?",
                 (action, guild_id, to_db(now - limits.longest_window)),
             )
-            checks = (
+            checks: tuple[tuple[Scope, Limit, str, tuple[int, ...]], ...] = (
                 ("member", limits.member, " AND user_id = ?", (user_id,)),
                 ("server", limits.server, "", ()),
             )
@@ -52,7 +52,7 @@ class LimitRepo:
                 if len(rows) >= limit.count:
                     # The oldest of the last `count` leaving the window frees a place.
                     retry_at = from_db(rows[-1]["at"]) + limit.window
-                    return Verdict(False, scope, retry_at)  # type: ignore[arg-type]
+                    return Verdict(False, scope, retry_at)
             entry_id = await tx.insert(
                 "INSERT INTO action_log (action, guild_id, user_id, at) VALUES (?, ?, ?, ?)",
                 (action, guild_id, user_id, to_db(now)),
