@@ -21,7 +21,7 @@ from tests.harness import Harness
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
 
-# -- the three inputs that used to raise -------------------------------------------------------------
+# -- inputs whose parsing could overflow or fail in the operating system ----------------------------
 def test_a_duration_of_hundreds_of_digits_is_too_long_not_an_overflow() -> None:
     with pytest.raises(KindredError, match="too long"):
         parse_duration("9" * 400)

@@ -201,11 +201,10 @@ class BuddyNoticeButton(
             remaining.add_item(MoreDetailButton(self.checkin_id))
         await interaction.response.edit_message(view=remaining)
         reached = await notify_partners_of_hard_moment(bot, self.guild_id, user.id)
-        if not reached:
-            await bot.store.limits.give_back(limit)  # nobody was reached, so it doesn't count
         if reached:
             text = "I let your buddy know you could use a check-in. Nothing from your check-in was shared."
         else:
+            await bot.store.limits.give_back(limit)  # nobody was reached, so it doesn't count
             text = (
                 "I couldn't reach your buddy by DM (their DMs may be closed). You could message them directly, "
                 "or reach someone through `/resources show`."
