@@ -20,6 +20,7 @@ from bot.backup import BackupError, RunLock, backup, restore
 from bot.client import KindredBot
 from bot.clock import Clock
 from bot.db import Database, load_migrations
+from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 from bot.timers import TimerService
 
@@ -162,8 +163,7 @@ def main(argv: list[str] | None = None) -> int:
         return _backup(settings, args.path)
     if args.command == "restore":
         return _restore(settings, args.path, confirmed=args.yes)
-    logging.basicConfig(level=settings.log_level_number, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("discord").setLevel(max(settings.log_level_number, logging.INFO))
+    configure_logging(settings.log_level_number)
     with contextlib.suppress(KeyboardInterrupt):
         try:
             return asyncio.run(_check(settings) if args.check else _run(settings))

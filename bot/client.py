@@ -21,7 +21,7 @@ from bot.clock import Clock
 from bot.db import INTERACTIVE_WRITE_WAIT, Database, set_write_wait
 from bot.errors import send_error
 from bot.health import HealthServer
-from bot.messaging import DMS_CLOSED_NOTICE
+from bot.messaging import DMS_CLOSED_NOTICE, NO_PINGS
 from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.store import Store
@@ -38,15 +38,19 @@ SHUTDOWN_GRACE = 5.0  # seconds a running timer handler gets to finish when the 
 
 
 def build_intents() -> discord.Intents:
-    """Default intents plus the two privileged ones the features need.
+    """Only the gateway events the features use; everything else (typing, reactions, invites…) is traffic.
 
-    ``message_content`` lets crisis detection read messages; ``members`` lets pairing and
-    welcomes see who is in the server and who joins.
+    The README lists each intent and the feature that needs it.
     """
-    intents = discord.Intents.default()
-    intents.message_content = True
-    intents.members = True
-    return intents
+    return discord.Intents(
+        guilds=True,  # servers, channels, roles and threads: every feature
+        members=True,  # privileged: pairing, welcomes, departures for data retention
+        guild_messages=True,  # crisis detection reads channel messages (and edits)
+        dm_messages=True,  # crisis detection reads DMs to the bot
+        message_content=True,  # privileged: without it message text arrives empty
+        voice_states=True,  # room attendance and empty-room clean-up
+        guild_scheduled_events=True,  # RSVPs from an event's native "Interested"
+    )
 
 
 def all_extensions() -> list[str]:
@@ -96,8 +100,9 @@ class KindredBot(commands.AutoShardedBot):
             help_command=None,
             intents=build_intents(),
             tree_cls=KindredTree,
-            # Member text is echoed in many places: nothing a member types may ping a group.
-            allowed_mentions=discord.AllowedMentions(everyone=False, roles=False, users=True, replied_user=False),
+            # Nobody is pinged unless a send says so (the crisis team's role on an alert, a buddy intro):
+            # member text is echoed in many places, and a ping nobody meant can do real harm here.
+            allowed_mentions=NO_PINGS,
             **options,
         )
         self.settings = settings

@@ -16,6 +16,8 @@ import discord
 from discord import app_commands
 
 from bot.db import INTERACTIVE_WRITE_WAIT, set_write_wait
+from bot.discord_limits import clamp_content, clamp_embed
+from bot.text import clamp, echo
 
 if TYPE_CHECKING:
     from discord.ui import Item
@@ -83,7 +85,7 @@ def describe_error(error: Exception) -> str | None:
         if isinstance(original, KindredError):
             return original.message
         if isinstance(error, app_commands.TransformerError):
-            return f"I couldn't understand {error.value!r} there. Please check it and try again."
+            return f"I couldn't understand {echo(str(error.value))} there. Please check it and try again."
         if isinstance(original, Exception):
             return describe_error(original)
         return None
@@ -135,8 +137,10 @@ async def reply_ephemeral(
 ) -> None:
     """Answer privately whether or not the interaction was already answered. Nobody is pinged."""
     kwargs: dict[str, Any] = {"ephemeral": True, "allowed_mentions": discord.AllowedMentions.none()}
+    # Clamped to Discord's limits: an answer that can't be sent would leave only "interaction failed".
+    content = clamp_content(content)
     if embed is not None:
-        kwargs["embed"] = embed
+        kwargs["embed"] = clamp_embed(embed)
     if view is not None:
         kwargs["view"] = view
     if file is not None:
@@ -159,8 +163,10 @@ async def send_error(interaction: discord.Interaction, error: Exception, *, wher
     elif message == STORAGE_BUSY:
         log.warning("%s %r could not write: another process holds the database", where, _name(interaction))
     else:
-        log.info("%s %r refused: %s", where, _name(interaction), message)
-    message, file = with_typed_text(message, typed_text(interaction))
+        # Not the message itself: it may repeat what the member typed, and logs outlive /privacy delete.
+        log.info("%s %r refused (%s)", where, _name(interaction), _kind(error))
+    # Room for the lead-in that hands typed text back; reply_ephemeral clamps the whole answer again.
+    message, file = with_typed_text(clamp(message, _MESSAGE_LIMIT - 100), typed_text(interaction))
     try:
         await reply_ephemeral(interaction, message, file=file)
     except discord.HTTPException:
@@ -226,6 +232,12 @@ async def run_guarded(interaction: discord.Interaction, work: Callable[[], Await
         await work()
     except Exception as exc:
         await send_error(interaction, exc, where="component")
+
+
+def _kind(error: Exception) -> str:
+    """The class name of the error behind a refusal (the invoke wrapper's original, when there is one)."""
+    original = getattr(error, "original", None) or error.__cause__ or error
+    return type(original).__name__
 
 
 def _name(interaction: discord.Interaction) -> str:

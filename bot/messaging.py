@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -10,14 +11,23 @@ import discord
 if TYPE_CHECKING:
     from bot.client import KindredBot
 
-__all__ = ["NO_PINGS", "USERS_ONLY", "send_dm"]
+__all__ = ["NO_PINGS", "pinging", "send_dm"]
 
 log = logging.getLogger(__name__)
 
-# For anything that echoes member text: nobody is pinged at all.
+# The bot's default, and for anything that echoes member text: nobody is pinged at all.
 NO_PINGS = discord.AllowedMentions.none()
-# For messages that deliberately address members (an intro, a welcome): users only, never groups.
-USERS_ONLY = discord.AllowedMentions(everyone=False, roles=False, users=True, replied_user=False)
+
+
+def pinging(user_ids: Iterable[int]) -> discord.AllowedMentions:
+    """For a message that deliberately addresses members (an intro, a welcome): exactly these, never groups.
+
+    A list rather than "every user mentioned", so text from elsewhere in the message can't ping anyone else.
+    """
+    return discord.AllowedMentions(
+        everyone=False, roles=False, replied_user=False, users=[discord.Object(u) for u in user_ids]
+    )
+
 
 DMS_CLOSED_NOTICE = (
     "I tried to send you a direct message but your DMs are closed, so I've stopped trying. "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = ["Settings", "SettingsError", "load_settings"]
@@ -28,7 +28,8 @@ class SettingsError(ValueError):
 class Settings:
     """Typed, immutable configuration for one bot process."""
 
-    discord_token: str
+    # Left out of repr() and str(): settings get logged and printed, and the token must never be.
+    discord_token: str = field(repr=False)
     database_path: Path = Path("data/kindred.db")
     dev_guild_id: int | None = None
     log_level: str = "INFO"
@@ -73,7 +74,7 @@ def load_settings(env: Mapping[str, str], *, require_token: bool = True) -> Sett
     raw_guild = env.get("DEV_GUILD_ID", "").strip()
     dev_guild_id: int | None = None
     if raw_guild:
-        if not raw_guild.isdigit() or not 15 <= len(raw_guild) <= 21:
+        if not (raw_guild.isascii() and raw_guild.isdigit()) or not 15 <= len(raw_guild) <= 21:
             raise SettingsError("DEV_GUILD_ID", f"{raw_guild!r} is not a server id (a 17-20 digit number)")
         dev_guild_id = int(raw_guild)
 

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import dateparser
 
 from bot.errors import KindredError
+from bot.text import echo
 
 __all__ = ["EXAMPLES", "parse_clock_time", "parse_when"]
 
@@ -50,11 +51,11 @@ def parse_when(text: str, zone: ZoneInfo, now: datetime) -> datetime:
             },
         )
     if parsed is None:
-        raise KindredError(f"I couldn't read {cleaned!r} as a time. Try {EXAMPLES}.")
+        raise KindredError(f"I couldn't read {echo(cleaned)} as a time. Try {EXAMPLES}.")
     when = parsed.astimezone(UTC).replace(microsecond=0)
     if when <= now:
         raise KindredError(
-            f"{cleaned!r} is <t:{int(when.timestamp())}:F>, which has already passed. "
+            f"{echo(cleaned)} is <t:{int(when.timestamp())}:F>, which has already passed. "
             f"Please pick a time in the future, like {EXAMPLES}."
         )
     if when - now > _MAX_AHEAD:
@@ -69,13 +70,13 @@ def parse_clock_time(text: str) -> time:
     """
     match = _CLOCK.match(text)
     if not match:
-        raise KindredError(f"I couldn't read {text.strip()!r} as a time of day. Use HH:MM, like `08:30` or `19:00`.")
+        raise KindredError(f"I couldn't read {echo(text)} as a time of day. Use HH:MM, like `08:30` or `19:00`.")
     hour, minute = int(match.group(1)), int(match.group(2) or 0)
     meridiem = (match.group(3) or "").lower()
     if meridiem:
         if not 1 <= hour <= 12:
-            raise KindredError(f"{text.strip()!r} isn't a real time: with am/pm the hour runs from 1 to 12.")
+            raise KindredError(f"{echo(text)} isn't a real time: with am/pm the hour runs from 1 to 12.")
         hour = hour % 12 + (12 if meridiem == "pm" else 0)
     if hour > 23 or minute > 59:
-        raise KindredError(f"{text.strip()!r} isn't a real time of day. Use HH:MM between 00:00 and 23:59.")
+        raise KindredError(f"{echo(text)} isn't a real time of day. Use HH:MM between 00:00 and 23:59.")
     return time(hour, minute)

@@ -7,9 +7,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.errors import KindredError
+from bot.text import echo
 
 __all__ = ["resolve_timezone", "suggest_timezones", "utc_offset_minutes"]
 
+_ZONE_NAME_MAX = 64
 # Zones people actually pick first, offered before typing starts.
 _POPULAR = (
     "UTC",
@@ -40,13 +42,21 @@ def _all_zones() -> tuple[str, ...]:
 def resolve_timezone(name: str) -> ZoneInfo:
     """Return the zone for an IANA name, or raise a :class:`KindredError` with examples."""
     cleaned = name.strip().replace(" ", "_")
+    # The longest IANA name is about 30 characters; a much longer one would make the zone lookup fail
+    # with an operating-system error ("file name too long") instead of "not found".
+    if not cleaned or len(cleaned) > _ZONE_NAME_MAX:
+        raise KindredError(_unknown_zone(name))
     for candidate in (cleaned, *(z for z in _all_zones() if z.casefold() == cleaned.casefold())):
         try:
             return ZoneInfo(candidate)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):
             continue
-    raise KindredError(
-        f"I don't know the time zone {name.strip()!r}. Pick one from the list as you type, "
+    raise KindredError(_unknown_zone(name))
+
+
+def _unknown_zone(name: str) -> str:
+    return (
+        f"I don't know the time zone {echo(name)}. Pick one from the list as you type, "
         "for example `Europe/London`, `America/New_York` or `Australia/Sydney`."
     )
 

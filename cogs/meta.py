@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.errors import KindredError
 from bot.help import compact_fields, feature_names, fits, help_fields, visible_entries
+from bot.text import echo
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -50,7 +51,7 @@ class Meta(commands.Cog):
             chosen = [e for e in entries if e.group.casefold() == feature.strip().casefold()]
             if not chosen:
                 raise KindredError(
-                    f"I don't have a feature called {feature!r}. Try one of: {', '.join(feature_names(entries))}."
+                    f"I don't have a feature called {echo(feature)}. Try one of: {', '.join(feature_names(entries))}."
                 )
             fields = help_fields(chosen)
         else:

@@ -72,21 +72,25 @@ async def test_button_on_an_old_reminder_works_after_a_restart(h: Harness) -> No
     assert opened.modal["title"] == "Check in"
 
 
-async def test_sharing_from_an_old_reminder_after_leaving_the_server_posts_nothing(h: Harness) -> None:
+async def test_an_old_reminder_after_leaving_the_server_records_and_posts_nothing(h: Harness) -> None:
     await h.configure(checkin_share_channel_id=h.world.general.id)
     await run(h, h.world.alice, "remind set", time="13:00", timezone="UTC")
     await h.advance(timedelta(hours=1))
     [dm] = reminders_to(h, h.world.alice)
-    h.world.guild.remove_member(h.world.alice)
-    before = len(h.dd.messages_in(h.world.general))
     opened = await h.dd.click(h.world.alice, dm, f"checkin:now:{h.world.guild.id}")
     await opened.response()
+    # She leaves while the modal is open: the check-in is not recorded in a server she isn't in.
+    h.world.guild.remove_member(h.world.alice)
+    before = len(h.dd.messages_in(h.world.general))
     submitted = await h.dd.submit_modal(h.world.alice, opened, {"mood": "4", "craving": "1", "share": "with my name"})
     await submitted.response()
-    assert "no longer in that server" in submitted.content
+    assert submitted.ephemeral and "server you're not in" in submitted.content
     assert len(h.dd.messages_in(h.world.general)) == before
-    [entry] = await h.bot.store.checkins.entries_since(h.world.alice.id, h.clock.now().date())
-    assert entry.mood == 4
+    assert await h.bot.store.checkins.entries_since(h.world.alice.id, h.clock.now().date()) == []
+    # And the old button itself is refused now, before a modal opens.
+    again = await h.dd.click(h.world.alice, dm, f"checkin:now:{h.world.guild.id}")
+    await again.response()
+    assert again.type == 4 and again.ephemeral and "server you're not in" in again.content
 
 
 async def test_no_reminder_when_the_member_already_checked_in_that_day(h: Harness) -> None:

@@ -209,8 +209,10 @@ async def test_show_lists_every_setting_with_current_and_default(h: Harness) -> 
     inter = await run(h, "config show")
     assert inter.ephemeral
     fields = {f["name"]: f["value"] for f in inter.embeds[0]["fields"]}
-    assert len(fields) == 18
+    assert len(fields) == 19
     assert fields["Welcome DM to new members"].startswith("off (default)")
+    limits = fields["Limits on actions that reach others"]
+    assert "Talk to someone here" in limits and "3 per 6 hours per member" in limits and "/service post" in limits
     assert fields["Data retention after leaving"].startswith("10 days (default: 30 days)")
     assert fields["Region"].startswith("Other (worldwide directory) (default)")
     assert fields["Who may post service opportunities"].startswith("everyone")

@@ -107,23 +107,48 @@ async def test_bot_messages_are_not_scanned(h: Harness) -> None:
 
 
 # -- closed DMs ------------------------------------------------------------------------------------
-async def test_closed_dms_get_a_neutral_channel_reply_quoting_nothing(h: Harness) -> None:
+def bot_lines(h: Harness, channel: Any) -> list[dict[str, Any]]:
+    return [m for m in h.dd.messages_in(channel) if m["author"]["id"] == str(h.dd.bot_user.id)]
+
+
+async def test_closed_dms_get_a_neutral_line_that_is_no_reply_names_nobody_and_goes_away(h: Harness) -> None:
     w = h.world
     h.dd.close_dms(w.alice)
-    original = await say(h, w.alice, CRISIS)
-    reply = await h.dd.wait_for_message(w.general)
-    assert "/resources show" in reply["content"]
-    assert "die" not in reply["content"] and "crisis" not in reply["content"].lower()
-    assert reply["message_reference"]["message_id"] == original["id"]
+    await say(h, w.alice, CRISIS)
+    line = await h.dd.wait_for_message(w.general)
+    assert "/resources show" in line["content"]
+    assert "die" not in line["content"] and "crisis" not in line["content"].lower()
+    assert "Alice" not in line["content"] and str(w.alice.id) not in line["content"]
+    assert not line.get("message_reference"), "a reply would show which message was flagged"
+    assert line["mentions"] == [] and not line["mention_everyone"]
     call = await h.dd.wait_for_call(
         "POST", "/channels/{channel_id}/messages", lambda c: c.path.endswith(f"{w.general.id}/messages")
     )
-    mentions = call.json["allowed_mentions"]
-    assert mentions["parse"] == [] and not mentions.get("replied_user")
-    # The fallback counts as the answer: a second message in the cooldown gets no second reply.
+    assert call.json["allowed_mentions"]["parse"] == []
+    # The fallback counts as the answer: a second message in the cooldown gets no second line.
     await say(h, w.alice, CRISIS)
     await settle(h)
-    assert len([m for m in h.dd.messages_in(w.general) if m["author"]["id"] == str(h.dd.bot_user.id)]) == 1
+    assert len(bot_lines(h, w.general)) == 1
+    # A short while later the line is gone.
+    await h.advance(timedelta(minutes=2))
+    assert len(bot_lines(h, w.general)) == 1
+    await h.advance(timedelta(minutes=1))
+    assert bot_lines(h, w.general) == []
+
+
+async def test_the_closed_dm_line_is_still_removed_after_a_restart(h: Harness) -> None:
+    w = h.world
+    h.dd.close_dms(w.alice)
+    await say(h, w.alice, CRISIS)
+    await h.dd.wait_for_message(w.general)
+    await settle(h)
+    await h.stop()
+    await h.start(extensions=EXTENSIONS)
+    await h.advance(timedelta(minutes=3))
+    assert bot_lines(h, w.general) == []
+    # Removing it again (a timer cut off by a crash runs twice) is harmless.
+    timers = await h.bot.store.db.fetchall("SELECT status FROM timers WHERE kind = 'crisis-line-removal'")
+    assert [t["status"] for t in timers] == ["done"]
 
 
 # -- cooldown, escalation, I'm OK, mute ------------------------------------------------------------

@@ -69,9 +69,8 @@ async def test_a_lexicon_match_the_model_reads_as_everyday_talk_gets_nothing(
     assert h.dd.dms_to(h.world.alice) == []
     assert len(h.dd.messages_in(h.world.crisis_alerts)) == 1  # Bob's
     cleared = [r.getMessage() for r in caplog.records if "cleared" in r.getMessage()]
-    assert cleared == [
-        f"crisis: the sentence model cleared a high lexicon match from user {h.world.alice.id} (reads as everyday talk)"
-    ]
+    # Logged without the member: logs outlive /privacy delete, so a verdict is never tied to an id there.
+    assert cleared == ["crisis: the sentence model cleared a high lexicon match (reads as everyday talk)"]
     assert "wifi" not in cleared[0]
     # A moderator can see what the word list found and why it was let be.
     inter = await h.dd.slash(h.world.mod, "crisis test", channel=h.world.general, text=HYPERBOLE)

@@ -36,6 +36,7 @@ def test_settings_are_frozen() -> None:
         ({"DISCORD_TOKEN": "not-a-token"}, "DISCORD_TOKEN"),
         ({"DISCORD_TOKEN": TOKEN, "DEV_GUILD_ID": "abc"}, "DEV_GUILD_ID"),
         ({"DISCORD_TOKEN": TOKEN, "DEV_GUILD_ID": "12"}, "DEV_GUILD_ID"),
+        ({"DISCORD_TOKEN": TOKEN, "DEV_GUILD_ID": "²" * 18}, "DEV_GUILD_ID"),
         ({"DISCORD_TOKEN": TOKEN, "LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
         ({"DISCORD_TOKEN": TOKEN, "CRISIS_SENTENCE_MODEL": "maybe"}, "CRISIS_SENTENCE_MODEL"),
     ],

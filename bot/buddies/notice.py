@@ -40,5 +40,5 @@ async def notify_partners_of_hard_moment(bot: KindredBot, guild_id: int, user_id
         if await send_dm(bot, partner, content=hard_moment_dm(name), allowed_mentions=NO_PINGS) is not None:
             reached += 1
         else:
-            log.info("hard-moment notice to a buddy of %s could not be delivered", user_id)
+            log.info("a hard-moment notice to a buddy could not be delivered")
     return reached

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from bot.errors import KindredError
+from bot.text import echo
 
 __all__ = [
     "MAX_NOTE",
@@ -98,7 +99,7 @@ def parse_triggers(text: str | None) -> tuple[str, ...]:
             found.append(match)
     if unknown:
         raise KindredError(
-            f"I don't know the trigger {', '.join(repr(u) for u in unknown)}. "
+            f"I don't know the trigger {', '.join(echo(u) for u in unknown[:3])}. "
             f"Choose from: {', '.join(TRIGGERS)} (separate several with commas)."
         )
     return tuple(found)
@@ -115,7 +116,7 @@ def parse_share(text: str | None) -> tuple[ShareMode, bool]:
     if "name" in words or words in {"yes", "y"}:
         return "with my name", include_note
     raise KindredError(
-        f"I couldn't read {text!r} as a sharing choice. Write `no`, `anonymously` or `with my name` "
+        f"I couldn't read {echo(text or '')} as a sharing choice. Write `no`, `anonymously` or `with my name` "
         "(add `with note` to include your note)."
     )
 
@@ -142,7 +143,7 @@ def parse_int_field(text: str, name: str, low: int, high: int) -> int:
     try:
         value = int(text.strip())
     except ValueError:
-        raise KindredError(f"{name} should be a whole number from {low} to {high}; I got {text.strip()!r}.") from None
+        raise KindredError(f"{name} should be a whole number from {low} to {high}; I got {echo(text)}.") from None
     if not low <= value <= high:
         raise KindredError(f"{name} runs from {low} to {high}; {value} is outside that.")
     return value

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from bot.errors import KindredError
+from bot.text import echo
 
 __all__ = [
     "Milestone",
@@ -122,7 +123,7 @@ def parse_recovery_date(text: str, today: date) -> date:
         value = date.fromisoformat(cleaned)
     except ValueError:
         raise KindredError(
-            f"I couldn't read {text.strip()!r} as a date. Use YYYY-MM-DD, for example `{today.isoformat()}`."
+            f"I couldn't read {echo(text)} as a date. Use YYYY-MM-DD, for example `{today.isoformat()}`."
         ) from None
     if value > today:
         raise KindredError(

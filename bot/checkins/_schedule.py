@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.errors import KindredError
+from bot.text import echo
 
 __all__ = [
     "ALL_WEEKDAYS",
@@ -122,7 +123,7 @@ def parse_weekdays(text: str | None) -> frozenset[int]:
         )
         if index is None:
             raise KindredError(
-                f"I couldn't read {raw.strip()!r} as a weekday. Use names like `mon,wed,fri`, or `weekdays`, `weekends`."
+                f"I couldn't read {echo(raw)} as a weekday. Use names like `mon,wed,fri`, or `weekdays`, `weekends`."
             )
         chosen.add(index)
     if not chosen:

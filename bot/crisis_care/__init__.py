@@ -9,6 +9,7 @@ from .policy import (
     ACK_QUIET,
     ALERT_DEDUPE,
     ANSWER_COOLDOWN,
+    CLOSED_DM_LINE_LIFETIME,
     MAX_REPOSTS,
     REPOST_AFTER,
     AnswerDecision,
@@ -28,6 +29,7 @@ from .text import (
     dry_run_report,
     emergency_phrase,
     needs_substance_line,
+    talk_limited_text,
 )
 
 __all__ = [
@@ -36,6 +38,7 @@ __all__ = [
     "ANSWER_COOLDOWN",
     "CATEGORY_LABELS",
     "CLOSED_DM_LINE",
+    "CLOSED_DM_LINE_LIFETIME",
     "LEVEL_LABELS",
     "MAX_REPOSTS",
     "REPOST_AFTER",
@@ -51,4 +54,5 @@ __all__ = [
     "dry_run_report",
     "emergency_phrase",
     "needs_substance_line",
+    "talk_limited_text",
 ]

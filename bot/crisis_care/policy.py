@@ -20,6 +20,7 @@ __all__ = [
     "ACK_QUIET",
     "ALERT_DEDUPE",
     "ANSWER_COOLDOWN",
+    "CLOSED_DM_LINE_LIFETIME",
     "MAX_REPOSTS",
     "REPOST_AFTER",
     "AnswerDecision",
@@ -36,6 +37,8 @@ MAX_REPOSTS = 3
 # A second alert about the same member at the same or a lower level within this window adds noise,
 # not information: the team already has one to act on.
 ALERT_DEDUPE = timedelta(hours=6)
+# Long enough for the member to see the closed-DM line in the channel, short enough not to linger there.
+CLOSED_DM_LINE_LIFETIME = timedelta(minutes=3)
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ __all__ = [
     "dry_run_report",
     "emergency_phrase",
     "needs_substance_line",
+    "talk_limited_text",
 ]
 
 LEVEL_LABELS: dict[Level, str] = {
@@ -46,7 +47,11 @@ CATEGORY_LABELS: dict[Category, str] = {
 _SUBSTANCE = frozenset({Category.OVERDOSE, Category.SUBSTANCE_CRISIS})
 
 # Neutral on purpose: it is posted in public, so it says nothing about what was written or why.
-CLOSED_DM_LINE = "Sending care your way. If you'd ever like someone to talk to, `/resources show` lists people you can reach any time."
+# Posted in the channel when a member's DMs are closed: not a reply, and addressed to nobody in particular,
+# so it doesn't show the channel which message was flagged. It is deleted after CLOSED_DM_LINE_LIFETIME.
+CLOSED_DM_LINE = (
+    "If anyone here would like someone to talk to, `/resources show` lists people you can reach any time, privately."
+)
 
 _OPENINGS: dict[Level, str] = {
     Level.CONCERN: "Hey, I'm checking in privately because it sounded like things might be heavy for you right now.",
@@ -174,3 +179,17 @@ def dry_run_report(
             f"• Alert the crisis team in <#{alert_channel_id}> (level, categories and a link, never the text)."
         )
     return "\n".join(lines)
+
+
+def talk_limited_text(guild_name: str, *, member_limit: bool) -> str:
+    """What a member hears when "Talk to someone here" can't ping the team again; their contacts follow it."""
+    if member_limit:
+        return (
+            f"Thank you for asking. I've passed on your requests to the crisis team in **{guild_name}** several times "
+            "in the last few hours, so I haven't pinged them again: they know you'd like to talk. If you haven't "
+            "heard back, please message a moderator you trust, or reach one of these people now:"
+        )
+    return (
+        f"Thank you for asking. The crisis team in **{guild_name}** has had a lot of requests in the last hour, so I "
+        "couldn't ping them again just now. Please message a moderator you trust, or reach one of these people now:"
+    )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import timedelta
 
 from bot.errors import KindredError
 from bot.service._models import DESCRIPTION_MAX, SLOTS_MAX, SLOTS_MIN, TITLE_MAX
+from bot.text import echo
 
 __all__ = [
     "DURATION_EXAMPLES",
@@ -23,6 +25,8 @@ __all__ = [
 MIN_DURATION = timedelta(minutes=5)
 MAX_DURATION = timedelta(hours=12)
 DURATION_EXAMPLES = "`90m`, `1h30`, `2 hours` or `45 minutes`"
+# Longer than any way of writing up to 12 hours ("11 hours and 59 minutes" is 23).
+_DURATION_INPUT_MAX = 40
 
 _UNIT_MINUTES = {
     "m": 1,
@@ -85,9 +89,16 @@ def parse_duration(text: str) -> timedelta:
     cleaned = text.strip().lower().replace(" and ", " ")
     if not cleaned:
         raise KindredError(f"Please say how long it lasts, like {DURATION_EXAMPLES}.")
+    if len(cleaned) > _DURATION_INPUT_MAX:
+        raise KindredError(f"That's too long for a length of time. Try {DURATION_EXAMPLES}.")
     minutes = _minutes(cleaned)
     if minutes is None:
-        raise KindredError(f"I couldn't read {text.strip()!r} as a length of time. Try {DURATION_EXAMPLES}.")
+        raise KindredError(f"I couldn't read {echo(text)} as a length of time. Try {DURATION_EXAMPLES}.")
+    if not math.isfinite(minutes) or minutes > MAX_DURATION.total_seconds() / 60:
+        # Checked before building a timedelta: a number with hundreds of digits reads as infinity.
+        raise KindredError(
+            "That's longer than 12 hours. For longer commitments, post separate shifts so people can share them."
+        )
     duration = timedelta(minutes=round(minutes))
     if duration < MIN_DURATION:
         raise KindredError("That's very short: an opportunity needs to last at least 5 minutes.")

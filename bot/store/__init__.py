@@ -14,6 +14,7 @@ from bot.store.buddies import BuddyRepo
 from bot.store.checkins import CheckinRepo
 from bot.store.core import ConfigRepo, InterestRepo, PrefsRepo
 from bot.store.crisis import CrisisRepo
+from bot.store.limits import LimitRepo
 from bot.store.rooms import RoomRepo
 from bot.store.service import ServiceRepo
 
@@ -35,6 +36,7 @@ class Store:
         self.service = ServiceRepo(db)
         self.rooms = RoomRepo(db)
         self.crisis = CrisisRepo(db)
+        self.limits = LimitRepo(db)
 
     async def member_zone(self, user_id: int, guild_id: int | None) -> ZoneInfo:
         """The member's own time zone, else the server's default, else UTC.

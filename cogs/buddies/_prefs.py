@@ -8,6 +8,7 @@ from discord import app_commands
 
 from bot.buddies.profiles import EXPERIENCE_LABELS, PATHWAY_LABELS, WANTS_LABELS, BuddyProfile, parse_interest_list
 from bot.errors import KindredError
+from bot.text import echo
 from bot.timezones import resolve_timezone
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ async def interest_ids(bot: KindredBot, guild_id: int, raw: str) -> dict[str, in
     if unknown:
         names = ", ".join(i.name for i in catalogue[:25])
         raise KindredError(
-            f"I don't know the interest {unknown[0]!r} in this server. Pick from the list as you type, "
+            f"I don't know the interest {echo(unknown[0])} in this server. Pick from the list as you type, "
             f"separated by commas. Available: {names}."
         )
     by_name = {i.name: i.id for i in catalogue}

@@ -21,7 +21,7 @@ from bot.buddies.schedule import Cadence, connect_at, next_round_at, nudge_at
 from bot.clock import from_db, to_db
 from bot.errors import permission_names
 from bot.matching import MatchResult, match
-from bot.messaging import NO_PINGS, USERS_ONLY, send_dm
+from bot.messaging import NO_PINGS, pinging, send_dm
 
 from ._views import connect_view, skip_view
 
@@ -307,11 +307,11 @@ class BuddyRounds:
         await self.bot.store.buddies.set_thread(group_id, thread.id)
         for user_id in user_ids:
             await thread.add_user(discord.Object(user_id))
-        await thread.send(intro, allowed_mentions=USERS_ONLY)
+        await thread.send(intro, allowed_mentions=pinging(user_ids))
 
     async def _dm_intro(self, user_ids: tuple[int, ...], intro: str) -> None:
         unreachable = [
-            u for u in user_ids if await send_dm(self.bot, u, content=intro, allowed_mentions=USERS_ONLY) is None
+            u for u in user_ids if await send_dm(self.bot, u, content=intro, allowed_mentions=pinging(user_ids)) is None
         ]
         # Never leave a buddy waiting without knowing: tell the others who couldn't be reached.
         for user_id in unreachable:

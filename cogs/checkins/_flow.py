@@ -31,7 +31,7 @@ from bot.resources import contacts_for, render_contacts
 if TYPE_CHECKING:
     from bot.client import KindredBot
 
-__all__ = ["current_member", "display_name", "post_to_share_channel", "submit_checkin"]
+__all__ = ["current_member", "display_name", "post_to_share_channel", "require_member", "submit_checkin"]
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +69,22 @@ async def current_member(bot: KindredBot, guild_id: int, user_id: int) -> discor
     except discord.HTTPException:
         log.exception("could not check whether %s is still in guild %s", user_id, guild_id)
         return None
+
+
+NOT_A_MEMBER = (
+    "That button is for a server you're not in (any more), so I can't record a check-in there. Nothing was saved. "
+    "If today is hard, findahelpline.com lists people you can reach right now."
+)
+
+
+async def require_member(bot: KindredBot, guild_id: int | None, user_id: int) -> None:
+    """Refuse kindly unless the member is in the server a button or modal names (``None``: no server).
+
+    A button's custom id is only as trustworthy as the client that sent it: a forged server id must
+    not record a check-in in a server the member isn't in, nor send that server's team an alert.
+    """
+    if guild_id is not None and await current_member(bot, guild_id, user_id) is None:
+        raise KindredError(NOT_A_MEMBER)
 
 
 def display_name(bot: KindredBot, guild_id: int | None, user: discord.abc.User) -> str:
@@ -117,6 +133,9 @@ async def submit_checkin(
 
     user = interaction.user
     store = bot.store
+    if guild_id != interaction.guild_id:
+        # From a DM's button or modal: the server id came with it, so the member may have left since.
+        await require_member(bot, guild_id, user.id)
     zone = await member_zone(store, user.id, guild_id)
     now = bot.clock.now()
     today = now.astimezone(zone).date()

@@ -22,7 +22,8 @@ from bot.checkins import (
     validate_checkin,
 )
 from bot.errors import KindModal, KindredError, run_guarded, send_error
-from cogs.checkins._flow import submit_checkin
+from bot.rate_limits import Action, enforce
+from cogs.checkins._flow import require_member, submit_checkin
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -110,7 +111,11 @@ class CheckinNowButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=
         return cls(int(match["guild_id"]) or None)
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        """Open the modal."""
+        """Open the modal, once the clicker is known to be in the server the button names."""
+        await run_guarded(interaction, lambda: self._open(interaction))
+
+    async def _open(self, interaction: discord.Interaction) -> None:
+        await require_member(cast("KindredBot", interaction.client), self.guild_id, interaction.user.id)
         await interaction.response.send_modal(CheckinModal(self.guild_id))
 
 
@@ -182,11 +187,13 @@ class BuddyNoticeButton(
     async def _notify(self, interaction: discord.Interaction) -> None:
         bot = cast("KindredBot", interaction.client)
         user = interaction.user
+        await require_member(bot, self.guild_id, user.id)
         if not await _buddy_can_be_told_now(bot, self.guild_id, user.id):
             raise KindredError(
                 "I can't send that right now: you need a current buddy and `/buddy notify on`. "
                 "`/resources show` has people you can reach straight away."
             )
+        limit = await enforce(bot.store.limits, Action.BUDDY_NOTICE, self.guild_id, user.id, now=bot.clock.now())
         # Answer within Discord's 3 seconds by taking this button away (so the buddy hears once),
         # keeping "more detail"; the DMs, which can be slow, come after.
         remaining = discord.ui.View(timeout=None)
@@ -197,6 +204,7 @@ class BuddyNoticeButton(
         if reached:
             text = "I let your buddy know you could use a check-in. Nothing from your check-in was shared."
         else:
+            await bot.store.limits.give_back(limit)  # nobody was reached, so it doesn't count
             text = (
                 "I couldn't reach your buddy by DM (their DMs may be closed). You could message them directly, "
                 "or reach someone through `/resources show`."

@@ -26,6 +26,8 @@ from bot.errors import KindredError, reply_ephemeral
 from bot.events import ConfigChange
 from bot.guild_config import ALERT_POLICIES, CADENCES, REGIONS, GuildConfig
 from bot.messaging import NO_PINGS
+from bot.rate_limits import limit_lines
+from bot.text import fit_lines
 from bot.timezones import resolve_timezone, suggest_timezones
 from cogs.config._interests import InterestCommands
 from cogs.config._validate import ChannelFor, require_manager, validated_channel, validated_role
@@ -109,6 +111,12 @@ class Config(
         for row in setting_rows(config):
             default = "(default)" if row.is_default else f"(default: {row.default})"
             embed.add_field(name=row.label, value=f"{row.current} {default}\n-# {row.help}"[:1024], inline=True)
+        embed.add_field(
+            name="Limits on actions that reach others",
+            value=fit_lines(limit_lines())
+            + "\n-# Built in; a refused member gets a kind private note saying when they can again.",
+            inline=False,
+        )
         embed.set_footer(text="Change one with its /config command; /config reset puts a setting back to its default.")
         await reply_ephemeral(interaction, embed=embed)
 

@@ -16,6 +16,7 @@ from discord.ext import commands
 from bot.config_ops import check_interest_name
 from bot.errors import KindredError, KindView, reply_ephemeral
 from bot.messaging import NO_PINGS
+from bot.text import ECHO_LIMIT, clamp
 from cogs.config._validate import require_manager, validated_role
 
 if TYPE_CHECKING:
@@ -78,7 +79,9 @@ class InterestCommands(commands.Cog):
         guild = require_manager(interaction)
         interest = await self.bot.store.interests.find(guild.id, name, now=self.bot.clock.now())
         if interest is None:
-            raise KindredError(f"There's no interest called **{name.strip()}**. `/config interests list` shows them.")
+            raise KindredError(
+                f"There's no interest called **{discord.utils.escape_markdown(clamp(name.strip(), ECHO_LIMIT))}**. `/config interests list` shows them."
+            )
         view = _ConfirmRemove(self, interaction.user.id, interest.name)
         await reply_ephemeral(
             interaction,

@@ -14,8 +14,17 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.crisis import Detection, Level
-from bot.crisis_care import ALERT_DEDUPE, MAX_REPOSTS, REPOST_AFTER, alert_text, alert_wanted, claimed_line
+from bot.crisis_care import (
+    ALERT_DEDUPE,
+    MAX_REPOSTS,
+    REPOST_AFTER,
+    alert_text,
+    alert_wanted,
+    claimed_line,
+    talk_limited_text,
+)
 from bot.messaging import NO_PINGS
+from bot.rate_limits import DEFAULT_LIMITS, Action
 from bot.resources import Contacts, contacts_for
 from bot.store.crisis import Alert, NewAlert
 from cogs.crisis._support import REPOST_KIND, CareBase, Source, repost_key
@@ -76,7 +85,7 @@ class AlertDesk(CareBase):
             patient=True,
         )
         if recent is not None and recent.level >= detection.level:
-            log.info("crisis alert for user %s skipped: alert %s is recent", source.user_id, recent.id)
+            log.info("crisis alert skipped: alert %s is recent", recent.id)
             return
         await self.post_alert(
             NewAlert(
@@ -260,6 +269,12 @@ class AlertDesk(CareBase):
         now = self.bot.clock.now()
         recent = await self.bot.store.crisis.recent_alert(guild.id, user_id, since=now - REPOST_AFTER, reason="consent")
         if recent is None:
+            limits = DEFAULT_LIMITS[Action.CRISIS_TALK]
+            verdict = await self.bot.store.limits.take(limits, guild.id, user_id, now=now)
+            if not verdict.allowed:
+                # Only the ping is held back: the member still gets their contacts with this answer.
+                log.info("consent alert in guild %s held back by the %s limit", guild.id, verdict.scope)
+                return talk_limited_text(guild.name, member_limit=verdict.scope == "member"), contacts
             posted = await self.post_alert(
                 NewAlert(
                     guild_id=guild.id,
@@ -273,6 +288,7 @@ class AlertDesk(CareBase):
                 role_id=config.crisis_team_role_id,
             )
             if posted is None:
+                await self.bot.store.limits.give_back(verdict)
                 return (
                     "I'm sorry, I couldn't reach the crisis team just now. Please reach one of these people now, "
                     "or message a moderator you trust:",

@@ -14,8 +14,9 @@ from bot.crisis import Category, Level, Term, load_default_detector
 from bot.crisis_care import CATEGORY_LABELS, LEVEL_LABELS, alert_wanted, dry_run_report
 from bot.errors import KindredError, reply_ephemeral
 from bot.resources import contacts_for
+from bot.text import echo
 from bot.timers import URGENT
-from cogs.crisis._flow import REPOST_KIND, CrisisCare
+from cogs.crisis._flow import LINE_REMOVAL_KIND, REPOST_KIND, CrisisCare
 from cogs.crisis._views import ClaimButton, OkButton, TalkButton
 
 if TYPE_CHECKING:
@@ -60,6 +61,8 @@ class Crisis(commands.GroupCog, group_name="crisis", group_description="Crisis d
         # Idempotent (a cut-off run finds the copy it already posted), so a restart runs it again.
         # The urgent lane: a wave of bulk reminders must never hold back a re-post to the crisis team.
         self.bot.timers.register(REPOST_KIND, self.care.repost, retry_interrupted=True, lane=URGENT)
+        # Deleting a line that may already be gone is safe to repeat.
+        self.bot.timers.register(LINE_REMOVAL_KIND, self.care.remove_line, retry_interrupted=True)
         self.bot.add_dynamic_items(*_DYNAMIC)
         self.bot.erase_hooks["crisis"] = self.care.forget_helper
         await self.care.resume_reposts()
@@ -68,6 +71,7 @@ class Crisis(commands.GroupCog, group_name="crisis", group_description="Crisis d
     async def cog_unload(self) -> None:
         """Undo :meth:`cog_load` and stop any follow-up work still running."""
         self.bot.timers.unregister(REPOST_KIND)
+        self.bot.timers.unregister(LINE_REMOVAL_KIND)
         self.bot.remove_dynamic_items(*_DYNAMIC)
         self.bot.erase_hooks.pop("crisis", None)
         await self.care.close()
@@ -138,7 +142,7 @@ class Crisis(commands.GroupCog, group_name="crisis", group_description="Crisis d
         words = [w for w in load_default_detector().normalize(parsed.term).split() if w.isalnum()]
         if sum(len(w) for w in words) < MIN_TERM_CHARS:
             raise KindredError(
-                f"{parsed.term!r} is too short to match safely: use at least {MIN_TERM_CHARS} letters or digits."
+                f"{echo(parsed.term)} is too short to match safely: use at least {MIN_TERM_CHARS} letters or digits."
             )
         if parsed.level <= Level.NONE:
             raise KindredError("Pick a level from the list: concern, high or imminent risk.")

@@ -32,7 +32,7 @@ import discord
 from bot.crisis import Detection, Detector, load_default_detector
 from bot.crisis.review_queue import ReviewQueue
 from bot.crisis.second_opinion import SecondOpinion, default_second_opinion
-from bot.crisis_care import CLOSED_DM_LINE, MemberState, answer_text, decide_answer
+from bot.crisis_care import CLOSED_DM_LINE, CLOSED_DM_LINE_LIFETIME, MemberState, answer_text, decide_answer
 from bot.messaging import NO_PINGS
 from bot.resources import contacts_for
 from cogs.crisis._alerts import AlertDesk
@@ -42,11 +42,13 @@ from cogs.crisis._views import answer_view
 if TYPE_CHECKING:
     from bot.client import KindredBot
     from bot.events import MemberText
+    from bot.timers import Timer
 
-__all__ = ["REPOST_KIND", "CrisisCare", "Source", "merge_state", "repost_key"]
+__all__ = ["LINE_REMOVAL_KIND", "REPOST_KIND", "CrisisCare", "Source", "merge_state", "repost_key"]
 
 log = logging.getLogger(__name__)
 
+LINE_REMOVAL_KIND = "crisis-line-removal"
 # Memory of recent answers is only a stand-in for the database; past this size old entries are dropped.
 _MEMORY_LIMIT = 5000
 # Messages waiting for the sentence model; past this, new ones keep the lexicon's verdict. At a few ms each
@@ -153,7 +155,7 @@ class CrisisCare(AlertDesk):
         detector = self.cached_detector(source.guild_id)
         if detector is None:
             # First message from this server since start-up: its terms need the database.
-            self.spawn(self._scan_later(source, text), f"scan:{source.user_id}")
+            self.spawn(self._scan_later(source, text), "scan")
             return
         self._after_lexicon(source, text, detector.detect(text))
 
@@ -166,7 +168,7 @@ class CrisisCare(AlertDesk):
         A verdict the model may change waits for it (milliseconds), so the member and team hear once, at the
         right level, rather than twice, and not at all about a message the model reads as everyday talk."""
         if self.opinion is not None and self.opinion.wanted(text, detection):
-            self.spawn(self._review(source, text, detection), f"review:{source.user_id}")
+            self.spawn(self._review(source, text, detection), "review")
         elif detection.detected:
             self._respond_later(source, detection)
 
@@ -180,9 +182,8 @@ class CrisisCare(AlertDesk):
         if detection.detected and not reviewed.detected:
             # Logged without the text: a moderator can replay a doubt with /crisis test.
             log.info(
-                "crisis: the sentence model cleared a %s lexicon match from user %s (reads as everyday talk)",
+                "crisis: the sentence model cleared a %s lexicon match (reads as everyday talk)",
                 detection.level.name.lower(),
-                source.user_id,
             )
         if reviewed.detected:
             self._respond_later(source, reviewed)
@@ -221,15 +222,14 @@ class CrisisCare(AlertDesk):
         logged on its own without costing the other.
         """
         log.info(
-            "crisis detection: user %s guild %s level %s (%s)",
-            source.user_id,
+            "crisis detection: guild %s level %s (%s)",
             source.guild_id,
             detection.level.name,
             source.kind,
         )
-        self.spawn(self._answer(source, detection), f"answer:{source.user_id}")
+        self.spawn(self._answer(source, detection), "answer")
         if source.guild_id is not None and source.kind != "dm":
-            self.spawn(self.alert_by_policy(source, detection), f"alert:{source.user_id}")
+            self.spawn(self.alert_by_policy(source, detection), "alert")
 
     # -- the member's answer ----------------------------------------------------------------------
     def _talk_guilds(self, source: Source) -> list[discord.Guild]:
@@ -276,7 +276,7 @@ class CrisisCare(AlertDesk):
             state = await self.member_state(source.user_id)
             decision = decide_answer(state, detection.level, now)
             if not decision.answer:
-                log.info("no automatic answer for user %s: %s", source.user_id, decision.why)
+                log.info("no automatic crisis answer: %s", decision.why)
                 return
             guilds = self._talk_guilds(source)
             # In a DM, a member who shares one server with the bot gets that server's region by default.
@@ -302,27 +302,55 @@ class CrisisCare(AlertDesk):
         except discord.Forbidden as exc:
             if exc.code == 50007:
                 self.bot.metrics.dm_failures.labels("closed").inc()
-                log.info("DMs closed for user %s; marking unreachable", user_id)
+                log.info("crisis DM: DMs closed; marking the member unreachable")
                 now = self.bot.clock.now()
                 self.write_later("marking DMs closed", lambda: self.bot.store.prefs.mark_dm_closed(user_id, now=now))
             else:
                 self.bot.metrics.dm_failures.labels("forbidden").inc()
-                log.warning("crisis DM to %s forbidden (code %s)", user_id, exc.code)
+                log.warning("crisis DM forbidden (code %s)", exc.code)
             return None
         except discord.HTTPException:
             self.bot.metrics.dm_failures.labels("error").inc()
-            log.exception("crisis DM to %s failed", user_id)
+            log.exception("crisis DM failed")
             return None
 
     async def _closed_dm_fallback(self, source: Source) -> bool:
-        """DMs closed: a short neutral reply in the channel, quoting nothing, pointing to /resources."""
+        """DMs closed: a short neutral line in the channel that disappears after a while.
+
+        Not a reply, naming nobody and quoting nothing, so the channel can't tell which message it follows up.
+        It is sent before anything touches the database; its deletion is then stored as a timer, so a
+        restart doesn't leave it behind."""
         message = source.message
         if message is None or message.guild is None:
-            log.info("crisis answer to %s undeliverable (DMs closed, %s)", source.user_id, source.kind)
+            log.info("crisis answer undeliverable (DMs closed, %s)", source.kind)
             return False
         try:
-            await message.reply(CLOSED_DM_LINE, mention_author=False, allowed_mentions=NO_PINGS)
-            return True
+            line = await message.channel.send(CLOSED_DM_LINE, allowed_mentions=NO_PINGS)
         except discord.HTTPException:
             log.exception("could not post the closed-DM line in channel %s", message.channel.id)
             return False
+        self.spawn(self._schedule_line_removal(line), f"line:{line.id}")
+        return True
+
+    async def _schedule_line_removal(self, line: discord.Message) -> None:
+        due = self.bot.clock.now() + CLOSED_DM_LINE_LIFETIME
+        payload = {"channel_id": line.channel.id, "message_id": line.id}
+        try:
+            # Patient: this is background work, and a timer written late still removes the line.
+            await self.bot.timers.schedule(
+                LINE_REMOVAL_KIND, due, payload=payload, dedupe_key=f"{LINE_REMOVAL_KIND}:{line.id}"
+            )
+        except Exception:
+            log.exception("could not store the removal of closed-DM line %s; removing it from memory instead", line.id)
+            await line.delete(delay=CLOSED_DM_LINE_LIFETIME.total_seconds())
+
+    async def remove_line(self, timer: Timer) -> None:
+        """Timer handler: delete a closed-DM line. Safe to repeat (a line already gone is done)."""
+        channel_id, message_id = int(timer.payload["channel_id"]), int(timer.payload["message_id"])
+        channel = self.bot.get_channel(channel_id)
+        if not isinstance(channel, discord.TextChannel | discord.Thread | discord.VoiceChannel | discord.StageChannel):
+            return  # the channel is gone, and the line with it
+        try:
+            await channel.get_partial_message(message_id).delete()
+        except discord.NotFound:
+            return

@@ -122,7 +122,7 @@ async def _talk(interaction: discord.Interaction, guild_id: int, level: Level) -
         done, _ = await asyncio.wait({request}, timeout=care.consent_wait)
         if not done:
             # Still going (the database is slow): let it finish in the background, never cancel it.
-            care.spawn(_finish_consent(request, user_id, guild_id), f"consent:{user_id}")
+            care.spawn(_finish_consent(request, user_id, guild_id), "consent")
             contacts = contacts_for("other")
             text = (
                 f"Thank you for asking. I'm passing this on to the crisis team in **{guild.name}**; it's taking "
@@ -132,7 +132,7 @@ async def _talk(interaction: discord.Interaction, guild_id: int, level: Level) -
             try:
                 text, contacts = request.result()
             except Exception:
-                log.exception("consent alert for user %s in guild %s failed", user_id, guild_id)
+                log.exception("consent alert in guild %s failed", guild_id)
                 contacts = contacts_for(await care.region_for(user_id, guild_id))
                 text = (
                     "I'm sorry, something on my side stopped me from reaching the crisis team. "
@@ -145,7 +145,7 @@ async def _finish_consent(request: asyncio.Future[tuple[str, Contacts]], user_id
     try:
         await request
     except Exception:
-        log.exception("late consent alert for user %s in guild %s failed", user_id, guild_id)
+        log.exception("late consent alert in guild %s failed", guild_id)
 
 
 class OkButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"crisis:ok"):

@@ -12,6 +12,7 @@ from discord.ext import commands
 from bot.errors import KindredError
 from bot.messaging import NO_PINGS
 from bot.store.core import Interest
+from bot.text import ECHO_LIMIT, clamp
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -24,7 +25,7 @@ log = logging.getLogger(__name__)
 def unknown_interest(name: str) -> KindredError:
     """The error for a name that isn't in this server's catalogue."""
     return KindredError(
-        f"**{discord.utils.escape_markdown(name.strip()[:100])}** isn't one of this server's interests. "
+        f"**{discord.utils.escape_markdown(clamp(name.strip(), ECHO_LIMIT))}** isn't one of this server's interests. "
         "Pick one from the list as you type; a moderator can add new ones with `/config interests add`."
     )
 

@@ -13,8 +13,10 @@ from discord.ext import commands
 from bot.clock import discord_ts
 from bot.errors import KindredError
 from bot.messaging import NO_PINGS
+from bot.rate_limits import Action, enforce
 from bot.rooms import DURATION_MAX, DURATION_MIN, OPEN_LEAD, validate_duration, validate_text
 from bot.store.rooms import SCHEDULED, Room
+from bot.text import is_row_id
 from bot.timeparse import parse_when
 from bot.timers import TimerHandler
 from cogs.interests._cog import interest_choices, unknown_interest
@@ -125,6 +127,14 @@ class Rooms(commands.GroupCog, group_name="room"):
         start = parse_when(when, zone, now)
         check_can_host(guild, voice_channel, await self.keeper.category_for(guild))
         recurrence = recurring.value if recurring else "none"
+        limit = await enforce(
+            store.limits,
+            Action.ROOM_SCHEDULE,
+            guild.id,
+            interaction.user.id,
+            now=now,
+            moderator=interaction.permissions.manage_guild,
+        )
         await interaction.response.defer(ephemeral=True, thinking=True)
         series = await store.rooms.create_series(
             guild_id=guild.id,
@@ -145,6 +155,7 @@ class Rooms(commands.GroupCog, group_name="room"):
             )
         except BaseException:
             await store.rooms.end_series(series.id)
+            await store.limits.give_back(limit)
             raise
         lines = [
             f"Scheduled **{room.title}** for {discord_ts(room.start_at, 'F')} ({discord_ts(room.start_at, 'R')}), "
@@ -220,7 +231,7 @@ class Rooms(commands.GroupCog, group_name="room"):
         assert guild is not None
         # Autocomplete sends an id; anything else (or a number beyond SQLite's range) is just "not found".
         raw = value.strip()
-        room = await self.bot.store.rooms.get(int(raw)) if raw.isdigit() and int(raw) < 2**63 else None
+        room = await self.bot.store.rooms.get(int(raw)) if is_row_id(raw) else None
         if room is None or room.guild_id != guild.id:
             raise KindredError("I couldn't find that room. Pick one of yours from the list as you type.")
         perms = interaction.permissions

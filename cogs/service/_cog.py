@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot.clock import discord_ts
 from bot.errors import KindredError, reply_ephemeral
 from bot.messaging import send_dm
+from bot.rate_limits import Action, enforce
 from bot.service import (
     KIND_LABELS,
     Kind,
@@ -142,10 +143,19 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
             recurrence=Recurrence(recurring.value if recurring else Recurrence.NONE.value),
             zone=zone.key,
         )
+        limit = await enforce(
+            self.bot.store.limits,
+            Action.SERVICE_POST,
+            interaction.guild.id,
+            interaction.user.id,
+            now=self.bot.clock.now(),
+            moderator=interaction.permissions.manage_guild,
+        )
         opp = await self.bot.store.service.create(new, now=self.bot.clock.now())
         try:
             message = await self.actions.post_card(opp)
         except (KindredError, discord.HTTPException) as exc:
+            await self.bot.store.limits.give_back(limit)
             await self.bot.store.service.close(opp.id, Status.CANCELLED, now=self.bot.clock.now())
             if isinstance(exc, KindredError):
                 raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -132,6 +133,33 @@ class MemberDrivers:
             raise DriverError(f"{custom_id!r} is a component of type {component.get('type')}, not a button")
         data = {"custom_id": custom_id, "component_type": 2}
         return self._dispatch_component(member, current, data, f"click {custom_id!r}")
+
+    async def forged_click(
+        self, member: MemberHandle | UserRecord, message: MessageRef, custom_id: str, /
+    ) -> InteractionHandle:
+        """The worst case for a button that trusts its custom id: a click carrying any ``custom_id``.
+
+        The message's first button is presented with that id, in the interaction's ``message`` too:
+        discord.py only routes a click whose custom id is on the message it was given, so this is what a
+        forged id would look like if it ever got past Discord. The stored message is not changed.
+        """
+        ref_id = message.record.original_message_id if isinstance(message, InteractionHandle) else None
+        message_id = ref_id or (int(message["id"]) if isinstance(message, dict) else int(str(message)))
+        current = self.world.messages.get(message_id)
+        if current is None or not custom_ids(current):
+            raise DriverError(f"no message {message_id} with a button from the bot to interact with")
+        forged = copy.deepcopy(current)
+        first = custom_ids(current)[0]
+
+        def rename(components: list[Any]) -> None:
+            for comp in components:
+                if comp.get("custom_id") == first:
+                    comp["custom_id"] = custom_id
+                rename(comp.get("components") or [])
+
+        rename(forged.get("components") or [])
+        data = {"custom_id": custom_id, "component_type": 2}
+        return self._dispatch_component(member, forged, data, f"forged click {custom_id!r}")
 
     async def select(
         self,

@@ -1,0 +1,166 @@
+"""Limits on actions that reach other people: per member and per server, over a sliding window.
+
+Each of these actions pings, DMs or posts for someone else to see, so a member who repeats one (or a
+few accounts working together) could flood a crisis team, a buddy or a whole server. The limits are
+generous for real use and stored in the database (:class:`bot.store.limits.LimitRepo`), so a restart
+doesn't reset them and several processes share them.
+
+A member in crisis is never blocked from help: the crisis flow still shows them their contacts when the
+team can't be pinged again. Only the repeated ping is limited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING, Literal
+
+from bot.clock import discord_ts
+from bot.errors import KindredError
+
+if TYPE_CHECKING:
+    from bot.store.limits import LimitRepo
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "Action",
+    "ActionLimits",
+    "Limit",
+    "Scope",
+    "Verdict",
+    "enforce",
+    "limit_lines",
+    "refusal",
+]
+
+
+class Action(StrEnum):
+    """An action that reaches other people."""
+
+    CRISIS_TALK = "crisis_talk"  # "Talk to someone here": pings the crisis team's role
+    BUDDY_NOTICE = "buddy_notice"  # "Let my buddy know": DMs the member's buddy
+    ROOM_SCHEDULE = "room_schedule"  # /room schedule: pings followers' roles, DMs them, makes channels
+    SERVICE_POST = "service_post"  # /service post: a card on the service board
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """At most ``count`` actions in any ``window``."""
+
+    count: int
+    window: timedelta
+
+    def describe(self) -> str:
+        """``3 per 6 hours``."""
+        hours = int(self.window.total_seconds() // 3600)
+        span = "hour" if hours == 1 else "day" if hours == 24 else f"{hours} hours"
+        return f"{self.count} per {span}"
+
+
+@dataclass(frozen=True, slots=True)
+class ActionLimits:
+    """The member and server limits of one action, and whether moderators are held to them."""
+
+    action: Action
+    label: str
+    member: Limit
+    server: Limit
+    # Moderators (Manage Server) post rooms and service for the whole server; limiting them protects nobody.
+    moderators_exempt: bool = False
+
+    @property
+    def longest_window(self) -> timedelta:
+        """How far back the log must reach for this action."""
+        return max(self.member.window, self.server.window)
+
+
+HOUR = timedelta(hours=1)
+DAY = timedelta(days=1)
+
+DEFAULT_LIMITS: dict[Action, ActionLimits] = {
+    # Repeated clicks within 15 minutes already reach the team only once; this caps the pings beyond that.
+    Action.CRISIS_TALK: ActionLimits(
+        Action.CRISIS_TALK, '"Talk to someone here" pings to the crisis team', Limit(3, 6 * HOUR), Limit(10, HOUR)
+    ),
+    Action.BUDDY_NOTICE: ActionLimits(
+        Action.BUDDY_NOTICE, "Hard-moment notices to a buddy", Limit(3, DAY), Limit(30, HOUR)
+    ),
+    Action.ROOM_SCHEDULE: ActionLimits(
+        Action.ROOM_SCHEDULE,
+        "Rooms scheduled (`/room schedule`)",
+        Limit(5, DAY),
+        Limit(20, DAY),
+        moderators_exempt=True,
+    ),
+    Action.SERVICE_POST: ActionLimits(
+        Action.SERVICE_POST, "Service posts (`/service post`)", Limit(10, DAY), Limit(30, DAY), moderators_exempt=True
+    ),
+}
+
+
+Scope = Literal["member", "server"]
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Whether an action may go ahead. When it may, ``entry_id`` is its row (to give back if it fails)."""
+
+    allowed: bool
+    scope: Scope | None = None
+    retry_at: datetime | None = None
+    entry_id: int | None = None
+
+
+def limit_lines(limits: dict[Action, ActionLimits] = DEFAULT_LIMITS) -> list[str]:
+    """One line per limited action, for moderators (``/config show``)."""
+    lines = []
+    for item in limits.values():
+        exempt = " (moderators exempt)" if item.moderators_exempt else ""
+        lines.append(
+            f"• {item.label}: {item.member.describe()} per member, {item.server.describe()} per server{exempt}"
+        )
+    return lines
+
+
+def refusal(action: Action, verdict: Verdict) -> str:
+    """The kind, specific message for a refused action (never for the crisis flow, which has its own)."""
+    when = f" {discord_ts(verdict.retry_at, 'R')}" if verdict.retry_at is not None else " later"
+    if action is Action.BUDDY_NOTICE:
+        if verdict.scope == "member":
+            return (
+                "You've let your buddy know a few times today, so I won't message them again just yet; you can "
+                f"again{when}. You could message them yourself, and `/resources show` has people you can reach "
+                "right now."
+            )
+        return (
+            "A lot of notices have gone out in this server in the last hour, so I'm holding this one back; you can "
+            f"try again{when}. You could message your buddy yourself, and `/resources show` has people you can "
+            "reach right now."
+        )
+    what = "rooms" if action is Action.ROOM_SCHEDULE else "service opportunities"
+    if verdict.scope == "member":
+        return (
+            f"You've posted quite a few {what} today. Thank you for giving so much! To keep things calm for "
+            f"everyone there's a daily limit; you can post again{when}. A moderator can post for you meanwhile."
+        )
+    return (
+        f"This server has had a lot of new {what} today, so there's a pause on new ones to keep things calm; "
+        f"you can post again{when}. A moderator can still post if it can't wait."
+    )
+
+
+async def enforce(
+    repo: LimitRepo, action: Action, guild_id: int, user_id: int, *, now: datetime, moderator: bool = False
+) -> Verdict:
+    """Record the action, or raise a :class:`KindredError` with :func:`refusal` when a limit is reached.
+
+    Moderators are let through unrecorded for actions that exempt them.
+    """
+    limits = DEFAULT_LIMITS[action]
+    if moderator and limits.moderators_exempt:
+        return Verdict(True)
+    verdict = await repo.take(limits, guild_id, user_id, now=now)
+    if not verdict.allowed:
+        raise KindredError(refusal(action, verdict))
+    return verdict
