@@ -13,7 +13,8 @@ Python, so the solver works on a sparse graph:
    over the *full* allowed graph, so the number of people matched is the true maximum: nobody is
    left out unless the rules make it impossible.
 4. **Local improvement.** 2-opt: for pairs (a, b) and (c, d) with c on a's list, switch to
-   (a, c) + (b, d) when that raises the total. Also swap a free member in where it helps.
+   (a, c) + (b, d) when that raises the total, and the 3-way rotation of three pairs. Also swap a
+   free member in where it helps. Large rounds run the exchanges vectorised first (``_exchange``).
 5. **Priority repair**, then **the group of three**: put the leftover member where they add the
    most, possibly after one swap, falling back to a wider search when the rules block every
    direct placement.
