@@ -13,8 +13,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from bot.matching import Candidate, MatchResult, compatibility, match
-from bot.matching import _solver
+from bot.matching import Candidate, MatchResult, _solver, compatibility, match
 from bot.matching._candidates import top_k_edges
 from bot.matching._scoring import RANK_SCALE, Features
 
