@@ -3,8 +3,9 @@
 Scoring every pair is O(n²) (50M pairs for 10,000 members), which is too slow one pair at a time in
 Python, so the solver works on a sparse graph:
 
-1. **Candidate lists.** Score members in numpy blocks against everyone and keep each member's
-   top-k allowed partners. Forbidden pairs (do-not-pair, recent) are masked out here.
+1. **Candidate lists.** Rank members in numpy blocks (against everyone, or in large rounds against
+   the nearest time zones: see ``_candidates``) and keep each member's top-k allowed partners.
+   Forbidden pairs (do-not-pair, recent) are masked out here.
 2. **Greedy.** Take candidate edges best-first. Priority members get a large bonus, so they are
    matched first.
 3. **Complete the matching.** Greedy can strand a few members whose candidates were taken. Pair the
@@ -12,7 +13,8 @@ Python, so the solver works on a sparse graph:
    over the *full* allowed graph, so the number of people matched is the true maximum: nobody is
    left out unless the rules make it impossible.
 4. **Local improvement.** 2-opt: for pairs (a, b) and (c, d) with c on a's list, switch to
-   (a, c) + (b, d) when that raises the total. Also swap a free member in where it helps.
+   (a, c) + (b, d) when that raises the total, and the 3-way rotation of three pairs. Also swap a
+   free member in where it helps. Large rounds run the exchanges vectorised first (``_exchange``).
 5. **Priority repair**, then **the group of three**: put the leftover member where they add the
    most, possibly after one swap, falling back to a wider search when the rules block every
    direct placement.
@@ -24,27 +26,28 @@ maximum-weight matching on instances small enough to solve exactly.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Final
 
 import numpy as np
 
 from ._blossom import NO_MATE, augmenting_path
+from ._candidates import CANDIDATES_PER_MEMBER, POOL_MIN, top_k_edges
+from ._exchange import ExchangeRounds
 from ._scoring import MAX_COMPATIBILITY, Features, FloatArray, IntArray
 
-# Top-k partners kept per member (the lists are then made symmetric, so most hold more). Measured
-# with the benchmark: 8 loses ~0.3% of optimal, 16 and 24 gain nothing over 12 but cost time.
-CANDIDATES_PER_MEMBER: Final = 12
 # Larger than any possible difference in total compatibility, so covering one more priority member
 # always wins, yet small enough that float sums stay exact to well below EPS.
 PRIORITY_BONUS: Final = 1000.0
 # How far down d's candidate list the 3-way rotation looks; wider finds a little more, slower.
 THREE_OPT_WIDTH: Final = 10
+# Rounds above this many members run the exchanges vectorised (``_exchange``), with a narrower
+# rotation: at 10,000 members width 3 keeps the total within 0.2% of width 10 at a third of the work.
+VECTOR_FROM: Final = 2000
+THREE_OPT_WIDTH_LARGE: Final = 3
 # Each improving move raises the total, so local search always ends; this only bounds the time.
 MAX_MOVES_PER_MEMBER: Final = 50
 EPS: Final = 1e-9
-# Score blocks of about this many cells (x 8 bytes per temporary array) keep peak memory modest.
-_BLOCK_CELLS: Final = 1 << 20
 _NO_MATE: Final = NO_MATE
 # Rounds of re-pairing stranded members before the exact augmenting search takes over.
 _STRANDED_ROUNDS: Final = 4
@@ -56,8 +59,11 @@ EXACT_TRIO_LIMIT: Final = 80
 class Solver:
     """Mutable matching state over members 0..n-1 (indices into the seeded member order)."""
 
-    def __init__(self, features: Features, forbidden: list[set[int]], priority: list[bool]) -> None:
+    def __init__(
+        self, features: Features, forbidden: list[set[int]], priority: list[bool], *, pool_min: int | None = None
+    ) -> None:
         self.f = features
+        self.pool_min = POOL_MIN if pool_min is None else pool_min
         self.n = len(forbidden)
         self.forbidden = forbidden
         self.priority = priority
@@ -92,40 +98,10 @@ class Solver:
 
     # --- 1. candidate lists --------------------------------------------------------------------------
 
-    def _top_k_edges(self, members: IntArray, k: int) -> tuple[IntArray, IntArray, FloatArray]:
-        """Each member's k best allowed partners *among* ``members``, as deduplicated edges lo < hi."""
-        n = len(members)
-        k = min(k, n - 1)
-        empty = np.zeros(0, dtype=np.int64)
-        if k <= 0:
-            return empty, empty, np.zeros(0)
-        pos = {v: p for p, v in enumerate(members.tolist())}
-        step = max(1, _BLOCK_CELLS // n)
-        src: list[IntArray] = []
-        dst: list[IntArray] = []
-        wts: list[FloatArray] = []
-        for start in range(0, n, step):
-            rows = np.arange(start, min(n, start + step), dtype=np.int64)
-            s = self.f.score_block(members[rows], members)
-            s[rows - start, rows] = -np.inf
-            bad = [(p - start, pos[j]) for p in rows.tolist() for j in self.forbidden[members[p]] if j in pos]
-            if bad:
-                bad_r, bad_c = zip(*bad, strict=True)
-                s[list(bad_r), list(bad_c)] = -np.inf
-            top = np.argpartition(-s, k - 1, axis=1)[:, :k]
-            w = np.take_along_axis(s, top, axis=1)
-            ok = np.isfinite(w)
-            src.append(np.broadcast_to(rows[:, None], top.shape)[ok])
-            dst.append(top[ok])
-            wts.append(w[ok])
-        a_all, b_all = members[np.concatenate(src)], members[np.concatenate(dst)]
-        lo, hi = np.minimum(a_all, b_all), np.maximum(a_all, b_all)
-        _, first = np.unique(lo * self.n + hi, return_index=True)
-        return lo[first], hi[first], np.concatenate(wts)[first]
-
     def build_candidates(self, k: int = CANDIDATES_PER_MEMBER) -> None:
         """Keep the top-k allowed partners of every member, made symmetric."""
-        lo, hi, w = self._edges = self._top_k_edges(np.arange(self.n, dtype=np.int64), k)
+        everyone = np.arange(self.n, dtype=np.int64)
+        lo, hi, w = self._edges = top_k_edges(self.f, self.forbidden, everyone, k, self.pool_min)
         for x, y, wt in zip(lo.tolist(), hi.tolist(), w.tolist(), strict=True):
             self.cand[x].append((wt, y))
             self.cand[y].append((wt, x))
@@ -166,7 +142,8 @@ class Solver:
             if len(free) < 2:
                 return
             before = len(free)
-            self._greedy_on(*self._top_k_edges(np.array(free, dtype=np.int64), CANDIDATES_PER_MEMBER))
+            stranded = np.array(free, dtype=np.int64)
+            self._greedy_on(*top_k_edges(self.f, self.forbidden, stranded, CANDIDATES_PER_MEMBER, self.pool_min))
             if len(self.free()) == before:
                 return
 
@@ -195,6 +172,17 @@ class Solver:
     # --- 4. local improvement ------------------------------------------------------------------------
 
     def local_search(self) -> None:
+        """Improve the matching with exchanges until none helps (vectorised first in large rounds)."""
+        if self.n <= VECTOR_FROM:
+            self._local_search(range(self.n), THREE_OPT_WIDTH)
+            return
+        rounds = ExchangeRounds(self.f, self.cand, self.forbidden)
+        moved = rounds.run(self.mate, THREE_OPT_WIDTH_LARGE)
+        # Whatever the vectorised rounds could do is done; what is left involves members without
+        # a partner (swaps them in) or the last round's movers.
+        self._local_search(sorted(moved.union(self.free())), THREE_OPT_WIDTH_LARGE)
+
+    def _local_search(self, start: Iterable[int], width: int) -> None:
         """Improve the matching with exchanges until none helps.
 
         Moves, tried from each member a (partner b) along a's candidate list:
@@ -211,8 +199,10 @@ class Solver:
         # list holds that member's own top-k. A much tighter bound than MAX_COMPATIBILITY, and
         # it is what lets most hopeless exchanges be skipped without scoring them.
         self._upper = upper = [lst[0][0] if lst else 0.0 for lst in cand]
-        queue = deque(range(self.n))
-        queued = [True] * self.n
+        queue = deque(start)
+        queued = [False] * self.n
+        for i in queue:
+            queued[i] = True
         budget = MAX_MOVES_PER_MEMBER * self.n
 
         def touch(*members: int) -> None:
@@ -247,7 +237,7 @@ class Solver:
                                 pw[b] = pw[d] = wbd
                                 moved = True
                         if not moved:
-                            moved = self._three_opt(a, b, c, d, wac, g1, pw)
+                            moved = self._three_opt(a, b, c, d, wac, g1, pw, width)
                     if moved:
                         budget -= 1
                         touch(a, b, c, d)
@@ -268,10 +258,10 @@ class Solver:
         pw[a] = pw[c] = wac
         return True
 
-    def _three_opt(self, a: int, b: int, c: int, d: int, wac: float, g1: float, pw: list[float]) -> bool:
+    def _three_opt(self, a: int, b: int, c: int, d: int, wac: float, g1: float, pw: list[float], width: int) -> bool:
         f, mate, forbidden = self.f, self.mate, self.forbidden
         upper_b = self._upper[b]
-        for wde, e in self.cand[d][:THREE_OPT_WIDTH]:
+        for wde, e in self.cand[d][:width]:
             # Best-first again: once even b's best possible partner could not pay, stop.
             g2 = g1 + wde
             if g2 + upper_b <= EPS:

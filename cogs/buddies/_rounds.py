@@ -7,6 +7,8 @@ state) in one transaction keyed by its scheduled time, so a restart can neither 
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -191,11 +193,13 @@ class BuddyRounds:
         ids, memberships = await store.buddies.recent_memberships(guild_id, _FRESH_HISTORY)
         candidates = build_candidates(eligible, round_at=round_at, rounds_since=rounds_since_paired(ids, memberships))
         seed = (guild_id ^ int(round_at.timestamp())) & 0x7FFFFFFF
-        result = match(
-            candidates,
-            avoid=await store.buddies.avoid_pairs(guild_id),
-            recent_pairs=await store.buddies.recent_pairs(guild_id, config.pairing_repeat_window),
-            seed=seed,
+        avoid = await store.buddies.avoid_pairs(guild_id)
+        recent = await store.buddies.recent_pairs(guild_id, config.pairing_repeat_window)
+        # Seconds of CPU in a large server: in a thread, the bot keeps answering everyone meanwhile.
+        # (A process would free the interpreter lock too, but copying the round there and back holds
+        # it as long as the thread's own longest stretch does: benchmarks/bench_loop_lag.py measures.)
+        result = await asyncio.to_thread(
+            functools.partial(match, candidates, avoid=avoid, recent_pairs=recent, seed=seed)
         )
         return Plan(result, len(eligible), len(profiles) - len(eligible), quiet, seed)
 

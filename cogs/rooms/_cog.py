@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -117,6 +119,9 @@ class Rooms(commands.GroupCog, group_name="room"):
         """Schedule a voice room as a Discord event, announced to everyone who follows the interest."""
         guild = interaction.guild
         assert guild is not None
+        # Acknowledge first: parsing the time and creating the event can outlast Discord's 3 seconds
+        # on a busy bot, and a late answer is "interaction failed" for the member.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         store, now = self.bot.store, self.bot.clock.now()
         found = await store.interests.find(guild.id, interest, now=now)
         if found is None:
@@ -124,7 +129,7 @@ class Rooms(commands.GroupCog, group_name="room"):
         validate_duration(duration)
         title, description = validate_text(title, description)
         zone = await self._zone(interaction.user.id, guild.id)
-        start = parse_when(when, zone, now)
+        start = await _parse_when(when, zone, now)
         check_can_host(guild, voice_channel, await self.keeper.category_for(guild))
         recurrence = recurring.value if recurring else "none"
         limit = await enforce(
@@ -135,7 +140,6 @@ class Rooms(commands.GroupCog, group_name="room"):
             now=now,
             moderator=interaction.permissions.manage_guild,
         )
-        await interaction.response.defer(ephemeral=True, thinking=True)
         series = await store.rooms.create_series(
             guild_id=guild.id,
             host_user_id=interaction.user.id,
@@ -324,6 +328,7 @@ class Rooms(commands.GroupCog, group_name="room"):
         description: str | None = None,
     ) -> None:
         """Change a room you host; everyone who RSVP'd is told what changed."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
         found = await self._hosted_room(interaction, room, scheduled_only=True)
         if title is None and when is None and duration is None and description is None:
             raise KindredError("Tell me what to change: a new title, time, length or description.")
@@ -336,8 +341,7 @@ class Rooms(commands.GroupCog, group_name="room"):
         if when is not None:
             assert interaction.guild is not None
             zone = await self._zone(interaction.user.id, interaction.guild.id)
-            start = parse_when(when, zone, self.bot.clock.now())
-        await interaction.response.defer(ephemeral=True, thinking=True)
+            start = await _parse_when(when, zone, self.bot.clock.now())
         updated, told = await self.keeper.edit(
             found, title=new_title, description=new_description, start=start, duration=new_duration
         )
@@ -365,3 +369,9 @@ class Rooms(commands.GroupCog, group_name="room"):
     ) -> None:
         """Attendance and empty-room tracking."""
         await self.keeper.voice_moved(member, before, after)
+
+
+async def _parse_when(text: str, zone: ZoneInfo, now: datetime) -> datetime:
+    # dateparser is synchronous CPU work (tens of milliseconds a phrase, seconds on its first use):
+    # in a thread, every other member's commands are answered meanwhile.
+    return await asyncio.to_thread(parse_when, text, zone, now)

@@ -13,6 +13,7 @@ from .fixtures import running_bot, running_double
 from .guild import GuildHandle
 from .interactions import InteractionHandle
 from .models import ChannelHandle, MemberHandle, RoleHandle, ScheduledEventRecord, UserRecord
+from .ratelimit import RateLimiter, RateLimits
 from .recorder import RecordedCall, RecordedFile
 
 __all__ = [
@@ -24,6 +25,8 @@ __all__ = [
     "GuildHandle",
     "InteractionHandle",
     "MemberHandle",
+    "RateLimiter",
+    "RateLimits",
     "RecordedCall",
     "RecordedFile",
     "RoleHandle",

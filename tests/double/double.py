@@ -17,6 +17,7 @@ from .faults import FaultRule
 from .gateway import Gateway, GatewaySession
 from .guild import GuildHandle
 from .models import JSON, ChannelHandle, MemberHandle, ScheduledEventRecord, UserRecord
+from .ratelimit import RateLimiter, RateLimits
 from .recorder import DEFAULT_TIMEOUT, Claims, RecordedCall, route_matches
 from .server import DoubleServer
 from .state import World
@@ -294,6 +295,15 @@ class DiscordDouble(MemberDrivers):
     ) -> FaultRule:
         """The next ``count`` calls to ``method route`` fail with ``status``/``code`` (500s are retried by discord.py)."""
         return self.world.faults.add(FaultRule(method.upper(), route, status, code, message, count=count))
+
+    def enforce_rate_limits(self, limits: RateLimits | None = None, *, on: bool = True) -> RateLimiter | None:
+        """Enforce Discord's global and per-route rate limits from now on (``on=False``: stop).
+
+        Off by default so ordinary tests run at full speed. Returns the limiter, whose ``stats``
+        count what went through and what was refused.
+        """
+        self.world.rate_limiter = RateLimiter(limits or RateLimits()) if on else None
+        return self.world.rate_limiter
 
     def rate_limit_next(self, method: str, route: str, *, retry_after: float = 0.05, count: int = 1) -> FaultRule:
         """The next ``count`` calls get 429 + ``retry_after``; discord.py sleeps and retries by itself."""

@@ -44,6 +44,8 @@ class InteractionRecord:
     source_message_id: int | None = None
     created: float = field(default_factory=time.monotonic)
     response: JSON | None = None
+    # time.monotonic() when the bot's callback (its acknowledgement) arrived.
+    responded: float | None = None
     response_files: list[RecordedFile] = field(default_factory=list)
     original_message_id: int | None = None
     followup_ids: list[int] = field(default_factory=list)

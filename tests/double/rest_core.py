@@ -128,6 +128,7 @@ async def interaction_callback(request: web.Request) -> web.Response:
     _check_callback_type(record, rtype, data)
     message = _apply_callback(world, record, rtype, data, parsed.files)
     record.response = body
+    record.responded = time.monotonic()
     record.response_files = parsed.files
     flags = int((message or data).get("flags") or 0)
     result: JSON = {

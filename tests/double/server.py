@@ -114,4 +114,12 @@ class DoubleServer:
         if rule is not None:
             call.fault = rule.label
             return rule.response()
-        return await handler(request)
+        if world.rate_limiter is None:
+            return await handler(request)
+        decision = world.rate_limiter.admit(call.method, call.route, call.path, call.params)
+        if not decision.allowed:
+            call.fault = f"rate limited ({'global' if decision.is_global else 'route'}) {decision.retry_after:.3f}s"
+            return decision.refusal()
+        response = await handler(request)
+        response.headers.update(decision.headers())
+        return response

@@ -13,6 +13,7 @@ from aiohttp import web
 from .faults import FaultInjector
 from .ids import SnowflakeGenerator, fake_bot_token
 from .models import DM, JSON, ChannelHandle, MemberHandle, UserRecord
+from .ratelimit import RateLimiter
 from .recorder import RecordedCall, Signal
 
 if TYPE_CHECKING:
@@ -55,6 +56,8 @@ class World:
         self.internal_errors: list[str] = []
         self.signal = Signal()
         self.faults = FaultInjector()
+        # Discord's rate limits, enforced only when a test turns them on (DiscordDouble.enforce_rate_limits).
+        self.rate_limiter: RateLimiter | None = None
         self._dispatchers: list[Dispatcher] = []
 
     # -- gateway fan-out ------------------------------------------------------------------------------
