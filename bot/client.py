@@ -20,6 +20,7 @@ from bot.chains import Chains
 from bot.clock import Clock
 from bot.db import INTERACTIVE_WRITE_WAIT, Database, set_write_wait
 from bot.errors import send_error
+from bot.features import Features
 from bot.health import HealthServer
 from bot.messaging import DMS_CLOSED_NOTICE, NO_PINGS
 from bot.metrics import Metrics
@@ -113,6 +114,8 @@ class KindredBot(commands.AutoShardedBot):
         self._poll_tasks: set[asyncio.Task[Any]] = set()
         # Features register how to rebuild their timer chains from the facts (in cog_load).
         self.chains = Chains()
+        # Each feature's service, set by its extension as it loads (bot/features.py).
+        self.features = Features()
         self._extensions = list(extensions) if extensions is not None else all_extensions()
         # Features register here (in cog_load, removed in cog_unload) to tell partners or hosts,
         # neutrally, before /privacy delete or the retention purge erases a member's rows.

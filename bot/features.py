@@ -1,0 +1,18 @@
+"""Every feature's service, published on the bot as one typed object: ``bot.features``.
+
+A feature's extension builds its service in ``cog_load`` and sets its attribute here (and clears it in
+``cog_unload``). Views rebuilt after a restart and other features reach a service by type, as
+``interaction.client.features.rooms``, never through ``get_cog``. An attribute is None while its feature is
+not loaded (tests load only the features they use).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Features"]
+
+
+@dataclass
+class Features:
+    """The loaded features' services, one typed attribute each."""
