@@ -15,6 +15,7 @@ import discord
 
 from bot.errors import KindredError, permission_names
 from bot.guild_config import SETTING_HELP, GuildConfig, default_config
+from bot.resources import REGION_NAMES
 
 __all__ = [
     "ALERT_POLICY_LABELS",
@@ -39,15 +40,7 @@ __all__ = [
 
 WEEKDAYS: tuple[str, ...] = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
-REGION_LABELS: dict[str, str] = {
-    "US": "United States",
-    "CA": "Canada",
-    "UK": "United Kingdom",
-    "IE": "Ireland",
-    "AU": "Australia",
-    "NZ": "New Zealand",
-    "other": "Other (worldwide directory)",
-}
+REGION_LABELS: dict[str, str] = {**REGION_NAMES, "other": "Other (worldwide directory)"}
 ALERT_POLICY_LABELS: dict[str, str] = {
     "off": "off (no alerts)",
     "imminent": "imminent risk only",

@@ -10,6 +10,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from bot.resources import REGION_NAMES
+
 __all__ = [
     "ALERT_POLICIES",
     "CADENCES",
@@ -19,8 +21,8 @@ __all__ = [
     "default_config",
 ]
 
-Region = Literal["US", "CA", "UK", "IE", "AU", "NZ", "other"]
-REGIONS: tuple[str, ...] = ("US", "CA", "UK", "IE", "AU", "NZ", "other")
+# Every region with shipped hotlines (data/hotlines.json), "other" (the worldwide directory) last.
+REGIONS: tuple[str, ...] = tuple(REGION_NAMES)
 AlertPolicy = Literal["off", "imminent", "all"]
 ALERT_POLICIES: tuple[str, ...] = ("off", "imminent", "all")
 Cadence = Literal["weekly", "biweekly"]

@@ -7,8 +7,10 @@ reach right now work better than a long list (see ``shared/guide/crisis-safety.m
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,13 +19,26 @@ __all__ = [
     "HOTLINES_PATH",
     "REGION_NAMES",
     "Contacts",
+    "HotlineDataError",
     "Line",
+    "check_hotlines",
     "contacts_for",
     "load_hotlines",
+    "load_locale_regions",
+    "region_aliases",
     "render_contacts",
 ]
 
 HOTLINES_PATH = Path(__file__).resolve().parents[1] / "data" / "hotlines.json"
+
+# A dialable number: digits with the spaces, dashes and brackets people write them with, a leading
+# "+" for international form, or a leading "*" for short codes such as Chile's *4141.
+_PHONE = re.compile(r"^[+*]?\(?\d[\d ()\-]*\d$")
+_LINE_KEYS = ("crisis", "text", "substance")
+
+
+class HotlineDataError(ValueError):
+    """The shipped hotline file is incomplete or malformed; raised at load so a bad file never ships."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,10 +92,89 @@ def _line(raw: dict[str, Any]) -> Line:
     )
 
 
+def _numbers(value: str) -> list[str]:
+    """ "0800 111 0 111 or 0800 111 0 222" -> both numbers."""
+    return [part.strip() for part in value.split(" or ")]
+
+
+def _check_source(where: str, raw: dict[str, Any]) -> list[str]:
+    problems = []
+    if not str(raw.get("source", "")).startswith(("https://", "http://")):
+        problems.append(f"{where}: source must be a URL")
+    try:
+        dt.date.fromisoformat(str(raw.get("checked", "")))
+    except ValueError:
+        problems.append(f"{where}: checked must be an ISO date (YYYY-MM-DD)")
+    if raw.get("status") != "verified":
+        # Nothing reads ``status`` at answer time, so an unconfirmed number would be shown as if it
+        # were confirmed. Such numbers stay out of the file instead.
+        problems.append(f"{where}: only verified numbers are shipped")
+    return problems
+
+
+def _check_line(where: str, raw: dict[str, Any]) -> list[str]:
+    problems = _check_source(where, raw)
+    if not raw.get("name"):
+        problems.append(f"{where}: needs a name")
+    if not (raw.get("call") or raw.get("text") or raw.get("url")):
+        problems.append(f"{where}: needs a number to call or text, or a URL")
+    for number in _numbers(raw["call"]) if raw.get("call") else []:
+        if not _PHONE.match(number):
+            problems.append(f"{where}: {number!r} doesn't look like a phone number")
+    text = raw.get("text")
+    if text and not (_PHONE.match(text) or re.search(r"\d{3}", text)):
+        problems.append(f"{where}: text {text!r} names no number to text")
+    return problems
+
+
+def check_hotlines(raw: dict[str, Any]) -> list[str]:
+    """Every problem in a parsed hotline file, as sentences; an empty list means the file is complete.
+
+    Each region needs a name, a crisis line and an emergency number, every number must look like one,
+    and every entry needs a source URL, a checked date and ``verified`` status. Locale suggestions may
+    only name shipped regions.
+    """
+    problems = _check_line("directory", raw.get("directory", {}))
+    regions = raw.get("regions", {})
+    if "other" not in regions:
+        problems.append("regions: the worldwide fallback 'other' is missing")
+    for code, entry in regions.items():
+        if not entry.get("name"):
+            problems.append(f"{code}: needs a name")
+        if "crisis" not in entry:
+            problems.append(f"{code}: needs a crisis line")
+        for key in _LINE_KEYS:
+            if key in entry:
+                problems.extend(_check_line(f"{code}.{key}", entry[key]))
+        emergency = entry.get("emergency")
+        if not emergency or not emergency.get("number"):
+            problems.append(f"{code}: needs an emergency number")
+            continue
+        problems.extend(_check_source(f"{code}.emergency", emergency))
+        if code != "other":
+            for number in _numbers(emergency["number"]):
+                if not _PHONE.match(number):
+                    problems.append(f"{code}.emergency: {number!r} doesn't look like a phone number")
+    for locale, codes in raw.get("locale_regions", {}).items():
+        for code in codes:
+            if code not in regions or code == "other":
+                problems.append(f"locale_regions.{locale}: {code!r} is not a shipped country")
+    return problems
+
+
+@functools.cache
+def _raw(path: Path = HOTLINES_PATH) -> dict[str, Any]:
+    raw: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    problems = check_hotlines(raw)
+    if problems:
+        raise HotlineDataError(f"{path.name} is incomplete: " + "; ".join(problems))
+    return raw
+
+
 @functools.cache
 def load_hotlines(path: Path = HOTLINES_PATH) -> dict[str, Contacts]:
-    """Parse the hotline file once; raises if an entry lacks a number, an emergency line or a source."""
-    raw = json.loads(path.read_text(encoding="utf-8"))
+    """Parse the hotline file once; raises :class:`HotlineDataError` if anything in it is incomplete."""
+    raw = _raw(path)
     directory = _line(raw["directory"])
     result: dict[str, Contacts] = {}
     for code, entry in raw["regions"].items():
@@ -104,11 +198,21 @@ def load_hotlines(path: Path = HOTLINES_PATH) -> dict[str, Contacts]:
     return result
 
 
+def load_locale_regions(path: Path = HOTLINES_PATH) -> dict[str, tuple[str, ...]]:
+    """Discord locale -> the countries its language suggests, most likely first."""
+    return {locale: tuple(codes) for locale, codes in _raw(path).get("locale_regions", {}).items()}
+
+
+def region_aliases(path: Path = HOTLINES_PATH) -> dict[str, tuple[str, ...]]:
+    """Region code -> other names people type for it ("Deutschland", "GB"), for search."""
+    return {code: tuple(entry.get("aliases", ())) for code, entry in _raw(path)["regions"].items()}
+
+
 REGION_NAMES: dict[str, str] = {code: c.region_name for code, c in load_hotlines().items()}
 
 
 def contacts_for(region: str | None) -> Contacts:
-    """Contacts for a region code (US, CA, UK, IE, AU, NZ); anything else gets the worldwide directory."""
+    """Contacts for a shipped region code (see ``REGION_NAMES``); anything else gets the worldwide directory."""
     hotlines = load_hotlines()
     return hotlines.get(region or "other") or hotlines["other"]
 

@@ -14,7 +14,6 @@ from bot.config_ops import (
     ALERT_POLICY_LABELS,
     CADENCE_LABELS,
     LABELS,
-    REGION_LABELS,
     WEEKDAYS,
     change_line,
     check_int_range,
@@ -24,9 +23,10 @@ from bot.config_ops import (
 )
 from bot.errors import KindredError, reply_ephemeral
 from bot.events import ConfigChange
-from bot.guild_config import ALERT_POLICIES, CADENCES, REGIONS, GuildConfig
+from bot.guild_config import ALERT_POLICIES, CADENCES, GuildConfig
 from bot.messaging import NO_PINGS
 from bot.rate_limits import limit_lines
+from bot.regions import regions_for_locale, resolve_region, search_regions
 from bot.text import fit_lines
 from bot.timezones import resolve_timezone, suggest_timezones
 from cogs.config._interests import InterestCommands
@@ -134,13 +134,38 @@ class Config(
 
     # -- general ----------------------------------------------------------------------------------
     @app_commands.command(name="region")
-    @app_commands.describe(region="Where most members live, for the crisis hotlines Kindred shows")
-    @app_commands.choices(region=[Choice(name=REGION_LABELS[r], value=r) for r in REGIONS])
+    @app_commands.describe(region="Where most members live: start typing a country, then pick it from the list")
     async def region(self, interaction: discord.Interaction[KindredBot], region: str) -> None:
         """Choose which country's crisis hotlines Kindred shows by default."""
-        if region not in REGIONS:
-            raise KindredError(f"Pick a region from the list: {', '.join(REGIONS)}.")
-        await self.apply(interaction, {"region": region})
+        code = resolve_region(region)
+        if code is None:
+            raise KindredError(
+                f"I don't have crisis lines for “{region[:60]}” yet. Start typing a country and pick it from the "
+                "list; if it isn't there, pick “Somewhere else” so members get a worldwide directory of helplines."
+            )
+        await self.apply(interaction, {"region": code})
+
+    @region.autocomplete("region")
+    async def _region_autocomplete(
+        self, interaction: discord.Interaction[KindredBot], current: str
+    ) -> list[Choice[str]]:
+        """Countries matching what was typed; the server's current region, else its language's, first."""
+        current_region = None
+        if interaction.guild_id is not None:
+            try:
+                current_region = (await self.bot.store.config.get(interaction.guild_id)).region
+            except Exception:
+                # The list must still appear when the database is down; only the ordering is lost.
+                log.warning(
+                    "reading the region of guild %s for autocomplete failed", interaction.guild_id, exc_info=True
+                )
+        suggested: tuple[str, ...]
+        if current_region and current_region != "other":
+            suggested, note = (current_region,), "current setting"
+        else:
+            locale = interaction.guild_locale or interaction.locale
+            suggested, note = regions_for_locale(locale), "suggested from the server's language"
+        return [Choice(name=c.label, value=c.code) for c in search_regions(current, suggested=suggested, note=note)]
 
     @app_commands.command(name="timezone")
     @app_commands.describe(name="A time zone such as Europe/London; start typing a city to search")

@@ -3,6 +3,10 @@
 Discord can't make ``/resources`` both a command and a group, so "show the contacts" is ``/resources show``.
 Showing contacts never needs the database: if it is down, the shipped hotlines for the worldwide
 directory are shown rather than nothing.
+
+When neither the member nor the server has chosen a region, the member's Discord language may suggest
+one. It is offered, never saved: ``/resources show`` says what it guessed and how to choose, and the
+``/resources region`` autocomplete lists the suggestion first.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from discord.app_commands import Choice
 from discord.ext import commands
 
 from bot.errors import KindredError, reply_ephemeral
-from bot.guild_config import REGIONS
+from bot.regions import describe_regions, regions_for_locale, resolve_region, search_regions
 from bot.resources import REGION_NAMES, contacts_for, render_contacts
 from cogs.crisis._cog import Crisis
 from cogs.crisis._support import DB_TIMEOUT, bounded
@@ -24,22 +28,41 @@ from cogs.crisis._support import DB_TIMEOUT, bounded
 if TYPE_CHECKING:
     from bot.client import KindredBot
 
-__all__ = ["Resources", "contacts_message"]
+__all__ = ["Resources", "contacts_message", "locale_hint"]
 
 log = logging.getLogger(__name__)
 
-REGION_CHOICES = [Choice(name="Somewhere else" if r == "other" else REGION_NAMES.get(r, r), value=r) for r in REGIONS]
+GUESSED = "guessed from your Discord language"
+_FOOTER = "-# `/resources region` changes your region; `/resources mute` stops automatic support messages."
 
 
-def contacts_message(region: str, *, whose: str) -> str:
-    """The /resources answer: short, warm, the region's contacts with the substance-use line."""
+def contacts_message(region: str, *, whose: str, hint: str = "") -> str:
+    """The /resources answer: short, warm, the region's contacts with the substance-use line.
+
+    ``hint`` is a line about a region suggested by the member's language, shown above the footer.
+    """
     contacts = contacts_for(region)
     place = "" if contacts.region == "other" else f" in {contacts.region_name}"
+    footer = _FOOTER
+    if whose == GUESSED:
+        footer = (
+            f"-# Not in {contacts.region_name}? Pick your country with `/resources region`; "
+            "nothing is saved until you do. `/resources mute` stops automatic support messages."
+        )
     return (
         f"**People you can reach right now{place}** ({whose}):\n"
         f"{render_contacts(contacts, substance=True)}\n\n"
         "You matter, and reaching out is a strong thing to do. You can also talk to someone here.\n"
-        "-# `/resources region` changes your region; `/resources mute` stops automatic support messages."
+        + (f"{hint}\n" if hint else "")
+        + footer
+    )
+
+
+def locale_hint(codes: tuple[str, ...]) -> str:
+    """A line offering the countries a language suggests when it doesn't point to just one."""
+    return (
+        f"Your Discord language suggests {describe_regions(codes)}. "
+        "Pick yours with `/resources region` to see lines you can call there."
     )
 
 
@@ -102,17 +125,49 @@ class Resources(
     async def show(self, interaction: discord.Interaction[KindredBot]) -> None:
         """Crisis lines you can reach right now, for your region (only you see this)."""
         region, whose = await self._region(interaction.user.id, interaction.guild_id)
-        await reply_ephemeral(interaction, contacts_message(region, whose=whose))
+        hint = ""
+        if region == "other" and whose != "your region":
+            # Nobody chose a country (or the choice couldn't be read): the member's language may suggest
+            # one. A member who picked "Somewhere else" themselves is taken at their word.
+            # One country is shown as a labelled guess; several are named for the member to pick from.
+            suggested = regions_for_locale(interaction.locale)
+            if len(suggested) == 1:
+                region, whose = suggested[0], GUESSED
+            elif suggested:
+                hint = locale_hint(suggested)
+        await reply_ephemeral(interaction, contacts_message(region, whose=whose, hint=hint))
 
     @app_commands.command(name="region")
-    @app_commands.describe(region="Where you live, so /resources show lists lines you can call or text")
-    @app_commands.choices(region=REGION_CHOICES)
+    @app_commands.describe(region="Where you live: start typing your country, then pick it from the list")
     async def region(self, interaction: discord.Interaction[KindredBot], region: str) -> None:
         """Choose which country's crisis lines Kindred shows you (everywhere, in every server)."""
-        if region not in REGIONS:
-            raise KindredError(f"Pick a region from the list: {', '.join(REGIONS)}.")
-        await self.bot.store.prefs.set_region(interaction.user.id, region, now=self.bot.clock.now())
-        await reply_ephemeral(interaction, "Saved. " + contacts_message(region, whose="your region"))
+        code = resolve_region(region)
+        if code is None:
+            raise KindredError(
+                f"I don't have crisis lines for “{region[:60]}” yet. Start typing your country and pick it from "
+                "the list; if it isn't there, pick “Somewhere else” for a worldwide directory of free helplines."
+            )
+        await self.bot.store.prefs.set_region(interaction.user.id, code, now=self.bot.clock.now())
+        await reply_ephemeral(interaction, "Saved. " + contacts_message(code, whose="your region"))
+
+    @region.autocomplete("region")
+    async def _region_autocomplete(
+        self, interaction: discord.Interaction[KindredBot], current: str
+    ) -> list[Choice[str]]:
+        """Countries matching what was typed; the member's current region, else their language's, first."""
+        suggested: tuple[str, ...] = ()
+        note = ""
+        try:
+            prefs = await bounded(lambda: self.bot.store.prefs.get(interaction.user.id), self.db_timeout)
+        except Exception:
+            # The list must still appear when the database is slow or down; only the ordering is lost.
+            log.warning("reading the region of %s for autocomplete failed", interaction.user.id, exc_info=True)
+            prefs = None
+        if prefs is not None and prefs.region in REGION_NAMES:
+            suggested, note = (prefs.region,), "your current choice"
+        else:
+            suggested, note = regions_for_locale(interaction.locale), "suggested from your Discord language"
+        return [Choice(name=c.label, value=c.code) for c in search_regions(current, suggested=suggested, note=note)]
 
     @app_commands.command(name="mute")
     async def mute(self, interaction: discord.Interaction[KindredBot]) -> None:

@@ -61,6 +61,8 @@ class GuildHandle:
         self.scheduled_events: dict[int, ScheduledEventRecord] = {}
         self.voice_states: dict[int, int] = {}
         self.joined_at = iso_now()
+        #: The server's community language; interactions in it carry it as ``guild_locale``.
+        self.preferred_locale = "en-US"
         self.default_role = RoleHandle(self.id, self, "@everyone", DEFAULT_EVERYONE_PERMISSIONS)
         self.roles[self.id] = self.default_role
         self.owner = self._new_member(owner_name, [], bot=False)
@@ -270,7 +272,7 @@ class GuildHandle:
             "premium_tier": 0,
             "premium_subscription_count": 0,
             "premium_progress_bar_enabled": False,
-            "preferred_locale": "en-US",
+            "preferred_locale": self.preferred_locale,
             "max_presences": None,
             "max_members": 500000,
             "max_video_channel_users": 25,

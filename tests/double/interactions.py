@@ -73,7 +73,7 @@ def build_interaction(
         "version": 1,
         "data": data,
         "channel_id": str(channel.id),
-        "locale": "en-US",
+        "locale": (invoker.user if isinstance(invoker, MemberHandle) else invoker).locale,
         "entitlements": [],
         "entitlement_sku_ids": [],
         "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
@@ -84,8 +84,8 @@ def build_interaction(
         user = invoker.user
         payload.update(
             guild_id=str(guild.id),
-            guild={"id": str(guild.id), "locale": "en-US", "features": []},
-            guild_locale="en-US",
+            guild={"id": str(guild.id), "locale": guild.preferred_locale, "features": []},
+            guild_locale=guild.preferred_locale,
             member=invoker.payload(permissions=perms),
             app_permissions=str(guild.permissions_for(guild.bot_member, channel)),
             context=0,

@@ -30,6 +30,8 @@ class UserRecord:
     username: str
     global_name: str | None = None
     bot: bool = False
+    #: The language the user's Discord client is set to; interactions carry it as ``locale``.
+    locale: str = "en-US"
 
     @property
     def name(self) -> str:
