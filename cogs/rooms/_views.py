@@ -13,20 +13,29 @@ from bot.errors import KindView, run_guarded
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
-    from cogs.rooms._lifecycle import RoomRunner
+    from bot.rooms.service import RoomService
 
 __all__ = ["ConfirmView", "MuteButton", "RsvpButton", "reminder_view", "rsvp_view"]
 
 log = logging.getLogger(__name__)
 
 
-def _keeper(interaction: discord.Interaction) -> RoomRunner:
+def _rooms(interaction: discord.Interaction) -> RoomService:
     bot: KindredBot = interaction.client  # type: ignore[assignment]  # our client is always a KindredBot
-    cog: Any = bot.get_cog("Rooms")
-    if cog is None:
-        raise RuntimeError("rooms cog not loaded")
-    keeper: RoomRunner = cog.keeper
-    return keeper
+    rooms = bot.features.rooms
+    if rooms is None:
+        raise RuntimeError("rooms feature not loaded")
+    return rooms
+
+
+async def _answer(interaction: discord.Interaction, room_id: int, going: bool) -> None:
+    text = await _rooms(interaction).answer(room_id, interaction.user.id, going)
+    await interaction.response.send_message(text, ephemeral=True)
+
+
+async def _mute(interaction: discord.Interaction, room_id: int) -> None:
+    text = await _rooms(interaction).mute(room_id, interaction.user.id)
+    await interaction.response.send_message(text, ephemeral=True)
 
 
 class RsvpButton(
@@ -55,7 +64,7 @@ class RsvpButton(
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Record the answer and confirm privately."""
-        await run_guarded(interaction, lambda: _keeper(interaction).answer(interaction, self.room_id, self.going))
+        await run_guarded(interaction, lambda: _answer(interaction, self.room_id, self.going))
 
 
 class MuteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"room:mute:(?P<room_id>\d+)"):
@@ -80,7 +89,7 @@ class MuteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"room
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Turn this member's reminders for the room off."""
-        await run_guarded(interaction, lambda: _keeper(interaction).mute(interaction, self.room_id))
+        await run_guarded(interaction, lambda: _mute(interaction, self.room_id))
 
 
 def rsvp_view(room_id: int) -> discord.ui.View:
