@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bot.rooms.service import RoomService
+    from bot.service.board import ServiceBoard
 
 __all__ = ["Features"]
 
@@ -22,3 +23,4 @@ class Features:
     """The loaded features' services, one typed attribute each."""
 
     rooms: RoomService | None = None
+    service: ServiceBoard | None = None

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
-from bot.errors import KindView, run_guarded
+from bot.errors import KindView, reply_ephemeral, run_guarded
 from bot.service import Card, Opportunity, board_card
+from bot.service.ports import Reply
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
+    from bot.service.board import ServiceBoard
 
 __all__ = [
     "CancelConfirmView",
@@ -28,6 +31,8 @@ __all__ = [
     "WithdrawButton",
     "board_view",
     "card_embed",
+    "complete_answer",
+    "private_reply",
     "reminder_view",
 ]
 
@@ -60,11 +65,34 @@ def reminder_view(opp_id: int) -> discord.ui.View:
     return view
 
 
-def _actions(interaction: discord.Interaction) -> Any:
-    # Imported here: the actions module imports this one for the views it sends.
-    from cogs.service._actions import ServiceActions
+def _board(interaction: discord.Interaction) -> ServiceBoard:
+    board = cast("KindredBot", interaction.client).features.service
+    if board is None:
+        raise RuntimeError("service feature not loaded")
+    return board
 
-    return ServiceActions(cast("KindredBot", interaction.client))
+
+def private_reply(interaction: discord.Interaction, opp_id: int) -> Reply:
+    """Answers the member privately, with the opportunity's "Stop reminders" button when asked."""
+
+    async def reply(text: str, stop_button: bool) -> None:
+        await reply_ephemeral(interaction, text, view=reminder_view(opp_id) if stop_button else None)
+
+    return reply
+
+
+def complete_answer(interaction: discord.Interaction) -> Callable[[str], Awaitable[None]]:
+    """Answers a completion: in place of the private "who came?" message, or as a new private reply."""
+
+    async def answer(text: str) -> None:
+        if interaction.response.is_done():
+            await reply_ephemeral(interaction, text)
+        elif interaction.message is not None and interaction.message.flags.ephemeral:
+            await interaction.response.edit_message(content=text, view=None)
+        else:
+            await reply_ephemeral(interaction, text)
+
+    return answer
 
 
 class VolunteerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"service:vol:(?P<opp_id>\d+)"):
@@ -90,7 +118,12 @@ class VolunteerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Sign the clicking member up."""
-        await run_guarded(interaction, lambda: _actions(interaction).join(interaction, self.opp_id))
+        await run_guarded(
+            interaction,
+            lambda: _board(interaction).join(
+                self.opp_id, interaction.guild_id, interaction.user.id, private_reply(interaction, self.opp_id)
+            ),
+        )
 
 
 class WithdrawButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"service:wd:(?P<opp_id>\d+)"):
@@ -116,7 +149,12 @@ class WithdrawButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Withdraw the clicking member."""
-        await run_guarded(interaction, lambda: _actions(interaction).withdraw(interaction, self.opp_id))
+        await run_guarded(
+            interaction,
+            lambda: _board(interaction).withdraw(
+                self.opp_id, interaction.guild_id, interaction.user.id, private_reply(interaction, self.opp_id)
+            ),
+        )
 
 
 class StopRemindersButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"service:mute:(?P<opp_id>\d+)"):
@@ -141,7 +179,12 @@ class StopRemindersButton(discord.ui.DynamicItem[discord.ui.Button[Any]], templa
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Record the opt-out and drop the pending reminders."""
-        await run_guarded(interaction, lambda: _actions(interaction).stop_reminders(interaction, self.opp_id))
+        await run_guarded(
+            interaction,
+            lambda: _board(interaction).stop_reminders(
+                self.opp_id, interaction.user.id, private_reply(interaction, self.opp_id)
+            ),
+        )
 
 
 class CompleteView(KindView):
@@ -172,7 +215,9 @@ class CompleteView(KindView):
     async def _confirm(self, interaction: discord.Interaction) -> None:
         served = [uid for uid in self.opp.volunteers if any(uid in s for s in self.chosen.values())]
         self.stop()
-        await _actions(interaction).complete(interaction, self.opp.id, served, thank_publicly=self.thank_publicly)
+        await _board(interaction).complete(
+            self.opp.id, served, thank_publicly=self.thank_publicly, answer=complete_answer(interaction)
+        )
 
 
 class _WhoCameSelect(discord.ui.Select[CompleteView]):
@@ -212,10 +257,17 @@ class CancelConfirmView(KindView):
     async def confirm(self, interaction: discord.Interaction, button: discord.ui.Button[CancelConfirmView]) -> None:
         """Cancel and tell the volunteers."""
         self.stop()
-        await _actions(interaction).cancel(interaction, self.opp_id, self.reason)
+        await _board(interaction).cancel(self.opp_id, self.reason, interaction.user.id, _edit_answer(interaction))
 
     @discord.ui.button(label="Keep it", style=discord.ButtonStyle.secondary)
     async def keep(self, interaction: discord.Interaction, button: discord.ui.Button[CancelConfirmView]) -> None:
         """Leave it as it is."""
         self.stop()
         await interaction.response.edit_message(content="Okay, nothing changed.", view=None)
+
+
+def _edit_answer(interaction: discord.Interaction) -> Callable[[str], Awaitable[None]]:
+    async def answer(text: str) -> None:
+        await interaction.response.edit_message(content=text, view=None)
+
+    return answer
