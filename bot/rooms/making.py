@@ -37,10 +37,7 @@ class RoomMaker:
     """Creates occurrences and their temporary channels, and tells the people concerned."""
 
     def __init__(self, store: Store, timers: TimerService, clock: Clock, discord: RoomDiscord) -> None:
-        self.store = store
-        self.timers = timers
-        self.clock = clock
-        self.discord = discord
+        self.store, self.timers, self.clock, self.discord = store, timers, clock, discord
 
     @property
     def now(self) -> datetime:

@@ -50,10 +50,7 @@ class RoomService:
     """Schedules, runs and winds down rooms; commands, buttons, timers and listeners all come here."""
 
     def __init__(self, store: Store, timers: TimerService, clock: Clock, discord: RoomDiscord) -> None:
-        self.store = store
-        self.timers = timers
-        self.clock = clock
-        self.discord = discord
+        self.store, self.timers, self.clock, self.discord = store, timers, clock, discord
         self.maker = RoomMaker(store, timers, clock, discord)
         self.schedule = self.maker.schedule
 
@@ -369,15 +366,16 @@ class RoomService:
         await self.timers.cancel_prefix(f"room:{room.id}:")
         await self.maker.schedule_timers(room)
         await self.discord.refresh_announcement(room)
-        changes = []
-        if before.start_at != room.start_at:
-            changes.append(f"it's now {discord_ts(room.start_at, 'F')}")
-        if before.duration_minutes != room.duration_minutes:
-            changes.append(f"it runs {room.duration_minutes} minutes")
-        if before.title != room.title:
-            changes.append(f"it's now called **{room.title}**")
-        if before.description != room.description:
-            changes.append("the description changed")
+        changes = [
+            text
+            for changed, text in (
+                (before.start_at != room.start_at, f"it's now {discord_ts(room.start_at, 'F')}"),
+                (before.duration_minutes != room.duration_minutes, f"it runs {room.duration_minutes} minutes"),
+                (before.title != room.title, f"it's now called **{room.title}**"),
+                (before.description != room.description, "the description changed"),
+            )
+            if changed
+        ]
         if not changes:
             return room, 0
         told = await self.maker.tell_going(

@@ -43,9 +43,7 @@ class ServiceBoard:
     """Service opportunities: posting, signing up, reminders and gratitude, for commands, buttons and timers."""
 
     def __init__(self, store: Store, timers: TimerService, clock: Clock, discord: ServiceDiscord) -> None:
-        self.store = store
-        self.clock = clock
-        self.discord = discord
+        self.store, self.clock, self.discord = store, clock, discord
         self.keeper = BoardKeeper(store, timers, clock, discord)
 
     def timer_handlers(self) -> dict[str, TimerHandler]:

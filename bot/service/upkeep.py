@@ -49,10 +49,7 @@ class BoardKeeper:
     """Keeps each opportunity's card, reminders and end timer in step with the database."""
 
     def __init__(self, store: Store, timers: TimerService, clock: Clock, discord: ServiceDiscord) -> None:
-        self.store = store
-        self.timers = timers
-        self.clock = clock
-        self.discord = discord
+        self.store, self.timers, self.clock, self.discord = store, timers, clock, discord
 
     # -- the board card --------------------------------------------------------------------
     async def post_card(self, opp: Opportunity) -> str:

@@ -23,7 +23,7 @@ from bot.timeparse import parse_when
 from cogs.interests._cog import interest_choices, unknown_interest
 from cogs.rooms._discord import DiscordRooms, category_for, check_can_host
 from cogs.rooms._render import event_url, list_line
-from cogs.rooms._views import ConfirmView, MuteButton, RsvpButton
+from cogs.rooms._views import ConfirmView, RoomButton
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -50,7 +50,7 @@ class Rooms(commands.GroupCog, group_name="room"):
             # Every step but the reminder DMs re-reads the room and changes it conditionally, so it
             # can run again safely; a reminder is never repeated (a miss is kinder than a duplicate).
             self.bot.timers.register(kind, handler, retry_interrupted=kind != "room:remind")
-        self.bot.add_dynamic_items(RsvpButton, MuteButton)
+        self.bot.add_dynamic_items(RoomButton)
         self.bot.erase_hooks["rooms"] = self.rooms.before_erase
         self.bot.chains.register("rooms", self.rooms.reconcile)
         self.bot.features.rooms = self.rooms
@@ -59,7 +59,7 @@ class Rooms(commands.GroupCog, group_name="room"):
         """Undo cog_load, so a reload doesn't duplicate anything."""
         for kind in self.rooms.timer_handlers():
             self.bot.timers.unregister(kind)
-        self.bot.remove_dynamic_items(RsvpButton, MuteButton)
+        self.bot.remove_dynamic_items(RoomButton)
         self.bot.erase_hooks.pop("rooms", None)
         self.bot.chains.unregister("rooms")
         self.bot.features.rooms = None

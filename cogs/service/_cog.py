@@ -37,9 +37,7 @@ from cogs.service._discord import DiscordService
 from cogs.service._views import (
     CancelConfirmView,
     CompleteView,
-    StopRemindersButton,
-    VolunteerButton,
-    WithdrawButton,
+    OpportunityButton,
     complete_answer,
     private_reply,
 )
@@ -59,7 +57,7 @@ RECURRENCE_CHOICES = [
     app_commands.Choice(name="Just once", value=Recurrence.NONE.value),
     app_commands.Choice(name="Every week", value=Recurrence.WEEKLY.value),
 ]
-_DYNAMIC = (VolunteerButton, WithdrawButton, StopRemindersButton)
+_DYNAMIC = (OpportunityButton,)
 
 
 @app_commands.guild_only()

@@ -1,8 +1,8 @@
 """Buttons and selects for service opportunities.
 
-The board buttons and the reminder opt-out are :class:`discord.ui.DynamicItem` subclasses whose
-custom ids carry the opportunity id, so a click on a months-old message still routes here after
-any number of restarts. Their callbacks catch every error themselves: discord.py only logs what a
+The board buttons and the reminder opt-out are one :class:`discord.ui.DynamicItem` whose custom
+ids carry the action and the opportunity id, so a click on a months-old message still routes here
+after any number of restarts. Its callback catches every error itself: discord.py only logs what a
 dynamic item raises, and a member must never be left with a silent "interaction failed".
 """
 
@@ -26,9 +26,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CancelConfirmView",
     "CompleteView",
-    "StopRemindersButton",
-    "VolunteerButton",
-    "WithdrawButton",
+    "OpportunityButton",
     "board_view",
     "card_embed",
     "complete_answer",
@@ -53,15 +51,15 @@ def board_view(opp: Opportunity) -> discord.ui.View:
     """Volunteer/Withdraw buttons for a card; disabled once the opportunity has closed."""
     closed = not board_card(opp).open
     view = discord.ui.View(timeout=None)
-    view.add_item(VolunteerButton(opp.id, disabled=closed))
-    view.add_item(WithdrawButton(opp.id, disabled=closed))
+    view.add_item(OpportunityButton("vol", opp.id, disabled=closed))
+    view.add_item(OpportunityButton("wd", opp.id, disabled=closed))
     return view
 
 
 def reminder_view(opp_id: int) -> discord.ui.View:
     """The one-click opt-out attached to reminders and the join confirmation."""
     view = discord.ui.View(timeout=None)
-    view.add_item(StopRemindersButton(opp_id))
+    view.add_item(OpportunityButton("mute", opp_id))
     return view
 
 
@@ -95,96 +93,46 @@ def complete_answer(interaction: discord.Interaction) -> Callable[[str], Awaitab
     return answer
 
 
-class VolunteerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"service:vol:(?P<opp_id>\d+)"):
-    """Take a slot (or a waitlist place) on the opportunity named in the custom id."""
+# Each button's face, by the action its custom id carries.
+_FACES = {
+    "vol": ("Volunteer", discord.ButtonStyle.success),
+    "wd": ("Withdraw", discord.ButtonStyle.secondary),
+    "mute": ("Stop reminders for this", discord.ButtonStyle.secondary),
+}
 
-    def __init__(self, opp_id: int, *, disabled: bool = False) -> None:
+
+class OpportunityButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"service:(?P<action>vol|wd|mute):(?P<opp_id>\d+)"
+):
+    """**Volunteer** / **Withdraw** on a card, or "Stop reminders" (works in DMs), for the opportunity in the custom id."""
+
+    def __init__(self, action: str, opp_id: int, *, disabled: bool = False) -> None:
+        label, style = _FACES[action]
         super().__init__(
-            discord.ui.Button(
-                label="Volunteer",
-                style=discord.ButtonStyle.success,
-                custom_id=f"service:vol:{opp_id}",
-                disabled=disabled,
-            )
+            discord.ui.Button(label=label, style=style, custom_id=f"service:{action}:{opp_id}", disabled=disabled)
         )
+        self.action = action
         self.opp_id = opp_id
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> VolunteerButton:
+    ) -> OpportunityButton:
         """Rebuild from a click, e.g. after a restart."""
-        return cls(int(match["opp_id"]))
+        return cls(match["action"], int(match["opp_id"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        """Sign the clicking member up."""
-        await run_guarded(
-            interaction,
-            lambda: _board(interaction).join(
-                self.opp_id, interaction.guild_id, interaction.user.id, private_reply(interaction, self.opp_id)
-            ),
-        )
+        """Sign the clicking member up, withdraw them, or record their opt-out from reminders."""
+        await run_guarded(interaction, lambda: self._press(interaction))
 
-
-class WithdrawButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"service:wd:(?P<opp_id>\d+)"):
-    """Give up a slot or waitlist place."""
-
-    def __init__(self, opp_id: int, *, disabled: bool = False) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Withdraw",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"service:wd:{opp_id}",
-                disabled=disabled,
-            )
-        )
-        self.opp_id = opp_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> WithdrawButton:
-        """Rebuild from a click, e.g. after a restart."""
-        return cls(int(match["opp_id"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        """Withdraw the clicking member."""
-        await run_guarded(
-            interaction,
-            lambda: _board(interaction).withdraw(
-                self.opp_id, interaction.guild_id, interaction.user.id, private_reply(interaction, self.opp_id)
-            ),
-        )
-
-
-class StopRemindersButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"service:mute:(?P<opp_id>\d+)"):
-    """Turn reminders off for one opportunity, for whoever clicks (works in DMs)."""
-
-    def __init__(self, opp_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Stop reminders for this",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"service:mute:{opp_id}",
-            )
-        )
-        self.opp_id = opp_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> StopRemindersButton:
-        """Rebuild from a click, e.g. after a restart."""
-        return cls(int(match["opp_id"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        """Record the opt-out and drop the pending reminders."""
-        await run_guarded(
-            interaction,
-            lambda: _board(interaction).stop_reminders(
-                self.opp_id, interaction.user.id, private_reply(interaction, self.opp_id)
-            ),
-        )
+    async def _press(self, interaction: discord.Interaction) -> None:
+        board, reply, user_id = _board(interaction), private_reply(interaction, self.opp_id), interaction.user.id
+        if self.action == "vol":
+            await board.join(self.opp_id, interaction.guild_id, user_id, reply)
+        elif self.action == "wd":
+            await board.withdraw(self.opp_id, interaction.guild_id, user_id, reply)
+        else:
+            await board.stop_reminders(self.opp_id, user_id, reply)
 
 
 class CompleteView(KindView):
