@@ -9,6 +9,11 @@ not loaded (tests load only the features they use).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.rooms.service import RoomService
+    from bot.service.board import ServiceBoard
 
 __all__ = ["Features"]
 
@@ -16,3 +21,6 @@ __all__ = ["Features"]
 @dataclass
 class Features:
     """The loaded features' services, one typed attribute each."""
+
+    rooms: RoomService | None = None
+    service: ServiceBoard | None = None

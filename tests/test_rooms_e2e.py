@@ -11,7 +11,7 @@ from typing import Any
 import discord
 import pytest
 
-from cogs.rooms._lifecycle import NEXT_MAX_ATTEMPTS
+from bot.rooms.service import NEXT_MAX_ATTEMPTS
 from tests.double import InteractionHandle
 from tests.harness import Harness
 

@@ -1,8 +1,10 @@
-"""Voice rooms (issue 7): the rules, with no Discord in sight.
+"""Voice rooms: the rules, with no Discord in sight, and the service that runs a room's life.
 
 ``schedule`` holds what a member asks for (duration limits, weekly recurrence, reminder and
 channel-opening times); ``lifecycle`` holds what happens once a room exists (when it completes,
-who counts as having come). The cog in ``cogs/rooms`` only adapts these to Discord.
+who counts as having come). :class:`~bot.rooms.service.RoomService` (``service``, with ``making``
+and ``upkeep``) runs a room's life, with its Discord side passed in as a ``ports.RoomDiscord``;
+the cog in ``cogs/rooms`` holds the commands and buttons and implements that Discord side.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What happens once a room exists: when it is complete, and who came."""
+"""What happens once a room exists: when it is complete, who came, and what its buttons still do."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from bot.rooms.schedule import OPEN_LEAD
+from bot.store.rooms import CANCELLED, COMPLETED, SCHEDULED, Room
 
 __all__ = [
     "EMPTY_GRACE",
@@ -15,6 +18,8 @@ __all__ = [
     "attendance_line",
     "completion_decision",
     "count_attendees",
+    "describe_state",
+    "opens_soon",
 ]
 
 # After the planned end, a room that has been empty this long is over.
@@ -76,3 +81,17 @@ def attendance_line(title: str, others: int) -> str:
         )
     people = "1 person" if others == 1 else f"{others} people"
     return f"**{title}** has finished: {people} came and joined you. Thank you for hosting."
+
+
+def describe_state(room: Room) -> str | None:
+    """Why a button on this room no longer does anything, or ``None`` if it is open."""
+    if room.status == CANCELLED:
+        return f"**{room.title}** was cancelled, so there's nothing to answer any more."
+    if room.status == COMPLETED:
+        return f"**{room.title}** has already finished. `/room list` shows what's coming up."
+    return None
+
+
+def opens_soon(room: Room, now: datetime) -> bool:
+    """True from the moment the room's channel is meant to be open."""
+    return room.status != SCHEDULED or now >= room.start_at - OPEN_LEAD

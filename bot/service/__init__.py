@@ -1,8 +1,10 @@
-"""Service opportunities (issue 6): the rules, with no Discord in them.
+"""Service opportunities: the rules, with no Discord in them, and the board that sequences them.
 
 Validation of what posters type, durations, weekly repeats that keep local wall-clock time,
-reminder due times, waitlist promotion and the text members read. The store persists; the cog
-in ``cogs/service`` only adapts interactions to these functions.
+reminder due times, waitlist promotion and the text members read. The store persists;
+:class:`~bot.service.board.ServiceBoard` (with ``upkeep.BoardKeeper``) sequences each action, with its
+Discord side passed in as a ``ports.ServiceDiscord``; the cog in ``cogs/service`` holds the commands
+and buttons and implements that Discord side.
 """
 
 from __future__ import annotations

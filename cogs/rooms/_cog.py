@@ -17,16 +17,13 @@ from bot.errors import KindredError
 from bot.messaging import NO_PINGS
 from bot.rate_limits import Action, enforce
 from bot.rooms import DURATION_MAX, DURATION_MIN, OPEN_LEAD, validate_duration, validate_text
-from bot.store.rooms import SCHEDULED, Room
-from bot.text import is_row_id
+from bot.rooms.service import RoomService
+from bot.store.rooms import Room
 from bot.timeparse import parse_when
-from bot.timers import TimerHandler
 from cogs.interests._cog import interest_choices, unknown_interest
-from cogs.rooms._chains import reconcile_rooms
-from cogs.rooms._lifecycle import RoomRunner
+from cogs.rooms._discord import DiscordRooms, category_for, check_can_host
 from cogs.rooms._render import event_url, list_line
-from cogs.rooms._service import check_can_host
-from cogs.rooms._views import ConfirmView, MuteButton, RsvpButton
+from cogs.rooms._views import ConfirmView, RoomButton
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -44,49 +41,28 @@ class Rooms(commands.GroupCog, group_name="room"):
 
     def __init__(self, bot: KindredBot) -> None:
         self.bot = bot
-        self.keeper = RoomRunner(bot)
+        self.rooms = RoomService(bot.store, bot.timers, bot.clock, DiscordRooms(bot))
         super().__init__()
 
-    def _timer_handlers(self) -> dict[str, TimerHandler]:
-        k = self.keeper
-        return {
-            "room:open": k.on_open,
-            "room:remind": k.on_remind,
-            "room:start": k.on_start,
-            "room:end": k.on_check,
-            "room:check": k.on_check,
-            "room:cleanup": k.on_cleanup,
-            "room:next": k.on_next,
-        }
-
     async def cog_load(self) -> None:
-        """Timers, persistent buttons, the erase hook and the rooms' reconciler."""
-        for kind, handler in self._timer_handlers().items():
+        """Timers, persistent buttons, the erase hook, the rooms' reconciler, and the service on ``bot.features``."""
+        for kind, handler in self.rooms.timer_handlers().items():
             # Every step but the reminder DMs re-reads the room and changes it conditionally, so it
             # can run again safely; a reminder is never repeated (a miss is kinder than a duplicate).
             self.bot.timers.register(kind, handler, retry_interrupted=kind != "room:remind")
-        self.bot.add_dynamic_items(RsvpButton, MuteButton)
-        self.bot.erase_hooks["rooms"] = self._before_erase
-        self.bot.chains.register("rooms", self._reconcile)
+        self.bot.add_dynamic_items(RoomButton)
+        self.bot.erase_hooks["rooms"] = self.rooms.before_erase
+        self.bot.chains.register("rooms", self.rooms.reconcile)
+        self.bot.features.rooms = self.rooms
 
     async def cog_unload(self) -> None:
         """Undo cog_load, so a reload doesn't duplicate anything."""
-        for kind in self._timer_handlers():
+        for kind in self.rooms.timer_handlers():
             self.bot.timers.unregister(kind)
-        self.bot.remove_dynamic_items(RsvpButton, MuteButton)
+        self.bot.remove_dynamic_items(RoomButton)
         self.bot.erase_hooks.pop("rooms", None)
         self.bot.chains.unregister("rooms")
-
-    async def _reconcile(self) -> int:
-        return await reconcile_rooms(self.bot)
-
-    async def _before_erase(self, user_id: int, guild_id: int | None) -> None:
-        """A host's data is about to be erased: their upcoming rooms are cancelled, neutrally."""
-        for room in await self.bot.store.rooms.hosted_anywhere(user_id, guild_id):
-            notice = (
-                f"**{room.title}** on {discord_ts(room.start_at, 'F')} won't go ahead after all. Sorry for the change."
-            )
-            await self.keeper.cancel(room, whole_series=True, notice=notice)
+        self.bot.features.rooms = None
 
     async def _zone(self, user_id: int, guild_id: int) -> ZoneInfo:
         return await self.bot.store.member_zone(user_id, guild_id)
@@ -130,7 +106,7 @@ class Rooms(commands.GroupCog, group_name="room"):
         title, description = validate_text(title, description)
         zone = await self._zone(interaction.user.id, guild.id)
         start = await _parse_when(when, zone, now)
-        check_can_host(guild, voice_channel, await self.keeper.category_for(guild))
+        check_can_host(guild, voice_channel, await category_for(self.bot, guild))
         recurrence = recurring.value if recurring else "none"
         limit = await enforce(
             store.limits,
@@ -140,25 +116,22 @@ class Rooms(commands.GroupCog, group_name="room"):
             now=now,
             moderator=interaction.permissions.manage_guild,
         )
-        series = await store.rooms.create_series(
-            guild_id=guild.id,
-            host_user_id=interaction.user.id,
-            interest_id=found.id,
-            interest_name=found.name,
-            title=title,
-            description=description,
-            duration_minutes=duration,
-            voice_channel_id=voice_channel.id if voice_channel else None,
-            timezone=zone.key,
-            recurrence=recurrence,
-            now=now,
-        )
         try:
-            room, warnings = await self.keeper.create_occurrence(
-                guild, series, start, fallback_channel_id=interaction.channel_id
+            room, warnings = await self.rooms.schedule(
+                guild_id=guild.id,
+                host_user_id=interaction.user.id,
+                interest_id=found.id,
+                interest_name=found.name,
+                title=title,
+                description=description,
+                duration=duration,
+                voice_channel_id=voice_channel.id if voice_channel else None,
+                zone=zone,
+                recurrence=recurrence,
+                start=start,
+                fallback_channel_id=interaction.channel_id,
             )
         except BaseException:
-            await store.rooms.end_series(series.id)
             await store.limits.give_back(limit)
             raise
         lines = [
@@ -231,21 +204,14 @@ class Rooms(commands.GroupCog, group_name="room"):
 
     # -- /room cancel and /room edit ----------------------------------------------------------------
     async def _hosted_room(self, interaction: discord.Interaction, value: str, *, scheduled_only: bool) -> Room:
-        guild = interaction.guild
-        assert guild is not None
-        # Autocomplete sends an id; anything else (or a number beyond SQLite's range) is just "not found".
-        raw = value.strip()
-        room = await self.bot.store.rooms.get(int(raw)) if is_row_id(raw) else None
-        if room is None or room.guild_id != guild.id:
-            raise KindredError("I couldn't find that room. Pick one of yours from the list as you type.")
-        perms = interaction.permissions
-        if room.host_user_id != interaction.user.id and not perms.manage_events:
-            raise KindredError("Only the room's host (or someone with **Manage Events**) can change it.")
-        if not room.is_open:
-            raise KindredError(self.keeper.describe_state(room) or "That room has finished.")
-        if scheduled_only and room.status != SCHEDULED:
-            raise KindredError(f"**{room.title}** has already started, so it can't be changed now.")
-        return room
+        assert interaction.guild is not None
+        return await self.rooms.hosted_room(
+            interaction.guild.id,
+            interaction.user.id,
+            value,
+            manages_events=interaction.permissions.manage_events,
+            scheduled_only=scheduled_only,
+        )
 
     async def _room_autocomplete(
         self, interaction: discord.Interaction, current: str
@@ -282,23 +248,7 @@ class Rooms(commands.GroupCog, group_name="room"):
             # Deleting the event, redrawing the announcement and DMing everyone who RSVP'd can
             # take longer than Discord's 3 seconds: acknowledge the press first.
             await press.response.defer()
-            fresh = await self.bot.store.rooms.get(found.id)
-            if fresh is None or not fresh.is_open:
-                text = "That room has already finished."
-            elif fresh.status != SCHEDULED:
-                # The host hesitated past the start: a running room isn't pulled from under people.
-                if whole:
-                    await self.keeper.cancel(fresh, whole_series=True)
-                    text = f"**{fresh.title}** has already started, so it runs to its end; no more weeks after it."
-                else:
-                    text = f"**{fresh.title}** has already started, so it can't be cancelled now. Nothing changed."
-            else:
-                told = await self.keeper.cancel(fresh, whole_series=whole)
-                people = "nobody needed telling" if told == 0 else f"I've let {told} member{'s' * (told != 1)} know"
-                text = f"Cancelled {what}; {people}."
-                series = await self.bot.store.rooms.series(fresh.series_id)
-                if not whole and series is not None and series.active and series.recurrence == "weekly":
-                    text += " Next week's room is still on."
+            text = await self.rooms.confirm_cancel(found.id, whole=whole)
             await press.edit_original_response(content=text, view=None, allowed_mentions=NO_PINGS)
 
         view = ConfirmView(interaction.user.id, "Cancel it", confirmed)
@@ -342,7 +292,7 @@ class Rooms(commands.GroupCog, group_name="room"):
             assert interaction.guild is not None
             zone = await self._zone(interaction.user.id, interaction.guild.id)
             start = await _parse_when(when, zone, self.bot.clock.now())
-        updated, told = await self.keeper.edit(
+        updated, told = await self.rooms.edit(
             found, title=new_title, description=new_description, start=start, duration=new_duration
         )
         people = "" if told == 0 else f" I've let {told} member{'s' * (told != 1)} who RSVP'd know."
@@ -356,19 +306,30 @@ class Rooms(commands.GroupCog, group_name="room"):
     @commands.Cog.listener()
     async def on_scheduled_event_user_add(self, event: discord.ScheduledEvent, user: discord.User) -> None:
         """Native "Interested" is an RSVP."""
-        await self.keeper.event_interest(event, user, True)
+        if not user.bot:
+            await self.rooms.event_interest(event.id, user.id, True)
 
     @commands.Cog.listener()
     async def on_scheduled_event_user_remove(self, event: discord.ScheduledEvent, user: discord.User) -> None:
         """Un-marking "Interested" withdraws an RSVP that came from it."""
-        await self.keeper.event_interest(event, user, False)
+        if not user.bot:
+            await self.rooms.event_interest(event.id, user.id, False)
 
     @commands.Cog.listener()
     async def on_voice_state_update(
         self, member: discord.Member, before: discord.VoiceState, after: discord.VoiceState
     ) -> None:
-        """Attendance and empty-room tracking."""
-        await self.keeper.voice_moved(member, before, after)
+        """Attendance and empty-room tracking; the bot itself never joins voice."""
+        if member.bot or before.channel == after.channel:
+            return
+        left_empty = before.channel is not None and not [m for m in before.channel.members if not m.bot]
+        await self.rooms.voice_moved(
+            member.guild.id,
+            member.id,
+            joined=after.channel.id if after.channel is not None else None,
+            left=before.channel.id if before.channel is not None else None,
+            left_empty=left_empty,
+        )
 
 
 async def _parse_when(text: str, zone: ZoneInfo, now: datetime) -> datetime:

@@ -1,4 +1,4 @@
-"""Buttons for rooms. RSVP and reminder buttons are DynamicItems, so old messages work after a restart."""
+"""Buttons for rooms. RSVP and reminder buttons are one DynamicItem, so old messages work after a restart."""
 
 from __future__ import annotations
 
@@ -13,88 +13,76 @@ from bot.errors import KindView, run_guarded
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
-    from cogs.rooms._lifecycle import RoomRunner
+    from bot.rooms.service import RoomService
 
-__all__ = ["ConfirmView", "MuteButton", "RsvpButton", "reminder_view", "rsvp_view"]
+__all__ = ["ConfirmView", "RoomButton", "reminder_view", "rsvp_view"]
 
 log = logging.getLogger(__name__)
 
 
-def _keeper(interaction: discord.Interaction) -> RoomRunner:
+def _rooms(interaction: discord.Interaction) -> RoomService:
     bot: KindredBot = interaction.client  # type: ignore[assignment]  # our client is always a KindredBot
-    cog: Any = bot.get_cog("Rooms")
-    if cog is None:
-        raise RuntimeError("rooms cog not loaded")
-    keeper: RoomRunner = cog.keeper
-    return keeper
+    rooms = bot.features.rooms
+    if rooms is None:
+        raise RuntimeError("rooms feature not loaded")
+    return rooms
 
 
-class RsvpButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"room:rsvp:(?P<room_id>\d+):(?P<answer>yes|no)"
+# What each press does: (label, style) by the custom id's answer ("yes"/"no" RSVPs, "mute" the opt-out).
+_FACES = {
+    "yes": ("RSVP", discord.ButtonStyle.success),
+    "no": ("Can't make it", discord.ButtonStyle.secondary),
+    "mute": ("No more reminders for this room", discord.ButtonStyle.secondary),
+}
+
+
+class RoomButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"room:(?:rsvp:(?P<room_id>\d+):(?P<answer>yes|no)|mute:(?P<mute_id>\d+))",
 ):
-    """**RSVP** / **Can't make it** on an announcement or notice DM."""
+    """**RSVP** / **Can't make it** on an announcement or notice, or "No more reminders" on a reminder DM."""
 
     def __init__(self, room_id: int, answer: str) -> None:
-        going = answer == "yes"
-        super().__init__(
-            discord.ui.Button(
-                label="RSVP" if going else "Can't make it",
-                style=discord.ButtonStyle.success if going else discord.ButtonStyle.secondary,
-                custom_id=f"room:rsvp:{room_id}:{answer}",
-            )
-        )
+        label, style = _FACES[answer]
+        custom_id = f"room:mute:{room_id}" if answer == "mute" else f"room:rsvp:{room_id}:{answer}"
+        super().__init__(discord.ui.Button(label=label, style=style, custom_id=custom_id))
         self.room_id = room_id
-        self.going = going
+        self.answer = answer
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> RsvpButton:
+    ) -> RoomButton:
         """Rebuild the button from its custom id (this is what survives restarts)."""
+        if match["mute_id"] is not None:
+            return cls(int(match["mute_id"]), "mute")
         return cls(int(match["room_id"]), match["answer"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        """Record the answer and confirm privately."""
-        await run_guarded(interaction, lambda: _keeper(interaction).answer(interaction, self.room_id, self.going))
+        """Record the answer (or the opt-out) and confirm privately."""
+        await run_guarded(interaction, lambda: self._press(interaction))
 
-
-class MuteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"room:mute:(?P<room_id>\d+)"):
-    """ "No more reminders for this room" on a reminder DM."""
-
-    def __init__(self, room_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="No more reminders for this room",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"room:mute:{room_id}",
-            )
-        )
-        self.room_id = room_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> MuteButton:
-        """Rebuild the button from its custom id."""
-        return cls(int(match["room_id"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        """Turn this member's reminders for the room off."""
-        await run_guarded(interaction, lambda: _keeper(interaction).mute(interaction, self.room_id))
+    async def _press(self, interaction: discord.Interaction) -> None:
+        rooms, user_id = _rooms(interaction), interaction.user.id
+        if self.answer == "mute":
+            text = await rooms.mute(self.room_id, user_id)
+        else:
+            text = await rooms.answer(self.room_id, user_id, self.answer == "yes")
+        await interaction.response.send_message(text, ephemeral=True)
 
 
 def rsvp_view(room_id: int) -> discord.ui.View:
     """The RSVP / Can't make it row for an announcement or notice."""
     view = discord.ui.View(timeout=None)
-    view.add_item(RsvpButton(room_id, "yes"))
-    view.add_item(RsvpButton(room_id, "no"))
+    view.add_item(RoomButton(room_id, "yes"))
+    view.add_item(RoomButton(room_id, "no"))
     return view
 
 
 def reminder_view(room_id: int) -> discord.ui.View:
     """The opt-out button on a reminder DM."""
     view = discord.ui.View(timeout=None)
-    view.add_item(MuteButton(room_id))
+    view.add_item(RoomButton(room_id, "mute"))
     return view
 
 

@@ -12,16 +12,14 @@ from discord.ext import commands
 
 from bot.clock import discord_ts
 from bot.errors import KindredError, reply_ephemeral
-from bot.messaging import send_dm
 from bot.rate_limits import Action, enforce
 from bot.service import (
     KIND_LABELS,
     Kind,
+    Opportunity,
     Recurrence,
     SignupStatus,
     Status,
-    change_notice,
-    describe_changes,
     fit_lines,
     format_duration,
     parse_duration,
@@ -31,11 +29,18 @@ from bot.service import (
     validate_title,
     when_echo,
 )
+from bot.service.board import ServiceBoard
+from bot.service.upkeep import END_KIND, NO_BOARD
 from bot.store.service import NewOpportunity
 from bot.timeparse import parse_when
-from cogs.service._actions import END_KIND, NO_BOARD, REMIND_KIND, ServiceActions
-from cogs.service._chains import reconcile_service
-from cogs.service._views import CancelConfirmView, CompleteView, StopRemindersButton, VolunteerButton, WithdrawButton
+from cogs.service._discord import DiscordService
+from cogs.service._views import (
+    CancelConfirmView,
+    CompleteView,
+    OpportunityButton,
+    complete_answer,
+    private_reply,
+)
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -52,7 +57,7 @@ RECURRENCE_CHOICES = [
     app_commands.Choice(name="Just once", value=Recurrence.NONE.value),
     app_commands.Choice(name="Every week", value=Recurrence.WEEKLY.value),
 ]
-_DYNAMIC = (VolunteerButton, WithdrawButton, StopRemindersButton)
+_DYNAMIC = (OpportunityButton,)
 
 
 @app_commands.guild_only()
@@ -61,28 +66,32 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
 
     def __init__(self, bot: KindredBot) -> None:
         self.bot = bot
-        self.actions = ServiceActions(bot)
+        self.board = ServiceBoard(bot.store, bot.timers, bot.clock, DiscordService(bot))
         super().__init__()
 
     async def cog_load(self) -> None:
-        """Buttons on old messages route here again; timers find their handlers."""
+        """Buttons on old messages route here again; timers find their handlers; the board goes on ``bot.features``."""
         self.bot.add_dynamic_items(*_DYNAMIC)
-        self.bot.timers.register(REMIND_KIND, self.actions.on_reminder)
-        # Closing and spawning the next week's happen once whatever runs them, so an end can be retried.
-        self.bot.timers.register(END_KIND, self.actions.on_end, retry_interrupted=True)
-        self.bot.erase_hooks["service"] = self.actions.before_erase
-        self.bot.chains.register("service", self._reconcile)
+        for kind, handler in self.board.timer_handlers().items():
+            # Closing and spawning the next week's happen once whatever runs them, so an end can be retried.
+            self.bot.timers.register(kind, handler, retry_interrupted=kind == END_KIND)
+        self.bot.erase_hooks["service"] = self.board.before_erase
+        self.bot.chains.register("service", self.board.reconcile)
+        self.bot.features.service = self.board
 
     async def cog_unload(self) -> None:
         """Undo everything cog_load did."""
         self.bot.remove_dynamic_items(*_DYNAMIC)
-        self.bot.timers.unregister(REMIND_KIND)
-        self.bot.timers.unregister(END_KIND)
+        for kind in self.board.timer_handlers():
+            self.bot.timers.unregister(kind)
         self.bot.erase_hooks.pop("service", None)
         self.bot.chains.unregister("service")
+        self.bot.features.service = None
 
-    async def _reconcile(self) -> int:
-        return await reconcile_service(self.actions)
+    async def _managed(self, interaction: discord.Interaction, opp_id: int) -> Opportunity:
+        return await self.board.load_managed(
+            opp_id, interaction.guild_id, interaction.user.id, moderator=interaction.permissions.manage_guild
+        )
 
     async def _zone(self, user_id: int, guild_id: int) -> ZoneInfo:
         return await self.bot.store.member_zone(user_id, guild_id)
@@ -151,25 +160,13 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
             now=self.bot.clock.now(),
             moderator=interaction.permissions.manage_guild,
         )
-        opp = await self.bot.store.service.create(new, now=self.bot.clock.now())
-        try:
-            message = await self.actions.post_card(opp)
-        except (KindredError, discord.HTTPException) as exc:
-            await self.bot.store.limits.give_back(limit)
-            await self.bot.store.service.close(opp.id, Status.CANCELLED, now=self.bot.clock.now())
-            if isinstance(exc, KindredError):
-                raise
-            log.exception("could not post opportunity %s on the board", opp.id)
-            raise KindredError(
-                "I couldn't post on the service board: I may be missing permission to send messages there. "
-                "A moderator can check my role's permissions for that channel."
-            ) from exc
+        opp, link = await self.board.post(new, limit)
         repeat = " It repeats every week at the same local time." if new.recurrence is Recurrence.WEEKLY else ""
         await reply_ephemeral(
             interaction,
             f"Posted **{opp.title}** (#{opp.id}) for {when_echo(opp.starts_at)}, "
             f"{format_duration(opp.duration)}, {opp.slots} slot{'s' if opp.slots != 1 else ''}.{repeat}\n"
-            f"If that time looks wrong, fix it with `/service edit {opp.id}`. {message.jump_url}",
+            f"If that time looks wrong, fix it with `/service edit {opp.id}`. {link}",
         )
 
     # -- signing up ------------------------------------------------------------------------
@@ -177,13 +174,13 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
     @app_commands.describe(id="The opportunity's number (shown on its card)")
     async def join(self, interaction: discord.Interaction, id: int) -> None:
         """Volunteer for an opportunity (or join its waitlist if it's full)."""
-        await self.actions.join(interaction, id)
+        await self.board.join(id, interaction.guild_id, interaction.user.id, private_reply(interaction, id))
 
     @app_commands.command(name="withdraw")
     @app_commands.describe(id="The opportunity's number")
     async def withdraw(self, interaction: discord.Interaction, id: int) -> None:
         """Give up your place; the first person waiting gets it."""
-        await self.actions.withdraw(interaction, id)
+        await self.board.withdraw(id, interaction.guild_id, interaction.user.id, private_reply(interaction, id))
 
     @app_commands.command(name="mine")
     async def mine(self, interaction: discord.Interaction) -> None:
@@ -255,48 +252,29 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
         """Change an opportunity you posted; volunteers are told what changed."""
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        opp = await self.actions.load_managed(interaction, id)
+        opp = await self._managed(interaction, id)
         if all(v is None for v in (title, description, when, duration, slots)):
             raise KindredError("Tell me what to change: a new title, description, time, length or number of slots.")
         starts_at = opp.starts_at
         if when is not None:
             zone = await self._zone(interaction.user.id, interaction.guild_id)
             starts_at = await self._parse_when(when, zone)
-        old, new, promoted = await self.bot.store.service.update(
-            id,
+        await self.board.edit(
+            opp,
             title=validate_title(title) if title is not None else opp.title,
             description=validate_description(description) if description is not None else opp.description,
             starts_at=starts_at,
             duration=parse_duration(duration) if duration is not None else opp.duration,
             slots=validate_slots(slots) if slots is not None else opp.slots,
-            now=self.bot.clock.now(),
+            by_user=interaction.user.id,
+            reply=private_reply(interaction, id),
         )
-        changes = describe_changes(old, new)
-        if not changes:
-            await reply_ephemeral(interaction, "That's the same as before, so nothing changed.")
-            return
-        if old.ends_at != new.ends_at:
-            await self.actions.schedule_end(new)
-        if old.starts_at != new.starts_at:
-            for user_id in new.volunteers:
-                if user_id not in promoted:
-                    await self.actions.schedule_reminders(new, user_id)
-        await reply_ephemeral(
-            interaction,
-            f"Updated **{new.title}** (#{new.id}), now {when_echo(new.starts_at)}. "
-            "I'm letting the volunteers know what changed.",
-        )
-        for user_id in (*old.volunteers, *old.waitlist):
-            if user_id != interaction.user.id:
-                await send_dm(self.bot, user_id, content=change_notice(new, changes))
-        await self.actions.promoted(new, promoted)
-        await self.actions.refresh_card(new.id)
 
     @app_commands.command(name="cancel")
     @app_commands.describe(id="The opportunity's number", reason="Optional: a short note passed on to volunteers")
     async def cancel(self, interaction: discord.Interaction, id: int, reason: str | None = None) -> None:
         """Cancel an opportunity you posted; everyone who signed up is told kindly."""
-        opp = await self.actions.load_managed(interaction, id)
+        opp = await self._managed(interaction, id)
         if opp.status is not Status.OPEN:
             raise KindredError(f"#{id} is already {opp.status.value}, so there's nothing to cancel.")
         series = " It repeats weekly: cancelling ends the series." if opp.recurrence is Recurrence.WEEKLY else ""
@@ -314,11 +292,11 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
     )
     async def complete(self, interaction: discord.Interaction, id: int, thank_publicly: bool = False) -> None:
         """Confirm who showed up; each gets a personal thank-you."""
-        opp = await self.actions.load_managed(interaction, id)
+        opp = await self._managed(interaction, id)
         if opp.status not in (Status.OPEN, Status.PASSED):
             raise KindredError(f"#{id} is already {opp.status.value}.")
         if not opp.volunteers:
-            await self.actions.complete(interaction, id, [], thank_publicly=False)
+            await self.board.complete(id, [], thank_publicly=False, answer=complete_answer(interaction))
             return
         guild = interaction.guild
         names = {}
@@ -370,7 +348,7 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
         if member.bot:
             return
         try:
-            await self.actions.welcome(member)
+            await self.board.welcome(member.guild.id, discord.utils.escape_markdown(member.guild.name), member.id)
         except Exception:
             log.exception("newcomer welcome failed for %s in %s", member.id, member.guild.id)
 
@@ -380,7 +358,7 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
         if member.bot:
             return
         try:
-            await self.actions.member_left(member)
+            await self.board.member_left(member.guild.id, member.id)
         except Exception:
             log.exception("freeing service places failed for %s who left %s", member.id, member.guild.id)
 

@@ -1,8 +1,8 @@
 """Buttons and selects for service opportunities.
 
-The board buttons and the reminder opt-out are :class:`discord.ui.DynamicItem` subclasses whose
-custom ids carry the opportunity id, so a click on a months-old message still routes here after
-any number of restarts. Their callbacks catch every error themselves: discord.py only logs what a
+The board buttons and the reminder opt-out are one :class:`discord.ui.DynamicItem` whose custom
+ids carry the action and the opportunity id, so a click on a months-old message still routes here
+after any number of restarts. Its callback catches every error itself: discord.py only logs what a
 dynamic item raises, and a member must never be left with a silent "interaction failed".
 """
 
@@ -10,24 +10,27 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
-from bot.errors import KindView, run_guarded
+from bot.errors import KindView, reply_ephemeral, run_guarded
 from bot.service import Card, Opportunity, board_card
+from bot.service.ports import Reply
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
+    from bot.service.board import ServiceBoard
 
 __all__ = [
     "CancelConfirmView",
     "CompleteView",
-    "StopRemindersButton",
-    "VolunteerButton",
-    "WithdrawButton",
+    "OpportunityButton",
     "board_view",
     "card_embed",
+    "complete_answer",
+    "private_reply",
     "reminder_view",
 ]
 
@@ -48,100 +51,88 @@ def board_view(opp: Opportunity) -> discord.ui.View:
     """Volunteer/Withdraw buttons for a card; disabled once the opportunity has closed."""
     closed = not board_card(opp).open
     view = discord.ui.View(timeout=None)
-    view.add_item(VolunteerButton(opp.id, disabled=closed))
-    view.add_item(WithdrawButton(opp.id, disabled=closed))
+    view.add_item(OpportunityButton("vol", opp.id, disabled=closed))
+    view.add_item(OpportunityButton("wd", opp.id, disabled=closed))
     return view
 
 
 def reminder_view(opp_id: int) -> discord.ui.View:
     """The one-click opt-out attached to reminders and the join confirmation."""
     view = discord.ui.View(timeout=None)
-    view.add_item(StopRemindersButton(opp_id))
+    view.add_item(OpportunityButton("mute", opp_id))
     return view
 
 
-def _actions(interaction: discord.Interaction) -> Any:
-    # Imported here: the actions module imports this one for the views it sends.
-    from cogs.service._actions import ServiceActions
+def _board(interaction: discord.Interaction) -> ServiceBoard:
+    board = cast("KindredBot", interaction.client).features.service
+    if board is None:
+        raise RuntimeError("service feature not loaded")
+    return board
 
-    return ServiceActions(cast("KindredBot", interaction.client))
+
+def private_reply(interaction: discord.Interaction, opp_id: int) -> Reply:
+    """Answers the member privately, with the opportunity's "Stop reminders" button when asked."""
+
+    async def reply(text: str, stop_button: bool) -> None:
+        await reply_ephemeral(interaction, text, view=reminder_view(opp_id) if stop_button else None)
+
+    return reply
 
 
-class VolunteerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"service:vol:(?P<opp_id>\d+)"):
-    """Take a slot (or a waitlist place) on the opportunity named in the custom id."""
+def complete_answer(interaction: discord.Interaction) -> Callable[[str], Awaitable[None]]:
+    """Answers a completion: in place of the private "who came?" message, or as a new private reply."""
 
-    def __init__(self, opp_id: int, *, disabled: bool = False) -> None:
+    async def answer(text: str) -> None:
+        if interaction.response.is_done():
+            await reply_ephemeral(interaction, text)
+        elif interaction.message is not None and interaction.message.flags.ephemeral:
+            await interaction.response.edit_message(content=text, view=None)
+        else:
+            await reply_ephemeral(interaction, text)
+
+    return answer
+
+
+# Each button's face, by the action its custom id carries.
+_FACES = {
+    "vol": ("Volunteer", discord.ButtonStyle.success),
+    "wd": ("Withdraw", discord.ButtonStyle.secondary),
+    "mute": ("Stop reminders for this", discord.ButtonStyle.secondary),
+}
+
+
+class OpportunityButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"service:(?P<action>vol|wd|mute):(?P<opp_id>\d+)"
+):
+    """**Volunteer** / **Withdraw** on a card, or "Stop reminders" (works in DMs), for the opportunity in the custom id."""
+
+    def __init__(self, action: str, opp_id: int, *, disabled: bool = False) -> None:
+        label, style = _FACES[action]
         super().__init__(
-            discord.ui.Button(
-                label="Volunteer",
-                style=discord.ButtonStyle.success,
-                custom_id=f"service:vol:{opp_id}",
-                disabled=disabled,
-            )
+            discord.ui.Button(label=label, style=style, custom_id=f"service:{action}:{opp_id}", disabled=disabled)
         )
+        self.action = action
         self.opp_id = opp_id
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> VolunteerButton:
+    ) -> OpportunityButton:
         """Rebuild from a click, e.g. after a restart."""
-        return cls(int(match["opp_id"]))
+        return cls(match["action"], int(match["opp_id"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        """Sign the clicking member up."""
-        await run_guarded(interaction, lambda: _actions(interaction).join(interaction, self.opp_id))
+        """Sign the clicking member up, withdraw them, or record their opt-out from reminders."""
+        await run_guarded(interaction, lambda: self._press(interaction))
 
-
-class WithdrawButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"service:wd:(?P<opp_id>\d+)"):
-    """Give up a slot or waitlist place."""
-
-    def __init__(self, opp_id: int, *, disabled: bool = False) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Withdraw",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"service:wd:{opp_id}",
-                disabled=disabled,
-            )
-        )
-        self.opp_id = opp_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> WithdrawButton:
-        """Rebuild from a click, e.g. after a restart."""
-        return cls(int(match["opp_id"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        """Withdraw the clicking member."""
-        await run_guarded(interaction, lambda: _actions(interaction).withdraw(interaction, self.opp_id))
-
-
-class StopRemindersButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"service:mute:(?P<opp_id>\d+)"):
-    """Turn reminders off for one opportunity, for whoever clicks (works in DMs)."""
-
-    def __init__(self, opp_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Stop reminders for this",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"service:mute:{opp_id}",
-            )
-        )
-        self.opp_id = opp_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> StopRemindersButton:
-        """Rebuild from a click, e.g. after a restart."""
-        return cls(int(match["opp_id"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        """Record the opt-out and drop the pending reminders."""
-        await run_guarded(interaction, lambda: _actions(interaction).stop_reminders(interaction, self.opp_id))
+    async def _press(self, interaction: discord.Interaction) -> None:
+        board, reply, user_id = _board(interaction), private_reply(interaction, self.opp_id), interaction.user.id
+        if self.action == "vol":
+            await board.join(self.opp_id, interaction.guild_id, user_id, reply)
+        elif self.action == "wd":
+            await board.withdraw(self.opp_id, interaction.guild_id, user_id, reply)
+        else:
+            await board.stop_reminders(self.opp_id, user_id, reply)
 
 
 class CompleteView(KindView):
@@ -172,7 +163,9 @@ class CompleteView(KindView):
     async def _confirm(self, interaction: discord.Interaction) -> None:
         served = [uid for uid in self.opp.volunteers if any(uid in s for s in self.chosen.values())]
         self.stop()
-        await _actions(interaction).complete(interaction, self.opp.id, served, thank_publicly=self.thank_publicly)
+        await _board(interaction).complete(
+            self.opp.id, served, thank_publicly=self.thank_publicly, answer=complete_answer(interaction)
+        )
 
 
 class _WhoCameSelect(discord.ui.Select[CompleteView]):
@@ -212,10 +205,17 @@ class CancelConfirmView(KindView):
     async def confirm(self, interaction: discord.Interaction, button: discord.ui.Button[CancelConfirmView]) -> None:
         """Cancel and tell the volunteers."""
         self.stop()
-        await _actions(interaction).cancel(interaction, self.opp_id, self.reason)
+        await _board(interaction).cancel(self.opp_id, self.reason, interaction.user.id, _edit_answer(interaction))
 
     @discord.ui.button(label="Keep it", style=discord.ButtonStyle.secondary)
     async def keep(self, interaction: discord.Interaction, button: discord.ui.Button[CancelConfirmView]) -> None:
         """Leave it as it is."""
         self.stop()
         await interaction.response.edit_message(content="Okay, nothing changed.", view=None)
+
+
+def _edit_answer(interaction: discord.Interaction) -> Callable[[str], Awaitable[None]]:
+    async def answer(text: str) -> None:
+        await interaction.response.edit_message(content=text, view=None)
+
+    return answer

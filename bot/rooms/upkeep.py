@@ -6,23 +6,24 @@ missed "see you soon" is kinder than a second one.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from bot.rooms import channel_open_at
+from bot.rooms.schedule import channel_open_at
 from bot.store.rooms import SCHEDULED
 
 if TYPE_CHECKING:
-    from bot.client import KindredBot
+    from bot.store import Store
+    from bot.timers import TimerService
 
 __all__ = ["reconcile_rooms"]
 
 
-async def reconcile_rooms(bot: KindredBot) -> int:
+async def reconcile_rooms(store: Store, timers: TimerService, now: datetime) -> int:
     """Add every missing structural room timer; returns how many were added."""
-    timers, now = bot.timers, bot.clock.now()
     taken = await timers.active_keys("room:")
     added = 0
-    for room in await bot.store.rooms.open_anywhere():
+    for room in await store.rooms.open_anywhere():
         key, payload = f"room:{room.id}", {"room_id": room.id}
         wanted: list[tuple[str, Any, str]] = []
         if room.status == SCHEDULED:
@@ -35,7 +36,7 @@ async def reconcile_rooms(bot: KindredBot) -> int:
             if dedupe_key not in taken:
                 await timers.schedule(kind, due, guild_id=room.guild_id, payload=payload, dedupe_key=dedupe_key)
                 added += 1
-    for tail in await bot.store.rooms.weekly_series_tails():
+    for tail in await store.rooms.weekly_series_tails():
         dedupe_key = f"room-series:{tail.series_id}:next"
         # Any try since this occurrence (pending, running, or given up after hours of retries and the
         # host told) means the chain was handled; only a chain nobody picked up is restarted.

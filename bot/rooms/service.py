@@ -1,0 +1,384 @@
+"""RoomService: a room's whole life, from scheduling through RSVPs, reminders and start to completion and repeats.
+
+Every step is driven by a command, a button, a durable timer or a gateway event, and re-reads the
+room from the database first, so a restart anywhere in between only delays a step, never repeats
+or loses it. The Discord side is passed in as a :class:`~bot.rooms.ports.RoomDiscord`.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from bot.clock import discord_ts
+from bot.errors import KindredError
+from bot.rooms.lifecycle import (
+    EMPTY_GRACE,
+    Completion,
+    attendance_line,
+    completion_decision,
+    count_attendees,
+    describe_state,
+    opens_soon,
+)
+from bot.rooms.making import RoomMaker
+from bot.rooms.ports import RoomDiscord
+from bot.rooms.schedule import next_weekly, reminder_still_timely
+from bot.rooms.upkeep import reconcile_rooms
+from bot.store.rooms import ACTIVE, CANCELLED, COMPLETED, SCHEDULED, Room, RoomSeries
+from bot.text import is_row_id
+from bot.timers import Timer, TimerHandler
+
+if TYPE_CHECKING:
+    from bot.clock import Clock
+    from bot.store import Store
+    from bot.timers import TimerService
+
+__all__ = ["NEXT_MAX_ATTEMPTS", "NEXT_RETRY", "RoomService"]
+
+log = logging.getLogger(__name__)
+
+NEXT_RETRY = timedelta(minutes=30)
+# Tries at creating next week's room before the host is told to schedule it again (six hours of retries):
+# a room Discord keeps refusing must not be retried every half hour forever.
+NEXT_MAX_ATTEMPTS = 12
+
+
+class RoomService:
+    """Schedules, runs and winds down rooms; commands, buttons, timers and listeners all come here."""
+
+    def __init__(self, store: Store, timers: TimerService, clock: Clock, discord: RoomDiscord) -> None:
+        self.store, self.timers, self.clock, self.discord = store, timers, clock, discord
+        self.maker = RoomMaker(store, timers, clock, discord)
+        self.schedule = self.maker.schedule
+
+    @property
+    def now(self) -> datetime:
+        """The bot's clock."""
+        return self.clock.now()
+
+    def timer_handlers(self) -> dict[str, TimerHandler]:
+        """The timer kinds rooms run on, and their handlers."""
+        return {
+            "room:open": self.on_open,
+            "room:remind": self.on_remind,
+            "room:start": self.on_start,
+            "room:end": self.on_check,
+            "room:check": self.on_check,
+            "room:cleanup": self.on_cleanup,
+            "room:next": self.on_next,
+        }
+
+    async def reconcile(self) -> int:
+        """Add every missing structural room timer; returns how many were added."""
+        return await reconcile_rooms(self.store, self.timers, self.now)
+
+    # -- commands -----------------------------------------------------------------------------
+    async def hosted_room(
+        self, guild_id: int, user_id: int, value: str, *, manages_events: bool, scheduled_only: bool
+    ) -> Room:
+        """The open room a command names, if this member may change it; else a specific error."""
+        # Autocomplete sends an id; anything else (or a number beyond SQLite's range) is just "not found".
+        raw = value.strip()
+        room = await self.store.rooms.get(int(raw)) if is_row_id(raw) else None
+        if room is None or room.guild_id != guild_id:
+            raise KindredError("I couldn't find that room. Pick one of yours from the list as you type.")
+        if room.host_user_id != user_id and not manages_events:
+            raise KindredError("Only the room's host (or someone with **Manage Events**) can change it.")
+        if not room.is_open:
+            raise KindredError(describe_state(room) or "That room has finished.")
+        if scheduled_only and room.status != SCHEDULED:
+            raise KindredError(f"**{room.title}** has already started, so it can't be changed now.")
+        return room
+
+    async def confirm_cancel(self, room_id: int, *, whole: bool) -> str:
+        """A host confirmed a cancel: do it if the room is still there to cancel; returns the answer."""
+        fresh = await self.store.rooms.get(room_id)
+        if fresh is None or not fresh.is_open:
+            return "That room has already finished."
+        if fresh.status != SCHEDULED:
+            # The host hesitated past the start: a running room isn't pulled from under people.
+            if whole:
+                await self.cancel(fresh, whole_series=True)
+                return f"**{fresh.title}** has already started, so it runs to its end; no more weeks after it."
+            return f"**{fresh.title}** has already started, so it can't be cancelled now. Nothing changed."
+        told = await self.cancel(fresh, whole_series=whole)
+        people = "nobody needed telling" if told == 0 else f"I've let {told} member{'s' * (told != 1)} know"
+        what = "this room and every later week" if whole else "this room"
+        text = f"Cancelled {what}; {people}."
+        series = await self.store.rooms.series(fresh.series_id)
+        if not whole and series is not None and series.active and series.recurrence == "weekly":
+            text += " Next week's room is still on."
+        return text
+
+    async def before_erase(self, user_id: int, guild_id: int | None) -> None:
+        """A host's data is about to be erased: their upcoming rooms are cancelled, neutrally."""
+        for room in await self.store.rooms.hosted_anywhere(user_id, guild_id):
+            notice = (
+                f"**{room.title}** on {discord_ts(room.start_at, 'F')} won't go ahead after all. Sorry for the change."
+            )
+            await self.cancel(room, whole_series=True, notice=notice)
+
+    # -- buttons ------------------------------------------------------------------------------
+    async def answer(self, room_id: int, user_id: int, going: bool) -> str:
+        """RSVP / Can't make it; returns the private answer."""
+        room = await self.store.rooms.get(room_id)
+        if room is None:
+            raise KindredError("I can't find that room any more.")
+        closed = describe_state(room)
+        if closed:
+            raise KindredError(closed)
+        await self.store.rooms.rsvp(room.id, user_id, going=going, source="button", now=self.now)
+        if going:
+            return (
+                f"You're in for **{room.title}**, {discord_ts(room.start_at, 'F')}. I'll DM you a reminder "
+                "a day before and 15 minutes before; each reminder has a button to stop them."
+            )
+        return f"Thanks for letting us know. No reminders for **{room.title}**; maybe next time."
+
+    async def mute(self, room_id: int, user_id: int) -> str:
+        """ "No more reminders for this room"; returns the private answer."""
+        room = await self.store.rooms.get(room_id)
+        if room is None:
+            raise KindredError("I can't find that room any more.")
+        await self.store.rooms.set_reminders(room.id, user_id, False)
+        return f"Done: no more reminders for **{room.title}**. You're still welcome to drop in."
+
+    # -- native "Interested" ------------------------------------------------------------------
+    async def event_interest(self, event_id: int, user_id: int, interested: bool) -> None:
+        """Native "Interested" counts as an RSVP; removing it drops only an RSVP that came from it."""
+        room = await self.store.rooms.by_event(event_id)
+        if room is None or not room.is_open:
+            return
+        if interested:
+            await self.store.rooms.add_event_interest(room.id, user_id, now=self.now)
+        else:
+            await self.store.rooms.drop_event_interest(room.id, user_id)
+
+    async def sync_event_interest(self, room: Room) -> None:
+        """Catch "Interested" marks made while the bot was offline (the gateway doesn't replay them)."""
+        for user_id in await self.discord.interested_users(room):
+            await self.store.rooms.add_event_interest(room.id, user_id, now=self.now)
+
+    # -- timers -------------------------------------------------------------------------------
+    async def _room_for(self, timer: Timer) -> Room | None:
+        room = await self.store.rooms.get(int(timer.payload["room_id"]))
+        if room is None or not room.is_open:
+            return None
+        return room
+
+    async def on_open(self, timer: Timer) -> None:
+        """15 minutes before: create the temporary voice channel."""
+        room = await self._room_for(timer)
+        if room is not None and room.status == SCHEDULED:
+            await self.maker.open_temp_channel(room)
+
+    async def on_remind(self, timer: Timer) -> None:
+        """24 hours / 15 minutes before: DM everyone coming who hasn't turned reminders off."""
+        room = await self._room_for(timer)
+        if room is None or room.status != SCHEDULED:
+            return
+        lead = str(timer.payload.get("lead", "15m"))
+        if not reminder_still_timely(lead, room.start_at, self.now):
+            # Fired late (the bot was down): a shorter reminder is due too, or the room has begun.
+            log.info("room %s: skipping the late %s reminder", room.id, lead)
+            return
+        if not self.discord.has_guild(room.guild_id):
+            return  # the bot is no longer in the server: the room can't happen there
+        await self.sync_event_interest(room)
+        for user_id in await self.store.rooms.going(room.id, wants_reminders=True):
+            if not self.discord.is_member(room.guild_id, user_id):
+                continue  # they left the server; an RSVP is no consent to DMs after that
+            if not await self.store.prefs.is_reachable(user_id):
+                continue
+            await self.discord.dm_reminder(user_id, room, lead)
+
+    async def on_start(self, timer: Timer) -> None:
+        """Start time: mark the event active and note who is already there."""
+        room = await self._room_for(timer)
+        if room is None or room.status != SCHEDULED:
+            return
+        await self.discord.mark_event(room, "active")
+        await self.store.rooms.set_status(room.id, ACTIVE, only_from=(SCHEDULED,))
+        present = self.discord.occupants(room)
+        for user_id in present:
+            await self.store.rooms.record_attendance(room.id, user_id, now=self.now)
+        await self.store.rooms.set_empty_since(room.id, None if present else self.now)
+
+    async def on_check(self, timer: Timer) -> None:
+        """End time, and every later look: complete the room or decide when to look again."""
+        room = await self._room_for(timer)
+        if room is None:
+            return
+        decision = completion_decision(
+            now=self.now, end=room.end_at, occupants=len(self.discord.occupants(room)), empty_since=room.empty_since
+        )
+        if decision.outcome is Completion.COMPLETE:
+            await self.complete(room)
+        elif decision.check_again_at is not None:
+            await self._schedule_check(room, decision.check_again_at)
+
+    async def on_cleanup(self, timer: Timer) -> None:
+        """A finished room's temporary channel, once it empties."""
+        room = await self.store.rooms.get(int(timer.payload["room_id"]))
+        if room is not None:
+            await self.maker.cleanup_temp_channel(room)
+
+    async def on_next(self, timer: Timer) -> None:
+        """Retry creating a weekly room's next occurrence after a failure."""
+        room = await self.store.rooms.get(int(timer.payload["room_id"]))
+        if room is not None:
+            await self.spawn_next(room, attempt=int(timer.payload.get("attempt", 2)))
+
+    async def _schedule_check(self, room: Room, when: datetime) -> None:
+        await self.timers.schedule(
+            "room:check", when, guild_id=room.guild_id, payload={"room_id": room.id}, dedupe_key=f"room:{room.id}:check"
+        )
+
+    # -- voice --------------------------------------------------------------------------------
+    async def voice_moved(
+        self, guild_id: int, user_id: int, *, joined: int | None, left: int | None, left_empty: bool
+    ) -> None:
+        """Attendance and emptiness come from a member's voice moves; the bot itself never joins voice."""
+        rooms = self.store.rooms
+        if joined is not None:
+            for room in await rooms.open_in_channel(guild_id, joined):
+                if opens_soon(room, self.now):
+                    await rooms.record_attendance(room.id, user_id, now=self.now)
+                    await rooms.set_empty_since(room.id, None)
+        if left is not None and left_empty:
+            for room in await rooms.open_in_channel(guild_id, left):
+                if room.status == ACTIVE:
+                    await rooms.set_empty_since(room.id, self.now)
+                    if self.now >= room.end_at:
+                        await self._schedule_check(room, self.now + EMPTY_GRACE)
+            finished = await rooms.closed_with_temp_channel(guild_id, left)
+            if finished is not None:
+                await self.maker.cleanup_temp_channel(finished)
+
+    # -- completion and repeats -----------------------------------------------------------------
+    async def complete(self, room: Room) -> None:
+        """Finish a room: complete the event, tell the host how many came, tidy up, repeat if weekly."""
+        if not await self.store.rooms.set_status(room.id, COMPLETED):
+            return  # already finished by another path
+        await self.timers.cancel_prefix(f"room:{room.id}:")
+        if room.status == SCHEDULED:
+            # Discord only completes an active event; a room whose start step never ran goes through it.
+            await self.discord.mark_event(room, "active")
+        await self.discord.mark_event(room, "completed")
+        room = await self.maker.reload(room)
+        came = count_attendees(await self.store.rooms.attendees(room.id), exclude=[room.host_user_id])
+        await self.discord.dm(room.host_user_id, attendance_line(room.title, came))
+        await self.discord.refresh_announcement(room)
+        await self.maker.cleanup_temp_channel(room)
+        await self.spawn_next(room)
+
+    async def spawn_next(self, room: Room, *, attempt: int = 1) -> Room | None:
+        """Create a weekly series' next occurrence (once), at the same local time a week on.
+
+        An unexpected failure is retried every :data:`NEXT_RETRY`, up to :data:`NEXT_MAX_ATTEMPTS` tries in all;
+        then the host is told, as when Discord refuses outright.
+        """
+        series = await self.store.rooms.series(room.series_id)
+        if series is None or not series.active or series.recurrence != "weekly":
+            return None
+        if await self.store.rooms.later_in_series(series.id, room.start_at) is not None:
+            return None
+        if not self.discord.has_guild(room.guild_id):
+            return None
+        start = next_weekly(room.start_at, ZoneInfo(series.timezone), after=self.now)
+        try:
+            created, warnings = await self.maker.create_occurrence(
+                room.guild_id, series, start, fallback_channel_id=room.announce_channel_id
+            )
+        except KindredError as exc:
+            log.warning("room series %s: next occurrence refused: %s", series.id, exc.message)
+            await self.discord.dm(
+                series.host_user_id, f"I couldn't set up next week's **{series.title}**: {exc.message}"
+            )
+            return None
+        except Exception:
+            await self._next_failed(room, series, attempt)
+            return None
+        for warning in warnings:
+            log.warning("room %s: %s", created.id, warning)
+        return created
+
+    async def _next_failed(self, room: Room, series: RoomSeries, attempt: int) -> None:
+        if attempt >= NEXT_MAX_ATTEMPTS:
+            log.exception("room series %s: next occurrence failed %d times; giving up", series.id, attempt)
+            await self.discord.dm(
+                series.host_user_id,
+                f"I couldn't set up next week's **{series.title}**: Discord kept failing for hours. "
+                "You can schedule it again with `/room schedule`.",
+            )
+            return
+        log.exception("room series %s: next occurrence failed (try %d); retrying later", series.id, attempt)
+        await self.timers.schedule(
+            "room:next",
+            self.now + NEXT_RETRY,
+            guild_id=room.guild_id,
+            payload={"room_id": room.id, "attempt": attempt + 1},
+            dedupe_key=f"room-series:{series.id}:next",
+        )
+
+    # -- host changes -------------------------------------------------------------------------
+    async def cancel(self, room: Room, *, whole_series: bool, notice: str | None = None) -> int:
+        """Cancel one occurrence (or stop the series too); returns how many members were told."""
+        if whole_series:
+            await self.store.rooms.end_series(room.series_id)
+        if room.status != SCHEDULED:
+            return 0  # an active room runs to its end; ending the series is all that's left to do
+        if not await self.store.rooms.set_status(room.id, CANCELLED, only_from=(SCHEDULED,)):
+            return 0
+        await self.timers.cancel_prefix(f"room:{room.id}:")
+        await self.discord.delete_event(room)
+        room = await self.maker.reload(room)
+        await self.discord.refresh_announcement(room)
+        await self.maker.cleanup_temp_channel(room)
+        message = notice or (
+            f"**{room.title}** on {discord_ts(room.start_at, 'F')} has been cancelled by its host. "
+            "Sorry for the change; `/room list` shows other rooms coming up."
+        )
+        told = await self.maker.tell_going(room, message)
+        if not whole_series:
+            # Skipping one week must not end a weekly series: occurrences are otherwise only
+            # spawned when one completes, and a cancelled one never does.
+            await self.spawn_next(room)
+        return told
+
+    async def edit(
+        self, room: Room, *, title: str, description: str | None, start: datetime, duration: int
+    ) -> tuple[Room, int]:
+        """Apply a host's edit everywhere; returns the room and how many members were told."""
+        end = start + timedelta(minutes=duration)
+        await self.discord.edit_event(room, title=title, description=description, start=start, end=end)
+        before = room
+        rooms = self.store.rooms
+        room = await rooms.update_details(
+            room.id, title=title, description=description, start_at=start, end_at=end, duration_minutes=duration
+        )
+        await rooms.update_series_details(
+            room.series_id, title=title, description=description, duration_minutes=duration
+        )
+        await self.timers.cancel_prefix(f"room:{room.id}:")
+        await self.maker.schedule_timers(room)
+        await self.discord.refresh_announcement(room)
+        changes = [
+            text
+            for changed, text in (
+                (before.start_at != room.start_at, f"it's now {discord_ts(room.start_at, 'F')}"),
+                (before.duration_minutes != room.duration_minutes, f"it runs {room.duration_minutes} minutes"),
+                (before.title != room.title, f"it's now called **{room.title}**"),
+                (before.description != room.description, "the description changed"),
+            )
+            if changed
+        ]
+        if not changes:
+            return room, 0
+        told = await self.maker.tell_going(
+            room, f"A room you RSVP'd to, **{before.title}**, has changed: {'; '.join(changes)}."
+        )
+        return room, told
