@@ -10,13 +10,13 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 from discord import app_commands
 
 from tests.harness import Harness
+from tests.paths import REPO_ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO_ROOT
 REFERENCE = re.compile(r"`/([a-z][a-z0-9-]*(?: [a-z][a-z0-9-]*)*)")
 
 

@@ -16,6 +16,7 @@ from bot.logs import DATA_LOGGERS, configure_logging
 from bot.settings import Settings, load_settings
 from bot.store import Store
 from tests.harness import Harness
+from tests.paths import REPO_ROOT
 
 TOKEN = "MTAxMjM0NTY3ODkwMTIzNDU2Nzg5.GabcDE.abcdefghijklmnopqrstuvwxyz0123456789AB"
 NOTE = "a private note about a very hard evening"
@@ -80,9 +81,8 @@ def test_only_the_intents_the_features_use() -> None:
 
 
 def test_readme_lists_every_intent() -> None:
-    from pathlib import Path
 
-    readme = Path(__file__).resolve().parents[1].joinpath("README.md").read_text()
+    readme = REPO_ROOT.joinpath("README.md").read_text()
     for label in ("Guilds", "Server Members", "Guild Messages", "Direct Messages", "Message Content", "Voice States"):
         assert f"| {label}" in readme
     assert discord.Intents.default().typing, "sanity: discord.py's defaults do include typing"

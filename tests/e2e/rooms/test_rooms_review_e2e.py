@@ -9,8 +9,7 @@ from datetime import timedelta
 import pytest
 
 from tests.double import InteractionHandle
-from tests.harness import Harness
-from tests.test_rooms_e2e import (
+from tests.e2e.rooms.test_rooms_e2e import (
     EVENT,
     EVENTS,
     EXTENSIONS,
@@ -24,6 +23,7 @@ from tests.test_rooms_e2e import (
     schedule,
     settle,
 )
+from tests.harness import Harness
 
 
 @pytest.fixture

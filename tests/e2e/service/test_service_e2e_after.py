@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from bot.clock import from_db
+from tests.e2e.service.test_service_e2e import answer, card_shows, click, opp_id, post, run
 from tests.harness import Harness
-from tests.test_service_e2e import answer, card_shows, click, opp_id, post, run
 
 EXTENSIONS = ["cogs.service"]
 # Cards in these tests start on Friday 27 November 2026 at 18:30 UTC; the clock starts on the 22nd at noon.

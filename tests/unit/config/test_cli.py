@@ -9,7 +9,9 @@ import sys
 from contextlib import closing
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.paths import REPO_ROOT
+
+REPO = REPO_ROOT
 
 
 def _run(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:

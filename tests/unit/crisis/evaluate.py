@@ -1,6 +1,6 @@
 """Precision/recall of the crisis detector on the hand-labelled sets.
 
-Run ``python -m tests.crisis.evaluate [--errors] [--fast] [FILE ...]`` from the repo root to print the figures
+Run ``python -m tests.unit.crisis.evaluate [--errors] [--fast] [FILE ...]`` from the repo root to print the figures
 (and misses). "detected" means level above none. By default each message gets what the bot does: the lexicon,
 then the sentence model's second opinion; ``--fast`` measures the lexicon alone.
 """
@@ -15,10 +15,10 @@ from pathlib import Path
 
 from bot.crisis import Category, Detection, Detector, load_default_detector
 from bot.crisis.second_opinion import SecondOpinion, default_second_opinion
+from tests.paths import CRISIS_SETS
 
-HERE = Path(__file__).resolve().parent
-DEV_SET = HERE / "labelled.jsonl"
-ALL_SETS = sorted(HERE.glob("*.jsonl"))
+DEV_SET = CRISIS_SETS / "labelled.jsonl"
+ALL_SETS = sorted(CRISIS_SETS.glob("*.jsonl"))
 
 
 @dataclass(frozen=True, slots=True)

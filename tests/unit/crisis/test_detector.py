@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 from bot.crisis import Category, Detection, Detector, Level, Term, load_default_detector, normalize
 from bot.crisis.lexicon import default_lexicon
+from tests.paths import REPO_ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = REPO_ROOT
 SI = Category.SUICIDAL_IDEATION
 DANGER = Category.IMMEDIATE_DANGER
 

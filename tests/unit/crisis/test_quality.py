@@ -26,8 +26,9 @@ from functools import cache
 import pytest
 
 from bot.crisis import Category
+from tests.paths import CRISIS_SETS
 
-from .evaluate import HERE, Example, Scores, full_pipeline, load, score
+from .evaluate import Example, Scores, full_pipeline, load, score
 
 # name: (min recall, max false-alarm rate, min precision)
 LEXICON = {
@@ -129,7 +130,7 @@ PER_CATEGORY = {
 @cache
 def _pipeline_scores(names: tuple[str, ...]) -> tuple[Scores, dict[Category, Scores]]:
     """The bot's pipeline on ``names`` together, computed once per test session (the model takes seconds)."""
-    examples: list[Example] = [e for name in names for e in load(HERE / name)]
+    examples: list[Example] = [e for name in names for e in load(CRISIS_SETS / name)]
     return score(examples, full_pipeline())
 
 
@@ -144,7 +145,7 @@ def _check(overall: Scores, floors: tuple[float, float, float]) -> None:
 
 @pytest.mark.parametrize("name", sorted(LEXICON))
 def test_lexicon_quality(name: str) -> None:
-    overall, _ = score(load(HERE / name))
+    overall, _ = score(load(CRISIS_SETS / name))
     _check(overall, LEXICON[name])
 
 
@@ -163,23 +164,23 @@ def test_pipeline_per_category_quality_on_held_out_sets(category: Category) -> N
 
 
 def test_every_set_has_floors() -> None:
-    names = {p.name for p in HERE.glob("*.jsonl")}
+    names = {p.name for p in CRISIS_SETS.glob("*.jsonl")}
     assert names == set(LEXICON) == set(PIPELINE)
 
 
 @pytest.mark.parametrize("category", list(PER_CATEGORY))
 def test_per_category_quality(category: Category) -> None:
     min_recall, min_precision = PER_CATEGORY[category]
-    _, per_cat = score(load(HERE / "labelled.jsonl"))
+    _, per_cat = score(load(CRISIS_SETS / "labelled.jsonl"))
     scores = per_cat[category]
     assert scores.recall >= min_recall, f"{category} recall {scores.recall:.3f}: {scores.misses}"
     assert scores.precision >= min_precision, f"{category} precision {scores.precision:.3f}"
 
 
 def test_sets_are_balanced_and_large_enough() -> None:
-    dev = load(HERE / "labelled.jsonl")
+    dev = load(CRISIS_SETS / "labelled.jsonl")
     assert len(dev) >= 400
     assert 0.4 <= sum(e.crisis for e in dev) / len(dev) <= 0.6
     for name in LEXICON:
-        for example in load(HERE / name):
+        for example in load(CRISIS_SETS / name):
             assert example.crisis == bool(example.categories), example.text

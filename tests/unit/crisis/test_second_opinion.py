@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -22,6 +21,7 @@ from bot.crisis.second_opinion import (
     default_second_opinion,
     plain_words,
 )
+from tests.paths import CRISIS_SETS
 
 
 @pytest.fixture(scope="module")
@@ -204,7 +204,7 @@ def test_a_batch_gets_the_verdicts_each_message_gets_alone() -> None:
     opinion = default_second_opinion()
     assert opinion is not None
     detector = load_default_detector()
-    path = Path(__file__).parent / "labelled.jsonl"
+    path = CRISIS_SETS / "labelled.jsonl"
     texts = [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()][:96]
     items = [(t, detector.detect(t)) for t in texts]
     alone = [opinion.review(t, d) for t, d in items]
