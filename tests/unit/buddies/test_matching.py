@@ -15,6 +15,8 @@ from bot.matching import Candidate, Group, MatchResult, compatibility, explain, 
 from bot.matching._scoring import Features
 
 PROPERTY_SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# One generated round: members, avoid pairs, recent pairs, excluded ids and the seed.
+Case = tuple[list[Candidate], set[frozenset[int]], set[frozenset[int]], set[int], int]
 
 INTERESTS = ("meditation", "yoga", "music", "art", "walking", "cooking")
 
@@ -85,9 +87,7 @@ def best_coverage(ids: list[int], forbidden: set[frozenset[int]]) -> int:
 
 @PROPERTY_SETTINGS
 @given(instances())
-def test_hard_rules_always_hold(
-    case: tuple[list[Candidate], set[frozenset[int]], set[frozenset[int]], set[int], int],
-) -> None:
+def test_hard_rules_always_hold(case: Case) -> None:
     members, avoid, recent, excluded, seed = case
     result = match(members, avoid=avoid, recent_pairs=recent, seed=seed, excluded=excluded)
 
@@ -111,9 +111,7 @@ def test_hard_rules_always_hold(
 
 @PROPERTY_SETTINGS
 @given(instances(max_size=9))
-def test_nobody_left_out_when_a_full_grouping_exists(
-    case: tuple[list[Candidate], set[frozenset[int]], set[frozenset[int]], set[int], int],
-) -> None:
+def test_nobody_left_out_when_a_full_grouping_exists(case: Case) -> None:
     members, avoid, recent, excluded, seed = case
     result = match(members, avoid=avoid, recent_pairs=recent, seed=seed, excluded=excluded)
     ids = [m.user_id for m in members if m.user_id not in excluded]
@@ -124,7 +122,7 @@ def test_nobody_left_out_when_a_full_grouping_exists(
 @PROPERTY_SETTINGS
 @given(instances(), st.randoms(use_true_random=False))
 def test_same_seed_same_result_whatever_the_input_order(
-    case: tuple[list[Candidate], set[frozenset[int]], set[frozenset[int]], set[int], int],
+    case: Case,
     rng: random.Random,
 ) -> None:
     members, avoid, recent, excluded, seed = case
@@ -138,9 +136,7 @@ def test_same_seed_same_result_whatever_the_input_order(
 
 @PROPERTY_SETTINGS
 @given(instances(max_size=9))
-def test_priority_member_never_left_out_for_a_non_priority_one(
-    case: tuple[list[Candidate], set[frozenset[int]], set[frozenset[int]], set[int], int],
-) -> None:
+def test_priority_member_never_left_out_for_a_non_priority_one(case: Case) -> None:
     members, avoid, recent, excluded, seed = case
     result = match(members, avoid=avoid, recent_pairs=recent, seed=seed, excluded=excluded)
     by_id = {m.user_id: m for m in members}

@@ -13,8 +13,7 @@ from bot.db import Database
 from bot.timers import Timer, TimerService
 
 
-async def test_due_timer_fires_once(db: Database, clock: FakeClock) -> None:
-    timers = TimerService(db, clock)
+async def test_due_timer_fires_once(timers: TimerService, clock: FakeClock) -> None:
     fired: list[Timer] = []
 
     async def handler(timer: Timer) -> None:
@@ -29,8 +28,7 @@ async def test_due_timer_fires_once(db: Database, clock: FakeClock) -> None:
     assert [(t.kind, t.user_id, t.payload) for t in fired] == [("ping", 7, {"n": 1})]
 
 
-async def test_racing_dispatchers_fire_each_timer_exactly_once(db: Database, clock: FakeClock) -> None:
-    timers = TimerService(db, clock)
+async def test_racing_dispatchers_fire_each_timer_exactly_once(timers: TimerService, clock: FakeClock) -> None:
     seen: list[int] = []
 
     async def handler(timer: Timer) -> None:
@@ -67,8 +65,7 @@ async def test_timers_survive_a_restart(db_path: Path, clock: FakeClock) -> None
         await second.close()
 
 
-async def test_dedupe_key_replaces_the_pending_timer(db: Database, clock: FakeClock) -> None:
-    timers = TimerService(db, clock)
+async def test_dedupe_key_replaces_the_pending_timer(timers: TimerService, clock: FakeClock) -> None:
     await timers.schedule("remind", clock.now() + timedelta(hours=1), dedupe_key="remind:1")
     await timers.schedule("remind", clock.now() + timedelta(hours=2), dedupe_key="remind:1")
     pending = await timers.pending(kind="remind")
@@ -78,25 +75,22 @@ async def test_dedupe_key_replaces_the_pending_timer(db: Database, clock: FakeCl
     assert await timers.pending() == []
 
 
-async def test_cancel_prefix_treats_wildcards_literally(db: Database, clock: FakeClock) -> None:
-    timers = TimerService(db, clock)
+async def test_cancel_prefix_treats_wildcards_literally(timers: TimerService, clock: FakeClock) -> None:
     await timers.schedule("x", clock.now(), dedupe_key="room:1_a")
     await timers.schedule("x", clock.now(), dedupe_key="room:12")
     assert await timers.cancel_prefix("room:1_") == 1
     assert [t.kind for t in await timers.pending()] == ["x"]
 
 
-async def test_timer_without_handler_waits(db: Database, clock: FakeClock) -> None:
-    timers = TimerService(db, clock)
+async def test_timer_without_handler_waits(timers: TimerService, clock: FakeClock) -> None:
     await timers.schedule("unknown", clock.now())
     assert await timers.run_due() == 0
     assert len(await timers.pending(kind="unknown")) == 1
 
 
 async def test_a_failing_handler_that_is_not_repeatable_fails_once_and_is_counted(
-    db: Database, clock: FakeClock, caplog: pytest.LogCaptureFixture
+    timers: TimerService, db: Database, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    timers = TimerService(db, clock)
     calls = 0
 
     async def handler(timer: Timer) -> None:

@@ -18,9 +18,8 @@ async def statuses(db: Database) -> dict[int, str]:
 
 
 async def test_a_stop_partway_through_a_wave_leaves_every_unstarted_timer_pending(
-    db: Database, clock: FakeClock
+    timers: TimerService, db: Database, clock: FakeClock
 ) -> None:
-    timers = TimerService(db, clock)
     started: list[int] = []
 
     async def slow_dm(timer: Timer) -> None:
@@ -45,9 +44,8 @@ async def test_a_stop_partway_through_a_wave_leaves_every_unstarted_timer_pendin
 
 
 async def test_a_cancelled_poll_never_strands_a_timer_whose_handler_did_not_start(
-    db: Database, clock: FakeClock
+    timers: TimerService, db: Database, clock: FakeClock
 ) -> None:
-    timers = TimerService(db, clock)
     started: set[int] = set()
 
     async def handler(timer: Timer) -> None:
@@ -71,9 +69,8 @@ async def test_a_cancelled_poll_never_strands_a_timer_whose_handler_did_not_star
 
 
 async def test_a_repeatable_handler_is_retried_with_growing_backoff_until_it_succeeds(
-    db: Database, clock: FakeClock
+    timers: TimerService, clock: FakeClock
 ) -> None:
-    timers = TimerService(db, clock)
     tries: list[int] = []
 
     async def flaky(timer: Timer) -> None:
@@ -98,9 +95,8 @@ async def test_a_repeatable_handler_is_retried_with_growing_backoff_until_it_suc
 
 
 async def test_a_repeatable_handler_that_keeps_failing_is_given_up_after_the_limit_and_counted(
-    db: Database, clock: FakeClock, caplog: pytest.LogCaptureFixture
+    timers: TimerService, db: Database, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    timers = TimerService(db, clock)
     calls = 0
 
     async def broken(timer: Timer) -> None:
@@ -119,8 +115,9 @@ async def test_a_repeatable_handler_that_keeps_failing_is_given_up_after_the_lim
     assert "failed for good after 5 tries" in caplog.text
 
 
-async def test_a_retry_gives_way_to_a_successor_the_handler_already_scheduled(db: Database, clock: FakeClock) -> None:
-    timers = TimerService(db, clock)
+async def test_a_retry_gives_way_to_a_successor_the_handler_already_scheduled(
+    timers: TimerService, db: Database, clock: FakeClock
+) -> None:
 
     async def schedules_then_fails(timer: Timer) -> None:
         if timer.attempts == 0:
@@ -136,9 +133,8 @@ async def test_a_retry_gives_way_to_a_successor_the_handler_already_scheduled(db
 
 
 async def test_a_handler_that_crashes_the_process_every_time_stops_being_retried(
-    db: Database, clock: FakeClock
+    timers: TimerService, clock: FakeClock
 ) -> None:
-    timers = TimerService(db, clock)
     timers.register("round", lambda timer: asyncio.sleep(0), retry_interrupted=True)
     await timers.schedule("round", clock.now())
     for _ in range(MAX_ATTEMPTS - 1):
@@ -149,8 +145,9 @@ async def test_a_handler_that_crashes_the_process_every_time_stops_being_retried
     assert await timers.counts() == {("round", "interrupted"): 1}
 
 
-async def test_the_urgent_lane_runs_while_the_bulk_lane_is_busy_with_a_wave(db: Database, clock: FakeClock) -> None:
-    timers = TimerService(db, clock)
+async def test_the_urgent_lane_runs_while_the_bulk_lane_is_busy_with_a_wave(
+    timers: TimerService, clock: FakeClock
+) -> None:
     release = asyncio.Event()
     sent: list[str] = []
 
@@ -174,8 +171,9 @@ async def test_the_urgent_lane_runs_while_the_bulk_lane_is_busy_with_a_wave(db: 
     assert sent.count("reminder") == 500 and sent.count("repost") == 1
 
 
-async def test_finished_rows_are_pruned_after_four_weeks_and_pending_ones_never(db: Database, clock: FakeClock) -> None:
-    timers = TimerService(db, clock)
+async def test_finished_rows_are_pruned_after_four_weeks_and_pending_ones_never(
+    timers: TimerService, clock: FakeClock
+) -> None:
     timers.register("dm", lambda timer: asyncio.sleep(0))
     await timers.schedule("dm", clock.now())
     await timers.schedule("dm", clock.now() + timedelta(days=60), dedupe_key="far")
@@ -190,9 +188,8 @@ async def test_finished_rows_are_pruned_after_four_weeks_and_pending_ones_never(
 
 
 async def test_a_timer_whose_outcome_could_not_be_written_is_settled_later_but_a_running_one_never(
-    db: Database, clock: FakeClock
+    timers: TimerService, clock: FakeClock
 ) -> None:
-    timers = TimerService(db, clock)
     started, release = asyncio.Event(), asyncio.Event()
     ran: list[int] = []
 

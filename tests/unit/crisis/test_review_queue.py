@@ -41,12 +41,18 @@ async def test_a_lone_message_is_read_at_once_off_the_loop() -> None:
     assert model.batches == [["raise me"]] and model.threads == [False]
 
 
-async def test_what_queues_while_the_model_reads_is_read_as_one_batch_in_order() -> None:
+async def reading_first(**options: int) -> tuple[Model, ReviewQueue, asyncio.Task[Detection]]:
+    """A queue whose model is busy reading "first" and holds until ``model.release`` is set."""
     model = Model()
     model.release.clear()
-    queue = ReviewQueue(model, max_batch=3)
+    queue = ReviewQueue(model, **options)
     first = asyncio.create_task(queue.review("first", CONCERN))
     await asyncio.to_thread(model.started.wait, 5)
+    return model, queue, first
+
+
+async def test_what_queues_while_the_model_reads_is_read_as_one_batch_in_order() -> None:
+    model, queue, first = await reading_first(max_batch=3)
     rest = [asyncio.create_task(queue.review(f"raise {i}" if i % 2 else f"keep {i}", CONCERN)) for i in range(5)]
     await asyncio.sleep(0)
     model.release.set()
@@ -72,11 +78,7 @@ async def test_a_failing_batch_fails_its_callers_and_the_queue_goes_on() -> None
 
 
 async def test_a_caller_that_stops_waiting_costs_the_others_nothing() -> None:
-    model = Model()
-    model.release.clear()
-    queue = ReviewQueue(model)
-    first = asyncio.create_task(queue.review("first", CONCERN))
-    await asyncio.to_thread(model.started.wait, 5)
+    model, queue, first = await reading_first()
     gone = asyncio.create_task(queue.review("gone", CONCERN))
     kept = asyncio.create_task(queue.review("raise kept", CONCERN))
     await asyncio.sleep(0)
@@ -87,11 +89,7 @@ async def test_a_caller_that_stops_waiting_costs_the_others_nothing() -> None:
 
 
 async def test_close_cancels_the_waiting_callers() -> None:
-    model = Model()
-    model.release.clear()
-    queue = ReviewQueue(model)
-    first = asyncio.create_task(queue.review("first", CONCERN))
-    await asyncio.to_thread(model.started.wait, 5)
+    model, queue, first = await reading_first()
     waiting = asyncio.create_task(queue.review("second", CONCERN))
     await asyncio.sleep(0)
     await queue.close()

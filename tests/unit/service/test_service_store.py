@@ -98,31 +98,30 @@ async def test_joining_a_closed_or_missing_opportunity_is_refused(store: Store, 
         await store.service.join(9999, 10, now=clock.now())
 
 
-async def test_growing_slots_promotes_and_shrinking_below_volunteers_is_refused(store: Store, clock: FakeClock) -> None:
-    opp = await _post(store, clock, slots=1)
-    for uid in (10, 11, 12):
-        await store.service.join(opp.id, uid, now=clock.now())
-    old, new, promoted = await store.service.update(
+async def _resize(
+    store: Store, clock: FakeClock, opp: Opportunity, *, slots: int
+) -> tuple[Opportunity, Opportunity, list[int]]:
+    """Edit only the number of slots, keeping everything else as it is."""
+    return await store.service.update(
         opp.id,
         title=opp.title,
         description=opp.description,
         starts_at=opp.starts_at,
         duration=opp.duration,
-        slots=2,
+        slots=slots,
         now=clock.now(),
     )
+
+
+async def test_growing_slots_promotes_and_shrinking_below_volunteers_is_refused(store: Store, clock: FakeClock) -> None:
+    opp = await _post(store, clock, slots=1)
+    for uid in (10, 11, 12):
+        await store.service.join(opp.id, uid, now=clock.now())
+    old, new, promoted = await _resize(store, clock, opp, slots=2)
     assert promoted == [11]
     assert (old.slots, new.slots, new.volunteers) == (1, 2, (10, 11))
     with pytest.raises(KindredError, match="can't go below 2"):
-        await store.service.update(
-            opp.id,
-            title=opp.title,
-            description=opp.description,
-            starts_at=opp.starts_at,
-            duration=opp.duration,
-            slots=1,
-            now=clock.now(),
-        )
+        await _resize(store, clock, opp, slots=1)
 
 
 async def test_complete_records_private_history_once(store: Store, clock: FakeClock) -> None:
