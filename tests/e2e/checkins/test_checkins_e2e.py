@@ -7,25 +7,18 @@ from typing import Any
 
 import pytest
 
-from bot.buddies.lifecycle import QuietOutcome
 from bot.checkins.chart import PNG_SIGNATURE
 from bot.events import MemberText
 from tests.double import InteractionHandle
 from tests.harness import Harness
+from tests.support.buddies import pair
 
 EXTENSIONS = ["cogs.checkins"]
-
-
-@pytest.fixture
-async def h(harness: Harness) -> Harness:
-    await harness.start(extensions=EXTENSIONS)
-    return harness
+pytestmark = pytest.mark.extensions(*EXTENSIONS)
 
 
 async def run(h: Harness, member: Any, command: str, **options: Any) -> InteractionHandle:
-    inter = await h.dd.slash(member, f"checkin {command}", channel=h.world.general, options=options)
-    await inter.response()
-    return inter
+    return await h.command(member, f"checkin {command}", **options)
 
 
 def heard_texts(h: Harness) -> list[MemberText]:
@@ -167,20 +160,7 @@ async def test_high_craving_alone_is_a_hard_moment(h: Harness) -> None:
 
 
 async def _pair(h: Harness, a: Any, b: Any, *, opt_in: bool) -> None:
-    buddies, now, gid = h.bot.store.buddies, h.clock.now(), h.world.guild.id
-    for member in (a, b):
-        await buddies.join(gid, member.id, pathway="any", experience="some", wants="either", now=now)
-    await buddies.record_round(
-        gid,
-        scheduled_for=None,
-        ran_at=now,
-        ends_at=now + timedelta(days=7),
-        seed=1,
-        groups=[("test", [a.id, b.id])],
-        unmatched=[],
-        quiet=QuietOutcome(),
-    )
-    await buddies.set_hard_moment_opt_in(gid, a.id, opt_in, now=now)
+    await pair(h, a, b, a_opts_in=opt_in)
 
 
 async def test_buddy_who_did_not_opt_in_gets_no_button(h: Harness) -> None:

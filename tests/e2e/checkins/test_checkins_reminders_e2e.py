@@ -13,18 +13,11 @@ from tests.double import InteractionHandle
 from tests.harness import Harness
 
 EXTENSIONS = ["cogs.checkins"]
-
-
-@pytest.fixture
-async def h(harness: Harness) -> Harness:
-    await harness.start(extensions=EXTENSIONS)
-    return harness
+pytestmark = pytest.mark.extensions(*EXTENSIONS)
 
 
 async def run(h: Harness, member: Any, command: str, **options: Any) -> InteractionHandle:
-    inter = await h.dd.slash(member, f"checkin {command}", channel=h.world.general, options=options)
-    await inter.response()
-    return inter
+    return await h.command(member, f"checkin {command}", **options)
 
 
 async def pending_due(h: Harness, kind: str = REMINDER_KIND) -> list[datetime]:

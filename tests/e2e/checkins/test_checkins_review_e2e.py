@@ -20,18 +20,11 @@ from tests.support.crisis import care
 
 EXTENSIONS = ["cogs.checkins"]
 CRISIS = "honestly i want to die, i can't do this anymore"
-
-
-@pytest.fixture
-async def h(harness: Harness) -> Harness:
-    await harness.start(extensions=EXTENSIONS)
-    return harness
+pytestmark = pytest.mark.extensions(*EXTENSIONS)
 
 
 async def run(h: Harness, member: Any, command: str, **options: Any) -> InteractionHandle:
-    inter = await h.dd.slash(member, command, channel=h.world.general, options=options)
-    await inter.response()
-    return inter
+    return await h.command(member, command, **options)
 
 
 def reminders_to(h: Harness, member: Any) -> list[dict[str, Any]]:

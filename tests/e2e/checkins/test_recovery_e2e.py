@@ -12,18 +12,11 @@ from tests.double import InteractionHandle
 from tests.harness import Harness
 
 EXTENSIONS = ["cogs.checkins"]
-
-
-@pytest.fixture
-async def h(harness: Harness) -> Harness:
-    await harness.start(extensions=EXTENSIONS)
-    return harness
+pytestmark = pytest.mark.extensions(*EXTENSIONS)
 
 
 async def run(h: Harness, member: Any, command: str, **options: Any) -> InteractionHandle:
-    inter = await h.dd.slash(member, f"recovery {command}", channel=h.world.general, options=options)
-    await inter.response()
-    return inter
+    return await h.command(member, f"recovery {command}", **options)
 
 
 def button(inter: InteractionHandle, label: str) -> str:

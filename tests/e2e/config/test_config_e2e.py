@@ -15,18 +15,11 @@ from tests.double.interactions import build_interaction
 from tests.harness import Harness
 
 EXTENSIONS = ["cogs.config", "cogs.privacy", "cogs.meta"]
-
-
-@pytest.fixture
-async def h(harness: Harness) -> Harness:
-    await harness.start(extensions=EXTENSIONS)
-    return harness
+pytestmark = pytest.mark.extensions(*EXTENSIONS)
 
 
 async def run(h: Harness, command: str, member: Any = None, **options: Any) -> InteractionHandle:
-    inter = await h.dd.slash(member or h.world.mod, command, channel=h.world.general, options=options)
-    await inter.response()
-    return inter
+    return await h.command(member or h.world.mod, command, **options)
 
 
 async def run_overridden(h: Harness, member: Any, command: str, **options: Any) -> InteractionHandle:

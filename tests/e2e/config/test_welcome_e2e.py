@@ -10,12 +10,7 @@ import pytest
 from tests.harness import Harness
 
 EXTENSIONS = ["cogs.config", "cogs.welcome"]
-
-
-@pytest.fixture
-async def h(harness: Harness) -> Harness:
-    await harness.start(extensions=EXTENSIONS)
-    return harness
+pytestmark = pytest.mark.extensions(*EXTENSIONS)
 
 
 async def join(h: Harness, name: str, *, bot: bool = False) -> Any:

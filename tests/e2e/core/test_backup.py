@@ -6,7 +6,6 @@ import asyncio
 import os
 import signal
 import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -146,14 +145,6 @@ def test_prune_keeps_the_newest(tmp_path: Path) -> None:
         "kindred-20261205-030000.db",
         "other.db",
     ]
-
-
-@pytest.fixture
-def patched(double: DiscordDouble) -> Iterator[DiscordDouble]:
-    """Point discord.py at the double for ``_run``, which builds its own bot."""
-    double.patch_discord()
-    yield double
-    double.unpatch_discord()
 
 
 async def test_backup_and_restore_against_a_live_bot(

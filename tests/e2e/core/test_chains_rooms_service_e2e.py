@@ -13,16 +13,12 @@ EXTENSIONS = ["cogs.rooms", "cogs.interests", "cogs.service"]
 EVENTS = "/guilds/{guild_id}/scheduled-events"
 ROOM_START = datetime(2026, 11, 25, 19, 0, tzinfo=UTC)
 DM_KINDS = ("room:remind", "service-remind")  # never rebuilt: a missed reminder beats a repeated one
-
-
-@pytest.fixture
-async def h(harness: Harness) -> Harness:
-    await harness.start(extensions=EXTENSIONS)
-    w = harness.world
-    await harness.configure(
-        rooms_channel_id=w.rooms.id, rooms_category_id=w.rooms_category.id, service_board_channel_id=w.service_board.id
-    )
-    return harness
+pytestmark = [
+    pytest.mark.extensions(*EXTENSIONS),
+    pytest.mark.configure(
+        rooms_channel_id="rooms", rooms_category_id="rooms_category", service_board_channel_id="service_board"
+    ),
+]
 
 
 async def command(h: Harness, member: Any, name: str, **options: Any) -> None:

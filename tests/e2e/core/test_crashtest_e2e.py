@@ -12,10 +12,10 @@ from tests.support.crashtest import run_reminder_crashtest
 
 
 async def test_a_reminder_wave_survives_sigkills_and_sigterms_with_nothing_lost_or_repeated(
-    double: DiscordDouble, tmp_path: Path
+    discord_double: DiscordDouble, tmp_path: Path
 ) -> None:
     report = await run_reminder_crashtest(
-        double, tmp_path, members=150, kills=3, terms=1, seed=7, kill_window=(0.0, 0.4), startup_share=0.0
+        discord_double, tmp_path, members=150, kills=3, terms=1, seed=7, kill_window=(0.0, 0.4), startup_share=0.0
     )
     assert report.kills_mid_wave >= 1
     assert report.kills == 3 and report.terms == 1

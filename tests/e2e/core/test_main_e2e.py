@@ -6,7 +6,6 @@ import asyncio
 import os
 import signal
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import discord
@@ -18,14 +17,6 @@ from bot.settings import Settings
 from tests.double import DiscordDouble
 
 WRONG_TOKEN = "MTAxMjM0NTY3ODkwMTIzNDU2Nzg5.GabcDE.abcdefghijklmnopqrstuvwxyz0123456789AB"
-
-
-@pytest.fixture
-def patched(double: DiscordDouble) -> Iterator[DiscordDouble]:
-    """Point discord.py at the double for code that builds its own bot, as ``main()`` does."""
-    double.patch_discord()
-    yield double
-    double.unpatch_discord()
 
 
 async def test_a_token_discord_rejects_is_reported_in_one_line(

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from bot.buddies.lifecycle import QuietOutcome
 from bot.db import Database
 from bot.errors import KindredError
 from bot.rate_limits import DEFAULT_LIMITS, Action, ActionLimits, Limit, Verdict, enforce, limit_lines, refusal
 from bot.store import Store
 from tests.harness import Harness
+from tests.support.buddies import pair
 from tests.support.crisis import care, settle
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -213,20 +213,7 @@ async def test_room_schedules_are_limited_per_member(posting: Harness) -> None:
 
 async def test_buddy_notices_are_limited_per_member(posting: Harness) -> None:
     h, w = posting, posting.world
-    buddies, now, gid = h.bot.store.buddies, h.clock.now(), w.guild.id
-    for member in (w.alice, w.bob):
-        await buddies.join(gid, member.id, pathway="any", experience="some", wants="either", now=now)
-    await buddies.record_round(
-        gid,
-        scheduled_for=None,
-        ran_at=now,
-        ends_at=now + timedelta(days=7),
-        seed=1,
-        groups=[("test", [w.alice.id, w.bob.id])],
-        unmatched=[],
-        quiet=QuietOutcome(),
-    )
-    await buddies.set_hard_moment_opt_in(gid, w.alice.id, True, now=now)
+    await pair(h, w.alice, w.bob, a_opts_in=True)
     count = DEFAULT_LIMITS[Action.BUDDY_NOTICE].member.count
     for n in range(count + 1):
         inter = await h.dd.slash(w.alice, "checkin today", channel=w.general, mood=1, craving=9)

@@ -6,7 +6,6 @@ timer, a message posted but not recorded), then starting a new bot on the same d
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -14,23 +13,10 @@ import pytest
 from bot.crisis import Level
 from bot.store.crisis import NewAlert
 from tests.harness import Harness
+from tests.support.alerts import CRISIS_ALERTS, FIFTEEN, IMMINENT, bot_messages
 from tests.support.crisis import care
 
-EXTENSIONS = ["cogs.crisis"]
-IMMINENT = "i took all my pills tonight, goodbye everyone"
-FIFTEEN = timedelta(minutes=15)
-
-
-@pytest.fixture
-async def h(harness: Harness) -> Harness:
-    await harness.start(extensions=EXTENSIONS)
-    w = harness.world
-    await harness.configure(crisis_alert_channel_id=w.crisis_alerts.id, crisis_team_role_id=w.crisis_team.id)
-    return harness
-
-
-def bot_messages(h: Harness, channel: Any) -> list[dict[str, Any]]:
-    return [m for m in h.dd.messages_in(channel) if m["author"]["id"] == str(h.dd.bot_user.id)]
+pytestmark = CRISIS_ALERTS
 
 
 async def first_alert(h: Harness) -> tuple[dict[str, Any], int]:

@@ -5,27 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-import pytest
-
 from tests.harness import Harness
+from tests.support.alerts import CRISIS, CRISIS_ALERTS, FIFTEEN, IMMINENT, bot_messages
 from tests.support.crisis import care, settle
 
-EXTENSIONS = ["cogs.crisis"]
-CRISIS = "honestly i want to die, i can't do this anymore"  # high
-IMMINENT = "i took all my pills tonight, goodbye everyone"  # imminent
-FIFTEEN = timedelta(minutes=15)
-
-
-@pytest.fixture
-async def h(harness: Harness) -> Harness:
-    await harness.start(extensions=EXTENSIONS)
-    w = harness.world
-    await harness.configure(crisis_alert_channel_id=w.crisis_alerts.id, crisis_team_role_id=w.crisis_team.id)
-    return harness
-
-
-def bot_messages(h: Harness, channel: Any) -> list[dict[str, Any]]:
-    return [m for m in h.dd.messages_in(channel) if m["author"]["id"] == str(h.dd.bot_user.id)]
+pytestmark = CRISIS_ALERTS
 
 
 async def alert_for(h: Harness, member: Any, text: str) -> dict[str, Any]:

@@ -16,12 +16,7 @@ EXTENSIONS = ["cogs.crisis"]
 CRISIS = "honestly i want to die, i can't do this anymore"  # high: suicidal ideation
 IMMINENT = "i took all my pills tonight, goodbye everyone"  # imminent: overdose, immediate danger
 BENIGN = "this homework is killing me lol"
-
-
-@pytest.fixture
-async def h(harness: Harness) -> Harness:
-    await harness.start(extensions=EXTENSIONS)
-    return harness
+pytestmark = pytest.mark.extensions(*EXTENSIONS)
 
 
 def ids(message: dict[str, Any]) -> list[str]:

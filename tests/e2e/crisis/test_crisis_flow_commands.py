@@ -14,17 +14,11 @@ from tests.support.crisis import care
 
 EXTENSIONS = ["cogs.crisis"]
 SLANG = "going big zorp mode this weekend"  # local slang a moderator adds (the sentence model sees no risk in it)
-
-
-@pytest.fixture
-async def h(harness: Harness) -> Harness:
-    await harness.start(extensions=EXTENSIONS)
-    return harness
+pytestmark = pytest.mark.extensions(*EXTENSIONS)
 
 
 async def run(h: Harness, command: str, member: Any = None, **options: Any) -> InteractionHandle:
-    inter = await h.dd.slash(member or h.world.mod, command, channel=h.world.general, options=options)
-    await inter.response()
+    inter = await h.command(member or h.world.mod, command, **options)
     assert inter.ephemeral, f"/{command} answered publicly"
     return inter
 

@@ -9,21 +9,13 @@ from typing import Any
 import pytest
 
 from tests.harness import Harness
+from tests.support.alerts import bot_messages
 from tests.support.crisis import care, settle
 
 EXTENSIONS = ["cogs.crisis"]
 CRISIS = "honestly i want to die, i can't do this anymore"  # high
 IMMINENT = "i took all my pills tonight, goodbye everyone"  # imminent
-
-
-@pytest.fixture
-async def h(harness: Harness) -> Harness:
-    await harness.start(extensions=EXTENSIONS)
-    return harness
-
-
-def bot_messages(h: Harness, channel: Any) -> list[dict[str, Any]]:
-    return [m for m in h.dd.messages_in(channel) if m["author"]["id"] == str(h.dd.bot_user.id)]
+pytestmark = pytest.mark.extensions(*EXTENSIONS)
 
 
 @asynccontextmanager

@@ -22,16 +22,12 @@ CRISIS = "honestly i want to die, i can't do this anymore"  # the lexicon alone 
 BENIGN = "anyone going to the 7pm meeting tonight? i can give someone a ride"
 # The lexicon alone says high ("kms"); the model reads everyday talk and clears it.
 HYPERBOLE = "kms the wifi died during my exam lol"
-
-
-@pytest.fixture
-async def h(harness: Harness) -> Harness:
-    await harness.start(extensions=EXTENSIONS)
-    w = harness.world
-    await harness.configure(
-        alert_policy="all", crisis_alert_channel_id=w.crisis_alerts.id, crisis_team_role_id=w.crisis_team.id
-    )
-    return harness
+pytestmark = [
+    pytest.mark.extensions(*EXTENSIONS),
+    pytest.mark.configure(
+        alert_policy="all", crisis_alert_channel_id="crisis_alerts", crisis_team_role_id="crisis_team"
+    ),
+]
 
 
 def test_the_fixtures_mean_what_the_tests_say() -> None:

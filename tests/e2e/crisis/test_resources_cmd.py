@@ -9,12 +9,7 @@ import pytest
 from tests.harness import Harness
 
 EXTENSIONS = ["cogs.crisis"]
-
-
-@pytest.fixture
-async def h(harness: Harness) -> Harness:
-    await harness.start(extensions=EXTENSIONS)
-    return harness
+pytestmark = pytest.mark.extensions(*EXTENSIONS)
 
 
 async def run(h: Harness, member: Any, command: str, *, dm: bool = False, **options: Any) -> Any:

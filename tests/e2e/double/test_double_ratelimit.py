@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import discord
 import pytest
 
-from tests.double import ChannelHandle, DiscordDouble, RateLimiter, RateLimits, running_bot
-from tests.support.tinybot import TinyBot, World, build_world
+from tests.double import ChannelHandle, DiscordDouble, RateLimiter, RateLimits
+from tests.support.tinybot import TinyBot, World
 
 SEND = ("POST", "/channels/{channel_id}/messages")
 
@@ -64,23 +63,6 @@ def test_interaction_responses_are_exempt_from_the_global_limit() -> None:
         path = f"/interactions/{i}/tok{i}/callback"
         assert limiter.admit(*callback, path, {"interaction_id": str(i), "interaction_token": f"tok{i}"}).allowed
     assert limiter.stats.exempt == 3
-
-
-@pytest.fixture
-async def dd() -> AsyncIterator[DiscordDouble]:
-    async with DiscordDouble() as double:
-        yield double
-
-
-@pytest.fixture
-def world(dd: DiscordDouble) -> World:
-    return build_world(dd)
-
-
-@pytest.fixture
-async def bot(dd: DiscordDouble, world: World) -> AsyncIterator[TinyBot]:
-    async with running_bot(dd, TinyBot(world.guild.id)) as running:
-        yield running
 
 
 def _channel(bot: TinyBot, world: World) -> discord.TextChannel:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import AsyncIterator
 
 import discord
 import pytest
@@ -14,24 +13,7 @@ from tests.double import (
     DiscordDouble,
     running_bot,
 )
-from tests.support.tinybot import TinyBot, World, build_world
-
-
-@pytest.fixture
-async def dd() -> AsyncIterator[DiscordDouble]:
-    async with DiscordDouble() as double:
-        yield double
-
-
-@pytest.fixture
-def world(dd: DiscordDouble) -> World:
-    return build_world(dd)
-
-
-@pytest.fixture
-async def bot(dd: DiscordDouble, world: World) -> AsyncIterator[TinyBot]:
-    async with running_bot(dd, TinyBot(world.guild.id)) as running:
-        yield running
+from tests.support.tinybot import TinyBot, World
 
 
 async def test_login_ready_guild_and_command_sync(dd: DiscordDouble, world: World, bot: TinyBot) -> None:

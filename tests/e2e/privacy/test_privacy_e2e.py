@@ -11,17 +11,13 @@ import pytest
 
 from bot.checkins.reminders import REMINDER_KIND, WEEKLY_KIND
 from bot.privacy import registered_tables
-from bot.privacy_ops import RETENTION_KIND, is_member_column, purge_departed, record_departure, retention_key
+from bot.privacy_ops import RETENTION_KIND, purge_departed, record_departure, retention_key
 from tests.double import InteractionHandle
 from tests.harness import Harness
+from tests.support.privacy import rows_mentioning
 
 EXTENSIONS = ["cogs.config", "cogs.privacy", "cogs.meta"]
-
-
-@pytest.fixture
-async def h(harness: Harness) -> Harness:
-    await harness.start(extensions=EXTENSIONS)
-    return harness
+pytestmark = pytest.mark.extensions(*EXTENSIONS)
 
 
 async def give_alice_data(h: Harness) -> None:
@@ -39,16 +35,7 @@ async def give_alice_data(h: Harness) -> None:
 
 async def surviving_rows(h: Harness, user_id: int) -> dict[str, int]:
     """Every table/column named user_id or *_user_id that still holds ``user_id``."""
-    db = h.bot.db
-    referenced = {(e.table, c) for e in registered_tables() for c in e.referenced_columns}
-    found = {}
-    for table, columns in (await db.table_columns()).items():
-        for column in columns:
-            if is_member_column(column) and (table, column) not in referenced:
-                count = await db.fetchval(f'SELECT COUNT(*) FROM "{table}" WHERE "{column}" = ?', (user_id,))
-                if count:
-                    found[f"{table}.{column}"] = count
-    return found
+    return await rows_mentioning(h.bot.db, user_id)
 
 
 def button_ids(inter: InteractionHandle) -> list[str]:
@@ -219,6 +206,7 @@ async def test_retention_skips_a_member_who_is_back_even_if_the_join_was_missed(
     assert (await h.bot.store.prefs.get(uid)).timezone == "Europe/Dublin"
 
 
+@pytest.mark.extensions()  # every cog: the reminders belong to check-ins
 async def test_one_servers_purge_keeps_reminders_of_a_member_still_in_another(running: Harness) -> None:
     """Reminders are personal: a server's retention purge must not silently stop them."""
     h = running

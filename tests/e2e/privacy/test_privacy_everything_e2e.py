@@ -9,43 +9,31 @@ Then she exports and erases everything, and time runs on for weeks.
 from __future__ import annotations
 
 import json
-import logging
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from bot.privacy import registered_tables
-from bot.privacy_ops import count_member_rows, is_member_column, retention_key
+from bot.privacy_ops import count_member_rows, retention_key
 from tests.double import InteractionHandle
 from tests.harness import Harness
 from tests.support.members import leave_server
+from tests.support.privacy import rows_mentioning
 
 CRISIS = "honestly i want to die, i can't do this anymore"
 TO_ROUND = timedelta(hours=30)  # the default round: Monday 18:00 UTC
-
-
-@pytest.fixture
-async def h(harness: Harness, caplog: pytest.LogCaptureFixture) -> AsyncIterator[Harness]:
-    await harness.start()  # every feature
-    w = harness.world
-    await harness.configure(
-        buddy_channel_id=w.buddies.id,
-        service_board_channel_id=w.service_board.id,
-        rooms_channel_id=w.rooms.id,
-        rooms_category_id=w.rooms_category.id,
-        crisis_alert_channel_id=w.crisis_alerts.id,
-        crisis_team_role_id=w.crisis_team.id,
-        alert_policy="all",
-        checkin_share_channel_id=w.share.id,
-    )
-    yield harness
-    # Nothing went wrong quietly: no failed timers, no unknown routes, nothing logged at ERROR.
-    assert harness.dd.unknown_calls == [] and harness.dd.internal_errors == []
-    failed = await harness.bot.db.fetchall("SELECT kind FROM timers WHERE status = 'failed'")
-    assert [r["kind"] for r in failed] == []
-    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+# Every feature's channels and roles set, so each feature really stores (and must export and erase) data.
+EVERY_FEATURE = {
+    "buddy_channel_id": "buddies",
+    "service_board_channel_id": "service_board",
+    "rooms_channel_id": "rooms",
+    "rooms_category_id": "rooms_category",
+    "crisis_alert_channel_id": "crisis_alerts",
+    "crisis_team_role_id": "crisis_team",
+    "alert_policy": "all",
+    "checkin_share_channel_id": "share",
+}
+pytestmark = [pytest.mark.configure(**EVERY_FEATURE), pytest.mark.quiet]
 
 
 async def answer(inter: InteractionHandle) -> dict[str, Any]:
@@ -102,16 +90,7 @@ async def schedule_room(h: Harness, member: Any, title: str) -> dict[str, Any]:
 
 async def rows_holding(h: Harness, user_id: int) -> dict[str, int]:
     """Every member-id column (except declared references to someone else) that still holds ``user_id``."""
-    db = h.bot.db
-    referenced = {(e.table, c) for e in registered_tables() for c in e.referenced_columns}
-    found = {}
-    for table, columns in (await db.table_columns()).items():
-        for column in columns:
-            if is_member_column(column) and (table, column) not in referenced:
-                count = await db.fetchval(f'SELECT COUNT(*) FROM "{table}" WHERE "{column}" = ?', (user_id,))
-                if count:
-                    found[f"{table}.{column}"] = count
-    return found
+    return await rows_mentioning(h.bot.db, user_id)
 
 
 async def give_everyone_data(h: Harness) -> dict[str, dict[str, Any]]:

@@ -12,17 +12,11 @@ from tests.double import InteractionHandle
 from tests.harness import Harness
 
 EXTENSIONS = ["cogs.interests"]
-
-
-@pytest.fixture
-async def h(harness: Harness) -> Harness:
-    await harness.start(extensions=EXTENSIONS)
-    return harness
+pytestmark = pytest.mark.extensions(*EXTENSIONS)
 
 
 async def run(h: Harness, member: Any, command: str, **options: Any) -> InteractionHandle:
-    inter = await h.dd.slash(member, f"interests {command}", channel=h.world.general, options=options)
-    await inter.response()
+    inter = await h.command(member, f"interests {command}", **options)
     assert inter.ephemeral
     return inter
 

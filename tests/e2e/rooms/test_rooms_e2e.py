@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -23,17 +22,11 @@ EVENTS = "/guilds/{guild_id}/scheduled-events"
 EVENT = "/guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}"
 
 
-@pytest.fixture
-async def h(harness: Harness, caplog: pytest.LogCaptureFixture) -> AsyncIterator[Harness]:
-    await harness.start(extensions=EXTENSIONS)
-    await harness.configure(rooms_channel_id=harness.world.rooms.id, rooms_category_id=harness.world.rooms_category.id)
-    yield harness
-    # Every test also checks that nothing went wrong quietly: no unknown routes, no failed timers,
-    # nothing logged at ERROR.
-    assert harness.dd.unknown_calls == [] and harness.dd.internal_errors == []
-    failed = await harness.bot.store.db.fetchval("SELECT count(*) FROM timers WHERE status = 'failed'")
-    assert failed == 0
-    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+pytestmark = [
+    pytest.mark.extensions(*EXTENSIONS),
+    pytest.mark.configure(rooms_channel_id="rooms", rooms_category_id="rooms_category"),
+    pytest.mark.quiet,
+]
 
 
 # -- helpers -------------------------------------------------------------------------------------

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
@@ -25,17 +23,11 @@ from tests.e2e.rooms.test_rooms_e2e import (
 )
 from tests.harness import Harness
 
-
-@pytest.fixture
-async def h(harness: Harness, caplog: pytest.LogCaptureFixture) -> AsyncIterator[Harness]:
-    """The same started harness as the main rooms suite, with the same "nothing went wrong quietly" checks."""
-    await harness.start(extensions=EXTENSIONS)
-    await harness.configure(rooms_channel_id=harness.world.rooms.id, rooms_category_id=harness.world.rooms_category.id)
-    yield harness
-    assert harness.dd.unknown_calls == [] and harness.dd.internal_errors == []
-    failed = await harness.bot.store.db.fetchval("SELECT count(*) FROM timers WHERE status = 'failed'")
-    assert failed == 0
-    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+pytestmark = [
+    pytest.mark.extensions(*EXTENSIONS),
+    pytest.mark.configure(rooms_channel_id="rooms", rooms_category_id="rooms_category"),
+    pytest.mark.quiet,
+]
 
 
 async def _ask_cancel(h: Harness, rid: int, scope: str | None = None) -> tuple[InteractionHandle, str]:

@@ -11,19 +11,11 @@ from tests.double import InteractionHandle
 from tests.harness import Harness
 
 EXTENSIONS = ["cogs.service"]
-
-
-@pytest.fixture
-async def h(harness: Harness) -> Harness:
-    await harness.start(extensions=EXTENSIONS)
-    await harness.configure(service_board_channel_id=harness.world.service_board.id)
-    return harness
+pytestmark = [pytest.mark.extensions(*EXTENSIONS), pytest.mark.configure(service_board_channel_id="service_board")]
 
 
 async def run(h: Harness, member: Any, command: str, **options: Any) -> InteractionHandle:
-    inter = await h.dd.slash(member, f"service {command}", channel=h.world.general, options=options)
-    await inter.response()
-    return inter
+    return await h.command(member, f"service {command}", **options)
 
 
 async def answer(inter: InteractionHandle) -> dict[str, Any]:

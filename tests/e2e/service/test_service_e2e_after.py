@@ -15,13 +15,7 @@ from tests.harness import Harness
 EXTENSIONS = ["cogs.service"]
 # Cards in these tests start on Friday 27 November 2026 at 18:30 UTC; the clock starts on the 22nd at noon.
 TO_DAY_BEFORE = timedelta(days=4, hours=6, minutes=30)
-
-
-@pytest.fixture
-async def h(harness: Harness) -> Harness:
-    await harness.start(extensions=EXTENSIONS)
-    await harness.configure(service_board_channel_id=harness.world.service_board.id)
-    return harness
+pytestmark = [pytest.mark.extensions(*EXTENSIONS), pytest.mark.configure(service_board_channel_id="service_board")]
 
 
 def button(message: dict[str, Any], label: str) -> str:

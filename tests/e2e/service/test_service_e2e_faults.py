@@ -16,11 +16,7 @@ EXTENSIONS = ["cogs.service"]
 TO_START = timedelta(days=5, hours=6, minutes=30)
 
 
-@pytest.fixture
-async def h(harness: Harness) -> Harness:
-    await harness.start(extensions=EXTENSIONS)
-    await harness.configure(service_board_channel_id=harness.world.service_board.id)
-    return harness
+pytestmark = [pytest.mark.extensions(*EXTENSIONS), pytest.mark.configure(service_board_channel_id="service_board")]
 
 
 # -- reminders after downtime ------------------------------------------------------------------

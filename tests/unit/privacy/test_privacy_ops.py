@@ -11,7 +11,6 @@ import pytest
 import bot.store  # noqa: F401  # registers every feature's tables
 from bot.clock import FakeClock
 from bot.db import Database
-from bot.privacy import registered_tables
 from bot.privacy_ops import (
     clear_departure,
     count_member_rows,
@@ -25,6 +24,7 @@ from bot.privacy_ops import (
     run_erase_hooks,
 )
 from bot.store import Store
+from tests.support.privacy import rows_mentioning
 
 ALICE, BOB = 1001, 1002
 GUILD, OTHER_GUILD = 501, 502
@@ -75,29 +75,16 @@ async def _seed_every_member_table(db: Database) -> list[str]:
     return seeded
 
 
-async def _rows_mentioning(db: Database, user_id: int) -> dict[str, int]:
-    """Rows in any table whose member-id columns (except declared references) hold ``user_id``."""
-    referenced = {(e.table, c) for e in registered_tables() for c in e.referenced_columns}
-    found: dict[str, int] = {}
-    for table, columns in (await db.table_columns()).items():
-        for column in columns:
-            if is_member_column(column) and (table, column) not in referenced:
-                count = await db.fetchval(f'SELECT COUNT(*) FROM "{table}" WHERE "{column}" = ?', (user_id,))
-                if count:
-                    found[f"{table}.{column}"] = count
-    return found
-
-
 async def test_erase_leaves_no_row_for_the_member_in_any_table(db: Database) -> None:
     seeded = await _seed_every_member_table(db)
     assert {"member_prefs", "timers", "member_interests", "departures"} <= set(seeded)
-    assert await _rows_mentioning(db, ALICE)
+    assert await rows_mentioning(db, ALICE)
 
     report = await erase_member(db, ALICE)
 
-    assert await _rows_mentioning(db, ALICE) == {}
+    assert await rows_mentioning(db, ALICE) == {}
     assert report.total >= len(seeded)
-    bob_left = await _rows_mentioning(db, BOB)
+    bob_left = await rows_mentioning(db, BOB)
     for table in seeded:
         assert any(key.startswith(f"{table}.") for key in bob_left), f"Bob's row in {table} was erased too"
 
