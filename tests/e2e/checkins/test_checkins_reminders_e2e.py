@@ -28,6 +28,14 @@ def reminders_to(h: Harness, member: Any) -> list[dict[str, Any]]:
     return [m for m in h.dd.dms_to(member) if "Time for your check-in" in m["content"]]
 
 
+async def only_tomorrows_reminder_comes(h: Harness, *, after: timedelta) -> None:
+    """Alice got no reminder today; the next is tomorrow at 19:00 and arrives once the clock moves ``after``."""
+    assert reminders_to(h, h.world.alice) == []
+    assert await pending_due(h) == [datetime(2026, 11, 23, 19, 0, tzinfo=UTC)]
+    await h.advance(after)
+    assert len(reminders_to(h, h.world.alice)) == 1
+
+
 async def restart(h: Harness) -> None:
     await h.stop()
     await h.start(extensions=EXTENSIONS)
@@ -90,10 +98,7 @@ async def test_no_reminder_when_the_member_already_checked_in_that_day(h: Harnes
     await run(h, h.world.alice, "remind set", time="19:00", timezone="UTC")
     await run(h, h.world.alice, "today", mood=3, craving=2)
     assert await h.advance(timedelta(hours=7)) == 1
-    assert reminders_to(h, h.world.alice) == []
-    assert await pending_due(h) == [datetime(2026, 11, 23, 19, 0, tzinfo=UTC)]
-    await h.advance(timedelta(days=1))
-    assert len(reminders_to(h, h.world.alice)) == 1
+    await only_tomorrows_reminder_comes(h, after=timedelta(days=1))
 
 
 async def test_pause_skips_the_next_days_and_resumes_by_itself(h: Harness) -> None:
@@ -179,10 +184,7 @@ async def test_reminder_two_hours_late_is_skipped_and_the_next_one_is_kept(h: Ha
     h.clock.set(datetime(2026, 11, 22, 21, 0, tzinfo=UTC))
     await h.start(extensions=EXTENSIONS)
     assert await h.run_timers() == 1
-    assert reminders_to(h, h.world.alice) == []
-    assert await pending_due(h) == [datetime(2026, 11, 23, 19, 0, tzinfo=UTC)]
-    await h.advance(timedelta(hours=22))
-    assert len(reminders_to(h, h.world.alice)) == 1
+    await only_tomorrows_reminder_comes(h, after=timedelta(hours=22))
 
 
 async def test_long_outage_does_not_replay_old_reminders(h: Harness) -> None:

@@ -165,6 +165,14 @@ async def leave(h: Harness, member: Any) -> None:
     assert await h.bot.timers.pending(dedupe_key=retention_key(h.world.guild.id, member.id))
 
 
+async def six_silent_weeks(h: Harness, member: Any, *, dms_before: int) -> None:
+    """Six weeks pass without one more DM to ``member`` (who had ``dms_before``), and no row holds their id."""
+    for _ in range(6):
+        await h.advance(timedelta(days=7))
+    assert h.dd.dms_to(member)[dms_before:] == []
+    assert await rows_holding(h, member.id) == {}
+
+
 async def test_export_holds_every_features_rows_for_the_member_and_nobody_elses(h: Harness) -> None:
     await give_everyone_data(h)
     w = h.world
@@ -244,10 +252,7 @@ async def test_delete_with_data_everywhere_erases_every_row_and_tells_people_neu
     # Weeks pass: every timer Alice had (reminder, milestone, service and room reminders, the
     # buddy follow-up, crisis re-posts) is gone or finds nothing, and never DMs her again.
     alice_dms = len(h.dd.dms_to(w.alice))
-    for _ in range(6):
-        await h.advance(timedelta(days=7))
-    assert h.dd.dms_to(w.alice)[alice_dms:] == []
-    assert await rows_holding(h, w.alice.id) == {}
+    await six_silent_weeks(h, w.alice, dms_before=alice_dms)
 
 
 async def test_delete_then_restart_sends_nothing_to_the_erased_member(h: Harness) -> None:
@@ -256,10 +261,7 @@ async def test_delete_then_restart_sends_nothing_to_the_erased_member(h: Harness
     await erase(h, w.alice)
     alice_dms = len(h.dd.dms_to(w.alice))
     await h.restart()
-    for _ in range(6):
-        await h.advance(timedelta(days=7))
-    assert h.dd.dms_to(w.alice)[alice_dms:] == []
-    assert await rows_holding(h, w.alice.id) == {}
+    await six_silent_weeks(h, w.alice, dms_before=alice_dms)
 
 
 async def test_a_helpers_export_never_holds_the_member_they_helped(h: Harness) -> None:

@@ -11,6 +11,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.db import Database
 from bot.timers import Timer, TimerService
+from tests.support.timers import AlwaysFails
 
 
 async def test_due_timer_fires_once(timers: TimerService, clock: FakeClock) -> None:
@@ -91,19 +92,13 @@ async def test_timer_without_handler_waits(timers: TimerService, clock: FakeCloc
 async def test_a_failing_handler_that_is_not_repeatable_fails_once_and_is_counted(
     timers: TimerService, db: Database, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    calls = 0
-
-    async def handler(timer: Timer) -> None:
-        nonlocal calls
-        calls += 1
-        raise ValueError("broken handler")
-
+    handler = AlwaysFails(ValueError("broken handler"))
     timers.register("bad", handler)
     await timers.schedule("bad", clock.now())
     assert await timers.run_due() == 1
     clock.advance(timedelta(hours=2))
     assert await timers.run_due() == 0
-    assert calls == 1
+    assert handler.calls == 1
     assert "broken handler" in caplog.text and "failed for good" in caplog.text
     assert (await timers.counts())[("bad", "failed")] == 1
     assert await db.fetchval("SELECT last_error FROM timers") == "ValueError: broken handler"

@@ -11,6 +11,7 @@ import pytest
 from bot.clock import FakeClock, from_db
 from bot.db import Database
 from bot.timers import BULK, MAX_ATTEMPTS, URGENT, Timer, TimerService, retry_delay
+from tests.support.timers import AlwaysFails
 
 
 async def statuses(db: Database) -> dict[int, str]:
@@ -97,19 +98,13 @@ async def test_a_repeatable_handler_is_retried_with_growing_backoff_until_it_suc
 async def test_a_repeatable_handler_that_keeps_failing_is_given_up_after_the_limit_and_counted(
     timers: TimerService, db: Database, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    calls = 0
-
-    async def broken(timer: Timer) -> None:
-        nonlocal calls
-        calls += 1
-        raise RuntimeError("still broken")
-
+    broken = AlwaysFails(RuntimeError("still broken"))
     timers.register("purge", broken, retry_interrupted=True)
     await timers.schedule("purge", clock.now())
     for _ in range(MAX_ATTEMPTS + 3):
         await timers.run_due()
         clock.advance(timedelta(hours=2))
-    assert calls == MAX_ATTEMPTS
+    assert broken.calls == MAX_ATTEMPTS
     assert await timers.counts() == {("purge", "failed"): 1}
     assert await db.fetchval("SELECT attempts FROM timers") == MAX_ATTEMPTS
     assert "failed for good after 5 tries" in caplog.text
