@@ -28,6 +28,14 @@ def reminders_to(h: Harness, member: Any) -> list[dict[str, Any]]:
     return [m for m in h.dd.dms_to(member) if "Time for your check-in" in m["content"]]
 
 
+async def down_until(h: Harness, back: datetime) -> None:
+    """Alice sets a 19:00 UTC reminder, then the bot is down until ``back`` and starts again."""
+    await run(h, h.world.alice, "remind set", time="19:00", timezone="UTC")
+    await h.stop()
+    h.clock.set(back)
+    await h.start(extensions=EXTENSIONS)
+
+
 async def only_tomorrows_reminder_comes(h: Harness, *, after: timedelta) -> None:
     """Alice got no reminder today; the next is tomorrow at 19:00 and arrives once the clock moves ``after``."""
     assert reminders_to(h, h.world.alice) == []
@@ -166,10 +174,7 @@ async def test_spring_forward_gap_moves_to_the_first_valid_minute(h: Harness) ->
 
 # -- restarts ----------------------------------------------------------------------------------
 async def test_reminder_due_during_downtime_is_sent_once_if_under_two_hours_late(h: Harness) -> None:
-    await run(h, h.world.alice, "remind set", time="19:00", timezone="UTC")
-    await h.stop()
-    h.clock.set(datetime(2026, 11, 22, 20, 30, tzinfo=UTC))
-    await h.start(extensions=EXTENSIONS)
+    await down_until(h, datetime(2026, 11, 22, 20, 30, tzinfo=UTC))
     assert await h.run_timers() == 1
     assert len(reminders_to(h, h.world.alice)) == 1
     await restart(h)
@@ -179,19 +184,13 @@ async def test_reminder_due_during_downtime_is_sent_once_if_under_two_hours_late
 
 
 async def test_reminder_two_hours_late_is_skipped_and_the_next_one_is_kept(h: Harness) -> None:
-    await run(h, h.world.alice, "remind set", time="19:00", timezone="UTC")
-    await h.stop()
-    h.clock.set(datetime(2026, 11, 22, 21, 0, tzinfo=UTC))
-    await h.start(extensions=EXTENSIONS)
+    await down_until(h, datetime(2026, 11, 22, 21, 0, tzinfo=UTC))
     assert await h.run_timers() == 1
     await only_tomorrows_reminder_comes(h, after=timedelta(hours=22))
 
 
 async def test_long_outage_does_not_replay_old_reminders(h: Harness) -> None:
-    await run(h, h.world.alice, "remind set", time="19:00", timezone="UTC")
-    await h.stop()
-    h.clock.set(datetime(2026, 11, 26, 19, 30, tzinfo=UTC))
-    await h.start(extensions=EXTENSIONS)
+    await down_until(h, datetime(2026, 11, 26, 19, 30, tzinfo=UTC))
     await h.run_timers()
     # Three days' reminders were missed long ago: only nothing; today's is 30 minutes late but the chain
     # restarts from now, so the next is tomorrow.
