@@ -54,7 +54,7 @@ from bot.crisis.quick import default_quick_read  # noqa: E402
 from bot.crisis.review_queue import MAX_BATCH  # noqa: E402
 from bot.crisis.second_opinion import SecondOpinion, default_second_opinion, load_second_opinion  # noqa: E402
 
-LABELLED = [ROOT / "tests" / "crisis" / name for name in ("labelled.jsonl", "holdout.jsonl", "blind.jsonl")]
+LABELLED = [ROOT / "tests" / "data" / "crisis" / name for name in ("labelled.jsonl", "holdout.jsonl", "blind.jsonl")]
 
 # Ordinary messages of a recovery server, the bulk of real traffic. The labelled sets are deliberately full
 # of crisis words, so they exercise the slow path far more often than real chat does.

@@ -3,7 +3,7 @@
 Run from the project root: ``.venv/bin/python benchmarks/soak_timers.py`` (``--members``, ``--kills``,
 ``--terms``, ``--seed`` to vary). The bot's own code is unchanged; ``tests/support/crashtest.py`` points it at
 the double and explains the checks. It prints the figures and exits non-zero if anything was lost or
-repeated. The CI-sized version is ``tests/test_crashtest_e2e.py``.
+repeated. The CI-sized version is ``tests/e2e/core/test_crashtest_e2e.py``.
 """
 
 from __future__ import annotations

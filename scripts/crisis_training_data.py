@@ -6,7 +6,7 @@ touched, and so ``data/crisis/training_hashes.txt`` lists exactly what they read
 
 - Real posts: ``data/crisis/corpus/{train,dev,test}.jsonl`` from ``scripts/build_crisis_corpus.py``. The
   models train on ``train``; thresholds are tuned on ``dev``; ``test`` is only ever measured.
-- Written sets (``tests/crisis/*.jsonl``): every set except :data:`FRESH` is training data; the fresh sets
+- Written sets (``tests/data/crisis/*.jsonl``): every set except :data:`FRESH` is training data; the fresh sets
   are never read for training or tuning.
 """
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "crisis" / "corpus"
-WRITTEN = ROOT / "tests" / "crisis"
+WRITTEN = ROOT / "tests" / "data" / "crisis"
 HASHES = ROOT / "data" / "crisis" / "training_hashes.txt"
 
 # Written sets never trained or tuned on: the honest measurement on written phrasing.

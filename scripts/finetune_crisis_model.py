@@ -2,7 +2,7 @@
 
 Purpose: the second opinion (``bot/crisis/second_opinion.py``) first used the frozen sentence model with
 logistic-regression heads. Fine-tuning the whole encoder on the labelled sets reads indirect phrasing much
-better (``tests/crisis/README.md``, round 6). The result is the same architecture, so the numpy encoder
+better (``tests/data/crisis/README.md``, round 6). The result is the same architecture, so the numpy encoder
 (``bot/crisis/encoder.py``) runs it unchanged: this script writes ``data/crisis/minilm/weights.npz`` (int8,
 as ``scripts/export_minilm.py`` does) and ``data/crisis/encoder_heads.npz`` (the crisis and category heads,
 applied to the unit-length mean-pooled vector, with the thresholds).
@@ -10,7 +10,7 @@ applied to the unit-length mean-pooled vector, with the thresholds).
 Training data: the sets in :data:`TRAIN_SETS` plus the benchmark's everyday chat lines (non-crisis). The sets
 in :data:`HELD_OUT` are kept out of the out-of-fold runs (some measured the round-6 choices, some came later);
 ``--with-held-out`` adds them to the final fit. The sets in :data:`FRESH` are never read here: they measure
-the shipped model (``tests/crisis/README.md``, rounds 6 and 7).
+the shipped model (``tests/data/crisis/README.md``, rounds 6 and 7).
 
 Thresholds (``--threshold``, ``--clear-threshold``, ``--high-threshold``) were chosen from the out-of-fold grid
 this script prints (``--folds``, each fold a full fine-tune) for what the bot does: the lexicon's verdict below
@@ -52,7 +52,7 @@ from export_minilm import quantize  # type: ignore[import-not-found]  # noqa: E4
 from benchmarks.bench_crisis import EVERYDAY  # noqa: E402
 from bot.crisis import Category, load_default_detector  # noqa: E402
 
-SETS = ROOT / "tests" / "crisis"
+SETS = ROOT / "tests" / "data" / "crisis"
 OUT = ROOT / "data" / "crisis"
 TRAIN_SETS = (
     "labelled",

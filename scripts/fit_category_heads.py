@@ -51,7 +51,7 @@ def main() -> None:
     labels: list[list[bool]] = []
     for name in (*TRAIN_SETS, *HELD_OUT):
         assert name not in FRESH
-        for line in (ROOT / "tests" / "crisis" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
+        for line in (ROOT / "tests" / "data" / "crisis" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
             row = json.loads(line) if line.strip() else None
             if row and row["crisis"]:
                 texts.append(row["text"])

@@ -1,7 +1,7 @@
 """Refit the sentence model's crisis head on real posts and the written sets; write it into encoder_heads.npz.
 
 The encoder was fine-tuned on the written sets only, and its crisis head with it: on real posts it alarmed on
-a fifth of everyday Reddit comments (``tests/crisis/README.md``). Fine-tuning the whole encoder on
+a fifth of everyday Reddit comments (``tests/data/crisis/README.md``). Fine-tuning the whole encoder on
 tens of thousands of real posts takes hours on two CPU cores, so the encoder is kept and only the linear
 head on its embedding is refitted, on window embeddings cached by ``scripts/embed_crisis_windows.py``:
 

@@ -1,7 +1,19 @@
-"""Shared fixtures: a temporary SQLite file, a fake clock, the Discord double and the bot harness."""
+"""Shared fixtures: a temporary SQLite file, a fake clock, the Discord double and the bot harness.
+
+End-to-end tests take ``running`` (or its short name ``h``): the bot, started against the double. Markers on
+the module (``pytestmark``) or the test choose what it runs with:
+
+- ``@pytest.mark.extensions("cogs.rooms", "cogs.interests")``: load only these cogs. Without the marker, or
+  with no names (a test overriding its module's choice), every cog loads.
+- ``@pytest.mark.configure(rooms_channel_id="rooms", alert_policy="all")``: server settings set after start;
+  a setting ending in ``_id`` names a :class:`tests.harness.World` field and gets that channel's or role's id.
+- ``@pytest.mark.quiet``: after the test, fail if anything went wrong without a test noticing: a route the
+  double doesn't know, an error inside the double, a failed timer, or anything logged at ERROR.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +27,8 @@ from tests.harness import START, Harness, World, build_world
 
 if TYPE_CHECKING:
     from tests.double import DiscordDouble
+
+pytest_plugins = ["tests.double.plugin"]
 
 
 @pytest.fixture
@@ -45,30 +59,47 @@ async def store(db: Database) -> Store:
 
 
 @pytest.fixture
-async def double() -> AsyncIterator[DiscordDouble]:
-    """A running Discord double on 127.0.0.1."""
-    from tests.double import DiscordDouble  # imported here so pure unit tests never need it
-
-    async with DiscordDouble() as dd:
-        yield dd
-
-
-@pytest.fixture
-def world(double: DiscordDouble) -> World:
+def world(discord_double: DiscordDouble) -> World:
     """The standard test server, built on the double before the bot connects."""
-    return build_world(double)
+    return build_world(discord_double)
 
 
 @pytest.fixture
-async def harness(double: DiscordDouble, db_path: Path, clock: FakeClock, world: World) -> AsyncIterator[Harness]:
+async def harness(
+    discord_double: DiscordDouble, db_path: Path, clock: FakeClock, world: World
+) -> AsyncIterator[Harness]:
     """The harness, not yet started (tests call ``await harness.start()``); stopped afterwards."""
-    h = Harness(double, db_path, clock, world)
+    h = Harness(discord_double, db_path, clock, world)
     yield h
     await h.stop()
 
 
 @pytest.fixture
-async def running(harness: Harness) -> Harness:
-    """The harness with the bot already started and ready."""
-    await harness.start()
-    return harness
+async def running(
+    request: pytest.FixtureRequest, harness: Harness, caplog: pytest.LogCaptureFixture
+) -> AsyncIterator[Harness]:
+    """The harness with the bot started and ready, as the test's markers (module docstring) ask."""
+    extensions = request.node.get_closest_marker("extensions")
+    await harness.start(extensions=list(extensions.args) if extensions and extensions.args else None)
+    configure = request.node.get_closest_marker("configure")
+    if configure:
+        ids = {key: value for key, value in configure.kwargs.items() if key.endswith("_id")}
+        values = {key: value for key, value in configure.kwargs.items() if not key.endswith("_id")}
+        await harness.configure(**values, **harness.world.ids(**ids))
+    yield harness
+    if request.node.get_closest_marker("quiet"):
+        await assert_nothing_went_wrong_quietly(harness, caplog)
+
+
+@pytest.fixture
+def h(running: Harness) -> Harness:
+    """:func:`running`, under the short name the end-to-end tests use."""
+    return running
+
+
+async def assert_nothing_went_wrong_quietly(harness: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    """No unknown routes, no errors inside the double, no failed timers, nothing logged at ERROR."""
+    assert harness.dd.unknown_calls == [] and harness.dd.internal_errors == []
+    failed = await harness.bot.db.fetchall("SELECT kind FROM timers WHERE status = 'failed'")
+    assert [row["kind"] for row in failed] == []
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []

@@ -20,7 +20,7 @@ from bot.db import Database
 from bot.settings import Settings
 
 if TYPE_CHECKING:
-    from tests.double import DiscordDouble
+    from tests.double import ChannelHandle, DiscordDouble, GuildHandle, InteractionHandle, MemberHandle, RoleHandle
 
 __all__ = ["START", "Harness", "World", "build_world"]
 
@@ -32,24 +32,28 @@ START = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 class World:
     """The standard test server. Handles come from the double (``tests.double``)."""
 
-    guild: Any
-    moderators: Any  # role with Manage Server
-    crisis_team: Any  # role mentioned on crisis alerts
-    owner: Any
-    mod: Any
-    alice: Any
-    bob: Any
-    carol: Any
-    dave: Any
-    general: Any
-    share: Any  # check-in share channel
-    buddies: Any  # buddy threads
-    service_board: Any
-    rooms: Any  # room announcements
-    crisis_alerts: Any
-    modlog: Any
-    rooms_category: Any
-    lounge: Any  # a voice channel
+    guild: GuildHandle
+    moderators: RoleHandle  # role with Manage Server
+    crisis_team: RoleHandle  # role mentioned on crisis alerts
+    owner: MemberHandle
+    mod: MemberHandle
+    alice: MemberHandle
+    bob: MemberHandle
+    carol: MemberHandle
+    dave: MemberHandle
+    general: ChannelHandle
+    share: ChannelHandle  # check-in share channel
+    buddies: ChannelHandle  # buddy threads
+    service_board: ChannelHandle
+    rooms: ChannelHandle  # room announcements
+    crisis_alerts: ChannelHandle
+    modlog: ChannelHandle
+    rooms_category: ChannelHandle
+    lounge: ChannelHandle  # a voice channel
+
+    def ids(self, **fields: str) -> dict[str, int]:
+        """Settings whose values name fields of this world, as ids: ``ids(rooms_channel_id="rooms")``."""
+        return {setting: getattr(self, name).id for setting, name in fields.items()}
 
 
 def build_world(dd: DiscordDouble) -> World:
@@ -146,3 +150,9 @@ class Harness:
         """Set server settings directly in the store (tests of other features use this)."""
         for key, value in values.items():
             await self.bot.store.config.set(self.world.guild.id, key, value, now=self.clock.now())
+
+    async def command(self, member: MemberHandle, name: str, /, **options: object) -> InteractionHandle:
+        """Run the slash command ``name`` as ``member`` in #general and wait for its first response."""
+        inter = await self.dd.slash(member, name, channel=self.world.general, options=options)
+        await inter.response()
+        return inter

@@ -1,4 +1,4 @@
-"""Pytest-friendly helpers (the lead owns tests/conftest.py; import these from your fixtures)."""
+"""Context managers that start the double and connect a bot to it (the pytest fixtures in ``plugin.py`` use them)."""
 
 from __future__ import annotations
 

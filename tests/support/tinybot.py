@@ -1,6 +1,6 @@
 """A tiny real discord.py bot (not the project bot) and its server, for the Discord double's self-tests.
 
-Kept apart from ``tests/test_double_selftest.py`` so the tests read on their own: this module is the bot
+Kept apart from ``tests/e2e/double/test_double_selftest.py`` so the tests read on their own: this module is the bot
 under test (commands, views, a modal, listeners) and the server it joins.
 """
 

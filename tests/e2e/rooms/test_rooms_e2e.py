@@ -1,0 +1,453 @@
+"""/room end to end through the Discord double: native events, RSVPs, reminders, repeats, restarts."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import discord
+import pytest
+
+from bot.rooms.service import NEXT_MAX_ATTEMPTS
+from tests.double import InteractionHandle
+from tests.harness import Harness
+
+EXTENSIONS = ["cogs.rooms", "cogs.interests"]
+# Wednesday 25 November 2026, 19:00 UTC (the server default zone), three days after the harness "now".
+WHEN = "2026-11-25 19:00"
+START = datetime(2026, 11, 25, 19, 0, tzinfo=UTC)
+EVENTS = "/guilds/{guild_id}/scheduled-events"
+EVENT = "/guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}"
+
+
+pytestmark = [
+    pytest.mark.extensions(*EXTENSIONS),
+    pytest.mark.configure(rooms_channel_id="rooms", rooms_category_id="rooms_category"),
+    pytest.mark.quiet,
+]
+
+
+# -- helpers -------------------------------------------------------------------------------------
+async def answer(inter: InteractionHandle) -> dict[str, Any]:
+    """The message a (possibly deferred) command or click answered with."""
+    await inter.response()
+    if inter.type == 5:
+        return (await inter.followups(1))[0]
+    return {**inter.data, "flags": inter.data.get("flags", 0)}
+
+
+async def schedule(h: Harness, member: Any = None, **overrides: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Run /room schedule and return (the host's private reply, the announcement)."""
+    options: dict[str, Any] = {"interest": "meditation", "title": "Evening sit", "when": WHEN, "duration": 60}
+    options.update(overrides)
+    inter = await h.dd.slash(member or h.world.alice, "room schedule", channel=h.world.general, options=options)
+    reply = await answer(inter)
+    assert reply["flags"] & 64, reply
+    announcement = await h.dd.wait_for_message(h.world.rooms)
+    return reply, announcement
+
+
+async def refused(h: Harness, member: Any = None, **overrides: Any) -> str:
+    options: dict[str, Any] = {"interest": "meditation", "title": "Evening sit", "when": WHEN, "duration": 60}
+    options.update(overrides)
+    inter = await h.dd.slash(member or h.world.alice, "room schedule", channel=h.world.general, options=options)
+    reply = await answer(inter)
+    assert reply["flags"] & 64
+    return str(reply["content"])
+
+
+def room_id(announcement: dict[str, Any]) -> int:
+    return int(announcement["components"][0]["components"][0]["custom_id"].split(":")[2])
+
+
+def current(h: Harness, message: dict[str, Any]) -> dict[str, Any]:
+    return h.dd.messages[int(message["id"])]
+
+
+async def settle(h: Harness, event: str, action: Any) -> None:
+    """Do ``action`` (a gateway change) and wait until the bot's listeners for ``event`` have finished."""
+    waiter = asyncio.ensure_future(h.bot.wait_for(event, timeout=3))
+    await asyncio.sleep(0)  # let wait_for register before the gateway event can arrive
+    await action
+    await waiter
+    # discord.py names listener tasks "discord.py: on_<event>"; they were created in the same
+    # dispatch that resolved the waiter, so awaiting them means the listeners are done.
+    name = f"discord.py: on_{event}"
+    await asyncio.gather(*[t for t in asyncio.all_tasks() if t.get_name() == name])
+
+
+async def join(h: Harness, member: Any, channel: Any) -> None:
+    await settle(h, "voice_state_update", h.dd.voice_join(member, channel))
+
+
+async def leave(h: Harness, member: Any) -> None:
+    await settle(h, "voice_state_update", h.dd.voice_leave(member))
+
+
+async def interested(h: Harness, member: Any, event_id: int, on: bool = True) -> None:
+    event = "scheduled_event_user_add" if on else "scheduled_event_user_remove"
+    await settle(h, event, h.dd.set_event_interest(member, event_id, on))
+
+
+async def click(h: Harness, member: Any, message: dict[str, Any], custom_id: str) -> dict[str, Any]:
+    return await answer(await h.dd.click(member, current(h, message), custom_id))
+
+
+async def confirm_press(h: Harness, member: Any, prompt: InteractionHandle, custom_id: str) -> dict[str, Any]:
+    """Press a confirm button and wait for the bot to finish: it acknowledges first, then edits the prompt."""
+    press = await h.dd.click(member, prompt, custom_id)
+    await press.response()
+    await h.dd.wait_for_call(
+        "PATCH", "/webhooks/{application_id}/{token}/messages/@original", lambda c: press.token in c.path
+    )
+    return await press.original()
+
+
+async def advance_to(h: Harness, when: datetime) -> None:
+    await h.advance(when - h.clock.now())
+
+
+def event_record(h: Harness) -> Any:
+    [record] = [e for e in h.dd.scheduled_events if e.status in (1, 2)]
+    return record
+
+
+# -- scheduling ----------------------------------------------------------------------------------
+async def test_schedule_in_an_existing_voice_channel_creates_a_voice_event(h: Harness) -> None:
+    reply, announcement = await schedule(h, voice_channel=h.world.lounge, description="Ten minutes of quiet.")
+    assert f"<t:{int(START.timestamp())}:F>" in reply["content"]
+    created = h.dd.calls_to("POST", EVENTS)[-1].json
+    assert created["entity_type"] == 2 and int(created["channel_id"]) == h.world.lounge.id
+    assert created["privacy_level"] == 2
+    assert created["scheduled_start_time"].startswith("2026-11-25T19:00")
+    assert created["scheduled_end_time"].startswith("2026-11-25T20:00")
+    assert "Ten minutes of quiet." in created["description"]
+    embed = announcement["embeds"][0]
+    assert embed["title"] == "Evening sit"
+    assert f"<#{h.world.lounge.id}>" in str(embed["fields"])
+    labels = [c["label"] for c in announcement["components"][0]["components"]]
+    assert labels == ["RSVP", "Can't make it"]
+    # No role is linked to "meditation", so the announcement pings nobody.
+    sent = h.dd.calls_to("POST", f"/channels/{h.world.rooms.id}/messages")[-1].json
+    assert sent["allowed_mentions"]["parse"] == [] and not sent["allowed_mentions"].get("roles")
+
+
+async def test_temporary_room_opens_before_start_runs_and_is_removed_after(h: Harness) -> None:
+    _, announcement = await schedule(h)
+    created = h.dd.calls_to("POST", EVENTS)[-1].json
+    # Discord needs a channel for a voice event, so until the room opens the event is "external".
+    assert created["entity_type"] == 3 and "opens 15 minutes before" in created["entity_metadata"]["location"]
+    assert h.dd.calls_to("POST", "/guilds/{guild_id}/channels") == []
+
+    await advance_to(h, START - timedelta(minutes=15))
+    made = h.dd.calls_to("POST", "/guilds/{guild_id}/channels")[-1].json
+    assert made["type"] == 2 and int(made["parent_id"]) == h.world.rooms_category.id
+    record = event_record(h)
+    temp = h.dd.channels[int(record.channel_id)]
+    assert record.entity_type == 2 and temp.name == "Evening sit"
+    assert f"<#{temp.id}>" in str(current(h, announcement)["embeds"][0]["fields"])
+
+    await join(h, h.world.alice, temp)
+    await join(h, h.world.bob, temp)
+    await advance_to(h, START)
+    assert record.status == 2  # active
+    await join(h, h.world.carol, temp)
+    await leave(h, h.world.carol)
+    await leave(h, h.world.bob)
+    await leave(h, h.world.alice)
+    await advance_to(h, START + timedelta(minutes=60))
+    assert record.status == 3  # completed at the end, the room being empty
+    statuses = [c.json.get("status") for c in h.dd.calls_to("PATCH", EVENT)]
+    assert 2 in statuses and 3 in statuses
+    assert temp.id not in h.dd.channels
+    assert h.dd.calls_to("DELETE", f"/channels/{temp.id}")
+    note = await h.dd.wait_for_dm(h.world.alice, lambda m: "finished" in m["content"])
+    assert "2 people came" in note["content"]  # Bob and Carol; the host is not counted
+    assert current(h, announcement)["components"] == []
+
+
+async def test_busy_room_completes_once_empty_for_ten_minutes_after_the_end(h: Harness) -> None:
+    await schedule(h, voice_channel=h.world.lounge)
+    await advance_to(h, START)
+    await join(h, h.world.bob, h.world.lounge)
+    await advance_to(h, START + timedelta(minutes=60))
+    record = event_record(h)
+    assert record.status == 2  # still talking: not cut off
+    await advance_to(h, START + timedelta(minutes=75))
+    await leave(h, h.world.bob)
+    await advance_to(h, START + timedelta(minutes=84))
+    assert record.status == 2
+    await advance_to(h, START + timedelta(minutes=85))
+    assert record.status == 3
+
+
+# -- RSVPs and reminders -------------------------------------------------------------------------
+async def test_rsvp_by_button_and_native_interest_get_both_reminders(h: Harness) -> None:
+    _, announcement = await schedule(h)
+    rid = room_id(announcement)
+    yes = await click(h, h.world.bob, announcement, f"room:rsvp:{rid}:yes")
+    assert yes["flags"] & 64 and "You're in" in yes["content"]
+    no = await click(h, h.world.dave, announcement, f"room:rsvp:{rid}:no")
+    assert "No reminders" in no["content"]
+    await interested(h, h.world.carol, event_record(h).id)
+
+    await advance_to(h, START - timedelta(hours=24))
+    for member in (h.world.alice, h.world.bob, h.world.carol):
+        dm = await h.dd.wait_for_dm(member, lambda m: m["content"].startswith("Tomorrow"))
+        assert "Evening sit" in dm["content"]
+    assert h.dd.dms_to(h.world.dave) == []
+
+    # Bob turns reminders off from the reminder itself; Carol un-marks "Interested".
+    reminder = h.dd.dms_to(h.world.bob)[-1]
+    muted = await click(h, h.world.bob, reminder, f"room:mute:{rid}")
+    assert "no more reminders" in muted["content"]
+    await interested(h, h.world.carol, event_record(h).id, on=False)
+
+    await advance_to(h, START - timedelta(minutes=15))
+    soon = await h.dd.wait_for_dm(h.world.alice, lambda m: m["content"].startswith("Starting"))
+    assert "<#" in soon["content"]  # the temporary channel already exists when the reminder goes
+    assert len(h.dd.dms_to(h.world.bob)) == 1
+    assert len(h.dd.dms_to(h.world.carol)) == 1
+
+
+async def test_interest_marked_while_offline_is_picked_up_by_the_reminder(h: Harness) -> None:
+    await schedule(h)
+    record = event_record(h)
+    record.interested.append(h.world.dave.id)  # marked while the bot wasn't listening
+    await advance_to(h, START - timedelta(hours=24))
+    await h.dd.wait_for_dm(h.world.dave, lambda m: m["content"].startswith("Tomorrow"))
+
+
+# -- follower notices -----------------------------------------------------------------------------
+async def test_followers_are_pinged_through_the_interests_role_only(h: Harness) -> None:
+    role = h.world.guild.add_role("Meditators", mentionable=True)
+    await h.bot.store.interests.add(h.world.guild.id, "meditation", role.id, now=h.clock.now())
+    _, announcement = await schedule(h, title=f"<@&{h.world.crisis_team.id}> @everyone sit")
+    assert announcement["content"].startswith(f"<@&{role.id}>")
+    # The member's title sits only in the embed, where mentions never fire.
+    assert str(h.world.crisis_team.id) not in announcement["content"] and "@everyone" not in announcement["content"]
+    sent = h.dd.calls_to("POST", f"/channels/{h.world.rooms.id}/messages")[-1].json
+    assert [int(r) for r in sent["allowed_mentions"]["roles"]] == [role.id]
+    assert sent["allowed_mentions"]["parse"] == []
+
+
+async def test_followers_without_a_role_get_a_dm_if_they_opted_in(h: Harness) -> None:
+    for member, notify in ((h.world.bob, True), (h.world.carol, False)):
+        await answer(await h.dd.slash(member, "interests add", channel=h.world.general, interest="music"))
+        if notify:
+            await answer(await h.dd.slash(member, "interests notify", channel=h.world.general, setting="on"))
+    _, announcement = await schedule(h, interest="music", title="Listening party")
+    notice = await h.dd.wait_for_dm(h.world.bob)
+    assert "music" in notice["content"] and notice["embeds"][0]["title"] == "Listening party"
+    rid = room_id(announcement)
+    yes = await click(h, h.world.bob, notice, f"room:rsvp:{rid}:yes")
+    assert "You're in" in yes["content"]
+    assert h.dd.dms_to(h.world.carol) == []
+    assert await h.bot.store.rooms.going(rid) == sorted([h.world.alice.id, h.world.bob.id])
+
+
+# -- repeats, edits, cancels ----------------------------------------------------------------------
+async def test_weekly_room_creates_the_next_occurrence_when_it_ends(h: Harness) -> None:
+    reply, first = await schedule(h, voice_channel=h.world.lounge, recurring="weekly")
+    assert "every week" in reply["content"]
+    first_id = room_id(first)
+    await advance_to(h, START + timedelta(minutes=60))
+    creates = h.dd.calls_to("POST", EVENTS)
+    assert len(creates) == 2
+    assert creates[1].json["scheduled_start_time"].startswith("2026-12-02T19:00")
+    second = await h.dd.wait_for_message(h.world.rooms)
+    assert room_id(second) != first_id
+    assert current(h, first)["components"] == []  # the finished one lost its buttons
+    # And the week after, from the second one.
+    await advance_to(h, START + timedelta(days=7, minutes=60))
+    assert h.dd.calls_to("POST", EVENTS)[-1].json["scheduled_start_time"].startswith("2026-12-09T19:00")
+
+
+async def test_next_week_is_retried_for_hours_then_the_host_is_told_once(
+    h: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    await schedule(h, voice_channel=h.world.lounge, recurring="weekly")
+    h.dd.fail_next("POST", EVENTS, status=400, code=50035, count=100)  # Discord keeps failing
+    await advance_to(h, START + timedelta(minutes=60))
+    for _ in range(2 * 8):  # eight hours, half an hour at a time
+        await h.advance(timedelta(minutes=30))
+    assert len(h.dd.calls_to("POST", EVENTS)) == 1 + NEXT_MAX_ATTEMPTS
+    told = [m for m in h.dd.dms_to(h.world.alice) if "couldn't set up next week's" in m["content"]]
+    assert len(told) == 1 and "/room schedule" in told[0]["content"]
+    assert await h.bot.timers.pending(kind="room:next") == []
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == NEXT_MAX_ATTEMPTS and "giving up" in errors[-1]
+    caplog.clear()  # logged as they should be; the fixture's "nothing logged at ERROR" check is for the rest
+
+
+async def test_edit_moves_the_event_and_tells_everyone_who_rsvpd(h: Harness) -> None:
+    _, announcement = await schedule(h)
+    rid = room_id(announcement)
+    await click(h, h.world.bob, announcement, f"room:rsvp:{rid}:yes")
+    inter = await h.dd.slash(
+        h.world.alice, "room edit", channel=h.world.general, room=str(rid), when="2026-11-26 20:00", duration=90
+    )
+    reply = await answer(inter)
+    assert "1 member" in reply["content"]
+    new_start = datetime(2026, 11, 26, 20, 0, tzinfo=UTC)
+    patch = h.dd.calls_to("PATCH", EVENT)[-1].json
+    assert patch["scheduled_start_time"].startswith("2026-11-26T20:00")
+    assert patch["scheduled_end_time"].startswith("2026-11-26T21:30")
+    told = await h.dd.wait_for_dm(h.world.bob)
+    assert f"<t:{int(new_start.timestamp())}:F>" in told["content"] and "90 minutes" in told["content"]
+    assert f"<t:{int(new_start.timestamp())}:F>" in str(current(h, announcement)["embeds"][0]["fields"])
+    # The old reminder time passes quietly; the new one fires.
+    await advance_to(h, START - timedelta(hours=24))
+    assert len(h.dd.dms_to(h.world.bob)) == 1
+    await advance_to(h, new_start - timedelta(hours=24))
+    await h.dd.wait_for_dm(h.world.bob, lambda m: m["content"].startswith("Tomorrow"))
+
+
+async def test_cancel_one_occurrence_after_confirming_deletes_the_event(h: Harness) -> None:
+    _, announcement = await schedule(h, voice_channel=h.world.lounge)
+    rid = room_id(announcement)
+    await click(h, h.world.bob, announcement, f"room:rsvp:{rid}:yes")
+    choices = await h.dd.autocomplete(h.world.alice, "room cancel", focused="room", value="", channel=h.world.general)
+    assert [c["value"] for c in choices] == [str(rid)]
+    ask = await h.dd.slash(h.world.alice, "room cancel", channel=h.world.general, room=str(rid))
+    await ask.response()
+    assert ask.ephemeral and h.dd.calls_to("DELETE", EVENT) == []
+    confirm = next(c for row in ask.components for c in row["components"] if c["label"] == "Cancel it")
+    await confirm_press(h, h.world.alice, ask, confirm["custom_id"])
+    assert h.dd.calls_to("DELETE", EVENT)
+    assert h.dd.scheduled_events == []
+    told = await h.dd.wait_for_dm(h.world.bob)
+    assert "cancelled" in told["content"]
+    assert current(h, announcement)["components"] == []
+    assert await h.bot.timers.pending() == []
+
+
+async def test_cancelling_the_series_stops_weekly_repeats(h: Harness) -> None:
+    _, announcement = await schedule(h, voice_channel=h.world.lounge, recurring="weekly")
+    rid = room_id(announcement)
+    ask = await h.dd.slash(h.world.alice, "room cancel", channel=h.world.general, room=str(rid), scope="series")
+    await ask.response()
+    confirm = next(c for row in ask.components for c in row["components"] if c["label"] == "Cancel it")
+    await confirm_press(h, h.world.alice, ask, confirm["custom_id"])
+    await advance_to(h, START + timedelta(days=8))
+    assert len(h.dd.calls_to("POST", EVENTS)) == 1
+
+
+async def test_only_the_host_can_change_a_room(h: Harness) -> None:
+    _, announcement = await schedule(h)
+    inter = await h.dd.slash(h.world.bob, "room cancel", channel=h.world.general, room=str(room_id(announcement)))
+    reply = await answer(inter)
+    assert "Only the room's host" in reply["content"]
+
+
+async def test_room_list_filters_by_interest_and_my_interests(h: Harness) -> None:
+    await schedule(h, title="Evening sit")
+    await schedule(h, interest="music", title="Listening party", when="2026-11-26 19:00")
+    await answer(await h.dd.slash(h.world.bob, "interests add", channel=h.world.general, interest="music"))
+    everything = await answer(await h.dd.slash(h.world.bob, "room list", channel=h.world.general))
+    text = everything["embeds"][0]["description"]
+    assert "Evening sit" in text and "Listening party" in text and f"<t:{int(START.timestamp())}:F>" in text
+    mine = await answer(await h.dd.slash(h.world.bob, "room list", channel=h.world.general, interest="@mine"))
+    assert "Listening party" in mine["embeds"][0]["description"]
+    assert "Evening sit" not in mine["embeds"][0]["description"]
+    choices = await h.dd.autocomplete(h.world.bob, "room list", focused="interest", value="", channel=h.world.general)
+    assert choices[0]["value"] == "@mine"
+
+
+# -- restart -------------------------------------------------------------------------------------
+async def test_everything_keeps_working_across_a_restart(h: Harness) -> None:
+    _, announcement = await schedule(h, recurring="weekly")
+    rid = room_id(announcement)
+    await click(h, h.world.bob, announcement, f"room:rsvp:{rid}:yes")
+    await advance_to(h, START - timedelta(hours=24))
+    await h.dd.wait_for_dm(h.world.bob, lambda m: m["content"].startswith("Tomorrow"))
+
+    await h.restart()
+    # The old announcement's buttons still work, and native interest is still an RSVP.
+    yes = await click(h, h.world.dave, announcement, f"room:rsvp:{rid}:yes")
+    assert "You're in" in yes["content"]
+    await interested(h, h.world.carol, event_record(h).id)
+
+    await advance_to(h, START - timedelta(minutes=15))
+    for member in (h.world.bob, h.world.carol, h.world.dave):
+        await h.dd.wait_for_dm(member, lambda m: m["content"].startswith("Starting"))
+    temp = h.dd.channels[int(event_record(h).channel_id)]
+    await join(h, h.world.bob, temp)
+
+    await h.restart()
+    await advance_to(h, START)
+    assert event_record(h).status == 2
+    await leave(h, h.world.bob)
+
+    await h.restart()
+    await advance_to(h, START + timedelta(minutes=60))
+    assert temp.id not in h.dd.channels
+    note = await h.dd.wait_for_dm(h.world.alice, lambda m: "finished" in m["content"])
+    assert "1 person came" in note["content"]
+    assert h.dd.calls_to("POST", EVENTS)[-1].json["scheduled_start_time"].startswith("2026-12-02T19:00")
+
+
+# -- bad input -----------------------------------------------------------------------------------
+async def test_unknown_interest_is_refused(h: Harness) -> None:
+    assert "isn't one of this server's interests" in await refused(h, interest="knitting")
+
+
+async def test_a_time_in_the_past_is_refused(h: Harness) -> None:
+    assert "already passed" in await refused(h, when="2026-11-20 19:00")
+
+
+@pytest.mark.parametrize("minutes", [5, 300])
+async def test_duration_out_of_range_is_refused(h: Harness, minutes: int) -> None:
+    assert "15 to 240 minutes" in await refused(h, duration=minutes)
+
+
+async def test_a_voice_channel_the_bot_cant_use_is_refused(h: Harness) -> None:
+    closed = h.world.guild.add_voice_channel("Private")
+    h.world.guild.set_bot_permissions(0, channel=closed, deny=discord.Permissions(connect=True))
+    text = await refused(h, voice_channel=closed)
+    assert "Connect" in text and f"<#{closed.id}>" in text
+    assert h.dd.calls_to("POST", EVENTS) == []
+
+
+async def test_no_category_permission_for_a_temporary_room_is_refused(h: Harness) -> None:
+    h.world.guild.set_bot_permissions(0, channel=h.world.rooms_category, deny=discord.Permissions(manage_channels=True))
+    text = await refused(h)
+    assert "Manage Channels" in text
+
+
+async def test_missing_manage_events_is_named_before_calling_discord(h: Harness) -> None:
+    h.world.guild.set_bot_permissions(discord.Permissions(view_channel=True, send_messages=True, connect=True))
+    text = await refused(h, voice_channel=h.world.lounge)
+    assert "Manage Events" in text
+    assert h.dd.calls_to("POST", EVENTS) == []
+
+
+async def test_discord_refusing_the_event_names_manage_events(h: Harness) -> None:
+    h.dd.fail_next("POST", EVENTS, status=403, code=50013)
+    text = await refused(h, voice_channel=h.world.lounge)
+    assert "Manage Events" in text
+    assert h.dd.messages_in(h.world.rooms) == []
+
+
+async def test_erasing_a_host_cancels_their_rooms_and_tells_rsvps_neutrally(h: Harness) -> None:
+    _, announcement = await schedule(h, voice_channel=h.world.lounge, recurring="weekly")
+    await click(h, h.world.bob, announcement, f"room:rsvp:{room_id(announcement)}:yes")
+    await h.bot.erase_hooks["rooms"](h.world.alice.id, h.world.guild.id)
+    assert h.dd.scheduled_events == []
+    told = await h.dd.wait_for_dm(h.world.bob)
+    assert "won't go ahead" in told["content"] and "Alice" not in told["content"]
+    await advance_to(h, START + timedelta(days=8))
+    assert len(h.dd.calls_to("POST", EVENTS)) == 1
+
+
+async def test_a_member_with_closed_dms_doesnt_stop_the_others_reminders(h: Harness) -> None:
+    _, announcement = await schedule(h)
+    rid = room_id(announcement)
+    for member in (h.world.bob, h.world.carol):
+        await click(h, member, announcement, f"room:rsvp:{rid}:yes")
+    h.dd.close_dms(h.world.bob)
+    await advance_to(h, START - timedelta(hours=24))
+    await h.dd.wait_for_dm(h.world.carol, lambda m: m["content"].startswith("Tomorrow"))
+    assert not await h.bot.store.prefs.is_reachable(h.world.bob.id)

@@ -1,0 +1,20 @@
+"""What a member's data looks like in the database, for the privacy tests' "nothing left" checks."""
+
+from __future__ import annotations
+
+from bot.db import Database
+from bot.privacy import registered_tables
+from bot.privacy_ops import is_member_column
+
+
+async def rows_mentioning(db: Database, user_id: int) -> dict[str, int]:
+    """Rows per ``table.column`` whose member-id columns (except declared references to others) hold ``user_id``."""
+    referenced = {(e.table, c) for e in registered_tables() for c in e.referenced_columns}
+    found: dict[str, int] = {}
+    for table, columns in (await db.table_columns()).items():
+        for column in columns:
+            if is_member_column(column) and (table, column) not in referenced:
+                count = await db.fetchval(f'SELECT COUNT(*) FROM "{table}" WHERE "{column}" = ?', (user_id,))
+                if count:
+                    found[f"{table}.{column}"] = count
+    return found
