@@ -9,6 +9,10 @@ not loaded (tests load only the features they use).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.crisis_care.care import CrisisCare
 
 __all__ = ["Features"]
 
@@ -16,3 +20,6 @@ __all__ = ["Features"]
 @dataclass
 class Features:
     """The loaded features' services, one typed attribute each."""
+
+    crisis: CrisisCare | None = None
+    """Crisis scanning, the member's private answer and team alerts (``cogs.crisis``)."""

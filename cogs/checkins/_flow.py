@@ -6,10 +6,9 @@ come from :mod:`bot.checkins`; this module only talks to Discord.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 
@@ -187,18 +186,13 @@ async def note_sounds_like_crisis(bot: KindredBot, guild_id: int | None, note: s
     if not note:
         return False
     try:
-        # Imported here: a problem in the crisis package must never stop a check-in being recorded.
-        from bot.crisis.detector import load_default_detector
+        crisis = bot.features.crisis
+        if crisis is None:
+            # Imported here: a problem in the crisis package must never stop a check-in being recorded.
+            from bot.crisis.detector import load_default_detector
 
-        care: Any = getattr(bot.get_cog("Crisis"), "care", None)
-        if care is None:
             return load_default_detector().detect(note).detected
-        detection = (await care.detector_for(guild_id)).detect(note)
-        try:
-            detection = await asyncio.wait_for(care.second_opinion(note, detection), NOTE_REVIEW_TIMEOUT)
-        except TimeoutError:
-            log.warning("the sentence model was slow on a check-in note; using the word list's verdict")
-        return bool(detection.detected)
+        return (await crisis.verdict(guild_id, note, patience=NOTE_REVIEW_TIMEOUT)).detected
     except Exception:
         log.exception("crisis check of a check-in note failed; the crisis listener still hears it")
         return False

@@ -18,17 +18,17 @@ import discord
 
 from bot.clock import discord_ts
 from bot.crisis import Level
+from bot.crisis_care.work import bounded, claim_custom_id, repost_key
 from bot.errors import KindredError, reply_ephemeral, run_guarded
 from bot.messaging import NO_PINGS
 from bot.resources import Contacts, contacts_for, render_contacts
 from bot.store.crisis import ClaimResult
-from cogs.crisis._support import bounded, repost_key
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
-    from cogs.crisis._flow import CrisisCare
+    from bot.crisis_care.care import CrisisCare
 
-__all__ = ["ClaimButton", "OkButton", "TalkButton", "answer_view", "claim_custom_id", "claim_view"]
+__all__ = ["ClaimButton", "OkButton", "TalkButton", "answer_view", "claim_view"]
 
 log = logging.getLogger(__name__)
 
@@ -56,11 +56,6 @@ def answer_view(guilds: Sequence[discord.Guild], level: Level) -> discord.ui.Vie
     return view
 
 
-def claim_custom_id(alert_id: int) -> str:
-    """The custom id of an alert's claim button (also how a posted copy of the alert is recognised)."""
-    return f"crisis:claim:{alert_id}"
-
-
 def claim_view(alert_id: int, *, claimed: bool = False) -> discord.ui.View:
     """The claim button under a crisis-team alert.
 
@@ -72,12 +67,11 @@ def claim_view(alert_id: int, *, claimed: bool = False) -> discord.ui.View:
 
 
 def _care(interaction: discord.Interaction) -> CrisisCare:
-    bot = cast("KindredBot", interaction.client)
-    cog = bot.get_cog("Crisis")
-    care = getattr(cog, "care", None)
+    """The crisis service, reached by type: buttons rebuilt after a restart find it on ``bot.features``."""
+    care = cast("KindredBot", interaction.client).features.crisis
     if care is None:
         raise KindredError(RESTARTING)
-    return cast("CrisisCare", care)
+    return care
 
 
 class TalkButton(
@@ -115,14 +109,14 @@ async def _talk(interaction: discord.Interaction, guild_id: int, level: Level) -
     user_id = interaction.user.id
     guild = care.bot.get_guild(guild_id)
     if guild is None or guild.get_member(user_id) is None:
-        contacts = contacts_for(await care.region_for(user_id, None))
+        contacts = contacts_for(await care.work.region_for(user_id, None))
         text = "I can't reach that server's team any more (one of us has left it). These people are there right now:"
     else:
-        request = asyncio.ensure_future(care.consent_alert(guild, user_id, level))
+        request = asyncio.ensure_future(care.alerts.consent_alert(guild, user_id, level))
         done, _ = await asyncio.wait({request}, timeout=care.consent_wait)
         if not done:
             # Still going (the database is slow): let it finish in the background, never cancel it.
-            care.spawn(_finish_consent(request, user_id, guild_id), "consent")
+            care.work.spawn(_finish_consent(request, user_id, guild_id), "consent")
             contacts = contacts_for("other")
             text = (
                 f"Thank you for asking. I'm passing this on to the crisis team in **{guild.name}**; it's taking "
@@ -133,7 +127,7 @@ async def _talk(interaction: discord.Interaction, guild_id: int, level: Level) -
                 text, contacts = request.result()
             except Exception:
                 log.exception("consent alert in guild %s failed", guild_id)
-                contacts = contacts_for(await care.region_for(user_id, guild_id))
+                contacts = contacts_for(await care.work.region_for(user_id, guild_id))
                 text = (
                     "I'm sorry, something on my side stopped me from reaching the crisis team. "
                     "Please reach one of these people now, or message a moderator you trust:"
@@ -246,9 +240,9 @@ async def _claim(interaction: discord.Interaction, alert_id: int) -> None:
                 "Please check with them before messaging the member too, so they aren't overwhelmed.",
             )
         return
-    content = care.claimed_text(alert)
+    content = care.alerts.claimed_text(alert)
     # Bounded: if it can't be cancelled in time, the re-post finds the alert claimed and does nothing.
-    await care._try("cancelling the re-post", lambda: bot.timers.cancel(dedupe_key=repost_key(alert_id)), None)
+    await care.work.attempt("cancelling the re-post", lambda: bot.timers.cancel(dedupe_key=repost_key(alert_id)), None)
     await interaction.response.edit_message(
         content=content, view=claim_view(alert_id, claimed=True), allowed_mentions=NO_PINGS
     )

@@ -14,21 +14,13 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.crisis import Detection, Level
-from bot.crisis_care import (
-    ALERT_DEDUPE,
-    MAX_REPOSTS,
-    REPOST_AFTER,
-    alert_text,
-    alert_wanted,
-    claimed_line,
-    talk_limited_text,
-)
+from bot.crisis_care.policy import ALERT_DEDUPE, MAX_REPOSTS, REPOST_AFTER, alert_wanted
+from bot.crisis_care.text import alert_text, claimed_line, talk_limited_text
+from bot.crisis_care.work import REPOST_KIND, CareWork, CrisisButtons, Source, claim_custom_id, repost_key
 from bot.messaging import NO_PINGS
 from bot.rate_limits import DEFAULT_LIMITS, Action
 from bot.resources import Contacts, contacts_for
 from bot.store.crisis import Alert, NewAlert
-from cogs.crisis._support import REPOST_KIND, CareBase, Source, repost_key
-from cogs.crisis._views import claim_custom_id, claim_view
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -43,11 +35,13 @@ log = logging.getLogger(__name__)
 RESUME_WINDOW = timedelta(hours=24)
 
 
-class AlertDesk(CareBase):
+class AlertDesk:
     """Posts, re-posts and de-duplicates the alerts a server's crisis team sees."""
 
-    def __init__(self, bot: KindredBot) -> None:
-        super().__init__(bot)
+    def __init__(self, bot: KindredBot, work: CareWork, buttons: CrisisButtons) -> None:
+        self.bot = bot
+        self.work = work
+        self.buttons = buttons
         # One alert decision at a time per member and server: a burst of messages must not post a pile of
         # alerts because each checked "is there a recent one?" before any had been stored.
         self._alert_locks: weakref.WeakValueDictionary[tuple[int, int], asyncio.Lock] = weakref.WeakValueDictionary()
@@ -67,7 +61,7 @@ class AlertDesk(CareBase):
             await self._alert_by_policy(guild_id, source, detection)
 
     async def _alert_by_policy(self, guild_id: int, source: Source, detection: Detection) -> None:
-        config = await self._try(
+        config = await self.work.attempt(
             "reading server config", lambda: self.bot.store.config.get(guild_id), None, patient=True
         )
         if config is None or not alert_wanted(config.alert_policy, detection.level):
@@ -76,7 +70,7 @@ class AlertDesk(CareBase):
             log.warning("guild %s wants crisis alerts but has no alert channel", guild_id)
             return
         now = self.bot.clock.now()
-        recent = await self._try(
+        recent = await self.work.attempt(
             "checking recent alerts",
             lambda: self.bot.store.crisis.recent_alert(
                 guild_id, source.user_id, since=now - ALERT_DEDUPE, reason="detection"
@@ -161,7 +155,7 @@ class AlertDesk(CareBase):
             roles=[discord.Object(role_id)] if role_id is not None else False, users=False, everyone=False
         )
         try:
-            return await channel.send(content, view=claim_view(alert.id), allowed_mentions=mentions)
+            return await channel.send(content, view=self.buttons.claim(alert.id), allowed_mentions=mentions)
         except discord.HTTPException:
             log.exception("could not post crisis alert %s", alert.id)
             return None
@@ -256,7 +250,7 @@ class AlertDesk(CareBase):
     # -- member consent ---------------------------------------------------------------------------
     async def consent_alert(self, guild: discord.Guild, user_id: int, level: Level) -> tuple[str, Contacts]:
         """The member asked to talk to someone in ``guild``. Returns what to tell them, and their contacts."""
-        contacts = contacts_for(await self.region_for(user_id, guild.id))
+        contacts = contacts_for(await self.work.region_for(user_id, guild.id))
         config = await self.bot.store.config.get(guild.id)
         channel_id = config.crisis_alert_channel_id
         if channel_id is None or not isinstance(guild.get_channel(channel_id), discord.TextChannel | discord.Thread):

@@ -1,11 +1,15 @@
-"""The crisis flow: scan text, answer the member privately, and hand detections to the alert desk.
+"""The crisis service: scan text, answer the member privately, and hand detections to the alert desk.
+
+:class:`CrisisCare` is what the crisis cog publishes as ``bot.features.crisis``. It *has* an
+:class:`~bot.crisis_care.alerts.AlertDesk` (team alerts) and a :class:`~bot.crisis_care.work.CareWork`
+(background tasks and bounded store calls), and is given the buttons it attaches by the cog.
 
 Safety rules this module keeps:
 
 - Scanning never blocks or breaks message handling. Detection is pure CPU and quick, so it runs inline;
   everything that awaits runs in a tracked background task, and every exception is logged, never raised.
 - The member's answer never depends on the database, nor waits on it: each store call is bounded
-  (:data:`~cogs.crisis._support.DB_TIMEOUT`) and, when it fails or is slow, the shipped lexicon and hotlines
+  (:data:`~bot.crisis_care.work.DB_TIMEOUT`) and, when it fails or is slow, the shipped lexicon and hotlines
   are used (region "other" if the region can't be read) and the answer still goes out. What the bot
   remembers about recent answers is also kept in memory, so the cooldown holds while the database is down.
 - The member's answer and the team's alert run side by side: neither can delay or cancel the other.
@@ -32,12 +36,12 @@ import discord
 from bot.crisis import Detection, Detector, load_default_detector
 from bot.crisis.review_queue import ReviewQueue
 from bot.crisis.second_opinion import SecondOpinion, default_second_opinion
-from bot.crisis_care import CLOSED_DM_LINE, CLOSED_DM_LINE_LIFETIME, MemberState, answer_text, decide_answer
+from bot.crisis_care.alerts import AlertDesk
+from bot.crisis_care.policy import CLOSED_DM_LINE_LIFETIME, MemberState, decide_answer
+from bot.crisis_care.text import CLOSED_DM_LINE, answer_text
+from bot.crisis_care.work import REPOST_KIND, CareWork, CrisisButtons, Source, bounded, repost_key
 from bot.messaging import NO_PINGS
 from bot.resources import contacts_for
-from cogs.crisis._alerts import AlertDesk
-from cogs.crisis._support import REPOST_KIND, Source, bounded, repost_key
-from cogs.crisis._views import answer_view
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -67,11 +71,14 @@ def merge_state(stored: MemberState, remembered: MemberState | None) -> MemberSt
     return MemberState(stored.muted, last_at, last_level, max(acks) if acks else None)
 
 
-class CrisisCare(AlertDesk):
-    """Owns the per-server detectors, the background tasks and every crisis action."""
+class CrisisCare:
+    """The crisis feature's service: per-server detectors, the member's answer, and the team's alert desk."""
 
-    def __init__(self, bot: KindredBot) -> None:
-        super().__init__(bot)
+    def __init__(self, bot: KindredBot, buttons: CrisisButtons) -> None:
+        self.bot = bot
+        self.buttons = buttons
+        self.work = CareWork(bot)
+        self.alerts = AlertDesk(bot, self.work, buttons)
         self._detectors: dict[int, Detector] = {}
         # One answer decision at a time per member, so two quick messages can't both pass the cooldown.
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
@@ -102,7 +109,42 @@ class CrisisCare(AlertDesk):
     async def close(self) -> None:
         """Stop the sentence model's queue, then every follow-up task (cog unload)."""
         await self._reviews.close()
-        await super().close()
+        await self.work.close()
+
+    # -- shared work (the alert desk uses the same tasks and timeouts) ----------------------------
+    @property
+    def db_timeout(self) -> float:
+        """How long a store call on the member's path may take before the flow carries on without it."""
+        return self.work.db_timeout
+
+    @db_timeout.setter
+    def db_timeout(self, seconds: float) -> None:
+        self.work.db_timeout = seconds
+
+    @property
+    def consent_wait(self) -> float:
+        """How long "Talk to someone here" waits for the team alert before saying it's on its way."""
+        return self.work.consent_wait
+
+    @consent_wait.setter
+    def consent_wait(self, seconds: float) -> None:
+        self.work.consent_wait = seconds
+
+    async def wait_idle(self) -> None:
+        """Wait until no follow-up work is running (tests and shutdown use this)."""
+        await self.work.wait_idle()
+
+    async def verdict(self, guild_id: int | None, text: str, *, patience: float) -> Detection:
+        """The verdict the scan itself reaches on ``text``: the server's terms, then the sentence model.
+
+        For features that show their own answer to text the crisis listener also hears (a check-in note),
+        so both agree. If the model takes longer than ``patience`` seconds, the lexicon's verdict stands."""
+        detection = (await self.detector_for(guild_id)).detect(text)
+        try:
+            return await asyncio.wait_for(self.second_opinion(text, detection), patience)
+        except TimeoutError:
+            log.warning("crisis: the sentence model was slow on a verdict asked for; using the word list's verdict")
+            return detection
 
     # -- detectors --------------------------------------------------------------------------------
     def cached_detector(self, guild_id: int | None) -> Detector | None:
@@ -155,7 +197,7 @@ class CrisisCare(AlertDesk):
         detector = self.cached_detector(source.guild_id)
         if detector is None:
             # First message from this server since start-up: its terms need the database.
-            self.spawn(self._scan_later(source, text), "scan")
+            self.work.spawn(self._scan_later(source, text), "scan")
             return
         self._after_lexicon(source, text, detector.detect(text))
 
@@ -168,7 +210,7 @@ class CrisisCare(AlertDesk):
         A verdict the model may change waits for it (milliseconds), so the member and team hear once, at the
         right level, rather than twice, and not at all about a message the model reads as everyday talk."""
         if self.opinion is not None and self.opinion.wanted(text, detection):
-            self.spawn(self._review(source, text, detection), "review")
+            self.work.spawn(self._review(source, text, detection), "review")
         elif detection.detected:
             self._respond_later(source, detection)
 
@@ -227,9 +269,9 @@ class CrisisCare(AlertDesk):
             detection.level.name,
             source.kind,
         )
-        self.spawn(self._answer(source, detection), "answer")
+        self.work.spawn(self._answer(source, detection), "answer")
         if source.guild_id is not None and source.kind != "dm":
-            self.spawn(self.alert_by_policy(source, detection), "alert")
+            self.work.spawn(self.alerts.alert_by_policy(source, detection), "alert")
 
     # -- the member's answer ----------------------------------------------------------------------
     def _talk_guilds(self, source: Source) -> list[discord.Guild]:
@@ -249,7 +291,7 @@ class CrisisCare(AlertDesk):
     def acknowledge(self, user_id: int, now: datetime) -> None:
         """The member said they're OK: remembered at once, stored in the background."""
         self._remember(user_id, MemberState(acknowledged_at=now))
-        self.write_later("recording I'm OK", lambda: self.bot.store.crisis.acknowledge(user_id, now=now))
+        self.work.write_later("recording I'm OK", lambda: self.bot.store.crisis.acknowledge(user_id, now=now))
 
     def note_muted(self, user_id: int, muted: bool) -> None:
         """Remember a member's mute choice (read or just saved) for when the database can't be read."""
@@ -259,7 +301,9 @@ class CrisisCare(AlertDesk):
 
     async def member_state(self, user_id: int) -> MemberState:
         """The member's answer state: stored, merged with what this process remembers."""
-        stored = await self._try("reading crisis state", lambda: self.bot.store.crisis.member_state(user_id), None)
+        stored = await self.work.attempt(
+            "reading crisis state", lambda: self.bot.store.crisis.member_state(user_id), None
+        )
         remembered = self._remembered.get(user_id)
         if stored is None:
             fallback = merge_state(MemberState(), remembered)
@@ -281,14 +325,14 @@ class CrisisCare(AlertDesk):
             guilds = self._talk_guilds(source)
             # In a DM, a member who shares one server with the bot gets that server's region by default.
             region_guild = source.guild_id or (guilds[0].id if len(guilds) == 1 else None)
-            contacts = contacts_for(await self.region_for(source.user_id, region_guild))
+            contacts = contacts_for(await self.work.region_for(source.user_id, region_guild))
             content = answer_text(detection.level, detection.categories, contacts, talk_offered=bool(guilds))
-            dm = await self._dm(source.user_id, content, answer_view(guilds, detection.level))
+            dm = await self._dm(source.user_id, content, self.buttons.answer(guilds, detection.level))
             delivered = dm is not None or await self._closed_dm_fallback(source)
             if delivered:
                 # The channel line counts too: it keeps a closed-DM member from being replied to again and again.
                 self._remember(source.user_id, MemberState(last_answer_at=now, last_answer_level=detection.level))
-                self.write_later(
+                self.work.write_later(
                     "recording the answer",
                     lambda: self.bot.store.crisis.record_answer(source.user_id, detection.level, now=now),
                 )
@@ -304,7 +348,9 @@ class CrisisCare(AlertDesk):
                 self.bot.metrics.dm_failures.labels("closed").inc()
                 log.info("crisis DM: DMs closed; marking the member unreachable")
                 now = self.bot.clock.now()
-                self.write_later("marking DMs closed", lambda: self.bot.store.prefs.mark_dm_closed(user_id, now=now))
+                self.work.write_later(
+                    "marking DMs closed", lambda: self.bot.store.prefs.mark_dm_closed(user_id, now=now)
+                )
             else:
                 self.bot.metrics.dm_failures.labels("forbidden").inc()
                 log.warning("crisis DM forbidden (code %s)", exc.code)
@@ -329,7 +375,7 @@ class CrisisCare(AlertDesk):
         except discord.HTTPException:
             log.exception("could not post the closed-DM line in channel %s", message.channel.id)
             return False
-        self.spawn(self._schedule_line_removal(line), f"line:{line.id}")
+        self.work.spawn(self._schedule_line_removal(line), f"line:{line.id}")
         return True
 
     async def _schedule_line_removal(self, line: discord.Message) -> None:
