@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from bot.buddies.rounds import BuddyRounds
     from bot.crisis_care.care import CrisisCare
 
 __all__ = ["Features"]
@@ -21,5 +22,7 @@ __all__ = ["Features"]
 class Features:
     """The loaded features' services, one typed attribute each."""
 
+    buddies: BuddyRounds | None = None
+    """Buddy rounds: scheduling, matching, introductions and follow-ups (``cogs.buddies``)."""
     crisis: CrisisCare | None = None
     """Crisis scanning, the member's private answer and team alerts (``cogs.crisis``)."""
