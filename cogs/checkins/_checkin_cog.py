@@ -41,8 +41,7 @@ from bot.clock import discord_ts
 from bot.errors import KindredError
 from bot.timeparse import parse_clock_time
 from bot.timezones import resolve_timezone, suggest_timezones
-from cogs.checkins._flow import submit_checkin
-from cogs.checkins._views import BuddyNoticeButton, CheckinNowButton, MoreDetailButton, mood_choices
+from cogs.checkins._views import BuddyNoticeButton, CheckinNowButton, MoreDetailButton, mood_choices, submit_checkin
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
