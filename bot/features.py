@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bot.buddies.rounds import BuddyRounds
+    from bot.checkins.reminders import CheckinScheduler
     from bot.crisis_care.care import CrisisCare
 
 __all__ = ["Features"]
@@ -24,5 +25,7 @@ class Features:
 
     buddies: BuddyRounds | None = None
     """Buddy rounds: scheduling, matching, introductions and follow-ups (``cogs.buddies``)."""
+    checkins: CheckinScheduler | None = None
+    """Check-in reminders, weekly reflections and recovery milestones (``cogs.checkins``)."""
     crisis: CrisisCare | None = None
     """Crisis scanning, the member's private answer and team alerts (``cogs.crisis``)."""

@@ -87,7 +87,9 @@ class CheckinCog(
         super().__init__()
 
     async def cog_load(self) -> None:
-        """Route this feature's timers here and make old buttons work again (after a restart too)."""
+        """Publish the scheduler, route this feature's timers here and make old buttons work again (after a
+        restart too)."""
+        self.bot.features.checkins = self.scheduler
         self.scheduler.register()
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
         self.bot.chains.register("checkins", self._reconcile)
@@ -97,6 +99,8 @@ class CheckinCog(
         self.scheduler.unregister()
         self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
         self.bot.chains.unregister("checkins")
+        if self.bot.features.checkins is self.scheduler:
+            self.bot.features.checkins = None
 
     async def _reconcile(self) -> int:
         return await reconcile_checkins(self.scheduler, self.bot.store, self.bot.timers, self.bot.clock)
