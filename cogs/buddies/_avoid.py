@@ -18,10 +18,12 @@ from ._views import AvoidListView
 if TYPE_CHECKING:
     from bot.client import KindredBot
 
-__all__ = ["avoid", "unavoid"]
+__all__ = ["add_or_show_avoid", "remove_avoid"]
 
 
-async def avoid(bot: KindredBot, interaction: discord.Interaction[Any], member: discord.Member | None) -> None:
+async def add_or_show_avoid(
+    bot: KindredBot, interaction: discord.Interaction[Any], member: discord.Member | None
+) -> None:
     """Put ``member`` on the caller's do-not-pair list; with no member, show the list with a way to edit it."""
     assert interaction.guild_id is not None and interaction.guild is not None
     store, me = bot.store.buddies, interaction.user.id
@@ -50,7 +52,7 @@ async def avoid(bot: KindredBot, interaction: discord.Interaction[Any], member: 
     await reply_ephemeral(interaction, f"{head} You'll never be paired with {member.mention}. Nobody is told.{extra}")
 
 
-async def unavoid(bot: KindredBot, interaction: discord.Interaction[Any], member: discord.Member) -> None:
+async def remove_avoid(bot: KindredBot, interaction: discord.Interaction[Any], member: discord.Member) -> None:
     """Take ``member`` off the caller's do-not-pair list."""
     assert interaction.guild_id is not None
     if not await bot.store.buddies.unavoid(interaction.guild_id, interaction.user.id, member.id):

@@ -17,7 +17,8 @@ from bot.errors import KindredError, reply_ephemeral
 from bot.events import ConfigChange
 from bot.timezones import resolve_timezone, suggest_timezones
 
-from . import _avoid, _mod
+from ._avoid import add_or_show_avoid, remove_avoid
+from ._mod import confirm_round_now, preview_round
 from ._prefs import (
     EXPERIENCES,
     OPTION_HELP,
@@ -337,23 +338,23 @@ class Buddies(commands.GroupCog, group_name="buddy", group_description="Opt-in p
     @app_commands.describe(member="Someone you never want to be paired with (leave empty to see your list)")
     async def avoid(self, interaction: discord.Interaction[Any], member: discord.Member | None = None) -> None:
         """Never be paired with someone. Confidential: nobody is told. With no member, see and edit your list."""
-        await _avoid.avoid(self.bot, interaction, member)
+        await add_or_show_avoid(self.bot, interaction, member)
 
     @app_commands.command(name="unavoid")
     @app_commands.describe(member="Someone to take off your do-not-pair list")
     async def unavoid(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
         """Take someone off your do-not-pair list."""
-        await _avoid.unavoid(self.bot, interaction, member)
+        await remove_avoid(self.bot, interaction, member)
 
     # -- moderators (cogs/buddies/_mod.py) ------------------------------------------------------
     @app_commands.command(name="preview")
     @app_commands.default_permissions(manage_guild=True)
     async def preview(self, interaction: discord.Interaction[Any]) -> None:
         """Moderators: a dry run of the next round. Nothing is sent or saved."""
-        await _mod.preview(self.rounds, interaction)
+        await preview_round(self.rounds, interaction)
 
     @app_commands.command(name="pair-now")
     @app_commands.default_permissions(manage_guild=True)
     async def pair_now(self, interaction: discord.Interaction[Any]) -> None:
         """Moderators: run a buddy round right now. Current pairings end and new ones are introduced."""
-        await _mod.pair_now(self.rounds, interaction)
+        await confirm_round_now(self.rounds, interaction)

@@ -19,10 +19,10 @@ from ._views import ConfirmView
 if TYPE_CHECKING:
     from bot.buddies.rounds import BuddyRounds
 
-__all__ = ["pair_now", "preview"]
+__all__ = ["confirm_round_now", "preview_round"]
 
 
-async def preview(rounds: BuddyRounds, interaction: discord.Interaction[Any]) -> None:
+async def preview_round(rounds: BuddyRounds, interaction: discord.Interaction[Any]) -> None:
     """A dry run of the next round for a moderator. Nothing is sent or saved."""
     assert interaction.guild_id is not None
     require_manage_guild(interaction)
@@ -45,7 +45,7 @@ async def preview(rounds: BuddyRounds, interaction: discord.Interaction[Any]) ->
     await interaction.followup.send("\n".join(lines), ephemeral=True, allowed_mentions=NO_PINGS)
 
 
-async def pair_now(rounds: BuddyRounds, interaction: discord.Interaction[Any]) -> None:
+async def confirm_round_now(rounds: BuddyRounds, interaction: discord.Interaction[Any]) -> None:
     """Ask a moderator to confirm, then run a buddy round now."""
     assert interaction.guild_id is not None
     require_manage_guild(interaction)
