@@ -27,7 +27,6 @@ import asyncio
 import logging
 import weakref
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -37,6 +36,7 @@ from bot.crisis import Detection, Detector, load_default_detector
 from bot.crisis.review_queue import ReviewQueue
 from bot.crisis.second_opinion import SecondOpinion, default_second_opinion
 from bot.crisis_care.alerts import AlertDesk
+from bot.crisis_care.memory import AnswerMemory
 from bot.crisis_care.policy import CLOSED_DM_LINE_LIFETIME, MemberState, decide_answer
 from bot.crisis_care.text import CLOSED_DM_LINE, answer_text
 from bot.crisis_care.work import REPOST_KIND, CareWork, CrisisButtons, Source, bounded, repost_key
@@ -48,27 +48,14 @@ if TYPE_CHECKING:
     from bot.events import MemberText
     from bot.timers import Timer
 
-__all__ = ["LINE_REMOVAL_KIND", "REPOST_KIND", "CrisisCare", "Source", "merge_state", "repost_key"]
+__all__ = ["LINE_REMOVAL_KIND", "REPOST_KIND", "CrisisCare", "Source", "repost_key"]
 
 log = logging.getLogger(__name__)
 
 LINE_REMOVAL_KIND = "crisis-line-removal"
-# Memory of recent answers is only a stand-in for the database; past this size old entries are dropped.
-_MEMORY_LIMIT = 5000
 # Messages waiting for the sentence model; past this, new ones keep the lexicon's verdict. At a few ms each
 # this is about a second of work: a backlog beyond it means chat is outpacing one core.
 _MAX_WAITING = 200
-
-
-def merge_state(stored: MemberState, remembered: MemberState | None) -> MemberState:
-    """The stored state, with anything more recent this process remembers (a write may have failed)."""
-    if remembered is None:
-        return stored
-    last_at, last_level = stored.last_answer_at, stored.last_answer_level
-    if remembered.last_answer_at is not None and (last_at is None or remembered.last_answer_at > last_at):
-        last_at, last_level = remembered.last_answer_at, remembered.last_answer_level
-    acks = [a for a in (stored.acknowledged_at, remembered.acknowledged_at) if a is not None]
-    return MemberState(stored.muted, last_at, last_level, max(acks) if acks else None)
 
 
 class CrisisCare:
@@ -82,10 +69,7 @@ class CrisisCare:
         self._detectors: dict[int, Detector] = {}
         # One answer decision at a time per member, so two quick messages can't both pass the cooldown.
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
-        self._remembered: dict[int, MemberState] = {}
-        # The last mute choice seen for each member, so a member who muted (perhaps because someone was
-        # using the feature against them) stays muted while the database is down.
-        self._muted: dict[int, bool] = {}
+        self.memory = AnswerMemory(bot, self.work)
         self.opinion: SecondOpinion | None = None
         self._reviews = ReviewQueue(self._review_batch)
         bot.metrics.watch_crisis_queue(lambda: self._waiting)
@@ -282,34 +266,13 @@ class CrisisCare:
         user = self.bot.get_user(source.user_id)
         return sorted(user.mutual_guilds, key=lambda g: g.name)[:3] if user is not None else []
 
-    def _remember(self, user_id: int, state: MemberState) -> None:
-        """Keep the latest answer/acknowledgement in memory too, in case the database write fails."""
-        if len(self._remembered) >= _MEMORY_LIMIT:
-            self._remembered.clear()  # only a stand-in: dropping it costs at most one extra answer
-        self._remembered[user_id] = merge_state(state, self._remembered.get(user_id))
-
     def acknowledge(self, user_id: int, now: datetime) -> None:
         """The member said they're OK: remembered at once, stored in the background."""
-        self._remember(user_id, MemberState(acknowledged_at=now))
-        self.work.write_later("recording I'm OK", lambda: self.bot.store.crisis.acknowledge(user_id, now=now))
+        self.memory.acknowledge(user_id, now)
 
     def note_muted(self, user_id: int, muted: bool) -> None:
         """Remember a member's mute choice (read or just saved) for when the database can't be read."""
-        if len(self._muted) >= _MEMORY_LIMIT:
-            self._muted.clear()
-        self._muted[user_id] = muted
-
-    async def member_state(self, user_id: int) -> MemberState:
-        """The member's answer state: stored, merged with what this process remembers."""
-        stored = await self.work.attempt(
-            "reading crisis state", lambda: self.bot.store.crisis.member_state(user_id), None
-        )
-        remembered = self._remembered.get(user_id)
-        if stored is None:
-            fallback = merge_state(MemberState(), remembered)
-            return replace(fallback, muted=self._muted.get(user_id, False))
-        self.note_muted(user_id, stored.muted)
-        return merge_state(stored, remembered)
+        self.memory.note_muted(user_id, muted)
 
     async def _answer(self, source: Source, detection: Detection) -> None:
         lock = self._locks.get(source.user_id)
@@ -317,7 +280,7 @@ class CrisisCare:
             lock = self._locks[source.user_id] = asyncio.Lock()
         async with lock:
             now = self.bot.clock.now()
-            state = await self.member_state(source.user_id)
+            state = await self.memory.member_state(source.user_id)
             decision = decide_answer(state, detection.level, now)
             if not decision.answer:
                 log.info("no automatic crisis answer: %s", decision.why)
@@ -331,7 +294,7 @@ class CrisisCare:
             delivered = dm is not None or await self._closed_dm_fallback(source)
             if delivered:
                 # The channel line counts too: it keeps a closed-DM member from being replied to again and again.
-                self._remember(source.user_id, MemberState(last_answer_at=now, last_answer_level=detection.level))
+                self.memory.remember(source.user_id, MemberState(last_answer_at=now, last_answer_level=detection.level))
                 self.work.write_later(
                     "recording the answer",
                     lambda: self.bot.store.crisis.record_answer(source.user_id, detection.level, now=now),
