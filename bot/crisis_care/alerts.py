@@ -140,16 +140,7 @@ class AlertDesk:
     async def _send_alert(
         self, channel: discord.abc.Messageable, alert: Alert, *, role_id: int | None, repost: int
     ) -> discord.Message | None:
-        content = alert_text(
-            role_id=role_id,
-            subject_user_id=alert.subject_user_id,
-            level=alert.level,
-            categories=alert.categories,
-            where=self.where(alert),
-            created_at=alert.created_at,
-            repost=repost,
-            max_reposts=MAX_REPOSTS,
-        )
+        content = self.text(alert, role_id=role_id, repost=repost)
         # The team role is pinged on purpose; the member is named without a ping; nobody else at all.
         mentions = discord.AllowedMentions(
             roles=[discord.Object(role_id)] if role_id is not None else False, users=False, everyone=False
@@ -170,18 +161,24 @@ class AlertDesk:
             return f"a message in <#{alert.source_channel_id}>: {link}"
         return "something they wrote privately to Kindred (no link)"
 
-    def claimed_text(self, alert: Alert) -> str:
-        """What every copy of a claimed alert shows: the alert without its ping, and who is reaching out."""
-        assert alert.claimed_by_user_id is not None and alert.claimed_at is not None
-        body = alert_text(
-            role_id=None,
+    @classmethod
+    def text(cls, alert: Alert, *, role_id: int | None, repost: int = 0) -> str:
+        """The alert as the team sees it, pinging ``role_id`` if given (see :func:`alert_text`)."""
+        return alert_text(
+            role_id=role_id,
             subject_user_id=alert.subject_user_id,
             level=alert.level,
             categories=alert.categories,
-            where=self.where(alert),
+            where=cls.where(alert),
             created_at=alert.created_at,
+            repost=repost,
             max_reposts=MAX_REPOSTS,
         )
+
+    def claimed_text(self, alert: Alert) -> str:
+        """What every copy of a claimed alert shows: the alert without its ping, and who is reaching out."""
+        assert alert.claimed_by_user_id is not None and alert.claimed_at is not None
+        body = self.text(alert, role_id=None)
         return body + "\n" + claimed_line(alert.claimed_by_user_id, alert.claimed_at)
 
     async def repost(self, timer: Timer) -> None:

@@ -58,6 +58,21 @@ LINE_REMOVAL_KIND = "crisis-line-removal"
 _MAX_WAITING = 200
 
 
+class _OnWork:
+    """A timeout the service's parts share: read and set on the service, kept on its :class:`CareWork`."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, care: CrisisCare | None, owner: type | None = None) -> float:
+        if care is None:
+            raise AttributeError(self.name)  # only a service has a value
+        return float(getattr(care.work, self.name))
+
+    def __set__(self, care: CrisisCare, seconds: float) -> None:
+        setattr(care.work, self.name, seconds)
+
+
 class CrisisCare:
     """The crisis feature's service: per-server detectors, the member's answer, and the team's alert desk."""
 
@@ -96,23 +111,10 @@ class CrisisCare:
         await self.work.close()
 
     # -- shared work (the alert desk uses the same tasks and timeouts) ----------------------------
-    @property
-    def db_timeout(self) -> float:
-        """How long a store call on the member's path may take before the flow carries on without it."""
-        return self.work.db_timeout
-
-    @db_timeout.setter
-    def db_timeout(self, seconds: float) -> None:
-        self.work.db_timeout = seconds
-
-    @property
-    def consent_wait(self) -> float:
-        """How long "Talk to someone here" waits for the team alert before saying it's on its way."""
-        return self.work.consent_wait
-
-    @consent_wait.setter
-    def consent_wait(self, seconds: float) -> None:
-        self.work.consent_wait = seconds
+    db_timeout = _OnWork()
+    """How long a store call on the member's path may take before the flow carries on without it."""
+    consent_wait = _OnWork()
+    """How long "Talk to someone here" waits for the team alert before saying it's on its way."""
 
     async def wait_idle(self) -> None:
         """Wait until no follow-up work is running (tests and shutdown use this)."""

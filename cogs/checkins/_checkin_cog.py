@@ -41,7 +41,8 @@ from bot.clock import discord_ts
 from bot.errors import KindredError
 from bot.timeparse import parse_clock_time
 from bot.timezones import resolve_timezone, suggest_timezones
-from cogs.checkins._views import BuddyNoticeButton, CheckinNowButton, MoreDetailButton, mood_choices, submit_checkin
+from cogs.checkins._flow import record_checkin
+from cogs.checkins._views import BuddyNoticeButton, CheckinNowButton, MoreDetailButton, mood_choices, send_answer
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -132,7 +133,10 @@ class CheckinCog(
         mode: Literal["no", "anonymously", "with my name"] = (
             "anonymously" if share == "anonymously" else "with my name" if share == "with my name" else "no"
         )
-        await submit_checkin(interaction, self.bot, interaction.guild_id, draft, share=mode, include_note=include_note)
+        answer = await record_checkin(
+            interaction, self.bot, interaction.guild_id, draft, share=mode, include_note=include_note
+        )
+        await send_answer(interaction, answer)
 
     @today.autocomplete("triggers")
     async def _triggers_autocomplete(

@@ -2,7 +2,7 @@
 
 Record → crisis scan of the note → reflection → optional share → hard-moment help. The rules
 come from :mod:`bot.checkins`; this module only talks to Discord. It composes the answer's text;
-:func:`cogs.checkins._views.submit_checkin` sends it with the buttons, so views and flow don't import each other.
+:func:`cogs.checkins._views.send_answer` sends it with the buttons, so views and flow don't import each other.
 """
 
 from __future__ import annotations
@@ -131,6 +131,7 @@ class CheckinAnswer:
     """The private answer to a recorded check-in; the caller adds the buttons (they live in ``_views``)."""
 
     text: str
+    guild_id: int | None
     checkin_id: int
     offer_buddy_notice: bool
     """Whether to offer "let my buddy know" (a hard moment, a current buddy, and their opt-in)."""
@@ -189,7 +190,7 @@ async def record_checkin(
         if guild_id is not None and await _buddy_can_be_told(bot, guild_id, user.id):
             offer_buddy_notice = True
             parts.append("If you'd like, I can let your buddy know you could use a check-in (nothing else is shared).")
-    return CheckinAnswer("\n\n".join(parts)[:2000], checkin_id, offer_buddy_notice)
+    return CheckinAnswer("\n\n".join(parts)[:2000], guild_id, checkin_id, offer_buddy_notice)
 
 
 async def note_sounds_like_crisis(bot: KindredBot, guild_id: int | None, note: str | None) -> bool:
