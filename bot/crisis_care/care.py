@@ -36,6 +36,7 @@ from bot.crisis import Detection, Detector, load_default_detector
 from bot.crisis.review_queue import ReviewQueue
 from bot.crisis.second_opinion import SecondOpinion, default_second_opinion
 from bot.crisis_care.alerts import AlertDesk
+from bot.crisis_care.consent import ConsentDesk
 from bot.crisis_care.memory import AnswerMemory
 from bot.crisis_care.policy import CLOSED_DM_LINE_LIFETIME, MemberState, decide_answer
 from bot.crisis_care.text import CLOSED_DM_LINE, answer_text
@@ -74,13 +75,15 @@ class _OnWork:
 
 
 class CrisisCare:
-    """The crisis feature's service: per-server detectors, the member's answer, and the team's alert desk."""
+    """The crisis feature's service: per-server detectors and the member's answer; it has the team's alert
+    desk (:attr:`alerts`), the "Talk to someone here" desk (:attr:`consent`) and the answer memory."""
 
     def __init__(self, bot: KindredBot, buttons: CrisisButtons) -> None:
         self.bot = bot
         self.buttons = buttons
         self.work = CareWork(bot)
         self.alerts = AlertDesk(bot, self.work, buttons)
+        self.consent = ConsentDesk(bot, self.work, self.alerts)
         self._detectors: dict[int, Detector] = {}
         # One answer decision at a time per member, so two quick messages can't both pass the cooldown.
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
