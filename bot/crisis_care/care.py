@@ -132,7 +132,9 @@ class CrisisCare:
         try:
             return await asyncio.wait_for(self.second_opinion(text, detection), patience)
         except TimeoutError:
-            log.warning("crisis: the sentence model was slow on a verdict asked for; using the word list's verdict")
+            log.warning(
+                "crisis: the sentence model was slow on text another feature asked about; using the word list's verdict"
+            )
             return detection
 
     # -- detectors --------------------------------------------------------------------------------
