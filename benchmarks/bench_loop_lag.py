@@ -6,7 +6,7 @@ A ticker task sleeps 5 ms at a time and records how late each wake-up is: that l
 every other member's command waits on. The round is matched four ways in the same run:
 - idle: no round at all (the machine's own noise floor);
 - on the loop: ``match`` called directly, as the bot used to (the baseline);
-- in a thread: ``asyncio.to_thread``, as ``cogs/buddies/_rounds.py`` does now;
+- in a thread: ``asyncio.to_thread``, as ``bot/buddies/rounds.py`` does now;
 - in a process: a spawned worker process, the alternative when the interpreter lock starves the loop.
 Each runs ``--repeats`` times; the figures are the worst and the 99th percentile lag over all runs.
 Target: worst lag under 100 ms.

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from bot.buddies.rounds import BuddyRounds
+    from bot.checkins.reminders import CheckinScheduler
+    from bot.crisis_care.care import CrisisCare
     from bot.rooms.service import RoomService
     from bot.service.board import ServiceBoard
 
@@ -22,5 +25,13 @@ __all__ = ["Features"]
 class Features:
     """The loaded features' services, one typed attribute each."""
 
+    buddies: BuddyRounds | None = None
+    """Buddy rounds: scheduling, matching, introductions and follow-ups (``cogs.buddies``)."""
+    checkins: CheckinScheduler | None = None
+    """Check-in reminders, weekly reflections and recovery milestones (``cogs.checkins``)."""
+    crisis: CrisisCare | None = None
+    """Crisis scanning, the member's private answer and team alerts (``cogs.crisis``)."""
     rooms: RoomService | None = None
+    """Voice rooms: scheduling, RSVPs, reminders, temporary channels and repeats (``cogs.rooms``)."""
     service: ServiceBoard | None = None
+    """Service opportunities: posting, volunteering, waitlists, reminders and thanks (``cogs.service``)."""

@@ -1,6 +1,10 @@
 """Crisis care in the bot (issue 8): answer policy and wording, pure code with no Discord.
 
 The detector itself lives in :mod:`bot.crisis`; this package decides what Kindred does with a detection.
+What this module exports (:mod:`.policy`, :mod:`.text`) is free of Discord. The feature's service,
+``bot.features.crisis``, is :class:`bot.crisis_care.care.CrisisCare`: it has an alert desk
+(:mod:`.alerts`), a "Talk to someone here" desk (:mod:`.consent`), an answer memory (:mod:`.memory`)
+and shared background work (:mod:`.work`), and sends through Discord with the buttons the cog gives it.
 """
 
 from __future__ import annotations

@@ -1,63 +1,60 @@
-"""``/buddy avoid`` and ``/buddy unavoid``: the confidential do-not-pair list, shown only to its owner."""
+"""``/buddy avoid`` and ``/buddy unavoid``: the confidential do-not-pair list, shown only to its owner.
+
+Nobody is ever told they are on someone's list.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
-from discord import app_commands
 
 from bot.errors import KindredError, reply_ephemeral
 from bot.text import fit_lines
 
-from ._base import BuddyCommandBase
+from ._shared import member_name
 from ._views import AvoidListView
 
-__all__ = ["AvoidCommands"]
+if TYPE_CHECKING:
+    from bot.client import KindredBot
+
+__all__ = ["add_or_show_avoid", "remove_avoid"]
 
 
-class AvoidCommands(BuddyCommandBase):
-    """The do-not-pair list. Nobody is ever told they are on someone's list."""
-
-    @app_commands.command(name="avoid")
-    @app_commands.describe(member="Someone you never want to be paired with (leave empty to see your list)")
-    async def avoid(self, interaction: discord.Interaction[Any], member: discord.Member | None = None) -> None:
-        """Never be paired with someone. Confidential: nobody is told. With no member, see and edit your list."""
-        assert interaction.guild_id is not None and interaction.guild is not None
-        store, me = self.bot.store.buddies, interaction.user.id
-        if member is None:
-            listed = await store.avoid_list(interaction.guild_id, me)
-            if not listed:
-                await reply_ephemeral(
-                    interaction, "Your do-not-pair list is empty. `/buddy avoid member:` adds someone."
-                )
-                return
-            entries = [(uid, self._name(interaction.guild, uid)) for uid in listed]
-            body = fit_lines([f"• <@{uid}>" for uid, _ in entries], 1500)
-            await reply_ephemeral(
-                interaction,
-                f"**Your do-not-pair list** (only you can see it):\n{body}\n\nPick below to take someone off, "
-                "or use `/buddy unavoid`.",
-                view=AvoidListView(me, interaction.guild_id, entries),
-            )
+async def add_or_show_avoid(
+    bot: KindredBot, interaction: discord.Interaction[Any], member: discord.Member | None
+) -> None:
+    """Put ``member`` on the caller's do-not-pair list; with no member, show the list with a way to edit it."""
+    assert interaction.guild_id is not None and interaction.guild is not None
+    store, me = bot.store.buddies, interaction.user.id
+    if member is None:
+        listed = await store.avoid_list(interaction.guild_id, me)
+        if not listed:
+            await reply_ephemeral(interaction, "Your do-not-pair list is empty. `/buddy avoid member:` adds someone.")
             return
-        if member.id == me:
-            raise KindredError("You can't avoid yourself, but it's good you're thinking about who feels right.")
-        if member.bot:
-            raise KindredError("Bots are never paired, so there's no need to avoid one.")
-        added = await store.avoid(interaction.guild_id, me, member.id, now=self.bot.clock.now())
-        partners = await store.current_partners(interaction.guild_id, me)
-        extra = " They're your buddy this round; `/buddy end` closes that kindly." if member.id in partners else ""
-        head = "Done." if added else "They were already on your list."
+        entries = [(uid, member_name(interaction.guild, uid)) for uid in listed]
+        body = fit_lines([f"• <@{uid}>" for uid, _ in entries], 1500)
         await reply_ephemeral(
-            interaction, f"{head} You'll never be paired with {member.mention}. Nobody is told.{extra}"
+            interaction,
+            f"**Your do-not-pair list** (only you can see it):\n{body}\n\nPick below to take someone off, "
+            "or use `/buddy unavoid`.",
+            view=AvoidListView(me, interaction.guild_id, entries),
         )
+        return
+    if member.id == me:
+        raise KindredError("You can't avoid yourself, but it's good you're thinking about who feels right.")
+    if member.bot:
+        raise KindredError("Bots are never paired, so there's no need to avoid one.")
+    added = await store.avoid(interaction.guild_id, me, member.id, now=bot.clock.now())
+    partners = await store.current_partners(interaction.guild_id, me)
+    extra = " They're your buddy this round; `/buddy end` closes that kindly." if member.id in partners else ""
+    head = "Done." if added else "They were already on your list."
+    await reply_ephemeral(interaction, f"{head} You'll never be paired with {member.mention}. Nobody is told.{extra}")
 
-    @app_commands.command(name="unavoid")
-    @app_commands.describe(member="Someone to take off your do-not-pair list")
-    async def unavoid(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
-        """Take someone off your do-not-pair list."""
-        assert interaction.guild_id is not None
-        if not await self.bot.store.buddies.unavoid(interaction.guild_id, interaction.user.id, member.id):
-            raise KindredError(f"{member.mention} isn't on your do-not-pair list.")
-        await reply_ephemeral(interaction, f"Done: {member.mention} is off your do-not-pair list. Nobody is told.")
+
+async def remove_avoid(bot: KindredBot, interaction: discord.Interaction[Any], member: discord.Member) -> None:
+    """Take ``member`` off the caller's do-not-pair list."""
+    assert interaction.guild_id is not None
+    if not await bot.store.buddies.unavoid(interaction.guild_id, interaction.user.id, member.id):
+        raise KindredError(f"{member.mention} isn't on your do-not-pair list.")
+    await reply_ephemeral(interaction, f"Done: {member.mention} is off your do-not-pair list. Nobody is told.")

@@ -11,13 +11,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.buddies import text
+from bot.buddies.rounds import CONNECT, NUDGE, ROUND, BuddyRounds, RoundButtons
 from bot.clock import discord_ts
 from bot.errors import KindredError, reply_ephemeral
 from bot.events import ConfigChange
 from bot.timezones import resolve_timezone, suggest_timezones
 
-from ._avoid import AvoidCommands
-from ._mod import ModeratorCommands
+from ._avoid import add_or_show_avoid, remove_avoid
+from ._mod import confirm_round_now, preview_round
 from ._prefs import (
     EXPERIENCES,
     OPTION_HELP,
@@ -29,8 +30,8 @@ from ._prefs import (
     set_timezone,
     summary,
 )
-from ._rounds import CONNECT, NUDGE, ROUND, BuddyRounds
-from ._views import ConfirmView, ConnectButton, SkipRoundButton
+from ._shared import active_profile
+from ._views import ConfirmView, ConnectButton, SkipRoundButton, connect_view, skip_view
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -43,21 +44,17 @@ _SCHEDULE_KEYS = frozenset({"pairing_cadence", "pairing_weekday", "pairing_hour"
 
 
 @app_commands.guild_only()
-class Buddies(
-    AvoidCommands,
-    ModeratorCommands,
-    commands.GroupCog,
-    group_name="buddy",
-    group_description="Opt-in pairing with a peer buddy",
-):
+class Buddies(commands.GroupCog, group_name="buddy", group_description="Opt-in pairing with a peer buddy"):
     """Buddy pairing: join, preferences, pauses, a confidential do-not-pair list, and rounds."""
 
     def __init__(self, bot: KindredBot) -> None:
         self.bot = bot
-        self.rounds = BuddyRounds(bot)
+        self.rounds = BuddyRounds(bot, RoundButtons(skip=skip_view, connect=connect_view))
 
     async def cog_load(self) -> None:
-        """Register timers, persistent buttons, the erase hook and the round chain's reconciler."""
+        """Publish the rounds service; register timers, persistent buttons, the erase hook and the round
+        chain's reconciler."""
+        self.bot.features.buddies = self.rounds
         # A round is idempotent (one per server and time, enforced by the database): safe to retry.
         self.bot.timers.register(ROUND, self.rounds.on_round_timer, retry_interrupted=True)
         self.bot.timers.register(NUDGE, self.rounds.on_nudge_timer)
@@ -73,6 +70,8 @@ class Buddies(
         self.bot.remove_dynamic_items(SkipRoundButton, ConnectButton)
         self.bot.erase_hooks.pop("buddies", None)
         self.bot.chains.unregister("buddies")
+        if self.bot.features.buddies is self.rounds:
+            self.bot.features.buddies = None
 
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:
@@ -150,7 +149,7 @@ class Buddies(
         if timezone:
             await set_timezone(self.bot, user_id, timezone)
         next_round = await self.rounds.ensure_scheduled(guild_id)
-        profile = await self._profile(interaction)
+        profile = await active_profile(self.bot, interaction)
         tips = (
             ""
             if profile.timezone
@@ -189,7 +188,7 @@ class Buddies(
         """See or change your buddy preferences. Interests you give replace your list."""
         assert interaction.guild_id is not None
         guild_id, user_id = interaction.guild_id, interaction.user.id
-        await self._profile(interaction)
+        await active_profile(self.bot, interaction)
         if interests is not None:
             await interest_ids(self.bot, guild_id, interests)
         if timezone:
@@ -202,7 +201,7 @@ class Buddies(
         if timezone:
             await set_timezone(self.bot, user_id, timezone)
         changed = bool(fields) or interests is not None or bool(timezone)
-        profile = await self._profile(interaction)
+        profile = await active_profile(self.bot, interaction)
         head = "Saved. Your next pairing will use these:" if changed else "Your buddy preferences:"
         await reply_ephemeral(interaction, f"{head}\n\n{summary(profile)}")
 
@@ -222,7 +221,7 @@ class Buddies(
     async def status(self, interaction: discord.Interaction[Any]) -> None:
         """Your current buddy, when this round ends, and when the next one runs."""
         assert interaction.guild_id is not None
-        profile = await self._profile(interaction)
+        profile = await active_profile(self.bot, interaction)
         now = self.bot.clock.now()
         group = await self.bot.store.buddies.active_group(interaction.guild_id, interaction.user.id)
         lines: list[str] = []
@@ -256,7 +255,7 @@ class Buddies(
     async def pause(self, interaction: discord.Interaction[Any], weeks: app_commands.Range[int, 1, 52]) -> None:
         """Sit out buddy rounds for a while. Your current pairing carries on."""
         assert interaction.guild_id is not None
-        await self._profile(interaction)
+        await active_profile(self.bot, interaction)
         now = self.bot.clock.now()
         until = now + timedelta(weeks=weeks)
         await self.bot.store.buddies.pause(interaction.guild_id, interaction.user.id, until, now=now)
@@ -269,7 +268,7 @@ class Buddies(
     async def resume(self, interaction: discord.Interaction[Any]) -> None:
         """Come back from a pause and be paired in the next round."""
         assert interaction.guild_id is not None
-        await self._profile(interaction)
+        await active_profile(self.bot, interaction)
         await self.bot.store.buddies.resume(interaction.guild_id, interaction.user.id, now=self.bot.clock.now())
         # Members sitting out because a DM bounced come back this way too (the shared DMs-closed notice
         # tells them to run the feature's command again once DMs are open).
@@ -320,7 +319,7 @@ class Buddies(
     async def notify(self, interaction: discord.Interaction[Any], setting: app_commands.Choice[str]) -> None:
         """Let your buddy know when you check in with a hard moment (they never see the check-in)."""
         assert interaction.guild_id is not None
-        await self._profile(interaction)
+        await active_profile(self.bot, interaction)
         on = setting.value == "on"
         await self.bot.store.buddies.set_hard_moment_opt_in(
             interaction.guild_id, interaction.user.id, on, now=self.bot.clock.now()
@@ -333,3 +332,29 @@ class Buddies(
         else:
             message = "Off. Your buddy won't hear about your check-ins at all."
         await reply_ephemeral(interaction, message)
+
+    # -- the do-not-pair list (cogs/buddies/_avoid.py) ------------------------------------------
+    @app_commands.command(name="avoid")
+    @app_commands.describe(member="Someone you never want to be paired with (leave empty to see your list)")
+    async def avoid(self, interaction: discord.Interaction[Any], member: discord.Member | None = None) -> None:
+        """Never be paired with someone. Confidential: nobody is told. With no member, see and edit your list."""
+        await add_or_show_avoid(self.bot, interaction, member)
+
+    @app_commands.command(name="unavoid")
+    @app_commands.describe(member="Someone to take off your do-not-pair list")
+    async def unavoid(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
+        """Take someone off your do-not-pair list."""
+        await remove_avoid(self.bot, interaction, member)
+
+    # -- moderators (cogs/buddies/_mod.py) ------------------------------------------------------
+    @app_commands.command(name="preview")
+    @app_commands.default_permissions(manage_guild=True)
+    async def preview(self, interaction: discord.Interaction[Any]) -> None:
+        """Moderators: a dry run of the next round. Nothing is sent or saved."""
+        await preview_round(self.rounds, interaction)
+
+    @app_commands.command(name="pair-now")
+    @app_commands.default_permissions(manage_guild=True)
+    async def pair_now(self, interaction: discord.Interaction[Any]) -> None:
+        """Moderators: run a buddy round right now. Current pairings end and new ones are introduced."""
+        await confirm_round_now(self.rounds, interaction)

@@ -41,8 +41,8 @@ from bot.clock import discord_ts
 from bot.errors import KindredError
 from bot.timeparse import parse_clock_time
 from bot.timezones import resolve_timezone, suggest_timezones
-from cogs.checkins._flow import submit_checkin
-from cogs.checkins._views import BuddyNoticeButton, CheckinNowButton, MoreDetailButton, mood_choices
+from cogs.checkins._flow import record_checkin
+from cogs.checkins._views import BuddyNoticeButton, CheckinNowButton, MoreDetailButton, mood_choices, send_answer
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -88,7 +88,9 @@ class CheckinCog(
         super().__init__()
 
     async def cog_load(self) -> None:
-        """Route this feature's timers here and make old buttons work again (after a restart too)."""
+        """Publish the scheduler, route this feature's timers here and make old buttons work again (after a
+        restart too)."""
+        self.bot.features.checkins = self.scheduler
         self.scheduler.register()
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
         self.bot.chains.register("checkins", self._reconcile)
@@ -98,6 +100,8 @@ class CheckinCog(
         self.scheduler.unregister()
         self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
         self.bot.chains.unregister("checkins")
+        if self.bot.features.checkins is self.scheduler:
+            self.bot.features.checkins = None
 
     async def _reconcile(self) -> int:
         return await reconcile_checkins(self.scheduler, self.bot.store, self.bot.timers, self.bot.clock)
@@ -129,7 +133,10 @@ class CheckinCog(
         mode: Literal["no", "anonymously", "with my name"] = (
             "anonymously" if share == "anonymously" else "with my name" if share == "with my name" else "no"
         )
-        await submit_checkin(interaction, self.bot, interaction.guild_id, draft, share=mode, include_note=include_note)
+        answer = await record_checkin(
+            interaction, self.bot, interaction.guild_id, draft, share=mode, include_note=include_note
+        )
+        await send_answer(interaction, answer)
 
     @today.autocomplete("triggers")
     async def _triggers_autocomplete(

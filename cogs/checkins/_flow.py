@@ -1,15 +1,16 @@
 """The one check-in pipeline shared by ``/checkin today``, the detail modal and the reminder button.
 
 Record → crisis scan of the note → reflection → optional share → hard-moment help. The rules
-come from :mod:`bot.checkins`; this module only talks to Discord.
+come from :mod:`bot.checkins`; this module only talks to Discord. It composes the answer's text;
+:func:`cogs.checkins._views.send_answer` sends it with the buttons, so views and flow don't import each other.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 
@@ -23,7 +24,7 @@ from bot.checkins import (
     streak,
 )
 from bot.checkins.reminders import member_zone
-from bot.errors import KindredError, KindView, reply_ephemeral
+from bot.errors import KindredError
 from bot.events import MemberText
 from bot.messaging import NO_PINGS
 from bot.resources import contacts_for, render_contacts
@@ -31,7 +32,14 @@ from bot.resources import contacts_for, render_contacts
 if TYPE_CHECKING:
     from bot.client import KindredBot
 
-__all__ = ["current_member", "display_name", "post_to_share_channel", "require_member", "submit_checkin"]
+__all__ = [
+    "CheckinAnswer",
+    "current_member",
+    "display_name",
+    "post_to_share_channel",
+    "record_checkin",
+    "require_member",
+]
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +126,18 @@ async def post_to_share_channel(bot: KindredBot, guild_id: int, content: str) ->
     return None
 
 
-async def submit_checkin(
+@dataclass(frozen=True, slots=True)
+class CheckinAnswer:
+    """The private answer to a recorded check-in; the caller adds the buttons (they live in ``_views``)."""
+
+    text: str
+    guild_id: int | None
+    checkin_id: int
+    offer_buddy_notice: bool
+    """Whether to offer "let my buddy know" (a hard moment, a current buddy, and their opt-in)."""
+
+
+async def record_checkin(
     interaction: discord.Interaction,
     bot: KindredBot,
     guild_id: int | None,
@@ -127,10 +146,8 @@ async def submit_checkin(
     share: ShareMode = "no",
     include_note: bool = False,
     existing_id: int | None = None,
-) -> None:
-    """Record (or update) a check-in and answer the member privately."""
-    from cogs.checkins._views import BuddyNoticeButton, MoreDetailButton  # views import this module
-
+) -> CheckinAnswer:
+    """Record (or update) a check-in, share it if asked, and compose the member's private answer."""
     user = interaction.user
     store = bot.store
     if guild_id != interaction.guild_id:
@@ -157,8 +174,7 @@ async def submit_checkin(
     if share != "no":
         parts.append(await _share(bot, interaction, guild_id, checkin_id, draft, share, include_note))
 
-    view = KindView(timeout=None)
-    view.add_item(MoreDetailButton(checkin_id))
+    offer_buddy_notice = False
     hard = is_hard_moment(draft.mood, draft.craving)
     # The crisis cog answers a crisis note by DM; the contacts also go in this private answer, so a
     # member whose DMs are closed (or whose DM fails) still sees a way to reach a person now.
@@ -172,9 +188,9 @@ async def submit_checkin(
             parts.append(hard_moment_text())
         parts.append("**People you can reach right now:**\n" + render_contacts(contacts_for(region)))
         if guild_id is not None and await _buddy_can_be_told(bot, guild_id, user.id):
-            view.add_item(BuddyNoticeButton(guild_id, checkin_id))
+            offer_buddy_notice = True
             parts.append("If you'd like, I can let your buddy know you could use a check-in (nothing else is shared).")
-    await reply_ephemeral(interaction, "\n\n".join(parts)[:2000], view=view)
+    return CheckinAnswer("\n\n".join(parts)[:2000], guild_id, checkin_id, offer_buddy_notice)
 
 
 async def note_sounds_like_crisis(bot: KindredBot, guild_id: int | None, note: str | None) -> bool:
@@ -187,18 +203,13 @@ async def note_sounds_like_crisis(bot: KindredBot, guild_id: int | None, note: s
     if not note:
         return False
     try:
-        # Imported here: a problem in the crisis package must never stop a check-in being recorded.
-        from bot.crisis.detector import load_default_detector
+        crisis = bot.features.crisis
+        if crisis is None:
+            # Imported here: a problem in the crisis package must never stop a check-in being recorded.
+            from bot.crisis.detector import load_default_detector
 
-        care: Any = getattr(bot.get_cog("Crisis"), "care", None)
-        if care is None:
             return load_default_detector().detect(note).detected
-        detection = (await care.detector_for(guild_id)).detect(note)
-        try:
-            detection = await asyncio.wait_for(care.second_opinion(note, detection), NOTE_REVIEW_TIMEOUT)
-        except TimeoutError:
-            log.warning("the sentence model was slow on a check-in note; using the word list's verdict")
-        return bool(detection.detected)
+        return (await crisis.verdict(guild_id, note, patience=NOTE_REVIEW_TIMEOUT)).detected
     except Exception:
         log.exception("crisis check of a check-in note failed; the crisis listener still hears it")
         return False

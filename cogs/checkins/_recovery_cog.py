@@ -67,6 +67,28 @@ SLIP_YES_LABEL = "Yes, start a new stretch today"
 SLIP_NO_LABEL = "Not now"
 
 
+async def record_slip(bot: KindredBot, scheduler: CheckinScheduler, interaction: discord.Interaction) -> str:
+    """Apply the slip and return the encouraging answer."""
+    user_id = interaction.user.id
+    store = bot.store
+    state = await store.checkins.get_recovery(user_id)
+    if state is None:
+        raise KindredError("I couldn't find your recovery date any more. `/recovery set` takes one.")
+    today = await scheduler.local_today(user_id, interaction.guild_id)
+    record = slip(state.record, today)
+    await store.checkins.save_recovery(user_id, record, now=bot.clock.now())
+    fresh = await store.checkins.get_recovery(user_id)
+    assert fresh is not None
+    zone = await scheduler.member_zone(user_id, interaction.guild_id)
+    nxt = await scheduler.schedule_milestone(user_id, fresh, zone)
+    return (
+        "A new stretch starts today. Being honest with yourself takes courage.\n"
+        f"Your journey began on **{_fmt(record.journey_start)}**, and you've lived "
+        f"**{record.total_days(today)} days** in recovery. Those days are yours and they count. "
+        f"Your next milestone is **{nxt.label}**.\n\n{NEXT_STEPS}"
+    )
+
+
 class SlipButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"recovery:slip:(?P<answer>yes|no):(?P<user_id>\d+)"
 ):
@@ -104,12 +126,13 @@ class SlipButton(
             if self.answer == "no":
                 text = "Okay, nothing has changed. I'm glad you're here."
             else:
-                cog = cast("KindredBot", interaction.client).get_cog(RecoveryCog.__cog_name__)
-                if not isinstance(cog, RecoveryCog):
+                bot = cast("KindredBot", interaction.client)
+                scheduler = bot.features.checkins
+                if scheduler is None:
                     raise KindredError(
                         "Recovery dates are unavailable for a moment. Please try `/recovery slip` again."
                     )
-                text = await cog.record_slip(interaction)
+                text = await record_slip(bot, scheduler, interaction)
             await interaction.response.edit_message(content=text, view=None)
         except Exception as exc:  # DynamicItems have no view of ours to route errors; do it here
             await send_error(interaction, exc, where="component")
@@ -187,27 +210,6 @@ class RecoveryCog(commands.GroupCog, group_name="recovery", group_description="Y
             "you've lived. Shall I start a new stretch today? Your journey start and your total days stay.",
             view=slip_confirm_view(interaction.user.id),
             ephemeral=True,
-        )
-
-    async def record_slip(self, interaction: discord.Interaction) -> str:
-        """Apply the slip and return the encouraging answer."""
-        user_id = interaction.user.id
-        store = self.bot.store
-        state = await store.checkins.get_recovery(user_id)
-        if state is None:
-            raise KindredError("I couldn't find your recovery date any more. `/recovery set` takes one.")
-        today = await self._today(interaction)
-        record = slip(state.record, today)
-        await store.checkins.save_recovery(user_id, record, now=self.bot.clock.now())
-        fresh = await store.checkins.get_recovery(user_id)
-        assert fresh is not None
-        zone = await self.scheduler.member_zone(user_id, interaction.guild_id)
-        nxt = await self.scheduler.schedule_milestone(user_id, fresh, zone)
-        return (
-            "A new stretch starts today. Being honest with yourself takes courage.\n"
-            f"Your journey began on **{_fmt(record.journey_start)}**, and you've lived "
-            f"**{record.total_days(today)} days** in recovery. Those days are yours and they count. "
-            f"Your next milestone is **{nxt.label}**.\n\n{NEXT_STEPS}"
         )
 
     @app_commands.command(name="celebrate")

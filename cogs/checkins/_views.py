@@ -21,18 +21,27 @@ from bot.checkins import (
     parse_triggers,
     validate_checkin,
 )
-from bot.errors import KindModal, KindredError, run_guarded, send_error
+from bot.errors import KindModal, KindredError, KindView, reply_ephemeral, run_guarded, send_error
 from bot.rate_limits import Action, enforce
-from cogs.checkins._flow import require_member, submit_checkin
+from cogs.checkins._flow import CheckinAnswer, record_checkin, require_member
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
 
-__all__ = ["BuddyNoticeButton", "CheckinModal", "CheckinNowButton", "MoreDetailButton"]
+__all__ = ["BuddyNoticeButton", "CheckinModal", "CheckinNowButton", "MoreDetailButton", "send_answer"]
 
 log = logging.getLogger(__name__)
 
 MODAL_TIMEOUT = 15 * 60.0  # a modal left open longer than this is almost certainly abandoned
+
+
+async def send_answer(interaction: discord.Interaction, answer: CheckinAnswer) -> None:
+    """Answer a recorded check-in privately, with "more detail" and, after a hard moment, "let my buddy know"."""
+    view = KindView(timeout=None)
+    view.add_item(MoreDetailButton(answer.checkin_id))
+    if answer.offer_buddy_notice and answer.guild_id is not None:
+        view.add_item(BuddyNoticeButton(answer.guild_id, answer.checkin_id))
+    await reply_ephemeral(interaction, answer.text, view=view)
 
 
 class CheckinModal(KindModal, title="Check in"):
@@ -84,9 +93,10 @@ class CheckinModal(KindModal, title="Check in"):
         share, include_note = parse_share(self.share.value)
         draft = validate_checkin(mood, craving, self.note.value, triggers)
         bot = cast("KindredBot", interaction.client)
-        await submit_checkin(
+        answer = await record_checkin(
             interaction, bot, self.guild_id, draft, share=share, include_note=include_note, existing_id=self.existing_id
         )
+        await send_answer(interaction, answer)
 
 
 class CheckinNowButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"checkin:now:(?P<guild_id>\d+)"):

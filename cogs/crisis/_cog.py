@@ -12,12 +12,13 @@ from discord.ext import commands
 
 from bot.crisis import Category, Level, Term, load_default_detector
 from bot.crisis_care import CATEGORY_LABELS, LEVEL_LABELS, alert_wanted, dry_run_report
+from bot.crisis_care.care import LINE_REMOVAL_KIND, REPOST_KIND, CrisisCare
+from bot.crisis_care.work import CrisisButtons
 from bot.errors import KindredError, reply_ephemeral
 from bot.resources import contacts_for
 from bot.text import echo
 from bot.timers import URGENT
-from cogs.crisis._flow import LINE_REMOVAL_KIND, REPOST_KIND, CrisisCare
-from cogs.crisis._views import ClaimButton, OkButton, TalkButton
+from cogs.crisis._views import ClaimButton, OkButton, TalkButton, answer_view, claim_view
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -53,19 +54,21 @@ class Crisis(commands.GroupCog, group_name="crisis", group_description="Crisis d
 
     def __init__(self, bot: KindredBot) -> None:
         self.bot = bot
-        self.care = CrisisCare(bot)
+        self.care = CrisisCare(bot, CrisisButtons(answer=answer_view, claim=claim_view))
         super().__init__()
 
     async def cog_load(self) -> None:
-        """Register the re-post timer, the persistent buttons and the erase hook; resume cut-off re-posts."""
+        """Publish the service; register the re-post timer, the persistent buttons and the erase hook;
+        resume cut-off re-posts."""
+        self.bot.features.crisis = self.care
         # Idempotent (a cut-off run finds the copy it already posted), so a restart runs it again.
         # The urgent lane: a wave of bulk reminders must never hold back a re-post to the crisis team.
-        self.bot.timers.register(REPOST_KIND, self.care.repost, retry_interrupted=True, lane=URGENT)
+        self.bot.timers.register(REPOST_KIND, self.care.alerts.repost, retry_interrupted=True, lane=URGENT)
         # Deleting a line that may already be gone is safe to repeat.
         self.bot.timers.register(LINE_REMOVAL_KIND, self.care.remove_line, retry_interrupted=True)
         self.bot.add_dynamic_items(*_DYNAMIC)
-        self.bot.erase_hooks["crisis"] = self.care.forget_helper
-        await self.care.resume_reposts()
+        self.bot.erase_hooks["crisis"] = self.care.alerts.forget_helper
+        await self.care.alerts.resume_reposts()
         await self.care.load_opinion()
 
     async def cog_unload(self) -> None:
@@ -74,6 +77,8 @@ class Crisis(commands.GroupCog, group_name="crisis", group_description="Crisis d
         self.bot.timers.unregister(LINE_REMOVAL_KIND)
         self.bot.remove_dynamic_items(*_DYNAMIC)
         self.bot.erase_hooks.pop("crisis", None)
+        if self.bot.features.crisis is self.care:
+            self.bot.features.crisis = None
         await self.care.close()
 
     async def interaction_check(self, interaction: discord.Interaction[KindredBot]) -> bool:  # type: ignore[override]  # Cog declares a sync-or-async union

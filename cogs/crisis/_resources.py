@@ -19,11 +19,10 @@ from discord import app_commands
 from discord.app_commands import Choice
 from discord.ext import commands
 
+from bot.crisis_care.work import DB_TIMEOUT, bounded
 from bot.errors import KindredError, reply_ephemeral
 from bot.regions import describe_regions, regions_for_locale, resolve_region, search_regions
 from bot.resources import REGION_NAMES, contacts_for, render_contacts
-from cogs.crisis._cog import Crisis
-from cogs.crisis._support import DB_TIMEOUT, bounded
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -116,9 +115,9 @@ class Resources(
                 "I couldn't save that just now, so nothing changed. Please try again in a few minutes. "
                 "`/resources show` works any time."
             ) from None
-        crisis = self.bot.get_cog("Crisis")
-        if isinstance(crisis, Crisis):
-            crisis.care.note_muted(user_id, muted)
+        crisis = self.bot.features.crisis
+        if crisis is not None:
+            crisis.note_muted(user_id, muted)
         return changed
 
     @app_commands.command(name="show")

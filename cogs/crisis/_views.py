@@ -8,7 +8,6 @@ discord.py only logs what a dynamic item raises, and a member in a hard moment m
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from collections.abc import Sequence
@@ -18,28 +17,20 @@ import discord
 
 from bot.clock import discord_ts
 from bot.crisis import Level
+from bot.crisis_care.alerts import GONE
+from bot.crisis_care.work import claim_custom_id
 from bot.errors import KindredError, reply_ephemeral, run_guarded
 from bot.messaging import NO_PINGS
-from bot.resources import Contacts, contacts_for, render_contacts
-from bot.store.crisis import ClaimResult
-from cogs.crisis._support import bounded, repost_key
+from bot.resources import render_contacts
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
-    from cogs.crisis._flow import CrisisCare
+    from bot.crisis_care.care import CrisisCare
 
-__all__ = ["ClaimButton", "OkButton", "TalkButton", "answer_view", "claim_custom_id", "claim_view"]
+__all__ = ["ClaimButton", "OkButton", "TalkButton", "answer_view", "claim_view"]
 
 log = logging.getLogger(__name__)
 
-SELF_CLAIM = (
-    "This alert is about you, so someone else on the team will reach out. You don't have to handle this "
-    "alone: `/resources show` lists people you can reach right now."
-)
-SLOW_CLAIM = (
-    "I couldn't record your claim just now (things are slow on my side). Please try again in a moment, and if "
-    "you're already reaching out, say so here so nobody doubles up."
-)
 RESTARTING = (
     "Crisis support is restarting, so I couldn't do that just now. Please try again in a minute; "
     "`/resources show` lists people you can reach any time."
@@ -56,11 +47,6 @@ def answer_view(guilds: Sequence[discord.Guild], level: Level) -> discord.ui.Vie
     return view
 
 
-def claim_custom_id(alert_id: int) -> str:
-    """The custom id of an alert's claim button (also how a posted copy of the alert is recognised)."""
-    return f"crisis:claim:{alert_id}"
-
-
 def claim_view(alert_id: int, *, claimed: bool = False) -> discord.ui.View:
     """The claim button under a crisis-team alert.
 
@@ -72,12 +58,11 @@ def claim_view(alert_id: int, *, claimed: bool = False) -> discord.ui.View:
 
 
 def _care(interaction: discord.Interaction) -> CrisisCare:
-    bot = cast("KindredBot", interaction.client)
-    cog = bot.get_cog("Crisis")
-    care = getattr(cog, "care", None)
+    """The crisis service, reached by type: buttons rebuilt after a restart find it on ``bot.features``."""
+    care = cast("KindredBot", interaction.client).features.crisis
     if care is None:
         raise KindredError(RESTARTING)
-    return cast("CrisisCare", care)
+    return care
 
 
 class TalkButton(
@@ -112,40 +97,8 @@ async def _talk(interaction: discord.Interaction, guild_id: int, level: Level) -
     # Reaching the team takes the database and a post in its channel: answer Discord first, so a slow
     # moment never turns the member's request into "This interaction failed".
     await interaction.response.defer(ephemeral=True, thinking=True)
-    user_id = interaction.user.id
-    guild = care.bot.get_guild(guild_id)
-    if guild is None or guild.get_member(user_id) is None:
-        contacts = contacts_for(await care.region_for(user_id, None))
-        text = "I can't reach that server's team any more (one of us has left it). These people are there right now:"
-    else:
-        request = asyncio.ensure_future(care.consent_alert(guild, user_id, level))
-        done, _ = await asyncio.wait({request}, timeout=care.consent_wait)
-        if not done:
-            # Still going (the database is slow): let it finish in the background, never cancel it.
-            care.spawn(_finish_consent(request, user_id, guild_id), "consent")
-            contacts = contacts_for("other")
-            text = (
-                f"Thank you for asking. I'm passing this on to the crisis team in **{guild.name}**; it's taking "
-                "me a little longer than usual. While you wait, these people are there right now:"
-            )
-        else:
-            try:
-                text, contacts = request.result()
-            except Exception:
-                log.exception("consent alert in guild %s failed", guild_id)
-                contacts = contacts_for(await care.region_for(user_id, guild_id))
-                text = (
-                    "I'm sorry, something on my side stopped me from reaching the crisis team. "
-                    "Please reach one of these people now, or message a moderator you trust:"
-                )
+    text, contacts = await care.consent.talk(guild_id, interaction.user.id, level)
     await reply_ephemeral(interaction, f"{text}\n\n{render_contacts(contacts, substance=True)}")
-
-
-async def _finish_consent(request: asyncio.Future[tuple[str, Contacts]], user_id: int, guild_id: int) -> None:
-    try:
-        await request
-    except Exception:
-        log.exception("late consent alert in guild %s failed", guild_id)
 
 
 class OkButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"crisis:ok"):
@@ -202,39 +155,15 @@ class ClaimButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"cri
         await run_guarded(interaction, lambda: _claim(interaction, self.alert_id))
 
 
-async def _claim_for(
-    bot: KindredBot, guild: discord.Guild, member: discord.Member, alert_id: int, *, moderator: bool
-) -> ClaimResult:
-    """Check the clicker may claim this alert, then claim it (first click wins)."""
-    config = await bot.store.config.get(guild.id)
-    on_team = config.crisis_team_role_id is not None and member.get_role(config.crisis_team_role_id) is not None
-    if not (on_team or moderator):
-        raise KindredError("Only the crisis team or moderators (Manage Server) can claim crisis alerts.")
-    alert = await bot.store.crisis.alert(alert_id)
-    if alert is None or alert.guild_id != guild.id:
-        raise KindredError("This alert isn't on record any more (the member's data may have been erased).")
-    if alert.subject_user_id == member.id:
-        # A claim stops the re-posts and tells the team someone is on it: the member it's about can't do that.
-        raise KindredError(SELF_CLAIM)
-    return await bot.store.crisis.claim(alert_id, member.id, now=bot.clock.now())
-
-
 async def _claim(interaction: discord.Interaction, alert_id: int) -> None:
     care = _care(interaction)
-    bot = care.bot
     guild, member = interaction.guild, interaction.user
     if guild is None or not isinstance(member, discord.Member):
         raise KindredError("Alerts can only be claimed inside their server.")
-    try:
-        result = await bounded(
-            lambda: _claim_for(bot, guild, member, alert_id, moderator=interaction.permissions.manage_guild),
-            care.db_timeout * 2,
-        )
-    except TimeoutError:
-        raise KindredError(SLOW_CLAIM) from None
+    result = await care.alerts.claim(guild, member, alert_id, moderator=interaction.permissions.manage_guild)
     alert = result.alert
     if alert is None:
-        raise KindredError("This alert isn't on record any more (the member's data may have been erased).")
+        raise KindredError(GONE)
     if not result.claimed:
         if alert.claimed_by_user_id == member.id:
             await reply_ephemeral(interaction, "You've already claimed this one. Thank you for reaching out.")
@@ -246,24 +175,13 @@ async def _claim(interaction: discord.Interaction, alert_id: int) -> None:
                 "Please check with them before messaging the member too, so they aren't overwhelmed.",
             )
         return
-    content = care.claimed_text(alert)
-    # Bounded: if it can't be cancelled in time, the re-post finds the alert claimed and does nothing.
-    await care._try("cancelling the re-post", lambda: bot.timers.cancel(dedupe_key=repost_key(alert_id)), None)
+    content = care.alerts.claimed_text(alert)
+    await care.alerts.stop_reposts(alert_id)
     await interaction.response.edit_message(
         content=content, view=claim_view(alert_id, claimed=True), allowed_mentions=NO_PINGS
     )
     clicked = interaction.message.id if interaction.message is not None else None
-    channel = bot.get_channel(alert.alert_channel_id)
-    if isinstance(channel, discord.TextChannel | discord.Thread):
-        for message_id in alert.alert_message_ids:
-            if message_id == clicked:
-                continue
-            try:
-                await channel.get_partial_message(message_id).edit(
-                    content=content, view=None, allowed_mentions=NO_PINGS
-                )
-            except discord.HTTPException:
-                log.warning("could not mark copy %s of crisis alert %s as claimed", message_id, alert_id)
+    await care.alerts.mark_copies_claimed(alert, content, except_id=clicked)
     await interaction.followup.send(
         f"Thank you for reaching out to <@{alert.subject_user_id}>. A private, gentle message is best; "
         "`/resources show` has the hotlines if they need more than we can give.",

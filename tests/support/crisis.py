@@ -8,8 +8,11 @@ from tests.harness import Harness
 
 
 def care(h: Harness) -> Any:
-    """The running crisis cog's flow (``CrisisCare``)."""
-    return h.bot.get_cog("Crisis").care  # type: ignore[union-attr]
+    """The running crisis service (``bot.features.crisis``, a ``CrisisCare``), typed loosely so tests can
+    swap its parts."""
+    crisis = h.bot.features.crisis
+    assert crisis is not None, "the crisis extension is not loaded"
+    return crisis
 
 
 async def settle(h: Harness) -> None:

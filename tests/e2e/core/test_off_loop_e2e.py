@@ -39,7 +39,7 @@ async def test_buddy_preview_and_rounds_match_in_a_worker_thread(
 ) -> None:
     h, w = running, running.world
     seen: list[dict[str, Any]] = []
-    rounds_module = _loaded("cogs.buddies._rounds")
+    rounds_module = _loaded("bot.buddies.rounds")
     monkeypatch.setattr(rounds_module, "match", _recording(rounds_module.match, seen))
     for member in (w.alice, w.bob):
         await (await h.dd.slash(member, "buddy join", channel=w.general)).response()

@@ -35,7 +35,7 @@ async def test_a_repost_cut_off_after_posting_is_recorded_not_posted_again(h: Ha
     [timer] = await h.bot.timers.claim_due(h.clock.now())
     stored = await h.bot.store.crisis.alert(alert_id)
     channel = h.bot.get_channel(w.crisis_alerts.id)
-    await care(h)._send_alert(channel, stored, role_id=w.crisis_team.id, repost=1)
+    await care(h).alerts._send_alert(channel, stored, role_id=w.crisis_team.id, repost=1)
     assert len(bot_messages(h, w.crisis_alerts)) == 2
     await h.restart()
     assert await h.run_timers() == 1  # the cut-off run is retried...
@@ -126,7 +126,7 @@ async def test_a_claim_that_lands_while_a_repost_is_posted_marks_that_copy_too(
 ) -> None:
     w = h.world
     _, alert_id = await first_alert(h)
-    desk = care(h)
+    desk = care(h).alerts
     send = desk._send_alert
 
     async def send_while_someone_claims(*args: Any, **kwargs: Any) -> Any:

@@ -1,7 +1,8 @@
-"""Running buddy rounds against Discord: timers, matching, introductions, follow-ups.
+"""The buddy feature's service: round timers, matching, introductions, follow-ups.
 
-The rules live in :mod:`bot.buddies` and :mod:`bot.matching`; this module gathers data from the
-store, calls them, and does the sending. A round is recorded (round row, groups, everyone's new
+Published by the buddy cog as ``bot.features.buddies``. The rules live in :mod:`bot.buddies` and
+:mod:`bot.matching`; this module gathers data from the store, calls them, and does the sending, with
+the buttons it attaches passed in by the cog (:class:`RoundButtons`). A round is recorded (round row, groups, everyone's new
 state) in one transaction keyed by its scheduled time, so a restart can neither lose nor repeat it.
 """
 
@@ -10,28 +11,28 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 import discord
 
 from bot.buddies import text
-from bot.buddies.lifecycle import QuietOutcome, rounds_since_paired, settle_quiet_rounds
+from bot.buddies.lifecycle import rounds_since_paired, settle_quiet_rounds
+from bot.buddies.outcomes import EndedPairing, Plan, RoundReport
 from bot.buddies.profiles import build_candidates, eligibility
 from bot.buddies.schedule import Cadence, connect_at, next_round_at, nudge_at
 from bot.clock import from_db, to_db
 from bot.errors import permission_names
-from bot.matching import MatchResult, match
+from bot.matching import match
 from bot.messaging import NO_PINGS, pinging, send_dm
-
-from ._views import connect_view, skip_view
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
     from bot.timers import Timer
 
-__all__ = ["ROUND", "BuddyRounds", "EndedPairing", "Plan", "RoundReport"]
+__all__ = ["CONNECT", "NUDGE", "ROUND", "BuddyRounds", "EndedPairing", "Plan", "RoundButtons", "RoundReport"]
 
 log = logging.getLogger(__name__)
 
@@ -42,42 +43,21 @@ _THREAD_PERMS = ("view_channel", "create_private_threads", "send_messages_in_thr
 
 
 @dataclass(frozen=True, slots=True)
-class Plan:
-    """What a round would do: the matcher's result and how many sat out (no names, no reasons)."""
+class RoundButtons:
+    """The persistent buttons rounds attach to their DMs, built by the buddy cog (views live beside it)."""
 
-    result: MatchResult
-    eligible: int
-    sitting_out: int
-    quiet: QuietOutcome
-    seed: int
-
-
-@dataclass(frozen=True, slots=True)
-class EndedPairing:
-    """A member who just stepped away from their group, and who is left in it."""
-
-    guild_id: int
-    user_id: int
-    thread_id: int | None
-    remaining: tuple[int, ...]
-
-
-@dataclass(slots=True)
-class RoundReport:
-    """What a round that ran did, for /buddy pair-now and the logs."""
-
-    round_id: int
-    groups: int
-    unmatched: tuple[int, ...]
-    by_dm: int = 0
-    paused: tuple[int, ...] = field(default_factory=tuple)
+    skip: Callable[[int, datetime], discord.ui.View]
+    """The nudge's "Skip this round", given the server and the round's time."""
+    connect: Callable[[int], discord.ui.View]
+    """The halfway "Did you connect?" answers, given the group."""
 
 
 class BuddyRounds:
     """Round scheduling and running for every server."""
 
-    def __init__(self, bot: KindredBot) -> None:
+    def __init__(self, bot: KindredBot, buttons: RoundButtons) -> None:
         self.bot = bot
+        self.buttons = buttons
 
     # -- scheduling --------------------------------------------------------------------------
     async def next_scheduled(self, guild_id: int) -> datetime | None:
@@ -158,7 +138,10 @@ class BuddyRounds:
             if profile.skip_round_at is not None and profile.skip_round_at >= round_at:
                 continue
             await send_dm(
-                self.bot, profile.user_id, content=text.nudge_dm(round_at), view=skip_view(timer.guild_id, round_at)
+                self.bot,
+                profile.user_id,
+                content=text.nudge_dm(round_at),
+                view=self.buttons.skip(timer.guild_id, round_at),
             )
 
     async def on_connect_timer(self, timer: Timer) -> None:
@@ -170,7 +153,7 @@ class BuddyRounds:
             return  # a newer round already replaced this one
         for group in await self.bot.store.buddies.round_groups(round_id):
             for user_id in group.user_ids:
-                await send_dm(self.bot, user_id, content=text.connect_prompt(), view=connect_view(group.id))
+                await send_dm(self.bot, user_id, content=text.connect_prompt(), view=self.buttons.connect(group.id))
 
     # -- planning and running ----------------------------------------------------------------
     async def plan(self, guild_id: int, round_at: datetime) -> Plan:

@@ -13,41 +13,43 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.crisis import Detection, Level
-from bot.crisis_care import (
-    ALERT_DEDUPE,
-    MAX_REPOSTS,
-    REPOST_AFTER,
-    alert_text,
-    alert_wanted,
-    claimed_line,
-    talk_limited_text,
-)
+from bot.crisis import Detection
+from bot.crisis_care.policy import ALERT_DEDUPE, MAX_REPOSTS, REPOST_AFTER, alert_wanted
+from bot.crisis_care.text import alert_text, claimed_line
+from bot.crisis_care.work import REPOST_KIND, CareWork, CrisisButtons, Source, bounded, claim_custom_id, repost_key
+from bot.errors import KindredError
 from bot.messaging import NO_PINGS
-from bot.rate_limits import DEFAULT_LIMITS, Action
-from bot.resources import Contacts, contacts_for
-from bot.store.crisis import Alert, NewAlert
-from cogs.crisis._support import REPOST_KIND, CareBase, Source, repost_key
-from cogs.crisis._views import claim_custom_id, claim_view
+from bot.store.crisis import Alert, ClaimResult, NewAlert
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
     from bot.timers import Timer
 
-__all__ = ["AlertDesk"]
+__all__ = ["GONE", "AlertDesk"]
 
 log = logging.getLogger(__name__)
 
 # How far back a restart looks for unclaimed alerts whose re-posts were cut off. Older ones have been
 # seen (and will have been followed up) by a team; re-posting a day-old alert would only add noise.
 RESUME_WINDOW = timedelta(hours=24)
+SELF_CLAIM = (
+    "This alert is about you, so someone else on the team will reach out. You don't have to handle this "
+    "alone: `/resources show` lists people you can reach right now."
+)
+SLOW_CLAIM = (
+    "I couldn't record your claim just now (things are slow on my side). Please try again in a moment, and if "
+    "you're already reaching out, say so here so nobody doubles up."
+)
+GONE = "This alert isn't on record any more (the member's data may have been erased)."
 
 
-class AlertDesk(CareBase):
+class AlertDesk:
     """Posts, re-posts and de-duplicates the alerts a server's crisis team sees."""
 
-    def __init__(self, bot: KindredBot) -> None:
-        super().__init__(bot)
+    def __init__(self, bot: KindredBot, work: CareWork, buttons: CrisisButtons) -> None:
+        self.bot = bot
+        self.work = work
+        self.buttons = buttons
         # One alert decision at a time per member and server: a burst of messages must not post a pile of
         # alerts because each checked "is there a recent one?" before any had been stored.
         self._alert_locks: weakref.WeakValueDictionary[tuple[int, int], asyncio.Lock] = weakref.WeakValueDictionary()
@@ -67,7 +69,7 @@ class AlertDesk(CareBase):
             await self._alert_by_policy(guild_id, source, detection)
 
     async def _alert_by_policy(self, guild_id: int, source: Source, detection: Detection) -> None:
-        config = await self._try(
+        config = await self.work.attempt(
             "reading server config", lambda: self.bot.store.config.get(guild_id), None, patient=True
         )
         if config is None or not alert_wanted(config.alert_policy, detection.level):
@@ -76,7 +78,7 @@ class AlertDesk(CareBase):
             log.warning("guild %s wants crisis alerts but has no alert channel", guild_id)
             return
         now = self.bot.clock.now()
-        recent = await self._try(
+        recent = await self.work.attempt(
             "checking recent alerts",
             lambda: self.bot.store.crisis.recent_alert(
                 guild_id, source.user_id, since=now - ALERT_DEDUPE, reason="detection"
@@ -146,22 +148,13 @@ class AlertDesk(CareBase):
     async def _send_alert(
         self, channel: discord.abc.Messageable, alert: Alert, *, role_id: int | None, repost: int
     ) -> discord.Message | None:
-        content = alert_text(
-            role_id=role_id,
-            subject_user_id=alert.subject_user_id,
-            level=alert.level,
-            categories=alert.categories,
-            where=self.where(alert),
-            created_at=alert.created_at,
-            repost=repost,
-            max_reposts=MAX_REPOSTS,
-        )
+        content = self.text(alert, role_id=role_id, repost=repost)
         # The team role is pinged on purpose; the member is named without a ping; nobody else at all.
         mentions = discord.AllowedMentions(
             roles=[discord.Object(role_id)] if role_id is not None else False, users=False, everyone=False
         )
         try:
-            return await channel.send(content, view=claim_view(alert.id), allowed_mentions=mentions)
+            return await channel.send(content, view=self.buttons.claim(alert.id), allowed_mentions=mentions)
         except discord.HTTPException:
             log.exception("could not post crisis alert %s", alert.id)
             return None
@@ -176,18 +169,24 @@ class AlertDesk(CareBase):
             return f"a message in <#{alert.source_channel_id}>: {link}"
         return "something they wrote privately to Kindred (no link)"
 
-    def claimed_text(self, alert: Alert) -> str:
-        """What every copy of a claimed alert shows: the alert without its ping, and who is reaching out."""
-        assert alert.claimed_by_user_id is not None and alert.claimed_at is not None
-        body = alert_text(
-            role_id=None,
+    @classmethod
+    def text(cls, alert: Alert, *, role_id: int | None, repost: int = 0) -> str:
+        """The alert as the team sees it, pinging ``role_id`` if given (see :func:`alert_text`)."""
+        return alert_text(
+            role_id=role_id,
             subject_user_id=alert.subject_user_id,
             level=alert.level,
             categories=alert.categories,
-            where=self.where(alert),
+            where=cls.where(alert),
             created_at=alert.created_at,
+            repost=repost,
             max_reposts=MAX_REPOSTS,
         )
+
+    def claimed_text(self, alert: Alert) -> str:
+        """What every copy of a claimed alert shows: the alert without its ping, and who is reaching out."""
+        assert alert.claimed_by_user_id is not None and alert.claimed_at is not None
+        body = self.text(alert, role_id=None)
         return body + "\n" + claimed_line(alert.claimed_by_user_id, alert.claimed_at)
 
     async def repost(self, timer: Timer) -> None:
@@ -253,52 +252,56 @@ class AlertDesk(CareBase):
         except discord.HTTPException:
             log.warning("could not mark late copy %s of crisis alert %s as claimed", message.id, alert_id)
 
-    # -- member consent ---------------------------------------------------------------------------
-    async def consent_alert(self, guild: discord.Guild, user_id: int, level: Level) -> tuple[str, Contacts]:
-        """The member asked to talk to someone in ``guild``. Returns what to tell them, and their contacts."""
-        contacts = contacts_for(await self.region_for(user_id, guild.id))
+    # -- claims -----------------------------------------------------------------------------------
+    async def claim(
+        self, guild: discord.Guild, member: discord.Member, alert_id: int, *, moderator: bool
+    ) -> ClaimResult:
+        """Claim an alert for ``member`` (first click wins), after checking they may.
+
+        Bounded: a claim that can't be recorded in time says so rather than leave the helper waiting."""
+        try:
+            return await bounded(
+                lambda: self._claim(guild, member, alert_id, moderator=moderator), self.work.db_timeout * 2
+            )
+        except TimeoutError:
+            raise KindredError(SLOW_CLAIM) from None
+
+    async def _claim(
+        self, guild: discord.Guild, member: discord.Member, alert_id: int, *, moderator: bool
+    ) -> ClaimResult:
         config = await self.bot.store.config.get(guild.id)
-        channel_id = config.crisis_alert_channel_id
-        if channel_id is None or not isinstance(guild.get_channel(channel_id), discord.TextChannel | discord.Thread):
-            return (
-                f"Thank you for asking. **{guild.name}** hasn't set up a crisis team channel yet, so I can't pass "
-                "this on myself. Please reach one of these people now, or message a moderator you trust. "
-                "`/resources show` has these any time.",
-                contacts,
-            )
-        now = self.bot.clock.now()
-        recent = await self.bot.store.crisis.recent_alert(guild.id, user_id, since=now - REPOST_AFTER, reason="consent")
-        if recent is None:
-            limits = DEFAULT_LIMITS[Action.CRISIS_TALK]
-            verdict = await self.bot.store.limits.take(limits, guild.id, user_id, now=now)
-            if not verdict.allowed:
-                # Only the ping is held back: the member still gets their contacts with this answer.
-                log.info("consent alert in guild %s held back by the %s limit", guild.id, verdict.scope)
-                return talk_limited_text(guild.name, member_limit=verdict.scope == "member"), contacts
-            posted = await self.post_alert(
-                NewAlert(
-                    guild_id=guild.id,
-                    subject_user_id=user_id,
-                    level=level,
-                    categories=(),
-                    reason="consent",
-                    alert_channel_id=channel_id,
-                    actor_user_id=user_id,
-                ),
-                role_id=config.crisis_team_role_id,
-            )
-            if posted is None:
-                await self.bot.store.limits.give_back(verdict)
-                return (
-                    "I'm sorry, I couldn't reach the crisis team just now. Please reach one of these people now, "
-                    "or message a moderator you trust:",
-                    contacts,
-                )
-        return (
-            f"Thank you for telling me. I've let the crisis team in **{guild.name}** know you'd like to talk, "
-            "and someone will message you soon. Until then, these people are there right now:",
-            contacts,
+        on_team = config.crisis_team_role_id is not None and member.get_role(config.crisis_team_role_id) is not None
+        if not (on_team or moderator):
+            raise KindredError("Only the crisis team or moderators (Manage Server) can claim crisis alerts.")
+        alert = await self.bot.store.crisis.alert(alert_id)
+        if alert is None or alert.guild_id != guild.id:
+            raise KindredError(GONE)
+        if alert.subject_user_id == member.id:
+            # A claim stops the re-posts and tells the team someone is on it: the member it's about can't do that.
+            raise KindredError(SELF_CLAIM)
+        return await self.bot.store.crisis.claim(alert_id, member.id, now=self.bot.clock.now())
+
+    async def stop_reposts(self, alert_id: int) -> None:
+        """Cancel a claimed alert's next re-post. Bounded: if it can't be cancelled in time, the re-post
+        finds the alert claimed and does nothing."""
+        await self.work.attempt(
+            "cancelling the re-post", lambda: self.bot.timers.cancel(dedupe_key=repost_key(alert_id)), None
         )
+
+    async def mark_copies_claimed(self, alert: Alert, content: str, *, except_id: int | None) -> None:
+        """Show the claim on every posted copy of the alert but ``except_id`` (the one clicked)."""
+        channel = self.bot.get_channel(alert.alert_channel_id)
+        if not isinstance(channel, discord.TextChannel | discord.Thread):
+            return
+        for message_id in alert.alert_message_ids:
+            if message_id == except_id:
+                continue
+            try:
+                await channel.get_partial_message(message_id).edit(
+                    content=content, view=None, allowed_mentions=NO_PINGS
+                )
+            except discord.HTTPException:
+                log.warning("could not mark copy %s of crisis alert %s as claimed", message_id, alert.id)
 
     async def forget_helper(self, user_id: int, guild_id: int | None) -> None:
         """Erase hook: keep alerts a helper claimed (they belong to the member) but drop the helper's id."""

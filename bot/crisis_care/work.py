@@ -1,4 +1,4 @@
-"""Plumbing shared by the crisis flow: tracked background tasks, bounded store calls and the member's region.
+"""What the crisis service's parts share: tracked background tasks, bounded store calls and the member's region.
 
 Why bounded: the database is one connection behind one lock, so a long transaction elsewhere (or a
 disk that stalls) makes every store call wait. Nothing a member in a hard moment needs may wait on
@@ -10,16 +10,27 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import discord
-
 if TYPE_CHECKING:
-    from bot.client import KindredBot
+    import discord
 
-__all__ = ["CONSENT_WAIT", "DB_TIMEOUT", "REPOST_KIND", "CareBase", "Source", "bounded", "repost_key"]
+    from bot.client import KindredBot
+    from bot.crisis import Level
+
+__all__ = [
+    "CONSENT_WAIT",
+    "DB_TIMEOUT",
+    "REPOST_KIND",
+    "CareWork",
+    "CrisisButtons",
+    "Source",
+    "bounded",
+    "claim_custom_id",
+    "repost_key",
+]
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +46,11 @@ T = TypeVar("T")
 def repost_key(alert_id: int) -> str:
     """The dedupe key of an alert's pending re-post timer."""
     return f"crisis-repost:{alert_id}"
+
+
+def claim_custom_id(alert_id: int) -> str:
+    """The custom id of an alert's claim button (also how a posted copy of the alert is recognised)."""
+    return f"crisis:claim:{alert_id}"
 
 
 async def bounded(call: Callable[[], Awaitable[T]], timeout: float) -> T:  # noqa: ASYNC109
@@ -53,8 +69,18 @@ class Source:
     kind: str = "message"  # "message", "dm", "checkin_note" or "other"
 
 
-class CareBase:
-    """Background tasks and store calls that never stop the crisis flow."""
+@dataclass(frozen=True, slots=True)
+class CrisisButtons:
+    """The buttons the service attaches to what it sends, built by the crisis cog (views live beside it)."""
+
+    answer: Callable[[Sequence[discord.Guild], Level], discord.ui.View]
+    """The buttons under a member's private answer, given the servers they could ask and the level."""
+    claim: Callable[[int], discord.ui.View]
+    """The claim button under a crisis-team alert, given the alert's id."""
+
+
+class CareWork:
+    """Background tasks and store calls that never stop the crisis flow (one per service, shared by its parts)."""
 
     def __init__(self, bot: KindredBot) -> None:
         self.bot = bot
@@ -90,7 +116,7 @@ class CareBase:
         await asyncio.gather(*tasks, return_exceptions=True)
         self._tasks.clear()
 
-    async def _try(self, what: str, call: Callable[[], Awaitable[T]], default: T, *, patient: bool = False) -> T:
+    async def attempt(self, what: str, call: Callable[[], Awaitable[T]], default: T, *, patient: bool = False) -> T:
         """A store call that must not stop or stall the flow: on failure or after :attr:`db_timeout`, log it
         and carry on with ``default``. ``patient`` waits as long as it takes (team alerts need the database
         anyway, so waiting beats dropping them)."""
@@ -116,11 +142,11 @@ class CareBase:
 
     async def region_for(self, user_id: int, guild_id: int | None) -> str:
         """The member's own region, else the server's, else "other" (also when the database is down or slow)."""
-        prefs = await self._try("reading member prefs", lambda: self.bot.store.prefs.get(user_id), None)
+        prefs = await self.attempt("reading member prefs", lambda: self.bot.store.prefs.get(user_id), None)
         if prefs is not None and prefs.region:
             return prefs.region
         if guild_id is not None:
-            config = await self._try("reading server config", lambda: self.bot.store.config.get(guild_id), None)
+            config = await self.attempt("reading server config", lambda: self.bot.store.config.get(guild_id), None)
             if config is not None:
                 return config.region
         return "other"

@@ -1,11 +1,15 @@
-"""The crisis flow: scan text, answer the member privately, and hand detections to the alert desk.
+"""The crisis service: scan text, answer the member privately, and hand detections to the alert desk.
+
+:class:`CrisisCare` is what the crisis cog publishes as ``bot.features.crisis``. It *has* an
+:class:`~bot.crisis_care.alerts.AlertDesk` (team alerts) and a :class:`~bot.crisis_care.work.CareWork`
+(background tasks and bounded store calls), and is given the buttons it attaches by the cog.
 
 Safety rules this module keeps:
 
 - Scanning never blocks or breaks message handling. Detection is pure CPU and quick, so it runs inline;
   everything that awaits runs in a tracked background task, and every exception is logged, never raised.
 - The member's answer never depends on the database, nor waits on it: each store call is bounded
-  (:data:`~cogs.crisis._support.DB_TIMEOUT`) and, when it fails or is slow, the shipped lexicon and hotlines
+  (:data:`~bot.crisis_care.work.DB_TIMEOUT`) and, when it fails or is slow, the shipped lexicon and hotlines
   are used (region "other" if the region can't be read) and the answer still goes out. What the bot
   remembers about recent answers is also kept in memory, so the cooldown holds while the database is down.
 - The member's answer and the team's alert run side by side: neither can delay or cancel the other.
@@ -23,7 +27,6 @@ import asyncio
 import logging
 import weakref
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -32,53 +35,59 @@ import discord
 from bot.crisis import Detection, Detector, load_default_detector
 from bot.crisis.review_queue import ReviewQueue
 from bot.crisis.second_opinion import SecondOpinion, default_second_opinion
-from bot.crisis_care import CLOSED_DM_LINE, CLOSED_DM_LINE_LIFETIME, MemberState, answer_text, decide_answer
+from bot.crisis_care.alerts import AlertDesk
+from bot.crisis_care.consent import ConsentDesk
+from bot.crisis_care.memory import AnswerMemory
+from bot.crisis_care.policy import CLOSED_DM_LINE_LIFETIME, MemberState, decide_answer
+from bot.crisis_care.text import CLOSED_DM_LINE, answer_text
+from bot.crisis_care.work import REPOST_KIND, CareWork, CrisisButtons, Source, bounded, repost_key
 from bot.messaging import NO_PINGS
 from bot.resources import contacts_for
-from cogs.crisis._alerts import AlertDesk
-from cogs.crisis._support import REPOST_KIND, Source, bounded, repost_key
-from cogs.crisis._views import answer_view
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
     from bot.events import MemberText
     from bot.timers import Timer
 
-__all__ = ["LINE_REMOVAL_KIND", "REPOST_KIND", "CrisisCare", "Source", "merge_state", "repost_key"]
+__all__ = ["LINE_REMOVAL_KIND", "REPOST_KIND", "CrisisCare", "Source", "repost_key"]
 
 log = logging.getLogger(__name__)
 
 LINE_REMOVAL_KIND = "crisis-line-removal"
-# Memory of recent answers is only a stand-in for the database; past this size old entries are dropped.
-_MEMORY_LIMIT = 5000
 # Messages waiting for the sentence model; past this, new ones keep the lexicon's verdict. At a few ms each
 # this is about a second of work: a backlog beyond it means chat is outpacing one core.
 _MAX_WAITING = 200
 
 
-def merge_state(stored: MemberState, remembered: MemberState | None) -> MemberState:
-    """The stored state, with anything more recent this process remembers (a write may have failed)."""
-    if remembered is None:
-        return stored
-    last_at, last_level = stored.last_answer_at, stored.last_answer_level
-    if remembered.last_answer_at is not None and (last_at is None or remembered.last_answer_at > last_at):
-        last_at, last_level = remembered.last_answer_at, remembered.last_answer_level
-    acks = [a for a in (stored.acknowledged_at, remembered.acknowledged_at) if a is not None]
-    return MemberState(stored.muted, last_at, last_level, max(acks) if acks else None)
+class _OnWork:
+    """A timeout the service's parts share: read and set on the service, kept on its :class:`CareWork`."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, care: CrisisCare | None, owner: type | None = None) -> float:
+        if care is None:
+            raise AttributeError(self.name)  # only a service has a value
+        return float(getattr(care.work, self.name))
+
+    def __set__(self, care: CrisisCare, seconds: float) -> None:
+        setattr(care.work, self.name, seconds)
 
 
-class CrisisCare(AlertDesk):
-    """Owns the per-server detectors, the background tasks and every crisis action."""
+class CrisisCare:
+    """The crisis feature's service: per-server detectors and the member's answer; it has the team's alert
+    desk (:attr:`alerts`), the "Talk to someone here" desk (:attr:`consent`) and the answer memory."""
 
-    def __init__(self, bot: KindredBot) -> None:
-        super().__init__(bot)
+    def __init__(self, bot: KindredBot, buttons: CrisisButtons) -> None:
+        self.bot = bot
+        self.buttons = buttons
+        self.work = CareWork(bot)
+        self.alerts = AlertDesk(bot, self.work, buttons)
+        self.consent = ConsentDesk(bot, self.work, self.alerts)
         self._detectors: dict[int, Detector] = {}
         # One answer decision at a time per member, so two quick messages can't both pass the cooldown.
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
-        self._remembered: dict[int, MemberState] = {}
-        # The last mute choice seen for each member, so a member who muted (perhaps because someone was
-        # using the feature against them) stays muted while the database is down.
-        self._muted: dict[int, bool] = {}
+        self.memory = AnswerMemory(bot, self.work)
         self.opinion: SecondOpinion | None = None
         self._reviews = ReviewQueue(self._review_batch)
         bot.metrics.watch_crisis_queue(lambda: self._waiting)
@@ -102,7 +111,31 @@ class CrisisCare(AlertDesk):
     async def close(self) -> None:
         """Stop the sentence model's queue, then every follow-up task (cog unload)."""
         await self._reviews.close()
-        await super().close()
+        await self.work.close()
+
+    # -- shared work (the alert desk uses the same tasks and timeouts) ----------------------------
+    db_timeout = _OnWork()
+    """How long a store call on the member's path may take before the flow carries on without it."""
+    consent_wait = _OnWork()
+    """How long "Talk to someone here" waits for the team alert before saying it's on its way."""
+
+    async def wait_idle(self) -> None:
+        """Wait until no follow-up work is running (tests and shutdown use this)."""
+        await self.work.wait_idle()
+
+    async def verdict(self, guild_id: int | None, text: str, *, patience: float) -> Detection:
+        """The verdict the scan itself reaches on ``text``: the server's terms, then the sentence model.
+
+        For features that show their own answer to text the crisis listener also hears (a check-in note),
+        so both agree. If the model takes longer than ``patience`` seconds, the lexicon's verdict stands."""
+        detection = (await self.detector_for(guild_id)).detect(text)
+        try:
+            return await asyncio.wait_for(self.second_opinion(text, detection), patience)
+        except TimeoutError:
+            log.warning(
+                "crisis: the sentence model was slow on text another feature asked about; using the word list's verdict"
+            )
+            return detection
 
     # -- detectors --------------------------------------------------------------------------------
     def cached_detector(self, guild_id: int | None) -> Detector | None:
@@ -155,7 +188,7 @@ class CrisisCare(AlertDesk):
         detector = self.cached_detector(source.guild_id)
         if detector is None:
             # First message from this server since start-up: its terms need the database.
-            self.spawn(self._scan_later(source, text), "scan")
+            self.work.spawn(self._scan_later(source, text), "scan")
             return
         self._after_lexicon(source, text, detector.detect(text))
 
@@ -168,7 +201,7 @@ class CrisisCare(AlertDesk):
         A verdict the model may change waits for it (milliseconds), so the member and team hear once, at the
         right level, rather than twice, and not at all about a message the model reads as everyday talk."""
         if self.opinion is not None and self.opinion.wanted(text, detection):
-            self.spawn(self._review(source, text, detection), "review")
+            self.work.spawn(self._review(source, text, detection), "review")
         elif detection.detected:
             self._respond_later(source, detection)
 
@@ -227,9 +260,9 @@ class CrisisCare(AlertDesk):
             detection.level.name,
             source.kind,
         )
-        self.spawn(self._answer(source, detection), "answer")
+        self.work.spawn(self._answer(source, detection), "answer")
         if source.guild_id is not None and source.kind != "dm":
-            self.spawn(self.alert_by_policy(source, detection), "alert")
+            self.work.spawn(self.alerts.alert_by_policy(source, detection), "alert")
 
     # -- the member's answer ----------------------------------------------------------------------
     def _talk_guilds(self, source: Source) -> list[discord.Guild]:
@@ -240,32 +273,13 @@ class CrisisCare(AlertDesk):
         user = self.bot.get_user(source.user_id)
         return sorted(user.mutual_guilds, key=lambda g: g.name)[:3] if user is not None else []
 
-    def _remember(self, user_id: int, state: MemberState) -> None:
-        """Keep the latest answer/acknowledgement in memory too, in case the database write fails."""
-        if len(self._remembered) >= _MEMORY_LIMIT:
-            self._remembered.clear()  # only a stand-in: dropping it costs at most one extra answer
-        self._remembered[user_id] = merge_state(state, self._remembered.get(user_id))
-
     def acknowledge(self, user_id: int, now: datetime) -> None:
         """The member said they're OK: remembered at once, stored in the background."""
-        self._remember(user_id, MemberState(acknowledged_at=now))
-        self.write_later("recording I'm OK", lambda: self.bot.store.crisis.acknowledge(user_id, now=now))
+        self.memory.acknowledge(user_id, now)
 
     def note_muted(self, user_id: int, muted: bool) -> None:
         """Remember a member's mute choice (read or just saved) for when the database can't be read."""
-        if len(self._muted) >= _MEMORY_LIMIT:
-            self._muted.clear()
-        self._muted[user_id] = muted
-
-    async def member_state(self, user_id: int) -> MemberState:
-        """The member's answer state: stored, merged with what this process remembers."""
-        stored = await self._try("reading crisis state", lambda: self.bot.store.crisis.member_state(user_id), None)
-        remembered = self._remembered.get(user_id)
-        if stored is None:
-            fallback = merge_state(MemberState(), remembered)
-            return replace(fallback, muted=self._muted.get(user_id, False))
-        self.note_muted(user_id, stored.muted)
-        return merge_state(stored, remembered)
+        self.memory.note_muted(user_id, muted)
 
     async def _answer(self, source: Source, detection: Detection) -> None:
         lock = self._locks.get(source.user_id)
@@ -273,7 +287,7 @@ class CrisisCare(AlertDesk):
             lock = self._locks[source.user_id] = asyncio.Lock()
         async with lock:
             now = self.bot.clock.now()
-            state = await self.member_state(source.user_id)
+            state = await self.memory.member_state(source.user_id)
             decision = decide_answer(state, detection.level, now)
             if not decision.answer:
                 log.info("no automatic crisis answer: %s", decision.why)
@@ -281,14 +295,14 @@ class CrisisCare(AlertDesk):
             guilds = self._talk_guilds(source)
             # In a DM, a member who shares one server with the bot gets that server's region by default.
             region_guild = source.guild_id or (guilds[0].id if len(guilds) == 1 else None)
-            contacts = contacts_for(await self.region_for(source.user_id, region_guild))
+            contacts = contacts_for(await self.work.region_for(source.user_id, region_guild))
             content = answer_text(detection.level, detection.categories, contacts, talk_offered=bool(guilds))
-            dm = await self._dm(source.user_id, content, answer_view(guilds, detection.level))
+            dm = await self._dm(source.user_id, content, self.buttons.answer(guilds, detection.level))
             delivered = dm is not None or await self._closed_dm_fallback(source)
             if delivered:
                 # The channel line counts too: it keeps a closed-DM member from being replied to again and again.
-                self._remember(source.user_id, MemberState(last_answer_at=now, last_answer_level=detection.level))
-                self.write_later(
+                self.memory.remember(source.user_id, MemberState(last_answer_at=now, last_answer_level=detection.level))
+                self.work.write_later(
                     "recording the answer",
                     lambda: self.bot.store.crisis.record_answer(source.user_id, detection.level, now=now),
                 )
@@ -304,7 +318,9 @@ class CrisisCare(AlertDesk):
                 self.bot.metrics.dm_failures.labels("closed").inc()
                 log.info("crisis DM: DMs closed; marking the member unreachable")
                 now = self.bot.clock.now()
-                self.write_later("marking DMs closed", lambda: self.bot.store.prefs.mark_dm_closed(user_id, now=now))
+                self.work.write_later(
+                    "marking DMs closed", lambda: self.bot.store.prefs.mark_dm_closed(user_id, now=now)
+                )
             else:
                 self.bot.metrics.dm_failures.labels("forbidden").inc()
                 log.warning("crisis DM forbidden (code %s)", exc.code)
@@ -329,7 +345,7 @@ class CrisisCare(AlertDesk):
         except discord.HTTPException:
             log.exception("could not post the closed-DM line in channel %s", message.channel.id)
             return False
-        self.spawn(self._schedule_line_removal(line), f"line:{line.id}")
+        self.work.spawn(self._schedule_line_removal(line), f"line:{line.id}")
         return True
 
     async def _schedule_line_removal(self, line: discord.Message) -> None:
