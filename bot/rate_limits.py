@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Literal
 
 from bot.clock import discord_ts
-from bot.errors import KindredError
+from bot.problems import KindredError
 
 if TYPE_CHECKING:
     from bot.store.limits import LimitRepo

@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 
 from bot.clock import from_db, to_db
 from bot.db import Tx
-from bot.errors import KindredError
 from bot.privacy import PrivateTable, register_private_table
+from bot.problems import KindredError
 from bot.service import (
     JoinOutcome,
     JoinResult,

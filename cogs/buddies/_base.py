@@ -14,6 +14,7 @@ from discord.ext import commands
 
 from bot.buddies.profiles import BuddyProfile
 from bot.errors import KindredError
+from bot.moderation import require_moderator
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -49,8 +50,7 @@ class BuddyCommandBase(_Mixin):
     @staticmethod
     def _require_manage_guild(interaction: discord.Interaction[Any]) -> None:
         """The runtime half of the moderator gate (admins can override the client-side default)."""
-        if not interaction.permissions.manage_guild:
-            raise KindredError("This needs the **Manage Server** permission, which you don't have here.")
+        require_moderator(interaction)
 
     @staticmethod
     def _name(guild: discord.Guild, user_id: int) -> str:
