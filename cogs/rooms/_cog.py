@@ -14,6 +14,7 @@ from discord.ext import commands
 
 from bot.clock import discord_ts
 from bot.errors import KindredError
+from bot.interests import interest_choices, unknown_interest
 from bot.messaging import NO_PINGS
 from bot.rate_limits import Action, enforce
 from bot.rooms import DURATION_MAX, DURATION_MIN, OPEN_LEAD, validate_duration, validate_text
@@ -21,7 +22,6 @@ from bot.store.rooms import SCHEDULED, Room
 from bot.text import is_row_id
 from bot.timeparse import parse_when
 from bot.timers import TimerHandler
-from cogs.interests._cog import interest_choices, unknown_interest
 from cogs.rooms._chains import reconcile_rooms
 from cogs.rooms._lifecycle import RoomRunner
 from cogs.rooms._render import event_url, list_line
