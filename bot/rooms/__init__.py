@@ -1,4 +1,4 @@
-"""Voice rooms (issue 7): the rules, with no Discord in sight.
+"""Voice rooms: the rules, with no Discord in sight.
 
 ``schedule`` holds what a member asks for (duration limits, weekly recurrence, reminder and
 channel-opening times); ``lifecycle`` holds what happens once a room exists (when it completes,

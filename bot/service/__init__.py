@@ -1,4 +1,4 @@
-"""Service opportunities (issue 6): the rules, with no Discord in them.
+"""Service opportunities: the rules, with no Discord in them.
 
 Validation of what posters type, durations, weekly repeats that keep local wall-clock time,
 reminder due times, waitlist promotion and the text members read. The store persists; the cog

@@ -1,4 +1,4 @@
-"""Repository for buddy pairing (issue 5): profiles, do-not-pair lists, rounds and their groups.
+"""Repository for buddy pairing: profiles, do-not-pair lists, rounds and their groups.
 
 ``current_partners`` and ``hard_moment_opt_in`` keep the signatures the check-ins feature relies on.
 """

@@ -1,4 +1,4 @@
-"""Repository for check-ins, reminder settings and the recovery date (issue 4).
+"""Repository for check-ins, reminder settings and the recovery date.
 
 All three tables are private to the member and registered with :mod:`bot.privacy` below.
 """

@@ -1,4 +1,4 @@
-"""Repository for voice rooms (issue 7): series and occurrences; RSVPs and attendance via a mixin.
+"""Repository for voice rooms: series and occurrences; RSVPs and attendance via a mixin.
 
 ``store.rooms`` (:class:`RoomRepo`) is the one entry point; the row types live in
 :mod:`bot.store.room_models` and the member-level queries in :mod:`bot.store.room_members`.

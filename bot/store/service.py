@@ -1,4 +1,4 @@
-"""Repository for service opportunities (issue 6): posts, sign-ups, the waitlist and private history.
+"""Repository for service opportunities: posts, sign-ups, the waitlist and private history.
 
 Every rule that must hold under concurrent clicks (one slot, one person) is checked and applied
 inside a single ``db.transaction()``, which takes SQLite's write lock up front (BEGIN IMMEDIATE).

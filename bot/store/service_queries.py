@@ -1,4 +1,4 @@
-"""Read side of the service store (issue 6): loading opportunities, lists, and a member's own history.
+"""Read side of the service store: loading opportunities, lists, and a member's own history.
 
 :class:`bot.store.service.ServiceRepo` builds on this; ``store.service`` stays the one entry point.
 Nothing here writes, so none of it needs the write lock beyond a consistent read.
