@@ -13,9 +13,9 @@ from bot.buddies.profiles import BuddyProfile
 from bot.clock import from_db, to_db
 from bot.db import Database
 from bot.privacy import PrivateTable, register_private_table
-from bot.store.buddy_rounds import BuddyRoundQueries, GroupInfo, RoundInfo
+from bot.store.buddy_rounds import BuddyRounds, GroupInfo, RoundInfo
 
-__all__ = ["BuddyRepo", "GroupInfo", "RoundInfo"]
+__all__ = ["BuddyRepo", "BuddyRounds", "GroupInfo", "RoundInfo"]
 
 register_private_table(
     PrivateTable(
@@ -83,11 +83,26 @@ def _profile(
     )
 
 
-class BuddyRepo(BuddyRoundQueries):
-    """Everything buddy pairing stores (rounds and groups come from :class:`BuddyRoundQueries`)."""
+class BuddyRepo:
+    """Everything buddy pairing stores: profiles and do-not-pair lists here, rounds and groups in ``rounds``."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self.rounds = BuddyRounds(db)
+        # Callers ask one repository for everything about buddies, so the round methods are named here too.
+        self.latest_round = self.rounds.latest_round
+        self.get_round = self.rounds.get_round
+        self.round_ran = self.rounds.round_ran
+        self.recent_pairs = self.rounds.recent_pairs
+        self.recent_memberships = self.rounds.recent_memberships
+        self.quiet_answers = self.rounds.quiet_answers
+        self.record_round = self.rounds.record_round
+        self.set_thread = self.rounds.set_thread
+        self.active_group = self.rounds.active_group
+        self.group = self.rounds.group
+        self.round_groups = self.rounds.round_groups
+        self.step_away = self.rounds.step_away
+        self.record_connect = self.rounds.record_connect
 
     # -- the interface other features use ---------------------------------------------------
     async def current_partners(self, guild_id: int, user_id: int) -> list[int]:

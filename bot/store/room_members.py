@@ -7,13 +7,14 @@ from datetime import datetime
 from bot.clock import to_db
 from bot.db import Database
 
-__all__ = ["RoomMembersMixin"]
+__all__ = ["RoomMembers"]
 
 
-class RoomMembersMixin:
-    """Who is coming, who wants reminders, who came. Mixed into :class:`bot.store.rooms.RoomRepo`."""
+class RoomMembers:
+    """Who is coming, who wants reminders, who came; part of :class:`bot.store.rooms.RoomRepo`."""
 
-    _db: Database
+    def __init__(self, db: Database) -> None:
+        self._db = db
 
     # -- RSVPs --------------------------------------------------------------------------------
     async def rsvp(self, room_id: int, user_id: int, *, going: bool, source: str, now: datetime) -> None:

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from bot.clock import to_db
 from bot.db import Database
-from bot.store.room_members import RoomMembersMixin
+from bot.store.room_members import RoomMembers
 from bot.store.room_models import (
     ACTIVE,
     CANCELLED,
@@ -35,11 +35,22 @@ __all__ = [
 ]
 
 
-class RoomRepo(RoomMembersMixin):
-    """Rooms, their series, RSVPs and attendance. SQL lives only here."""
+class RoomRepo:
+    """Rooms and their series here; RSVPs and attendance in ``members``. SQL lives only in the store."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self.members = RoomMembers(db)
+        # Callers ask one repository for everything about rooms, so the member methods are named here too.
+        self.rsvp = self.members.rsvp
+        self.add_event_interest = self.members.add_event_interest
+        self.drop_event_interest = self.members.drop_event_interest
+        self.rsvp_of = self.members.rsvp_of
+        self.going = self.members.going
+        self.set_reminders = self.members.set_reminders
+        self.notices_on = self.members.notices_on
+        self.record_attendance = self.members.record_attendance
+        self.attendees = self.members.attendees
 
     # -- series -------------------------------------------------------------------------------
     async def create_series(

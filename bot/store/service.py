@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.clock import from_db, to_db
-from bot.db import Tx
+from bot.db import Database, Tx
 from bot.privacy import PrivateTable, register_private_table
 from bot.problems import KindredError
 from bot.service import (
@@ -24,7 +24,7 @@ from bot.service import (
     WithdrawResult,
     promotions,
 )
-from bot.store.service_queries import HistoryEntry, ServiceQueries
+from bot.store.service_queries import HistoryEntry, ServiceQueries, load, load_or_none, waitlist_position
 
 __all__ = ["HistoryEntry", "NewOpportunity", "ServiceRepo"]
 
@@ -75,15 +75,29 @@ class NewOpportunity:
     zone: str
 
 
-class ServiceRepo(ServiceQueries):
-    """Opportunities, sign-ups and history. Methods named for what they do; reads come from ``ServiceQueries``."""
+class ServiceRepo:
+    """Opportunities, sign-ups and history: the writes here, the reads in ``queries``."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self.queries = ServiceQueries(db)
+        # Callers ask one repository for everything about service, so the reads are named here too.
+        self.get = self.queries.get
+        self.list_open = self.queries.list_open
+        self.running = self.queries.running
+        self.managed_by = self.queries.managed_by
+        self.needing_end_timer = self.queries.needing_end_timer
+        self.wants_reminder = self.queries.wants_reminder
+        self.commitments = self.queries.commitments
+        self.history = self.queries.history
+        self.open_involving = self.queries.open_involving
 
     # -- opportunities ---------------------------------------------------------------------
     async def create(self, new: NewOpportunity, *, now: datetime, previous_id: int | None = None) -> Opportunity:
         """Store a new opportunity and return it."""
         async with self._db.transaction() as tx:
             opp_id = await self._insert(tx, new, now=now, previous_id=previous_id)
-            return await self._load(tx, opp_id)
+            return await load(tx, opp_id)
 
     async def set_message(self, opp_id: int, channel_id: int, message_id: int) -> None:
         """Remember where the board card lives."""
@@ -105,7 +119,7 @@ class ServiceRepo(ServiceQueries):
     ) -> tuple[Opportunity, Opportunity, list[int]]:
         """Apply an edit; returns (before, after, members promoted because slots grew)."""
         async with self._db.transaction() as tx:
-            old = await self._load_or_none(tx, opp_id)
+            old = await load_or_none(tx, opp_id)
             if old is None:
                 raise KindredError(f"I couldn't find service opportunity #{opp_id}.")
             if old.status is not Status.OPEN:
@@ -131,7 +145,7 @@ class ServiceRepo(ServiceQueries):
             )
             promoted = promotions(slots, old.filled, list(old.waitlist))
             await self._promote(tx, opp_id, promoted, now)
-            return old, await self._load(tx, opp_id), promoted
+            return old, await load(tx, opp_id), promoted
 
     async def close(self, opp_id: int, status: Status, *, now: datetime) -> Opportunity | None:
         """Move an open opportunity to cancelled or passed. ``None`` if it wasn't open (so once only)."""
@@ -141,7 +155,7 @@ class ServiceRepo(ServiceQueries):
                 "WHERE id = ? AND status = 'open'",
                 (status.value, to_db(now), to_db(now), opp_id),
             )
-            return await self._load(tx, opp_id) if changed else None
+            return await load(tx, opp_id) if changed else None
 
     async def complete(self, opp_id: int, served: list[int], *, now: datetime) -> Opportunity | None:
         """Mark it completed and record who served in their private history. Once only."""
@@ -153,7 +167,7 @@ class ServiceRepo(ServiceQueries):
             )
             if not changed:
                 return None
-            opp = await self._load(tx, opp_id)
+            opp = await load(tx, opp_id)
             # Only people who actually signed up can be recorded, whatever a stale select sent.
             confirmed = [uid for uid in served if uid in opp.volunteers]
             await tx.executemany(
@@ -169,7 +183,7 @@ class ServiceRepo(ServiceQueries):
     async def spawn_next(self, opp_id: int, starts_at: datetime, *, now: datetime) -> Opportunity | None:
         """Create the next weekly occurrence, exactly once per occurrence (``None`` if already done)."""
         async with self._db.transaction() as tx:
-            opp = await self._load_or_none(tx, opp_id)
+            opp = await load_or_none(tx, opp_id)
             if opp is None or opp.next_id is not None or opp.recurrence is not Recurrence.WEEKLY:
                 return None
             new = NewOpportunity(
@@ -188,7 +202,7 @@ class ServiceRepo(ServiceQueries):
             await tx.execute("UPDATE service_opportunities SET next_id = ? WHERE id = ?", (next_id, opp.id))
             # The new card goes where the old one was, unless the board moves later.
             await tx.execute("UPDATE service_opportunities SET channel_id = ? WHERE id = ?", (opp.channel_id, next_id))
-            return await self._load(tx, next_id)
+            return await load(tx, next_id)
 
     # -- sign-ups --------------------------------------------------------------------------
     async def join(self, opp_id: int, user_id: int, *, now: datetime) -> JoinResult:
@@ -209,7 +223,7 @@ class ServiceRepo(ServiceQueries):
             if existing == SignupStatus.VOLUNTEER.value:
                 return JoinResult(JoinOutcome.ALREADY_VOLUNTEER)
             if existing == SignupStatus.WAITLIST.value:
-                return JoinResult(JoinOutcome.ALREADY_WAITLISTED, await self._position(tx, opp_id, user_id))
+                return JoinResult(JoinOutcome.ALREADY_WAITLISTED, await waitlist_position(tx, opp_id, user_id))
             filled = await tx.fetchval(
                 "SELECT COUNT(*) FROM service_signups WHERE opportunity_id = ? AND status = 'volunteer'", (opp_id,)
             )
@@ -220,7 +234,7 @@ class ServiceRepo(ServiceQueries):
             )
             if status is SignupStatus.VOLUNTEER:
                 return JoinResult(JoinOutcome.VOLUNTEERED)
-            return JoinResult(JoinOutcome.WAITLISTED, await self._position(tx, opp_id, user_id))
+            return JoinResult(JoinOutcome.WAITLISTED, await waitlist_position(tx, opp_id, user_id))
 
     async def withdraw(self, opp_id: int, user_id: int, *, now: datetime) -> WithdrawResult:
         """Give up a slot or waitlist place; a freed slot goes to the first person waiting."""
@@ -232,7 +246,7 @@ class ServiceRepo(ServiceQueries):
                 return WithdrawResult(None)
             await tx.execute("DELETE FROM service_signups WHERE opportunity_id = ? AND user_id = ?", (opp_id, user_id))
             promoted: list[int] = []
-            opp = await self._load(tx, opp_id)
+            opp = await load(tx, opp_id)
             if was == SignupStatus.VOLUNTEER.value and opp.status is Status.OPEN and opp.ends_at > now:
                 promoted = promotions(opp.slots, opp.filled, list(opp.waitlist))
                 await self._promote(tx, opp_id, promoted, now)

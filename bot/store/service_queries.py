@@ -14,7 +14,7 @@ from bot.clock import from_db, to_db
 from bot.db import Database, Tx
 from bot.service import Kind, Opportunity, Recurrence, SignupStatus, Status
 
-__all__ = ["HistoryEntry", "ServiceQueries"]
+__all__ = ["HistoryEntry", "ServiceQueries", "load", "load_or_none", "waitlist_position"]
 
 _OPP_COLUMNS = (
     "id, guild_id, poster_user_id, title, description, kind, starts_at, duration_minutes, slots, "
@@ -33,7 +33,7 @@ class HistoryEntry:
 
 
 class ServiceQueries:
-    """Opportunities as members and organisers see them; the writes live in ``ServiceRepo``."""
+    """Opportunities as members and organisers see them; part of :class:`bot.store.service.ServiceRepo`."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -41,7 +41,7 @@ class ServiceQueries:
     async def get(self, opp_id: int) -> Opportunity | None:
         """One opportunity with its volunteers and waitlist, or ``None``."""
         async with self._db.transaction() as tx:
-            return await self._load_or_none(tx, opp_id)
+            return await load_or_none(tx, opp_id)
 
     async def list_open(self, guild_id: int, *, now: datetime, kind: Kind | None = None) -> list[Opportunity]:
         """Open opportunities that haven't ended, soonest first."""
@@ -51,7 +51,7 @@ class ServiceQueries:
                 "AND (? IS NULL OR kind = ?) ORDER BY starts_at, id",
                 (guild_id, to_db(now), kind, kind),
             )
-            return [await self._load(tx, r[0]) for r in rows]
+            return [await load(tx, r[0]) for r in rows]
 
     async def running(self, guild_id: int, kind: Kind, *, now: datetime) -> list[Opportunity]:
         """Open opportunities of a kind happening right now (start <= now < end)."""
@@ -61,7 +61,7 @@ class ServiceQueries:
                 "AND starts_at <= ? AND ends_at > ? ORDER BY starts_at, id",
                 (guild_id, kind.value, to_db(now), to_db(now)),
             )
-            return [await self._load(tx, r[0]) for r in rows]
+            return [await load(tx, r[0]) for r in rows]
 
     async def managed_by(
         self, guild_id: int, user_id: int | None, *, statuses: tuple[Status, ...]
@@ -74,7 +74,7 @@ class ServiceQueries:
                 f"AND status IN ({placeholders}) ORDER BY starts_at DESC, id DESC LIMIT 25",
                 (guild_id, user_id, user_id, *(s.value for s in statuses)),
             )
-            return [await self._load(tx, r[0]) for r in rows]
+            return [await load(tx, r[0]) for r in rows]
 
     async def needing_end_timer(self, *, since: datetime) -> list[Opportunity]:
         """Opportunities whose end timer must exist: every open one, and the newest of each weekly series
@@ -86,7 +86,7 @@ class ServiceQueries:
                 "AND ends_at >= ?) ORDER BY id",
                 (to_db(since),),
             )
-            return [await self._load(tx, r["id"]) for r in rows]
+            return [await load(tx, r["id"]) for r in rows]
 
     async def wants_reminder(self, opp_id: int, user_id: int) -> bool:
         """True if the member holds a slot and hasn't turned this one's reminders off."""
@@ -107,7 +107,7 @@ class ServiceQueries:
                 "ORDER BY o.starts_at, o.id",
                 (guild_id, user_id, to_db(now)),
             )
-            return [(await self._load(tx, r[0]), SignupStatus(r[1])) for r in rows]
+            return [(await load(tx, r[0]), SignupStatus(r[1])) for r in rows]
 
     async def history(self, guild_id: int, user_id: int, *, limit: int = 15) -> list[HistoryEntry]:
         """Times the member served, newest first. Never aggregated or compared."""
@@ -132,31 +132,34 @@ class ServiceQueries:
         )
         return [r[0] for r in signed], [r[0] for r in posted]
 
-    # -- helpers ---------------------------------------------------------------------------
-    @staticmethod
-    async def _position(tx: Tx, opp_id: int, user_id: int) -> int:
-        value = await tx.fetchval(
-            "SELECT COUNT(*) FROM service_signups WHERE opportunity_id = ? AND status = 'waitlist' "
-            "AND id <= (SELECT id FROM service_signups WHERE opportunity_id = ? AND user_id = ?)",
-            (opp_id, opp_id, user_id),
-        )
-        return int(value or 0)
 
-    async def _load(self, tx: Tx, opp_id: int) -> Opportunity:
-        opp = await self._load_or_none(tx, opp_id)
-        if opp is None:
-            raise LookupError(f"service opportunity {opp_id} vanished mid-transaction")
-        return opp
+async def waitlist_position(tx: Tx, opp_id: int, user_id: int) -> int:
+    """The member's place on the waitlist (1 is next), inside the caller's transaction."""
+    value = await tx.fetchval(
+        "SELECT COUNT(*) FROM service_signups WHERE opportunity_id = ? AND status = 'waitlist' "
+        "AND id <= (SELECT id FROM service_signups WHERE opportunity_id = ? AND user_id = ?)",
+        (opp_id, opp_id, user_id),
+    )
+    return int(value or 0)
 
-    @staticmethod
-    async def _load_or_none(tx: Tx, opp_id: int) -> Opportunity | None:
-        row = await tx.fetchone(f"SELECT {_OPP_COLUMNS} FROM service_opportunities WHERE id = ?", (opp_id,))
-        if row is None:
-            return None
-        signups = await tx.fetchall(
-            "SELECT user_id, status FROM service_signups WHERE opportunity_id = ? ORDER BY id", (opp_id,)
-        )
-        return _opportunity(row, signups)
+
+async def load(tx: Tx, opp_id: int) -> Opportunity:
+    """An opportunity the caller's transaction knows exists."""
+    opp = await load_or_none(tx, opp_id)
+    if opp is None:
+        raise LookupError(f"service opportunity {opp_id} vanished mid-transaction")
+    return opp
+
+
+async def load_or_none(tx: Tx, opp_id: int) -> Opportunity | None:
+    """An opportunity with its volunteers and waitlist, or ``None``, inside the caller's transaction."""
+    row = await tx.fetchone(f"SELECT {_OPP_COLUMNS} FROM service_opportunities WHERE id = ?", (opp_id,))
+    if row is None:
+        return None
+    signups = await tx.fetchall(
+        "SELECT user_id, status FROM service_signups WHERE opportunity_id = ? ORDER BY id", (opp_id,)
+    )
+    return _opportunity(row, signups)
 
 
 def _opportunity(row: Any, signups: list[Any]) -> Opportunity:
