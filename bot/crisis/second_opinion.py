@@ -49,12 +49,14 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.package_data import data_path
+
 from .blend import DEFAULT_BLEND, SURE, Blend, load_blend
 from .encoder import SentenceEncoder, default_encoder
 from .models import Category, Detection, Level
 from .quick import QuickRead, default_quick_read
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "crisis"
+DATA = data_path("crisis")
 DEFAULT_HEADS = DATA / "encoder_heads.npz"
 
 WINDOW_TOKENS = 96

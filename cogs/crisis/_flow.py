@@ -97,7 +97,7 @@ class CrisisCare(AlertDesk):
             log.exception("crisis: could not load the sentence model; the lexicon alone will decide")
             self.opinion = None
         if self.opinion is None:
-            log.warning("crisis: no sentence model (data/crisis/minilm missing?); the lexicon alone will decide")
+            log.warning("crisis: no sentence model (bot/data/crisis/minilm missing?); the lexicon alone will decide")
 
     async def close(self) -> None:
         """Stop the sentence model's queue, then every follow-up task (cog unload)."""
