@@ -176,37 +176,29 @@ class BuddyRepo:
 
     async def leave(self, guild_id: int, user_id: int, *, now: datetime) -> bool:
         """Leave pairing. Preferences and the do-not-pair list are kept for a possible return."""
-        changed = await self._db.execute(
-            "UPDATE buddy_members SET status = 'left', priority = 0, updated_at = ? "
-            "WHERE guild_id = ? AND user_id = ? AND status = 'active'",
-            (to_db(now), guild_id, user_id),
-        )
-        return changed == 1
+        return await self._update_active(guild_id, user_id, "status = 'left', priority = 0", (), now=now)
 
     async def pause(self, guild_id: int, user_id: int, until: datetime, *, now: datetime) -> bool:
         """Sit rounds out until ``until``."""
-        changed = await self._db.execute(
-            "UPDATE buddy_members SET paused_until = ?, updated_at = ? "
-            "WHERE guild_id = ? AND user_id = ? AND status = 'active'",
-            (to_db(until), to_db(now), guild_id, user_id),
-        )
-        return changed == 1
+        return await self._update_active(guild_id, user_id, "paused_until = ?", (to_db(until),), now=now)
 
     async def resume(self, guild_id: int, user_id: int, *, now: datetime) -> bool:
         """End any pause (chosen or automatic)."""
-        changed = await self._db.execute(
-            "UPDATE buddy_members SET paused_until = NULL, auto_paused = 0, ignored_rounds = 0, updated_at = ? "
-            "WHERE guild_id = ? AND user_id = ? AND status = 'active'",
-            (to_db(now), guild_id, user_id),
-        )
-        return changed == 1
+        assignments = "paused_until = NULL, auto_paused = 0, ignored_rounds = 0"
+        return await self._update_active(guild_id, user_id, assignments, (), now=now)
 
     async def skip_round(self, guild_id: int, user_id: int, round_at: datetime, *, now: datetime) -> bool:
         """Leave the member out of the round due at ``round_at`` only."""
+        return await self._update_active(guild_id, user_id, "skip_round_at = ?", (to_db(round_at),), now=now)
+
+    async def _update_active(
+        self, guild_id: int, user_id: int, assignments: str, values: tuple[Any, ...], *, now: datetime
+    ) -> bool:
+        """Change an active member's row. ``assignments`` is fixed SQL written in this class, never member input."""
         changed = await self._db.execute(
-            "UPDATE buddy_members SET skip_round_at = ?, updated_at = ? "
+            f"UPDATE buddy_members SET {assignments}, updated_at = ? "
             "WHERE guild_id = ? AND user_id = ? AND status = 'active'",
-            (to_db(round_at), to_db(now), guild_id, user_id),
+            (*values, to_db(now), guild_id, user_id),
         )
         return changed == 1
 
