@@ -24,7 +24,7 @@ from bot.service import (
     WithdrawResult,
     promotions,
 )
-from bot.store.service_queries import HistoryEntry, ServiceQueries, load, load_or_none, waitlist_position
+from bot.store.service_queries import HistoryEntry, load, load_or_none, waitlist_position
 
 __all__ = ["HistoryEntry", "NewOpportunity", "ServiceRepo"]
 
@@ -76,21 +76,105 @@ class NewOpportunity:
 
 
 class ServiceRepo:
-    """Opportunities, sign-ups and history: the writes here, the reads in ``queries``."""
+    """Opportunities, sign-ups and history. Methods named for what they do; row loading in :mod:`.service_queries`."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        self.queries = ServiceQueries(db)
-        # Callers ask one repository for everything about service, so the reads are named here too.
-        self.get = self.queries.get
-        self.list_open = self.queries.list_open
-        self.running = self.queries.running
-        self.managed_by = self.queries.managed_by
-        self.needing_end_timer = self.queries.needing_end_timer
-        self.wants_reminder = self.queries.wants_reminder
-        self.commitments = self.queries.commitments
-        self.history = self.queries.history
-        self.open_involving = self.queries.open_involving
+
+    # -- reads --------------------------------------------------------------------------------
+    async def get(self, opp_id: int) -> Opportunity | None:
+        """One opportunity with its volunteers and waitlist, or ``None``."""
+        async with self._db.transaction() as tx:
+            return await load_or_none(tx, opp_id)
+
+    async def list_open(self, guild_id: int, *, now: datetime, kind: Kind | None = None) -> list[Opportunity]:
+        """Open opportunities that haven't ended, soonest first."""
+        async with self._db.transaction() as tx:
+            rows = await tx.fetchall(
+                "SELECT id FROM service_opportunities WHERE guild_id = ? AND status = 'open' AND ends_at > ? "
+                "AND (? IS NULL OR kind = ?) ORDER BY starts_at, id",
+                (guild_id, to_db(now), kind, kind),
+            )
+            return [await load(tx, r[0]) for r in rows]
+
+    async def running(self, guild_id: int, kind: Kind, *, now: datetime) -> list[Opportunity]:
+        """Open opportunities of a kind happening right now (start <= now < end)."""
+        async with self._db.transaction() as tx:
+            rows = await tx.fetchall(
+                "SELECT id FROM service_opportunities WHERE guild_id = ? AND status = 'open' AND kind = ? "
+                "AND starts_at <= ? AND ends_at > ? ORDER BY starts_at, id",
+                (guild_id, kind.value, to_db(now), to_db(now)),
+            )
+            return [await load(tx, r[0]) for r in rows]
+
+    async def managed_by(
+        self, guild_id: int, user_id: int | None, *, statuses: tuple[Status, ...]
+    ) -> list[Opportunity]:
+        """Opportunities a member posted (or every one, for ``user_id=None``: a moderator), newest first."""
+        placeholders = ",".join("?" for _ in statuses)  # only "?" marks are joined, never values
+        async with self._db.transaction() as tx:
+            rows = await tx.fetchall(
+                "SELECT id FROM service_opportunities WHERE guild_id = ? AND (? IS NULL OR poster_user_id = ?) "
+                f"AND status IN ({placeholders}) ORDER BY starts_at DESC, id DESC LIMIT 25",
+                (guild_id, user_id, user_id, *(s.value for s in statuses)),
+            )
+            return [await load(tx, r[0]) for r in rows]
+
+    async def needing_end_timer(self, *, since: datetime) -> list[Opportunity]:
+        """Opportunities whose end timer must exist: every open one, and the newest of each weekly series
+        that ended since ``since`` without its next occurrence made yet."""
+        async with self._db.transaction() as tx:
+            rows = await tx.fetchall(
+                "SELECT id FROM service_opportunities WHERE status = 'open' OR (recurrence = 'weekly' "
+                "AND next_id IS NULL AND message_id IS NOT NULL AND status IN ('completed', 'passed') "
+                "AND ends_at >= ?) ORDER BY id",
+                (to_db(since),),
+            )
+            return [await load(tx, r["id"]) for r in rows]
+
+    async def wants_reminder(self, opp_id: int, user_id: int) -> bool:
+        """True if the member holds a slot and hasn't turned this one's reminders off."""
+        value = await self._db.fetchval(
+            "SELECT reminders FROM service_signups WHERE opportunity_id = ? AND user_id = ? AND status = 'volunteer'",
+            (opp_id, user_id),
+        )
+        return bool(value)
+
+    async def commitments(
+        self, guild_id: int, user_id: int, *, now: datetime
+    ) -> list[tuple[Opportunity, SignupStatus]]:
+        """The member's upcoming sign-ups (slot or waitlist), soonest first."""
+        async with self._db.transaction() as tx:
+            rows = await tx.fetchall(
+                "SELECT o.id, s.status FROM service_signups s JOIN service_opportunities o ON o.id = s.opportunity_id "
+                "WHERE s.guild_id = ? AND s.user_id = ? AND o.status = 'open' AND o.ends_at > ? "
+                "ORDER BY o.starts_at, o.id",
+                (guild_id, user_id, to_db(now)),
+            )
+            return [(await load(tx, r[0]), SignupStatus(r[1])) for r in rows]
+
+    async def history(self, guild_id: int, user_id: int, *, limit: int = 15) -> list[HistoryEntry]:
+        """Times the member served, newest first. Never aggregated or compared."""
+        rows = await self._db.fetchall(
+            "SELECT opportunity_id, title, kind, served_at FROM service_history WHERE guild_id = ? AND user_id = ? "
+            "ORDER BY served_at DESC LIMIT ?",
+            (guild_id, user_id, limit),
+        )
+        return [HistoryEntry(r[0], r[1], Kind(r[2]), from_db(r[3])) for r in rows]
+
+    async def open_involving(self, user_id: int, guild_id: int | None) -> tuple[list[int], list[int]]:
+        """Open opportunities a member signed up for, and those they posted (for erasure)."""
+        signed = await self._db.fetchall(
+            "SELECT s.opportunity_id FROM service_signups s JOIN service_opportunities o ON o.id = s.opportunity_id "
+            "WHERE s.user_id = ? AND (? IS NULL OR s.guild_id = ?) AND o.status = 'open' ORDER BY o.id",
+            (user_id, guild_id, guild_id),
+        )
+        posted = await self._db.fetchall(
+            "SELECT id FROM service_opportunities WHERE poster_user_id = ? AND (? IS NULL OR guild_id = ?) "
+            "AND status = 'open' ORDER BY id",
+            (user_id, guild_id, guild_id),
+        )
+        return [r[0] for r in signed], [r[0] for r in posted]
 
     # -- opportunities ---------------------------------------------------------------------
     async def create(self, new: NewOpportunity, *, now: datetime, previous_id: int | None = None) -> Opportunity:
