@@ -41,12 +41,10 @@ DMS_CLOSED_NOTICE = (
 class DmSender(Protocol):
     """What :func:`send_dm` needs from the bot; typed by shape so this module never imports the client."""
 
-    @property
-    def store(self) -> Store: ...
-    @property
-    def clock(self) -> Clock: ...
-    @property
-    def metrics(self) -> Metrics: ...
+    store: Store
+    clock: Clock
+    metrics: Metrics
+
     def get_user(self, id: int, /) -> discord.User | None: ...
     async def fetch_user(self, user_id: int, /) -> discord.User: ...
 
