@@ -201,7 +201,7 @@ def main() -> None:
     opinion = default_second_opinion()
     numpy_encoder = default_numpy_encoder()
     if opinion is None or numpy_encoder is None or not isinstance(opinion.encoder, OnnxEncoder):
-        sys.exit("the sentence model's files or onnxruntime are missing (data/crisis/minilm, encoder_heads.npz)")
+        sys.exit("the sentence model's files or onnxruntime are missing (bot/data/crisis/minilm, encoder_heads.npz)")
     with_numpy = load_second_opinion(numpy_encoder, quick=default_quick_read())
     ungated = load_second_opinion(numpy_encoder)  # the sentence model alone on everything below imminent
 

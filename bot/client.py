@@ -145,47 +145,48 @@ class KindredBot(commands.AutoShardedBot):
             # picks up anything that fell due while the bot was down. The urgent lane (crisis
             # re-posts) has its own job, so a wave of reminders in the bulk lane never delays it.
             for lane in LANES:
-                self.scheduler.add_job(
-                    self._poll_timers,
-                    "interval",
-                    args=[lane],
-                    seconds=self._timer_poll_seconds if lane == BULK else min(self._timer_poll_seconds, 5.0),
-                    id=f"{TIMER_POLL_JOB}:{lane}",
-                    replace_existing=True,
-                    next_run_time=discord.utils.utcnow(),
-                    max_instances=1,
-                    coalesce=True,
-                )
+                seconds = self._timer_poll_seconds if lane == BULK else min(self._timer_poll_seconds, 5.0)
+                self._every(self._poll_timers, f"{TIMER_POLL_JOB}:{lane}", args=[lane], at_once=True, seconds=seconds)
             # Once a day: rebuild lost chain links (a handler may have failed for good since start-up)
             # and prune timer history.
-            self.scheduler.add_job(
-                self.daily_upkeep,
-                "interval",
-                hours=24,
-                id=UPKEEP_JOB,
-                replace_existing=True,
-                max_instances=1,
-                coalesce=True,
-            )
+            self._every(self.daily_upkeep, UPKEEP_JOB, at_once=False, hours=24)
         if self.settings.backup_dir is not None:
             # Hourly: a backup when the newest is a day old. The files say when the last one was taken,
             # so a bot restarted often still backs up daily, and one restarted twice an hour not twice.
-            self.scheduler.add_job(
-                self.backup_if_due,
-                "interval",
-                hours=1,
-                id=BACKUP_JOB,
-                replace_existing=True,
-                next_run_time=discord.utils.utcnow(),
-                max_instances=1,
-                coalesce=True,
-            )
+            self._every(self.backup_if_due, BACKUP_JOB, at_once=True, hours=1)
         if self.settings.health_port is not None:
             self.health = HealthServer(
                 self, self.settings.health_host, self.settings.health_port, self.settings.health_max_late_timers
             )
             await self.health.start()
         await self.sync_commands()
+
+    def _every(
+        self,
+        job: Callable[..., Awaitable[None]],
+        job_id: str,
+        *,
+        at_once: bool,
+        args: list[Any] | None = None,
+        **interval: float,
+    ) -> None:
+        """Run ``job`` on an interval, under a stable id, never overlapping itself or catching up missed runs.
+
+        ``at_once`` also runs it now; otherwise the first run is one interval away.
+        """
+        # APScheduler reads next_run_time=None as "paused", so it is passed only when wanted.
+        first = {"next_run_time": discord.utils.utcnow()} if at_once else {}
+        self.scheduler.add_job(
+            job,
+            "interval",
+            args=args,
+            id=job_id,
+            replace_existing=True,
+            max_instances=1,
+            coalesce=True,
+            **first,
+            **interval,
+        )
 
     async def backup_if_due(self) -> None:
         """Write the daily backup if one is due (in a worker thread: the copy reads the whole file)."""

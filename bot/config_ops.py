@@ -13,8 +13,8 @@ from typing import Any
 
 import discord
 
-from bot.errors import KindredError, permission_names
 from bot.guild_config import SETTING_HELP, GuildConfig, default_config
+from bot.problems import KindredError, permission_names
 from bot.resources import REGION_NAMES
 
 __all__ = [

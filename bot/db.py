@@ -20,6 +20,8 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from bot.package_data import package_path
+
 __all__ = [
     "BUSY_TIMEOUT_MS",
     "INTERACTIVE_WRITE_WAIT",
@@ -34,7 +36,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+MIGRATIONS_DIR = package_path("migrations")
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
 Params = Sequence[Any] | dict[str, Any]

@@ -17,20 +17,26 @@ from discord import app_commands
 
 from bot.db import INTERACTIVE_WRITE_WAIT, set_write_wait
 from bot.discord_limits import clamp_content, clamp_embed
+from bot.problems import STORAGE_BUSY, STORAGE_FULL, KindredError, permission_names, storage_problem
 from bot.text import clamp, echo
 
 if TYPE_CHECKING:
     from discord.ui import Item
 
 __all__ = [
+    "APOLOGY",
+    "STORAGE_BUSY",
+    "STORAGE_FULL",
     "KindModal",
     "KindView",
     "KindredError",
+    "KindredRefusal",
     "describe_error",
     "permission_names",
     "reply_ephemeral",
     "run_guarded",
     "send_error",
+    "storage_problem",
 ]
 
 log = logging.getLogger(__name__)
@@ -40,42 +46,13 @@ APOLOGY = (
     "Please try again in a moment."
 )
 
-STORAGE_BUSY = "I couldn't save that just now: my database is busy. Nothing was changed. Please try again in a minute."
-STORAGE_FULL = (
-    "I can't save anything right now: the bot's storage is full. Nothing was changed. "
-    "Please try again later; whoever runs the bot has been told in its logs."
-)
 
-_PERMISSION_NAMES = {
-    "manage_guild": "Manage Server",
-    "manage_events": "Manage Events",
-    "manage_channels": "Manage Channels",
-    "manage_threads": "Manage Threads",
-    "create_private_threads": "Create Private Threads",
-    "send_messages": "Send Messages",
-    "send_messages_in_threads": "Send Messages in Threads",
-    "embed_links": "Embed Links",
-    "attach_files": "Attach Files",
-    "view_channel": "View Channel",
-    "read_message_history": "Read Message History",
-    "mention_everyone": "Mention @everyone, @here, and All Roles",
-    "manage_roles": "Manage Roles",
-    "connect": "Connect",
-    "move_members": "Move Members",
-}
+class KindredRefusal(app_commands.CheckFailure, KindredError):
+    """A :class:`KindredError` raised by a check, such as a cog's ``interaction_check``.
 
-
-def permission_names(perms: list[str]) -> str:
-    """Discord's own names for permissions, joined for a sentence."""
-    return ", ".join(_PERMISSION_NAMES.get(p, p.replace("_", " ").title()) for p in perms)
-
-
-class KindredError(app_commands.AppCommandError):
-    """A problem the member can fix; ``message`` is shown to them as it is."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    discord.py hands only ``AppCommandError`` from a check to the tree's error handler; anything else
+    would leave the member with Discord's bare "interaction failed".
+    """
 
 
 def describe_error(error: Exception) -> str | None:
@@ -114,16 +91,6 @@ def describe_error(error: Exception) -> str | None:
         if error.code == 50013:
             return "I don't have permission to do that here. A moderator can check my role's permissions."
         return "Discord didn't let me do that here. A moderator can check my permissions."
-    return None
-
-
-def storage_problem(error: sqlite3.OperationalError) -> str | None:
-    """The member-facing text for a database that is locked by another process or out of space."""
-    text = str(error).lower()
-    if "locked" in text or "busy" in text:
-        return STORAGE_BUSY
-    if "full" in text:
-        return STORAGE_FULL
     return None
 
 

@@ -21,7 +21,7 @@ __all__ = [
     "default_config",
 ]
 
-# Every region with shipped hotlines (data/hotlines.json), "other" (the worldwide directory) last.
+# Every region with shipped hotlines (bot/data/hotlines.json), "other" (the worldwide directory) last.
 REGIONS: tuple[str, ...] = tuple(REGION_NAMES)
 AlertPolicy = Literal["off", "imminent", "all"]
 ALERT_POLICIES: tuple[str, ...] = ("off", "imminent", "all")

@@ -14,8 +14,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Mapping
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
@@ -23,9 +24,12 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from bot.db import write_wait
 
 if TYPE_CHECKING:
-    from bot.client import KindredBot
+    from bot.clock import Clock
+    from bot.db import Database
+    from bot.metrics import Metrics
+    from bot.timers import TimerService
 
-__all__ = ["DB_WAIT", "LATE_AFTER", "HealthServer"]
+__all__ = ["DB_WAIT", "LATE_AFTER", "HealthServer", "Watched"]
 
 log = logging.getLogger(__name__)
 
@@ -33,10 +37,29 @@ DB_WAIT = 2.0
 LATE_AFTER = timedelta(minutes=5)
 
 
+class Watched(Protocol):
+    """What the health endpoint reads from the bot; typed by shape so this module never imports the client."""
+
+    @property
+    def db(self) -> Database: ...
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def metrics(self) -> Metrics: ...
+    @property
+    def timers(self) -> TimerService: ...
+    @property
+    def shards(self) -> Mapping[int, Any]: ...
+    @property
+    def connected_shards(self) -> set[int]: ...
+    def is_closed(self) -> bool: ...
+    def is_ready(self) -> bool: ...
+
+
 class HealthServer:
     """``/healthz`` and ``/metrics`` for one bot, on ``host:port``."""
 
-    def __init__(self, bot: KindredBot, host: str, port: int, max_late_timers: int) -> None:
+    def __init__(self, bot: Watched, host: str, port: int, max_late_timers: int) -> None:
         self.bot = bot
         self.host = host
         self.port = port

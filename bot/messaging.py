@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 
 if TYPE_CHECKING:
-    from bot.client import KindredBot
+    from bot.clock import Clock
+    from bot.metrics import Metrics
+    from bot.store import Store
 
-__all__ = ["NO_PINGS", "pinging", "send_dm"]
+__all__ = ["NO_PINGS", "DmSender", "pinging", "send_dm"]
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +38,18 @@ DMS_CLOSED_NOTICE = (
 )
 
 
-async def send_dm(bot: KindredBot, user_id: int, **kwargs: Any) -> discord.Message | None:
+class DmSender(Protocol):
+    """What :func:`send_dm` needs from the bot; typed by shape so this module never imports the client."""
+
+    store: Store
+    clock: Clock
+    metrics: Metrics
+
+    def get_user(self, id: int, /) -> discord.User | None: ...
+    async def fetch_user(self, user_id: int, /) -> discord.User: ...
+
+
+async def send_dm(bot: DmSender, user_id: int, **kwargs: Any) -> discord.Message | None:
     """DM a member. Returns ``None`` (and records it) when their DMs are closed.
 
     Closed DMs are normal, not an error: we mark the member unreachable so features stop retrying

@@ -14,25 +14,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Literal
+from typing import Literal, Protocol
 
 from bot.clock import discord_ts
-from bot.errors import KindredError
-
-if TYPE_CHECKING:
-    from bot.store.limits import LimitRepo
+from bot.problems import KindredError
 
 __all__ = [
     "DEFAULT_LIMITS",
     "Action",
     "ActionLimits",
     "Limit",
+    "LimitLedger",
     "Scope",
     "Verdict",
     "enforce",
     "limit_lines",
     "refusal",
 ]
+
+
+class LimitLedger(Protocol):
+    """Where taken actions are recorded (:class:`bot.store.limits.LimitRepo`); typed by shape so the
+    rules never import the store that imports them."""
+
+    async def take(self, limits: ActionLimits, guild_id: int, user_id: int, *, now: datetime) -> Verdict:
+        """Record the action if every limit allows it; say which limit stopped it otherwise."""
+        ...
 
 
 class Action(StrEnum):
@@ -151,7 +158,7 @@ def refusal(action: Action, verdict: Verdict) -> str:
 
 
 async def enforce(
-    repo: LimitRepo, action: Action, guild_id: int, user_id: int, *, now: datetime, moderator: bool = False
+    repo: LimitLedger, action: Action, guild_id: int, user_id: int, *, now: datetime, moderator: bool = False
 ) -> Verdict:
     """Record the action, or raise a :class:`KindredError` with :func:`refusal` when a limit is reached.
 

@@ -1,4 +1,4 @@
-"""Crisis contacts per region, from the shipped ``data/hotlines.json``.
+"""Crisis contacts per region, from the shipped ``bot/data/hotlines.json``.
 
 This module never touches the database, so ``/resources`` and the crisis answer keep working
 when the database is down. The answer stays short on purpose: one or two contacts a person can
@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.package_data import data_path
+
 __all__ = [
     "HOTLINES_PATH",
     "REGION_NAMES",
@@ -29,7 +31,7 @@ __all__ = [
     "render_contacts",
 ]
 
-HOTLINES_PATH = Path(__file__).resolve().parents[1] / "data" / "hotlines.json"
+HOTLINES_PATH = data_path("hotlines.json")
 
 # A dialable number: digits with the spaces, dashes and brackets people write them with, a leading
 # "+" for international form, or a leading "*" for short codes such as Chile's *4141.

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import dateparser
 
-from bot.errors import KindredError
+from bot.problems import KindredError
 from bot.text import echo
 
 __all__ = ["EXAMPLES", "parse_clock_time", "parse_when"]

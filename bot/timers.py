@@ -19,16 +19,25 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot.clock import Clock, from_db, to_db
 from bot.db import Database, write_wait
+from bot.timer_rules import (
+    BULK,
+    LANES,
+    MAX_ATTEMPTS,
+    URGENT,
+    Timer,
+    TimerHandler,
+    reminder_still_worth_sending,
+    retry_delay,
+)
 
 __all__ = [
     "BULK",
+    "LANES",
     "MAX_ATTEMPTS",
     "URGENT",
     "Timer",
@@ -41,57 +50,15 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class Timer:
-    """One due timer as handed to its handler."""
-
-    id: int
-    kind: str
-    due_at: datetime
-    guild_id: int | None
-    user_id: int | None
-    payload: dict[str, Any] = field(default_factory=dict)
-    attempts: int = 0  # failed tries before this one
-
-    def lateness(self, now: datetime) -> timedelta:
-        """How late the timer is being handled (zero or more)."""
-        return max(now - self.due_at, timedelta(0))
-
-
-TimerHandler = Callable[[Timer], Awaitable[None]]
-
-
 def _like_prefix(prefix: str) -> str:
     """A LIKE pattern (with ESCAPE '\\') matching strings that start with ``prefix`` literally."""
     return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def reminder_still_worth_sending(lead: str, leads: Mapping[str, timedelta], start: datetime, now: datetime) -> bool:
-    """Whether a reminder ``lead`` before ``start``, firing at ``now``, is still worth sending.
-
-    After an outage several reminders can fall due at once: only the shortest-lead one that is due
-    makes sense ("tomorrow" arriving beside "in an hour" is noise), and none once the event started.
-    """
-    if now >= start or lead not in leads:
-        return False
-    own = leads[lead]
-    return not any(other < own and now >= start - other for other in leads.values())
-
-
-BULK, URGENT = "bulk", "urgent"
-LANES = (BULK, URGENT)
-MAX_ATTEMPTS = 5  # tries in all for a repeatable kind before it is given up as failed
-RETRY_BASE = timedelta(minutes=1)  # the first retry; each later one waits twice as long
-RETRY_CAP = timedelta(hours=1)
 # Finished rows are history only; kept this long for operators, then pruned.
 KEEP_FINISHED = timedelta(days=28)
 _FINISHED = ("done", "failed", "interrupted", "skipped")
 SETTLE_WAIT = 120.0  # seconds a finished timer's status write may wait for another process's lock
-
-
-def retry_delay(attempt: int) -> timedelta:
-    """How long to wait before try ``attempt + 1`` after ``attempt`` failed (1, 2, 4, ... minutes, capped)."""
-    return min(RETRY_BASE * (2 ** max(attempt - 1, 0)), RETRY_CAP)
 
 
 # Going back to pending must not collide with a successor the handler already scheduled under the same

@@ -6,7 +6,7 @@ import functools
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from bot.errors import KindredError
+from bot.problems import KindredError
 from bot.text import echo
 
 __all__ = ["resolve_timezone", "suggest_timezones", "utc_offset_minutes"]

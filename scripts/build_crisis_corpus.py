@@ -1,8 +1,8 @@
 """Rebuild the real-post crisis corpus from public labelled sources into a git-ignored folder.
 
 The posts are other people's words, so they are never committed: this script reads them from the source files
-where they were brought onto the machine and writes ``data/crisis/corpus/{train,dev,test}.jsonl`` (one
-``{"text", "crisis", "source", "group", "split"}`` object per line). ``data/crisis/SOURCES.md`` says what each
+where they were brought onto the machine and writes ``bot/data/crisis/corpus/{train,dev,test}.jsonl`` (one
+``{"text", "crisis", "source", "group", "split"}`` object per line). ``bot/data/crisis/SOURCES.md`` says what each
 source is, its terms and how its labels map to ours.
 
 ``--sources DIR`` is the folder the sources were brought into. A repository is looked for as a bare git
@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_OUT = ROOT / "data" / "crisis" / "corpus"
+DEFAULT_OUT = ROOT / "bot" / "data" / "crisis" / "corpus"
 
 csv.field_size_limit(1 << 30)
 
@@ -288,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     splits = build(args.sources)
     if not any(splits.values()):
-        print("no source found under --sources; see data/crisis/SOURCES.md", file=sys.stderr)
+        print("no source found under --sources; see bot/data/crisis/SOURCES.md", file=sys.stderr)
         return 1
     args.out.mkdir(parents=True, exist_ok=True)
     for split, rows in splits.items():

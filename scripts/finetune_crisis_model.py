@@ -3,8 +3,8 @@
 Purpose: the second opinion (``bot/crisis/second_opinion.py``) first used the frozen sentence model with
 logistic-regression heads. Fine-tuning the whole encoder on the labelled sets reads indirect phrasing much
 better (``tests/data/crisis/README.md``, round 6). The result is the same architecture, so the numpy encoder
-(``bot/crisis/encoder.py``) runs it unchanged: this script writes ``data/crisis/minilm/weights.npz`` (int8,
-as ``scripts/export_minilm.py`` does) and ``data/crisis/encoder_heads.npz`` (the crisis and category heads,
+(``bot/crisis/encoder.py``) runs it unchanged: this script writes ``bot/data/crisis/minilm/weights.npz`` (int8,
+as ``scripts/export_minilm.py`` does) and ``bot/data/crisis/encoder_heads.npz`` (the crisis and category heads,
 applied to the unit-length mean-pooled vector, with the thresholds).
 
 Training data: the sets in :data:`TRAIN_SETS` plus the benchmark's everyday chat lines (non-crisis). The sets
@@ -28,7 +28,7 @@ posts (``scripts/embed_crisis_windows.py`` then ``scripts/fit_crisis_head.py``) 
 (``scripts/fit_blend.py``). ``--real-negatives N`` adds the real corpus's train split to the fine-tune itself;
 on two CPU cores that takes hours, which is why the shipped encoder was not fine-tuned on real posts.
 
-The model is Apache-2.0 (``data/crisis/minilm/NOTICE``); the fine-tuned weights are a derivative of it.
+The model is Apache-2.0 (``bot/data/crisis/minilm/NOTICE``); the fine-tuned weights are a derivative of it.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ from benchmarks.bench_crisis import EVERYDAY  # noqa: E402
 from bot.crisis import Category, load_default_detector  # noqa: E402
 
 SETS = ROOT / "tests" / "data" / "crisis"
-OUT = ROOT / "data" / "crisis"
+OUT = ROOT / "bot" / "data" / "crisis"
 TRAIN_SETS = (
     "labelled",
     "holdout",
@@ -306,7 +306,7 @@ def main() -> None:
         high_threshold=np.float32(args.high_threshold),
         clear_threshold=np.float32(args.clear_threshold),
     )
-    print("wrote data/crisis/minilm/weights.npz and data/crisis/encoder_heads.npz")
+    print("wrote bot/data/crisis/minilm/weights.npz and bot/data/crisis/encoder_heads.npz")
 
 
 if __name__ == "__main__":

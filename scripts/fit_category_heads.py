@@ -8,7 +8,7 @@ embedding the bot itself computes (the numpy int8 encoder, the most worrying win
 plain). 5-fold cross-validated F1 on the training sets: suicidal_ideation 0.95, self_harm 0.83, overdose 0.78,
 immediate_danger 0.78, substance_crisis 0.76 (optimistic: the encoder was fine-tuned on these texts).
 
-It rewrites ``cat_w``, ``cat_b`` and ``cat_threshold`` in ``data/crisis/encoder_heads.npz`` and keeps the
+It rewrites ``cat_w``, ``cat_b`` and ``cat_threshold`` in ``bot/data/crisis/encoder_heads.npz`` and keeps the
 rest. Training data: the same sets as the final fine-tune (``TRAIN_SETS`` and ``HELD_OUT`` of that script),
 never the fresh sets.
 
@@ -45,7 +45,7 @@ def main() -> None:
     from sklearn.model_selection import StratifiedKFold, cross_val_predict  # type: ignore[import-not-found]
 
     opinion = default_second_opinion()
-    assert opinion is not None, "data/crisis is missing the model"
+    assert opinion is not None, "bot/data/crisis is missing the model"
     categories = tuple(Category)
     texts: list[str] = []
     labels: list[list[bool]] = []

@@ -11,7 +11,7 @@ Needs scikit-learn and scipy (not runtime dependencies)::
     python3 -m venv /tmp/distill && /tmp/distill/bin/pip install scikit-learn scipy numpy
     /tmp/distill/bin/python scripts/train_quick_crisis.py
 
-Writes ``data/crisis/quick_model.npz`` (float16 weights, about 2 MB compressed).
+Writes ``bot/data/crisis/quick_model.npz`` (float16 weights, about 2 MB compressed).
 """
 
 from __future__ import annotations

@@ -11,14 +11,14 @@ from bot.buddies.text import hard_moment_dm
 from bot.messaging import NO_PINGS, send_dm
 
 if TYPE_CHECKING:
-    from bot.client import KindredBot
+    from bot.host import Host
 
 __all__ = ["notify_partners_of_hard_moment"]
 
 log = logging.getLogger(__name__)
 
 
-async def notify_partners_of_hard_moment(bot: KindredBot, guild_id: int, user_id: int) -> int:
+async def notify_partners_of_hard_moment(bot: Host, guild_id: int, user_id: int) -> int:
     """DM the member's current buddy (or buddies) "X could use a check-in from you".
 
     Only when the member opted in with ``/buddy notify on``; the buddy never sees the check-in

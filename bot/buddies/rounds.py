@@ -29,7 +29,7 @@ from bot.matching import match
 from bot.messaging import NO_PINGS, pinging, send_dm
 
 if TYPE_CHECKING:
-    from bot.client import KindredBot
+    from bot.host import Host
     from bot.timers import Timer
 
 __all__ = ["CONNECT", "NUDGE", "ROUND", "BuddyRounds", "EndedPairing", "Plan", "RoundButtons", "RoundReport"]
@@ -55,7 +55,7 @@ class RoundButtons:
 class BuddyRounds:
     """Round scheduling and running for every server."""
 
-    def __init__(self, bot: KindredBot, buttons: RoundButtons) -> None:
+    def __init__(self, bot: Host, buttons: RoundButtons) -> None:
         self.bot = bot
         self.buttons = buttons
 

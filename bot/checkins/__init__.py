@@ -1,4 +1,4 @@
-"""Check-ins, reminders and the recovery date as plain logic (issue 4). No Discord in here.
+"""Check-ins, reminders and the recovery date as plain logic. No Discord in here.
 
 The cog in ``cogs/checkins`` parses interactions and renders; the rules live here so unit tests
 call them directly. :mod:`bot.checkins.chart` (matplotlib) is imported separately, on demand.

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
-from bot.errors import KindredError
+from bot.problems import KindredError
 from bot.text import echo
 
 __all__ = [

@@ -10,7 +10,7 @@ import calendar
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from bot.errors import KindredError
+from bot.problems import KindredError
 from bot.text import echo
 
 __all__ = [

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.errors import KindredError
+from bot.problems import KindredError
 from bot.text import echo
 
 __all__ = [

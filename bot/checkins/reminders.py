@@ -35,7 +35,6 @@ __all__ = [
     "WEEKLY_KIND",
     "CheckinScheduler",
     "Outcome",
-    "member_zone",
     "reminder_key",
 ]
 
@@ -83,22 +82,6 @@ class Outcome(enum.Enum):
     FAILED = "not delivered"
 
 
-async def member_zone(store: Store, user_id: int, guild_id: int | None) -> ZoneInfo:
-    """The member's zone: their preference, else their reminder's, else the server's, else UTC."""
-    prefs = await store.prefs.get(user_id)
-    name = prefs.timezone
-    if name is None:
-        reminder = await store.checkins.get_reminder(user_id)
-        name = reminder.timezone if reminder else None
-    if name is None and guild_id is not None:
-        name = (await store.config.get(guild_id)).timezone
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ValueError, KeyError):  # a zone removed from tzdata since it was stored
-        log.warning("stored time zone %r for %s is unknown; using UTC", name, user_id)
-        return ZoneInfo("UTC")
-
-
 async def _noop_milestone(user_id: int, milestone: Milestone, guild_id: int | None) -> bool:
     return True
 
@@ -142,8 +125,8 @@ class CheckinScheduler:
 
     # -- time zones -------------------------------------------------------------------------
     async def member_zone(self, user_id: int, guild_id: int | None) -> ZoneInfo:
-        """The member's zone (see :func:`member_zone`)."""
-        return await member_zone(self._store, user_id, guild_id)
+        """The member's zone (see :meth:`bot.store.Store.member_zone`)."""
+        return await self._store.member_zone(user_id, guild_id)
 
     async def local_today(self, user_id: int, guild_id: int | None) -> date:
         """Today's date where the member is."""

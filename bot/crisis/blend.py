@@ -1,4 +1,4 @@
-"""How the quick read's and the sentence model's probabilities become one (``data/crisis/blend.json``).
+"""How the quick read's and the sentence model's probabilities become one (``bot/data/crisis/blend.json``).
 
 Fitted on real posts neither model trained on, by ``scripts/fit_blend.py``; :mod:`bot.crisis.second_opinion`
 reads the blended probability.
@@ -11,7 +11,9 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "crisis"
+from bot.package_data import data_path
+
+DATA = data_path("crisis")
 DEFAULT_BLEND = DATA / "blend.json"
 
 __all__ = ["DEFAULT_BLEND", "Blend", "Weights", "load_blend"]

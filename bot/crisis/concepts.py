@@ -1,6 +1,6 @@
 """Compositional concept scoring: crisis meaning from concepts that meet, not from whole phrases.
 
-``data/crisis/concepts.toml`` holds small concept lexicons (ending, burden, hopelessness, exhaustion, finality,
+``bot/data/crisis/concepts.toml`` holds small concept lexicons (ending, burden, hopelessness, exhaustion, finality,
 means, time, self-harm, substance state). Each fragment is worth 1 (weak) or 2 (strong) points. For every
 window (a sentence plus the next one) the best fragment of each concept counts once; the speaker must be the
 anchor (a first-person word in the window, or a short message with no other subject). Then:

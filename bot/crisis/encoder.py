@@ -3,19 +3,19 @@
 Two implementations of one float32 network, behind :class:`SentenceEncoder`, with the same embeddings:
 
 - :class:`~bot.crisis.onnx_encoder.OnnxEncoder`, what the bot runs: the network as an ONNX graph
-  (``data/crisis/minilm/graph.onnx``, ``scripts/export_crisis_onnx.py``) in onnxruntime, about twice as fast
+  (``bot/data/crisis/minilm/graph.onnx``, ``scripts/export_crisis_onnx.py``) in onnxruntime, about twice as fast
   on one core;
 - :class:`NumpyEncoder`, the fallback when onnxruntime or the graph is missing, and the baseline the benchmark
   measures against: a forward pass in plain numpy.
 
-Both read the weights from ``data/crisis/minilm/weights.npz`` (:mod:`bot.crisis.weights`): the model fine-tuned
+Both read the weights from ``bot/data/crisis/minilm/weights.npz`` (:mod:`bot.crisis.weights`): the model fine-tuned
 on the labelled crisis sets by ``scripts/finetune_crisis_model.py``, every matrix int8 with one float32 scale
 per output row (``scripts/export_minilm.py``). Why no torch: the bot must not need gigabytes to read a
 message. MiniLM-L6 is small (6 layers, 384 wide), so a forward pass is a few dozen matrix products. It runs on
 messages whose lexicon verdict is below imminent and the quick read leaves unsure
 (:mod:`bot.crisis.second_opinion`), in a worker thread.
 
-The model is Apache-2.0 licensed (see ``data/crisis/minilm/NOTICE``). The tokenizer is
+The model is Apache-2.0 licensed (see ``bot/data/crisis/minilm/NOTICE``). The tokenizer is
 :mod:`bot.crisis.tokenizer`.
 """
 

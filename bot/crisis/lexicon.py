@@ -1,4 +1,4 @@
-"""Loading and compiling the crisis lexicon (``data/crisis/lexicon.toml``).
+"""Loading and compiling the crisis lexicon (``bot/data/crisis/lexicon.toml``).
 
 The lexicon is data so that it can be reviewed and extended by people who are not programmers; this module
 turns it into compiled patterns plus a token index used as the detector's prefilter.
@@ -14,10 +14,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from bot.package_data import data_path
+
 from .models import Category, Kind, Level, Term
 from .normalize import Normalizer
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "crisis"
+DATA_DIR = data_path("crisis")
 DEFAULT_LEXICON = DATA_DIR / "lexicon.toml"
 # Entry ids of terms a server's moderators added (``/crisis terms add``) start with this.
 EXTRA_PREFIX = "extra:"

@@ -1,6 +1,6 @@
 """The sentence model as an ONNX graph in onnxruntime: what the bot runs to read a message.
 
-The graph (``data/crisis/minilm/graph.onnx``, written by ``scripts/export_crisis_onnx.py``) is the same
+The graph (``bot/data/crisis/minilm/graph.onnx``, written by ``scripts/export_crisis_onnx.py``) is the same
 float32 network as the numpy encoder (:mod:`bot.crisis.encoder`), with the same embeddings, run as one
 optimised graph: about twice as fast on one core (``benchmarks/bench_crisis.py`` measures both in the same
 run). It carries no weights: its large tensors are external initializers named after their arrays in

@@ -26,9 +26,11 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.package_data import data_path
+
 from .normalize import normalize
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "crisis"
+DATA = data_path("crisis")
 DEFAULT_MODEL = DATA / "quick_model.npz"
 
 BUCKETS = 1 << 20

@@ -2,7 +2,7 @@
 
 The lexicon is fast and explainable but only knows the phrasings it was written for: on fresh phrasing it
 misses many crisis posts, and it cannot tell "kms i forgot my lunch" or "who wants to die in ranked" from a
-cry for help. Two models read what the lexicon leaves unsure (``tests/crisis/README.md`` has the measurements):
+cry for help. Two models read what the lexicon leaves unsure (``tests/data/crisis/README.md`` has the measurements):
 
 - the **quick read** (:mod:`bot.crisis.quick`), a linear model over word and letter n-grams trained on real
   public posts and the written sets: microseconds a message, it knows how real people write;
@@ -49,12 +49,14 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.package_data import data_path
+
 from .blend import DEFAULT_BLEND, SURE, Blend, load_blend
 from .encoder import SentenceEncoder, default_encoder
 from .models import Category, Detection, Level
 from .quick import QuickRead, default_quick_read
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "crisis"
+DATA = data_path("crisis")
 DEFAULT_HEADS = DATA / "encoder_heads.npz"
 
 WINDOW_TOKENS = 96

@@ -2,7 +2,7 @@
 
 Lower-case, strip accents, split on whitespace and punctuation (each CJK character alone), then greedy
 longest-match wordpieces (``[UNK]`` for a word with no split). Checked against the reference tokenizer's ids in
-``tests/crisis/test_second_opinion.py``.
+``tests/unit/crisis/test_second_opinion.py``.
 """
 
 from __future__ import annotations

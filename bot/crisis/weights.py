@@ -1,4 +1,4 @@
-"""The sentence model's shipped weights (``data/crisis/minilm/weights.npz``), read for either encoder.
+"""The sentence model's shipped weights (``bot/data/crisis/minilm/weights.npz``), read for either encoder.
 
 Every 2-D matrix is stored as int8 with one float32 scale per output row (``name.q`` and ``name.scale``,
 ``scripts/export_minilm.py``); vectors and the small embedding tables are float32.
@@ -10,7 +10,9 @@ from pathlib import Path
 
 import numpy as np
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "crisis" / "minilm"
+from bot.package_data import data_path
+
+DATA = data_path("crisis", "minilm")
 DEFAULT_WEIGHTS = DATA / "weights.npz"
 DEFAULT_VOCAB = DATA / "vocab.txt"
 

@@ -1,4 +1,4 @@
-"""Crisis care in the bot (issue 8): answer policy and wording, pure code with no Discord.
+"""Crisis care in the bot: answer policy and wording, pure code with no Discord.
 
 The detector itself lives in :mod:`bot.crisis`; this package decides what Kindred does with a detection.
 What this module exports (:mod:`.policy`, :mod:`.text`) is free of Discord. The feature's service,

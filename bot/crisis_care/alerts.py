@@ -22,7 +22,7 @@ from bot.messaging import NO_PINGS
 from bot.store.crisis import Alert, ClaimResult, NewAlert
 
 if TYPE_CHECKING:
-    from bot.client import KindredBot
+    from bot.host import Host
     from bot.timers import Timer
 
 __all__ = ["GONE", "AlertDesk"]
@@ -46,7 +46,7 @@ GONE = "This alert isn't on record any more (the member's data may have been era
 class AlertDesk:
     """Posts, re-posts and de-duplicates the alerts a server's crisis team sees."""
 
-    def __init__(self, bot: KindredBot, work: CareWork, buttons: CrisisButtons) -> None:
+    def __init__(self, bot: Host, work: CareWork, buttons: CrisisButtons) -> None:
         self.bot = bot
         self.work = work
         self.buttons = buttons

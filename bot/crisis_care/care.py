@@ -45,8 +45,8 @@ from bot.messaging import NO_PINGS
 from bot.resources import contacts_for
 
 if TYPE_CHECKING:
-    from bot.client import KindredBot
     from bot.events import MemberText
+    from bot.host import Host
     from bot.timers import Timer
 
 __all__ = ["LINE_REMOVAL_KIND", "REPOST_KIND", "CrisisCare", "Source", "repost_key"]
@@ -78,7 +78,7 @@ class CrisisCare:
     """The crisis feature's service: per-server detectors and the member's answer; it has the team's alert
     desk (:attr:`alerts`), the "Talk to someone here" desk (:attr:`consent`) and the answer memory."""
 
-    def __init__(self, bot: KindredBot, buttons: CrisisButtons) -> None:
+    def __init__(self, bot: Host, buttons: CrisisButtons) -> None:
         self.bot = bot
         self.buttons = buttons
         self.work = CareWork(bot)
@@ -106,7 +106,7 @@ class CrisisCare:
             log.exception("crisis: could not load the sentence model; the lexicon alone will decide")
             self.opinion = None
         if self.opinion is None:
-            log.warning("crisis: no sentence model (data/crisis/minilm missing?); the lexicon alone will decide")
+            log.warning("crisis: no sentence model (bot/data/crisis/minilm missing?); the lexicon alone will decide")
 
     async def close(self) -> None:
         """Stop the sentence model's queue, then every follow-up task (cog unload)."""

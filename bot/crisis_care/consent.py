@@ -19,10 +19,10 @@ from bot.resources import Contacts, contacts_for
 from bot.store.crisis import NewAlert
 
 if TYPE_CHECKING:
-    from bot.client import KindredBot
     from bot.crisis import Level
     from bot.crisis_care.alerts import AlertDesk
     from bot.crisis_care.work import CareWork
+    from bot.host import Host
 
 __all__ = ["ConsentDesk"]
 
@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 class ConsentDesk:
     """Turns a member's request to talk into a consent alert, and tells them what happens next."""
 
-    def __init__(self, bot: KindredBot, work: CareWork, alerts: AlertDesk) -> None:
+    def __init__(self, bot: Host, work: CareWork, alerts: AlertDesk) -> None:
         self.bot = bot
         self.work = work
         self.alerts = alerts

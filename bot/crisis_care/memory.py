@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from bot.crisis_care.policy import MemberState
 
 if TYPE_CHECKING:
-    from bot.client import KindredBot
     from bot.crisis_care.work import CareWork
+    from bot.host import Host
 
 __all__ = ["AnswerMemory", "merge_state"]
 
@@ -37,7 +37,7 @@ def merge_state(stored: MemberState, remembered: MemberState | None) -> MemberSt
 class AnswerMemory:
     """Recent answers, acknowledgements and mute choices, merged with what the database says."""
 
-    def __init__(self, bot: KindredBot, work: CareWork) -> None:
+    def __init__(self, bot: Host, work: CareWork) -> None:
         self.bot = bot
         self.work = work
         self._remembered: dict[int, MemberState] = {}

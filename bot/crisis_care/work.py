@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 if TYPE_CHECKING:
     import discord
 
-    from bot.client import KindredBot
     from bot.crisis import Level
+    from bot.host import Host
 
 __all__ = [
     "CONSENT_WAIT",
@@ -82,7 +82,7 @@ class CrisisButtons:
 class CareWork:
     """Background tasks and store calls that never stop the crisis flow (one per service, shared by its parts)."""
 
-    def __init__(self, bot: KindredBot) -> None:
+    def __init__(self, bot: Host) -> None:
         self.bot = bot
         self.db_timeout = DB_TIMEOUT
         self.consent_wait = CONSENT_WAIT

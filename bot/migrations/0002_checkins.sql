@@ -1,4 +1,4 @@
--- Check-ins, daily reminder settings and the recovery-date counter (issue 4): private member records.
+-- Check-ins, daily reminder settings and the recovery-date counter: private member records.
 
 -- One row per check-in. local_date is the member's own calendar day when they checked in, so
 -- streaks and "already checked in today" never depend on UTC midnight.

@@ -1,4 +1,4 @@
--- Buddy pairing (issue 5): who opted in and how, confidential do-not-pair lists, and each round's groups.
+-- Buddy pairing: who opted in and how, confidential do-not-pair lists, and each round's groups.
 
 -- One row per member who ever opted in to pairing in a server. Interests live in member_interests
 -- (the same list /interests uses); the time zone lives in member_prefs.

@@ -1,4 +1,4 @@
--- Service opportunities (issue 6): posts on the service board, who volunteered or waits for a place, and who served.
+-- Service opportunities: posts on the service board, who volunteered or waits for a place, and who served.
 
 -- One row per occurrence. A weekly series links occurrences through previous_id/next_id.
 CREATE TABLE service_opportunities (

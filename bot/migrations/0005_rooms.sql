@@ -1,4 +1,4 @@
--- Voice rooms (issue 7): room series, each occurrence's native Discord event, RSVPs, reminder opt-outs and attendance.
+-- Voice rooms: room series, each occurrence's native Discord event, RSVPs, reminder opt-outs and attendance.
 
 -- What a host asked for once; a weekly series spawns one occurrence after another from it.
 CREATE TABLE room_series (

@@ -1,4 +1,4 @@
--- Crisis care (issue 8): members' answer cooldown and mute, moderator alerts with claims, their audit trail, and per-server extra terms.
+-- Crisis care: members' answer cooldown and mute, moderator alerts with claims, their audit trail, and per-server extra terms.
 
 -- Personal state that follows a member across servers: when the bot last answered them, whether they said
 -- "I'm OK", and whether they turned automatic answers off.

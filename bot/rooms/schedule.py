@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.errors import KindredError
+from bot.problems import KindredError
 from bot.timers import reminder_still_worth_sending
 
 __all__ = [

@@ -6,7 +6,7 @@ import math
 import re
 from datetime import timedelta
 
-from bot.errors import KindredError
+from bot.problems import KindredError
 from bot.service._models import DESCRIPTION_MAX, SLOTS_MAX, SLOTS_MIN, TITLE_MAX
 from bot.text import echo
 

@@ -39,13 +39,18 @@ class Store:
         self.limits = LimitRepo(db)
 
     async def member_zone(self, user_id: int, guild_id: int | None) -> ZoneInfo:
-        """The member's own time zone, else the server's default, else UTC.
+        """The member's time zone; the one rule every feature uses (check-ins, rooms, service).
 
-        A stored name that no longer resolves (tzdata dropped it) is logged and treated as UTC,
-        so a member is never locked out of a command by an old setting.
+        Their own preference first, else the zone they gave their check-in reminder (they told us
+        where they are), else the server's default, else UTC. A stored name that no longer resolves
+        (tzdata dropped it) is logged and treated as UTC, so a member is never locked out of a
+        command by an old setting.
         """
         prefs = await self.prefs.get(user_id)
         name = prefs.timezone
+        if name is None:
+            reminder = await self.checkins.get_reminder(user_id)
+            name = reminder.timezone if reminder else None
         if name is None and guild_id is not None:
             name = (await self.config.get(guild_id)).timezone
         try:

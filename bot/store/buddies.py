@@ -1,4 +1,4 @@
-"""Repository for buddy pairing (issue 5): profiles, do-not-pair lists, rounds and their groups.
+"""Repository for buddy pairing: profiles, do-not-pair lists, rounds and their groups.
 
 ``current_partners`` and ``hard_moment_opt_in`` keep the signatures the check-ins feature relies on.
 """
@@ -13,9 +13,9 @@ from bot.buddies.profiles import BuddyProfile
 from bot.clock import from_db, to_db
 from bot.db import Database
 from bot.privacy import PrivateTable, register_private_table
-from bot.store.buddy_rounds import BuddyRoundQueries, GroupInfo, RoundInfo
+from bot.store.buddy_rounds import BuddyRounds, GroupInfo, RoundInfo
 
-__all__ = ["BuddyRepo", "GroupInfo", "RoundInfo"]
+__all__ = ["BuddyRepo", "BuddyRounds", "GroupInfo", "RoundInfo"]
 
 register_private_table(
     PrivateTable(
@@ -83,11 +83,26 @@ def _profile(
     )
 
 
-class BuddyRepo(BuddyRoundQueries):
-    """Everything buddy pairing stores (rounds and groups come from :class:`BuddyRoundQueries`)."""
+class BuddyRepo:
+    """Everything buddy pairing stores: profiles and do-not-pair lists here, rounds and groups in ``rounds``."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self.rounds = BuddyRounds(db)
+        # Callers ask one repository for everything about buddies, so the round methods are named here too.
+        self.latest_round = self.rounds.latest_round
+        self.get_round = self.rounds.get_round
+        self.round_ran = self.rounds.round_ran
+        self.recent_pairs = self.rounds.recent_pairs
+        self.recent_memberships = self.rounds.recent_memberships
+        self.quiet_answers = self.rounds.quiet_answers
+        self.record_round = self.rounds.record_round
+        self.set_thread = self.rounds.set_thread
+        self.active_group = self.rounds.active_group
+        self.group = self.rounds.group
+        self.round_groups = self.rounds.round_groups
+        self.step_away = self.rounds.step_away
+        self.record_connect = self.rounds.record_connect
 
     # -- the interface other features use ---------------------------------------------------
     async def current_partners(self, guild_id: int, user_id: int) -> list[int]:
@@ -161,37 +176,29 @@ class BuddyRepo(BuddyRoundQueries):
 
     async def leave(self, guild_id: int, user_id: int, *, now: datetime) -> bool:
         """Leave pairing. Preferences and the do-not-pair list are kept for a possible return."""
-        changed = await self._db.execute(
-            "UPDATE buddy_members SET status = 'left', priority = 0, updated_at = ? "
-            "WHERE guild_id = ? AND user_id = ? AND status = 'active'",
-            (to_db(now), guild_id, user_id),
-        )
-        return changed == 1
+        return await self._update_active(guild_id, user_id, "status = 'left', priority = 0", (), now=now)
 
     async def pause(self, guild_id: int, user_id: int, until: datetime, *, now: datetime) -> bool:
         """Sit rounds out until ``until``."""
-        changed = await self._db.execute(
-            "UPDATE buddy_members SET paused_until = ?, updated_at = ? "
-            "WHERE guild_id = ? AND user_id = ? AND status = 'active'",
-            (to_db(until), to_db(now), guild_id, user_id),
-        )
-        return changed == 1
+        return await self._update_active(guild_id, user_id, "paused_until = ?", (to_db(until),), now=now)
 
     async def resume(self, guild_id: int, user_id: int, *, now: datetime) -> bool:
         """End any pause (chosen or automatic)."""
-        changed = await self._db.execute(
-            "UPDATE buddy_members SET paused_until = NULL, auto_paused = 0, ignored_rounds = 0, updated_at = ? "
-            "WHERE guild_id = ? AND user_id = ? AND status = 'active'",
-            (to_db(now), guild_id, user_id),
-        )
-        return changed == 1
+        assignments = "paused_until = NULL, auto_paused = 0, ignored_rounds = 0"
+        return await self._update_active(guild_id, user_id, assignments, (), now=now)
 
     async def skip_round(self, guild_id: int, user_id: int, round_at: datetime, *, now: datetime) -> bool:
         """Leave the member out of the round due at ``round_at`` only."""
+        return await self._update_active(guild_id, user_id, "skip_round_at = ?", (to_db(round_at),), now=now)
+
+    async def _update_active(
+        self, guild_id: int, user_id: int, assignments: str, values: tuple[Any, ...], *, now: datetime
+    ) -> bool:
+        """Change an active member's row. ``assignments`` is fixed SQL written in this class, never member input."""
         changed = await self._db.execute(
-            "UPDATE buddy_members SET skip_round_at = ?, updated_at = ? "
+            f"UPDATE buddy_members SET {assignments}, updated_at = ? "
             "WHERE guild_id = ? AND user_id = ? AND status = 'active'",
-            (to_db(round_at), to_db(now), guild_id, user_id),
+            (*values, to_db(now), guild_id, user_id),
         )
         return changed == 1
 

@@ -11,7 +11,7 @@ from bot.buddies.lifecycle import QuietOutcome
 from bot.clock import from_db, to_db
 from bot.db import Database
 
-__all__ = ["BuddyRoundQueries", "GroupInfo", "RoundInfo"]
+__all__ = ["BuddyRounds", "GroupInfo", "RoundInfo"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,10 +44,11 @@ def _dt(value: str | None) -> datetime | None:
     return None if value is None else from_db(value)
 
 
-class BuddyRoundQueries:
-    """Round and group queries; :class:`bot.store.buddies.BuddyRepo` builds on these."""
+class BuddyRounds:
+    """Pairing rounds and their groups; part of :class:`bot.store.buddies.BuddyRepo`."""
 
-    _db: Database
+    def __init__(self, db: Database) -> None:
+        self._db = db
 
     # -- rounds -----------------------------------------------------------------------------
     async def latest_round(self, guild_id: int) -> RoundInfo | None:

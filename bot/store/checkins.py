@@ -1,4 +1,4 @@
-"""Repository for check-ins, reminder settings and the recovery date (issue 4).
+"""Repository for check-ins, reminder settings and the recovery date.
 
 All three tables are private to the member and registered with :mod:`bot.privacy` below.
 """
@@ -205,6 +205,12 @@ class CheckinRepo:
         )
         return None if row is None else _reminder(row)
 
+    async def _written_reminder(self, user_id: int) -> ReminderSettings:
+        """The reminder row an upsert just wrote."""
+        found = await self.get_reminder(user_id)
+        assert found is not None
+        return found
+
     async def note_reminder_dm(self, user_id: int, message_id: int, due_at: datetime) -> None:
         """Remember the reminder DM just delivered and the occurrence it was for."""
         await self._db.execute(
@@ -251,9 +257,7 @@ class CheckinRepo:
             "updated_at = excluded.updated_at",
             (user_id, guild_id, local_time.strftime("%H:%M"), timezone, weekdays_to_text(weekdays), to_db(now)),
         )
-        found = await self.get_reminder(user_id)
-        assert found is not None
-        return found
+        return await self._written_reminder(user_id)
 
     async def disable_reminder(self, user_id: int, *, now: datetime) -> bool:
         """Turn the daily reminder off (the time is kept for the weekly reflection)."""
@@ -281,9 +285,7 @@ class CheckinRepo:
             "ON CONFLICT (user_id) DO UPDATE SET weekly = excluded.weekly, updated_at = excluded.updated_at",
             (user_id, guild_id, default_time.strftime("%H:%M"), timezone, int(on), to_db(now)),
         )
-        found = await self.get_reminder(user_id)
-        assert found is not None
-        return found
+        return await self._written_reminder(user_id)
 
     # -- recovery date ----------------------------------------------------------------------
     async def get_recovery(self, user_id: int) -> RecoveryState | None:

@@ -1,4 +1,4 @@
-"""Repository for crisis care (issue 8): member answer state, team alerts and claims, audit, per-server terms.
+"""Repository for crisis care: member answer state, team alerts and claims, audit, per-server terms.
 
 No table here ever holds a member's words: alerts keep only the level, categories and where.
 """

@@ -1,4 +1,4 @@
-"""Rows of the voice-room tables (issue 7): statuses, dataclasses, and their privacy registration."""
+"""Rows of the voice-room tables: statuses, dataclasses, and their privacy registration."""
 
 from __future__ import annotations
 

@@ -1,7 +1,6 @@
-"""Repository for voice rooms (issue 7): series and occurrences; RSVPs and attendance via a mixin.
+"""Repository for voice rooms: series and occurrences, RSVPs, reminder opt-outs and attendance.
 
-``store.rooms`` (:class:`RoomRepo`) is the one entry point; the row types live in
-:mod:`bot.store.room_models` and the member-level queries in :mod:`bot.store.room_members`.
+``store.rooms`` (:class:`RoomRepo`) is the one entry point; the row types live in :mod:`bot.store.room_models`.
 """
 
 from __future__ import annotations
@@ -10,7 +9,6 @@ from datetime import datetime
 
 from bot.clock import to_db
 from bot.db import Database
-from bot.store.room_members import RoomMembersMixin
 from bot.store.room_models import (
     ACTIVE,
     CANCELLED,
@@ -35,8 +33,8 @@ __all__ = [
 ]
 
 
-class RoomRepo(RoomMembersMixin):
-    """Rooms, their series, RSVPs and attendance. SQL lives only here."""
+class RoomRepo:
+    """Rooms, their series, RSVPs and attendance. SQL lives only in the store."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -279,3 +277,77 @@ class RoomRepo(RoomMembersMixin):
             (COMPLETED, CANCELLED),
         )
         return [room_from_row(r) for r in rows]
+
+    # -- RSVPs --------------------------------------------------------------------------------
+    async def rsvp(self, room_id: int, user_id: int, *, going: bool, source: str, now: datetime) -> None:
+        """Record a member's answer; the latest answer wins, and a reminder opt-out is kept."""
+        await self._db.execute(
+            "INSERT INTO room_rsvps (room_id, user_id, going, source, updated_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (room_id, user_id) DO UPDATE SET going = excluded.going, source = excluded.source, "
+            "updated_at = excluded.updated_at",
+            (room_id, user_id, int(going), source, to_db(now)),
+        )
+
+    async def add_event_interest(self, room_id: int, user_id: int, *, now: datetime) -> bool:
+        """Native "Interested" seen (live or on a later sync): adds an RSVP only if they have none."""
+        changed = await self._db.execute(
+            "INSERT OR IGNORE INTO room_rsvps (room_id, user_id, going, source, updated_at) "
+            "VALUES (?, ?, 1, 'event', ?)",
+            (room_id, user_id, to_db(now)),
+        )
+        return changed == 1
+
+    async def drop_event_interest(self, room_id: int, user_id: int) -> bool:
+        """Native "Interested" removed: drop an RSVP that came from it (a button answer stands)."""
+        changed = await self._db.execute(
+            "DELETE FROM room_rsvps WHERE room_id = ? AND user_id = ? AND source = 'event'", (room_id, user_id)
+        )
+        return changed == 1
+
+    async def rsvp_of(self, room_id: int, user_id: int) -> tuple[bool, bool] | None:
+        """``(going, reminders_on)`` for a member, or ``None`` if they haven't answered."""
+        row = await self._db.fetchone(
+            "SELECT going, reminders FROM room_rsvps WHERE room_id = ? AND user_id = ?", (room_id, user_id)
+        )
+        return None if row is None else (bool(row[0]), bool(row[1]))
+
+    async def going(self, room_id: int, *, wants_reminders: bool = False) -> list[int]:
+        """Members coming to a room (optionally only those who still want reminders)."""
+        rows = await self._db.fetchall(
+            "SELECT user_id FROM room_rsvps WHERE room_id = ? AND going = 1 AND (? = 0 OR reminders = 1) "
+            "ORDER BY user_id",
+            (room_id, int(wants_reminders)),
+        )
+        return [r[0] for r in rows]
+
+    async def set_reminders(self, room_id: int, user_id: int, on: bool) -> bool:
+        """Turn one member's reminders for a room on or off."""
+        changed = await self._db.execute(
+            "UPDATE room_rsvps SET reminders = ? WHERE room_id = ? AND user_id = ?", (int(on), room_id, user_id)
+        )
+        return changed == 1
+
+    # -- room notices -------------------------------------------------------------------------
+    async def notices_on(self, guild_id: int, user_id: int) -> bool:
+        """True if the member asked for room notices (``/interests notify on``) in this server."""
+        found = await self._db.fetchval(
+            "SELECT 1 FROM member_interests m JOIN interests i ON i.id = m.interest_id "
+            "WHERE i.guild_id = ? AND m.user_id = ? AND m.notify = 1 LIMIT 1",
+            (guild_id, user_id),
+        )
+        return found is not None
+
+    # -- attendance ---------------------------------------------------------------------------
+    async def record_attendance(self, room_id: int, user_id: int, *, now: datetime) -> None:
+        """Note that someone joined the room's voice channel (once per room)."""
+        await self._db.execute(
+            "INSERT OR IGNORE INTO room_attendance (room_id, user_id, first_joined_at) VALUES (?, ?, ?)",
+            (room_id, user_id, to_db(now)),
+        )
+
+    async def attendees(self, room_id: int) -> list[int]:
+        """Everyone who joined a room's channel."""
+        rows = await self._db.fetchall(
+            "SELECT user_id FROM room_attendance WHERE room_id = ? ORDER BY user_id", (room_id,)
+        )
+        return [r[0] for r in rows]

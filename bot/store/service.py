@@ -1,4 +1,4 @@
-"""Repository for service opportunities (issue 6): posts, sign-ups, the waitlist and private history.
+"""Repository for service opportunities: posts, sign-ups, the waitlist and private history.
 
 Every rule that must hold under concurrent clicks (one slot, one person) is checked and applied
 inside a single ``db.transaction()``, which takes SQLite's write lock up front (BEGIN IMMEDIATE).
@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.clock import from_db, to_db
-from bot.db import Tx
-from bot.errors import KindredError
+from bot.db import Database, Tx
 from bot.privacy import PrivateTable, register_private_table
+from bot.problems import KindredError
 from bot.service import (
     JoinOutcome,
     JoinResult,
@@ -24,7 +24,7 @@ from bot.service import (
     WithdrawResult,
     promotions,
 )
-from bot.store.service_queries import HistoryEntry, ServiceQueries
+from bot.store.service_queries import HistoryEntry, load, load_or_none, waitlist_position
 
 __all__ = ["HistoryEntry", "NewOpportunity", "ServiceRepo"]
 
@@ -75,15 +75,113 @@ class NewOpportunity:
     zone: str
 
 
-class ServiceRepo(ServiceQueries):
-    """Opportunities, sign-ups and history. Methods named for what they do; reads come from ``ServiceQueries``."""
+class ServiceRepo:
+    """Opportunities, sign-ups and history. Methods named for what they do; row loading in :mod:`.service_queries`."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # -- reads --------------------------------------------------------------------------------
+    async def get(self, opp_id: int) -> Opportunity | None:
+        """One opportunity with its volunteers and waitlist, or ``None``."""
+        async with self._db.transaction() as tx:
+            return await load_or_none(tx, opp_id)
+
+    async def list_open(self, guild_id: int, *, now: datetime, kind: Kind | None = None) -> list[Opportunity]:
+        """Open opportunities that haven't ended, soonest first."""
+        async with self._db.transaction() as tx:
+            rows = await tx.fetchall(
+                "SELECT id FROM service_opportunities WHERE guild_id = ? AND status = 'open' AND ends_at > ? "
+                "AND (? IS NULL OR kind = ?) ORDER BY starts_at, id",
+                (guild_id, to_db(now), kind, kind),
+            )
+            return [await load(tx, r[0]) for r in rows]
+
+    async def running(self, guild_id: int, kind: Kind, *, now: datetime) -> list[Opportunity]:
+        """Open opportunities of a kind happening right now (start <= now < end)."""
+        async with self._db.transaction() as tx:
+            rows = await tx.fetchall(
+                "SELECT id FROM service_opportunities WHERE guild_id = ? AND status = 'open' AND kind = ? "
+                "AND starts_at <= ? AND ends_at > ? ORDER BY starts_at, id",
+                (guild_id, kind.value, to_db(now), to_db(now)),
+            )
+            return [await load(tx, r[0]) for r in rows]
+
+    async def managed_by(
+        self, guild_id: int, user_id: int | None, *, statuses: tuple[Status, ...]
+    ) -> list[Opportunity]:
+        """Opportunities a member posted (or every one, for ``user_id=None``: a moderator), newest first."""
+        placeholders = ",".join("?" for _ in statuses)  # only "?" marks are joined, never values
+        async with self._db.transaction() as tx:
+            rows = await tx.fetchall(
+                "SELECT id FROM service_opportunities WHERE guild_id = ? AND (? IS NULL OR poster_user_id = ?) "
+                f"AND status IN ({placeholders}) ORDER BY starts_at DESC, id DESC LIMIT 25",
+                (guild_id, user_id, user_id, *(s.value for s in statuses)),
+            )
+            return [await load(tx, r[0]) for r in rows]
+
+    async def needing_end_timer(self, *, since: datetime) -> list[Opportunity]:
+        """Opportunities whose end timer must exist: every open one, and the newest of each weekly series
+        that ended since ``since`` without its next occurrence made yet."""
+        async with self._db.transaction() as tx:
+            rows = await tx.fetchall(
+                "SELECT id FROM service_opportunities WHERE status = 'open' OR (recurrence = 'weekly' "
+                "AND next_id IS NULL AND message_id IS NOT NULL AND status IN ('completed', 'passed') "
+                "AND ends_at >= ?) ORDER BY id",
+                (to_db(since),),
+            )
+            return [await load(tx, r["id"]) for r in rows]
+
+    async def wants_reminder(self, opp_id: int, user_id: int) -> bool:
+        """True if the member holds a slot and hasn't turned this one's reminders off."""
+        value = await self._db.fetchval(
+            "SELECT reminders FROM service_signups WHERE opportunity_id = ? AND user_id = ? AND status = 'volunteer'",
+            (opp_id, user_id),
+        )
+        return bool(value)
+
+    async def commitments(
+        self, guild_id: int, user_id: int, *, now: datetime
+    ) -> list[tuple[Opportunity, SignupStatus]]:
+        """The member's upcoming sign-ups (slot or waitlist), soonest first."""
+        async with self._db.transaction() as tx:
+            rows = await tx.fetchall(
+                "SELECT o.id, s.status FROM service_signups s JOIN service_opportunities o ON o.id = s.opportunity_id "
+                "WHERE s.guild_id = ? AND s.user_id = ? AND o.status = 'open' AND o.ends_at > ? "
+                "ORDER BY o.starts_at, o.id",
+                (guild_id, user_id, to_db(now)),
+            )
+            return [(await load(tx, r[0]), SignupStatus(r[1])) for r in rows]
+
+    async def history(self, guild_id: int, user_id: int, *, limit: int = 15) -> list[HistoryEntry]:
+        """Times the member served, newest first. Never aggregated or compared."""
+        rows = await self._db.fetchall(
+            "SELECT opportunity_id, title, kind, served_at FROM service_history WHERE guild_id = ? AND user_id = ? "
+            "ORDER BY served_at DESC LIMIT ?",
+            (guild_id, user_id, limit),
+        )
+        return [HistoryEntry(r[0], r[1], Kind(r[2]), from_db(r[3])) for r in rows]
+
+    async def open_involving(self, user_id: int, guild_id: int | None) -> tuple[list[int], list[int]]:
+        """Open opportunities a member signed up for, and those they posted (for erasure)."""
+        signed = await self._db.fetchall(
+            "SELECT s.opportunity_id FROM service_signups s JOIN service_opportunities o ON o.id = s.opportunity_id "
+            "WHERE s.user_id = ? AND (? IS NULL OR s.guild_id = ?) AND o.status = 'open' ORDER BY o.id",
+            (user_id, guild_id, guild_id),
+        )
+        posted = await self._db.fetchall(
+            "SELECT id FROM service_opportunities WHERE poster_user_id = ? AND (? IS NULL OR guild_id = ?) "
+            "AND status = 'open' ORDER BY id",
+            (user_id, guild_id, guild_id),
+        )
+        return [r[0] for r in signed], [r[0] for r in posted]
 
     # -- opportunities ---------------------------------------------------------------------
     async def create(self, new: NewOpportunity, *, now: datetime, previous_id: int | None = None) -> Opportunity:
         """Store a new opportunity and return it."""
         async with self._db.transaction() as tx:
             opp_id = await self._insert(tx, new, now=now, previous_id=previous_id)
-            return await self._load(tx, opp_id)
+            return await load(tx, opp_id)
 
     async def set_message(self, opp_id: int, channel_id: int, message_id: int) -> None:
         """Remember where the board card lives."""
@@ -105,7 +203,7 @@ class ServiceRepo(ServiceQueries):
     ) -> tuple[Opportunity, Opportunity, list[int]]:
         """Apply an edit; returns (before, after, members promoted because slots grew)."""
         async with self._db.transaction() as tx:
-            old = await self._load_or_none(tx, opp_id)
+            old = await load_or_none(tx, opp_id)
             if old is None:
                 raise KindredError(f"I couldn't find service opportunity #{opp_id}.")
             if old.status is not Status.OPEN:
@@ -131,7 +229,7 @@ class ServiceRepo(ServiceQueries):
             )
             promoted = promotions(slots, old.filled, list(old.waitlist))
             await self._promote(tx, opp_id, promoted, now)
-            return old, await self._load(tx, opp_id), promoted
+            return old, await load(tx, opp_id), promoted
 
     async def close(self, opp_id: int, status: Status, *, now: datetime) -> Opportunity | None:
         """Move an open opportunity to cancelled or passed. ``None`` if it wasn't open (so once only)."""
@@ -141,7 +239,7 @@ class ServiceRepo(ServiceQueries):
                 "WHERE id = ? AND status = 'open'",
                 (status.value, to_db(now), to_db(now), opp_id),
             )
-            return await self._load(tx, opp_id) if changed else None
+            return await load(tx, opp_id) if changed else None
 
     async def complete(self, opp_id: int, served: list[int], *, now: datetime) -> Opportunity | None:
         """Mark it completed and record who served in their private history. Once only."""
@@ -153,7 +251,7 @@ class ServiceRepo(ServiceQueries):
             )
             if not changed:
                 return None
-            opp = await self._load(tx, opp_id)
+            opp = await load(tx, opp_id)
             # Only people who actually signed up can be recorded, whatever a stale select sent.
             confirmed = [uid for uid in served if uid in opp.volunteers]
             await tx.executemany(
@@ -169,7 +267,7 @@ class ServiceRepo(ServiceQueries):
     async def spawn_next(self, opp_id: int, starts_at: datetime, *, now: datetime) -> Opportunity | None:
         """Create the next weekly occurrence, exactly once per occurrence (``None`` if already done)."""
         async with self._db.transaction() as tx:
-            opp = await self._load_or_none(tx, opp_id)
+            opp = await load_or_none(tx, opp_id)
             if opp is None or opp.next_id is not None or opp.recurrence is not Recurrence.WEEKLY:
                 return None
             new = NewOpportunity(
@@ -188,7 +286,7 @@ class ServiceRepo(ServiceQueries):
             await tx.execute("UPDATE service_opportunities SET next_id = ? WHERE id = ?", (next_id, opp.id))
             # The new card goes where the old one was, unless the board moves later.
             await tx.execute("UPDATE service_opportunities SET channel_id = ? WHERE id = ?", (opp.channel_id, next_id))
-            return await self._load(tx, next_id)
+            return await load(tx, next_id)
 
     # -- sign-ups --------------------------------------------------------------------------
     async def join(self, opp_id: int, user_id: int, *, now: datetime) -> JoinResult:
@@ -209,7 +307,7 @@ class ServiceRepo(ServiceQueries):
             if existing == SignupStatus.VOLUNTEER.value:
                 return JoinResult(JoinOutcome.ALREADY_VOLUNTEER)
             if existing == SignupStatus.WAITLIST.value:
-                return JoinResult(JoinOutcome.ALREADY_WAITLISTED, await self._position(tx, opp_id, user_id))
+                return JoinResult(JoinOutcome.ALREADY_WAITLISTED, await waitlist_position(tx, opp_id, user_id))
             filled = await tx.fetchval(
                 "SELECT COUNT(*) FROM service_signups WHERE opportunity_id = ? AND status = 'volunteer'", (opp_id,)
             )
@@ -220,7 +318,7 @@ class ServiceRepo(ServiceQueries):
             )
             if status is SignupStatus.VOLUNTEER:
                 return JoinResult(JoinOutcome.VOLUNTEERED)
-            return JoinResult(JoinOutcome.WAITLISTED, await self._position(tx, opp_id, user_id))
+            return JoinResult(JoinOutcome.WAITLISTED, await waitlist_position(tx, opp_id, user_id))
 
     async def withdraw(self, opp_id: int, user_id: int, *, now: datetime) -> WithdrawResult:
         """Give up a slot or waitlist place; a freed slot goes to the first person waiting."""
@@ -232,7 +330,7 @@ class ServiceRepo(ServiceQueries):
                 return WithdrawResult(None)
             await tx.execute("DELETE FROM service_signups WHERE opportunity_id = ? AND user_id = ?", (opp_id, user_id))
             promoted: list[int] = []
-            opp = await self._load(tx, opp_id)
+            opp = await load(tx, opp_id)
             if was == SignupStatus.VOLUNTEER.value and opp.status is Status.OPEN and opp.ends_at > now:
                 promoted = promotions(opp.slots, opp.filled, list(opp.waitlist))
                 await self._promote(tx, opp_id, promoted, now)

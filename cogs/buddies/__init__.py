@@ -1,4 +1,4 @@
-"""Buddy pairing (issue 5): ``/buddy`` commands, rounds on the server's cadence, and their DMs."""
+"""Buddy pairing: ``/buddy`` commands, rounds on the server's cadence, and their DMs."""
 
 from __future__ import annotations
 

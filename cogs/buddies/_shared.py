@@ -8,6 +8,7 @@ import discord
 
 from bot.buddies.profiles import BuddyProfile
 from bot.errors import KindredError
+from bot.moderation import require_moderator
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -28,8 +29,7 @@ async def active_profile(bot: KindredBot, interaction: discord.Interaction[Any])
 
 def require_manage_guild(interaction: discord.Interaction[Any]) -> None:
     """The runtime half of the moderator gate (admins can override the client-side default)."""
-    if not interaction.permissions.manage_guild:
-        raise KindredError("This needs the **Manage Server** permission, which you don't have here.")
+    require_moderator(interaction)
 
 
 def member_name(guild: discord.Guild, user_id: int) -> str:

@@ -1,4 +1,4 @@
-"""Check-ins, reminders, the weekly reflection and the recovery date (issue 4).
+"""Check-ins, reminders, the weekly reflection and the recovery date.
 
 Commands: ``/checkin today|remind set|remind off|pause|history|weekly`` and
 ``/recovery set|show|slip|celebrate``. Timers: ``checkin-reminder``, ``checkin-weekly`` and

@@ -23,7 +23,6 @@ from bot.checkins import (
     share_summary,
     streak,
 )
-from bot.checkins.reminders import member_zone
 from bot.errors import KindredError
 from bot.events import MemberText
 from bot.messaging import NO_PINGS
@@ -153,7 +152,7 @@ async def record_checkin(
     if guild_id != interaction.guild_id:
         # From a DM's button or modal: the server id came with it, so the member may have left since.
         await require_member(bot, guild_id, user.id)
-    zone = await member_zone(store, user.id, guild_id)
+    zone = await store.member_zone(user.id, guild_id)
     now = bot.clock.now()
     today = now.astimezone(zone).date()
     if existing_id is None:

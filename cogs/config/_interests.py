@@ -16,6 +16,7 @@ from discord.ext import commands
 from bot.config_ops import check_interest_name
 from bot.errors import KindredError, KindView, reply_ephemeral
 from bot.messaging import NO_PINGS
+from bot.moderation import moderated_guild
 from bot.text import ECHO_LIMIT, clamp
 from cogs.config._validate import require_manager, validated_role
 
@@ -93,9 +94,10 @@ class InterestCommands(commands.Cog):
     async def _interest_autocomplete(
         self, interaction: discord.Interaction[KindredBot], current: str
     ) -> list[Choice[str]]:
-        if interaction.guild is None or not interaction.permissions.manage_guild:
+        guild = moderated_guild(interaction)
+        if guild is None:
             return []
-        catalogue = await self.bot.store.interests.catalogue(interaction.guild.id, now=self.bot.clock.now())
+        catalogue = await self.bot.store.interests.catalogue(guild.id, now=self.bot.clock.now())
         needle = current.strip().casefold()
         return [Choice(name=i.name, value=i.name) for i in catalogue if needle in i.name.casefold()][:25]
 

@@ -9,6 +9,7 @@ from discord import app_commands
 
 from bot.config_ops import CHANNEL_KINDS, LABELS, check_bot_permissions, check_channel_type, check_role
 from bot.errors import KindredError
+from bot.moderation import require_moderator
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -27,12 +28,11 @@ def require_manager(interaction: discord.Interaction[KindredBot]) -> discord.Gui
     The client hides ``/config`` from members without Manage Server, but server admins can
     override that per command, so the rule is enforced here on every run.
     """
-    guild = interaction.guild
-    if guild is None:
-        raise KindredError("Settings belong to a server, so please run this inside the server you'd like to set up.")
-    if not interaction.permissions.manage_guild:
-        raise KindredError(NOT_A_MODERATOR)
-    return guild
+    return require_moderator(
+        interaction,
+        refusal=NOT_A_MODERATOR,
+        outside="Settings belong to a server, so please run this inside the server you'd like to set up.",
+    )
 
 
 class ChannelFor(app_commands.Transformer):

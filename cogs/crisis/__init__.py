@@ -1,4 +1,4 @@
-"""Crisis care (issue 8): scanning messages and check-in notes, private answers, team alerts, /crisis, /resources.
+"""Crisis care: scanning messages and check-in notes, private answers, team alerts, /crisis, /resources.
 
 Commands: ``/crisis test|terms add|terms remove|terms list`` (moderators) and ``/resources show|region|mute|unmute``.
 Timer: ``crisis-repost`` (durable). Buttons ``crisis:talk:*``, ``crisis:ok`` and ``crisis:claim:*`` are

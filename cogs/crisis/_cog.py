@@ -15,6 +15,7 @@ from bot.crisis_care import CATEGORY_LABELS, LEVEL_LABELS, alert_wanted, dry_run
 from bot.crisis_care.care import LINE_REMOVAL_KIND, REPOST_KIND, CrisisCare
 from bot.crisis_care.work import CrisisButtons
 from bot.errors import KindredError, reply_ephemeral
+from bot.moderation import moderated_guild, require_moderator
 from bot.resources import contacts_for
 from bot.text import echo
 from bot.timers import URGENT
@@ -37,12 +38,11 @@ NOT_A_MODERATOR = "Crisis settings are for moderators: this needs the **Manage S
 
 
 def _require_moderator(interaction: discord.Interaction[KindredBot]) -> discord.Guild:
-    guild = interaction.guild
-    if guild is None:
-        raise KindredError("Crisis tools belong to a server, so please run this inside the server you look after.")
-    if not interaction.permissions.manage_guild:
-        raise KindredError(NOT_A_MODERATOR)
-    return guild
+    return require_moderator(
+        interaction,
+        refusal=NOT_A_MODERATOR,
+        outside="Crisis tools belong to a server, so please run this inside the server you look after.",
+    )
 
 
 @app_commands.guild_only()
@@ -185,9 +185,10 @@ class Crisis(commands.GroupCog, group_name="crisis", group_description="Crisis d
 
     @terms_remove.autocomplete("term")
     async def _term_choices(self, interaction: discord.Interaction[KindredBot], current: str) -> list[Choice[str]]:
-        if interaction.guild is None or not interaction.permissions.manage_guild:
+        guild = moderated_guild(interaction)
+        if guild is None:
             return []
-        stored = await self.bot.store.crisis.terms(interaction.guild.id)
+        stored = await self.bot.store.crisis.terms(guild.id)
         needle = current.lower().strip()
         return [Choice(name=s.term.term, value=s.term.term) for s in stored if needle in s.term.term.lower()][:25]
 

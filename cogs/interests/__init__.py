@@ -1,4 +1,4 @@
-"""``/interests``: members choose what they love, for rooms and pairing (issue 7)."""
+"""``/interests``: members choose what they love, for rooms and pairing."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``/room``: shared-interest voice rooms as native Discord events, with RSVPs and reminders (issue 7)."""
+"""``/room``: shared-interest voice rooms as native Discord events, with RSVPs and reminders."""
 
 from __future__ import annotations
 

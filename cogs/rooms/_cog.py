@@ -14,13 +14,13 @@ from discord.ext import commands
 
 from bot.clock import discord_ts
 from bot.errors import KindredError
+from bot.interests import interest_choices, unknown_interest
 from bot.messaging import NO_PINGS
 from bot.rate_limits import Action, enforce
 from bot.rooms import DURATION_MAX, DURATION_MIN, OPEN_LEAD, validate_duration, validate_text
 from bot.rooms.service import RoomService
 from bot.store.rooms import Room
 from bot.timeparse import parse_when
-from cogs.interests._cog import interest_choices, unknown_interest
 from cogs.rooms._discord import DiscordRooms, category_for, check_can_host
 from cogs.rooms._render import event_url, list_line
 from cogs.rooms._views import ConfirmView, RoomButton

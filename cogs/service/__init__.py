@@ -1,4 +1,4 @@
-"""Service opportunities (issue 6): members post ways to help, sign up, are reminded and thanked."""
+"""Service opportunities: members post ways to help, sign up, are reminded and thanked."""
 
 from __future__ import annotations
 

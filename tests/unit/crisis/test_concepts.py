@@ -1,4 +1,4 @@
-"""The concept layer (``data/crisis/concepts.toml``): compositional hits, everyday chat, context rules."""
+"""The concept layer (``bot/data/crisis/concepts.toml``): compositional hits, everyday chat, context rules."""
 
 from __future__ import annotations
 

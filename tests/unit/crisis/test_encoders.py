@@ -31,8 +31,8 @@ TEXTS = [
 @pytest.fixture(scope="module")
 def pair() -> tuple[OnnxEncoder, NumpyEncoder]:
     onnx, numpy_encoder = default_onnx_encoder(), default_numpy_encoder()
-    assert onnx is not None, "data/crisis/minilm/graph.onnx or onnxruntime is missing"
-    assert numpy_encoder is not None, "data/crisis/minilm/weights.npz is missing"
+    assert onnx is not None, "bot/data/crisis/minilm/graph.onnx or onnxruntime is missing"
+    assert numpy_encoder is not None, "bot/data/crisis/minilm/weights.npz is missing"
     return onnx, numpy_encoder
 
 

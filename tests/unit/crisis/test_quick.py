@@ -45,7 +45,7 @@ def test_a_long_post_costs_a_bounded_number_of_features() -> None:
 
 def test_the_shipped_quick_read_separates_the_obvious_cases() -> None:
     quick = default_quick_read()
-    assert quick is not None, "data/crisis/quick_model.npz is missing"
+    assert quick is not None, "bot/data/crisis/quick_model.npz is missing"
     assert quick.weights.shape == (BUCKETS,)
     assert quick.probability("i want to kill myself tonight, i can't do this anymore") > 0.9
     assert quick.probability("anyone going to the 7pm meeting? i can give someone a ride") < 0.05

@@ -27,7 +27,7 @@ from tests.paths import CRISIS_SETS
 @pytest.fixture(scope="module")
 def encoder() -> SentenceEncoder:
     enc = default_encoder()
-    assert enc is not None, "data/crisis/minilm is missing"
+    assert enc is not None, "bot/data/crisis/minilm is missing"
     return enc
 
 

@@ -1,0 +1,65 @@
+"""Problems a member can fix, and the words that explain them: no Discord import.
+
+Core modules raise :class:`KindredError` with a message written for the member; the Discord layer
+(:mod:`bot.errors`) shows that message privately. Keeping these here lets plain logic refuse bad input
+without depending on discord.py.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+__all__ = [
+    "STORAGE_BUSY",
+    "STORAGE_FULL",
+    "KindredError",
+    "permission_names",
+    "storage_problem",
+]
+
+STORAGE_BUSY = "I couldn't save that just now: my database is busy. Nothing was changed. Please try again in a minute."
+STORAGE_FULL = (
+    "I can't save anything right now: the bot's storage is full. Nothing was changed. "
+    "Please try again later; whoever runs the bot has been told in its logs."
+)
+
+_PERMISSION_NAMES = {
+    "manage_guild": "Manage Server",
+    "manage_events": "Manage Events",
+    "manage_channels": "Manage Channels",
+    "manage_threads": "Manage Threads",
+    "create_private_threads": "Create Private Threads",
+    "send_messages": "Send Messages",
+    "send_messages_in_threads": "Send Messages in Threads",
+    "embed_links": "Embed Links",
+    "attach_files": "Attach Files",
+    "view_channel": "View Channel",
+    "read_message_history": "Read Message History",
+    "mention_everyone": "Mention @everyone, @here, and All Roles",
+    "manage_roles": "Manage Roles",
+    "connect": "Connect",
+    "move_members": "Move Members",
+}
+
+
+class KindredError(Exception):
+    """A problem the member can fix; ``message`` is shown to them as it is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def permission_names(perms: list[str]) -> str:
+    """Discord's own names for permissions, joined for a sentence."""
+    return ", ".join(_PERMISSION_NAMES.get(p, p.replace("_", " ").title()) for p in perms)
+
+
+def storage_problem(error: sqlite3.OperationalError) -> str | None:
+    """The member-facing text for a database that is locked by another process or out of space."""
+    text = str(error).lower()
+    if "locked" in text or "busy" in text:
+        return STORAGE_BUSY
+    if "full" in text:
+        return STORAGE_FULL
+    return None
