@@ -214,8 +214,9 @@ async def test_round_survives_restart_and_never_runs_twice(harness: Harness) -> 
     assert len([t for t in h.dd.threads if t.parent_id == w.buddies.id]) == 1
     round_at = h.clock.now()
     # A stray second firing of the same scheduled round does nothing.
-    cog = h.bot.get_cog("Buddies")
-    assert await cog.rounds.run_round(w.guild.id, scheduled_for=round_at) is None  # type: ignore[union-attr]
+    rounds = h.bot.features.buddies
+    assert rounds is not None
+    assert await rounds.run_round(w.guild.id, scheduled_for=round_at) is None
     await h.restart()
     await h.run_timers()
     assert len([t for t in h.dd.threads if t.parent_id == w.buddies.id]) == 1

@@ -72,8 +72,9 @@ async def test_end_answers_in_time_even_when_telling_the_partner_is_slow(running
 async def test_ending_twice_at_once_tells_the_partner_once(running: Harness) -> None:
     h, w = running, running.world
     await paired_round(h, w.alice, w.bob)
-    cog: Any = h.bot.get_cog("Buddies")
-    results = await asyncio.gather(*(cog.rounds.end_for(w.guild.id, w.alice.id) for _ in range(2)))
+    rounds = h.bot.features.buddies
+    assert rounds is not None
+    results = await asyncio.gather(*(rounds.end_for(w.guild.id, w.alice.id) for _ in range(2)))
     assert sorted(results) == [False, True]
     await h.dd.wait_for_dm(w.bob, lambda m: "pairing for this round has ended" in m["content"])
     ended = [m for m in h.dd.dms_to(w.bob) if "pairing for this round has ended" in m["content"]]

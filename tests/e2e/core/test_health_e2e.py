@@ -11,6 +11,7 @@ import aiohttp
 import pytest
 
 from tests.harness import Harness
+from tests.support.crisis import care
 
 EXTENSIONS = ["cogs.crisis"]
 
@@ -100,7 +101,7 @@ async def test_metrics_count_commands_and_dm_failures_and_name_no_one(h: Harness
     h.dd.close_dms(w.bob)
     await h.dd.send_message(w.bob, w.general, "honestly i want to die, i can't do this anymore")
     await h.dd.wait_for_message(w.general)  # the closed-DM line
-    await h.bot.get_cog("Crisis").care.wait_idle()  # type: ignore[union-attr]
+    await care(h).wait_idle()
     status, text = await get(h, "/metrics")
     assert status == 200
     assert metric(text, 'kindred_commands_total{command="resources show"}') == 1

@@ -46,7 +46,7 @@ async def test_buddy_preview_and_rounds_match_in_a_worker_thread(
     preview = await h.dd.slash(w.mod, "buddy preview", channel=w.general)
     [shown] = await preview.followups()
     assert "2 members would take part: 1 pair." in shown["content"]
-    report = await h.bot.get_cog("Buddies").rounds.run_round(w.guild.id, scheduled_for=None)  # type: ignore[union-attr]
+    report = await h.bot.features.buddies.run_round(w.guild.id, scheduled_for=None)  # type: ignore[union-attr]
     assert report is not None and report.groups == 1
     loop_thread = threading.get_ident()
     assert len(seen) == 2 and all(call["thread"] != loop_thread for call in seen)

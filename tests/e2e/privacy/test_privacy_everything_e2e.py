@@ -17,6 +17,7 @@ import pytest
 from bot.privacy_ops import count_member_rows, retention_key
 from tests.double import InteractionHandle
 from tests.harness import Harness
+from tests.support.crisis import care
 from tests.support.members import leave_server
 from tests.support.privacy import rows_mentioning
 
@@ -129,8 +130,7 @@ async def give_everyone_data(h: Harness) -> dict[str, dict[str, Any]]:
     await h.dd.send_message(alice, w.general, CRISIS)
     alert = await h.dd.wait_for_message(w.crisis_alerts)
     await h.dd.wait_for_dm(alice)
-    care = h.bot.get_cog("Crisis").care  # type: ignore[union-attr]
-    await care.wait_idle()
+    await care(h).wait_idle()
     claim = next(c for c in ids(alert) if "claim" in c)
     await answer(await h.dd.click(w.mod, alert, claim))
     return {"alice_card": alice_card, "carol_card": carol_card, "alice_room": alice_room, "carol_room": carol_room}
@@ -279,7 +279,7 @@ async def test_an_unclaimed_alert_of_an_erased_member_is_not_reposted_and_fails_
     w = h.world
     await h.dd.send_message(w.alice, w.general, CRISIS)
     await h.dd.wait_for_message(w.crisis_alerts)
-    await h.bot.get_cog("Crisis").care.wait_idle()  # type: ignore[union-attr]
+    await care(h).wait_idle()
     await erase(h, w.alice)
     posts = len(h.dd.messages_in(w.crisis_alerts))
     await h.advance(timedelta(hours=6))
