@@ -19,6 +19,7 @@ from bot.crisis_care.text import alert_text, claimed_line
 from bot.crisis_care.work import REPOST_KIND, CareWork, CrisisButtons, Source, bounded, claim_custom_id, repost_key
 from bot.errors import KindredError
 from bot.messaging import NO_PINGS
+from bot.modlog import post_modlog
 from bot.store.crisis import Alert, ClaimResult, NewAlert
 
 if TYPE_CHECKING:
@@ -120,6 +121,9 @@ class AlertDesk:
         if message is None:
             return None
         await self.bot.store.crisis.add_alert_message(alert_id, message.id, repost=False, now=now)
+        self._modlog(
+            alert.guild_id, f"Crisis alert #{alert_id} ({alert.level.name.lower()}) was posted in <#{channel.id}>."
+        )
         return alert
 
     async def _schedule_repost(self, alert_id: int, guild_id: int, due_at: datetime) -> None:
@@ -215,6 +219,8 @@ class AlertDesk:
                 await self._schedule_repost(alert.id, alert.guild_id, now + REPOST_AFTER)
             return
         await self.bot.store.crisis.add_alert_message(alert.id, message.id, repost=is_repost, now=now)
+        if is_repost:
+            self._modlog(alert.guild_id, f"Crisis alert #{alert.id} was posted again: nobody has claimed it yet.")
         if number < MAX_REPOSTS:
             await self._schedule_repost(alert.id, alert.guild_id, now + REPOST_AFTER)
         await self._settle_claim_race(message, alert.id)
@@ -279,7 +285,15 @@ class AlertDesk:
         if alert.subject_user_id == member.id:
             # A claim stops the re-posts and tells the team someone is on it: the member it's about can't do that.
             raise KindredError(SELF_CLAIM)
-        return await self.bot.store.crisis.claim(alert_id, member.id, now=self.bot.clock.now())
+        result = await self.bot.store.crisis.claim(alert_id, member.id, now=self.bot.clock.now())
+        if result.claimed:
+            self._modlog(guild.id, f"Crisis alert #{alert_id} was claimed by <@{member.id}>.")
+        return result
+
+    def _modlog(self, guild_id: int, text: str) -> None:
+        """The mod-log line of an alert event, in the background. It never names the member the alert is about:
+        the mod-log may have more readers than the crisis team."""
+        self.work.spawn(post_modlog(self.bot, guild_id, text), f"modlog:{guild_id}")
 
     async def stop_reposts(self, alert_id: int) -> None:
         """Cancel a claimed alert's next re-post. Bounded: if it can't be cancelled in time, the re-post

@@ -120,6 +120,12 @@ class AuditEntry:
     at: datetime
 
 
+def _audit_entry(row: aiosqlite.Row) -> AuditEntry:
+    return AuditEntry(
+        row["alert_id"], row["action"], row["actor_user_id"], row["subject_user_id"], row["detail"], from_db(row["at"])
+    )
+
+
 _ALERT_COLUMNS = (
     "id, guild_id, subject_user_id, level, categories, reason, source_channel_id, source_message_id, "
     "alert_channel_id, alert_message_ids, reposts, claimed_by_user_id, claimed_at, created_at"
@@ -336,12 +342,23 @@ class CrisisRepo:
             "WHERE guild_id = ? AND (? IS NULL OR alert_id = ?) ORDER BY id",
             (guild_id, alert_id, alert_id),
         )
-        return [
-            AuditEntry(
-                r["alert_id"], r["action"], r["actor_user_id"], r["subject_user_id"], r["detail"], from_db(r["at"])
-            )
-            for r in rows
-        ]
+        return [_audit_entry(r) for r in rows]
+
+    async def audit_page(
+        self, guild_id: int, *, since: datetime, member_id: int | None, limit: int, offset: int
+    ) -> tuple[list[AuditEntry], int]:
+        """One page of the server's audit trail since ``since``, newest first, and how many entries match.
+
+        With ``member_id``: only entries the member did or that were about them."""
+        where = "guild_id = ? AND at >= ? AND (? IS NULL OR actor_user_id = ? OR subject_user_id = ?)"
+        params = (guild_id, to_db(since), member_id, member_id, member_id)
+        total = await self._db.fetchval(f"SELECT count(*) FROM crisis_audit WHERE {where}", params)
+        rows = await self._db.fetchall(
+            "SELECT alert_id, action, actor_user_id, subject_user_id, detail, at FROM crisis_audit "
+            f"WHERE {where} ORDER BY at DESC, id DESC LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+        return [_audit_entry(r) for r in rows], int(total or 0)
 
     async def forget_helper(self, user_id: int, guild_id: int | None) -> None:
         """Before a member's data is erased: drop their id from rows that belong to others.

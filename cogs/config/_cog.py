@@ -24,7 +24,7 @@ from bot.config_ops import (
 from bot.errors import KindredError, reply_ephemeral
 from bot.events import ConfigChange
 from bot.guild_config import ALERT_POLICIES, CADENCES, GuildConfig
-from bot.messaging import NO_PINGS
+from bot.modlog import send_modlog
 from bot.rate_limits import limit_lines
 from bot.regions import regions_for_locale, resolve_region, search_regions
 from bot.text import fit_lines
@@ -90,16 +90,7 @@ class Config(
 
     async def post_modlog(self, guild: discord.Guild, config: GuildConfig, text: str) -> None:
         """Write to the mod-log channel, if one is set; a failure is logged, never shown to members."""
-        if config.modlog_channel_id is None:
-            return
-        channel = guild.get_channel(config.modlog_channel_id)
-        if not isinstance(channel, discord.TextChannel):
-            log.warning("mod-log channel %s of guild %s is gone", config.modlog_channel_id, guild.id)
-            return
-        try:
-            await channel.send(text, allowed_mentions=NO_PINGS)
-        except discord.HTTPException:
-            log.exception("could not write to the mod-log of guild %s", guild.id)
+        await send_modlog(self.bot, guild.id, config.modlog_channel_id, text)
 
     # -- show and reset ---------------------------------------------------------------------------
     @app_commands.command(name="show")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import discord
@@ -12,10 +13,12 @@ from discord.ext import commands
 
 from bot.crisis import Category, Level, Term, load_default_detector
 from bot.crisis_care import CATEGORY_LABELS, LEVEL_LABELS, alert_wanted, dry_run_report
+from bot.crisis_care.audit import PAGE_SIZE, AuditPage, render_audit, term_change_line
 from bot.crisis_care.care import LINE_REMOVAL_KIND, REPOST_KIND, CrisisCare
 from bot.crisis_care.work import CrisisButtons
 from bot.errors import KindredError, reply_ephemeral
 from bot.moderation import moderated_guild, require_moderator
+from bot.modlog import post_modlog
 from bot.resources import contacts_for
 from bot.text import echo
 from bot.timers import URGENT
@@ -123,6 +126,33 @@ class Crisis(commands.GroupCog, group_name="crisis", group_description="Crisis d
         )
         await reply_ephemeral(interaction, report[:2000])
 
+    # -- /crisis audit ------------------------------------------------------------------------
+    @app_commands.command(name="audit")
+    @app_commands.describe(
+        member="Only what this member did or what was about them (leave empty for everything)",
+        days="How far back to look, in days (1-365; default 30)",
+        page="Which page of results (newest first; default 1)",
+    )
+    async def audit(
+        self,
+        interaction: discord.Interaction[KindredBot],
+        member: discord.User | None = None,
+        days: app_commands.Range[int, 1, 365] = 30,
+        page: app_commands.Range[int, 1, 10_000] = 1,
+    ) -> None:
+        """Look back on crisis alerts, claims, re-posts and term changes here (never message text)."""
+        guild = _require_moderator(interaction)
+        days, page = max(1, min(days, 365)), max(1, page)
+        member_id = member.id if member is not None else None
+        entries, total = await self.bot.store.crisis.audit_page(
+            guild.id,
+            since=self.bot.clock.now() - timedelta(days=days),
+            member_id=member_id,
+            limit=PAGE_SIZE,
+            offset=(page - 1) * PAGE_SIZE,
+        )
+        await reply_ephemeral(interaction, render_audit(AuditPage(entries, total, page, days, member_id)))
+
     # -- /crisis terms ------------------------------------------------------------------------
     @terms.command(name="add")
     @app_commands.describe(
@@ -167,6 +197,10 @@ class Crisis(commands.GroupCog, group_name="crisis", group_description="Crisis d
             f"{verb} **{parsed.term}** ({CATEGORY_LABELS[parsed.category]}, {LEVEL_LABELS[parsed.level]}). "
             "It counts in this server only, from now on. Try it with `/crisis test`.",
         )
+        # After the reply: the mod-log is a record, and must not hold up the moderator's answer.
+        detail = f"{CATEGORY_LABELS[parsed.category]}, {LEVEL_LABELS[parsed.level]}"
+        shown = discord.utils.escape_markdown(parsed.term)
+        await post_modlog(self.bot, guild.id, term_change_line(interaction.user.id, verb.lower(), shown, detail))
 
     @terms.command(name="remove")
     @app_commands.describe(term="The extra term to remove")
@@ -182,6 +216,8 @@ class Crisis(commands.GroupCog, group_name="crisis", group_description="Crisis d
             )
         self.care.invalidate(guild.id)
         await reply_ephemeral(interaction, f"Removed **{term.strip()}**. The built-in word list still applies.")
+        shown = discord.utils.escape_markdown(term.strip())
+        await post_modlog(self.bot, guild.id, term_change_line(interaction.user.id, "removed", shown))
 
     @terms_remove.autocomplete("term")
     async def _term_choices(self, interaction: discord.Interaction[KindredBot], current: str) -> list[Choice[str]]:
