@@ -1,6 +1,6 @@
 """Voice rooms: the rules, with no Discord in sight, and the service that runs a room's life.
 
-``schedule`` holds what a member asks for (duration limits, weekly recurrence, reminder and
+``schedule`` holds what a member asks for (duration limits, repeats (the rule is :mod:`bot.repeats`), reminder and
 channel-opening times); ``lifecycle`` holds what happens once a room exists (when it completes,
 who counts as having come). :class:`~bot.rooms.service.RoomService` (``service``, with ``making``
 and ``upkeep``) runs a room's life, with its Discord side passed in as a ``ports.RoomDiscord``;
@@ -24,6 +24,7 @@ from bot.rooms.schedule import (
     REMINDER_LEADS,
     Reminder,
     channel_open_at,
+    next_room_start,
     next_weekly,
     reminder_still_timely,
     reminders_due,
@@ -44,6 +45,7 @@ __all__ = [
     "channel_open_at",
     "completion_decision",
     "count_attendees",
+    "next_room_start",
     "next_weekly",
     "reminder_still_timely",
     "reminders_due",

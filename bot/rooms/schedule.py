@@ -1,12 +1,13 @@
-"""Scheduling rules: how long a room may run, when it repeats, when reminders and channels happen."""
+"""Scheduling rules: how long a room may run, when it repeats (the rule is :mod:`bot.repeats`), when reminders and channels happen."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.problems import KindredError
+from bot.repeats import Repeat, next_occurrence
 from bot.timers import reminder_still_worth_sending
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "REMINDER_LEADS",
     "Reminder",
     "channel_open_at",
+    "next_room_start",
     "next_weekly",
     "reminder_still_timely",
     "reminders_due",
@@ -68,21 +70,13 @@ def validate_text(title: str, description: str | None) -> tuple[str, str | None]
 
 
 def next_weekly(start: datetime, zone: ZoneInfo, *, after: datetime | None = None) -> datetime:
-    """The next weekly occurrence after ``start``, at the same wall-clock time in ``zone``.
+    """The next weekly occurrence after ``start``, at the same wall-clock time in ``zone`` (see :mod:`bot.repeats`)."""
+    return next_occurrence(start, zone, Repeat.WEEKLY, after=after)
 
-    Adding seven days to the *local* time (not the UTC instant) keeps a 19:00 room at 19:00 across
-    daylight-saving changes. A wall time that doesn't exist that day (the spring-forward gap) is
-    normalised by the UTC round trip, i.e. moved forward by the gap. With ``after``, occurrences are
-    skipped until one is later than it (the bot may have been down for more than a week).
-    """
-    local = start.astimezone(zone)
-    candidate = local
-    while True:
-        naive = candidate.replace(tzinfo=None) + timedelta(days=7)
-        candidate = naive.replace(tzinfo=zone)
-        result = candidate.astimezone(UTC)
-        if after is None or result > after:
-            return result
+
+def next_room_start(start: datetime, zone: ZoneInfo, recurrence: str, *, after: datetime | None = None) -> datetime:
+    """When a series' next room starts after the one at ``start``: its repeat rule, missed ones skipped."""
+    return next_occurrence(start, zone, Repeat(recurrence), after=after)
 
 
 def reminders_due(start: datetime, now: datetime) -> list[Reminder]:

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import discord_ts
 from bot.errors import KindredError
+from bot.repeats import Repeat, check_repeat, describe_repeat
 from bot.rooms.lifecycle import (
     EMPTY_GRACE,
     Completion,
@@ -25,7 +26,7 @@ from bot.rooms.lifecycle import (
 )
 from bot.rooms.making import RoomMaker
 from bot.rooms.ports import RoomDiscord
-from bot.rooms.schedule import next_weekly, reminder_still_timely
+from bot.rooms.schedule import next_room_start, reminder_still_timely
 from bot.rooms.upkeep import reconcile_rooms
 from bot.store.rooms import ACTIVE, CANCELLED, COMPLETED, SCHEDULED, Room, RoomSeries
 from bot.text import is_row_id
@@ -41,7 +42,7 @@ __all__ = ["NEXT_MAX_ATTEMPTS", "NEXT_RETRY", "RoomService"]
 log = logging.getLogger(__name__)
 
 NEXT_RETRY = timedelta(minutes=30)
-# Tries at creating next week's room before the host is told to schedule it again (six hours of retries):
+# Tries at creating a series' next room before the host is told to schedule it again (six hours of retries):
 # a room Discord keeps refusing must not be retried every half hour forever.
 NEXT_MAX_ATTEMPTS = 12
 
@@ -102,15 +103,19 @@ class RoomService:
             # The host hesitated past the start: a running room isn't pulled from under people.
             if whole:
                 await self.cancel(fresh, whole_series=True)
-                return f"**{fresh.title}** has already started, so it runs to its end; no more weeks after it."
+                return f"**{fresh.title}** has already started, so it runs to its end; the series ends with it."
             return f"**{fresh.title}** has already started, so it can't be cancelled now. Nothing changed."
         told = await self.cancel(fresh, whole_series=whole)
         people = "nobody needed telling" if told == 0 else f"I've let {told} member{'s' * (told != 1)} know"
-        what = "this room and every later week" if whole else "this room"
+        what = "this room and the rest of its series" if whole else "this room"
         text = f"Cancelled {what}; {people}."
         series = await self.store.rooms.series(fresh.series_id)
-        if not whole and series is not None and series.active and series.recurrence == "weekly":
-            text += " Next week's room is still on."
+        if not whole and series is not None and series.active and series.recurrence != "none":
+            nxt = await self.store.rooms.later_in_series(series.id, fresh.start_at)
+            if nxt is not None:
+                text += f" The series carries on: the next one is {discord_ts(nxt.start_at, 'F')}."
+            else:
+                text += " The series carries on."
         return text
 
     async def before_erase(self, user_id: int, guild_id: int | None) -> None:
@@ -227,7 +232,7 @@ class RoomService:
             await self.maker.cleanup_temp_channel(room)
 
     async def on_next(self, timer: Timer) -> None:
-        """Retry creating a weekly room's next occurrence after a failure."""
+        """Retry creating a series' next room after a failure."""
         room = await self.store.rooms.get(int(timer.payload["room_id"]))
         if room is not None:
             await self.spawn_next(room, attempt=int(timer.payload.get("attempt", 2)))
@@ -260,7 +265,7 @@ class RoomService:
 
     # -- completion and repeats -----------------------------------------------------------------
     async def complete(self, room: Room) -> None:
-        """Finish a room: complete the event, tell the host how many came, tidy up, repeat if weekly."""
+        """Finish a room: complete the event, tell the host how many came, tidy up, repeat if it repeats."""
         if not await self.store.rooms.set_status(room.id, COMPLETED):
             return  # already finished by another path
         await self.timers.cancel_prefix(f"room:{room.id}:")
@@ -276,28 +281,26 @@ class RoomService:
         await self.spawn_next(room)
 
     async def spawn_next(self, room: Room, *, attempt: int = 1) -> Room | None:
-        """Create a weekly series' next occurrence (once), at the same local time a week on.
+        """Create a series' next occurrence (once), by its repeat rule, at the same local time.
 
         An unexpected failure is retried every :data:`NEXT_RETRY`, up to :data:`NEXT_MAX_ATTEMPTS` tries in all;
         then the host is told, as when Discord refuses outright.
         """
         series = await self.store.rooms.series(room.series_id)
-        if series is None or not series.active or series.recurrence != "weekly":
+        if series is None or not series.active or series.recurrence == "none":
             return None
         if await self.store.rooms.later_in_series(series.id, room.start_at) is not None:
             return None
         if not self.discord.has_guild(room.guild_id):
             return None
-        start = next_weekly(room.start_at, ZoneInfo(series.timezone), after=self.now)
+        start = next_room_start(room.start_at, ZoneInfo(series.timezone), series.recurrence, after=self.now)
         try:
             created, warnings = await self.maker.create_occurrence(
                 room.guild_id, series, start, fallback_channel_id=room.announce_channel_id
             )
         except KindredError as exc:
             log.warning("room series %s: next occurrence refused: %s", series.id, exc.message)
-            await self.discord.dm(
-                series.host_user_id, f"I couldn't set up next week's **{series.title}**: {exc.message}"
-            )
+            await self.discord.dm(series.host_user_id, f"I couldn't set up the next **{series.title}**: {exc.message}")
             return None
         except Exception:
             await self._next_failed(room, series, attempt)
@@ -311,7 +314,7 @@ class RoomService:
             log.exception("room series %s: next occurrence failed %d times; giving up", series.id, attempt)
             await self.discord.dm(
                 series.host_user_id,
-                f"I couldn't set up next week's **{series.title}**: Discord kept failing for hours. "
+                f"I couldn't set up the next **{series.title}**: Discord kept failing for hours. "
                 "You can schedule it again with `/room schedule`.",
             )
             return
@@ -344,15 +347,31 @@ class RoomService:
         )
         told = await self.maker.tell_going(room, message)
         if not whole_series:
-            # Skipping one week must not end a weekly series: occurrences are otherwise only
+            # Skipping one occurrence must not end a series: occurrences are otherwise only
             # spawned when one completes, and a cancelled one never does.
             await self.spawn_next(room)
         return told
 
     async def edit(
-        self, room: Room, *, title: str, description: str | None, start: datetime, duration: int
+        self,
+        room: Room,
+        *,
+        title: str,
+        description: str | None,
+        start: datetime,
+        duration: int,
+        recurrence: str | None = None,
     ) -> tuple[Room, int]:
-        """Apply a host's edit everywhere; returns the room and how many members were told."""
+        """Apply a host's edit everywhere; returns the room and how many members were told.
+
+        ``recurrence`` ``None`` keeps the series' repeat; a monthly repeat follows the (new) start's weekday.
+        """
+        series = await self.store.rooms.series(room.series_id)
+        rule = ""
+        if series is not None:
+            zone = ZoneInfo(series.timezone)
+            check_repeat(start, zone, Repeat(recurrence or series.recurrence))
+            rule = describe_repeat(start, zone, Repeat(recurrence or series.recurrence))
         end = start + timedelta(minutes=duration)
         await self.discord.edit_event(room, title=title, description=description, start=start, end=end)
         before = room
@@ -361,7 +380,7 @@ class RoomService:
             room.id, title=title, description=description, start_at=start, end_at=end, duration_minutes=duration
         )
         await rooms.update_series_details(
-            room.series_id, title=title, description=description, duration_minutes=duration
+            room.series_id, title=title, description=description, duration_minutes=duration, recurrence=recurrence
         )
         await self.timers.cancel_prefix(f"room:{room.id}:")
         await self.maker.schedule_timers(room)
@@ -373,6 +392,10 @@ class RoomService:
                 (before.duration_minutes != room.duration_minutes, f"it runs {room.duration_minutes} minutes"),
                 (before.title != room.title, f"it's now called **{room.title}**"),
                 (before.description != room.description, "the description changed"),
+                (
+                    series is not None and recurrence not in (None, series.recurrence),
+                    f"it now repeats {rule}" if rule else "it no longer repeats after this one",
+                ),
             )
             if changed
         ]

@@ -1,4 +1,4 @@
-"""Rooms as derived state: every open room has its start and end timers, and a weekly series its next room.
+"""Rooms as derived state: every open room has its start and end timers, and a repeating series its next room.
 
 Reminder DMs are not rebuilt: a reminder whose timer was lost may already have gone out, and a
 missed "see you soon" is kinder than a second one.
@@ -36,7 +36,7 @@ async def reconcile_rooms(store: Store, timers: TimerService, now: datetime) -> 
             if dedupe_key not in taken:
                 await timers.schedule(kind, due, guild_id=room.guild_id, payload=payload, dedupe_key=dedupe_key)
                 added += 1
-    for tail in await store.rooms.weekly_series_tails():
+    for tail in await store.rooms.repeating_series_tails():
         dedupe_key = f"room-series:{tail.series_id}:next"
         # Any try since this occurrence (pending, running, or given up after hours of retries and the
         # host told) means the chain was handled; only a chain nobody picked up is restarted.

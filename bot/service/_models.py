@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from bot.repeats import Repeat
+
 __all__ = [
     "DESCRIPTION_MAX",
     "KIND_LABELS",
@@ -51,11 +53,8 @@ KIND_LABELS: dict[Kind, str] = {
 }
 
 
-class Recurrence(StrEnum):
-    """How an opportunity repeats."""
-
-    NONE = "none"
-    WEEKLY = "weekly"
+# How an opportunity repeats: the rule rooms use too.
+Recurrence = Repeat
 
 
 class Status(StrEnum):
@@ -88,7 +87,7 @@ class Opportunity:
     duration: timedelta
     slots: int
     recurrence: Recurrence
-    zone: str  # the poster's IANA zone: weekly repeats keep its local wall-clock time
+    zone: str  # the poster's IANA zone: repeats keep its local wall-clock time
     status: Status
     channel_id: int | None = None
     message_id: int | None = None

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.clock import discord_ts
+from bot.repeats import describe_repeat
 from bot.service._models import KIND_LABELS, Opportunity, Recurrence, Status
 from bot.service._rules import format_duration
 from bot.service._schedule import REMINDER_LEADS
 from bot.text import fit_lines
+from bot.timezones import resolve_timezone
 
 __all__ = [
     "Card",
@@ -65,8 +67,9 @@ def board_card(opp: Opportunity) -> Card:
         ("Kind", KIND_LABELS[opp.kind]),
         ("Volunteers", slots_line(opp)),
     ]
-    if opp.recurrence is Recurrence.WEEKLY:
-        fields.append(("Repeats", "Every week at the same local time"))
+    if opp.recurrence is not Recurrence.NONE:
+        rule = describe_repeat(opp.starts_at, resolve_timezone(opp.zone), opp.recurrence)
+        fields.append(("Repeats", f"{rule[:1].upper()}{rule[1:]}, at the same local time"))
     description = opp.description
     banner = _STATUS_BANNER.get(opp.status)
     if banner:
@@ -94,6 +97,9 @@ def describe_changes(old: Opportunity, new: Opportunity) -> list[str]:
         changes.append(f"Slots: {new.slots} (was {old.slots})")
     if old.description != new.description:
         changes.append("The description was updated.")
+    if old.recurrence is not new.recurrence:
+        rule = describe_repeat(new.starts_at, resolve_timezone(new.zone), new.recurrence)
+        changes.append(f"Repeats: {rule}" if rule else "It no longer repeats after this one.")
     return changes
 
 
@@ -161,12 +167,12 @@ def join_text(opp: Opportunity, leads: list[str]) -> str:
 
 
 def next_not_posted_notice(opp: Opportunity) -> str:
-    """To the poster, when next week's occurrence couldn't go on the board (so the series stops)."""
+    """To the poster, when a series' next occurrence couldn't go on the board (so the series stops)."""
     return (
-        f"I couldn't post next week's **{opp.title}** ({discord_ts(opp.starts_at, 'F')}) on the service board: "
+        f"I couldn't post the next **{opp.title}** ({discord_ts(opp.starts_at, 'F')}) on the service board: "
         "it may have been removed, or I can't send messages there. "
         f"It's saved as #{opp.id}, so people can still join with `/service join {opp.id}`, "
-        "but the weekly repeat stops after it. Once the board works again, you can post it afresh with "
+        "but the repeat stops after it. Once the board works again, you can post it afresh with "
         "`/service post`."
     )
 

@@ -1,17 +1,18 @@
-"""When things happen: weekly repeats in the poster's local time, and reminder due times."""
+"""When things happen: repeats in the poster's local time (the rule is :mod:`bot.repeats`), and reminder due times."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.repeats import Repeat, next_occurrence
 from bot.timers import reminder_still_worth_sending
 
 __all__ = [
     "REMINDER_LEADS",
     "DueReminder",
-    "local_wall_time",
+    "next_start",
     "next_weekly",
     "reminder_still_useful",
     "reminder_times",
@@ -29,30 +30,18 @@ class DueReminder:
     due_at: datetime
 
 
-def local_wall_time(instant: datetime, zone: ZoneInfo, days_later: int) -> datetime:
-    """The same local wall-clock time ``days_later`` days on, as a UTC instant.
-
-    Why not ``instant + timedelta(days=7)``: across a daylight-saving change that lands an hour
-    early or late on the clock people actually read. If the wall time doesn't exist that day
-    (spring forward), zoneinfo's ``fold=0`` reading moves it forward by the gap; if it exists
-    twice (fall back), the first one is used.
-    """
-    local = instant.astimezone(zone).replace(tzinfo=None) + timedelta(days=days_later)
-    return local.replace(tzinfo=zone, fold=0).astimezone(UTC)
-
-
 def next_weekly(starts_at: datetime, zone: ZoneInfo, now: datetime) -> datetime:
-    """The next weekly occurrence after ``starts_at`` that hasn't started yet at ``now``.
+    """The next weekly occurrence after ``starts_at`` that hasn't started yet at ``now`` (see :mod:`bot.repeats`)."""
+    return next_occurrence(starts_at, zone, Repeat.WEEKLY, after=now)
 
-    Normally one week on; if the bot was away for longer, weeks already gone are skipped rather
-    than posted late.
+
+def next_start(starts_at: datetime, zone: ZoneInfo, recurrence: Repeat, now: datetime) -> datetime:
+    """The next occurrence of a series after ``starts_at`` that hasn't started yet at ``now``.
+
+    Normally one interval on; if the bot was away for longer, occurrences already gone are skipped
+    rather than posted late.
     """
-    weeks = 1
-    candidate = local_wall_time(starts_at, zone, 7)
-    while candidate <= now:
-        weeks += 1
-        candidate = local_wall_time(starts_at, zone, 7 * weeks)
-    return candidate
+    return next_occurrence(starts_at, zone, recurrence, after=now)
 
 
 def reminder_times(starts_at: datetime, now: datetime) -> list[DueReminder]:

@@ -12,8 +12,10 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot.clock import discord_ts
 from bot.errors import KindredError
-from bot.service._models import JoinOutcome, Kind, Opportunity, SignupStatus, Status
+from bot.repeats import check_repeat, describe_repeat
+from bot.service._models import JoinOutcome, Kind, Opportunity, Recurrence, SignupStatus, Status
 from bot.service._render import (
     cancel_notice,
     change_notice,
@@ -23,9 +25,11 @@ from bot.service._render import (
     thank_you_dm,
     when_echo,
 )
+from bot.service._schedule import next_start
 from bot.service.ports import CardNotPosted, Reply, ServiceDiscord
 from bot.service.upkeep import END_KIND, REMIND_KIND, BoardKeeper
 from bot.timers import TimerHandler
+from bot.timezones import resolve_timezone
 
 if TYPE_CHECKING:
     from bot.clock import Clock
@@ -79,7 +83,7 @@ class ServiceBoard:
             link = await self.keeper.post_card(opp)
         except (KindredError, CardNotPosted) as exc:
             await self.store.limits.give_back(limit)
-            await self.store.service.close(opp.id, Status.CANCELLED, now=self.clock.now())
+            await self.store.service.close(opp.id, Status.CANCELLED, now=self.clock.now(), end_series=True)
             if isinstance(exc, KindredError):
                 raise
             log.exception("could not post opportunity %s on the board", opp.id)
@@ -98,10 +102,15 @@ class ServiceBoard:
         starts_at: datetime,
         duration: timedelta,
         slots: int,
+        recurrence: Recurrence | None = None,
         by_user: int,
         reply: Reply,
     ) -> None:
-        """Apply an edit: move timers, answer the editor, tell everyone signed up, promote, redraw the card."""
+        """Apply an edit: move timers, answer the editor, tell everyone signed up, promote, redraw the card.
+
+        ``recurrence`` ``None`` keeps the repeat; a monthly repeat follows the (new) start's weekday.
+        """
+        check_repeat(starts_at, resolve_timezone(opp.zone), recurrence or opp.recurrence)
         old, new, promoted = await self.store.service.update(
             opp.id,
             title=title,
@@ -109,6 +118,7 @@ class ServiceBoard:
             starts_at=starts_at,
             duration=duration,
             slots=slots,
+            recurrence=recurrence,
             now=self.clock.now(),
         )
         changes = describe_changes(old, new)
@@ -121,9 +131,10 @@ class ServiceBoard:
             for user_id in new.volunteers:
                 if user_id not in promoted:
                     await self.keeper.schedule_reminders(new, user_id)
+        rule = describe_repeat(new.starts_at, resolve_timezone(new.zone), new.recurrence)
         await reply(
-            f"Updated **{new.title}** (#{new.id}), now {when_echo(new.starts_at)}. "
-            "I'm letting the volunteers know what changed.",
+            f"Updated **{new.title}** (#{new.id}), now {when_echo(new.starts_at)}"
+            f"{f', repeating {rule}' if rule else ''}. I'm letting the volunteers know what changed.",
             False,
         )
         for user_id in (*old.volunteers, *old.waitlist):
@@ -176,14 +187,38 @@ class ServiceBoard:
 
     # -- after -----------------------------------------------------------------------------
     async def cancel(
-        self, opp_id: int, reason: str | None, by_user: int, answer: Callable[[str], Awaitable[None]]
+        self,
+        opp_id: int,
+        reason: str | None,
+        by_user: int,
+        answer: Callable[[str], Awaitable[None]],
+        *,
+        whole_series: bool = False,
     ) -> None:
-        """Cancel (after confirmation): tell everyone who signed up, kindly, and close the card."""
-        closed = await self.store.service.close(opp_id, Status.CANCELLED, now=self.clock.now())
-        if closed is None:
+        """Cancel (after confirmation): tell everyone who signed up, kindly, and close the card.
+
+        Cancelling one occurrence of a repeating series keeps the series: its next occurrence is made
+        straight away (and, should a restart cut that off, by the end timer the reconciler puts back).
+        ``whole_series`` makes this the last one.
+        """
+        before = await self.store.service.get(opp_id)
+        closed = await self.store.service.close(opp_id, Status.CANCELLED, now=self.clock.now(), end_series=whole_series)
+        if before is None or closed is None:
             raise KindredError(f"#{opp_id} isn't open any more, so there's nothing to cancel.")
         await self.keeper.cancel_all_timers(opp_id)
-        await answer(f"**{closed.title}** is cancelled, and I'm letting everyone who signed up know.")
+        repeats = before.recurrence is not Recurrence.NONE
+        if repeats and whole_series:
+            series = " The series ends with it: nothing more will be posted."
+        elif repeats:
+            # Worked out before posting it: the answer must reach Discord within its 3 seconds.
+            zone = resolve_timezone(closed.zone)
+            upcoming = next_start(closed.starts_at, zone, closed.recurrence, self.clock.now())
+            series = f" The series carries on: the next one is {discord_ts(upcoming, 'F')}."
+        else:
+            series = ""
+        await answer(f"**{closed.title}** is cancelled, and I'm letting everyone who signed up know.{series}")
+        if repeats and not whole_series:
+            await self.keeper.spawn_next(closed)
         for user_id in (*closed.volunteers, *closed.waitlist):
             if user_id != by_user:
                 await self.discord.dm(user_id, cancel_notice(closed, reason))
@@ -219,7 +254,7 @@ class ServiceBoard:
         signed, posted = await self.store.service.open_involving(user_id, guild_id)
         await self.keeper.free_places(user_id, signed)
         for opp_id in posted:
-            closed = await self.store.service.close(opp_id, Status.CANCELLED, now=now)
+            closed = await self.store.service.close(opp_id, Status.CANCELLED, now=now, end_series=True)
             if closed is None:
                 continue
             await self.keeper.cancel_all_timers(opp_id)

@@ -1,4 +1,4 @@
-"""The service board's machinery: the card on the board, reminder and end timers, and weekly repeats.
+"""The service board's machinery: the card on the board, reminder and end timers, and repeats.
 
 :class:`BoardKeeper` is shared by everything members do (through :class:`~bot.service.board.ServiceBoard`)
 and by the timers, so each step is written once. The Discord side is passed in as a
@@ -15,7 +15,7 @@ from bot.clock import to_db
 from bot.errors import KindredError
 from bot.service._models import Opportunity, Recurrence, Status
 from bot.service._render import next_not_posted_notice, reminder_text, when_echo
-from bot.service._schedule import next_weekly, reminder_still_useful, reminder_times
+from bot.service._schedule import next_start, reminder_still_useful, reminder_times
 from bot.service.ports import CardNotPosted, ServiceDiscord
 from bot.timers import Timer
 from bot.timezones import resolve_timezone
@@ -35,9 +35,9 @@ NO_BOARD = (
     "There's no service board set up yet, so I have nowhere to post this. "
     "A moderator can choose one with `/config service-board`."
 )
-# A weekly series whose newest occurrence ended more than this long ago stopped on purpose (the bot
+# A repeating series whose newest occurrence ended more than this long ago stopped on purpose (the bot
 # left the server, or the occurrence never reached the board): it is not restarted.
-SERIES_LOOKBACK = timedelta(days=8)
+SERIES_LOOKBACK = timedelta(days=8)  # longer than the longest gap a restart leaves the chain to pick up
 
 
 def remind_key(opp_id: int, user_id: int, lead: str) -> str:
@@ -94,7 +94,7 @@ class BoardKeeper:
         await self.timers.cancel(dedupe_key=f"service-end:{opp_id}")
 
     async def schedule_end(self, opp: Opportunity) -> None:
-        """The timer that closes the opportunity when it ends (and makes the next weekly one)."""
+        """The timer that closes the opportunity when it ends (and makes its series' next one)."""
         await self.timers.schedule(
             END_KIND, opp.ends_at, guild_id=opp.guild_id, payload={"opp_id": opp.id}, dedupe_key=f"service-end:{opp.id}"
         )
@@ -118,24 +118,26 @@ class BoardKeeper:
         await self.discord.dm(user_id, reminder_text(opp, lead, now), stop_button_for=opp.id)
 
     async def on_end(self, timer: Timer) -> None:
-        """The end time passed: close it if nobody completed it, and start the next week's."""
+        """The end time passed: close it if nobody completed it, and start the series' next one."""
         opp = await self.store.service.get(int(timer.payload["opp_id"]))
         if opp is None:
             return
         closed = await self.store.service.close(opp.id, Status.PASSED, now=self.clock.now())
         if closed is not None and self.discord.has_guild(opp.guild_id):
             await self.refresh_card(opp.id)
-        # PASSED too: a run cut off after closing it must still make next week's on its retry.
-        if opp.status in (Status.OPEN, Status.COMPLETED, Status.PASSED):
+        # PASSED too: a run cut off after closing it must still make the next one on its retry. CANCELLED
+        # too: one occurrence cancelled on its own (a series-ending cancel no longer repeats) whose
+        # next one a restart cut off is made here, from the end timer the reconciler put back.
+        if opp.status in (Status.OPEN, Status.COMPLETED, Status.PASSED, Status.CANCELLED):
             await self.spawn_next(opp)
 
     async def spawn_next(self, opp: Opportunity) -> Opportunity | None:
-        """Create and post the next weekly occurrence (once only).
+        """Create and post the series' next occurrence, by its repeat rule (once only).
 
         A series stops rather than repeat for ever where nobody can see it: when the bot is no
         longer in the server, or after an occurrence that never made it onto the board.
         """
-        if opp.recurrence is not Recurrence.WEEKLY:
+        if opp.recurrence is Recurrence.NONE:
             return None
         if not self.discord.has_guild(opp.guild_id):
             log.info("not repeating %s: the bot is no longer in server %s", opp.id, opp.guild_id)
@@ -143,7 +145,7 @@ class BoardKeeper:
         if opp.message_id is None:
             log.info("not repeating %s: it was never posted on the board", opp.id)
             return None
-        starts_at = next_weekly(opp.starts_at, resolve_timezone(opp.zone), self.clock.now())
+        starts_at = next_start(opp.starts_at, resolve_timezone(opp.zone), opp.recurrence, self.clock.now())
         nxt = await self.store.service.spawn_next(opp.id, starts_at, now=self.clock.now())
         if nxt is None:
             return None
@@ -151,7 +153,7 @@ class BoardKeeper:
             await self.post_card(nxt)
         except (KindredError, CardNotPosted):
             # Kept as open so nothing is lost (it shows in /service list); the poster is told, and the
-            # series ends after it, since further weeks would land nowhere too.
+            # series ends after it, since further occurrences would land nowhere too.
             log.exception("could not post the next occurrence %s of %s", nxt.id, opp.id)
             await self.schedule_end(nxt)
             await self.discord.dm(nxt.poster_user_id, next_not_posted_notice(nxt))
@@ -161,7 +163,7 @@ class BoardKeeper:
         """Add every missing end timer; returns how many were added.
 
         The end timer closes an occurrence and makes next week's, so a crash between the two (or an end
-        timer lost before it fired) would otherwise end a weekly series silently.
+        timer lost before it fired) would otherwise end a repeating series silently.
         """
         taken = await self.timers.active_keys(f"{END_KIND}:")
         added = 0

@@ -58,7 +58,7 @@ register_private_table(
     PrivateTable(
         "room_series",
         ("host_user_id",),
-        "the room series you set up (weekly repeats)",
+        "the room series you set up (repeats)",
         "everyone in the server sees the rooms it creates",
         guild_column="guild_id",
         order=30,
@@ -68,7 +68,7 @@ register_private_table(
 
 @dataclass(frozen=True, slots=True)
 class RoomSeries:
-    """What the host asked for; weekly series spawn one :class:`Room` after another."""
+    """What the host asked for; a repeating series spawns one :class:`Room` after another."""
 
     id: int
     guild_id: int

@@ -107,12 +107,19 @@ class RoomRepo:
         await self._db.execute("UPDATE room_series SET active = 0 WHERE id = ?", (series_id,))
 
     async def update_series_details(
-        self, series_id: int, *, title: str, description: str | None, duration_minutes: int
+        self,
+        series_id: int,
+        *,
+        title: str,
+        description: str | None,
+        duration_minutes: int,
+        recurrence: str | None = None,
     ) -> None:
-        """Carry an edit forward to the occurrences a series will spawn."""
+        """Carry an edit forward to the occurrences a series will spawn (``recurrence`` ``None`` keeps it)."""
         await self._db.execute(
-            "UPDATE room_series SET title = ?, description = ?, duration_minutes = ? WHERE id = ?",
-            (title, description, duration_minutes, series_id),
+            "UPDATE room_series SET title = ?, description = ?, duration_minutes = ?, "
+            "recurrence = coalesce(?, recurrence) WHERE id = ?",
+            (title, description, duration_minutes, recurrence, series_id),
         )
 
     # -- occurrences --------------------------------------------------------------------------
@@ -264,14 +271,14 @@ class RoomRepo:
         )
         return [room_from_row(r) for r in rows]
 
-    async def weekly_series_tails(self) -> list[Room]:
-        """The latest occurrence of each active weekly series, where it is finished (completed or cancelled).
+    async def repeating_series_tails(self) -> list[Room]:
+        """The latest occurrence of each active repeating series, where it is finished (completed or cancelled).
 
         Such a series needs its next occurrence made; if none is on its way, a crash cut the chain.
         """
         rows = await self._db.fetchall(
             f"SELECT {ROOM_COLUMNS} FROM rooms WHERE status IN (?, ?) "
-            "AND series_id IN (SELECT id FROM room_series WHERE active = 1 AND recurrence = 'weekly') "
+            "AND series_id IN (SELECT id FROM room_series WHERE active = 1 AND recurrence != 'none') "
             "AND start_at = (SELECT max(later.start_at) FROM rooms later WHERE later.series_id = rooms.series_id) "
             "ORDER BY series_id",
             (COMPLETED, CANCELLED),

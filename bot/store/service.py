@@ -121,12 +121,12 @@ class ServiceRepo:
             return [await load(tx, r[0]) for r in rows]
 
     async def needing_end_timer(self, *, since: datetime) -> list[Opportunity]:
-        """Opportunities whose end timer must exist: every open one, and the newest of each weekly series
-        that ended since ``since`` without its next occurrence made yet."""
+        """Opportunities whose end timer must exist: every open one, and the newest of each repeating
+        series that ended (or was cancelled on its own) since ``since`` without its next occurrence made yet."""
         async with self._db.transaction() as tx:
             rows = await tx.fetchall(
-                "SELECT id FROM service_opportunities WHERE status = 'open' OR (recurrence = 'weekly' "
-                "AND next_id IS NULL AND message_id IS NOT NULL AND status IN ('completed', 'passed') "
+                "SELECT id FROM service_opportunities WHERE status = 'open' OR (recurrence != 'none' "
+                "AND next_id IS NULL AND message_id IS NOT NULL AND status IN ('completed', 'passed', 'cancelled') "
                 "AND ends_at >= ?) ORDER BY id",
                 (to_db(since),),
             )
@@ -199,9 +199,11 @@ class ServiceRepo:
         starts_at: datetime,
         duration: timedelta,
         slots: int,
+        recurrence: Recurrence | None = None,
         now: datetime,
     ) -> tuple[Opportunity, Opportunity, list[int]]:
-        """Apply an edit; returns (before, after, members promoted because slots grew)."""
+        """Apply an edit (``recurrence`` ``None`` keeps the repeat); returns (before, after, members
+        promoted because slots grew)."""
         async with self._db.transaction() as tx:
             old = await load_or_none(tx, opp_id)
             if old is None:
@@ -215,7 +217,7 @@ class ServiceRepo:
                 )
             await tx.execute(
                 "UPDATE service_opportunities SET title = ?, description = ?, starts_at = ?, ends_at = ?, "
-                "duration_minutes = ?, slots = ?, updated_at = ? WHERE id = ?",
+                "duration_minutes = ?, slots = ?, recurrence = ?, updated_at = ? WHERE id = ?",
                 (
                     title,
                     description,
@@ -223,6 +225,7 @@ class ServiceRepo:
                     to_db(starts_at + duration),
                     int(duration.total_seconds() // 60),
                     slots,
+                    (recurrence or old.recurrence).value,
                     to_db(now),
                     opp_id,
                 ),
@@ -231,13 +234,20 @@ class ServiceRepo:
             await self._promote(tx, opp_id, promoted, now)
             return old, await load(tx, opp_id), promoted
 
-    async def close(self, opp_id: int, status: Status, *, now: datetime) -> Opportunity | None:
-        """Move an open opportunity to cancelled or passed. ``None`` if it wasn't open (so once only)."""
+    async def close(
+        self, opp_id: int, status: Status, *, now: datetime, end_series: bool = False
+    ) -> Opportunity | None:
+        """Move an open opportunity to cancelled or passed. ``None`` if it wasn't open (so once only).
+
+        ``end_series`` also makes it the last of its series, in the same write: a cancelled occurrence
+        that still repeats is how the series' next one is found again after a restart.
+        """
         async with self._db.transaction() as tx:
             changed = await tx.execute(
-                "UPDATE service_opportunities SET status = ?, closed_at = ?, updated_at = ? "
+                "UPDATE service_opportunities SET status = ?, closed_at = ?, updated_at = ?, "
+                "recurrence = CASE WHEN ? THEN 'none' ELSE recurrence END "
                 "WHERE id = ? AND status = 'open'",
-                (status.value, to_db(now), to_db(now), opp_id),
+                (status.value, to_db(now), to_db(now), int(end_series), opp_id),
             )
             return await load(tx, opp_id) if changed else None
 
@@ -265,10 +275,10 @@ class ServiceRepo:
             return opp
 
     async def spawn_next(self, opp_id: int, starts_at: datetime, *, now: datetime) -> Opportunity | None:
-        """Create the next weekly occurrence, exactly once per occurrence (``None`` if already done)."""
+        """Create a series' next occurrence, exactly once per occurrence (``None`` if already done)."""
         async with self._db.transaction() as tx:
             opp = await load_or_none(tx, opp_id)
-            if opp is None or opp.next_id is not None or opp.recurrence is not Recurrence.WEEKLY:
+            if opp is None or opp.next_id is not None or opp.recurrence is Recurrence.NONE:
                 return None
             new = NewOpportunity(
                 guild_id=opp.guild_id,

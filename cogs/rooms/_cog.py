@@ -17,6 +17,7 @@ from bot.errors import KindredError
 from bot.interests import interest_choices, unknown_interest
 from bot.messaging import NO_PINGS
 from bot.rate_limits import Action, enforce
+from bot.repeats import REPEAT_CHOICES, Repeat, check_repeat, describe_repeat
 from bot.rooms import DURATION_MAX, DURATION_MIN, OPEN_LEAD, validate_duration, validate_text
 from bot.rooms.service import RoomService
 from bot.store.rooms import Room
@@ -32,6 +33,7 @@ __all__ = ["Rooms"]
 
 log = logging.getLogger(__name__)
 
+REPEAT_OPTIONS = [app_commands.Choice(name=label, value=value.value) for value, label in REPEAT_CHOICES]
 MY_INTERESTS = "@mine"  # the /room list filter value meaning "the interests I follow"
 
 
@@ -75,12 +77,10 @@ class Rooms(commands.GroupCog, group_name="room"):
         when="When it starts, in your time zone: 'tomorrow 7pm', 'fri 19:00', '2026-12-01 18:30'",
         duration=f"How long, in minutes ({DURATION_MIN}–{DURATION_MAX})",
         voice_channel="An existing voice channel; leave empty for a temporary one that opens 15 minutes before",
-        recurring="Repeat every week at the same time",
+        recurring="Whether it repeats (same local time): weekly, every two weeks, or monthly on a weekday",
         description="What to expect (optional)",
     )
-    @app_commands.choices(
-        recurring=[app_commands.Choice(name="none", value="none"), app_commands.Choice(name="weekly", value="weekly")]
-    )
+    @app_commands.choices(recurring=REPEAT_OPTIONS)
     async def schedule(
         self,
         interaction: discord.Interaction,
@@ -107,7 +107,8 @@ class Rooms(commands.GroupCog, group_name="room"):
         zone = await self._zone(interaction.user.id, guild.id)
         start = await _parse_when(when, zone, now)
         check_can_host(guild, voice_channel, await category_for(self.bot, guild))
-        recurrence = recurring.value if recurring else "none"
+        recurrence = recurring.value if recurring else Repeat.NONE.value
+        check_repeat(start, zone, Repeat(recurrence))
         limit = await enforce(
             store.limits,
             Action.ROOM_SCHEDULE,
@@ -134,9 +135,10 @@ class Rooms(commands.GroupCog, group_name="room"):
         except BaseException:
             await store.limits.give_back(limit)
             raise
+        rule = describe_repeat(room.start_at, zone, Repeat(recurrence))
         lines = [
             f"Scheduled **{room.title}** for {discord_ts(room.start_at, 'F')} ({discord_ts(room.start_at, 'R')}), "
-            f"{room.duration_minutes} minutes{', every week' if recurrence == 'weekly' else ''}."
+            f"{room.duration_minutes} minutes{f', repeating {rule}' if rule else ''}."
         ]
         if room.channel_id:
             lines.append(f"It meets in <#{room.channel_id}>.")
@@ -228,11 +230,11 @@ class Rooms(commands.GroupCog, group_name="room"):
         return choices[:25]
 
     @app_commands.command(name="cancel")
-    @app_commands.describe(room="One of the rooms you host", scope="Just this one, or this and every later week")
+    @app_commands.describe(room="One of the rooms you host", scope="Just this one, or the rest of its series too")
     @app_commands.choices(
         scope=[
-            app_commands.Choice(name="just this one", value="one"),
-            app_commands.Choice(name="the whole series", value="series"),
+            app_commands.Choice(name="just this one (a repeating series carries on)", value="one"),
+            app_commands.Choice(name="the whole series (no more after this)", value="series"),
         ]
     )
     @app_commands.autocomplete(room=_room_autocomplete)
@@ -242,7 +244,7 @@ class Rooms(commands.GroupCog, group_name="room"):
         """Cancel a room you host; everyone who RSVP'd is told."""
         whole = scope is not None and scope.value == "series"
         found = await self._hosted_room(interaction, room, scheduled_only=not whole)
-        what = "this room and every later week" if whole else "this room"
+        what = "this room and the rest of its series" if whole else "this room"
 
         async def confirmed(press: discord.Interaction) -> None:
             # Deleting the event, redrawing the announcement and DMing everyone who RSVP'd can
@@ -266,7 +268,9 @@ class Rooms(commands.GroupCog, group_name="room"):
         when="New start, in your time zone: 'tomorrow 7pm', 'fri 19:00'",
         duration=f"New length in minutes ({DURATION_MIN}–{DURATION_MAX})",
         description="New description",
+        repeats="New repeat (monthly ones follow the start's weekday); 'Just once' ends the series after this one",
     )
+    @app_commands.choices(repeats=REPEAT_OPTIONS)
     @app_commands.autocomplete(room=_room_autocomplete)
     async def edit(
         self,
@@ -276,12 +280,13 @@ class Rooms(commands.GroupCog, group_name="room"):
         when: str | None = None,
         duration: int | None = None,
         description: str | None = None,
+        repeats: app_commands.Choice[str] | None = None,
     ) -> None:
         """Change a room you host; everyone who RSVP'd is told what changed."""
         await interaction.response.defer(ephemeral=True, thinking=True)
         found = await self._hosted_room(interaction, room, scheduled_only=True)
-        if title is None and when is None and duration is None and description is None:
-            raise KindredError("Tell me what to change: a new title, time, length or description.")
+        if title is None and when is None and duration is None and description is None and repeats is None:
+            raise KindredError("Tell me what to change: a new title, time, length, description or repeat.")
         new_duration = validate_duration(duration) if duration is not None else found.duration_minutes
         new_title, new_description = validate_text(
             title if title is not None else found.title,
@@ -293,11 +298,22 @@ class Rooms(commands.GroupCog, group_name="room"):
             zone = await self._zone(interaction.user.id, interaction.guild.id)
             start = await _parse_when(when, zone, self.bot.clock.now())
         updated, told = await self.rooms.edit(
-            found, title=new_title, description=new_description, start=start, duration=new_duration
+            found,
+            title=new_title,
+            description=new_description,
+            start=start,
+            duration=new_duration,
+            recurrence=repeats.value if repeats is not None else None,
         )
         people = "" if told == 0 else f" I've let {told} member{'s' * (told != 1)} who RSVP'd know."
+        series = await self.bot.store.rooms.series(updated.series_id)
+        rule = ""
+        if series is not None and series.active:
+            rule = describe_repeat(updated.start_at, ZoneInfo(series.timezone), Repeat(series.recurrence))
+        repeating = f", repeating {rule}" if rule else ""
         await interaction.followup.send(
-            f"Updated **{updated.title}**: {discord_ts(updated.start_at, 'F')}, {updated.duration_minutes} minutes.{people}",
+            f"Updated **{updated.title}**: {discord_ts(updated.start_at, 'F')}, {updated.duration_minutes} minutes"
+            f"{repeating}.{people}",
             ephemeral=True,
             allowed_mentions=NO_PINGS,
         )

@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot.clock import discord_ts
 from bot.errors import KindredError, reply_ephemeral
 from bot.rate_limits import Action, enforce
+from bot.repeats import REPEAT_CHOICES, check_repeat, describe_repeat
 from bot.service import (
     KIND_LABELS,
     Kind,
@@ -53,9 +54,10 @@ __all__ = ["Service"]
 log = logging.getLogger(__name__)
 
 KIND_CHOICES = [app_commands.Choice(name=KIND_LABELS[k], value=k.value) for k in Kind]
-RECURRENCE_CHOICES = [
-    app_commands.Choice(name="Just once", value=Recurrence.NONE.value),
-    app_commands.Choice(name="Every week", value=Recurrence.WEEKLY.value),
+RECURRENCE_CHOICES = [app_commands.Choice(name=label, value=value.value) for value, label in REPEAT_CHOICES]
+SCOPE_CHOICES = [
+    app_commands.Choice(name="Just this one: a repeating series carries on", value="one"),
+    app_commands.Choice(name="This one and the rest of its series", value="series"),
 ]
 _DYNAMIC = (OpportunityButton,)
 
@@ -110,7 +112,7 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
         duration="How long it lasts: '90m', '1h30', '2 hours'",
         slots="How many volunteers are needed (1 to 50)",
         kind="What sort of help this is",
-        recurring="Whether it repeats every week at the same local time",
+        recurring="Whether it repeats (same local time): weekly, every two weeks, or monthly on a weekday",
     )
     @app_commands.choices(kind=KIND_CHOICES, recurring=RECURRENCE_CHOICES)
     async def post(
@@ -140,16 +142,19 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
         if config.service_board_channel_id is None:
             raise KindredError(NO_BOARD)
         zone = await self._zone(interaction.user.id, interaction.guild.id)
+        starts_at = await self._parse_when(when, zone)
+        recurrence = Recurrence(recurring.value if recurring else Recurrence.NONE.value)
+        check_repeat(starts_at, zone, recurrence)
         new = NewOpportunity(
             guild_id=interaction.guild.id,
             poster_user_id=interaction.user.id,
             title=validate_title(title),
             description=validate_description(description),
             kind=Kind(kind.value),
-            starts_at=await self._parse_when(when, zone),
+            starts_at=starts_at,
             duration=parse_duration(duration),
             slots=validate_slots(slots),
-            recurrence=Recurrence(recurring.value if recurring else Recurrence.NONE.value),
+            recurrence=recurrence,
             zone=zone.key,
         )
         limit = await enforce(
@@ -161,7 +166,8 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
             moderator=interaction.permissions.manage_guild,
         )
         opp, link = await self.board.post(new, limit)
-        repeat = " It repeats every week at the same local time." if new.recurrence is Recurrence.WEEKLY else ""
+        rule = describe_repeat(opp.starts_at, zone, opp.recurrence)
+        repeat = f" It repeats {rule}, at the same local time." if rule else ""
         await reply_ephemeral(
             interaction,
             f"Posted **{opp.title}** (#{opp.id}) for {when_echo(opp.starts_at)}, "
@@ -238,7 +244,9 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
         when="New start time, in your time zone",
         duration="New length: '90m', '1h30', '2 hours'",
         slots="New number of volunteer slots (1 to 50)",
+        repeats="New repeat (monthly ones follow the start's weekday); 'Just once' ends the series after this one",
     )
+    @app_commands.choices(repeats=RECURRENCE_CHOICES)
     async def edit(
         self,
         interaction: discord.Interaction,
@@ -248,13 +256,16 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
         when: str | None = None,
         duration: str | None = None,
         slots: int | None = None,
+        repeats: app_commands.Choice[str] | None = None,
     ) -> None:
         """Change an opportunity you posted; volunteers are told what changed."""
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
         opp = await self._managed(interaction, id)
-        if all(v is None for v in (title, description, when, duration, slots)):
-            raise KindredError("Tell me what to change: a new title, description, time, length or number of slots.")
+        if all(v is None for v in (title, description, when, duration, slots, repeats)):
+            raise KindredError(
+                "Tell me what to change: a new title, description, time, length, number of slots or repeat."
+            )
         starts_at = opp.starts_at
         if when is not None:
             zone = await self._zone(interaction.user.id, interaction.guild_id)
@@ -266,23 +277,44 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
             starts_at=starts_at,
             duration=parse_duration(duration) if duration is not None else opp.duration,
             slots=validate_slots(slots) if slots is not None else opp.slots,
+            recurrence=Recurrence(repeats.value) if repeats is not None else None,
             by_user=interaction.user.id,
             reply=private_reply(interaction, id),
         )
 
     @app_commands.command(name="cancel")
-    @app_commands.describe(id="The opportunity's number", reason="Optional: a short note passed on to volunteers")
-    async def cancel(self, interaction: discord.Interaction, id: int, reason: str | None = None) -> None:
+    @app_commands.describe(
+        id="The opportunity's number",
+        reason="Optional: a short note passed on to volunteers",
+        scope="For a repeating one: just this occurrence (the default), or the rest of the series too",
+    )
+    @app_commands.choices(scope=SCOPE_CHOICES)
+    async def cancel(
+        self,
+        interaction: discord.Interaction,
+        id: int,
+        reason: str | None = None,
+        scope: app_commands.Choice[str] | None = None,
+    ) -> None:
         """Cancel an opportunity you posted; everyone who signed up is told kindly."""
         opp = await self._managed(interaction, id)
         if opp.status is not Status.OPEN:
             raise KindredError(f"#{id} is already {opp.status.value}, so there's nothing to cancel.")
-        series = " It repeats weekly: cancelling ends the series." if opp.recurrence is Recurrence.WEEKLY else ""
+        whole = scope is not None and scope.value == "series"
+        series = ""
+        if opp.recurrence is not Recurrence.NONE:
+            series = (
+                " It's part of a repeating series: this ends the series too."
+                if whole
+                else " It's part of a repeating series: only this one is cancelled, the series carries on."
+            )
         await reply_ephemeral(
             interaction,
             f"Cancel **{opp.title}** ({discord_ts(opp.starts_at, 'F')})? Everyone who signed up will get a kind note."
             + series,
-            view=CancelConfirmView(id, reason.strip()[:300] if reason else None, author_id=interaction.user.id),
+            view=CancelConfirmView(
+                id, reason.strip()[:300] if reason else None, author_id=interaction.user.id, whole_series=whole
+            ),
         )
 
     @app_commands.command(name="complete")

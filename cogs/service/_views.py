@@ -191,11 +191,12 @@ class _WhoCameSelect(discord.ui.Select[CompleteView]):
 class CancelConfirmView(KindView):
     """A confirmation before cancelling: destructive steps are never one click."""
 
-    def __init__(self, opp_id: int, reason: str | None, *, author_id: int) -> None:
+    def __init__(self, opp_id: int, reason: str | None, *, author_id: int, whole_series: bool = False) -> None:
         super().__init__(timeout=300)
         self.opp_id = opp_id
         self.reason = reason
         self.author_id = author_id
+        self.whole_series = whole_series
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """Only the person who asked can confirm."""
@@ -205,7 +206,13 @@ class CancelConfirmView(KindView):
     async def confirm(self, interaction: discord.Interaction, button: discord.ui.Button[CancelConfirmView]) -> None:
         """Cancel and tell the volunteers."""
         self.stop()
-        await _board(interaction).cancel(self.opp_id, self.reason, interaction.user.id, _edit_answer(interaction))
+        await _board(interaction).cancel(
+            self.opp_id,
+            self.reason,
+            interaction.user.id,
+            _edit_answer(interaction),
+            whole_series=self.whole_series,
+        )
 
     @discord.ui.button(label="Keep it", style=discord.ButtonStyle.secondary)
     async def keep(self, interaction: discord.Interaction, button: discord.ui.Button[CancelConfirmView]) -> None:

@@ -105,3 +105,22 @@ async def test_series_end_and_later_occurrence_lookup(store: Store) -> None:
     await store.rooms.end_series(series.id)
     again = await store.rooms.series(series.id)
     assert again is not None and not again.active and again.recurrence == "weekly"
+
+
+async def test_every_repeating_series_is_a_tail_to_follow_and_an_edit_can_change_its_repeat(store: Store) -> None:
+    tails = []
+    for recurrence in ("weekly", "biweekly", "monthly", "monthly_last", "none"):
+        series = await _series(store, recurrence=recurrence)
+        room = await store.rooms.create_room(series, start_at=NOW, end_at=NOW + timedelta(hours=1), now=NOW)
+        await store.rooms.set_status(room.id, "cancelled")
+        tails.append(series.id)
+    found = [room.series_id for room in await store.rooms.repeating_series_tails()]
+    assert found == tails[:4]  # a one-off has nothing to follow
+    await store.rooms.update_series_details(tails[0], title="Sit", description=None, duration_minutes=60)
+    kept = await store.rooms.series(tails[0])
+    assert kept is not None and kept.recurrence == "weekly"
+    await store.rooms.update_series_details(
+        tails[0], title="Sit", description=None, duration_minutes=60, recurrence="monthly"
+    )
+    changed = await store.rooms.series(tails[0])
+    assert changed is not None and changed.recurrence == "monthly"
