@@ -156,3 +156,15 @@ class Harness:
         inter = await self.dd.slash(member, name, channel=self.world.general, options=options)
         await inter.response()
         return inter
+
+    async def private_command(
+        self, member: MemberHandle, name: str, /, *, dm: bool = False, **options: object
+    ) -> InteractionHandle:
+        """Run ``name`` as ``member`` (in #general, or in a DM with ``dm``) and check the answer is private."""
+        if dm:
+            inter = await self.dd.slash(member, name, dm=True, options=options)
+        else:
+            inter = await self.dd.slash(member, name, channel=self.world.general, options=options)
+        await inter.response()
+        assert inter.ephemeral, f"/{name} answered publicly"
+        return inter
