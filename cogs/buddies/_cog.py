@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot.buddies import text
 from bot.buddies.rounds import CONNECT, NUDGE, ROUND, BuddyRounds, RoundButtons
 from bot.clock import discord_ts
+from bot.confirm import ConfirmView
 from bot.errors import KindredError, reply_ephemeral
 from bot.events import ConfigChange
 
@@ -20,7 +21,7 @@ from ._avoid import add_or_show_avoid, remove_avoid
 from ._mod import confirm_round_now, preview_round
 from ._prefs import profile_options, set_interests, set_timezone, summary, validate_profile_input
 from ._shared import active_profile
-from ._views import ConfirmView, ConnectButton, SkipRoundButton, connect_view, skip_view
+from ._views import ConnectButton, SkipRoundButton, connect_view, skip_view
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
