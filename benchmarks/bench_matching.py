@@ -35,19 +35,18 @@ import time
 import tracemalloc
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from itertools import combinations
 from pathlib import Path
 from typing import TypeVar
 
-import networkx as nx
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.matching import Candidate, MatchResult, _solver, compatibility, match
+from bot.matching import Candidate, _solver, match
 from bot.matching._candidates import top_k_edges
 from bot.matching._models import Experience, Pathway, Wants
 from bot.matching._scoring import Features
+from tests.support.matching import exact_weight, pair_weight
 
 INTERESTS = (
     "meditation",
@@ -139,21 +138,6 @@ def matcher_rounds(members: list[Candidate], avoid: set[frozenset[int]], rounds:
     for r in range(rounds):
         recent |= match(members, avoid=avoid, recent_pairs=recent, seed=seed * 100 + r).pairs()
     return recent
-
-
-def exact_weight(members: list[Candidate], forbidden: set[frozenset[int]]) -> float:
-    """Weight of the exact maximum-weight matching over all allowed pairs."""
-    graph = nx.Graph()
-    for a, b in combinations(members, 2):
-        if frozenset((a.user_id, b.user_id)) not in forbidden:
-            graph.add_edge(a.user_id, b.user_id, weight=compatibility(a, b))
-    by_id = {m.user_id: m for m in members}
-    return sum(compatibility(by_id[a], by_id[b]) for a, b in nx.max_weight_matching(graph))
-
-
-def pair_weight(result: MatchResult) -> float:
-    """Total compatibility of the result's two-person groups (even counts have no trio)."""
-    return sum(g.score for g in result.groups if len(g.members) == 2)
 
 
 def time_round(n: int, seed: int, repeats: int) -> None:

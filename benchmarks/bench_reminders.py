@@ -41,6 +41,7 @@ from bot.clock import FakeClock, to_db
 from bot.db import Database
 from bot.store import Store
 from bot.timers import TimerService
+from tests.support.reminders import CountingSender
 
 T = TypeVar("T")
 
@@ -179,17 +180,12 @@ async def pipeline(path: Path) -> tuple[Counter[int], float, int, int]:
     store = Store(db)
     clock = FakeClock(NOW)
     timers = TimerService(db, clock)
-    sent: Counter[int] = Counter()
-
-    async def sender(user_id: int, guild_id: int | None) -> bool:
-        sent[user_id] += 1
-        return True
-
+    sender = CountingSender()
     CheckinScheduler(store, timers, clock, send_reminder=sender).register()
 
     async def run() -> Counter[int]:
         await asyncio.gather(timers.run_due(), timers.run_due())
-        return sent
+        return sender.sent
 
     result, seconds, peak = await measure(run)
     pending = await db.fetchval(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.problems import KindredError
 from bot.resources import REGION_NAMES, load_locale_regions, region_aliases
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "describe_regions",
     "region_label",
     "regions_for_locale",
+    "require_region",
     "resolve_region",
     "search_regions",
 ]
@@ -80,6 +82,25 @@ def resolve_region(value: str) -> str | None:
         if wanted in _terms(code):
             return code
     return None
+
+
+def require_region(value: str, *, for_server: bool = False) -> str:
+    """The region code for what was sent, or a kind error saying how to pick one.
+
+    ``for_server`` words the error for a moderator choosing the server's default, not their own.
+    """
+    code = resolve_region(value)
+    if code is not None:
+        return code
+    if for_server:
+        raise KindredError(
+            f"I don't have crisis lines for “{value[:60]}” yet. Start typing a country and pick it from the "
+            "list; if it isn't there, pick “Somewhere else” so members get a worldwide directory of helplines."
+        )
+    raise KindredError(
+        f"I don't have crisis lines for “{value[:60]}” yet. Start typing your country and pick it from "
+        "the list; if it isn't there, pick “Somewhere else” for a worldwide directory of free helplines."
+    )
 
 
 def search_regions(

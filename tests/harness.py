@@ -18,9 +18,11 @@ from bot.client import KindredBot
 from bot.clock import FakeClock
 from bot.db import Database
 from bot.settings import Settings
+from tests.double.commands import encode_command
+from tests.double.interactions import InteractionHandle, build_interaction
 
 if TYPE_CHECKING:
-    from tests.double import ChannelHandle, DiscordDouble, GuildHandle, InteractionHandle, MemberHandle, RoleHandle
+    from tests.double import ChannelHandle, DiscordDouble, GuildHandle, MemberHandle, RoleHandle
 
 __all__ = ["START", "Harness", "World", "build_world"]
 
@@ -154,5 +156,30 @@ class Harness:
     async def command(self, member: MemberHandle, name: str, /, **options: object) -> InteractionHandle:
         """Run the slash command ``name`` as ``member`` in #general and wait for its first response."""
         inter = await self.dd.slash(member, name, channel=self.world.general, options=options)
+        await inter.response()
+        return inter
+
+    async def private_command(
+        self, member: MemberHandle, name: str, /, *, dm: bool = False, **options: object
+    ) -> InteractionHandle:
+        """Run ``name`` as ``member`` (in #general, or in a DM with ``dm``) and check the answer is private."""
+        if dm:
+            inter = await self.dd.slash(member, name, dm=True, options=options)
+        else:
+            inter = await self.dd.slash(member, name, channel=self.world.general, options=options)
+        await inter.response()
+        assert inter.ephemeral, f"/{name} answered publicly"
+        return inter
+
+    async def overridden_command(self, member: MemberHandle, name: str, /, **options: object) -> InteractionHandle:
+        """Run ``name`` as ``member`` though the client would hide it from them (an admin overrode the command's
+        permissions), in #general, and wait for its first response."""
+        world = self.dd.world
+        encoded = encode_command(world, name, options, guild=self.world.guild, invoker=self.world.owner)
+        record = build_interaction(
+            world, itype=2, data=encoded.data, invoker=member, channel=self.world.general, label=name
+        )
+        world.dispatch("INTERACTION_CREATE", record.payload)
+        inter = InteractionHandle(world, record)
         await inter.response()
         return inter

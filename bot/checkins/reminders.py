@@ -132,18 +132,26 @@ class CheckinScheduler:
         """Today's date where the member is."""
         return self._clock.now().astimezone(await self.member_zone(user_id, guild_id)).date()
 
+    async def _schedule_personal(
+        self, kind: str, plan: ReminderPlan, user_id: int, dedupe_key: str, after: datetime | None
+    ) -> datetime:
+        """Schedule the next ``kind`` timer of ``plan`` after ``after`` (default now), replacing any pending one."""
+        due = next_occurrence(plan, after or self._clock.now())
+        await self._timers.schedule(
+            kind,
+            due,
+            guild_id=None,  # personal: a server's retention purge must not delete it
+            user_id=user_id,
+            dedupe_key=dedupe_key,
+        )
+        return due
+
     # -- daily reminder ---------------------------------------------------------------------
     async def schedule_reminder(self, settings: ReminderSettings, *, after: datetime | None = None) -> datetime:
         """(Re)schedule the member's next reminder; replaces any pending one."""
-        due = next_occurrence(settings.plan(), after or self._clock.now())
-        await self._timers.schedule(
-            REMINDER_KIND,
-            due,
-            guild_id=None,  # personal: a server's retention purge must not delete it
-            user_id=settings.user_id,
-            dedupe_key=reminder_key(settings.user_id),
+        return await self._schedule_personal(
+            REMINDER_KIND, settings.plan(), settings.user_id, reminder_key(settings.user_id), after
         )
-        return due
 
     async def cancel_reminder(self, user_id: int) -> None:
         """Forget the pending reminder."""
@@ -223,15 +231,9 @@ class CheckinScheduler:
 
     async def schedule_weekly(self, settings: ReminderSettings, *, after: datetime | None = None) -> datetime:
         """(Re)schedule the weekly reflection at the member's reminder time on Sunday."""
-        due = next_occurrence(self._weekly_plan(settings), after or self._clock.now())
-        await self._timers.schedule(
-            WEEKLY_KIND,
-            due,
-            guild_id=None,  # personal, as above
-            user_id=settings.user_id,
-            dedupe_key=weekly_key(settings.user_id),
+        return await self._schedule_personal(
+            WEEKLY_KIND, self._weekly_plan(settings), settings.user_id, weekly_key(settings.user_id), after
         )
-        return due
 
     async def cancel_weekly(self, user_id: int) -> None:
         """Forget the pending weekly reflection."""

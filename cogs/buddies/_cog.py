@@ -13,25 +13,15 @@ from discord.ext import commands
 from bot.buddies import text
 from bot.buddies.rounds import CONNECT, NUDGE, ROUND, BuddyRounds, RoundButtons
 from bot.clock import discord_ts
+from bot.confirm import ConfirmView
 from bot.errors import KindredError, reply_ephemeral
 from bot.events import ConfigChange
-from bot.timezones import resolve_timezone, suggest_timezones
 
 from ._avoid import add_or_show_avoid, remove_avoid
 from ._mod import confirm_round_now, preview_round
-from ._prefs import (
-    EXPERIENCES,
-    OPTION_HELP,
-    PATHWAYS,
-    WANTS,
-    complete_interests,
-    interest_ids,
-    set_interests,
-    set_timezone,
-    summary,
-)
+from ._prefs import profile_options, set_interests, set_timezone, summary, validate_profile_input
 from ._shared import active_profile
-from ._views import ConfirmView, ConnectButton, SkipRoundButton, connect_view, skip_view
+from ._views import ConnectButton, SkipRoundButton, connect_view, skip_view
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -92,26 +82,9 @@ class Buddies(commands.GroupCog, group_name="buddy", group_description="Opt-in p
         if await self.rounds.end_for(payload.guild_id, payload.user.id):
             log.info("buddy pairing of %s in guild %s ended: they left the server", payload.user.id, payload.guild_id)
 
-    # -- autocomplete ------------------------------------------------------------------------
-    async def interests_autocomplete(
-        self, interaction: discord.Interaction[Any], current: str
-    ) -> list[app_commands.Choice[str]]:
-        """Complete the last comma-separated interest from the server's catalogue."""
-        if interaction.guild_id is None:
-            return []
-        catalogue = await self.bot.store.interests.catalogue(interaction.guild_id, now=self.bot.clock.now())
-        return [app_commands.Choice(name=v, value=v) for v in complete_interests([i.name for i in catalogue], current)]
-
-    async def timezone_autocomplete(
-        self, interaction: discord.Interaction[Any], current: str
-    ) -> list[app_commands.Choice[str]]:
-        """Suggest IANA time zones as the member types."""
-        return [app_commands.Choice(name=z, value=z) for z in suggest_timezones(current)]
-
     # -- member commands ---------------------------------------------------------------------
     @app_commands.command(name="join")
-    @app_commands.describe(**OPTION_HELP)
-    @app_commands.choices(pathway=PATHWAYS, experience=EXPERIENCES, wants=WANTS)
+    @profile_options
     async def join(
         self,
         interaction: discord.Interaction[Any],
@@ -131,10 +104,7 @@ class Buddies(commands.GroupCog, group_name="buddy", group_description="Opt-in p
                 "You're already in buddy pairing. `/buddy prefs` changes your choices; `/buddy status` shows your buddy."
             )
         # Validate everything before saving anything.
-        if interests:
-            await interest_ids(self.bot, guild_id, interests)
-        if timezone:
-            resolve_timezone(timezone)
+        await validate_profile_input(self.bot, guild_id, interests or None, timezone)
         await self.bot.store.buddies.join(
             guild_id,
             user_id,
@@ -161,21 +131,8 @@ class Buddies(commands.GroupCog, group_name="buddy", group_description="Opt-in p
             f"A day before, I'll DM you in case you'd like to skip that week.\n\n{summary(profile)}{tips}",
         )
 
-    @join.autocomplete("interests")
-    async def _join_interests(
-        self, interaction: discord.Interaction[Any], current: str
-    ) -> list[app_commands.Choice[str]]:
-        return await self.interests_autocomplete(interaction, current)
-
-    @join.autocomplete("timezone")
-    async def _join_timezone(
-        self, interaction: discord.Interaction[Any], current: str
-    ) -> list[app_commands.Choice[str]]:
-        return await self.timezone_autocomplete(interaction, current)
-
     @app_commands.command(name="prefs")
-    @app_commands.describe(**OPTION_HELP)
-    @app_commands.choices(pathway=PATHWAYS, experience=EXPERIENCES, wants=WANTS)
+    @profile_options
     async def prefs(
         self,
         interaction: discord.Interaction[Any],
@@ -189,10 +146,7 @@ class Buddies(commands.GroupCog, group_name="buddy", group_description="Opt-in p
         assert interaction.guild_id is not None
         guild_id, user_id = interaction.guild_id, interaction.user.id
         await active_profile(self.bot, interaction)
-        if interests is not None:
-            await interest_ids(self.bot, guild_id, interests)
-        if timezone:
-            resolve_timezone(timezone)
+        await validate_profile_input(self.bot, guild_id, interests, timezone)
         fields = {k: c.value for k, c in (("pathway", pathway), ("experience", experience), ("wants", wants)) if c}
         if fields:
             await self.bot.store.buddies.update(guild_id, user_id, now=self.bot.clock.now(), **fields)
@@ -204,18 +158,6 @@ class Buddies(commands.GroupCog, group_name="buddy", group_description="Opt-in p
         profile = await active_profile(self.bot, interaction)
         head = "Saved. Your next pairing will use these:" if changed else "Your buddy preferences:"
         await reply_ephemeral(interaction, f"{head}\n\n{summary(profile)}")
-
-    @prefs.autocomplete("interests")
-    async def _prefs_interests(
-        self, interaction: discord.Interaction[Any], current: str
-    ) -> list[app_commands.Choice[str]]:
-        return await self.interests_autocomplete(interaction, current)
-
-    @prefs.autocomplete("timezone")
-    async def _prefs_timezone(
-        self, interaction: discord.Interaction[Any], current: str
-    ) -> list[app_commands.Choice[str]]:
-        return await self.timezone_autocomplete(interaction, current)
 
     @app_commands.command(name="status")
     async def status(self, interaction: discord.Interaction[Any]) -> None:

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.confirm import ConfirmView
 from bot.errors import reply_ephemeral
 from bot.messaging import NO_PINGS
 from bot.text import fit_lines
 
 from ._shared import require_manage_guild
-from ._views import ConfirmView
 
 if TYPE_CHECKING:
     from bot.buddies.rounds import BuddyRounds

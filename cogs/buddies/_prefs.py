@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+import discord
 from discord import app_commands
 
 from bot.buddies.profiles import EXPERIENCE_LABELS, PATHWAY_LABELS, WANTS_LABELS, BuddyProfile, parse_interest_list
 from bot.errors import KindredError
 from bot.text import echo
-from bot.timezones import resolve_timezone
+from bot.timezones import resolve_timezone, suggest_timezones
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -21,10 +23,14 @@ __all__ = [
     "WANTS",
     "complete_interests",
     "interest_ids",
+    "profile_options",
     "set_interests",
     "set_timezone",
     "summary",
+    "validate_profile_input",
 ]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 PATHWAYS = [app_commands.Choice(name=label, value=value) for value, label in PATHWAY_LABELS.items()]
 EXPERIENCES = [app_commands.Choice(name=label, value=value) for value, label in EXPERIENCE_LABELS.items()]
@@ -58,6 +64,35 @@ def complete_interests(catalogue: list[str], current: str) -> list[str]:
         if len(value) <= 100:
             out.append(value)
     return out[:25]
+
+
+async def interests_autocomplete(interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
+    """Complete the last comma-separated interest from the server's catalogue."""
+    if interaction.guild_id is None:
+        return []
+    bot = cast("KindredBot", interaction.client)
+    catalogue = await bot.store.interests.catalogue(interaction.guild_id, now=bot.clock.now())
+    return [app_commands.Choice(name=v, value=v) for v in complete_interests([i.name for i in catalogue], current)]
+
+
+async def timezone_autocomplete(interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
+    """Suggest IANA time zones as the member types."""
+    return [app_commands.Choice(name=z, value=z) for z in suggest_timezones(current)]
+
+
+def profile_options(command: F) -> F:
+    """The option help, choices and autocomplete that /buddy join and /buddy prefs share."""
+    command = app_commands.autocomplete(interests=interests_autocomplete, timezone=timezone_autocomplete)(command)
+    command = app_commands.choices(pathway=PATHWAYS, experience=EXPERIENCES, wants=WANTS)(command)
+    return app_commands.describe(**OPTION_HELP)(command)
+
+
+async def validate_profile_input(bot: KindredBot, guild_id: int, interests: str | None, timezone: str | None) -> None:
+    """Check given interests and time zone before anything is saved, raising a kind error for the first bad one."""
+    if interests is not None:
+        await interest_ids(bot, guild_id, interests)
+    if timezone:
+        resolve_timezone(timezone)
 
 
 async def interest_ids(bot: KindredBot, guild_id: int, raw: str) -> dict[str, int]:

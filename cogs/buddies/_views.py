@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
@@ -23,7 +22,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AvoidListView",
-    "ConfirmView",
     "ConnectButton",
     "SkipRoundButton",
     "connect_view",
@@ -134,34 +132,6 @@ def connect_view(group_id: int) -> discord.ui.View:
     for answer in ("yes", "not_yet", "no"):
         view.add_item(ConnectButton(group_id, answer))
     return view
-
-
-class ConfirmView(KindView):
-    """Confirm-or-cancel before something another member will notice (ending a pairing, a round now)."""
-
-    def __init__(
-        self, owner_id: int, confirm_label: str, on_confirm: Callable[[discord.Interaction[Any]], Awaitable[None]]
-    ) -> None:
-        super().__init__(timeout=300)
-        self.owner_id = owner_id
-        self._on_confirm = on_confirm
-        self.confirm.label = confirm_label
-
-    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
-        """Only the member who asked may answer."""
-        return interaction.user.id == self.owner_id
-
-    @discord.ui.button(label="Confirm", style=discord.ButtonStyle.danger)
-    async def confirm(self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]) -> None:
-        """Go ahead."""
-        self.stop()
-        await self._on_confirm(interaction)
-
-    @discord.ui.button(label="Keep things as they are", style=discord.ButtonStyle.secondary)
-    async def cancel(self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]) -> None:
-        """Change nothing."""
-        self.stop()
-        await interaction.response.edit_message(content="Okay, nothing changed.", view=None)
 
 
 class AvoidListView(KindView):

@@ -26,7 +26,7 @@ from bot.events import ConfigChange
 from bot.guild_config import ALERT_POLICIES, CADENCES, GuildConfig
 from bot.modlog import send_modlog
 from bot.rate_limits import limit_lines
-from bot.regions import regions_for_locale, resolve_region, search_regions
+from bot.regions import regions_for_locale, require_region, search_regions
 from bot.text import fit_lines
 from bot.timezones import resolve_timezone, suggest_timezones
 from cogs.config._interests import InterestCommands
@@ -128,12 +128,7 @@ class Config(
     @app_commands.describe(region="Where most members live: start typing a country, then pick it from the list")
     async def region(self, interaction: discord.Interaction[KindredBot], region: str) -> None:
         """Choose which country's crisis hotlines Kindred shows by default."""
-        code = resolve_region(region)
-        if code is None:
-            raise KindredError(
-                f"I don't have crisis lines for “{region[:60]}” yet. Start typing a country and pick it from the "
-                "list; if it isn't there, pick “Somewhere else” so members get a worldwide directory of helplines."
-            )
+        code = require_region(region, for_server=True)
         await self.apply(interaction, {"region": code})
 
     @region.autocomplete("region")

@@ -14,7 +14,8 @@ from discord.app_commands import Choice
 from discord.ext import commands
 
 from bot.config_ops import check_interest_name
-from bot.errors import KindredError, KindView, reply_ephemeral
+from bot.confirm import ConfirmView
+from bot.errors import KindredError, reply_ephemeral
 from bot.messaging import NO_PINGS
 from bot.moderation import moderated_guild
 from bot.text import ECHO_LIMIT, clamp
@@ -83,7 +84,12 @@ class InterestCommands(commands.Cog):
             raise KindredError(
                 f"There's no interest called **{discord.utils.escape_markdown(clamp(name.strip(), ECHO_LIMIT))}**. `/config interests list` shows them."
             )
-        view = _ConfirmRemove(self, interaction.user.id, interest.name)
+        name = interest.name
+
+        async def remove(clicked: discord.Interaction[KindredBot]) -> None:
+            await self.remove_confirmed(clicked, name)
+
+        view = ConfirmView(interaction.user.id, "Remove", remove, keep_label="Keep it", kept_text=f"Kept **{name}**.")
         await reply_ephemeral(
             interaction,
             f"Remove **{interest.name}**? Members who follow it will stop following it. This can't be undone.",
@@ -121,31 +127,3 @@ class InterestCommands(commands.Cog):
         await interaction.response.edit_message(content=text, view=None, allowed_mentions=NO_PINGS)
         if removed:
             await self._log(interaction, f"removed the interest **{name}**.")
-
-
-class _ConfirmRemove(KindView):
-    """Confirm or cancel removing an interest."""
-
-    def __init__(self, owner: InterestCommands, user_id: int, name: str) -> None:
-        super().__init__(timeout=300)
-        self.owner, self.user_id, self.name = owner, user_id, name
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        """Only the moderator who asked can confirm."""
-        return interaction.user.id == self.user_id
-
-    @discord.ui.button(label="Remove", style=discord.ButtonStyle.danger)
-    async def confirm(
-        self, interaction: discord.Interaction[KindredBot], button: discord.ui.Button[_ConfirmRemove]
-    ) -> None:
-        """Remove the interest."""
-        self.stop()
-        await self.owner.remove_confirmed(interaction, self.name)
-
-    @discord.ui.button(label="Keep it", style=discord.ButtonStyle.secondary)
-    async def cancel(
-        self, interaction: discord.Interaction[KindredBot], button: discord.ui.Button[_ConfirmRemove]
-    ) -> None:
-        """Leave the catalogue as it is."""
-        self.stop()
-        await interaction.response.edit_message(content=f"Kept **{self.name}**.", view=None)

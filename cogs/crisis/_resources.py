@@ -21,7 +21,7 @@ from discord.ext import commands
 
 from bot.crisis_care.work import DB_TIMEOUT, bounded
 from bot.errors import KindredError, reply_ephemeral
-from bot.regions import describe_regions, regions_for_locale, resolve_region, search_regions
+from bot.regions import describe_regions, regions_for_locale, require_region, search_regions
 from bot.resources import REGION_NAMES, contacts_for, render_contacts
 
 if TYPE_CHECKING:
@@ -140,12 +140,7 @@ class Resources(
     @app_commands.describe(region="Where you live: start typing your country, then pick it from the list")
     async def region(self, interaction: discord.Interaction[KindredBot], region: str) -> None:
         """Choose which country's crisis lines Kindred shows you (everywhere, in every server)."""
-        code = resolve_region(region)
-        if code is None:
-            raise KindredError(
-                f"I don't have crisis lines for “{region[:60]}” yet. Start typing your country and pick it from "
-                "the list; if it isn't there, pick “Somewhere else” for a worldwide directory of free helplines."
-            )
+        code = require_region(region)
         await self.bot.store.prefs.set_region(interaction.user.id, code, now=self.bot.clock.now())
         await reply_ephemeral(interaction, "Saved. " + contacts_message(code, whose="your region"))
 

@@ -12,6 +12,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.confirm import ConfirmView
 from bot.errors import reply_ephemeral
 from bot.events import ConfigChange
 from bot.privacy_ops import (
@@ -30,7 +31,6 @@ from bot.privacy_ops import (
     run_erase_hooks,
 )
 from bot.timers import Timer
-from cogs.privacy._views import ConfirmErase
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -166,7 +166,13 @@ class Privacy(commands.GroupCog, group_name="privacy", group_description="See, e
     @app_commands.command(name="delete")
     async def delete(self, interaction: discord.Interaction[KindredBot]) -> None:
         """Erase everything Kindred holds about you (asks you to confirm first)."""
-        view = ConfirmErase(interaction.user.id, self._erase_confirmed)
+        view = ConfirmView(
+            interaction.user.id,
+            "Erase everything",
+            self._erase_confirmed,
+            keep_label="Keep my data",
+            kept_text="Nothing was erased. Your data is as it was.",
+        )
         await reply_ephemeral(interaction, DELETE_PROMPT, view=view)
 
     async def _erase_confirmed(self, interaction: discord.Interaction[KindredBot]) -> None:

@@ -266,8 +266,13 @@ async def get_webhook_message(request: web.Request) -> web.Response:
 
 @routes.patch(API + "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}")
 async def edit_webhook_message(request: web.Request) -> web.Response:
-    world = world_of(request)
     _, message = _webhook_message(request)
+    return _edit(request, message)
+
+
+def _edit(request: web.Request, message: JSON) -> web.Response:
+    """Check the edit in the request body, apply it to ``message`` and tell the gateway."""
+    world = world_of(request)
     parsed = body_of(request)
     check_message(parsed.obj())
     apply_edit(world, message, parsed.obj(), parsed.files)
@@ -369,11 +374,7 @@ async def edit_message(request: web.Request) -> web.Response:
     _, message = _message(request)
     if int(message["author"]["id"]) != world.bot_user.id:
         raise ApiError(403, 50005, "Cannot edit a message authored by another user")
-    parsed = body_of(request)
-    check_message(parsed.obj())
-    apply_edit(world, message, parsed.obj(), parsed.files)
-    dispatch_update(world, message)
-    return ok(message)
+    return _edit(request, message)
 
 
 @routes.delete(API + "/channels/{channel_id}/messages/{message_id}")

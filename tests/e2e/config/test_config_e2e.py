@@ -10,8 +10,6 @@ import pytest
 
 from bot.events import ConfigChange
 from tests.double import CommandError, InteractionHandle
-from tests.double.commands import encode_command
-from tests.double.interactions import build_interaction
 from tests.harness import Harness
 
 EXTENSIONS = ["cogs.config", "cogs.privacy", "cogs.meta"]
@@ -20,18 +18,6 @@ pytestmark = pytest.mark.extensions(*EXTENSIONS)
 
 async def run(h: Harness, command: str, member: Any = None, **options: Any) -> InteractionHandle:
     return await h.command(member or h.world.mod, command, **options)
-
-
-async def run_overridden(h: Harness, member: Any, command: str, **options: Any) -> InteractionHandle:
-    """Run a command as a member the client would hide it from, as when an admin overrides its permissions."""
-    world = h.dd.world
-    channel = h.world.general
-    encoded = encode_command(world, command, options, guild=h.world.guild, invoker=h.world.owner)
-    record = build_interaction(world, itype=2, data=encoded.data, invoker=member, channel=channel, label=command)
-    world.dispatch("INTERACTION_CREATE", record.payload)
-    inter = InteractionHandle(world, record)
-    await inter.response()
-    return inter
 
 
 async def config_of(h: Harness) -> Any:
@@ -45,12 +31,12 @@ async def test_client_hides_config_from_members(h: Harness) -> None:
 
 
 async def test_non_moderator_is_refused_at_run_time_even_when_the_client_shows_the_command(h: Harness) -> None:
-    inter = await run_overridden(h, h.world.alice, "config region", region="UK")
+    inter = await h.overridden_command(h.world.alice, "config region", region="UK")
     assert inter.ephemeral and "Manage Server" in inter.content
     assert (await config_of(h)).region == "other"
-    inter = await run_overridden(h, h.world.alice, "config interests add", name="knitting")
+    inter = await h.overridden_command(h.world.alice, "config interests add", name="knitting")
     assert "Manage Server" in inter.content
-    inter = await run_overridden(h, h.world.alice, "config show")
+    inter = await h.overridden_command(h.world.alice, "config show")
     assert "Manage Server" in inter.content and not inter.embeds
 
 

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from bot.crisis_care.policy import REPOST_AFTER
-from tests.e2e.config.test_config_e2e import run_overridden
 from tests.harness import Harness
 from tests.support.alerts import CRISIS, IMMINENT
 from tests.support.crisis import care
@@ -103,5 +102,5 @@ async def test_the_audit_is_paged_newest_first(h: Harness) -> None:
 
 async def test_only_moderators_see_the_audit(h: Harness) -> None:
     # Discord hides the command from members; an admin may override that, and the bot still refuses.
-    inter = await run_overridden(h, h.world.alice, "crisis audit")
+    inter = await h.overridden_command(h.world.alice, "crisis audit")
     assert inter.ephemeral and "Manage Server" in str(inter.content)

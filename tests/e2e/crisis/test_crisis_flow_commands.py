@@ -7,8 +7,6 @@ from typing import Any
 import pytest
 
 from tests.double import CommandError, InteractionHandle
-from tests.double.commands import encode_command
-from tests.double.interactions import build_interaction
 from tests.harness import Harness
 from tests.support.crisis import care
 
@@ -20,19 +18,6 @@ pytestmark = pytest.mark.extensions(*EXTENSIONS)
 async def run(h: Harness, command: str, member: Any = None, **options: Any) -> InteractionHandle:
     inter = await h.command(member or h.world.mod, command, **options)
     assert inter.ephemeral, f"/{command} answered publicly"
-    return inter
-
-
-async def run_overridden(h: Harness, member: Any, command: str, **options: Any) -> InteractionHandle:
-    """Run a command as a member the client hides it from (an admin overrode its permissions)."""
-    world = h.dd.world
-    encoded = encode_command(world, command, options, guild=h.world.guild, invoker=h.world.owner)
-    record = build_interaction(
-        world, itype=2, data=encoded.data, invoker=member, channel=h.world.general, label=command
-    )
-    world.dispatch("INTERACTION_CREATE", record.payload)
-    inter = InteractionHandle(world, record)
-    await inter.response()
     return inter
 
 
@@ -62,12 +47,12 @@ async def test_crisis_test_warns_when_alerts_are_wanted_but_no_channel_is_set(h:
 async def test_members_cannot_see_or_run_crisis_commands(h: Harness) -> None:
     with pytest.raises(CommandError, match="cannot see it"):
         await h.dd.slash(h.world.alice, "crisis test", channel=h.world.general, text="hi")
-    refused = await run_overridden(
-        h, h.world.alice, "crisis terms add", term="purple rain", category="self_harm", level="high"
+    refused = await h.overridden_command(
+        h.world.alice, "crisis terms add", term="purple rain", category="self_harm", level="high"
     )
     assert refused.ephemeral and "Manage Server" in refused.content
     assert await h.bot.store.crisis.terms(h.world.guild.id) == []
-    refused = await run_overridden(h, h.world.alice, "crisis test", text="i want to die")
+    refused = await h.overridden_command(h.world.alice, "crisis test", text="i want to die")
     assert "Manage Server" in refused.content and "Level" not in refused.content
 
 

@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from tests.harness import Harness
 
 EXTENSIONS = ["cogs.crisis"]
 pytestmark = pytest.mark.extensions(*EXTENSIONS)
-
-
-async def run(h: Harness, member: Any, command: str, *, dm: bool = False, **options: Any) -> Any:
-    if dm:
-        inter = await h.dd.slash(member, command, dm=True, options=options)
-    else:
-        inter = await h.dd.slash(member, command, channel=h.world.general, options=options)
-    await inter.response()
-    assert inter.ephemeral, f"/{command} answered publicly"
-    return inter
 
 
 @pytest.mark.parametrize(
@@ -36,7 +24,7 @@ async def run(h: Harness, member: Any, command: str, *, dm: bool = False, **opti
 )
 async def test_show_gives_the_servers_region_contacts(h: Harness, region: str, expected: list[str]) -> None:
     await h.configure(region=region)
-    shown = await run(h, h.world.alice, "resources show")
+    shown = await h.private_command(h.world.alice, "resources show")
     for needle in expected:
         assert needle in shown.content, (region, needle)
     assert "this server's region" in shown.content or region == "other"
@@ -44,36 +32,36 @@ async def test_show_gives_the_servers_region_contacts(h: Harness, region: str, e
 
 async def test_a_members_own_region_wins_everywhere_including_dms(h: Harness) -> None:
     await h.configure(region="US")
-    chosen = await run(h, h.world.alice, "resources region", region="UK")
+    chosen = await h.private_command(h.world.alice, "resources region", region="UK")
     assert chosen.content.startswith("Saved.") and "Samaritans" in chosen.content
     prefs = await h.bot.store.prefs.get(h.world.alice.id)
     assert prefs.region == "UK"
-    assert "Samaritans" in (await run(h, h.world.alice, "resources show")).content
-    assert "Samaritans" in (await run(h, h.world.alice, "resources show", dm=True)).content
-    assert "988" in (await run(h, h.world.bob, "resources show")).content  # Bob still gets the server's
+    assert "Samaritans" in (await h.private_command(h.world.alice, "resources show")).content
+    assert "Samaritans" in (await h.private_command(h.world.alice, "resources show", dm=True)).content
+    assert "988" in (await h.private_command(h.world.bob, "resources show")).content  # Bob still gets the server's
 
 
 async def test_show_in_dms_without_a_region_gives_the_worldwide_directory(h: Harness) -> None:
-    shown = await run(h, h.world.bob, "resources show", dm=True)
+    shown = await h.private_command(h.world.bob, "resources show", dm=True)
     assert "findahelpline.com" in shown.content and "worldwide" in shown.content
 
 
 async def test_show_works_with_the_database_down(h: Harness) -> None:
     await h.configure(region="US")
     await h.bot.db.close()
-    shown = await run(h, h.world.alice, "resources show")
+    shown = await h.private_command(h.world.alice, "resources show")
     assert "findahelpline.com" in shown.content
 
 
 async def test_mute_and_unmute_say_what_changed(h: Harness) -> None:
-    first = await run(h, h.world.alice, "resources mute")
+    first = await h.private_command(h.world.alice, "resources mute")
     assert first.content.startswith("Done.") and "crisis team may still be told" in first.content
-    again = await run(h, h.world.alice, "resources mute")
+    again = await h.private_command(h.world.alice, "resources mute")
     assert again.content.startswith("They're already off.")
     assert (await h.bot.store.crisis.member_state(h.world.alice.id)).muted
-    on = await run(h, h.world.alice, "resources unmute")
+    on = await h.private_command(h.world.alice, "resources unmute")
     assert "back on" in on.content
-    assert "already on" in (await run(h, h.world.alice, "resources unmute")).content
+    assert "already on" in (await h.private_command(h.world.alice, "resources unmute")).content
 
 
 async def test_help_text_names_the_subcommands(h: Harness) -> None:

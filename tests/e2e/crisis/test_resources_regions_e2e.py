@@ -7,20 +7,9 @@ from typing import Any
 
 import pytest
 
-from tests.double import InteractionHandle
 from tests.harness import Harness
 
 pytestmark = pytest.mark.extensions("cogs.crisis", "cogs.config")
-
-
-async def run(h: Harness, member: Any, command: str, *, dm: bool = False, **options: Any) -> InteractionHandle:
-    if dm:
-        inter = await h.dd.slash(member, command, dm=True, options=options)
-    else:
-        inter = await h.dd.slash(member, command, channel=h.world.general, options=options)
-    await inter.response()
-    assert inter.ephemeral, f"/{command} answered publicly"
-    return inter
 
 
 async def choices(h: Harness, member: Any, command: str, typed: str) -> list[dict[str, Any]]:
@@ -67,7 +56,7 @@ async def test_discords_default_language_suggests_nothing(h: Harness) -> None:
 
 async def test_a_saved_region_comes_first_instead_of_the_language_guess(h: Harness) -> None:
     h.world.alice.user.locale = "es-ES"
-    await run(h, h.world.alice, "resources region", region="MX")
+    await h.private_command(h.world.alice, "resources region", region="MX")
     found = await choices(h, h.world.alice, "resources region", "")
     assert found[0]["value"] == "MX" and "your current choice" in found[0]["name"]
 
@@ -81,13 +70,13 @@ async def test_autocomplete_still_answers_with_the_database_down(h: Harness) -> 
 
 # -- /resources region ------------------------------------------------------------------------------
 async def test_region_accepts_a_typed_name_and_saves_the_code(h: Harness) -> None:
-    saved = await run(h, h.world.alice, "resources region", region="Deutschland")
+    saved = await h.private_command(h.world.alice, "resources region", region="Deutschland")
     assert saved.content.startswith("Saved.") and "0800 111 0 111" in saved.content and "112" in saved.content
     assert (await h.bot.store.prefs.get(h.world.alice.id)).region == "DE"
 
 
 async def test_region_refuses_a_country_without_shipped_lines_kindly_and_saves_nothing(h: Harness) -> None:
-    refused = await run(h, h.world.alice, "resources region", region="Atlantis @everyone")
+    refused = await h.private_command(h.world.alice, "resources region", region="Atlantis @everyone")
     assert "Atlantis" in refused.content and "Somewhere else" in refused.content
     assert "Traceback" not in refused.content
     assert (await h.bot.store.prefs.get(h.world.alice.id)).region is None
@@ -108,8 +97,8 @@ async def test_region_refuses_a_country_without_shipped_lines_kindly_and_saves_n
     ],
 )
 async def test_show_lists_the_chosen_countrys_lines(h: Harness, region: str, expected: list[str]) -> None:
-    await run(h, h.world.alice, "resources region", region=region)
-    shown = await run(h, h.world.alice, "resources show")
+    await h.private_command(h.world.alice, "resources region", region=region)
+    shown = await h.private_command(h.world.alice, "resources show")
     for needle in expected:
         assert needle in shown.content, (region, needle)
     assert "findahelpline.com" in shown.content
@@ -118,7 +107,7 @@ async def test_show_lists_the_chosen_countrys_lines(h: Harness, region: str, exp
 # -- /resources show and the member's language --------------------------------------------------------
 async def test_show_offers_the_languages_country_as_a_labelled_guess_and_saves_nothing(h: Harness) -> None:
     h.world.bob.user.locale = "es-ES"
-    shown = await run(h, h.world.bob, "resources show", dm=True)
+    shown = await h.private_command(h.world.bob, "resources show", dm=True)
     assert "in Spain" in shown.content and "024" in shown.content
     assert "guessed from your Discord language" in shown.content
     assert "Not in Spain?" in shown.content and "/resources region" in shown.content
@@ -128,7 +117,7 @@ async def test_show_offers_the_languages_country_as_a_labelled_guess_and_saves_n
 
 async def test_show_names_the_countries_a_shared_language_suggests_without_picking_one(h: Harness) -> None:
     h.world.bob.user.locale = "de"
-    shown = await run(h, h.world.bob, "resources show", dm=True)
+    shown = await h.private_command(h.world.bob, "resources show", dm=True)
     assert "Germany, Austria or Switzerland" in shown.content
     assert "findahelpline.com" in shown.content and "0800 111 0 111" not in shown.content
     assert "guessed" not in shown.content
@@ -137,23 +126,23 @@ async def test_show_names_the_countries_a_shared_language_suggests_without_picki
 async def test_a_chosen_region_wins_over_the_language(h: Harness) -> None:
     h.world.alice.user.locale = "ja"
     await h.configure(region="UK")
-    assert "Samaritans" in (await run(h, h.world.alice, "resources show")).content
-    await run(h, h.world.alice, "resources region", region="FR")
-    shown = await run(h, h.world.alice, "resources show")
+    assert "Samaritans" in (await h.private_command(h.world.alice, "resources show")).content
+    await h.private_command(h.world.alice, "resources region", region="FR")
+    shown = await h.private_command(h.world.alice, "resources show")
     assert "3114" in shown.content and "guessed" not in shown.content
 
 
 async def test_a_member_who_chose_somewhere_else_is_not_second_guessed(h: Harness) -> None:
     h.world.alice.user.locale = "es-ES"
-    await run(h, h.world.alice, "resources region", region="other")
-    shown = await run(h, h.world.alice, "resources show")
+    await h.private_command(h.world.alice, "resources region", region="other")
+    shown = await h.private_command(h.world.alice, "resources show")
     assert "findahelpline.com" in shown.content and "024" not in shown.content and "guessed" not in shown.content
 
 
 async def test_show_still_guesses_from_the_language_with_the_database_down(h: Harness) -> None:
     h.world.alice.user.locale = "pt-BR"
     await h.bot.db.close()
-    shown = await run(h, h.world.alice, "resources show")
+    shown = await h.private_command(h.world.alice, "resources show")
     assert "188" in shown.content and "guessed from your Discord language" in shown.content
 
 
@@ -163,7 +152,7 @@ async def test_config_region_autocomplete_puts_the_servers_language_then_its_set
     found = await choices(h, h.world.mod, "config region", "")
     assert found[0]["value"] == "BR" and "server's language" in found[0]["name"]
     assert len(found) <= 25
-    await run(h, h.world.mod, "config region", region="PT")
+    await h.private_command(h.world.mod, "config region", region="PT")
     assert (await h.bot.store.config.get(h.world.guild.id)).region == "PT"
     found = await choices(h, h.world.mod, "config region", "")
     assert found[0]["value"] == "PT" and "current setting" in found[0]["name"]
@@ -171,6 +160,6 @@ async def test_config_region_autocomplete_puts_the_servers_language_then_its_set
 
 
 async def test_config_region_refuses_an_unknown_country(h: Harness) -> None:
-    refused = await run(h, h.world.mod, "config region", region="Narnia")
+    refused = await h.private_command(h.world.mod, "config region", region="Narnia")
     assert "Narnia" in refused.content and "Somewhere else" in refused.content
     assert (await h.bot.store.config.get(h.world.guild.id)).region == "other"

@@ -7,15 +7,14 @@ they are forced on for rounds small enough to solve exactly, so their quality is
 from __future__ import annotations
 
 import random
-from itertools import combinations
 
-import networkx as nx
 import numpy as np
 import pytest
 
-from bot.matching import Candidate, MatchResult, _solver, compatibility, match
+from bot.matching import Candidate, _solver, match
 from bot.matching._candidates import top_k_edges
 from bot.matching._scoring import RANK_SCALE, Features
+from tests.support.matching import exact_weight, pair_weight
 
 INTERESTS = ("meditation", "yoga", "music", "movement", "art", "reading", "gaming", "cooking", "walking", "journaling")
 
@@ -51,20 +50,6 @@ def rules(members: list[Candidate], seed: int) -> tuple[set[frozenset[int]], set
     rng.shuffle(ids)
     recent = {frozenset(ids[i : i + 2]) for i in range(0, len(ids) - 1, 2)}
     return avoid, recent
-
-
-def exact_weight(members: list[Candidate], forbidden: set[frozenset[int]]) -> float:
-    """The exact maximum-weight matching over every allowed pair (an upper bound for pairs-only rounds)."""
-    graph = nx.Graph()
-    for a, b in combinations(members, 2):
-        if frozenset((a.user_id, b.user_id)) not in forbidden:
-            graph.add_edge(a.user_id, b.user_id, weight=compatibility(a, b))
-    by_id = {m.user_id: m for m in members}
-    return sum(compatibility(by_id[a], by_id[b]) for a, b in nx.max_weight_matching(graph))
-
-
-def pair_weight(result: MatchResult) -> float:
-    return sum(g.score for g in result.groups if len(g.members) == 2)
 
 
 @pytest.fixture

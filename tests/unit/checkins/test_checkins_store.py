@@ -13,6 +13,7 @@ from bot.db import Database
 from bot.privacy import registered_tables
 from bot.store import Store
 from bot.timers import TimerService
+from tests.support.reminders import CountingSender
 
 DAY = date(2026, 11, 22)
 
@@ -32,12 +33,7 @@ async def test_tables_are_registered_as_private() -> None:
 async def test_two_dispatchers_hand_each_reminder_to_the_sender_once(db: Database, clock: FakeClock) -> None:
     store = Store(db)
     timers = TimerService(db, clock)
-    sent: Counter[int] = Counter()
-
-    async def sender(user_id: int, guild_id: int | None) -> bool:
-        sent[user_id] += 1
-        return True
-
+    sender = CountingSender()
     scheduler = CheckinScheduler(store, timers, clock, send_reminder=sender)
     scheduler.register()
     for user_id in range(1, 41):
@@ -47,7 +43,7 @@ async def test_two_dispatchers_hand_each_reminder_to_the_sender_once(db: Databas
         await scheduler.schedule_reminder(settings)
     clock.set(datetime(2026, 11, 22, 19, 0, 30, tzinfo=UTC))
     await asyncio.gather(timers.run_due(), timers.run_due())
-    assert sent == Counter({u: 1 for u in range(1, 41)})
+    assert sender.sent == Counter({u: 1 for u in range(1, 41)})
     assert len(await timers.pending(kind=REMINDER_KIND)) == 40
 
 

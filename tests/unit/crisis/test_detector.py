@@ -124,6 +124,11 @@ def test_crisis_phrases_are_detected(detector: Detector, text: str, category: Ca
         "bought a rope for my climbing class",
         "i'm craving badly today",
         "need to catch the bus to work",
+        # Look-alikes of a witnessed overdose (see the overdose test below): naloxone talk, "not responding".
+        "he's not responding to my texts",
+        "the narcan training was not working for my schedule",
+        "i carry narcan now in case someone overdoses at a meeting",
+        "as a nurse i see overdoses every shift, narcan saves lives, carry it",
         "",
         "   ",
     ],
@@ -353,16 +358,3 @@ def test_an_overdose_the_member_is_witnessing_is_high_even_about_someone_else(de
     detection = detector.detect(text)
     assert detection.level >= Level.HIGH
     assert Category.OVERDOSE in detection.categories and Category.IMMEDIATE_DANGER in detection.categories
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "he's not responding to my texts",
-        "the narcan training was not working for my schedule",
-        "i carry narcan now in case someone overdoses at a meeting",
-        "as a nurse i see overdoses every shift, narcan saves lives, carry it",
-    ],
-)
-def test_naloxone_and_unresponsive_look_alikes_stay_quiet(detector: Detector, text: str) -> None:
-    assert detector.detect(text).level is Level.NONE

@@ -1,0 +1,54 @@
+"""Confirm-or-keep buttons before something that can't be undone or that another member will notice."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import discord
+
+from bot.errors import KindView
+
+__all__ = ["ConfirmView"]
+
+OnConfirm = Callable[[discord.Interaction[Any]], Awaitable[None]]
+
+
+class ConfirmView(KindView):
+    """Two buttons, a red confirm and a grey keep; only the member who asked can press them.
+
+    ``on_confirm`` does the work and answers the click; keeping changes nothing and says so with
+    ``kept_text``.
+    """
+
+    def __init__(
+        self,
+        owner_id: int,
+        confirm_label: str,
+        on_confirm: OnConfirm,
+        *,
+        keep_label: str = "Keep things as they are",
+        kept_text: str = "Okay, nothing changed.",
+    ) -> None:
+        super().__init__(timeout=300)
+        self.owner_id = owner_id
+        self._on_confirm = on_confirm
+        self._kept_text = kept_text
+        self.confirm.label = confirm_label
+        self.keep.label = keep_label
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        """Only the member who asked may answer."""
+        return interaction.user.id == self.owner_id
+
+    @discord.ui.button(label="Confirm", style=discord.ButtonStyle.danger)
+    async def confirm(self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]) -> None:
+        """Go ahead."""
+        self.stop()
+        await self._on_confirm(interaction)
+
+    @discord.ui.button(label="Keep", style=discord.ButtonStyle.secondary)
+    async def keep(self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]) -> None:
+        """Change nothing."""
+        self.stop()
+        await interaction.response.edit_message(content=self._kept_text, view=None)
