@@ -13,6 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.clock import discord_ts
+from bot.confirm import ConfirmView
 from bot.errors import KindredError
 from bot.interests import interest_choices, unknown_interest
 from bot.messaging import NO_PINGS
@@ -24,7 +25,7 @@ from bot.store.rooms import Room
 from bot.timeparse import parse_when
 from cogs.rooms._discord import DiscordRooms, category_for, check_can_host
 from cogs.rooms._render import event_url, list_line
-from cogs.rooms._views import ConfirmView, RoomButton
+from cogs.rooms._views import RoomButton
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -253,7 +254,13 @@ class Rooms(commands.GroupCog, group_name="room"):
             text = await self.rooms.confirm_cancel(found.id, whole=whole)
             await press.edit_original_response(content=text, view=None, allowed_mentions=NO_PINGS)
 
-        view = ConfirmView(interaction.user.id, "Cancel it", confirmed)
+        view = ConfirmView(
+            interaction.user.id,
+            "Cancel it",
+            confirmed,
+            keep_label="Keep it",
+            kept_text="Nothing changed; the room is still on.",
+        )
         await interaction.response.send_message(
             f"Cancel {what}: **{found.title}**, {discord_ts(found.start_at, 'F')}? Everyone who RSVP'd will get a DM.",
             view=view,

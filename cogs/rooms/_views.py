@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.errors import KindView, run_guarded
+from bot.errors import run_guarded
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
     from bot.rooms.service import RoomService
 
-__all__ = ["ConfirmView", "RoomButton", "reminder_view", "rsvp_view"]
+__all__ = ["RoomButton", "reminder_view", "rsvp_view"]
 
 log = logging.getLogger(__name__)
 
@@ -84,29 +83,3 @@ def reminder_view(room_id: int) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     view.add_item(RoomButton(room_id, "mute"))
     return view
-
-
-class ConfirmView(KindView):
-    """Confirm or keep, for a host about to cancel. Only the host can press it."""
-
-    def __init__(self, user_id: int, confirm_label: str, on_confirm: Callable[[discord.Interaction], Awaitable[None]]):
-        super().__init__(timeout=300)
-        self._user_id = user_id
-        self._on_confirm = on_confirm
-        self.confirm.label = confirm_label
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        """Only the member who asked may answer."""
-        return interaction.user.id == self._user_id
-
-    @discord.ui.button(label="Confirm", style=discord.ButtonStyle.danger)
-    async def confirm(self, interaction: discord.Interaction, button: discord.ui.Button[ConfirmView]) -> None:
-        """Go ahead."""
-        self.stop()
-        await self._on_confirm(interaction)
-
-    @discord.ui.button(label="Keep it", style=discord.ButtonStyle.secondary)
-    async def keep(self, interaction: discord.Interaction, button: discord.ui.Button[ConfirmView]) -> None:
-        """Change of mind: nothing happens."""
-        self.stop()
-        await interaction.response.edit_message(content="Nothing changed; the room is still on.", view=None)
