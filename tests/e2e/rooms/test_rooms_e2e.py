@@ -324,6 +324,18 @@ async def test_cancel_one_occurrence_after_confirming_deletes_the_event(h: Harne
     assert await h.bot.timers.pending() == []
 
 
+async def test_keeping_the_room_at_the_confirmation_changes_nothing(h: Harness) -> None:
+    _, announcement = await schedule(h, voice_channel=h.world.lounge)
+    rid = room_id(announcement)
+    ask = await h.dd.slash(h.world.alice, "room cancel", channel=h.world.general, room=str(rid))
+    await ask.response()
+    keep = next(c for row in ask.components for c in row["components"] if c["label"] == "Keep it")
+    press = await h.dd.click(h.world.alice, ask, keep["custom_id"])
+    await press.response()
+    assert press.data["content"] == "Nothing changed; the room is still on." and press.data["components"] == []
+    assert h.dd.calls_to("DELETE", EVENT) == [] and len(h.dd.scheduled_events) == 1
+
+
 async def test_cancelling_the_series_stops_weekly_repeats(h: Harness) -> None:
     _, announcement = await schedule(h, voice_channel=h.world.lounge, recurring="weekly")
     rid = room_id(announcement)
