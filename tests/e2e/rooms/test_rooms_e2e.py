@@ -22,11 +22,13 @@ EVENTS = "/guilds/{guild_id}/scheduled-events"
 EVENT = "/guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}"
 
 
-pytestmark = [
+# The rooms modules' bot: rooms and interests, with the announcement channel and voice category set.
+ROOMS_MARKS = [
     pytest.mark.extensions(*EXTENSIONS),
     pytest.mark.configure(rooms_channel_id="rooms", rooms_category_id="rooms_category"),
     pytest.mark.quiet,
 ]
+pytestmark = ROOMS_MARKS
 
 
 # -- helpers -------------------------------------------------------------------------------------

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from tests.e2e.rooms.test_rooms_e2e import (
     EVENTS,
-    EXTENSIONS,
+    ROOMS_MARKS,
     START,
     advance_to,
     answer,
@@ -21,11 +19,7 @@ from tests.e2e.rooms.test_rooms_e2e import (
 from tests.e2e.rooms.test_rooms_review_e2e import _ask_cancel
 from tests.harness import Harness
 
-pytestmark = [
-    pytest.mark.extensions(*EXTENSIONS),
-    pytest.mark.configure(rooms_channel_id="rooms", rooms_category_id="rooms_category"),
-    pytest.mark.quiet,
-]
+pytestmark = ROOMS_MARKS
 
 
 def starts(h: Harness) -> list[str]:

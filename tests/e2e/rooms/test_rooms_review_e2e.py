@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from tests.double import InteractionHandle
 from tests.e2e.rooms.test_rooms_e2e import (
     EVENT,
     EVENTS,
     EXTENSIONS,
+    ROOMS_MARKS,
     START,
     advance_to,
     answer,
@@ -23,11 +22,7 @@ from tests.e2e.rooms.test_rooms_e2e import (
 )
 from tests.harness import Harness
 
-pytestmark = [
-    pytest.mark.extensions(*EXTENSIONS),
-    pytest.mark.configure(rooms_channel_id="rooms", rooms_category_id="rooms_category"),
-    pytest.mark.quiet,
-]
+pytestmark = ROOMS_MARKS
 
 
 async def _ask_cancel(h: Harness, rid: int, scope: str | None = None) -> tuple[InteractionHandle, str]:
