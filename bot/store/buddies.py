@@ -10,10 +10,11 @@ from datetime import datetime
 from typing import Any
 
 from bot.buddies.profiles import BuddyProfile
-from bot.clock import from_db, to_db
+from bot.clock import to_db
 from bot.db import Database
 from bot.privacy import PrivateTable, register_private_table
 from bot.store.buddy_rounds import BuddyRounds, GroupInfo, RoundInfo
+from bot.store.rows import columns, from_row
 
 __all__ = ["BuddyRepo", "BuddyRounds", "GroupInfo", "RoundInfo"]
 
@@ -50,37 +51,13 @@ register_private_table(
     )
 )
 
-_PROFILE_COLUMNS = (
-    "b.guild_id, b.user_id, b.status, b.pathway, b.experience, b.wants, b.notify_hard_moments, b.paused_until, "
-    "b.auto_paused, b.ignored_rounds, b.priority, b.skip_round_at, b.last_paired_at"
-)
-
-
-def _dt(value: str | None) -> datetime | None:
-    return None if value is None else from_db(value)
+_PROFILE_COLUMNS = columns(BuddyProfile, prefix="b.", leave_out=("interests", "timezone", "reachable"))
 
 
 def _profile(
     row: Any, interests: Iterable[str] = (), timezone: str | None = None, reachable: bool = True
 ) -> BuddyProfile:
-    return BuddyProfile(
-        guild_id=row["guild_id"],
-        user_id=row["user_id"],
-        status=row["status"],
-        pathway=row["pathway"],
-        experience=row["experience"],
-        wants=row["wants"],
-        notify_hard_moments=bool(row["notify_hard_moments"]),
-        paused_until=_dt(row["paused_until"]),
-        auto_paused=bool(row["auto_paused"]),
-        ignored_rounds=row["ignored_rounds"],
-        priority=bool(row["priority"]),
-        skip_round_at=_dt(row["skip_round_at"]),
-        last_paired_at=_dt(row["last_paired_at"]),
-        interests=frozenset(interests),
-        timezone=timezone,
-        reachable=reachable,
-    )
+    return from_row(BuddyProfile, row, interests=frozenset(interests), timezone=timezone, reachable=reachable)
 
 
 class BuddyRepo:

@@ -8,8 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from bot.buddies.lifecycle import QuietOutcome
-from bot.clock import from_db, to_db
+from bot.clock import to_db
 from bot.db import Database
+from bot.store.rows import from_row
 
 __all__ = ["BuddyRounds", "GroupInfo", "RoundInfo"]
 
@@ -38,10 +39,6 @@ class GroupInfo:
     status: str
     user_ids: tuple[int, ...]
     ends_at: datetime
-
-
-def _dt(value: str | None) -> datetime | None:
-    return None if value is None else from_db(value)
 
 
 class BuddyRounds:
@@ -207,16 +204,7 @@ class BuddyRounds:
             "SELECT user_id FROM buddy_group_members WHERE group_id = ? AND left_at IS NULL ORDER BY user_id",
             (group_id,),
         )
-        return GroupInfo(
-            id=row[0],
-            round_id=row[1],
-            guild_id=row[2],
-            reason=row[3],
-            thread_id=row[4],
-            status=row[5],
-            user_ids=tuple(r[0] for r in members),
-            ends_at=from_db(row[6]),
-        )
+        return from_row(GroupInfo, row, user_ids=tuple(r[0] for r in members))
 
     async def round_groups(self, round_id: int) -> list[GroupInfo]:
         """The round's groups still running."""
@@ -265,11 +253,4 @@ class BuddyRounds:
 
     @staticmethod
     def _round(row: Any) -> RoundInfo:
-        return RoundInfo(
-            id=row[0],
-            guild_id=row[1],
-            scheduled_for=_dt(row[2]),
-            ran_at=from_db(row[3]),
-            ends_at=from_db(row[4]),
-            seed=row[5],
-        )
+        return from_row(RoundInfo, row)

@@ -25,6 +25,7 @@ from bot.checkins import (
 from bot.clock import from_db, to_db
 from bot.db import Database
 from bot.privacy import PrivateTable, register_private_table
+from bot.store.rows import columns, from_row
 
 __all__ = ["CheckinRepo", "RecoveryState", "ReminderSettings"]
 
@@ -84,35 +85,15 @@ class RecoveryState:
     celebrate_guild_id: int | None
 
 
-_REMINDER_COLUMNS = "user_id, guild_id, local_time, timezone, weekdays, enabled, paused_until, weekly"
+_REMINDER_COLUMNS = columns(ReminderSettings)
 
 
 def _reminder(row: aiosqlite.Row) -> ReminderSettings:
-    return ReminderSettings(
-        user_id=row["user_id"],
-        guild_id=row["guild_id"],
-        local_time=time.fromisoformat(row["local_time"]),
-        timezone=row["timezone"],
-        weekdays=weekdays_from_text(row["weekdays"]),
-        enabled=bool(row["enabled"]),
-        paused_until=date.fromisoformat(row["paused_until"]) if row["paused_until"] else None,
-        weekly=bool(row["weekly"]),
-    )
+    return from_row(ReminderSettings, row, weekdays=weekdays_from_text(row["weekdays"]))
 
 
 def _entry(r: aiosqlite.Row) -> CheckinEntry:
-    triggers = tuple(t for t in str(r["triggers"]).split(",") if t)
-    return CheckinEntry(
-        id=r["id"],
-        user_id=r["user_id"],
-        guild_id=r["guild_id"],
-        created_at=from_db(r["created_at"]),
-        local_date=date.fromisoformat(r["local_date"]),
-        mood=r["mood"],
-        craving=r["craving"],
-        note=r["note"],
-        triggers=triggers,
-    )
+    return from_row(CheckinEntry, r, triggers=tuple(t for t in str(r["triggers"]).split(",") if t))
 
 
 class CheckinRepo:

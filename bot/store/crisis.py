@@ -16,6 +16,7 @@ from bot.crisis import Category, Level, Term
 from bot.crisis_care.policy import MemberState
 from bot.db import Database
 from bot.privacy import PrivateTable, register_private_table
+from bot.store.rows import columns, from_row
 
 __all__ = ["Alert", "AuditEntry", "ClaimResult", "CrisisRepo", "NewAlert", "StoredTerm"]
 
@@ -121,15 +122,10 @@ class AuditEntry:
 
 
 def _audit_entry(row: aiosqlite.Row) -> AuditEntry:
-    return AuditEntry(
-        row["alert_id"], row["action"], row["actor_user_id"], row["subject_user_id"], row["detail"], from_db(row["at"])
-    )
+    return from_row(AuditEntry, row)
 
 
-_ALERT_COLUMNS = (
-    "id, guild_id, subject_user_id, level, categories, reason, source_channel_id, source_message_id, "
-    "alert_channel_id, alert_message_ids, reposts, claimed_by_user_id, claimed_at, created_at"
-)
+_ALERT_COLUMNS = columns(Alert)
 
 
 def _categories(text: str) -> tuple[Category, ...]:
@@ -151,12 +147,7 @@ class CrisisRepo:
         )
         if row is None:
             return MemberState()
-        return MemberState(
-            muted=bool(row["muted"]),
-            last_answer_at=from_db(row["last_answer_at"]) if row["last_answer_at"] else None,
-            last_answer_level=Level(row["last_answer_level"]) if row["last_answer_level"] is not None else None,
-            acknowledged_at=from_db(row["acknowledged_at"]) if row["acknowledged_at"] else None,
-        )
+        return from_row(MemberState, row)
 
     async def record_answer(self, user_id: int, level: Level, *, now: datetime) -> None:
         """Remember that the member was answered automatically now, at ``level``."""
@@ -387,19 +378,9 @@ class CrisisRepo:
 
     @staticmethod
     def _alert(r: aiosqlite.Row) -> Alert:
-        return Alert(
-            id=r["id"],
-            guild_id=r["guild_id"],
-            subject_user_id=r["subject_user_id"],
-            level=Level(r["level"]),
+        return from_row(
+            Alert,
+            r,
             categories=_categories(r["categories"]),
-            reason=r["reason"],
-            source_channel_id=r["source_channel_id"],
-            source_message_id=r["source_message_id"],
-            alert_channel_id=r["alert_channel_id"],
             alert_message_ids=tuple(json.loads(r["alert_message_ids"])),
-            reposts=r["reposts"],
-            claimed_by_user_id=r["claimed_by_user_id"],
-            claimed_at=from_db(r["claimed_at"]) if r["claimed_at"] else None,
-            created_at=from_db(r["created_at"]),
         )

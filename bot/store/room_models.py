@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.clock import from_db
 from bot.privacy import PrivateTable, register_private_table
+from bot.store.rows import columns, from_row
 
 __all__ = [
     "ACTIVE",
@@ -16,6 +16,7 @@ __all__ = [
     "OPEN_STATUSES",
     "ROOM_COLUMNS",
     "SCHEDULED",
+    "SERIES_COLUMNS",
     "Room",
     "RoomSeries",
     "room_from_row",
@@ -118,32 +119,10 @@ class Room:
         return self.status in OPEN_STATUSES
 
 
-ROOM_COLUMNS = (
-    "id, series_id, guild_id, host_user_id, interest_id, interest_name, title, description, start_at, end_at, "
-    "duration_minutes, voice_channel_id, temp_channel_id, event_id, announce_channel_id, announce_message_id, "
-    "status, empty_since"
-)
+ROOM_COLUMNS = columns(Room)
+SERIES_COLUMNS = columns(RoomSeries)
 
 
 def room_from_row(row: Any) -> Room:
     """Build a :class:`Room` from a row selected with :data:`ROOM_COLUMNS`."""
-    return Room(
-        id=row["id"],
-        series_id=row["series_id"],
-        guild_id=row["guild_id"],
-        host_user_id=row["host_user_id"],
-        interest_id=row["interest_id"],
-        interest_name=row["interest_name"],
-        title=row["title"],
-        description=row["description"],
-        start_at=from_db(row["start_at"]),
-        end_at=from_db(row["end_at"]),
-        duration_minutes=row["duration_minutes"],
-        voice_channel_id=row["voice_channel_id"],
-        temp_channel_id=row["temp_channel_id"],
-        event_id=row["event_id"],
-        announce_channel_id=row["announce_channel_id"],
-        announce_message_id=row["announce_message_id"],
-        status=row["status"],
-        empty_since=from_db(row["empty_since"]) if row["empty_since"] else None,
-    )
+    return from_row(Room, row)

@@ -16,10 +16,12 @@ from bot.store.room_models import (
     OPEN_STATUSES,
     ROOM_COLUMNS,
     SCHEDULED,
+    SERIES_COLUMNS,
     Room,
     RoomSeries,
     room_from_row,
 )
+from bot.store.rows import from_row
 
 __all__ = [
     "ACTIVE",
@@ -80,27 +82,8 @@ class RoomRepo:
 
     async def series(self, series_id: int) -> RoomSeries | None:
         """One series by id."""
-        row = await self._db.fetchone(
-            "SELECT id, guild_id, host_user_id, interest_id, interest_name, title, description, duration_minutes, "
-            "voice_channel_id, timezone, recurrence, active FROM room_series WHERE id = ?",
-            (series_id,),
-        )
-        if row is None:
-            return None
-        return RoomSeries(
-            id=row[0],
-            guild_id=row[1],
-            host_user_id=row[2],
-            interest_id=row[3],
-            interest_name=row[4],
-            title=row[5],
-            description=row[6],
-            duration_minutes=row[7],
-            voice_channel_id=row[8],
-            timezone=row[9],
-            recurrence=row[10],
-            active=bool(row[11]),
-        )
+        row = await self._db.fetchone(f"SELECT {SERIES_COLUMNS} FROM room_series WHERE id = ?", (series_id,))
+        return None if row is None else from_row(RoomSeries, row)
 
     async def end_series(self, series_id: int) -> None:
         """Stop a series from spawning more occurrences."""

@@ -8,16 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.clock import from_db
 from bot.db import Tx
-from bot.service import Kind, Opportunity, Recurrence, SignupStatus, Status
+from bot.service import Kind, Opportunity, SignupStatus
+from bot.store.rows import columns, from_row
 
 __all__ = ["HistoryEntry", "load", "load_or_none", "waitlist_position"]
 
-_OPP_COLUMNS = (
-    "id, guild_id, poster_user_id, title, description, kind, starts_at, duration_minutes, slots, "
-    "recurrence, zone, status, channel_id, message_id, thread_id, next_id"
-)
+_OPP_COLUMNS = columns(Opportunity, leave_out=("duration", "volunteers", "waitlist")) + ", duration_minutes"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,23 +57,13 @@ async def load_or_none(tx: Tx, opp_id: int) -> Opportunity | None:
 
 
 def _opportunity(row: Any, signups: list[Any]) -> Opportunity:
-    return Opportunity(
-        id=row["id"],
-        guild_id=row["guild_id"],
-        poster_user_id=row["poster_user_id"],
-        title=row["title"],
-        description=row["description"],
-        kind=Kind(row["kind"]),
-        starts_at=from_db(row["starts_at"]),
+    def holding(status: SignupStatus) -> tuple[int, ...]:
+        return tuple(s["user_id"] for s in signups if s["status"] == status.value)
+
+    return from_row(
+        Opportunity,
+        row,
         duration=timedelta(minutes=row["duration_minutes"]),
-        slots=row["slots"],
-        recurrence=Recurrence(row["recurrence"]),
-        zone=row["zone"],
-        status=Status(row["status"]),
-        channel_id=row["channel_id"],
-        message_id=row["message_id"],
-        thread_id=row["thread_id"],
-        next_id=row["next_id"],
-        volunteers=tuple(s["user_id"] for s in signups if s["status"] == SignupStatus.VOLUNTEER.value),
-        waitlist=tuple(s["user_id"] for s in signups if s["status"] == SignupStatus.WAITLIST.value),
+        volunteers=holding(SignupStatus.VOLUNTEER),
+        waitlist=holding(SignupStatus.WAITLIST),
     )
