@@ -13,17 +13,6 @@ from statistics import fmean
 
 from bot.checkins._models import CheckinEntry
 
-__all__ = [
-    "DaySummary",
-    "HistorySummary",
-    "WeeklySummary",
-    "daily",
-    "days_text",
-    "streak",
-    "summarise",
-    "weekly_summary",
-]
-
 
 @dataclass(frozen=True, slots=True)
 class DaySummary:

@@ -9,19 +9,6 @@ from typing import Literal
 from bot.problems import KindredError
 from bot.text import echo
 
-__all__ = [
-    "MAX_NOTE",
-    "MOOD_LABELS",
-    "TRIGGERS",
-    "CheckinDraft",
-    "CheckinEntry",
-    "ShareMode",
-    "mood_label",
-    "parse_share",
-    "parse_triggers",
-    "validate_checkin",
-]
-
 MAX_NOTE = 1000
 
 # Shown as the /checkin mood choices and in summaries; 1 is the hardest day.

@@ -13,15 +13,6 @@ from datetime import date, timedelta
 from bot.problems import KindredError
 from bot.text import echo
 
-__all__ = [
-    "Milestone",
-    "RecoveryRecord",
-    "milestones_after",
-    "next_milestone",
-    "parse_recovery_date",
-    "slip",
-]
-
 _DAY_MILESTONES: tuple[tuple[int, str], ...] = (
     (1, "24 hours"),
     (7, "7 days"),

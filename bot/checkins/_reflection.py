@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from bot.checkins._models import CheckinDraft
 
-__all__ = ["COPING_STEPS", "is_hard_moment", "reflect", "share_summary"]
-
 # Concrete, doable-now steps; a mix of body, people and time so one of them fits.
 COPING_STEPS: tuple[str, ...] = (
     "Breathe out slowly, longer than you breathe in, five times.",

@@ -17,18 +17,6 @@ from zoneinfo import ZoneInfo
 from bot.problems import KindredError
 from bot.text import echo
 
-__all__ = [
-    "ALL_WEEKDAYS",
-    "LATE_LIMIT",
-    "WEEKDAY_NAMES",
-    "ReminderPlan",
-    "format_weekdays",
-    "local_wall_to_utc",
-    "next_occurrence",
-    "parse_weekdays",
-    "should_send_late",
-]
-
 LATE_LIMIT = timedelta(hours=2)
 WEEKDAY_NAMES: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 ALL_WEEKDAYS: frozenset[int] = frozenset(range(7))

@@ -10,18 +10,6 @@ from datetime import datetime, timedelta
 from bot.rooms.schedule import OPEN_LEAD
 from bot.store.rooms import CANCELLED, COMPLETED, SCHEDULED, Room
 
-__all__ = [
-    "EMPTY_GRACE",
-    "MAX_OVERRUN",
-    "Completion",
-    "Decision",
-    "attendance_line",
-    "completion_decision",
-    "count_attendees",
-    "describe_state",
-    "opens_soon",
-]
-
 # After the planned end, a room that has been empty this long is over.
 EMPTY_GRACE = timedelta(minutes=10)
 # A conversation may run on past the end; after this long we complete the event anyway, so a

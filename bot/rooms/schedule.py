@@ -10,21 +10,6 @@ from bot.problems import KindredError
 from bot.repeats import Repeat, next_occurrence
 from bot.timers import reminder_still_worth_sending
 
-__all__ = [
-    "DURATION_MAX",
-    "DURATION_MIN",
-    "OPEN_LEAD",
-    "REMINDER_LEADS",
-    "Reminder",
-    "channel_open_at",
-    "next_room_start",
-    "next_weekly",
-    "reminder_still_timely",
-    "reminders_due",
-    "validate_duration",
-    "validate_text",
-]
-
 DURATION_MIN = 15
 DURATION_MAX = 240
 # A temporary voice room opens this long before the start, so people can drift in and settle.

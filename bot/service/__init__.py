@@ -30,7 +30,6 @@ from bot.service._render import (
     cancel_notice,
     change_notice,
     describe_changes,
-    fit_lines,
     join_text,
     newcomer_notice,
     next_not_posted_notice,
@@ -59,6 +58,7 @@ from bot.service._schedule import (
     reminder_still_useful,
     reminder_times,
 )
+from bot.text import fit_lines
 
 __all__ = [
     "DESCRIPTION_MAX",

@@ -8,22 +8,6 @@ from enum import StrEnum
 
 from bot.repeats import Repeat
 
-__all__ = [
-    "DESCRIPTION_MAX",
-    "KIND_LABELS",
-    "SLOTS_MAX",
-    "SLOTS_MIN",
-    "TITLE_MAX",
-    "JoinOutcome",
-    "JoinResult",
-    "Kind",
-    "Opportunity",
-    "Recurrence",
-    "SignupStatus",
-    "Status",
-    "WithdrawResult",
-]
-
 TITLE_MAX = 100
 DESCRIPTION_MAX = 1000
 SLOTS_MIN = 1

@@ -10,25 +10,7 @@ from bot.repeats import describe_repeat
 from bot.service._models import KIND_LABELS, Opportunity, Recurrence, Status
 from bot.service._rules import format_duration
 from bot.service._schedule import REMINDER_LEADS
-from bot.text import fit_lines
 from bot.timezones import resolve_timezone
-
-__all__ = [
-    "Card",
-    "board_card",
-    "cancel_notice",
-    "change_notice",
-    "describe_changes",
-    "fit_lines",
-    "join_text",
-    "newcomer_notice",
-    "next_not_posted_notice",
-    "public_thanks",
-    "reminder_text",
-    "slots_line",
-    "thank_you_dm",
-    "when_echo",
-]
 
 _LATE = timedelta(minutes=30)  # a reminder this far off its lead no longer says "tomorrow"/"in an hour"
 

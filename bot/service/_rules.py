@@ -10,18 +10,6 @@ from bot.problems import KindredError
 from bot.service._models import DESCRIPTION_MAX, SLOTS_MAX, SLOTS_MIN, TITLE_MAX
 from bot.text import echo
 
-__all__ = [
-    "DURATION_EXAMPLES",
-    "MAX_DURATION",
-    "MIN_DURATION",
-    "format_duration",
-    "parse_duration",
-    "promotions",
-    "validate_description",
-    "validate_slots",
-    "validate_title",
-]
-
 MIN_DURATION = timedelta(minutes=5)
 MAX_DURATION = timedelta(hours=12)
 DURATION_EXAMPLES = "`90m`, `1h30`, `2 hours` or `45 minutes`"

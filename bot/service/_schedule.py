@@ -9,15 +9,6 @@ from zoneinfo import ZoneInfo
 from bot.repeats import Repeat, next_occurrence
 from bot.timers import reminder_still_worth_sending
 
-__all__ = [
-    "REMINDER_LEADS",
-    "DueReminder",
-    "next_start",
-    "next_weekly",
-    "reminder_still_useful",
-    "reminder_times",
-]
-
 # Lead label -> how long before the start the DM goes out. The label is part of the timer key.
 REMINDER_LEADS: dict[str, timedelta] = {"24h": timedelta(hours=24), "1h": timedelta(hours=1)}
 
