@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-__all__ = ["ECHO_LIMIT", "clamp", "echo", "fit_lines", "is_row_id"]
+from bot.problems import KindredError
+
+__all__ = ["ECHO_LIMIT", "checked_text", "clamp", "echo", "fit_lines", "is_row_id"]
 
 # Enough to recognise what was typed; short enough that an error message can never outgrow Discord's limits.
 ECHO_LIMIT = 60
@@ -22,6 +24,22 @@ def echo(text: str, limit: int = ECHO_LIMIT) -> str:
     typed, so the input is flattened to one line and clamped before it is quoted.
     """
     return repr(clamp(" ".join(text.split()), limit))
+
+
+def checked_text(
+    text: str | None, *, what: str, limit: int, empty: str | None = None, hint: str = "", one_line: bool = False
+) -> str:
+    """``text`` trimmed (``one_line`` also folds its whitespace), or a kind :class:`KindredError` naming the problem.
+
+    ``empty`` is what to say when nothing is left after trimming; without it an empty value is fine and ``""``
+    comes back. A value over ``limit`` is refused with its length, the limit, and ``hint`` on what to do.
+    """
+    cleaned = " ".join((text or "").split()) if one_line else (text or "").strip()
+    if not cleaned and empty is not None:
+        raise KindredError(empty)
+    if len(cleaned) > limit:
+        raise KindredError(f"{what} is {len(cleaned):,} characters; the limit is {limit:,}. {hint}".rstrip())
+    return cleaned
 
 
 def is_row_id(text: str) -> bool:

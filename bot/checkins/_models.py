@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from bot.problems import KindredError
-from bot.text import echo
+from bot.text import checked_text, echo
 
 MAX_NOTE = 1000
 
@@ -116,13 +116,10 @@ def validate_checkin(mood: int, craving: int, note: str | None, triggers: tuple[
         )
     if not 0 <= craving <= 10:
         raise KindredError("Craving runs from 0 (none) to 10 (overwhelming). Please pick a number in that range.")
-    cleaned = (note or "").strip() or None
-    if cleaned is not None and len(cleaned) > MAX_NOTE:
-        raise KindredError(
-            f"Your note is {len(cleaned):,} characters; the limit is {MAX_NOTE:,}. "
-            "Nothing was saved yet. Please shorten it and try again."
-        )
-    return CheckinDraft(mood, craving, cleaned, triggers)
+    cleaned = checked_text(
+        note, what="Your note", limit=MAX_NOTE, hint="Nothing was saved yet. Please shorten it and try again."
+    )
+    return CheckinDraft(mood, craving, cleaned or None, triggers)
 
 
 def parse_int_field(text: str, name: str, low: int, high: int) -> int:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.problems import KindredError
 from bot.repeats import Repeat, next_occurrence
+from bot.text import checked_text
 from bot.timers import reminder_still_worth_sending
 
 DURATION_MIN = 15
@@ -41,16 +42,14 @@ def validate_duration(minutes: int) -> int:
 
 def validate_text(title: str, description: str | None) -> tuple[str, str | None]:
     """Trim a title and description and check them against Discord's limits."""
-    clean_title = " ".join(title.split())
-    if not clean_title:
-        raise KindredError("Please give the room a title, like `Sunday meditation sit`.")
-    if len(clean_title) > _TITLE_MAX:
-        raise KindredError(f"That title is {len(clean_title)} characters; please keep it to {_TITLE_MAX}.")
-    clean_description = description.strip() if description else None
-    if clean_description and len(clean_description) > _DESCRIPTION_MAX:
-        raise KindredError(
-            f"That description is {len(clean_description)} characters; please keep it to {_DESCRIPTION_MAX}."
-        )
+    clean_title = checked_text(
+        title,
+        what="That title",
+        limit=_TITLE_MAX,
+        one_line=True,
+        empty="Please give the room a title, like `Sunday meditation sit`.",
+    )
+    clean_description = checked_text(description, what="That description", limit=_DESCRIPTION_MAX)
     return clean_title, clean_description or None
 
 

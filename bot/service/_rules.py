@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from bot.problems import KindredError
 from bot.service._models import DESCRIPTION_MAX, SLOTS_MAX, SLOTS_MIN, TITLE_MAX
-from bot.text import echo
+from bot.text import checked_text, echo
 
 MIN_DURATION = timedelta(minutes=5)
 MAX_DURATION = timedelta(hours=12)
@@ -35,28 +35,25 @@ _CLOCKLIKE = re.compile(r"^(\d{1,2}):(\d{2})$")  # "1:30" = one hour thirty
 
 def validate_title(text: str) -> str:
     """Trim and check a title (1..100 characters)."""
-    cleaned = " ".join(text.split())
-    if not cleaned:
-        raise KindredError("Please give the opportunity a short title, like `Greeter for Friday's meeting`.")
-    if len(cleaned) > TITLE_MAX:
-        raise KindredError(
-            f"That title is {len(cleaned)} characters; the limit is {TITLE_MAX}. "
-            "Try a shorter title and put the details in the description."
-        )
-    return cleaned
+    return checked_text(
+        text,
+        what="That title",
+        limit=TITLE_MAX,
+        one_line=True,
+        empty="Please give the opportunity a short title, like `Greeter for Friday's meeting`.",
+        hint="Try a shorter title and put the details in the description.",
+    )
 
 
 def validate_description(text: str) -> str:
     """Trim and check a description (1..1,000 characters). Line breaks are kept."""
-    cleaned = text.strip()
-    if not cleaned:
-        raise KindredError("Please add a description: what will volunteers do, and where?")
-    if len(cleaned) > DESCRIPTION_MAX:
-        raise KindredError(
-            f"That description is {len(cleaned):,} characters; the limit is {DESCRIPTION_MAX:,}. "
-            "Could you trim it a little?"
-        )
-    return cleaned
+    return checked_text(
+        text,
+        what="That description",
+        limit=DESCRIPTION_MAX,
+        empty="Please add a description: what will volunteers do, and where?",
+        hint="Could you trim it a little?",
+    )
 
 
 def validate_slots(slots: int) -> int:

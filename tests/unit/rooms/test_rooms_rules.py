@@ -42,7 +42,7 @@ def test_title_is_trimmed_and_description_blank_becomes_none() -> None:
 
 
 def test_overlong_title_is_refused() -> None:
-    with pytest.raises(KindredError, match="keep it to 100"):
+    with pytest.raises(KindredError, match="the limit is 100"):
         validate_text("x" * 101, None)
 
 
