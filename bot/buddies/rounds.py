@@ -83,7 +83,7 @@ class BuddyRounds:
     async def reschedule(self, guild_id: int) -> datetime:
         """(Re)compute the next round from the server's settings and replace its round and nudge timers."""
         config = await self.bot.store.config.get(guild_id)
-        last = await self.bot.store.buddies.latest_round(guild_id)
+        last = await self.bot.store.buddies.rounds.latest_round(guild_id)
         last_at = None if last is None else (last.scheduled_for or last.ran_at)
         now = self.bot.clock.now()
         due = next_round_at(Cadence.from_config(config), after=now, last_round=last_at)
@@ -147,11 +147,11 @@ class BuddyRounds:
     async def on_connect_timer(self, timer: Timer) -> None:
         """Halfway through a round: ask each member still paired whether they connected."""
         round_id = int(timer.payload["round_id"])
-        info = await self.bot.store.buddies.get_round(round_id)
-        latest = None if info is None else await self.bot.store.buddies.latest_round(info.guild_id)
+        info = await self.bot.store.buddies.rounds.get_round(round_id)
+        latest = None if info is None else await self.bot.store.buddies.rounds.latest_round(info.guild_id)
         if info is None or latest is None or latest.id != round_id:
             return  # a newer round already replaced this one
-        for group in await self.bot.store.buddies.round_groups(round_id):
+        for group in await self.bot.store.buddies.rounds.round_groups(round_id):
             for user_id in group.user_ids:
                 await send_dm(self.bot, user_id, content=text.connect_prompt(), view=self.buttons.connect(group.id))
 
@@ -161,7 +161,7 @@ class BuddyRounds:
         store = self.bot.store
         config = await store.config.get(guild_id)
         profiles = await store.buddies.profiles(guild_id)
-        latest = await store.buddies.latest_round(guild_id)
+        latest = await store.buddies.rounds.latest_round(guild_id)
         answers = {} if latest is None else await self._connect_answers(latest.id)
         quiet = settle_quiet_rounds(answers, {p.user_id: p.ignored_rounds for p in profiles})
         guild = self.bot.get_guild(guild_id)
@@ -173,11 +173,11 @@ class BuddyRounds:
                 p, round_at=round_at, in_server=guild is not None and guild.get_member(p.user_id) is not None
             ).ok
         ]
-        ids, memberships = await store.buddies.recent_memberships(guild_id, _FRESH_HISTORY)
+        ids, memberships = await store.buddies.rounds.recent_memberships(guild_id, _FRESH_HISTORY)
         candidates = build_candidates(eligible, round_at=round_at, rounds_since=rounds_since_paired(ids, memberships))
         seed = (guild_id ^ int(round_at.timestamp())) & 0x7FFFFFFF
         avoid = await store.buddies.avoid_pairs(guild_id)
-        recent = await store.buddies.recent_pairs(guild_id, config.pairing_repeat_window)
+        recent = await store.buddies.rounds.recent_pairs(guild_id, config.pairing_repeat_window)
         # Seconds of CPU in a large server: in a thread, the bot keeps answering everyone meanwhile.
         # (A process would free the interpreter lock too, but copying the round there and back holds
         # it as long as the thread's own longest stretch does: benchmarks/bench_loop_lag.py measures.)
@@ -194,12 +194,12 @@ class BuddyRounds:
         """
         if await self.bot.timers.pending(kind=CONNECT, dedupe_key=f"{CONNECT}:{round_id}"):
             return {}
-        return await self.bot.store.buddies.quiet_answers(round_id)
+        return await self.bot.store.buddies.rounds.quiet_answers(round_id)
 
     async def run_round(self, guild_id: int, *, scheduled_for: datetime | None) -> RoundReport | None:
         """Run a round (scheduled, or now for /buddy pair-now). None if this scheduled round already ran."""
         store = self.bot.store
-        if scheduled_for is not None and await store.buddies.round_ran(guild_id, scheduled_for):
+        if scheduled_for is not None and await store.buddies.rounds.round_ran(guild_id, scheduled_for):
             log.warning("buddy round %s for guild %s already ran; not repeating it", scheduled_for, guild_id)
             return None
         now = self.bot.clock.now()
@@ -212,7 +212,7 @@ class BuddyRounds:
         else:
             ends_at = await self.next_scheduled(guild_id) or await self.reschedule(guild_id)
         plan = await self.plan(guild_id, round_at)
-        recorded = await store.buddies.record_round(
+        recorded = await store.buddies.rounds.record_round(
             guild_id,
             scheduled_for=scheduled_for,
             ran_at=now,
@@ -291,7 +291,7 @@ class BuddyRounds:
             invitable=False,
             auto_archive_duration=10080,
         )
-        await self.bot.store.buddies.set_thread(group_id, thread.id)
+        await self.bot.store.buddies.rounds.set_thread(group_id, thread.id)
         for user_id in user_ids:
             await thread.add_user(discord.Object(user_id))
         await thread.send(intro, allowed_mentions=pinging(user_ids))
@@ -345,7 +345,7 @@ class BuddyRounds:
         Split from :meth:`tell_ended` so ``/buddy end`` can answer within Discord's 3-second deadline
         before the slower DMs and thread tidying.
         """
-        store = self.bot.store.buddies
+        store = self.bot.store.buddies.rounds
         group = await store.active_group(guild_id, user_id)
         if group is None:
             return None

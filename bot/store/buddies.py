@@ -66,25 +66,11 @@ class BuddyRepo:
     def __init__(self, db: Database) -> None:
         self._db = db
         self.rounds = BuddyRounds(db)
-        # Callers ask one repository for everything about buddies, so the round methods are named here too.
-        self.latest_round = self.rounds.latest_round
-        self.get_round = self.rounds.get_round
-        self.round_ran = self.rounds.round_ran
-        self.recent_pairs = self.rounds.recent_pairs
-        self.recent_memberships = self.rounds.recent_memberships
-        self.quiet_answers = self.rounds.quiet_answers
-        self.record_round = self.rounds.record_round
-        self.set_thread = self.rounds.set_thread
-        self.active_group = self.rounds.active_group
-        self.group = self.rounds.group
-        self.round_groups = self.rounds.round_groups
-        self.step_away = self.rounds.step_away
-        self.record_connect = self.rounds.record_connect
 
     # -- the interface other features use ---------------------------------------------------
     async def current_partners(self, guild_id: int, user_id: int) -> list[int]:
         """User ids of the member's current buddy (or two, in a group of three); empty if none."""
-        group = await self.active_group(guild_id, user_id)
+        group = await self.rounds.active_group(guild_id, user_id)
         return [] if group is None else [u for u in group.user_ids if u != user_id]
 
     async def hard_moment_opt_in(self, guild_id: int, user_id: int) -> bool:

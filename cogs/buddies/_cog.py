@@ -165,7 +165,7 @@ class Buddies(commands.GroupCog, group_name="buddy", group_description="Opt-in p
         assert interaction.guild_id is not None
         profile = await active_profile(self.bot, interaction)
         now = self.bot.clock.now()
-        group = await self.bot.store.buddies.active_group(interaction.guild_id, interaction.user.id)
+        group = await self.bot.store.buddies.rounds.active_group(interaction.guild_id, interaction.user.id)
         lines: list[str] = []
         if group is not None:
             others = ", ".join(f"<@{u}>" for u in group.user_ids if u != interaction.user.id)
@@ -224,7 +224,7 @@ class Buddies(commands.GroupCog, group_name="buddy", group_description="Opt-in p
         assert interaction.guild_id is not None
         if not await self.bot.store.buddies.leave(interaction.guild_id, interaction.user.id, now=self.bot.clock.now()):
             raise KindredError("You're not in buddy pairing here, so there's nothing to leave.")
-        still = await self.bot.store.buddies.active_group(interaction.guild_id, interaction.user.id)
+        still = await self.bot.store.buddies.rounds.active_group(interaction.guild_id, interaction.user.id)
         extra = " Your current pairing carries on until the round ends; `/buddy end` closes it now." if still else ""
         await reply_ephemeral(
             interaction, f"Done: you won't be paired in future rounds. Thanks for being part of it.{extra}"
@@ -235,7 +235,7 @@ class Buddies(commands.GroupCog, group_name="buddy", group_description="Opt-in p
         """Kindly end your current pairing. No reason needed; your buddy gets a neutral note."""
         assert interaction.guild_id is not None
         guild_id = interaction.guild_id
-        if await self.bot.store.buddies.active_group(guild_id, interaction.user.id) is None:
+        if await self.bot.store.buddies.rounds.active_group(guild_id, interaction.user.id) is None:
             raise KindredError("You don't have a buddy right now, so there's nothing to end.")
 
         async def confirmed(inner: discord.Interaction[Any]) -> None:

@@ -106,7 +106,7 @@ class ConnectButton(
 
         async def body() -> None:
             bot = _bot(interaction)
-            if not await bot.store.buddies.record_connect(
+            if not await bot.store.buddies.rounds.record_connect(
                 self.group_id, interaction.user.id, self.answer, now=bot.clock.now()
             ):
                 raise KindredError("I couldn't find that buddy round for you any more. Thanks all the same!")

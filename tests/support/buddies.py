@@ -16,7 +16,7 @@ async def pair(h: Harness, a: Any, b: Any, *, a_opts_in: bool) -> None:
     buddies, now, gid = h.bot.store.buddies, h.clock.now(), h.world.guild.id
     for member in (a, b):
         await buddies.join(gid, member.id, pathway="any", experience="some", wants="either", now=now)
-    await buddies.record_round(
+    await buddies.rounds.record_round(
         gid,
         scheduled_for=None,
         ran_at=now,

@@ -56,7 +56,7 @@ async def test_avoid_list_is_per_owner(store: Store, clock: FakeClock) -> None:
 
 
 async def record(store: Store, clock: FakeClock, groups: list[tuple[int, ...]], unmatched: tuple[int, ...] = ()):  # type: ignore[no-untyped-def]
-    return await store.buddies.record_round(
+    return await store.buddies.rounds.record_round(
         G,
         scheduled_for=clock.now(),
         ran_at=clock.now(),
@@ -73,7 +73,7 @@ async def test_scheduled_round_is_recorded_once(store: Store, clock: FakeClock) 
     first = await record(store, clock, [(1, 2)], unmatched=(3,))
     assert first is not None
     assert await record(store, clock, [(1, 2)]) is None
-    assert await store.buddies.round_ran(G, clock.now())
+    assert await store.buddies.rounds.round_ran(G, clock.now())
     assert await store.buddies.current_partners(G, 1) == [2]
     p3 = await store.buddies.get(G, 3)
     assert p3 is not None and p3.priority
@@ -85,15 +85,15 @@ async def test_next_round_finishes_previous_pairings_and_remembers_recent_pairs(
     clock.advance(timedelta(days=7))
     await record(store, clock, [(1, 3), (2, 4)])
     assert await store.buddies.current_partners(G, 1) == [3]
-    assert await store.buddies.recent_pairs(G, 1) == {frozenset((1, 3)), frozenset((2, 4))}
-    assert len(await store.buddies.recent_pairs(G, 4)) == 4
+    assert await store.buddies.rounds.recent_pairs(G, 1) == {frozenset((1, 3)), frozenset((2, 4))}
+    assert len(await store.buddies.rounds.recent_pairs(G, 4)) == 4
 
 
 async def test_step_away_from_pair_ends_it_and_prioritises_partner(store: Store, clock: FakeClock) -> None:
     await joined(store, clock, 1, 2)
     recorded = await record(store, clock, [(1, 2)])
     assert recorded is not None
-    remaining = await store.buddies.step_away(recorded[1][0], 1, now=clock.now())
+    remaining = await store.buddies.rounds.step_away(recorded[1][0], 1, now=clock.now())
     assert remaining == (2,)
     assert await store.buddies.current_partners(G, 2) == []
     p2 = await store.buddies.get(G, 2)
@@ -104,7 +104,7 @@ async def test_step_away_from_trio_keeps_the_other_two(store: Store, clock: Fake
     await joined(store, clock, 1, 2, 3)
     recorded = await record(store, clock, [(1, 2, 3)])
     assert recorded is not None
-    assert await store.buddies.step_away(recorded[1][0], 3, now=clock.now()) == (1, 2)
+    assert await store.buddies.rounds.step_away(recorded[1][0], 3, now=clock.now()) == (1, 2)
     assert await store.buddies.current_partners(G, 1) == [2]
 
 
@@ -113,10 +113,10 @@ async def test_connect_answers_feed_quiet_rounds_but_ended_groups_do_not(store: 
     recorded = await record(store, clock, [(1, 2), (3, 4)])
     assert recorded is not None
     round_id, (g12, g34) = recorded
-    assert await store.buddies.record_connect(g12, 1, "yes", now=clock.now())
-    assert not await store.buddies.record_connect(g12, 3, "yes", now=clock.now())
-    await store.buddies.step_away(g34, 3, now=clock.now())
-    assert await store.buddies.quiet_answers(round_id) == {1: "yes", 2: None}
+    assert await store.buddies.rounds.record_connect(g12, 1, "yes", now=clock.now())
+    assert not await store.buddies.rounds.record_connect(g12, 3, "yes", now=clock.now())
+    await store.buddies.rounds.step_away(g34, 3, now=clock.now())
+    assert await store.buddies.rounds.quiet_answers(round_id) == {1: "yes", 2: None}
 
 
 async def test_hard_moment_opt_in_round_trips(store: Store, clock: FakeClock) -> None:
