@@ -14,7 +14,7 @@ from typing import Any
 import discord
 
 from bot.guild_config import SETTING_HELP, GuildConfig, default_config
-from bot.problems import KindredError, permission_names
+from bot.problems import KindredError, permission_names, within
 from bot.resources import REGION_NAMES
 
 __all__ = [
@@ -153,9 +153,7 @@ def check_role(key: str, *, is_default: bool, is_managed: bool, name: str) -> No
 
 def check_int_range(label: str, value: int, low: int, high: int) -> int:
     """Refuse a number outside ``low..high`` with both bounds named."""
-    if not low <= value <= high:
-        raise KindredError(f"{label} must be between {low} and {high}; you entered {value}.")
-    return value
+    return within(value, low, high, f"{label} must be between {low} and {high}; you entered {value}.")
 
 
 def check_interest_name(name: str) -> str:

@@ -15,6 +15,7 @@ __all__ = [
     "KindredError",
     "permission_names",
     "storage_problem",
+    "within",
 ]
 
 STORAGE_BUSY = "I couldn't save that just now: my database is busy. Nothing was changed. Please try again in a minute."
@@ -48,6 +49,13 @@ class KindredError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+def within(value: int, low: int, high: int, refusal: str) -> int:
+    """``value`` when it lies in ``low..high``; otherwise a :class:`KindredError` saying ``refusal``."""
+    if not low <= value <= high:
+        raise KindredError(refusal)
+    return value
 
 
 def permission_names(perms: list[str]) -> str:

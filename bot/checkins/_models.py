@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
-from bot.problems import KindredError
+from bot.problems import KindredError, within
 from bot.text import checked_text, echo
 
 MAX_NOTE = 1000
@@ -110,12 +110,8 @@ def parse_share(text: str | None) -> tuple[ShareMode, bool]:
 
 def validate_checkin(mood: int, craving: int, note: str | None, triggers: tuple[str, ...] = ()) -> CheckinDraft:
     """Check ranges and the note length; return a clean draft or raise a specific :class:`KindredError`."""
-    if not 1 <= mood <= 5:
-        raise KindredError(
-            "Mood runs from 1 (really struggling) to 5 (doing well). Please pick a number in that range."
-        )
-    if not 0 <= craving <= 10:
-        raise KindredError("Craving runs from 0 (none) to 10 (overwhelming). Please pick a number in that range.")
+    within(mood, 1, 5, "Mood runs from 1 (really struggling) to 5 (doing well). Please pick a number in that range.")
+    within(craving, 0, 10, "Craving runs from 0 (none) to 10 (overwhelming). Please pick a number in that range.")
     cleaned = checked_text(
         note, what="Your note", limit=MAX_NOTE, hint="Nothing was saved yet. Please shorten it and try again."
     )
@@ -128,6 +124,4 @@ def parse_int_field(text: str, name: str, low: int, high: int) -> int:
         value = int(text.strip())
     except ValueError:
         raise KindredError(f"{name} should be a whole number from {low} to {high}; I got {echo(text)}.") from None
-    if not low <= value <= high:
-        raise KindredError(f"{name} runs from {low} to {high}; {value} is outside that.")
-    return value
+    return within(value, low, high, f"{name} runs from {low} to {high}; {value} is outside that.")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.problems import KindredError
+from bot.problems import within
 from bot.repeats import Repeat, next_occurrence
 from bot.text import checked_text
 from bot.timers import reminder_still_worth_sending
@@ -32,12 +32,12 @@ class Reminder:
 
 def validate_duration(minutes: int) -> int:
     """Return ``minutes`` if it is a sensible room length, else raise a specific error."""
-    if not DURATION_MIN <= minutes <= DURATION_MAX:
-        raise KindredError(
-            f"A room can last from {DURATION_MIN} to {DURATION_MAX} minutes; {minutes} is outside that. "
-            "Try 60 for an hour."
-        )
-    return minutes
+    return within(
+        minutes,
+        DURATION_MIN,
+        DURATION_MAX,
+        f"A room can last from {DURATION_MIN} to {DURATION_MAX} minutes; {minutes} is outside that. Try 60 for an hour.",
+    )
 
 
 def validate_text(title: str, description: str | None) -> tuple[str, str | None]:

@@ -6,7 +6,7 @@ import math
 import re
 from datetime import timedelta
 
-from bot.problems import KindredError
+from bot.problems import KindredError, within
 from bot.service._models import DESCRIPTION_MAX, SLOTS_MAX, SLOTS_MIN, TITLE_MAX
 from bot.text import checked_text, echo
 
@@ -58,12 +58,13 @@ def validate_description(text: str) -> str:
 
 def validate_slots(slots: int) -> int:
     """Check the number of volunteer places (1..50)."""
-    if not SLOTS_MIN <= slots <= SLOTS_MAX:
-        raise KindredError(
-            f"Slots must be between {SLOTS_MIN} and {SLOTS_MAX} (you asked for {slots}). "
-            "For bigger events, post a few opportunities for different roles."
-        )
-    return slots
+    return within(
+        slots,
+        SLOTS_MIN,
+        SLOTS_MAX,
+        f"Slots must be between {SLOTS_MIN} and {SLOTS_MAX} (you asked for {slots}). "
+        "For bigger events, post a few opportunities for different roles.",
+    )
 
 
 def parse_duration(text: str) -> timedelta:
