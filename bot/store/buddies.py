@@ -14,6 +14,7 @@ from bot.clock import to_db
 from bot.db import Database
 from bot.privacy import PrivateTable, register_private_table
 from bot.store.buddy_rounds import BuddyRounds, GroupInfo, RoundInfo
+from bot.store.repo import Repo
 from bot.store.rows import columns, from_row
 
 __all__ = ["BuddyRepo", "BuddyRounds", "GroupInfo", "RoundInfo"]
@@ -60,11 +61,11 @@ def _profile(
     return from_row(BuddyProfile, row, interests=frozenset(interests), timezone=timezone, reachable=reachable)
 
 
-class BuddyRepo:
+class BuddyRepo(Repo):
     """Everything buddy pairing stores: profiles and do-not-pair lists here, rounds and groups in ``rounds``."""
 
     def __init__(self, db: Database) -> None:
-        self._db = db
+        super().__init__(db)
         self.rounds = BuddyRounds(db)
 
     # -- the interface other features use ---------------------------------------------------

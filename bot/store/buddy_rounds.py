@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.buddies.lifecycle import QuietOutcome
 from bot.clock import to_db
-from bot.db import Database
+from bot.store.repo import Repo
 from bot.store.rows import from_row
 
 __all__ = ["BuddyRounds", "GroupInfo", "RoundInfo"]
@@ -41,11 +41,8 @@ class GroupInfo:
     ends_at: datetime
 
 
-class BuddyRounds:
+class BuddyRounds(Repo):
     """Pairing rounds and their groups; part of :class:`bot.store.buddies.BuddyRepo`."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     # -- rounds -----------------------------------------------------------------------------
     async def latest_round(self, guild_id: int) -> RoundInfo | None:

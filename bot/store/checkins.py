@@ -23,8 +23,8 @@ from bot.checkins import (
     weekdays_to_text,
 )
 from bot.clock import from_db, to_db
-from bot.db import Database
 from bot.privacy import PrivateTable, register_private_table
+from bot.store.repo import Repo
 from bot.store.rows import columns, from_row
 
 __all__ = ["CheckinRepo", "RecoveryState", "ReminderSettings"]
@@ -96,11 +96,8 @@ def _entry(r: aiosqlite.Row) -> CheckinEntry:
     return from_row(CheckinEntry, r, triggers=tuple(t for t in str(r["triggers"]).split(",") if t))
 
 
-class CheckinRepo:
+class CheckinRepo(Repo):
     """Check-ins, reminder settings and recovery dates."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     # -- check-ins --------------------------------------------------------------------------
     async def record_checkin(

@@ -8,8 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from bot.clock import to_db
-from bot.db import Database
 from bot.guild_config import GuildConfig, default_config
+from bot.store.repo import Repo
+from bot.store.rows import from_row
 
 __all__ = ["DEFAULT_INTERESTS", "ConfigRepo", "Interest", "InterestRepo", "MemberPrefs", "PrefsRepo"]
 
@@ -30,11 +31,8 @@ DEFAULT_INTERESTS: tuple[str, ...] = (
 )
 
 
-class ConfigRepo:
+class ConfigRepo(Repo):
     """Per-server settings stored as JSON values over the defaults."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     async def get(self, guild_id: int) -> GuildConfig:
         """The server's settings, defaults filled in."""
@@ -82,11 +80,8 @@ class MemberPrefs:
     dm_closed_notified: bool = False
 
 
-class PrefsRepo:
+class PrefsRepo(Repo):
     """Member preferences and DM reachability."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     async def get(self, user_id: int) -> MemberPrefs:
         """The member's preferences (defaults if they have none)."""
@@ -94,9 +89,7 @@ class PrefsRepo:
             "SELECT timezone, region, dm_closed_at, dm_closed_notified FROM member_prefs WHERE user_id = ?",
             (user_id,),
         )
-        if row is None:
-            return MemberPrefs(user_id)
-        return MemberPrefs(user_id, row[0], row[1], row[2], bool(row[3]))
+        return MemberPrefs(user_id) if row is None else from_row(MemberPrefs, row, user_id=user_id)
 
     async def set_timezone(self, user_id: int, timezone: str | None, *, now: datetime) -> None:
         """Save the member's IANA time zone."""
@@ -153,11 +146,8 @@ class Interest:
     role_id: int | None
 
 
-class InterestRepo:
+class InterestRepo(Repo):
     """The per-server interest catalogue and who follows what."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     async def catalogue(self, guild_id: int, *, now: datetime) -> list[Interest]:
         """The server's interests, seeding the defaults the first time anyone asks."""

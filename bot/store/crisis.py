@@ -14,8 +14,8 @@ import aiosqlite
 from bot.clock import from_db, to_db
 from bot.crisis import Category, Level, Term
 from bot.crisis_care.policy import MemberState
-from bot.db import Database
 from bot.privacy import PrivateTable, register_private_table
+from bot.store.repo import Repo
 from bot.store.rows import columns, from_row
 
 __all__ = ["Alert", "AuditEntry", "ClaimResult", "CrisisRepo", "NewAlert", "StoredTerm"]
@@ -132,11 +132,8 @@ def _categories(text: str) -> tuple[Category, ...]:
     return tuple(Category(c) for c in text.split(",") if c)
 
 
-class CrisisRepo:
+class CrisisRepo(Repo):
     """Crisis care storage. Every method is one statement or one transaction."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     # -- member state -------------------------------------------------------------------------
     async def member_state(self, user_id: int) -> MemberState:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.clock import from_db, to_db
-from bot.db import Database
 from bot.privacy import PrivateTable, register_private_table
 from bot.rate_limits import ActionLimits, Limit, Scope, Verdict
+from bot.store.repo import Repo
 
 __all__ = ["LimitRepo"]
 
@@ -23,11 +23,8 @@ register_private_table(
 )
 
 
-class LimitRepo:
+class LimitRepo(Repo):
     """Counts and records actions atomically, so two quick requests (or two processes) can't both slip under a limit."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     async def take(self, limits: ActionLimits, guild_id: int, user_id: int, *, now: datetime) -> Verdict:
         """Record the action if both the member and the server are under their limits; otherwise say which isn't."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.clock import to_db
-from bot.db import Database
+from bot.store.repo import Repo
 from bot.store.room_models import (
     ACTIVE,
     CANCELLED,
@@ -35,11 +35,8 @@ __all__ = [
 ]
 
 
-class RoomRepo:
+class RoomRepo(Repo):
     """Rooms, their series, RSVPs and attendance. SQL lives only in the store."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     # -- series -------------------------------------------------------------------------------
     async def create_series(

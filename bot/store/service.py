@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.clock import from_db, to_db
-from bot.db import Database, Tx
+from bot.db import Tx
 from bot.privacy import PrivateTable, register_private_table
 from bot.problems import KindredError
 from bot.service import (
@@ -24,6 +24,7 @@ from bot.service import (
     WithdrawResult,
     promotions,
 )
+from bot.store.repo import Repo
 from bot.store.service_queries import HistoryEntry, load, load_or_none, waitlist_position
 
 __all__ = ["HistoryEntry", "NewOpportunity", "ServiceRepo"]
@@ -75,11 +76,8 @@ class NewOpportunity:
     zone: str
 
 
-class ServiceRepo:
+class ServiceRepo(Repo):
     """Opportunities, sign-ups and history. Methods named for what they do; row loading in :mod:`.service_queries`."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     # -- reads --------------------------------------------------------------------------------
     async def get(self, opp_id: int) -> Opportunity | None:
