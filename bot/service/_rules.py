@@ -33,27 +33,20 @@ _PART = re.compile(r"(\d+(?:[.,]\d+)?)\s*(hours|hour|hrs|hr|h|minutes|minute|min
 _CLOCKLIKE = re.compile(r"^(\d{1,2}):(\d{2})$")  # "1:30" = one hour thirty
 
 
+_NO_TITLE = "Please give the opportunity a short title, like `Greeter for Friday's meeting`."
+_LONG_TITLE = "Try a shorter title and put the details in the description."
+_NO_DESCRIPTION = "Please add a description: what will volunteers do, and where?"
+
+
 def validate_title(text: str) -> str:
     """Trim and check a title (1..100 characters)."""
-    return checked_text(
-        text,
-        what="That title",
-        limit=TITLE_MAX,
-        one_line=True,
-        empty="Please give the opportunity a short title, like `Greeter for Friday's meeting`.",
-        hint="Try a shorter title and put the details in the description.",
-    )
+    return checked_text(text, what="That title", limit=TITLE_MAX, one_line=True, empty=_NO_TITLE, hint=_LONG_TITLE)
 
 
 def validate_description(text: str) -> str:
     """Trim and check a description (1..1,000 characters). Line breaks are kept."""
-    return checked_text(
-        text,
-        what="That description",
-        limit=DESCRIPTION_MAX,
-        empty="Please add a description: what will volunteers do, and where?",
-        hint="Could you trim it a little?",
-    )
+    hint = "Could you trim it a little?"
+    return checked_text(text, what="That description", limit=DESCRIPTION_MAX, empty=_NO_DESCRIPTION, hint=hint)
 
 
 def validate_slots(slots: int) -> int:
