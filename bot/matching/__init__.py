@@ -25,6 +25,7 @@ from ._explain import explain
 from ._models import Candidate, Experience, Group, MatchResult, Pathway, Wants
 from ._scoring import Features, compatibility
 from ._solver import Solver
+from ._trio import place_third
 
 __all__ = [
     "Candidate",
@@ -83,7 +84,7 @@ def match(
     solver.augment()
     solver.local_search()
     solver.fix_priority()
-    trio = solver.place_third()
+    trio = place_third(solver)
 
     index_groups: list[tuple[int, ...]] = list(solver.pairs())
     if trio is not None:

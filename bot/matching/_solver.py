@@ -15,8 +15,8 @@ Python, so the solver works on a sparse graph:
 4. **Local improvement.** 2-opt: for pairs (a, b) and (c, d) with c on a's list, switch to
    (a, c) + (b, d) when that raises the total, and the 3-way rotation of three pairs. Also swap a
    free member in where it helps. Large rounds run the exchanges vectorised first (``_exchange``).
-5. **Priority repair**, then **the group of three**: put the leftover member where they add the
-   most, possibly after one swap, falling back to a wider search when the rules block every
+5. **Priority repair**, then **the group of three** (``_trio``): put the leftover member where they
+   add the most, possibly after one swap, falling back to a wider search when the rules block every
    direct placement.
 
 The benchmark (``benchmarks/bench_matching.py``) measures the result against the exact
@@ -51,9 +51,6 @@ EPS: Final = 1e-9
 _NO_MATE: Final = NO_MATE
 # Rounds of re-pairing stranded members before the exact augmenting search takes over.
 _STRANDED_ROUNDS: Final = 4
-# Up to this many members, an exhaustive search guarantees the group of three is found whenever
-# one exists (cubic in members, so only for small rounds; larger rounds have far more options).
-EXACT_TRIO_LIMIT: Final = 80
 
 
 class Solver:
@@ -73,7 +70,7 @@ class Solver:
         self._edges: tuple[IntArray, IntArray, FloatArray] | None = None
         self._upper: list[float] = []
         # Members temporarily taken out of the graph (the exact group-of-three search).
-        self._removed: set[int] = set()
+        self.removed: set[int] = set()
 
     # --- helpers -----------------------------------------------------------------------------------
 
@@ -88,12 +85,12 @@ class Solver:
     def free(self) -> list[int]:
         """Members without a partner, priority members first, then in seeded order."""
         return sorted(
-            (i for i in range(self.n) if self.mate[i] == _NO_MATE and i not in self._removed),
+            (i for i in range(self.n) if self.mate[i] == _NO_MATE and i not in self.removed),
             key=lambda i: not self.priority[i],
         )
 
     def _neighbours(self, v: int) -> Iterator[int]:
-        forbidden, removed = self.forbidden[v], self._removed
+        forbidden, removed = self.forbidden[v], self.removed
         return (u for u in range(self.n) if u != v and u not in forbidden and u not in removed)
 
     # --- 1. candidate lists --------------------------------------------------------------------------
@@ -284,7 +281,7 @@ class Solver:
 
     # --- 5. priority and the group of three ----------------------------------------------------------
 
-    def _alternating_paths(self, root: int) -> Iterator[list[int]]:
+    def alternating_paths(self, root: int) -> Iterator[list[int]]:
         """Paths [root, a1, e1, ..., ak, ek] with (ai, ei) current pairs and root-a1, e1-a2... allowed.
 
         Flipping one pairs root with a1, e1 with a2, and so on, leaving ek free instead of root:
@@ -309,7 +306,7 @@ class Solver:
                     path += [odd, prev]
                 yield path[::-1]
 
-    def _flip(self, path: list[int]) -> None:
+    def flip(self, path: list[int]) -> None:
         for t in range(0, len(path) - 1, 2):
             x, y = path[t], path[t + 1]
             self.mate[x], self.mate[y] = y, x
@@ -320,100 +317,10 @@ class Solver:
         for p in self.free():
             if not self.priority[p]:
                 break
-            for path in self._alternating_paths(p):
+            for path in self.alternating_paths(p):
                 if not self.priority[path[-1]]:
-                    self._flip(path)
+                    self.flip(path)
                     break
-
-    def _best_insertion(self, x: int, pairs: list[tuple[int, int]]) -> tuple[float, int] | None:
-        best: tuple[float, int] | None = None
-        for a, b in pairs:
-            if self.allowed(x, a) and self.allowed(x, b):
-                gain = self.f.score(x, a) + self.f.score(x, b)
-                if best is None or gain > best[0] + EPS:
-                    best = (gain, a)
-        return best
-
-    def place_third(self) -> tuple[int, int, int] | None:
-        """Add one left-over member to a pair, where they add the most. Returns the group or None."""
-        free = self.free()
-        if not free:
-            return None
-        pairs = [(a, self.mate[a]) for a in range(self.n) if self.mate[a] > a]
-        best: tuple[float, list[int] | None, int, int] | None = None  # gain, swap path, third, anchor
-        for x in free:
-            direct = self._best_insertion(x, pairs)
-            if direct is not None and (best is None or direct[0] + self.bonus(x) > best[0] + EPS):
-                best = (direct[0] + self.bonus(x), None, x, direct[1])
-            # One swap: x pairs with a candidate a, and a's old partner b becomes the third elsewhere.
-            for wxa, a in self.cand[x]:
-                b = self.mate[a]
-                if b == _NO_MATE:
-                    continue
-                near = [(c, self.mate[c]) for _, c in self.cand[b] if self.mate[c] > _NO_MATE]
-                near = [(c, d) for c, d in near if a not in (c, d)]
-                ins = self._best_insertion(b, near)
-                if ins is None:
-                    continue
-                gain = wxa - self.f.score(a, b) + ins[0] + self.bonus(x)
-                if best is None or gain > best[0] + EPS:
-                    best = (gain, [x, a, b], b, ins[1])
-        if best is None:
-            return self._place_third_wide(free)
-        _, path, third, anchor = best
-        if path is not None:
-            self._flip(path)
-        return self._group_of_three(third, anchor)
-
-    def _place_third_wide(self, free: list[int]) -> tuple[int, int, int] | None:
-        # Nobody fits directly or after one swap: walk longer alternating paths to change who is
-        # left over, and take the first arrangement where that person fits into some pair.
-        for x in free:
-            for path in self._alternating_paths(x):
-                saved = self.mate[:]
-                self._flip(path)
-                now = [(a, self.mate[a]) for a in range(self.n) if self.mate[a] > a]
-                ins = self._best_insertion(path[-1], now)
-                if ins is not None:
-                    return self._group_of_three(path[-1], ins[1])
-                self.mate = saved
-        return self._place_third_exact() if self.n <= EXACT_TRIO_LIMIT else None
-
-    def _place_third_exact(self) -> tuple[int, int, int] | None:
-        # Last resort for small, heavily constrained rounds, where the searches above can miss
-        # (they follow simple alternating paths only). Try every allowed triangle, best first:
-        # take it out and re-run the exact augmenting search on the rest. If the rest still forms
-        # all but one of the current pairs, the triangle plus those pairs places one more person.
-        pairs_now = len(self.pairs())
-        triangles = sorted(
-            (-(self.f.score(a, b) + self.f.score(a, c) + self.f.score(b, c)), a, b, c)
-            for a in range(self.n)
-            for b in range(a + 1, self.n)
-            if self.allowed(a, b)
-            for c in range(b + 1, self.n)
-            if self.allowed(a, c) and self.allowed(b, c)
-        )
-        for _, a, b, c in triangles:
-            saved = self.mate[:]
-            for v in (a, b, c):
-                if self.mate[v] != _NO_MATE:
-                    self.mate[self.mate[v]] = _NO_MATE
-                    self.mate[v] = _NO_MATE
-            self._removed = {a, b, c}
-            self.augment()
-            self._removed = set()
-            if len(self.pairs()) >= pairs_now - 1:
-                # Stand-in pair for _group_of_three, which takes it back out of the matching.
-                self.mate[b], self.mate[c] = c, b
-                return self._group_of_three(a, b)
-            self.mate = saved
-        return None
-
-    def _group_of_three(self, third: int, anchor: int) -> tuple[int, int, int]:
-        other = self.mate[anchor]
-        # Take the pair out of the matching: the caller reads the trio separately.
-        self.mate[anchor] = self.mate[other] = _NO_MATE
-        return (third, anchor, other)
 
     def pairs(self) -> list[tuple[int, int]]:
         """Current pairs (i < j)."""
