@@ -1,4 +1,4 @@
-"""Bringing a room into being and tidying up after it: the occurrence, its timers, its channel, its notices.
+"""Bringing a room into being, changing it, and tidying up after it: the occurrence, its timers, its channel, its notices.
 
 How a room without a voice channel works: Discord refuses a *voice* scheduled event without a
 channel, and a channel created days ahead clutters the server. So such a room starts life as an
@@ -15,7 +15,9 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from bot.clock import discord_ts
 from bot.errors import KindredError
+from bot.repeats import Repeat, check_repeat, describe_repeat
 from bot.rooms.ports import RoomDiscord
 from bot.rooms.schedule import channel_open_at, reminders_due
 from bot.store.rooms import Room, RoomSeries
@@ -34,7 +36,7 @@ CLEANUP_RETRY = timedelta(minutes=10)
 
 
 class RoomMaker:
-    """Creates occurrences and their temporary channels, and tells the people concerned."""
+    """Creates occurrences and their temporary channels, applies hosts' edits, and tells the people concerned."""
 
     def __init__(self, store: Store, timers: TimerService, clock: Clock, discord: RoomDiscord) -> None:
         self.store, self.timers, self.clock, self.discord = store, timers, clock, discord
@@ -214,3 +216,57 @@ class RoomMaker:
             if await self.discord.dm(user_id, content):
                 told += 1
         return told
+
+    async def edit(
+        self,
+        room: Room,
+        *,
+        title: str,
+        description: str | None,
+        start: datetime,
+        duration: int,
+        recurrence: str | None = None,
+    ) -> tuple[Room, int]:
+        """Apply a host's edit everywhere; returns the room and how many members were told.
+
+        ``recurrence`` ``None`` keeps the series' repeat; a monthly repeat follows the (new) start's weekday.
+        """
+        series = await self.store.rooms.series(room.series_id)
+        rule = ""
+        if series is not None:
+            zone = ZoneInfo(series.timezone)
+            check_repeat(start, zone, Repeat(recurrence or series.recurrence))
+            rule = describe_repeat(start, zone, Repeat(recurrence or series.recurrence))
+        end = start + timedelta(minutes=duration)
+        await self.discord.edit_event(room, title=title, description=description, start=start, end=end)
+        before = room
+        rooms = self.store.rooms
+        room = await rooms.update_details(
+            room.id, title=title, description=description, start_at=start, end_at=end, duration_minutes=duration
+        )
+        await rooms.update_series_details(
+            room.series_id, title=title, description=description, duration_minutes=duration, recurrence=recurrence
+        )
+        await self.timers.cancel_prefix(f"room:{room.id}:")
+        await self.schedule_timers(room)
+        await self.discord.refresh_announcement(room)
+        changes = [
+            text
+            for changed, text in (
+                (before.start_at != room.start_at, f"it's now {discord_ts(room.start_at, 'F')}"),
+                (before.duration_minutes != room.duration_minutes, f"it runs {room.duration_minutes} minutes"),
+                (before.title != room.title, f"it's now called **{room.title}**"),
+                (before.description != room.description, "the description changed"),
+                (
+                    series is not None and recurrence not in (None, series.recurrence),
+                    f"it now repeats {rule}" if rule else "it no longer repeats after this one",
+                ),
+            )
+            if changed
+        ]
+        if not changes:
+            return room, 0
+        told = await self.tell_going(
+            room, f"A room you RSVP'd to, **{before.title}**, has changed: {'; '.join(changes)}."
+        )
+        return room, told

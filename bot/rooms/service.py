@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import discord_ts
 from bot.errors import KindredError
-from bot.repeats import Repeat, check_repeat, describe_repeat
 from bot.rooms.lifecycle import (
     EMPTY_GRACE,
     Completion,
@@ -54,6 +53,7 @@ class RoomService:
         self.store, self.timers, self.clock, self.discord = store, timers, clock, discord
         self.maker = RoomMaker(store, timers, clock, discord)
         self.schedule = self.maker.schedule
+        self.edit = self.maker.edit
 
     @property
     def now(self) -> datetime:
@@ -351,57 +351,3 @@ class RoomService:
             # spawned when one completes, and a cancelled one never does.
             await self.spawn_next(room)
         return told
-
-    async def edit(
-        self,
-        room: Room,
-        *,
-        title: str,
-        description: str | None,
-        start: datetime,
-        duration: int,
-        recurrence: str | None = None,
-    ) -> tuple[Room, int]:
-        """Apply a host's edit everywhere; returns the room and how many members were told.
-
-        ``recurrence`` ``None`` keeps the series' repeat; a monthly repeat follows the (new) start's weekday.
-        """
-        series = await self.store.rooms.series(room.series_id)
-        rule = ""
-        if series is not None:
-            zone = ZoneInfo(series.timezone)
-            check_repeat(start, zone, Repeat(recurrence or series.recurrence))
-            rule = describe_repeat(start, zone, Repeat(recurrence or series.recurrence))
-        end = start + timedelta(minutes=duration)
-        await self.discord.edit_event(room, title=title, description=description, start=start, end=end)
-        before = room
-        rooms = self.store.rooms
-        room = await rooms.update_details(
-            room.id, title=title, description=description, start_at=start, end_at=end, duration_minutes=duration
-        )
-        await rooms.update_series_details(
-            room.series_id, title=title, description=description, duration_minutes=duration, recurrence=recurrence
-        )
-        await self.timers.cancel_prefix(f"room:{room.id}:")
-        await self.maker.schedule_timers(room)
-        await self.discord.refresh_announcement(room)
-        changes = [
-            text
-            for changed, text in (
-                (before.start_at != room.start_at, f"it's now {discord_ts(room.start_at, 'F')}"),
-                (before.duration_minutes != room.duration_minutes, f"it runs {room.duration_minutes} minutes"),
-                (before.title != room.title, f"it's now called **{room.title}**"),
-                (before.description != room.description, "the description changed"),
-                (
-                    series is not None and recurrence not in (None, series.recurrence),
-                    f"it now repeats {rule}" if rule else "it no longer repeats after this one",
-                ),
-            )
-            if changed
-        ]
-        if not changes:
-            return room, 0
-        told = await self.maker.tell_going(
-            room, f"A room you RSVP'd to, **{before.title}**, has changed: {'; '.join(changes)}."
-        )
-        return room, told
