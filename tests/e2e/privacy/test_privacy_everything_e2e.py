@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from bot.privacy_ops import count_member_rows, retention_key
-from tests.double import InteractionHandle
 from tests.harness import Harness
 from tests.support.crisis import care
+from tests.support.interact import answer
 from tests.support.members import leave_server
 from tests.support.privacy import rows_mentioning
 
@@ -35,14 +35,6 @@ EVERY_FEATURE = {
     "checkin_share_channel_id": "share",
 }
 pytestmark = [pytest.mark.configure(**EVERY_FEATURE), pytest.mark.quiet]
-
-
-async def answer(inter: InteractionHandle) -> dict[str, Any]:
-    """The message a (possibly deferred) command or click answered with."""
-    await inter.response()
-    if inter.type == 5:
-        return (await inter.followups(1, timeout=20))[0]
-    return {**inter.data, "flags": inter.data.get("flags", 0)}
 
 
 async def run(h: Harness, who: Any, command: str, **options: Any) -> dict[str, Any]:

@@ -2,118 +2,35 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import discord
 import pytest
 
 from bot.rooms.service import NEXT_MAX_ATTEMPTS
-from tests.double import InteractionHandle
 from tests.harness import Harness
+from tests.support.interact import answer
+from tests.support.rooms import (
+    EVENT,
+    EVENTS,
+    ROOMS_MARKS,
+    START,
+    advance_to,
+    ask_cancel,
+    click,
+    confirm_press,
+    current,
+    event_record,
+    interested,
+    join,
+    leave,
+    refused,
+    room_id,
+    schedule,
+)
 
-EXTENSIONS = ["cogs.rooms", "cogs.interests"]
-# Wednesday 25 November 2026, 19:00 UTC (the server default zone), three days after the harness "now".
-WHEN = "2026-11-25 19:00"
-START = datetime(2026, 11, 25, 19, 0, tzinfo=UTC)
-EVENTS = "/guilds/{guild_id}/scheduled-events"
-EVENT = "/guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}"
-
-
-# The rooms modules' bot: rooms and interests, with the announcement channel and voice category set.
-ROOMS_MARKS = [
-    pytest.mark.extensions(*EXTENSIONS),
-    pytest.mark.configure(rooms_channel_id="rooms", rooms_category_id="rooms_category"),
-    pytest.mark.quiet,
-]
 pytestmark = ROOMS_MARKS
-
-
-# -- helpers -------------------------------------------------------------------------------------
-async def answer(inter: InteractionHandle) -> dict[str, Any]:
-    """The message a (possibly deferred) command or click answered with."""
-    await inter.response()
-    if inter.type == 5:
-        return (await inter.followups(1))[0]
-    return {**inter.data, "flags": inter.data.get("flags", 0)}
-
-
-async def schedule(h: Harness, member: Any = None, **overrides: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Run /room schedule and return (the host's private reply, the announcement)."""
-    options: dict[str, Any] = {"interest": "meditation", "title": "Evening sit", "when": WHEN, "duration": 60}
-    options.update(overrides)
-    inter = await h.dd.slash(member or h.world.alice, "room schedule", channel=h.world.general, options=options)
-    reply = await answer(inter)
-    assert reply["flags"] & 64, reply
-    announcement = await h.dd.wait_for_message(h.world.rooms)
-    return reply, announcement
-
-
-async def refused(h: Harness, member: Any = None, **overrides: Any) -> str:
-    options: dict[str, Any] = {"interest": "meditation", "title": "Evening sit", "when": WHEN, "duration": 60}
-    options.update(overrides)
-    inter = await h.dd.slash(member or h.world.alice, "room schedule", channel=h.world.general, options=options)
-    reply = await answer(inter)
-    assert reply["flags"] & 64
-    return str(reply["content"])
-
-
-def room_id(announcement: dict[str, Any]) -> int:
-    return int(announcement["components"][0]["components"][0]["custom_id"].split(":")[2])
-
-
-def current(h: Harness, message: dict[str, Any]) -> dict[str, Any]:
-    return h.dd.messages[int(message["id"])]
-
-
-async def settle(h: Harness, event: str, action: Any) -> None:
-    """Do ``action`` (a gateway change) and wait until the bot's listeners for ``event`` have finished."""
-    waiter = asyncio.ensure_future(h.bot.wait_for(event, timeout=3))
-    await asyncio.sleep(0)  # let wait_for register before the gateway event can arrive
-    await action
-    await waiter
-    # discord.py names listener tasks "discord.py: on_<event>"; they were created in the same
-    # dispatch that resolved the waiter, so awaiting them means the listeners are done.
-    name = f"discord.py: on_{event}"
-    await asyncio.gather(*[t for t in asyncio.all_tasks() if t.get_name() == name])
-
-
-async def join(h: Harness, member: Any, channel: Any) -> None:
-    await settle(h, "voice_state_update", h.dd.voice_join(member, channel))
-
-
-async def leave(h: Harness, member: Any) -> None:
-    await settle(h, "voice_state_update", h.dd.voice_leave(member))
-
-
-async def interested(h: Harness, member: Any, event_id: int, on: bool = True) -> None:
-    event = "scheduled_event_user_add" if on else "scheduled_event_user_remove"
-    await settle(h, event, h.dd.set_event_interest(member, event_id, on))
-
-
-async def click(h: Harness, member: Any, message: dict[str, Any], custom_id: str) -> dict[str, Any]:
-    return await answer(await h.dd.click(member, current(h, message), custom_id))
-
-
-async def confirm_press(h: Harness, member: Any, prompt: InteractionHandle, custom_id: str) -> dict[str, Any]:
-    """Press a confirm button and wait for the bot to finish: it acknowledges first, then edits the prompt."""
-    press = await h.dd.click(member, prompt, custom_id)
-    await press.response()
-    await h.dd.wait_for_call(
-        "PATCH", "/webhooks/{application_id}/{token}/messages/@original", lambda c: press.token in c.path
-    )
-    return await press.original()
-
-
-async def advance_to(h: Harness, when: datetime) -> None:
-    await h.advance(when - h.clock.now())
-
-
-def event_record(h: Harness) -> Any:
-    [record] = [e for e in h.dd.scheduled_events if e.status in (1, 2)]
-    return record
 
 
 # -- scheduling ----------------------------------------------------------------------------------
@@ -313,11 +230,9 @@ async def test_cancel_one_occurrence_after_confirming_deletes_the_event(h: Harne
     await click(h, h.world.bob, announcement, f"room:rsvp:{rid}:yes")
     choices = await h.dd.autocomplete(h.world.alice, "room cancel", focused="room", value="", channel=h.world.general)
     assert [c["value"] for c in choices] == [str(rid)]
-    ask = await h.dd.slash(h.world.alice, "room cancel", channel=h.world.general, room=str(rid))
-    await ask.response()
+    ask, confirm = await ask_cancel(h, rid)
     assert ask.ephemeral and h.dd.calls_to("DELETE", EVENT) == []
-    confirm = next(c for row in ask.components for c in row["components"] if c["label"] == "Cancel it")
-    await confirm_press(h, h.world.alice, ask, confirm["custom_id"])
+    await confirm_press(h, h.world.alice, ask, confirm)
     assert h.dd.calls_to("DELETE", EVENT)
     assert h.dd.scheduled_events == []
     told = await h.dd.wait_for_dm(h.world.bob)
@@ -341,10 +256,8 @@ async def test_keeping_the_room_at_the_confirmation_changes_nothing(h: Harness) 
 async def test_cancelling_the_series_stops_weekly_repeats(h: Harness) -> None:
     _, announcement = await schedule(h, voice_channel=h.world.lounge, recurring="weekly")
     rid = room_id(announcement)
-    ask = await h.dd.slash(h.world.alice, "room cancel", channel=h.world.general, room=str(rid), scope="series")
-    await ask.response()
-    confirm = next(c for row in ask.components for c in row["components"] if c["label"] == "Cancel it")
-    await confirm_press(h, h.world.alice, ask, confirm["custom_id"])
+    ask, confirm = await ask_cancel(h, rid, scope="series")
+    await confirm_press(h, h.world.alice, ask, confirm)
     await advance_to(h, START + timedelta(days=8))
     assert len(h.dd.calls_to("POST", EVENTS)) == 1
 

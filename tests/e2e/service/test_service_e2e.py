@@ -9,6 +9,7 @@ import pytest
 
 from tests.double import InteractionHandle
 from tests.harness import Harness
+from tests.support.interact import answer
 
 EXTENSIONS = ["cogs.service"]
 pytestmark = [pytest.mark.extensions(*EXTENSIONS), pytest.mark.configure(service_board_channel_id="service_board")]
@@ -16,14 +17,6 @@ pytestmark = [pytest.mark.extensions(*EXTENSIONS), pytest.mark.configure(service
 
 async def run(h: Harness, member: Any, command: str, **options: Any) -> InteractionHandle:
     return await h.command(member, f"service {command}", **options)
-
-
-async def answer(inter: InteractionHandle) -> dict[str, Any]:
-    """The message a (possibly deferred) command answered with; post and edit defer first."""
-    if inter.type == 5:
-        # Generous: the first unreadable time loads dateparser's language data (seconds on a busy machine).
-        return (await inter.followups(1, timeout=20))[0]
-    return {**inter.data, "flags": inter.data.get("flags", 0)}
 
 
 async def post(h: Harness, member: Any = None, **overrides: Any) -> tuple[dict[str, Any], dict[str, Any]]:
