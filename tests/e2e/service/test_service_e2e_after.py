@@ -9,21 +9,14 @@ from typing import Any
 import pytest
 
 from bot.clock import from_db
-from tests.e2e.service.test_service_e2e import answer, card_shows, click, opp_id, post, run
 from tests.harness import Harness
+from tests.support.interact import answer
+from tests.support.service import button, card_shows, click, opp_id, post, run
 
 EXTENSIONS = ["cogs.service"]
 # Cards in these tests start on Friday 27 November 2026 at 18:30 UTC; the clock starts on the 22nd at noon.
 TO_DAY_BEFORE = timedelta(days=4, hours=6, minutes=30)
 pytestmark = [pytest.mark.extensions(*EXTENSIONS), pytest.mark.configure(service_board_channel_id="service_board")]
-
-
-def button(message: dict[str, Any], label: str) -> str:
-    for row in message["components"]:
-        for comp in row["components"]:
-            if comp.get("label") == label:
-                return str(comp["custom_id"])
-    raise AssertionError(f"no button {label!r}")
 
 
 def buttons_disabled(message: dict[str, Any]) -> bool:
