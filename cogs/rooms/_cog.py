@@ -23,6 +23,7 @@ from bot.rooms import DURATION_MAX, DURATION_MIN, OPEN_LEAD, validate_duration, 
 from bot.rooms.service import RoomService
 from bot.store.rooms import Room
 from bot.timeparse import parse_when
+from cogs._hooks import Hooks, TimerRoute
 from cogs.rooms._discord import DiscordRooms, category_for, check_can_host
 from cogs.rooms._render import event_url, list_line
 from cogs.rooms._views import RoomButton
@@ -45,26 +46,28 @@ class Rooms(commands.GroupCog, group_name="room"):
     def __init__(self, bot: KindredBot) -> None:
         self.bot = bot
         self.rooms = RoomService(bot.store, bot.timers, bot.clock, DiscordRooms(bot))
+        self.hooks = Hooks(
+            "rooms",
+            # Every step but the reminder DMs re-reads the room and changes it conditionally, so it
+            # can run again safely; a reminder is never repeated (a miss is kinder than a duplicate).
+            timers=[
+                TimerRoute(kind, handler, retry_interrupted=kind != "room:remind")
+                for kind, handler in self.rooms.timer_handlers().items()
+            ],
+            buttons=[RoomButton],
+            erase=self.rooms.before_erase,
+            reconcile=self.rooms.reconcile,
+        )
         super().__init__()
 
     async def cog_load(self) -> None:
         """Timers, persistent buttons, the erase hook, the rooms' reconciler, and the service on ``bot.features``."""
-        for kind, handler in self.rooms.timer_handlers().items():
-            # Every step but the reminder DMs re-reads the room and changes it conditionally, so it
-            # can run again safely; a reminder is never repeated (a miss is kinder than a duplicate).
-            self.bot.timers.register(kind, handler, retry_interrupted=kind != "room:remind")
-        self.bot.add_dynamic_items(RoomButton)
-        self.bot.erase_hooks["rooms"] = self.rooms.before_erase
-        self.bot.chains.register("rooms", self.rooms.reconcile)
+        self.hooks.attach(self.bot)
         self.bot.features.rooms = self.rooms
 
     async def cog_unload(self) -> None:
         """Undo cog_load, so a reload doesn't duplicate anything."""
-        for kind in self.rooms.timer_handlers():
-            self.bot.timers.unregister(kind)
-        self.bot.remove_dynamic_items(RoomButton)
-        self.bot.erase_hooks.pop("rooms", None)
-        self.bot.chains.unregister("rooms")
+        self.hooks.detach(self.bot)
         self.bot.features.rooms = None
 
     async def _zone(self, user_id: int, guild_id: int) -> ZoneInfo:

@@ -34,6 +34,7 @@ from bot.service.board import ServiceBoard
 from bot.service.upkeep import END_KIND, NO_BOARD
 from bot.store.service import NewOpportunity
 from bot.timeparse import parse_when
+from cogs._hooks import Hooks, TimerRoute
 from cogs.service._discord import DiscordService
 from cogs.service._views import (
     CancelConfirmView,
@@ -59,7 +60,6 @@ SCOPE_CHOICES = [
     app_commands.Choice(name="Just this one: a repeating series carries on", value="one"),
     app_commands.Choice(name="This one and the rest of its series", value="series"),
 ]
-_DYNAMIC = (OpportunityButton,)
 
 
 @app_commands.guild_only()
@@ -69,25 +69,27 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
     def __init__(self, bot: KindredBot) -> None:
         self.bot = bot
         self.board = ServiceBoard(bot.store, bot.timers, bot.clock, DiscordService(bot))
+        self.hooks = Hooks(
+            "service",
+            # Closing and spawning the next week's happen once whatever runs them, so an end can be retried.
+            timers=[
+                TimerRoute(kind, handler, retry_interrupted=kind == END_KIND)
+                for kind, handler in self.board.timer_handlers().items()
+            ],
+            buttons=[OpportunityButton],
+            erase=self.board.before_erase,
+            reconcile=self.board.reconcile,
+        )
         super().__init__()
 
     async def cog_load(self) -> None:
         """Buttons on old messages route here again; timers find their handlers; the board goes on ``bot.features``."""
-        self.bot.add_dynamic_items(*_DYNAMIC)
-        for kind, handler in self.board.timer_handlers().items():
-            # Closing and spawning the next week's happen once whatever runs them, so an end can be retried.
-            self.bot.timers.register(kind, handler, retry_interrupted=kind == END_KIND)
-        self.bot.erase_hooks["service"] = self.board.before_erase
-        self.bot.chains.register("service", self.board.reconcile)
+        self.hooks.attach(self.bot)
         self.bot.features.service = self.board
 
     async def cog_unload(self) -> None:
         """Undo everything cog_load did."""
-        self.bot.remove_dynamic_items(*_DYNAMIC)
-        for kind in self.board.timer_handlers():
-            self.bot.timers.unregister(kind)
-        self.bot.erase_hooks.pop("service", None)
-        self.bot.chains.unregister("service")
+        self.hooks.detach(self.bot)
         self.bot.features.service = None
 
     async def _managed(self, interaction: discord.Interaction, opp_id: int) -> Opportunity:
