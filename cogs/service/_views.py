@@ -11,13 +11,14 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 import discord
 
-from bot.errors import KindView, reply_ephemeral, run_guarded
+from bot.errors import KindView, reply_ephemeral
 from bot.service import Card, Opportunity, board_card
 from bot.service.ports import Reply
+from cogs._buttons import PersistentButton
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -101,31 +102,22 @@ _FACES = {
 }
 
 
-class OpportunityButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"service:(?P<action>vol|wd|mute):(?P<opp_id>\d+)"
-):
+class OpportunityButton(PersistentButton, template=r"service:(?P<action>vol|wd|mute):(?P<opp_id>\d+)"):
     """**Volunteer** / **Withdraw** on a card, or "Stop reminders" (works in DMs), for the opportunity in the custom id."""
 
     def __init__(self, action: str, opp_id: int, *, disabled: bool = False) -> None:
         label, style = _FACES[action]
-        super().__init__(
-            discord.ui.Button(label=label, style=style, custom_id=f"service:{action}:{opp_id}", disabled=disabled)
-        )
+        super().__init__(f"service:{action}:{opp_id}", label, style, disabled=disabled)
         self.action = action
         self.opp_id = opp_id
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> OpportunityButton:
-        """Rebuild from a click, e.g. after a restart."""
+    def rebuild(cls, match: re.Match[str]) -> OpportunityButton:
+        """The button from a click's custom id, e.g. after a restart."""
         return cls(match["action"], int(match["opp_id"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def press(self, interaction: discord.Interaction) -> None:
         """Sign the clicking member up, withdraw them, or record their opt-out from reminders."""
-        await run_guarded(interaction, lambda: self._press(interaction))
-
-    async def _press(self, interaction: discord.Interaction) -> None:
         board, reply, user_id = _board(interaction), private_reply(interaction, self.opp_id), interaction.user.id
         if self.action == "vol":
             await board.join(self.opp_id, interaction.guild_id, user_id, reply)
