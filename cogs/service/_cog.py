@@ -19,12 +19,9 @@ from bot.service import (
     Kind,
     Opportunity,
     Recurrence,
-    SignupStatus,
     Status,
-    fit_lines,
     format_duration,
     parse_duration,
-    slots_line,
     validate_description,
     validate_slots,
     validate_title,
@@ -36,6 +33,7 @@ from bot.store.service import NewOpportunity
 from bot.timeparse import parse_when
 from cogs._hooks import Hooks, TimerRoute
 from cogs.service._discord import DiscordService
+from cogs.service._render import id_choices, mine_embed, open_list_embed
 from cogs.service._views import (
     CancelConfirmView,
     CompleteView,
@@ -197,24 +195,7 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
         now = self.bot.clock.now()
         upcoming = await self.bot.store.service.commitments(interaction.guild_id, interaction.user.id, now=now)
         history = await self.bot.store.service.history(interaction.guild_id, interaction.user.id)
-        embed = discord.Embed(title="Your service", colour=discord.Colour.teal())
-        lines = []
-        for opp, status in upcoming:
-            waiting = " (on the waitlist)" if status is SignupStatus.WAITLIST else ""
-            lines.append(f"• **{opp.title}** (#{opp.id}), {discord_ts(opp.starts_at, 'F')}{waiting}")
-        embed.add_field(
-            name="Coming up",
-            value=fit_lines(lines) or "Nothing right now. `/service list` shows ways to help.",
-            inline=False,
-        )
-        done = [f"• {h.title}, {discord_ts(h.served_at, 'D')}" for h in history]
-        embed.add_field(
-            name="Times you've helped",
-            value=fit_lines(done) or "Once an organiser confirms you came, it's saved here for you.",
-            inline=False,
-        )
-        embed.set_footer(text="This is yours alone: nobody else sees it, and it's never compared with anyone.")
-        await reply_ephemeral(interaction, embed=embed)
+        await reply_ephemeral(interaction, embed=mine_embed(upcoming, history))
 
     @app_commands.command(name="list")
     @app_commands.describe(kind="Only show one sort of help")
@@ -228,14 +209,7 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
             what = f"{KIND_LABELS[wanted].lower()} " if wanted else ""
             await reply_ephemeral(interaction, f"There are no open {what}opportunities right now. Check back soon!")
             return
-        lines = [
-            f"**#{o.id} {o.title}** · {KIND_LABELS[o.kind]} · {discord_ts(o.starts_at, 'F')} · {slots_line(o)}"
-            for o in opps[:15]
-        ]
-        more = f"\n…and {len(opps) - 15} more." if len(opps) > 15 else ""
-        embed = discord.Embed(title="Ways to help", description="\n".join(lines) + more, colour=discord.Colour.green())
-        embed.set_footer(text="Sign up with the buttons on the board, or /service join <number>.")
-        await reply_ephemeral(interaction, embed=embed)
+        await reply_ephemeral(interaction, embed=open_list_embed(opps))
 
     # -- after -----------------------------------------------------------------------------
     @app_commands.command(name="edit")
@@ -348,7 +322,7 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
     async def _open_ids(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
         assert interaction.guild_id is not None
         opps = await self.bot.store.service.list_open(interaction.guild_id, now=self.bot.clock.now())
-        return _choices([(o.id, o.title) for o in opps], current)
+        return id_choices([(o.id, o.title) for o in opps], current)
 
     @withdraw.autocomplete("id")
     async def _my_ids(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
@@ -356,7 +330,7 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
         mine = await self.bot.store.service.commitments(
             interaction.guild_id, interaction.user.id, now=self.bot.clock.now()
         )
-        return _choices([(o.id, o.title) for o, _ in mine], current)
+        return id_choices([(o.id, o.title) for o, _ in mine], current)
 
     @edit.autocomplete("id")
     @cancel.autocomplete("id")
@@ -373,7 +347,7 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
             )
         )
         opps = await self.bot.store.service.managed_by(interaction.guild_id, who, statuses=statuses)
-        return _choices([(o.id, o.title) for o in opps], current)
+        return id_choices([(o.id, o.title) for o in opps], current)
 
     # -- newcomers -------------------------------------------------------------------------
     @commands.Cog.listener()
@@ -395,9 +369,3 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
             await self.board.member_left(member.guild.id, member.id)
         except Exception:
             log.exception("freeing service places failed for %s who left %s", member.id, member.guild.id)
-
-
-def _choices(items: list[tuple[int, str]], current: str) -> list[app_commands.Choice[int]]:
-    needle = current.strip().lstrip("#").casefold()
-    found = [(i, t) for i, t in items if not needle or needle in f"{i} {t}".casefold()]
-    return [app_commands.Choice(name=f"#{i} {t}"[:100], value=i) for i, t in found[:25]]
