@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -18,12 +16,12 @@ from bot.errors import KindredError
 from bot.interests import interest_choices, unknown_interest
 from bot.messaging import NO_PINGS
 from bot.rate_limits import Action, enforce
-from bot.repeats import REPEAT_CHOICES, Repeat, check_repeat, describe_repeat
+from bot.repeats import Repeat, check_repeat, describe_repeat
 from bot.rooms import DURATION_MAX, DURATION_MIN, OPEN_LEAD, validate_duration, validate_text
 from bot.rooms.service import RoomService
 from bot.store.rooms import Room
-from bot.timeparse import parse_when
 from cogs._hooks import Hooks, TimerRoute
+from cogs._when import NEW_REPEAT_HELP, REPEAT_OPTIONS, REPEATS_HELP, WHEN_HELP, read_when
 from cogs.rooms._discord import DiscordRooms, category_for, check_can_host
 from cogs.rooms._render import event_url, list_line
 from cogs.rooms._views import RoomButton
@@ -35,7 +33,6 @@ __all__ = ["Rooms"]
 
 log = logging.getLogger(__name__)
 
-REPEAT_OPTIONS = [app_commands.Choice(name=label, value=value.value) for value, label in REPEAT_CHOICES]
 MY_INTERESTS = "@mine"  # the /room list filter value meaning "the interests I follow"
 
 
@@ -78,10 +75,10 @@ class Rooms(commands.GroupCog, group_name="room"):
     @app_commands.describe(
         interest="What the room gathers around (from this server's interests)",
         title="A short title, like 'Sunday meditation sit'",
-        when="When it starts, in your time zone: 'tomorrow 7pm', 'fri 19:00', '2026-12-01 18:30'",
+        when=WHEN_HELP,
         duration=f"How long, in minutes ({DURATION_MIN}–{DURATION_MAX})",
         voice_channel="An existing voice channel; leave empty for a temporary one that opens 15 minutes before",
-        recurring="Whether it repeats (same local time): weekly, every two weeks, or monthly on a weekday",
+        recurring=REPEATS_HELP,
         description="What to expect (optional)",
     )
     @app_commands.choices(recurring=REPEAT_OPTIONS)
@@ -109,7 +106,7 @@ class Rooms(commands.GroupCog, group_name="room"):
         validate_duration(duration)
         title, description = validate_text(title, description)
         zone = await self._zone(interaction.user.id, guild.id)
-        start = await _parse_when(when, zone, now)
+        start = await read_when(when, zone, now)
         check_can_host(guild, voice_channel, await category_for(self.bot, guild))
         recurrence = recurring.value if recurring else Repeat.NONE.value
         check_repeat(start, zone, Repeat(recurrence))
@@ -278,7 +275,7 @@ class Rooms(commands.GroupCog, group_name="room"):
         when="New start, in your time zone: 'tomorrow 7pm', 'fri 19:00'",
         duration=f"New length in minutes ({DURATION_MIN}–{DURATION_MAX})",
         description="New description",
-        repeats="New repeat (monthly ones follow the start's weekday); 'Just once' ends the series after this one",
+        repeats=NEW_REPEAT_HELP,
     )
     @app_commands.choices(repeats=REPEAT_OPTIONS)
     @app_commands.autocomplete(room=_room_autocomplete)
@@ -306,7 +303,7 @@ class Rooms(commands.GroupCog, group_name="room"):
         if when is not None:
             assert interaction.guild is not None
             zone = await self._zone(interaction.user.id, interaction.guild.id)
-            start = await _parse_when(when, zone, self.bot.clock.now())
+            start = await read_when(when, zone, self.bot.clock.now())
         updated, told = await self.rooms.edit(
             found,
             title=new_title,
@@ -356,9 +353,3 @@ class Rooms(commands.GroupCog, group_name="room"):
             left=before.channel.id if before.channel is not None else None,
             left_empty=left_empty,
         )
-
-
-async def _parse_when(text: str, zone: ZoneInfo, now: datetime) -> datetime:
-    # dateparser is synchronous CPU work (tens of milliseconds a phrase, seconds on its first use):
-    # in a thread, every other member's commands are answered meanwhile.
-    return await asyncio.to_thread(parse_when, text, zone, now)

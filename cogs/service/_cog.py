@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -13,7 +12,7 @@ from discord.ext import commands
 from bot.clock import discord_ts
 from bot.errors import KindredError, reply_ephemeral
 from bot.rate_limits import Action, enforce
-from bot.repeats import REPEAT_CHOICES, check_repeat, describe_repeat
+from bot.repeats import check_repeat, describe_repeat
 from bot.service import (
     KIND_LABELS,
     Kind,
@@ -30,8 +29,8 @@ from bot.service import (
 from bot.service.board import ServiceBoard
 from bot.service.upkeep import END_KIND, NO_BOARD
 from bot.store.service import NewOpportunity
-from bot.timeparse import parse_when
 from cogs._hooks import Hooks, TimerRoute
+from cogs._when import NEW_REPEAT_HELP, REPEAT_OPTIONS, REPEATS_HELP, WHEN_HELP, read_when
 from cogs.service._discord import DiscordService
 from cogs.service._render import id_choices, mine_embed, open_list_embed
 from cogs.service._views import (
@@ -43,7 +42,6 @@ from cogs.service._views import (
 )
 
 if TYPE_CHECKING:
-    from datetime import datetime
     from zoneinfo import ZoneInfo
 
     from bot.client import KindredBot
@@ -53,7 +51,6 @@ __all__ = ["Service"]
 log = logging.getLogger(__name__)
 
 KIND_CHOICES = [app_commands.Choice(name=KIND_LABELS[k], value=k.value) for k in Kind]
-RECURRENCE_CHOICES = [app_commands.Choice(name=label, value=value.value) for value, label in REPEAT_CHOICES]
 SCOPE_CHOICES = [
     app_commands.Choice(name="Just this one: a repeating series carries on", value="one"),
     app_commands.Choice(name="This one and the rest of its series", value="series"),
@@ -98,23 +95,18 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
     async def _zone(self, user_id: int, guild_id: int) -> ZoneInfo:
         return await self.bot.store.member_zone(user_id, guild_id)
 
-    async def _parse_when(self, text: str, zone: ZoneInfo) -> datetime:
-        # dateparser is synchronous and loads its language data on first use (seconds, once):
-        # a thread keeps every other member's clicks answered meanwhile.
-        return await asyncio.to_thread(parse_when, text, zone, self.bot.clock.now())
-
     # -- posting ---------------------------------------------------------------------------
     @app_commands.command(name="post")
     @app_commands.describe(
         title="A short title, up to 100 characters",
         description="What volunteers will do, and where (up to 1,000 characters)",
-        when="When it starts, in your time zone: 'tomorrow 7pm', 'fri 19:00', '2026-12-01 18:30'",
+        when=WHEN_HELP,
         duration="How long it lasts: '90m', '1h30', '2 hours'",
         slots="How many volunteers are needed (1 to 50)",
         kind="What sort of help this is",
-        recurring="Whether it repeats (same local time): weekly, every two weeks, or monthly on a weekday",
+        recurring=REPEATS_HELP,
     )
-    @app_commands.choices(kind=KIND_CHOICES, recurring=RECURRENCE_CHOICES)
+    @app_commands.choices(kind=KIND_CHOICES, recurring=REPEAT_OPTIONS)
     async def post(
         self,
         interaction: discord.Interaction,
@@ -142,7 +134,7 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
         if config.service_board_channel_id is None:
             raise KindredError(NO_BOARD)
         zone = await self._zone(interaction.user.id, interaction.guild.id)
-        starts_at = await self._parse_when(when, zone)
+        starts_at = await read_when(when, zone, self.bot.clock.now())
         recurrence = Recurrence(recurring.value if recurring else Recurrence.NONE.value)
         check_repeat(starts_at, zone, recurrence)
         new = NewOpportunity(
@@ -220,9 +212,9 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
         when="New start time, in your time zone",
         duration="New length: '90m', '1h30', '2 hours'",
         slots="New number of volunteer slots (1 to 50)",
-        repeats="New repeat (monthly ones follow the start's weekday); 'Just once' ends the series after this one",
+        repeats=NEW_REPEAT_HELP,
     )
-    @app_commands.choices(repeats=RECURRENCE_CHOICES)
+    @app_commands.choices(repeats=REPEAT_OPTIONS)
     async def edit(
         self,
         interaction: discord.Interaction,
@@ -245,7 +237,7 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
         starts_at = opp.starts_at
         if when is not None:
             zone = await self._zone(interaction.user.id, interaction.guild_id)
-            starts_at = await self._parse_when(when, zone)
+            starts_at = await read_when(when, zone, self.bot.clock.now())
         await self.board.edit(
             opp,
             title=validate_title(title) if title is not None else opp.title,
