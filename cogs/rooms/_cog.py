@@ -152,14 +152,18 @@ class Rooms(commands.GroupCog, group_name="room"):
         lines.extend(warnings)
         await interaction.followup.send("\n".join(lines), ephemeral=True, allowed_mentions=NO_PINGS)
 
+    async def _catalogue_choices(self, guild_id: int, current: str) -> list[app_commands.Choice[str]]:
+        """The server's interests matching what the member typed."""
+        catalogue = await self.bot.store.interests.catalogue(guild_id, now=self.bot.clock.now())
+        return interest_choices([i.name for i in catalogue], current)
+
     @schedule.autocomplete("interest")
     async def _interest_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         if interaction.guild is None:
             return []
-        catalogue = await self.bot.store.interests.catalogue(interaction.guild.id, now=self.bot.clock.now())
-        return interest_choices([i.name for i in catalogue], current)
+        return await self._catalogue_choices(interaction.guild.id, current)
 
     # -- /room list -------------------------------------------------------------------------------
     @app_commands.command(name="list")
@@ -197,10 +201,10 @@ class Rooms(commands.GroupCog, group_name="room"):
     async def _list_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
+        """The server's interests, led by "My interests" when what the member typed fits it."""
         if interaction.guild is None:
             return []
-        catalogue = await self.bot.store.interests.catalogue(interaction.guild.id, now=self.bot.clock.now())
-        choices = interest_choices([i.name for i in catalogue], current)
+        choices = await self._catalogue_choices(interaction.guild.id, current)
         if not current or "my interests".startswith(current.strip().casefold()):
             choices = [app_commands.Choice(name="My interests", value=MY_INTERESTS), *choices[:24]]
         return choices
