@@ -67,6 +67,12 @@ class Config(
         after = await self.bot.store.config.set_many(guild.id, values, now=self.bot.clock.now())
         await self._after_change(interaction, guild, before, after, list(values))
 
+    async def apply_channel(
+        self, interaction: discord.Interaction[KindredBot], key: str, channel: discord.abc.GuildChannel
+    ) -> None:
+        """Save the channel setting ``key`` once the bot has every permission the feature needs there."""
+        await self.apply(interaction, {key: validated_channel(key, channel)})
+
     async def _after_change(
         self,
         interaction: discord.Interaction[KindredBot],
@@ -172,9 +178,7 @@ class Config(
         channel: app_commands.Transform[Channel, ChannelFor("crisis_alert_channel_id")],
     ) -> None:
         """Choose where crisis alerts for the team are posted."""
-        await self.apply(
-            interaction, {"crisis_alert_channel_id": validated_channel("crisis_alert_channel_id", channel)}
-        )
+        await self.apply_channel(interaction, "crisis_alert_channel_id", channel)
 
     @app_commands.command(name="crisis-role")
     @app_commands.describe(role="The role mentioned on crisis alerts")
@@ -210,8 +214,7 @@ class Config(
         channel: app_commands.Transform[Channel, ChannelFor("checkin_share_channel_id")],
     ) -> None:
         """Choose where members' shared check-ins and celebrations are posted."""
-        value = validated_channel("checkin_share_channel_id", channel)
-        await self.apply(interaction, {"checkin_share_channel_id": value})
+        await self.apply_channel(interaction, "checkin_share_channel_id", channel)
 
     @app_commands.command(name="buddy-channel")
     @app_commands.describe(channel="A text channel; each buddy pair gets a private thread in it")
@@ -221,7 +224,7 @@ class Config(
         channel: app_commands.Transform[Channel, ChannelFor("buddy_channel_id")],
     ) -> None:
         """Choose the channel where private buddy threads are created."""
-        await self.apply(interaction, {"buddy_channel_id": validated_channel("buddy_channel_id", channel)})
+        await self.apply_channel(interaction, "buddy_channel_id", channel)
 
     @app_commands.command(name="pairing")
     @app_commands.describe(
@@ -265,8 +268,7 @@ class Config(
         channel: app_commands.Transform[Channel, ChannelFor("service_board_channel_id")],
     ) -> None:
         """Choose the channel where service opportunities are posted."""
-        value = validated_channel("service_board_channel_id", channel)
-        await self.apply(interaction, {"service_board_channel_id": value})
+        await self.apply_channel(interaction, "service_board_channel_id", channel)
 
     @app_commands.command(name="service-posters")
     @app_commands.describe(role="Only this role may post opportunities; leave empty to let everyone post")
@@ -286,7 +288,7 @@ class Config(
         channel: app_commands.Transform[Channel, ChannelFor("rooms_channel_id")],
     ) -> None:
         """Choose where voice rooms are announced."""
-        await self.apply(interaction, {"rooms_channel_id": validated_channel("rooms_channel_id", channel)})
+        await self.apply_channel(interaction, "rooms_channel_id", channel)
 
     @app_commands.command(name="rooms-category")
     @app_commands.describe(category="The category temporary voice rooms are created in")
@@ -296,7 +298,7 @@ class Config(
         category: app_commands.Transform[Channel, ChannelFor("rooms_category_id")],
     ) -> None:
         """Choose the category where temporary voice rooms are created."""
-        await self.apply(interaction, {"rooms_category_id": validated_channel("rooms_category_id", category)})
+        await self.apply_channel(interaction, "rooms_category_id", category)
 
     # -- moderation and privacy -------------------------------------------------------------------
     @app_commands.command(name="modlog")
@@ -307,7 +309,7 @@ class Config(
         channel: app_commands.Transform[Channel, ChannelFor("modlog_channel_id")],
     ) -> None:
         """Choose where changes to these settings are logged."""
-        await self.apply(interaction, {"modlog_channel_id": validated_channel("modlog_channel_id", channel)})
+        await self.apply_channel(interaction, "modlog_channel_id", channel)
 
     @app_commands.command(name="retention")
     @app_commands.describe(days="Days to keep a departed member's data in case they come back (1-365)")
