@@ -67,9 +67,6 @@ class Rooms(commands.GroupCog, group_name="room"):
         self.hooks.detach(self.bot)
         self.bot.features.rooms = None
 
-    async def _zone(self, user_id: int, guild_id: int) -> ZoneInfo:
-        return await self.bot.store.member_zone(user_id, guild_id)
-
     # -- /room schedule -------------------------------------------------------------------------
     @app_commands.command(name="schedule")
     @app_commands.describe(
@@ -105,7 +102,7 @@ class Rooms(commands.GroupCog, group_name="room"):
             raise unknown_interest(interest)
         validate_duration(duration)
         title, description = validate_text(title, description)
-        zone = await self._zone(interaction.user.id, guild.id)
+        zone = await self.bot.store.member_zone(interaction.user.id, guild.id)
         start = await read_when(when, zone, now)
         check_can_host(guild, voice_channel, await category_for(self.bot, guild))
         recurrence = recurring.value if recurring else Repeat.NONE.value
@@ -225,7 +222,7 @@ class Rooms(commands.GroupCog, group_name="room"):
     ) -> list[app_commands.Choice[str]]:
         if interaction.guild is None:
             return []
-        zone = await self._zone(interaction.user.id, interaction.guild.id)
+        zone = await self.bot.store.member_zone(interaction.user.id, interaction.guild.id)
         query = current.strip().casefold()
         choices = []
         for room in await self.bot.store.rooms.hosted_open(interaction.guild.id, interaction.user.id):
@@ -306,7 +303,7 @@ class Rooms(commands.GroupCog, group_name="room"):
         start = found.start_at
         if when is not None:
             assert interaction.guild is not None
-            zone = await self._zone(interaction.user.id, interaction.guild.id)
+            zone = await self.bot.store.member_zone(interaction.user.id, interaction.guild.id)
             start = await read_when(when, zone, self.bot.clock.now())
         updated, told = await self.rooms.edit(
             found,

@@ -42,8 +42,6 @@ from cogs.service._views import (
 )
 
 if TYPE_CHECKING:
-    from zoneinfo import ZoneInfo
-
     from bot.client import KindredBot
 
 __all__ = ["Service"]
@@ -92,9 +90,6 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
             opp_id, interaction.guild_id, interaction.user.id, moderator=interaction.permissions.manage_guild
         )
 
-    async def _zone(self, user_id: int, guild_id: int) -> ZoneInfo:
-        return await self.bot.store.member_zone(user_id, guild_id)
-
     # -- posting ---------------------------------------------------------------------------
     @app_commands.command(name="post")
     @app_commands.describe(
@@ -133,7 +128,7 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
                 )
         if config.service_board_channel_id is None:
             raise KindredError(NO_BOARD)
-        zone = await self._zone(interaction.user.id, interaction.guild.id)
+        zone = await self.bot.store.member_zone(interaction.user.id, interaction.guild.id)
         starts_at = await read_when(when, zone, self.bot.clock.now())
         recurrence = Recurrence(recurring.value if recurring else Recurrence.NONE.value)
         check_repeat(starts_at, zone, recurrence)
@@ -236,7 +231,7 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
             )
         starts_at = opp.starts_at
         if when is not None:
-            zone = await self._zone(interaction.user.id, interaction.guild_id)
+            zone = await self.bot.store.member_zone(interaction.user.id, interaction.guild_id)
             starts_at = await read_when(when, zone, self.bot.clock.now())
         await self.board.edit(
             opp,
