@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from tests.double import InteractionHandle
     from tests.harness import Harness
 
-__all__ = ["answer", "listeners_done", "settle"]
+__all__ = ["answer", "click", "click_answer", "listeners_done", "settle"]
 
 
 async def answer(inter: InteractionHandle) -> dict[str, Any]:
@@ -21,6 +21,18 @@ async def answer(inter: InteractionHandle) -> dict[str, Any]:
         # Generous: the first unreadable time loads dateparser's language data (seconds on a busy machine).
         return (await inter.followups(1, timeout=20))[0]
     return {**inter.data, "flags": inter.data.get("flags", 0)}
+
+
+async def click(h: Harness, member: Any, message: Any, custom_id: str) -> InteractionHandle:
+    """Click ``custom_id`` on ``message`` (as it is now) and wait until the bot has answered."""
+    inter = await h.dd.click(member, message, custom_id)
+    await inter.response()
+    return inter
+
+
+async def click_answer(h: Harness, member: Any, message: Any, custom_id: str) -> dict[str, Any]:
+    """Click ``custom_id`` on ``message`` and return the message the bot answered with."""
+    return await answer(await h.dd.click(member, message, custom_id))
 
 
 async def listeners_done(*events: str) -> None:

@@ -74,10 +74,6 @@ async def interested(h: Harness, member: Any, event_id: int, on: bool = True) ->
     await settle(h, event, lambda: h.dd.set_event_interest(member, event_id, on))
 
 
-async def click(h: Harness, member: Any, message: dict[str, Any], custom_id: str) -> dict[str, Any]:
-    return await answer(await h.dd.click(member, current(h, message), custom_id))
-
-
 async def ask_cancel(h: Harness, rid: int, scope: str | None = None) -> tuple[InteractionHandle, str]:
     """Alice runs /room cancel; the prompt and its "Cancel it" button's custom id."""
     options = {"room": str(rid)} if scope is None else {"room": str(rid), "scope": scope}

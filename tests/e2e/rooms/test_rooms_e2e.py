@@ -10,7 +10,7 @@ import pytest
 
 from bot.rooms.service import NEXT_MAX_ATTEMPTS
 from tests.harness import Harness
-from tests.support.interact import answer
+from tests.support.interact import answer, click_answer
 from tests.support.rooms import (
     EVENT,
     EVENTS,
@@ -18,7 +18,6 @@ from tests.support.rooms import (
     START,
     advance_to,
     ask_cancel,
-    click,
     confirm_press,
     current,
     event_record,
@@ -106,9 +105,9 @@ async def test_busy_room_completes_once_empty_for_ten_minutes_after_the_end(h: H
 async def test_rsvp_by_button_and_native_interest_get_both_reminders(h: Harness) -> None:
     _, announcement = await schedule(h)
     rid = room_id(announcement)
-    yes = await click(h, h.world.bob, announcement, f"room:rsvp:{rid}:yes")
+    yes = await click_answer(h, h.world.bob, announcement, f"room:rsvp:{rid}:yes")
     assert yes["flags"] & 64 and "You're in" in yes["content"]
-    no = await click(h, h.world.dave, announcement, f"room:rsvp:{rid}:no")
+    no = await click_answer(h, h.world.dave, announcement, f"room:rsvp:{rid}:no")
     assert "No reminders" in no["content"]
     await interested(h, h.world.carol, event_record(h).id)
 
@@ -120,7 +119,7 @@ async def test_rsvp_by_button_and_native_interest_get_both_reminders(h: Harness)
 
     # Bob turns reminders off from the reminder itself; Carol un-marks "Interested".
     reminder = h.dd.dms_to(h.world.bob)[-1]
-    muted = await click(h, h.world.bob, reminder, f"room:mute:{rid}")
+    muted = await click_answer(h, h.world.bob, reminder, f"room:mute:{rid}")
     assert "no more reminders" in muted["content"]
     await interested(h, h.world.carol, event_record(h).id, on=False)
 
@@ -161,7 +160,7 @@ async def test_followers_without_a_role_get_a_dm_if_they_opted_in(h: Harness) ->
     notice = await h.dd.wait_for_dm(h.world.bob)
     assert "music" in notice["content"] and notice["embeds"][0]["title"] == "Listening party"
     rid = room_id(announcement)
-    yes = await click(h, h.world.bob, notice, f"room:rsvp:{rid}:yes")
+    yes = await click_answer(h, h.world.bob, notice, f"room:rsvp:{rid}:yes")
     assert "You're in" in yes["content"]
     assert h.dd.dms_to(h.world.carol) == []
     assert await h.bot.store.rooms.going(rid) == sorted([h.world.alice.id, h.world.bob.id])
@@ -204,7 +203,7 @@ async def test_next_week_is_retried_for_hours_then_the_host_is_told_once(
 async def test_edit_moves_the_event_and_tells_everyone_who_rsvpd(h: Harness) -> None:
     _, announcement = await schedule(h)
     rid = room_id(announcement)
-    await click(h, h.world.bob, announcement, f"room:rsvp:{rid}:yes")
+    await click_answer(h, h.world.bob, announcement, f"room:rsvp:{rid}:yes")
     inter = await h.dd.slash(
         h.world.alice, "room edit", channel=h.world.general, room=str(rid), when="2026-11-26 20:00", duration=90
     )
@@ -227,7 +226,7 @@ async def test_edit_moves_the_event_and_tells_everyone_who_rsvpd(h: Harness) -> 
 async def test_cancel_one_occurrence_after_confirming_deletes_the_event(h: Harness) -> None:
     _, announcement = await schedule(h, voice_channel=h.world.lounge)
     rid = room_id(announcement)
-    await click(h, h.world.bob, announcement, f"room:rsvp:{rid}:yes")
+    await click_answer(h, h.world.bob, announcement, f"room:rsvp:{rid}:yes")
     choices = await h.dd.autocomplete(h.world.alice, "room cancel", focused="room", value="", channel=h.world.general)
     assert [c["value"] for c in choices] == [str(rid)]
     ask, confirm = await ask_cancel(h, rid)
@@ -287,13 +286,13 @@ async def test_room_list_filters_by_interest_and_my_interests(h: Harness) -> Non
 async def test_everything_keeps_working_across_a_restart(h: Harness) -> None:
     _, announcement = await schedule(h, recurring="weekly")
     rid = room_id(announcement)
-    await click(h, h.world.bob, announcement, f"room:rsvp:{rid}:yes")
+    await click_answer(h, h.world.bob, announcement, f"room:rsvp:{rid}:yes")
     await advance_to(h, START - timedelta(hours=24))
     await h.dd.wait_for_dm(h.world.bob, lambda m: m["content"].startswith("Tomorrow"))
 
     await h.restart()
     # The old announcement's buttons still work, and native interest is still an RSVP.
-    yes = await click(h, h.world.dave, announcement, f"room:rsvp:{rid}:yes")
+    yes = await click_answer(h, h.world.dave, announcement, f"room:rsvp:{rid}:yes")
     assert "You're in" in yes["content"]
     await interested(h, h.world.carol, event_record(h).id)
 
@@ -360,7 +359,7 @@ async def test_discord_refusing_the_event_names_manage_events(h: Harness) -> Non
 
 async def test_erasing_a_host_cancels_their_rooms_and_tells_rsvps_neutrally(h: Harness) -> None:
     _, announcement = await schedule(h, voice_channel=h.world.lounge, recurring="weekly")
-    await click(h, h.world.bob, announcement, f"room:rsvp:{room_id(announcement)}:yes")
+    await click_answer(h, h.world.bob, announcement, f"room:rsvp:{room_id(announcement)}:yes")
     await h.bot.erase_hooks["rooms"](h.world.alice.id, h.world.guild.id)
     assert h.dd.scheduled_events == []
     told = await h.dd.wait_for_dm(h.world.bob)
@@ -373,7 +372,7 @@ async def test_a_member_with_closed_dms_doesnt_stop_the_others_reminders(h: Harn
     _, announcement = await schedule(h)
     rid = room_id(announcement)
     for member in (h.world.bob, h.world.carol):
-        await click(h, member, announcement, f"room:rsvp:{rid}:yes")
+        await click_answer(h, member, announcement, f"room:rsvp:{rid}:yes")
     h.dd.close_dms(h.world.bob)
     await advance_to(h, START - timedelta(hours=24))
     await h.dd.wait_for_dm(h.world.carol, lambda m: m["content"].startswith("Tomorrow"))

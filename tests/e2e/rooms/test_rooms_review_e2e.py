@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from tests.harness import Harness
-from tests.support.interact import answer, settle
+from tests.support.interact import answer, click_answer, settle
 from tests.support.rooms import (
     EVENT,
     EVENTS,
@@ -14,7 +14,6 @@ from tests.support.rooms import (
     START,
     advance_to,
     ask_cancel,
-    click,
     confirm_press,
     current,
     room_id,
@@ -47,7 +46,7 @@ async def test_cancel_confirm_answers_in_time_even_when_telling_many_members_is_
     _, announcement = await schedule(h, voice_channel=h.world.lounge)
     rid = room_id(announcement)
     for member in (h.world.bob, h.world.carol, h.world.dave):
-        await click(h, member, announcement, f"room:rsvp:{rid}:yes")
+        await click_answer(h, member, announcement, f"room:rsvp:{rid}:yes")
     ask, confirm = await ask_cancel(h, rid)
     # Discord allows 3 s; here it allows 0.5 s and each DM is held up by a rate limit.
     h.dd.world.interaction_timeout = 0.5
@@ -61,7 +60,7 @@ async def test_cancel_confirm_answers_in_time_even_when_telling_many_members_is_
 async def test_confirming_a_cancel_after_the_room_started_says_so_and_changes_nothing(h: Harness) -> None:
     _, announcement = await schedule(h, voice_channel=h.world.lounge)
     rid = room_id(announcement)
-    await click(h, h.world.bob, announcement, f"room:rsvp:{rid}:yes")
+    await click_answer(h, h.world.bob, announcement, f"room:rsvp:{rid}:yes")
     ask, confirm = await ask_cancel(h, rid)
     await advance_to(h, START)  # the host hesitated; the room began
     reply = await confirm_press(h, h.world.alice, ask, confirm)
@@ -74,7 +73,7 @@ async def test_members_who_left_the_server_get_no_more_reminders(h: Harness) -> 
     _, announcement = await schedule(h)
     rid = room_id(announcement)
     for member in (h.world.bob, h.world.carol):
-        await click(h, member, announcement, f"room:rsvp:{rid}:yes")
+        await click_answer(h, member, announcement, f"room:rsvp:{rid}:yes")
     await settle(h, "raw_member_remove", lambda: h.dd.member_leave(h.world.bob))
     await advance_to(h, START - timedelta(hours=24))
     await h.dd.wait_for_dm(h.world.carol, lambda m: m["content"].startswith("Tomorrow"))
@@ -84,7 +83,7 @@ async def test_members_who_left_the_server_get_no_more_reminders(h: Harness) -> 
 async def test_after_a_long_outage_only_the_reminder_that_still_makes_sense_goes_out(h: Harness) -> None:
     _, announcement = await schedule(h)
     rid = room_id(announcement)
-    await click(h, h.world.bob, announcement, f"room:rsvp:{rid}:yes")
+    await click_answer(h, h.world.bob, announcement, f"room:rsvp:{rid}:yes")
     # The bot is down from two days before until ten minutes before the start.
     await h.stop()
     h.clock.set(START - timedelta(minutes=10))
