@@ -14,10 +14,12 @@ routes = web.RouteTableDef()
 
 
 def world_of(request: web.Request) -> World:
+    """The double's world, which every route reads and changes."""
     return request.app[WORLD_KEY]
 
 
 def get_channel(request: web.Request) -> ChannelHandle:
+    """The channel named in the route, or Discord's Unknown Channel."""
     return known(world_of(request).channel(snowflake_param(request, "channel_id")), "Channel", 10003)
 
 

@@ -61,10 +61,12 @@ def current(h: Harness, message: dict[str, Any]) -> dict[str, Any]:
 
 
 async def join(h: Harness, member: Any, channel: Any) -> None:
+    """``member`` joins the voice ``channel``; returns once the bot's listener is done."""
     await settle(h, "voice_state_update", lambda: h.dd.voice_join(member, channel))
 
 
 async def leave(h: Harness, member: Any) -> None:
+    """``member`` leaves voice; returns once the bot's listener is done."""
     await settle(h, "voice_state_update", lambda: h.dd.voice_leave(member))
 
 
@@ -94,6 +96,7 @@ async def confirm_press(h: Harness, member: Any, prompt: InteractionHandle, cust
 
 
 async def advance_to(h: Harness, when: datetime) -> None:
+    """Move the clock to ``when`` and fire whatever fell due."""
     await h.advance(when - h.clock.now())
 
 

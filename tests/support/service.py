@@ -54,6 +54,7 @@ def current(h: Harness, card: dict[str, Any]) -> dict[str, Any]:
 
 
 def volunteers_field(h: Harness, card: dict[str, Any]) -> str:
+    """The card's Volunteers field, as it is now."""
     fields = current(h, card)["embeds"][0]["fields"]
     return next(f["value"] for f in fields if f["name"] == "Volunteers")
 
