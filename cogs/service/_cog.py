@@ -34,9 +34,9 @@ from cogs._when import NEW_REPEAT_HELP, REPEAT_OPTIONS, REPEATS_HELP, WHEN_HELP,
 from cogs.service._discord import DiscordService
 from cogs.service._render import id_choices, mine_embed, open_list_embed
 from cogs.service._views import (
-    CancelConfirmView,
     CompleteView,
     OpportunityButton,
+    cancel_confirm_view,
     complete_answer,
     private_reply,
 )
@@ -275,7 +275,7 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
             interaction,
             f"Cancel **{opp.title}** ({discord_ts(opp.starts_at, 'F')})? Everyone who signed up will get a kind note."
             + series,
-            view=CancelConfirmView(
+            view=cancel_confirm_view(
                 id, reason.strip()[:300] if reason else None, author_id=interaction.user.id, whole_series=whole
             ),
         )

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, cast
 
 import discord
 
+from bot.confirm import ConfirmView
 from bot.errors import KindView, reply_ephemeral
 from bot.service import Card, Opportunity, board_card
 from bot.service.ports import Reply
@@ -25,10 +26,10 @@ if TYPE_CHECKING:
     from bot.service.board import ServiceBoard
 
 __all__ = [
-    "CancelConfirmView",
     "CompleteView",
     "OpportunityButton",
     "board_view",
+    "cancel_confirm_view",
     "card_embed",
     "complete_answer",
     "private_reply",
@@ -180,37 +181,14 @@ class _WhoCameSelect(discord.ui.Select[CompleteView]):
         await interaction.response.defer()
 
 
-class CancelConfirmView(KindView):
+def cancel_confirm_view(opp_id: int, reason: str | None, *, author_id: int, whole_series: bool = False) -> ConfirmView:
     """A confirmation before cancelling: destructive steps are never one click."""
 
-    def __init__(self, opp_id: int, reason: str | None, *, author_id: int, whole_series: bool = False) -> None:
-        super().__init__(timeout=300)
-        self.opp_id = opp_id
-        self.reason = reason
-        self.author_id = author_id
-        self.whole_series = whole_series
+    async def cancel(press: discord.Interaction) -> None:
+        # Cancel and tell the volunteers, answering in place of the question.
+        await _board(press).cancel(opp_id, reason, press.user.id, _edit_answer(press), whole_series=whole_series)
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        """Only the person who asked can confirm."""
-        return interaction.user.id == self.author_id
-
-    @discord.ui.button(label="Yes, cancel it", style=discord.ButtonStyle.danger)
-    async def confirm(self, interaction: discord.Interaction, button: discord.ui.Button[CancelConfirmView]) -> None:
-        """Cancel and tell the volunteers."""
-        self.stop()
-        await _board(interaction).cancel(
-            self.opp_id,
-            self.reason,
-            interaction.user.id,
-            _edit_answer(interaction),
-            whole_series=self.whole_series,
-        )
-
-    @discord.ui.button(label="Keep it", style=discord.ButtonStyle.secondary)
-    async def keep(self, interaction: discord.Interaction, button: discord.ui.Button[CancelConfirmView]) -> None:
-        """Leave it as it is."""
-        self.stop()
-        await interaction.response.edit_message(content="Okay, nothing changed.", view=None)
+    return ConfirmView(author_id, "Yes, cancel it", cancel, keep_label="Keep it")
 
 
 def _edit_answer(interaction: discord.Interaction) -> Callable[[str], Awaitable[None]]:
