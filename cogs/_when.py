@@ -1,7 +1,5 @@
-"""What rooms and service ask in common: when something starts, how it repeats, and reading the time typed.
-
-The wording is the same in ``/room`` and ``/service`` because the rule behind it is the same
-(:mod:`bot.repeats`, :mod:`bot.timeparse`).
+"""What several features ask about time: when something starts and how it repeats (rooms and service, in the
+same words because the rule behind them is the same, :mod:`bot.repeats`), reading the time typed, and time zones.
 """
 
 from __future__ import annotations
@@ -10,12 +8,14 @@ import asyncio
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import discord
 from discord import app_commands
 
 from bot.repeats import REPEAT_CHOICES
 from bot.timeparse import parse_when
+from bot.timezones import suggest_timezones
 
-__all__ = ["NEW_REPEAT_HELP", "REPEATS_HELP", "REPEAT_OPTIONS", "WHEN_HELP", "read_when"]
+__all__ = ["NEW_REPEAT_HELP", "REPEATS_HELP", "REPEAT_OPTIONS", "WHEN_HELP", "read_when", "timezone_autocomplete"]
 
 WHEN_HELP = "When it starts, in your time zone: 'tomorrow 7pm', 'fri 19:00', '2026-12-01 18:30'"
 REPEATS_HELP = "Whether it repeats (same local time): weekly, every two weeks, or monthly on a weekday"
@@ -30,3 +30,8 @@ async def read_when(text: str, zone: ZoneInfo, now: datetime) -> datetime:
     loads its language data): in a thread, every other member's commands and clicks are answered meanwhile.
     """
     return await asyncio.to_thread(parse_when, text, zone, now)
+
+
+async def timezone_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """Suggest IANA time zones as the member types."""
+    return [app_commands.Choice(name=z, value=z) for z in suggest_timezones(current)]

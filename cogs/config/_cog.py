@@ -28,7 +28,8 @@ from bot.modlog import send_modlog
 from bot.rate_limits import limit_lines
 from bot.regions import regions_for_locale, require_region, search_regions
 from bot.text import fit_lines
-from bot.timezones import resolve_timezone, suggest_timezones
+from bot.timezones import resolve_timezone
+from cogs._when import timezone_autocomplete
 from cogs.config._interests import InterestCommands
 from cogs.config._validate import ChannelFor, require_manager, validated_channel, validated_role
 
@@ -161,13 +162,10 @@ class Config(
 
     @app_commands.command(name="timezone")
     @app_commands.describe(name="A time zone such as Europe/London; start typing a city to search")
+    @app_commands.autocomplete(name=timezone_autocomplete)
     async def timezone(self, interaction: discord.Interaction[KindredBot], name: str) -> None:
         """Set the server's default time zone, used for members who haven't set their own."""
         await self.apply(interaction, {"timezone": resolve_timezone(name).key})
-
-    @timezone.autocomplete("name")
-    async def _timezone_autocomplete(self, interaction: discord.Interaction, current: str) -> list[Choice[str]]:
-        return [Choice(name=z, value=z) for z in suggest_timezones(current)]
 
     # -- crisis -----------------------------------------------------------------------------------
     @app_commands.command(name="crisis-channel")
