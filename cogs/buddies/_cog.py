@@ -16,6 +16,7 @@ from bot.clock import discord_ts
 from bot.confirm import ConfirmView
 from bot.errors import KindredError, reply_ephemeral
 from bot.events import ConfigChange
+from cogs._hooks import Hooks, TimerRoute
 
 from ._avoid import add_or_show_avoid, remove_avoid
 from ._mod import confirm_round_now, preview_round
@@ -40,26 +41,28 @@ class Buddies(commands.GroupCog, group_name="buddy", group_description="Opt-in p
     def __init__(self, bot: KindredBot) -> None:
         self.bot = bot
         self.rounds = BuddyRounds(bot, RoundButtons(skip=skip_view, connect=connect_view))
+        self.hooks = Hooks(
+            "buddies",
+            timers=[
+                # A round is idempotent (one per server and time, enforced by the database): safe to retry.
+                TimerRoute(ROUND, self.rounds.on_round_timer, retry_interrupted=True),
+                TimerRoute(NUDGE, self.rounds.on_nudge_timer),
+                TimerRoute(CONNECT, self.rounds.on_connect_timer),
+            ],
+            buttons=[SkipRoundButton, ConnectButton],
+            erase=self.rounds.erase_hook,
+            reconcile=self.rounds.reconcile,
+        )
 
     async def cog_load(self) -> None:
         """Publish the rounds service; register timers, persistent buttons, the erase hook and the round
         chain's reconciler."""
         self.bot.features.buddies = self.rounds
-        # A round is idempotent (one per server and time, enforced by the database): safe to retry.
-        self.bot.timers.register(ROUND, self.rounds.on_round_timer, retry_interrupted=True)
-        self.bot.timers.register(NUDGE, self.rounds.on_nudge_timer)
-        self.bot.timers.register(CONNECT, self.rounds.on_connect_timer)
-        self.bot.add_dynamic_items(SkipRoundButton, ConnectButton)
-        self.bot.erase_hooks["buddies"] = self.rounds.erase_hook
-        self.bot.chains.register("buddies", self.rounds.reconcile)
+        self.hooks.attach(self.bot)
 
     async def cog_unload(self) -> None:
         """Undo everything cog_load did; pending timers wait in the database."""
-        for kind in (ROUND, NUDGE, CONNECT):
-            self.bot.timers.unregister(kind)
-        self.bot.remove_dynamic_items(SkipRoundButton, ConnectButton)
-        self.bot.erase_hooks.pop("buddies", None)
-        self.bot.chains.unregister("buddies")
+        self.hooks.detach(self.bot)
         if self.bot.features.buddies is self.rounds:
             self.bot.features.buddies = None
 

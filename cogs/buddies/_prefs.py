@@ -11,7 +11,8 @@ from discord import app_commands
 from bot.buddies.profiles import EXPERIENCE_LABELS, PATHWAY_LABELS, WANTS_LABELS, BuddyProfile, parse_interest_list
 from bot.errors import KindredError
 from bot.text import echo
-from bot.timezones import resolve_timezone, suggest_timezones
+from bot.timezones import resolve_timezone
+from cogs._when import timezone_autocomplete
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -73,11 +74,6 @@ async def interests_autocomplete(interaction: discord.Interaction[Any], current:
     bot = cast("KindredBot", interaction.client)
     catalogue = await bot.store.interests.catalogue(interaction.guild_id, now=bot.clock.now())
     return [app_commands.Choice(name=v, value=v) for v in complete_interests([i.name for i in catalogue], current)]
-
-
-async def timezone_autocomplete(interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
-    """Suggest IANA time zones as the member types."""
-    return [app_commands.Choice(name=z, value=z) for z in suggest_timezones(current)]
 
 
 def profile_options(command: F) -> F:

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any, cast
 import discord
 
 from bot.buddies import text
-from bot.errors import KindredError, KindView, run_guarded
+from bot.errors import KindredError, KindView
 from bot.messaging import NO_PINGS
+from cogs._buttons import PersistentButton
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -37,86 +38,59 @@ def _bot(interaction: discord.Interaction[Any]) -> KindredBot:
     return cast("KindredBot", interaction.client)
 
 
-class SkipRoundButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"buddy:skip:(?P<guild_id>\d+):(?P<ts>\d+)"
-):
+class SkipRoundButton(PersistentButton, template=r"buddy:skip:(?P<guild_id>\d+):(?P<ts>\d+)"):
     """In the day-before nudge: sit out the coming round only."""
 
     def __init__(self, guild_id: int, ts: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Skip this round", style=discord.ButtonStyle.secondary, custom_id=f"buddy:skip:{guild_id}:{ts}"
-            )
-        )
+        super().__init__(f"buddy:skip:{guild_id}:{ts}", "Skip this round", discord.ButtonStyle.secondary)
         self.guild_id = guild_id
         self.ts = ts
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> SkipRoundButton:
-        """Rebuild the button from its custom id."""
+    def rebuild(cls, match: re.Match[str]) -> SkipRoundButton:
+        """The button from its custom id."""
         return cls(int(match["guild_id"]), int(match["ts"]))
 
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+    async def press(self, interaction: discord.Interaction[Any]) -> None:
         """Record the skip for that one round."""
-
-        async def body() -> None:
-            bot = _bot(interaction)
-            round_at = datetime.fromtimestamp(self.ts, tz=UTC)
-            if round_at <= bot.clock.now():
-                raise KindredError("That round has already started, so there's nothing to skip. See you next time.")
-            if not await bot.store.buddies.skip_round(
-                self.guild_id, interaction.user.id, round_at, now=bot.clock.now()
-            ):
-                raise KindredError("You're not in buddy pairing in that server any more, so there's nothing to skip.")
-            await interaction.response.edit_message(
-                content="You're sitting this round out. No problem at all: you'll be back in the one after.",
-                view=None,
-            )
-
-        await run_guarded(interaction, body)
+        bot = _bot(interaction)
+        round_at = datetime.fromtimestamp(self.ts, tz=UTC)
+        if round_at <= bot.clock.now():
+            raise KindredError("That round has already started, so there's nothing to skip. See you next time.")
+        if not await bot.store.buddies.skip_round(self.guild_id, interaction.user.id, round_at, now=bot.clock.now()):
+            raise KindredError("You're not in buddy pairing in that server any more, so there's nothing to skip.")
+        await interaction.response.edit_message(
+            content="You're sitting this round out. No problem at all: you'll be back in the one after.",
+            view=None,
+        )
 
 
-class ConnectButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"buddy:connect:(?P<group_id>\d+):(?P<answer>yes|not_yet|no)",
-):
+class ConnectButton(PersistentButton, template=r"buddy:connect:(?P<group_id>\d+):(?P<answer>yes|not_yet|no)"):
     """One answer to the halfway "Did you connect?"."""
 
     def __init__(self, group_id: int, answer: str) -> None:
         style = discord.ButtonStyle.success if answer == "yes" else discord.ButtonStyle.secondary
-        super().__init__(
-            discord.ui.Button(
-                label=_CONNECT_LABELS[answer], style=style, custom_id=f"buddy:connect:{group_id}:{answer}"
-            )
-        )
+        super().__init__(f"buddy:connect:{group_id}:{answer}", _CONNECT_LABELS[answer], style)
         self.group_id = group_id
         self.answer = answer
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> ConnectButton:
-        """Rebuild the button from its custom id."""
+    def rebuild(cls, match: re.Match[str]) -> ConnectButton:
+        """The button from its custom id."""
         return cls(int(match["group_id"]), match["answer"])
 
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+    async def press(self, interaction: discord.Interaction[Any]) -> None:
         """Save the answer and thank the member."""
-
-        async def body() -> None:
-            bot = _bot(interaction)
-            if not await bot.store.buddies.rounds.record_connect(
-                self.group_id, interaction.user.id, self.answer, now=bot.clock.now()
-            ):
-                raise KindredError("I couldn't find that buddy round for you any more. Thanks all the same!")
-            await interaction.response.edit_message(
-                content=f"{text.connect_prompt()}\n\n**{_CONNECT_LABELS[self.answer]}.** "
-                f"{text.connect_answer_reply(self.answer)}",
-                view=None,
-            )
-
-        await run_guarded(interaction, body)
+        bot = _bot(interaction)
+        if not await bot.store.buddies.rounds.record_connect(
+            self.group_id, interaction.user.id, self.answer, now=bot.clock.now()
+        ):
+            raise KindredError("I couldn't find that buddy round for you any more. Thanks all the same!")
+        await interaction.response.edit_message(
+            content=f"{text.connect_prompt()}\n\n**{_CONNECT_LABELS[self.answer]}.** "
+            f"{text.connect_answer_reply(self.answer)}",
+            view=None,
+        )
 
 
 def skip_view(guild_id: int, round_at: datetime) -> discord.ui.View:

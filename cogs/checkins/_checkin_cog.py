@@ -40,7 +40,8 @@ from bot.checkins.reminders import CheckinScheduler
 from bot.clock import discord_ts
 from bot.errors import KindredError
 from bot.timeparse import parse_clock_time
-from bot.timezones import resolve_timezone, suggest_timezones
+from bot.timezones import resolve_timezone
+from cogs._when import timezone_autocomplete
 from cogs.checkins._flow import record_checkin
 from cogs.checkins._views import BuddyNoticeButton, CheckinNowButton, MoreDetailButton, mood_choices, send_answer
 
@@ -151,6 +152,7 @@ class CheckinCog(
         timezone="Your time zone; start typing a city, e.g. Europe/London",
         weekdays="Which days: every day (default), weekdays, weekends, or e.g. mon,wed,fri",
     )
+    @app_commands.autocomplete(timezone=timezone_autocomplete)
     async def remind_set(
         self, interaction: discord.Interaction, time: str, timezone: str, weekdays: str | None = None
     ) -> None:
@@ -174,10 +176,6 @@ class CheckinCog(
             "`/checkin remind off` stops it. Please keep DMs from this server open so I can reach you.",
             ephemeral=True,
         )
-
-    @remind_set.autocomplete("timezone")
-    async def _tz_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=z, value=z) for z in suggest_timezones(current)]
 
     @remind_set.autocomplete("weekdays")
     async def _weekdays_autocomplete(

@@ -9,8 +9,9 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 import discord
 from discord import app_commands
@@ -18,8 +19,9 @@ from discord.ext import commands
 
 from bot.checkins import Milestone, date_suggestions, milestone_on, next_milestone, parse_recovery_date, set_date, slip
 from bot.checkins.reminders import CheckinScheduler
-from bot.errors import KindredError, send_error
+from bot.errors import KindredError
 from bot.messaging import send_dm
+from cogs._buttons import PersistentButton
 from cogs.checkins._flow import current_member, post_to_share_channel, safe_text
 
 if TYPE_CHECKING:
@@ -89,9 +91,7 @@ async def record_slip(bot: KindredBot, scheduler: CheckinScheduler, interaction:
     )
 
 
-class SlipButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"recovery:slip:(?P<answer>yes|no):(?P<user_id>\d+)"
-):
+class SlipButton(PersistentButton, template=r"recovery:slip:(?P<answer>yes|no):(?P<user_id>\d+)"):
     """One answer to the gentle slip confirmation.
 
     A DynamicItem (the member's id and answer in the ``custom_id``) rather than a plain view, so the
@@ -102,40 +102,31 @@ class SlipButton(
     def __init__(self, answer: str, user_id: int) -> None:
         yes = answer == "yes"
         super().__init__(
-            discord.ui.Button(
-                label=SLIP_YES_LABEL if yes else SLIP_NO_LABEL,
-                style=discord.ButtonStyle.primary if yes else discord.ButtonStyle.secondary,
-                custom_id=f"recovery:slip:{'yes' if yes else 'no'}:{user_id}",
-            )
+            f"recovery:slip:{'yes' if yes else 'no'}:{user_id}",
+            SLIP_YES_LABEL if yes else SLIP_NO_LABEL,
+            discord.ButtonStyle.primary if yes else discord.ButtonStyle.secondary,
         )
         self.answer = "yes" if yes else "no"
         self.user_id = user_id
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
-    ) -> SlipButton:
-        """Rebuild from the custom id."""
+    def rebuild(cls, match: re.Match[str]) -> SlipButton:
+        """The button from its custom id."""
         return cls(str(match["answer"]), int(match["user_id"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def press(self, interaction: discord.Interaction) -> None:
         """Record the slip (or leave everything as it is) and replace the question with the answer."""
-        try:
-            if interaction.user.id != self.user_id:
-                raise KindredError("This confirmation belongs to someone else, so nothing has changed.")
-            if self.answer == "no":
-                text = "Okay, nothing has changed. I'm glad you're here."
-            else:
-                bot = cast("KindredBot", interaction.client)
-                scheduler = bot.features.checkins
-                if scheduler is None:
-                    raise KindredError(
-                        "Recovery dates are unavailable for a moment. Please try `/recovery slip` again."
-                    )
-                text = await record_slip(bot, scheduler, interaction)
-            await interaction.response.edit_message(content=text, view=None)
-        except Exception as exc:  # DynamicItems have no view of ours to route errors; do it here
-            await send_error(interaction, exc, where="component")
+        if interaction.user.id != self.user_id:
+            raise KindredError("This confirmation belongs to someone else, so nothing has changed.")
+        if self.answer == "no":
+            text = "Okay, nothing has changed. I'm glad you're here."
+        else:
+            bot = cast("KindredBot", interaction.client)
+            scheduler = bot.features.checkins
+            if scheduler is None:
+                raise KindredError("Recovery dates are unavailable for a moment. Please try `/recovery slip` again.")
+            text = await record_slip(bot, scheduler, interaction)
+        await interaction.response.edit_message(content=text, view=None)
 
 
 def slip_confirm_view(user_id: int) -> discord.ui.View:

@@ -7,7 +7,8 @@ they need, so a "Check in now" button on a reminder DM from last week still work
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, cast
+import re
+from typing import TYPE_CHECKING, cast
 
 import discord
 
@@ -21,8 +22,9 @@ from bot.checkins import (
     parse_triggers,
     validate_checkin,
 )
-from bot.errors import KindModal, KindredError, KindView, reply_ephemeral, run_guarded, send_error
+from bot.errors import KindModal, KindredError, KindView, reply_ephemeral
 from bot.rate_limits import Action, enforce
+from cogs._buttons import PersistentButton
 from cogs.checkins._flow import CheckinAnswer, record_checkin, require_member
 
 if TYPE_CHECKING:
@@ -99,102 +101,68 @@ class CheckinModal(KindModal, title="Check in"):
         await send_answer(interaction, answer)
 
 
-class CheckinNowButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"checkin:now:(?P<guild_id>\d+)"):
+class CheckinNowButton(PersistentButton, template=r"checkin:now:(?P<guild_id>\d+)"):
     """ "Check in now" on a reminder DM: opens the modal for a new check-in."""
 
     def __init__(self, guild_id: int | None) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Check in now",
-                style=discord.ButtonStyle.primary,
-                emoji="🌱",
-                custom_id=f"checkin:now:{guild_id or 0}",
-            )
-        )
+        super().__init__(f"checkin:now:{guild_id or 0}", "Check in now", discord.ButtonStyle.primary, emoji="🌱")
         self.guild_id = guild_id
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
-    ) -> CheckinNowButton:
-        """Rebuild from the custom id (0 = no server)."""
+    def rebuild(cls, match: re.Match[str]) -> CheckinNowButton:
+        """The button from its custom id (0 = no server)."""
         return cls(int(match["guild_id"]) or None)
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def press(self, interaction: discord.Interaction) -> None:
         """Open the modal, once the clicker is known to be in the server the button names."""
-        await run_guarded(interaction, lambda: self._open(interaction))
-
-    async def _open(self, interaction: discord.Interaction) -> None:
         await require_member(cast("KindredBot", interaction.client), self.guild_id, interaction.user.id)
         await interaction.response.send_modal(CheckinModal(self.guild_id))
 
 
-class MoreDetailButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"checkin:more:(?P<checkin_id>\d+)"):
+class MoreDetailButton(PersistentButton, template=r"checkin:more:(?P<checkin_id>\d+)"):
     """ "Check in with more detail": the modal, prefilled, to add triggers, a note or sharing."""
 
     def __init__(self, checkin_id: int) -> None:
         super().__init__(
-            discord.ui.Button(
-                label="Check in with more detail",
-                style=discord.ButtonStyle.secondary,
-                emoji="📝",
-                custom_id=f"checkin:more:{checkin_id}",
-            )
+            f"checkin:more:{checkin_id}", "Check in with more detail", discord.ButtonStyle.secondary, emoji="📝"
         )
         self.checkin_id = checkin_id
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
-    ) -> MoreDetailButton:
-        """Rebuild from the custom id."""
+    def rebuild(cls, match: re.Match[str]) -> MoreDetailButton:
+        """The button from its custom id."""
         return cls(int(match["checkin_id"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def press(self, interaction: discord.Interaction) -> None:
         """Open the modal prefilled with this check-in (only its owner can)."""
-        try:
-            bot = cast("KindredBot", interaction.client)
-            entry = await bot.store.checkins.get_checkin(self.checkin_id, interaction.user.id)
-            if entry is None:
-                raise KindredError(
-                    "That check-in isn't one of yours, so I can't open it. `/checkin today` starts yours."
-                )
-            await interaction.response.send_modal(CheckinModal(entry.guild_id, existing=entry))
-        except Exception as exc:  # DynamicItems have no view of ours to route errors; do it here
-            await send_error(interaction, exc, where="component")
+        bot = cast("KindredBot", interaction.client)
+        entry = await bot.store.checkins.get_checkin(self.checkin_id, interaction.user.id)
+        if entry is None:
+            raise KindredError("That check-in isn't one of yours, so I can't open it. `/checkin today` starts yours.")
+        await interaction.response.send_modal(CheckinModal(entry.guild_id, existing=entry))
 
 
-class BuddyNoticeButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"checkin:buddy:(?P<guild_id>\d+)(?::(?P<checkin_id>\d+))?",
-):
+class BuddyNoticeButton(PersistentButton, template=r"checkin:buddy:(?P<guild_id>\d+)(?::(?P<checkin_id>\d+))?"):
     """ "Let my buddy know": sends the buddy one line, never the check-in itself. One notice per click-able answer."""
 
     def __init__(self, guild_id: int, checkin_id: int | None = None) -> None:
         super().__init__(
-            discord.ui.Button(
-                label="Let my buddy know",
-                style=discord.ButtonStyle.success,
-                emoji="🤝",
-                custom_id=f"checkin:buddy:{guild_id}" + (f":{checkin_id}" if checkin_id is not None else ""),
-            )
+            f"checkin:buddy:{guild_id}" + (f":{checkin_id}" if checkin_id is not None else ""),
+            "Let my buddy know",
+            discord.ButtonStyle.success,
+            emoji="🤝",
         )
         self.guild_id = guild_id
         self.checkin_id = checkin_id
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
-    ) -> BuddyNoticeButton:
-        """Rebuild from the custom id."""
+    def rebuild(cls, match: re.Match[str]) -> BuddyNoticeButton:
+        """The button from its custom id."""
         checkin_id = match["checkin_id"]
         return cls(int(match["guild_id"]), int(checkin_id) if checkin_id else None)
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def press(self, interaction: discord.Interaction) -> None:
         """Check consent again (it may have changed since), answer at once, then tell each current partner."""
-        await run_guarded(interaction, lambda: self._notify(interaction))
-
-    async def _notify(self, interaction: discord.Interaction) -> None:
         bot = cast("KindredBot", interaction.client)
         user = interaction.user
         await require_member(bot, self.guild_id, user.id)

@@ -28,7 +28,8 @@ from bot.modlog import send_modlog
 from bot.rate_limits import limit_lines
 from bot.regions import regions_for_locale, require_region, search_regions
 from bot.text import fit_lines
-from bot.timezones import resolve_timezone, suggest_timezones
+from bot.timezones import resolve_timezone
+from cogs._when import timezone_autocomplete
 from cogs.config._interests import InterestCommands
 from cogs.config._validate import ChannelFor, require_manager, validated_channel, validated_role
 
@@ -66,6 +67,12 @@ class Config(
         before = await self.bot.store.config.get(guild.id)
         after = await self.bot.store.config.set_many(guild.id, values, now=self.bot.clock.now())
         await self._after_change(interaction, guild, before, after, list(values))
+
+    async def apply_channel(
+        self, interaction: discord.Interaction[KindredBot], key: str, channel: discord.abc.GuildChannel
+    ) -> None:
+        """Save the channel setting ``key`` once the bot has every permission the feature needs there."""
+        await self.apply(interaction, {key: validated_channel(key, channel)})
 
     async def _after_change(
         self,
@@ -155,13 +162,10 @@ class Config(
 
     @app_commands.command(name="timezone")
     @app_commands.describe(name="A time zone such as Europe/London; start typing a city to search")
+    @app_commands.autocomplete(name=timezone_autocomplete)
     async def timezone(self, interaction: discord.Interaction[KindredBot], name: str) -> None:
         """Set the server's default time zone, used for members who haven't set their own."""
         await self.apply(interaction, {"timezone": resolve_timezone(name).key})
-
-    @timezone.autocomplete("name")
-    async def _timezone_autocomplete(self, interaction: discord.Interaction, current: str) -> list[Choice[str]]:
-        return [Choice(name=z, value=z) for z in suggest_timezones(current)]
 
     # -- crisis -----------------------------------------------------------------------------------
     @app_commands.command(name="crisis-channel")
@@ -172,9 +176,7 @@ class Config(
         channel: app_commands.Transform[Channel, ChannelFor("crisis_alert_channel_id")],
     ) -> None:
         """Choose where crisis alerts for the team are posted."""
-        await self.apply(
-            interaction, {"crisis_alert_channel_id": validated_channel("crisis_alert_channel_id", channel)}
-        )
+        await self.apply_channel(interaction, "crisis_alert_channel_id", channel)
 
     @app_commands.command(name="crisis-role")
     @app_commands.describe(role="The role mentioned on crisis alerts")
@@ -210,8 +212,7 @@ class Config(
         channel: app_commands.Transform[Channel, ChannelFor("checkin_share_channel_id")],
     ) -> None:
         """Choose where members' shared check-ins and celebrations are posted."""
-        value = validated_channel("checkin_share_channel_id", channel)
-        await self.apply(interaction, {"checkin_share_channel_id": value})
+        await self.apply_channel(interaction, "checkin_share_channel_id", channel)
 
     @app_commands.command(name="buddy-channel")
     @app_commands.describe(channel="A text channel; each buddy pair gets a private thread in it")
@@ -221,7 +222,7 @@ class Config(
         channel: app_commands.Transform[Channel, ChannelFor("buddy_channel_id")],
     ) -> None:
         """Choose the channel where private buddy threads are created."""
-        await self.apply(interaction, {"buddy_channel_id": validated_channel("buddy_channel_id", channel)})
+        await self.apply_channel(interaction, "buddy_channel_id", channel)
 
     @app_commands.command(name="pairing")
     @app_commands.describe(
@@ -265,8 +266,7 @@ class Config(
         channel: app_commands.Transform[Channel, ChannelFor("service_board_channel_id")],
     ) -> None:
         """Choose the channel where service opportunities are posted."""
-        value = validated_channel("service_board_channel_id", channel)
-        await self.apply(interaction, {"service_board_channel_id": value})
+        await self.apply_channel(interaction, "service_board_channel_id", channel)
 
     @app_commands.command(name="service-posters")
     @app_commands.describe(role="Only this role may post opportunities; leave empty to let everyone post")
@@ -286,7 +286,7 @@ class Config(
         channel: app_commands.Transform[Channel, ChannelFor("rooms_channel_id")],
     ) -> None:
         """Choose where voice rooms are announced."""
-        await self.apply(interaction, {"rooms_channel_id": validated_channel("rooms_channel_id", channel)})
+        await self.apply_channel(interaction, "rooms_channel_id", channel)
 
     @app_commands.command(name="rooms-category")
     @app_commands.describe(category="The category temporary voice rooms are created in")
@@ -296,7 +296,7 @@ class Config(
         category: app_commands.Transform[Channel, ChannelFor("rooms_category_id")],
     ) -> None:
         """Choose the category where temporary voice rooms are created."""
-        await self.apply(interaction, {"rooms_category_id": validated_channel("rooms_category_id", category)})
+        await self.apply_channel(interaction, "rooms_category_id", category)
 
     # -- moderation and privacy -------------------------------------------------------------------
     @app_commands.command(name="modlog")
@@ -307,7 +307,7 @@ class Config(
         channel: app_commands.Transform[Channel, ChannelFor("modlog_channel_id")],
     ) -> None:
         """Choose where changes to these settings are logged."""
-        await self.apply(interaction, {"modlog_channel_id": validated_channel("modlog_channel_id", channel)})
+        await self.apply_channel(interaction, "modlog_channel_id", channel)
 
     @app_commands.command(name="retention")
     @app_commands.describe(days="Days to keep a departed member's data in case they come back (1-365)")

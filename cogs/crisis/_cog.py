@@ -22,6 +22,7 @@ from bot.modlog import post_modlog
 from bot.resources import contacts_for
 from bot.text import echo
 from bot.timers import URGENT
+from cogs._hooks import Hooks, TimerRoute
 from cogs.crisis._views import ClaimButton, OkButton, TalkButton, answer_view, claim_view
 
 if TYPE_CHECKING:
@@ -58,28 +59,31 @@ class Crisis(commands.GroupCog, group_name="crisis", group_description="Crisis d
     def __init__(self, bot: KindredBot) -> None:
         self.bot = bot
         self.care = CrisisCare(bot, CrisisButtons(answer=answer_view, claim=claim_view))
+        self.hooks = Hooks(
+            "crisis",
+            timers=[
+                # Idempotent (a cut-off run finds the copy it already posted), so a restart runs it again.
+                # The urgent lane: a wave of bulk reminders must never hold back a re-post to the crisis team.
+                TimerRoute(REPOST_KIND, self.care.alerts.repost, retry_interrupted=True, lane=URGENT),
+                # Deleting a line that may already be gone is safe to repeat.
+                TimerRoute(LINE_REMOVAL_KIND, self.care.remove_line, retry_interrupted=True),
+            ],
+            buttons=_DYNAMIC,
+            erase=self.care.alerts.forget_helper,
+        )
         super().__init__()
 
     async def cog_load(self) -> None:
         """Publish the service; register the re-post timer, the persistent buttons and the erase hook;
         resume cut-off re-posts."""
         self.bot.features.crisis = self.care
-        # Idempotent (a cut-off run finds the copy it already posted), so a restart runs it again.
-        # The urgent lane: a wave of bulk reminders must never hold back a re-post to the crisis team.
-        self.bot.timers.register(REPOST_KIND, self.care.alerts.repost, retry_interrupted=True, lane=URGENT)
-        # Deleting a line that may already be gone is safe to repeat.
-        self.bot.timers.register(LINE_REMOVAL_KIND, self.care.remove_line, retry_interrupted=True)
-        self.bot.add_dynamic_items(*_DYNAMIC)
-        self.bot.erase_hooks["crisis"] = self.care.alerts.forget_helper
+        self.hooks.attach(self.bot)
         await self.care.alerts.resume_reposts()
         await self.care.load_opinion()
 
     async def cog_unload(self) -> None:
         """Undo :meth:`cog_load` and stop any follow-up work still running."""
-        self.bot.timers.unregister(REPOST_KIND)
-        self.bot.timers.unregister(LINE_REMOVAL_KIND)
-        self.bot.remove_dynamic_items(*_DYNAMIC)
-        self.bot.erase_hooks.pop("crisis", None)
+        self.hooks.detach(self.bot)
         if self.bot.features.crisis is self.care:
             self.bot.features.crisis = None
         await self.care.close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 import discord
 
@@ -19,9 +19,10 @@ from bot.clock import discord_ts
 from bot.crisis import Level
 from bot.crisis_care.alerts import GONE
 from bot.crisis_care.work import claim_custom_id
-from bot.errors import KindredError, reply_ephemeral, run_guarded
+from bot.errors import KindredError, reply_ephemeral
 from bot.messaging import NO_PINGS
 from bot.resources import render_contacts
+from cogs._buttons import PersistentButton
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -65,31 +66,23 @@ def _care(interaction: discord.Interaction) -> CrisisCare:
     return care
 
 
-class TalkButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"crisis:talk:(?P<guild_id>\d+)(?::(?P<level>\d))?"
-):
+class TalkButton(PersistentButton, template=r"crisis:talk:(?P<guild_id>\d+)(?::(?P<level>\d))?"):
     """With the member's consent, tell the server's crisis team they'd like someone to reach out."""
 
     def __init__(self, guild_id: int, level: Level = Level.CONCERN, *, label: str = "Talk to someone here") -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=label, style=discord.ButtonStyle.primary, custom_id=f"crisis:talk:{guild_id}:{int(level)}"
-            )
-        )
+        super().__init__(f"crisis:talk:{guild_id}:{int(level)}", label, discord.ButtonStyle.primary)
         self.guild_id = guild_id
         self.level = level
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> TalkButton:
-        """Rebuild from a click, e.g. after a restart."""
+    def rebuild(cls, match: re.Match[str]) -> TalkButton:
+        """The button from a click's custom id, e.g. after a restart."""
         level = Level(int(match["level"])) if match["level"] else Level.CONCERN
         return cls(int(match["guild_id"]), level)
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def press(self, interaction: discord.Interaction) -> None:
         """Post a consent alert and tell the member what happens next, with their contacts."""
-        await run_guarded(interaction, lambda: _talk(interaction, self.guild_id, self.level))
+        await _talk(interaction, self.guild_id, self.level)
 
 
 async def _talk(interaction: discord.Interaction, guild_id: int, level: Level) -> None:
@@ -101,22 +94,20 @@ async def _talk(interaction: discord.Interaction, guild_id: int, level: Level) -
     await reply_ephemeral(interaction, f"{text}\n\n{render_contacts(contacts, substance=True)}")
 
 
-class OkButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"crisis:ok"):
+class OkButton(PersistentButton, template=r"crisis:ok"):
     """The member is OK: acknowledged, and no automatic message for 24 hours unless it's imminent."""
 
     def __init__(self) -> None:
-        super().__init__(discord.ui.Button(label="I'm OK", style=discord.ButtonStyle.secondary, custom_id="crisis:ok"))
+        super().__init__("crisis:ok", "I'm OK", discord.ButtonStyle.secondary)
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> OkButton:
-        """Rebuild from a click, e.g. after a restart."""
+    def rebuild(cls, match: re.Match[str]) -> OkButton:
+        """The button from a click, e.g. after a restart."""
         return cls()
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def press(self, interaction: discord.Interaction) -> None:
         """Record the acknowledgement and thank them."""
-        await run_guarded(interaction, lambda: _ok(interaction))
+        await _ok(interaction)
 
 
 async def _ok(interaction: discord.Interaction) -> None:
@@ -130,29 +121,25 @@ async def _ok(interaction: discord.Interaction) -> None:
     )
 
 
-class ClaimButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"crisis:claim:(?P<alert_id>\d+)"):
+class ClaimButton(PersistentButton, template=r"crisis:claim:(?P<alert_id>\d+)"):
     """A crisis-team member says they're reaching out, so nobody piles on or assumes someone else did."""
 
     def __init__(self, alert_id: int, *, claimed: bool = False) -> None:
         super().__init__(
-            discord.ui.Button(
-                label="Claimed" if claimed else "I'm reaching out",
-                style=discord.ButtonStyle.secondary if claimed else discord.ButtonStyle.success,
-                custom_id=claim_custom_id(alert_id),
-            )
+            claim_custom_id(alert_id),
+            "Claimed" if claimed else "I'm reaching out",
+            discord.ButtonStyle.secondary if claimed else discord.ButtonStyle.success,
         )
         self.alert_id = alert_id
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> ClaimButton:
-        """Rebuild from a click, e.g. after a restart."""
+    def rebuild(cls, match: re.Match[str]) -> ClaimButton:
+        """The button from a click's custom id, e.g. after a restart."""
         return cls(int(match["alert_id"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def press(self, interaction: discord.Interaction) -> None:
         """Claim the alert (first click wins) and show it on every copy of the alert."""
-        await run_guarded(interaction, lambda: _claim(interaction, self.alert_id))
+        await _claim(interaction, self.alert_id)
 
 
 async def _claim(interaction: discord.Interaction, alert_id: int) -> None:

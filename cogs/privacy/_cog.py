@@ -31,6 +31,7 @@ from bot.privacy_ops import (
     run_erase_hooks,
 )
 from bot.timers import Timer
+from cogs._hooks import Hooks, TimerRoute
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -108,18 +109,21 @@ class Privacy(commands.GroupCog, group_name="privacy", group_description="See, e
 
     def __init__(self, bot: KindredBot) -> None:
         self.bot = bot
+        self.hooks = Hooks(
+            "privacy",
+            # A purge can run again safely: it re-reads the departure and erasing twice removes nothing more.
+            timers=[TimerRoute(RETENTION_KIND, self.on_retention_timer, retry_interrupted=True)],
+            reconcile=self.reconcile,
+        )
         super().__init__()
 
     async def cog_load(self) -> None:
         """Route retention timers here and keep one pending per departure."""
-        # A purge can run again safely: it re-reads the departure and erasing twice removes nothing more.
-        self.bot.timers.register(RETENTION_KIND, self.on_retention_timer, retry_interrupted=True)
-        self.bot.chains.register("privacy", self.reconcile)
+        self.hooks.attach(self.bot)
 
     async def cog_unload(self) -> None:
         """Leave retention timers waiting in the table until the cog returns."""
-        self.bot.timers.unregister(RETENTION_KIND)
-        self.bot.chains.unregister("privacy")
+        self.hooks.detach(self.bot)
 
     async def reconcile(self) -> int:
         """Every departure has its retention timer; returns how many were missing and added."""

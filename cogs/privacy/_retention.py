@@ -21,6 +21,7 @@ from bot.retention import (
     note_departure,
     record_guild_departure,
 )
+from cogs._hooks import Hooks, TimerRoute
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -36,16 +37,19 @@ class ServerRetention(commands.Cog):
 
     def __init__(self, bot: KindredBot) -> None:
         self.bot = bot
+        self.hooks = Hooks(
+            "server-retention",
+            timers=[TimerRoute(GUILD_PURGE_KIND, self.on_guild_purge_timer, retry_interrupted=True)],
+            reconcile=self.reconcile,
+        )
 
     async def cog_load(self) -> None:
         """Route server purges here (safe to repeat) and keep one pending per removal."""
-        self.bot.timers.register(GUILD_PURGE_KIND, self.on_guild_purge_timer, retry_interrupted=True)
-        self.bot.chains.register("server-retention", self.reconcile)
+        self.hooks.attach(self.bot)
 
     async def cog_unload(self) -> None:
         """Pending purges wait in the table until the cog returns."""
-        self.bot.timers.unregister(GUILD_PURGE_KIND)
-        self.bot.chains.unregister("server-retention")
+        self.hooks.detach(self.bot)
 
     # -- members who left while we were away ------------------------------------------------------
     @commands.Cog.listener()

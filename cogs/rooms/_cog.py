@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -18,11 +16,12 @@ from bot.errors import KindredError
 from bot.interests import interest_choices, unknown_interest
 from bot.messaging import NO_PINGS
 from bot.rate_limits import Action, enforce
-from bot.repeats import REPEAT_CHOICES, Repeat, check_repeat, describe_repeat
+from bot.repeats import Repeat, check_repeat, describe_repeat
 from bot.rooms import DURATION_MAX, DURATION_MIN, OPEN_LEAD, validate_duration, validate_text
 from bot.rooms.service import RoomService
 from bot.store.rooms import Room
-from bot.timeparse import parse_when
+from cogs._hooks import Hooks, TimerRoute
+from cogs._when import NEW_REPEAT_HELP, REPEAT_OPTIONS, REPEATS_HELP, WHEN_HELP, read_when
 from cogs.rooms._discord import DiscordRooms, category_for, check_can_host
 from cogs.rooms._render import event_url, list_line
 from cogs.rooms._views import RoomButton
@@ -34,7 +33,6 @@ __all__ = ["Rooms"]
 
 log = logging.getLogger(__name__)
 
-REPEAT_OPTIONS = [app_commands.Choice(name=label, value=value.value) for value, label in REPEAT_CHOICES]
 MY_INTERESTS = "@mine"  # the /room list filter value meaning "the interests I follow"
 
 
@@ -45,40 +43,39 @@ class Rooms(commands.GroupCog, group_name="room"):
     def __init__(self, bot: KindredBot) -> None:
         self.bot = bot
         self.rooms = RoomService(bot.store, bot.timers, bot.clock, DiscordRooms(bot))
+        self.hooks = Hooks(
+            "rooms",
+            # Every step but the reminder DMs re-reads the room and changes it conditionally, so it
+            # can run again safely; a reminder is never repeated (a miss is kinder than a duplicate).
+            timers=[
+                TimerRoute(kind, handler, retry_interrupted=kind != "room:remind")
+                for kind, handler in self.rooms.timer_handlers().items()
+            ],
+            buttons=[RoomButton],
+            erase=self.rooms.before_erase,
+            reconcile=self.rooms.reconcile,
+        )
         super().__init__()
 
     async def cog_load(self) -> None:
         """Timers, persistent buttons, the erase hook, the rooms' reconciler, and the service on ``bot.features``."""
-        for kind, handler in self.rooms.timer_handlers().items():
-            # Every step but the reminder DMs re-reads the room and changes it conditionally, so it
-            # can run again safely; a reminder is never repeated (a miss is kinder than a duplicate).
-            self.bot.timers.register(kind, handler, retry_interrupted=kind != "room:remind")
-        self.bot.add_dynamic_items(RoomButton)
-        self.bot.erase_hooks["rooms"] = self.rooms.before_erase
-        self.bot.chains.register("rooms", self.rooms.reconcile)
+        self.hooks.attach(self.bot)
         self.bot.features.rooms = self.rooms
 
     async def cog_unload(self) -> None:
         """Undo cog_load, so a reload doesn't duplicate anything."""
-        for kind in self.rooms.timer_handlers():
-            self.bot.timers.unregister(kind)
-        self.bot.remove_dynamic_items(RoomButton)
-        self.bot.erase_hooks.pop("rooms", None)
-        self.bot.chains.unregister("rooms")
+        self.hooks.detach(self.bot)
         self.bot.features.rooms = None
-
-    async def _zone(self, user_id: int, guild_id: int) -> ZoneInfo:
-        return await self.bot.store.member_zone(user_id, guild_id)
 
     # -- /room schedule -------------------------------------------------------------------------
     @app_commands.command(name="schedule")
     @app_commands.describe(
         interest="What the room gathers around (from this server's interests)",
         title="A short title, like 'Sunday meditation sit'",
-        when="When it starts, in your time zone: 'tomorrow 7pm', 'fri 19:00', '2026-12-01 18:30'",
+        when=WHEN_HELP,
         duration=f"How long, in minutes ({DURATION_MIN}–{DURATION_MAX})",
         voice_channel="An existing voice channel; leave empty for a temporary one that opens 15 minutes before",
-        recurring="Whether it repeats (same local time): weekly, every two weeks, or monthly on a weekday",
+        recurring=REPEATS_HELP,
         description="What to expect (optional)",
     )
     @app_commands.choices(recurring=REPEAT_OPTIONS)
@@ -105,8 +102,8 @@ class Rooms(commands.GroupCog, group_name="room"):
             raise unknown_interest(interest)
         validate_duration(duration)
         title, description = validate_text(title, description)
-        zone = await self._zone(interaction.user.id, guild.id)
-        start = await _parse_when(when, zone, now)
+        zone = await self.bot.store.member_zone(interaction.user.id, guild.id)
+        start = await read_when(when, zone, now)
         check_can_host(guild, voice_channel, await category_for(self.bot, guild))
         recurrence = recurring.value if recurring else Repeat.NONE.value
         check_repeat(start, zone, Repeat(recurrence))
@@ -152,14 +149,18 @@ class Rooms(commands.GroupCog, group_name="room"):
         lines.extend(warnings)
         await interaction.followup.send("\n".join(lines), ephemeral=True, allowed_mentions=NO_PINGS)
 
+    async def _catalogue_choices(self, guild_id: int, current: str) -> list[app_commands.Choice[str]]:
+        """The server's interests matching what the member typed."""
+        catalogue = await self.bot.store.interests.catalogue(guild_id, now=self.bot.clock.now())
+        return interest_choices([i.name for i in catalogue], current)
+
     @schedule.autocomplete("interest")
     async def _interest_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         if interaction.guild is None:
             return []
-        catalogue = await self.bot.store.interests.catalogue(interaction.guild.id, now=self.bot.clock.now())
-        return interest_choices([i.name for i in catalogue], current)
+        return await self._catalogue_choices(interaction.guild.id, current)
 
     # -- /room list -------------------------------------------------------------------------------
     @app_commands.command(name="list")
@@ -197,10 +198,10 @@ class Rooms(commands.GroupCog, group_name="room"):
     async def _list_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
+        """The server's interests, led by "My interests" when what the member typed fits it."""
         if interaction.guild is None:
             return []
-        catalogue = await self.bot.store.interests.catalogue(interaction.guild.id, now=self.bot.clock.now())
-        choices = interest_choices([i.name for i in catalogue], current)
+        choices = await self._catalogue_choices(interaction.guild.id, current)
         if not current or "my interests".startswith(current.strip().casefold()):
             choices = [app_commands.Choice(name="My interests", value=MY_INTERESTS), *choices[:24]]
         return choices
@@ -221,7 +222,7 @@ class Rooms(commands.GroupCog, group_name="room"):
     ) -> list[app_commands.Choice[str]]:
         if interaction.guild is None:
             return []
-        zone = await self._zone(interaction.user.id, interaction.guild.id)
+        zone = await self.bot.store.member_zone(interaction.user.id, interaction.guild.id)
         query = current.strip().casefold()
         choices = []
         for room in await self.bot.store.rooms.hosted_open(interaction.guild.id, interaction.user.id):
@@ -275,7 +276,7 @@ class Rooms(commands.GroupCog, group_name="room"):
         when="New start, in your time zone: 'tomorrow 7pm', 'fri 19:00'",
         duration=f"New length in minutes ({DURATION_MIN}–{DURATION_MAX})",
         description="New description",
-        repeats="New repeat (monthly ones follow the start's weekday); 'Just once' ends the series after this one",
+        repeats=NEW_REPEAT_HELP,
     )
     @app_commands.choices(repeats=REPEAT_OPTIONS)
     @app_commands.autocomplete(room=_room_autocomplete)
@@ -302,8 +303,8 @@ class Rooms(commands.GroupCog, group_name="room"):
         start = found.start_at
         if when is not None:
             assert interaction.guild is not None
-            zone = await self._zone(interaction.user.id, interaction.guild.id)
-            start = await _parse_when(when, zone, self.bot.clock.now())
+            zone = await self.bot.store.member_zone(interaction.user.id, interaction.guild.id)
+            start = await read_when(when, zone, self.bot.clock.now())
         updated, told = await self.rooms.edit(
             found,
             title=new_title,
@@ -353,9 +354,3 @@ class Rooms(commands.GroupCog, group_name="room"):
             left=before.channel.id if before.channel is not None else None,
             left_empty=left_empty,
         )
-
-
-async def _parse_when(text: str, zone: ZoneInfo, now: datetime) -> datetime:
-    # dateparser is synchronous CPU work (tens of milliseconds a phrase, seconds on its first use):
-    # in a thread, every other member's commands are answered meanwhile.
-    return await asyncio.to_thread(parse_when, text, zone, now)

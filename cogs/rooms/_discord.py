@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -159,29 +159,26 @@ class DiscordRooms:
         elif open_now:
             temp = await self._new_temp_channel(guild, series.title, category)
             voice = temp
+        # A voice event needs its channel; without one yet (a temporary room opens later), an external
+        # event names where it will be.
+        where: dict[str, Any] = (
+            {"channel": voice, "entity_type": discord.EntityType.voice}
+            if voice is not None
+            else {
+                "entity_type": discord.EntityType.external,
+                "location": temp_location(category.name if category else None),
+            }
+        )
         try:
-            if voice is not None:
-                event = await guild.create_scheduled_event(
-                    name=series.title,
-                    description=description,
-                    start_time=start,
-                    end_time=end,
-                    channel=voice,
-                    entity_type=discord.EntityType.voice,
-                    privacy_level=discord.PrivacyLevel.guild_only,
-                    reason=f"Room scheduled by {host_name}",
-                )
-            else:
-                event = await guild.create_scheduled_event(
-                    name=series.title,
-                    description=description,
-                    start_time=start,
-                    end_time=end,
-                    entity_type=discord.EntityType.external,
-                    location=temp_location(category.name if category else None),
-                    privacy_level=discord.PrivacyLevel.guild_only,
-                    reason=f"Room scheduled by {host_name}",
-                )
+            event = await guild.create_scheduled_event(
+                name=series.title,
+                description=description,
+                start_time=start,
+                end_time=end,
+                privacy_level=discord.PrivacyLevel.guild_only,
+                reason=f"Room scheduled by {host_name}",
+                **where,
+            )
         except discord.Forbidden as exc:
             await _delete_channel(temp)
             if exc.code == 50013:

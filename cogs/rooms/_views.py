@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 
-from bot.errors import run_guarded
+from cogs._buttons import PersistentButton
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -35,33 +35,25 @@ _FACES = {
 }
 
 
-class RoomButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"room:(?:rsvp:(?P<room_id>\d+):(?P<answer>yes|no)|mute:(?P<mute_id>\d+))",
-):
+class RoomButton(PersistentButton, template=r"room:(?:rsvp:(?P<room_id>\d+):(?P<answer>yes|no)|mute:(?P<mute_id>\d+))"):
     """**RSVP** / **Can't make it** on an announcement or notice, or "No more reminders" on a reminder DM."""
 
     def __init__(self, room_id: int, answer: str) -> None:
-        label, style = _FACES[answer]
         custom_id = f"room:mute:{room_id}" if answer == "mute" else f"room:rsvp:{room_id}:{answer}"
-        super().__init__(discord.ui.Button(label=label, style=style, custom_id=custom_id))
+        label, style = _FACES[answer]
+        super().__init__(custom_id, label, style)
         self.room_id = room_id
         self.answer = answer
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> RoomButton:
-        """Rebuild the button from its custom id (this is what survives restarts)."""
+    def rebuild(cls, match: re.Match[str]) -> RoomButton:
+        """The button from its custom id (this is what survives restarts)."""
         if match["mute_id"] is not None:
             return cls(int(match["mute_id"]), "mute")
         return cls(int(match["room_id"]), match["answer"])
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def press(self, interaction: discord.Interaction) -> None:
         """Record the answer (or the opt-out) and confirm privately."""
-        await run_guarded(interaction, lambda: self._press(interaction))
-
-    async def _press(self, interaction: discord.Interaction) -> None:
         rooms, user_id = _rooms(interaction), interaction.user.id
         if self.answer == "mute":
             text = await rooms.mute(self.room_id, user_id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -13,18 +12,15 @@ from discord.ext import commands
 from bot.clock import discord_ts
 from bot.errors import KindredError, reply_ephemeral
 from bot.rate_limits import Action, enforce
-from bot.repeats import REPEAT_CHOICES, check_repeat, describe_repeat
+from bot.repeats import check_repeat, describe_repeat
 from bot.service import (
     KIND_LABELS,
     Kind,
     Opportunity,
     Recurrence,
-    SignupStatus,
     Status,
-    fit_lines,
     format_duration,
     parse_duration,
-    slots_line,
     validate_description,
     validate_slots,
     validate_title,
@@ -33,20 +29,19 @@ from bot.service import (
 from bot.service.board import ServiceBoard
 from bot.service.upkeep import END_KIND, NO_BOARD
 from bot.store.service import NewOpportunity
-from bot.timeparse import parse_when
+from cogs._hooks import Hooks, TimerRoute
+from cogs._when import NEW_REPEAT_HELP, REPEAT_OPTIONS, REPEATS_HELP, WHEN_HELP, read_when
 from cogs.service._discord import DiscordService
+from cogs.service._render import id_choices, mine_embed, open_list_embed
 from cogs.service._views import (
-    CancelConfirmView,
     CompleteView,
     OpportunityButton,
+    cancel_confirm_view,
     complete_answer,
     private_reply,
 )
 
 if TYPE_CHECKING:
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
     from bot.client import KindredBot
 
 __all__ = ["Service"]
@@ -54,12 +49,10 @@ __all__ = ["Service"]
 log = logging.getLogger(__name__)
 
 KIND_CHOICES = [app_commands.Choice(name=KIND_LABELS[k], value=k.value) for k in Kind]
-RECURRENCE_CHOICES = [app_commands.Choice(name=label, value=value.value) for value, label in REPEAT_CHOICES]
 SCOPE_CHOICES = [
     app_commands.Choice(name="Just this one: a repeating series carries on", value="one"),
     app_commands.Choice(name="This one and the rest of its series", value="series"),
 ]
-_DYNAMIC = (OpportunityButton,)
 
 
 @app_commands.guild_only()
@@ -69,25 +62,27 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
     def __init__(self, bot: KindredBot) -> None:
         self.bot = bot
         self.board = ServiceBoard(bot.store, bot.timers, bot.clock, DiscordService(bot))
+        self.hooks = Hooks(
+            "service",
+            # Closing and spawning the next week's happen once whatever runs them, so an end can be retried.
+            timers=[
+                TimerRoute(kind, handler, retry_interrupted=kind == END_KIND)
+                for kind, handler in self.board.timer_handlers().items()
+            ],
+            buttons=[OpportunityButton],
+            erase=self.board.before_erase,
+            reconcile=self.board.reconcile,
+        )
         super().__init__()
 
     async def cog_load(self) -> None:
         """Buttons on old messages route here again; timers find their handlers; the board goes on ``bot.features``."""
-        self.bot.add_dynamic_items(*_DYNAMIC)
-        for kind, handler in self.board.timer_handlers().items():
-            # Closing and spawning the next week's happen once whatever runs them, so an end can be retried.
-            self.bot.timers.register(kind, handler, retry_interrupted=kind == END_KIND)
-        self.bot.erase_hooks["service"] = self.board.before_erase
-        self.bot.chains.register("service", self.board.reconcile)
+        self.hooks.attach(self.bot)
         self.bot.features.service = self.board
 
     async def cog_unload(self) -> None:
         """Undo everything cog_load did."""
-        self.bot.remove_dynamic_items(*_DYNAMIC)
-        for kind in self.board.timer_handlers():
-            self.bot.timers.unregister(kind)
-        self.bot.erase_hooks.pop("service", None)
-        self.bot.chains.unregister("service")
+        self.hooks.detach(self.bot)
         self.bot.features.service = None
 
     async def _managed(self, interaction: discord.Interaction, opp_id: int) -> Opportunity:
@@ -95,26 +90,18 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
             opp_id, interaction.guild_id, interaction.user.id, moderator=interaction.permissions.manage_guild
         )
 
-    async def _zone(self, user_id: int, guild_id: int) -> ZoneInfo:
-        return await self.bot.store.member_zone(user_id, guild_id)
-
-    async def _parse_when(self, text: str, zone: ZoneInfo) -> datetime:
-        # dateparser is synchronous and loads its language data on first use (seconds, once):
-        # a thread keeps every other member's clicks answered meanwhile.
-        return await asyncio.to_thread(parse_when, text, zone, self.bot.clock.now())
-
     # -- posting ---------------------------------------------------------------------------
     @app_commands.command(name="post")
     @app_commands.describe(
         title="A short title, up to 100 characters",
         description="What volunteers will do, and where (up to 1,000 characters)",
-        when="When it starts, in your time zone: 'tomorrow 7pm', 'fri 19:00', '2026-12-01 18:30'",
+        when=WHEN_HELP,
         duration="How long it lasts: '90m', '1h30', '2 hours'",
         slots="How many volunteers are needed (1 to 50)",
         kind="What sort of help this is",
-        recurring="Whether it repeats (same local time): weekly, every two weeks, or monthly on a weekday",
+        recurring=REPEATS_HELP,
     )
-    @app_commands.choices(kind=KIND_CHOICES, recurring=RECURRENCE_CHOICES)
+    @app_commands.choices(kind=KIND_CHOICES, recurring=REPEAT_OPTIONS)
     async def post(
         self,
         interaction: discord.Interaction,
@@ -141,8 +128,8 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
                 )
         if config.service_board_channel_id is None:
             raise KindredError(NO_BOARD)
-        zone = await self._zone(interaction.user.id, interaction.guild.id)
-        starts_at = await self._parse_when(when, zone)
+        zone = await self.bot.store.member_zone(interaction.user.id, interaction.guild.id)
+        starts_at = await read_when(when, zone, self.bot.clock.now())
         recurrence = Recurrence(recurring.value if recurring else Recurrence.NONE.value)
         check_repeat(starts_at, zone, recurrence)
         new = NewOpportunity(
@@ -195,24 +182,7 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
         now = self.bot.clock.now()
         upcoming = await self.bot.store.service.commitments(interaction.guild_id, interaction.user.id, now=now)
         history = await self.bot.store.service.history(interaction.guild_id, interaction.user.id)
-        embed = discord.Embed(title="Your service", colour=discord.Colour.teal())
-        lines = []
-        for opp, status in upcoming:
-            waiting = " (on the waitlist)" if status is SignupStatus.WAITLIST else ""
-            lines.append(f"• **{opp.title}** (#{opp.id}), {discord_ts(opp.starts_at, 'F')}{waiting}")
-        embed.add_field(
-            name="Coming up",
-            value=fit_lines(lines) or "Nothing right now. `/service list` shows ways to help.",
-            inline=False,
-        )
-        done = [f"• {h.title}, {discord_ts(h.served_at, 'D')}" for h in history]
-        embed.add_field(
-            name="Times you've helped",
-            value=fit_lines(done) or "Once an organiser confirms you came, it's saved here for you.",
-            inline=False,
-        )
-        embed.set_footer(text="This is yours alone: nobody else sees it, and it's never compared with anyone.")
-        await reply_ephemeral(interaction, embed=embed)
+        await reply_ephemeral(interaction, embed=mine_embed(upcoming, history))
 
     @app_commands.command(name="list")
     @app_commands.describe(kind="Only show one sort of help")
@@ -226,14 +196,7 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
             what = f"{KIND_LABELS[wanted].lower()} " if wanted else ""
             await reply_ephemeral(interaction, f"There are no open {what}opportunities right now. Check back soon!")
             return
-        lines = [
-            f"**#{o.id} {o.title}** · {KIND_LABELS[o.kind]} · {discord_ts(o.starts_at, 'F')} · {slots_line(o)}"
-            for o in opps[:15]
-        ]
-        more = f"\n…and {len(opps) - 15} more." if len(opps) > 15 else ""
-        embed = discord.Embed(title="Ways to help", description="\n".join(lines) + more, colour=discord.Colour.green())
-        embed.set_footer(text="Sign up with the buttons on the board, or /service join <number>.")
-        await reply_ephemeral(interaction, embed=embed)
+        await reply_ephemeral(interaction, embed=open_list_embed(opps))
 
     # -- after -----------------------------------------------------------------------------
     @app_commands.command(name="edit")
@@ -244,9 +207,9 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
         when="New start time, in your time zone",
         duration="New length: '90m', '1h30', '2 hours'",
         slots="New number of volunteer slots (1 to 50)",
-        repeats="New repeat (monthly ones follow the start's weekday); 'Just once' ends the series after this one",
+        repeats=NEW_REPEAT_HELP,
     )
-    @app_commands.choices(repeats=RECURRENCE_CHOICES)
+    @app_commands.choices(repeats=REPEAT_OPTIONS)
     async def edit(
         self,
         interaction: discord.Interaction,
@@ -268,8 +231,8 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
             )
         starts_at = opp.starts_at
         if when is not None:
-            zone = await self._zone(interaction.user.id, interaction.guild_id)
-            starts_at = await self._parse_when(when, zone)
+            zone = await self.bot.store.member_zone(interaction.user.id, interaction.guild_id)
+            starts_at = await read_when(when, zone, self.bot.clock.now())
         await self.board.edit(
             opp,
             title=validate_title(title) if title is not None else opp.title,
@@ -312,7 +275,7 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
             interaction,
             f"Cancel **{opp.title}** ({discord_ts(opp.starts_at, 'F')})? Everyone who signed up will get a kind note."
             + series,
-            view=CancelConfirmView(
+            view=cancel_confirm_view(
                 id, reason.strip()[:300] if reason else None, author_id=interaction.user.id, whole_series=whole
             ),
         )
@@ -346,7 +309,7 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
     async def _open_ids(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
         assert interaction.guild_id is not None
         opps = await self.bot.store.service.list_open(interaction.guild_id, now=self.bot.clock.now())
-        return _choices([(o.id, o.title) for o in opps], current)
+        return id_choices([(o.id, o.title) for o in opps], current)
 
     @withdraw.autocomplete("id")
     async def _my_ids(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
@@ -354,7 +317,7 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
         mine = await self.bot.store.service.commitments(
             interaction.guild_id, interaction.user.id, now=self.bot.clock.now()
         )
-        return _choices([(o.id, o.title) for o, _ in mine], current)
+        return id_choices([(o.id, o.title) for o, _ in mine], current)
 
     @edit.autocomplete("id")
     @cancel.autocomplete("id")
@@ -371,7 +334,7 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
             )
         )
         opps = await self.bot.store.service.managed_by(interaction.guild_id, who, statuses=statuses)
-        return _choices([(o.id, o.title) for o in opps], current)
+        return id_choices([(o.id, o.title) for o in opps], current)
 
     # -- newcomers -------------------------------------------------------------------------
     @commands.Cog.listener()
@@ -393,9 +356,3 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
             await self.board.member_left(member.guild.id, member.id)
         except Exception:
             log.exception("freeing service places failed for %s who left %s", member.id, member.guild.id)
-
-
-def _choices(items: list[tuple[int, str]], current: str) -> list[app_commands.Choice[int]]:
-    needle = current.strip().lstrip("#").casefold()
-    found = [(i, t) for i, t in items if not needle or needle in f"{i} {t}".casefold()]
-    return [app_commands.Choice(name=f"#{i} {t}"[:100], value=i) for i, t in found[:25]]

@@ -11,23 +11,25 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 import discord
 
-from bot.errors import KindView, reply_ephemeral, run_guarded
+from bot.confirm import ConfirmView
+from bot.errors import KindView, reply_ephemeral
 from bot.service import Card, Opportunity, board_card
 from bot.service.ports import Reply
+from cogs._buttons import PersistentButton
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
     from bot.service.board import ServiceBoard
 
 __all__ = [
-    "CancelConfirmView",
     "CompleteView",
     "OpportunityButton",
     "board_view",
+    "cancel_confirm_view",
     "card_embed",
     "complete_answer",
     "private_reply",
@@ -101,31 +103,22 @@ _FACES = {
 }
 
 
-class OpportunityButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"service:(?P<action>vol|wd|mute):(?P<opp_id>\d+)"
-):
+class OpportunityButton(PersistentButton, template=r"service:(?P<action>vol|wd|mute):(?P<opp_id>\d+)"):
     """**Volunteer** / **Withdraw** on a card, or "Stop reminders" (works in DMs), for the opportunity in the custom id."""
 
     def __init__(self, action: str, opp_id: int, *, disabled: bool = False) -> None:
         label, style = _FACES[action]
-        super().__init__(
-            discord.ui.Button(label=label, style=style, custom_id=f"service:{action}:{opp_id}", disabled=disabled)
-        )
+        super().__init__(f"service:{action}:{opp_id}", label, style, disabled=disabled)
         self.action = action
         self.opp_id = opp_id
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> OpportunityButton:
-        """Rebuild from a click, e.g. after a restart."""
+    def rebuild(cls, match: re.Match[str]) -> OpportunityButton:
+        """The button from a click's custom id, e.g. after a restart."""
         return cls(match["action"], int(match["opp_id"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def press(self, interaction: discord.Interaction) -> None:
         """Sign the clicking member up, withdraw them, or record their opt-out from reminders."""
-        await run_guarded(interaction, lambda: self._press(interaction))
-
-    async def _press(self, interaction: discord.Interaction) -> None:
         board, reply, user_id = _board(interaction), private_reply(interaction, self.opp_id), interaction.user.id
         if self.action == "vol":
             await board.join(self.opp_id, interaction.guild_id, user_id, reply)
@@ -188,37 +181,14 @@ class _WhoCameSelect(discord.ui.Select[CompleteView]):
         await interaction.response.defer()
 
 
-class CancelConfirmView(KindView):
+def cancel_confirm_view(opp_id: int, reason: str | None, *, author_id: int, whole_series: bool = False) -> ConfirmView:
     """A confirmation before cancelling: destructive steps are never one click."""
 
-    def __init__(self, opp_id: int, reason: str | None, *, author_id: int, whole_series: bool = False) -> None:
-        super().__init__(timeout=300)
-        self.opp_id = opp_id
-        self.reason = reason
-        self.author_id = author_id
-        self.whole_series = whole_series
+    async def cancel(press: discord.Interaction) -> None:
+        # Cancel and tell the volunteers, answering in place of the question.
+        await _board(press).cancel(opp_id, reason, press.user.id, _edit_answer(press), whole_series=whole_series)
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        """Only the person who asked can confirm."""
-        return interaction.user.id == self.author_id
-
-    @discord.ui.button(label="Yes, cancel it", style=discord.ButtonStyle.danger)
-    async def confirm(self, interaction: discord.Interaction, button: discord.ui.Button[CancelConfirmView]) -> None:
-        """Cancel and tell the volunteers."""
-        self.stop()
-        await _board(interaction).cancel(
-            self.opp_id,
-            self.reason,
-            interaction.user.id,
-            _edit_answer(interaction),
-            whole_series=self.whole_series,
-        )
-
-    @discord.ui.button(label="Keep it", style=discord.ButtonStyle.secondary)
-    async def keep(self, interaction: discord.Interaction, button: discord.ui.Button[CancelConfirmView]) -> None:
-        """Leave it as it is."""
-        self.stop()
-        await interaction.response.edit_message(content="Okay, nothing changed.", view=None)
+    return ConfirmView(author_id, "Yes, cancel it", cancel, keep_label="Keep it")
 
 
 def _edit_answer(interaction: discord.Interaction) -> Callable[[str], Awaitable[None]]:

@@ -7,21 +7,27 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from . import permissions as perms
-from .commands import CommandError, encode_command
+from .commands import encode_command
 from .guild import GuildHandle
 from .ids import iso_now
-from .interactions import AUTOCOMPLETE_RESULT, InteractionHandle, build_interaction, custom_ids, find_component
+from .interactions import AUTOCOMPLETE_RESULT, InteractionHandle, build_interaction, custom_ids
+from .member_input import (
+    SELECT_TYPES,
+    DriverError,
+    MessageRef,
+    check_reserved,
+    clickable,
+    fill_modal,
+    find_event,
+    pick_entity,
+    resolve_entities,
+)
 from .messages import build_message, dispatch_update, store_and_dispatch
 from .models import JSON, VOICE, ChannelHandle, MemberHandle, RoleHandle, ScheduledEventRecord, UserRecord
 from .recorder import DEFAULT_TIMEOUT
 from .state import World
 
-MessageRef = JSON | int | InteractionHandle
-_SELECT_TYPES = {3: "string", 5: "user", 6: "role", 7: "mentionable", 8: "channel"}
-
-
-class DriverError(AssertionError):
-    """A member action the real Discord client would not allow (e.g. clicking a disabled button)."""
+__all__ = ["DriverError", "MemberDrivers"]
 
 
 class MemberDrivers:
@@ -84,7 +90,7 @@ class MemberDrivers:
         ``channel`` is where the command is run (default: the first text channel ``member`` can see);
         ``dm=True`` runs it in the bot's DMs. Pass options named ``channel``/``dm``/``options`` via ``options=``.
         """
-        _check_reserved(self.world, command, channel, options, kwoptions)
+        check_reserved(self.world, command, channel, options, kwoptions)
         invoker, where = self._where(member, channel, dm)
         values = {**(options or {}), **kwoptions}
         encoded = encode_command(self.world, command, values, guild=where.guild, invoker=invoker)
@@ -109,7 +115,7 @@ class MemberDrivers:
         **kwoptions: Any,
     ) -> list[JSON]:
         """Type ``value`` into option ``focused``; returns the choices the bot offered (callback type 8)."""
-        _check_reserved(self.world, command, channel, options, kwoptions)
+        check_reserved(self.world, command, channel, options, kwoptions)
         invoker, where = self._where(member, channel, dm)
         values = {**(options or {}), **kwoptions, focused: value}
         encoded = encode_command(self.world, command, values, guild=where.guild, invoker=invoker, focused=focused)
@@ -128,7 +134,7 @@ class MemberDrivers:
         self, member: MemberHandle | UserRecord, message: MessageRef, custom_id: str, /
     ) -> InteractionHandle:
         """Click the button ``custom_id`` on a message the bot sent (dict, id, or an InteractionHandle)."""
-        current, component = self._component(message, custom_id)
+        current, component = clickable(self.world, message, custom_id)
         if component.get("type") != 2:
             raise DriverError(f"{custom_id!r} is a component of type {component.get('type')}, not a button")
         data = {"custom_id": custom_id, "component_type": 2}
@@ -170,9 +176,9 @@ class MemberDrivers:
     ) -> InteractionHandle:
         """Pick ``values`` in a select menu: option values for string selects; handles or ids for user,
         role, mentionable and channel selects (resolved data is included like Discord does)."""
-        current, component = self._component(message, custom_id)
+        current, component = clickable(self.world, message, custom_id)
         kind = int(component.get("type", 0))
-        if kind not in _SELECT_TYPES:
+        if kind not in SELECT_TYPES:
             raise DriverError(f"{custom_id!r} is a component of type {kind}, not a select menu")
         low, high = component.get("min_values", 1), component.get("max_values", 1)
         if not low <= len(values) <= high:
@@ -186,8 +192,8 @@ class MemberDrivers:
             data["values"] = list(values)
         else:
             channel = self.world.channels[int(current["channel_id"])]
-            entities = [self._entity(v, kind, channel) for v in values]
-            data["values"], data["resolved"] = self._resolve_entities(entities)
+            entities = [pick_entity(self.world, v, kind, channel) for v in values]
+            data["values"], data["resolved"] = resolve_entities(entities)
         return self._dispatch_component(member, current, data, f"select {custom_id!r}")
 
     async def submit_modal(
@@ -205,7 +211,7 @@ class MemberDrivers:
             where = channel or opener.record.channel
             if opener.record.source_message_id is not None:
                 message = self.world.messages.get(opener.record.source_message_id)
-            components = _fill_modal(modal, values)
+            components = fill_modal(modal, values)
             custom_id = modal["custom_id"]
         else:
             custom_id = opener
@@ -258,7 +264,7 @@ class MemberDrivers:
         self, member: MemberHandle, event: ScheduledEventRecord | int, interested: bool = True
     ) -> None:
         """Mark / unmark "Interested": GUILD_SCHEDULED_EVENT_USER_ADD / _REMOVE, and GET .../users."""
-        record = self._find_event(event)
+        record = find_event(self.world, event)
         present = member.id in record.interested
         if interested and not present:
             record.interested.append(member.id)
@@ -296,21 +302,6 @@ class MemberDrivers:
             raise DriverError(f"{resolved.name} cannot see #{channel.name}")
         return resolved
 
-    def _component(self, ref: MessageRef, custom_id: str) -> tuple[JSON, JSON]:
-        if isinstance(ref, InteractionHandle):
-            message_id = ref.record.original_message_id
-        else:
-            message_id = int(ref["id"]) if isinstance(ref, dict) else int(ref)
-        current = self.world.messages.get(message_id or 0)
-        if current is None:
-            raise DriverError(f"no message {message_id} from the bot to interact with")
-        component = find_component(current, custom_id)
-        if component is None:
-            raise DriverError(f"message {message_id} has no component {custom_id!r}; it has {custom_ids(current)}")
-        if component.get("disabled"):
-            raise DriverError(f"component {custom_id!r} is disabled")
-        return current, component
-
     def _dispatch_component(
         self, member: MemberHandle | UserRecord, message: JSON, data: JSON, label: str
     ) -> InteractionHandle:
@@ -321,113 +312,3 @@ class MemberDrivers:
         )
         self.world.dispatch("INTERACTION_CREATE", record.payload)
         return InteractionHandle(self.world, record)
-
-    def _entity(self, value: Any, kind: int, channel: ChannelHandle) -> Any:
-        """Entity selects accept handles, or ids (str/int) looked up like the client would offer them."""
-        if not isinstance(value, str | int):
-            return value
-        ident = int(value)
-        guild = channel.guild
-        candidates: list[Any] = []
-        if kind in (5, 7):
-            candidates.append(guild.members.get(ident) if guild else self.world.users.get(ident))
-        if kind in (6, 7) and guild is not None:
-            candidates.append(guild.roles.get(ident))
-        if kind == 8:
-            candidates.append(self.world.channels.get(ident))
-        found = next((c for c in candidates if c is not None), None)
-        if found is None:
-            raise DriverError(f"no {_SELECT_TYPES[kind]} with id {value} to pick")
-        return found
-
-    def _resolve_entities(self, values: Sequence[Any]) -> tuple[list[str], JSON]:
-        resolved: JSON = {}
-        ids = []
-        for value in values:
-            if isinstance(value, MemberHandle | UserRecord):
-                user = value.user if isinstance(value, MemberHandle) else value
-                resolved.setdefault("users", {})[str(user.id)] = user.payload()
-                if isinstance(value, MemberHandle):
-                    resolved.setdefault("members", {})[str(user.id)] = value.payload(
-                        with_user=False, permissions=value.permissions()
-                    )
-            elif isinstance(value, RoleHandle):
-                resolved.setdefault("roles", {})[str(value.id)] = value.payload()
-            elif isinstance(value, ChannelHandle):
-                resolved.setdefault("channels", {})[str(value.id)] = {**value.payload(), "permissions": "0"}
-            else:
-                raise DriverError(f"entity selects take handles, not {value!r}")
-            ids.append(str(value.id))
-        return ids, resolved
-
-    def _find_event(self, event: ScheduledEventRecord | int) -> ScheduledEventRecord:
-        if isinstance(event, ScheduledEventRecord):
-            return event
-        for guild in self.world.guilds.values():
-            if int(event) in guild.scheduled_events:
-                return guild.scheduled_events[int(event)]
-        raise DriverError(f"no scheduled event {event}")
-
-
-def _check_reserved(
-    world: World,
-    command: str,
-    channel: ChannelHandle | None,
-    options: Mapping[str, Any] | None,
-    kwoptions: Mapping[str, Any],
-) -> None:
-    """``channel=`` means "run it here"; refuse it when the command also has an option called ``channel``."""
-    if channel is None or "channel" in (options or {}):
-        return
-    names = _option_names(world, command)
-    if "channel" in names:
-        raise CommandError(
-            f"/{command} has an option named 'channel': pass it as options={{'channel': ...}} "
-            "(channel= is where the command is run)"
-        )
-
-
-def _option_names(world: World, command: str) -> set[str]:
-    parts = command.strip().lstrip("/").split()
-    found = world.global_commands + [c for cs in world.guild_commands.values() for c in cs]
-    defs: list[JSON] = next((c.get("options", []) for c in found if c["name"] == parts[0]), [])
-    for part in parts[1:]:
-        defs = next((d.get("options", []) for d in defs if d["name"] == part), [])
-    return {d["name"] for d in defs}
-
-
-def _fill_modal(modal: JSON, values: Mapping[str, str | Sequence[str]]) -> list[JSON]:
-    """Answer each input of the modal the bot sent, keeping its layout (action rows or labels)."""
-    unused = dict(values)
-
-    def answer(comp: JSON) -> JSON:
-        custom_id = comp.get("custom_id")
-        kind = comp["type"]
-        if custom_id is None:
-            return {"type": kind, **({"id": comp["id"]} if "id" in comp else {})}
-        if custom_id not in unused:
-            if kind == 4 and comp.get("required", True):
-                raise DriverError(f"modal field {custom_id!r} is required; given {list(values)}")
-            value: Any = "" if kind == 4 else []
-        else:
-            value = unused.pop(custom_id)
-        if kind == 4:
-            text = str(value)
-            if comp.get("max_length") is not None and len(text) > comp["max_length"]:
-                raise DriverError(f"modal field {custom_id!r} allows {comp['max_length']} characters")
-            if text and comp.get("min_length") is not None and len(text) < comp["min_length"]:
-                raise DriverError(f"modal field {custom_id!r} needs {comp['min_length']} characters")
-            return {"type": 4, "custom_id": custom_id, "value": text}
-        return {"type": kind, "custom_id": custom_id, "values": list(value)}
-
-    result = []
-    for comp in modal.get("components", []):
-        if comp["type"] == 1:
-            result.append({"type": 1, "components": [answer(c) for c in comp.get("components", [])]})
-        elif comp["type"] == 18:
-            result.append({"type": 18, "id": comp.get("id"), "component": answer(comp["component"])})
-        else:
-            result.append(answer(comp))
-    if unused:
-        raise DriverError(f"modal {modal.get('custom_id')!r} has no fields {list(unused)}")
-    return result

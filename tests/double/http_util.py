@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from aiohttp import BodyPartReader, web
 
@@ -124,3 +124,13 @@ def snowflake_param(request: web.Request, name: str) -> int:
     if not value.isdigit():
         raise ApiError(404, 0, "404: Not Found")
     return int(value)
+
+
+T = TypeVar("T")
+
+
+def known(found: T | None, what: str, code: int) -> T:
+    """``found``, or Discord's 404 "Unknown ``what``" with its JSON ``code`` (10003 channel, 10013 user...)."""
+    if found is None:
+        raise ApiError.not_found(what, code)
+    return found

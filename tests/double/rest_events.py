@@ -9,7 +9,7 @@ from aiohttp import web
 from . import permissions as perms
 from .guild import GuildHandle
 from .http_util import API_PREFIX as API
-from .http_util import ApiError, body_of, no_content, ok, snowflake_param
+from .http_util import ApiError, body_of, known, no_content, ok, snowflake_param
 from .models import JSON, ScheduledEventRecord
 from .rest_core import world_of
 from .rest_guild import get_guild
@@ -24,9 +24,7 @@ _ALLOWED_STATUS = {1: {2, 4}, 2: {3}}
 def _event(request: web.Request) -> tuple[GuildHandle, ScheduledEventRecord]:
     guild = get_guild(request)
     event = guild.scheduled_events.get(snowflake_param(request, "guild_scheduled_event_id"))
-    if event is None:
-        raise ApiError.not_found("Guild Scheduled Event", 10070)
-    return guild, event
+    return guild, known(event, "Guild Scheduled Event", 10070)
 
 
 def _require_event_permission(world: World, guild: GuildHandle, event: ScheduledEventRecord | None) -> None:

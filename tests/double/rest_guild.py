@@ -9,7 +9,7 @@ from aiohttp import web
 from . import permissions as perms
 from .guild import GuildHandle
 from .http_util import API_PREFIX as API
-from .http_util import ApiError, body_of, no_content, ok, snowflake_param
+from .http_util import ApiError, body_of, known, no_content, ok, snowflake_param
 from .ids import iso_now
 from .models import (
     CATEGORY,
@@ -28,10 +28,7 @@ routes = web.RouteTableDef()
 
 
 def get_guild(request: web.Request) -> GuildHandle:
-    guild = world_of(request).guilds.get(snowflake_param(request, "guild_id"))
-    if guild is None:
-        raise ApiError.not_found("Guild", 10004)
-    return guild
+    return known(world_of(request).guilds.get(snowflake_param(request, "guild_id")), "Guild", 10004)
 
 
 def require_guild(guild: GuildHandle, needed: int) -> None:
@@ -69,22 +66,15 @@ async def list_members(request: web.Request) -> web.Response:
 
 @routes.get(API + "/guilds/{guild_id}/members/{user_id}")
 async def get_member(request: web.Request) -> web.Response:
-    member = get_guild(request).members.get(snowflake_param(request, "user_id"))
-    if member is None:
-        raise ApiError.not_found("Member", 10007)
-    return ok(member.payload())
+    return ok(known(get_guild(request).members.get(snowflake_param(request, "user_id")), "Member", 10007).payload())
 
 
 @routes.put(API + "/guilds/{guild_id}/members/{user_id}/roles/{role_id}")
 @routes.delete(API + "/guilds/{guild_id}/members/{user_id}/roles/{role_id}")
 async def member_role(request: web.Request) -> web.Response:
     guild = get_guild(request)
-    member = guild.members.get(snowflake_param(request, "user_id"))
-    role = guild.roles.get(snowflake_param(request, "role_id"))
-    if member is None:
-        raise ApiError.not_found("Member", 10007)
-    if role is None:
-        raise ApiError.not_found("Role", 10011)
+    member = known(guild.members.get(snowflake_param(request, "user_id")), "Member", 10007)
+    role = known(guild.roles.get(snowflake_param(request, "role_id")), "Role", 10011)
     require_guild(guild, perms.MANAGE_ROLES)
     top = max((guild.roles[r].position for r in guild.bot_member.role_ids), default=0)
     if guild.owner.id != guild.bot_member.id and role.position >= top:
@@ -101,9 +91,7 @@ async def member_role(request: web.Request) -> web.Response:
 async def edit_member(request: web.Request) -> web.Response:
     world = world_of(request)
     guild = get_guild(request)
-    member = guild.members.get(snowflake_param(request, "user_id"))
-    if member is None:
-        raise ApiError.not_found("Member", 10007)
+    member = known(guild.members.get(snowflake_param(request, "user_id")), "Member", 10007)
     body = body_of(request).obj()
     if "nick" in body:
         member.nick = body["nick"]

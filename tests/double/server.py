@@ -13,6 +13,8 @@ from .recorder import RecordedCall
 from .rest_core import routes as core_routes
 from .rest_events import routes as event_routes
 from .rest_guild import routes as guild_routes
+from .rest_interactions import routes as interaction_routes
+from .rest_messages import routes as message_routes
 from .state import WORLD_KEY, World, log
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -29,6 +31,8 @@ class DoubleServer:
         self.app[WORLD_KEY] = world
         self.app.router.add_get("/gateway", gateway.handle)
         self.app.router.add_routes(core_routes)
+        self.app.router.add_routes(interaction_routes)
+        self.app.router.add_routes(message_routes)
         self.app.router.add_routes(guild_routes)
         self.app.router.add_routes(event_routes)
         self._runner: web.AppRunner | None = None

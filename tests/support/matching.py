@@ -1,4 +1,5 @@
-"""The exact optimum a buddy round is measured against, shared by the matcher's tests and its benchmark."""
+"""Matcher test helpers: a member with neutral defaults, and the exact optimum a buddy round is measured against
+(shared by the matcher's tests and its benchmark)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from itertools import combinations
 import networkx as nx
 
 from bot.matching import Candidate, MatchResult, compatibility
+
+# The interests the matcher's tests draw members from.
+INTERESTS = ("meditation", "yoga", "music", "art", "walking", "cooking")
 
 
 def exact_weight(members: list[Candidate], forbidden: set[frozenset[int]]) -> float:
@@ -25,3 +29,8 @@ def exact_weight(members: list[Candidate], forbidden: set[frozenset[int]]) -> fl
 def pair_weight(result: MatchResult) -> float:
     """Total compatibility of the result's two-person groups (even counts have no trio)."""
     return sum(g.score for g in result.groups if len(g.members) == 2)
+
+
+def person(uid: int, **kw: object) -> Candidate:
+    """A member with neutral defaults, overridden by ``kw``."""
+    return Candidate(user_id=uid, **kw)  # type: ignore[arg-type]

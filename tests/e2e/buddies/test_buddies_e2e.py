@@ -16,17 +16,9 @@ TO_NUDGE = timedelta(hours=6)  # Sunday 18:00: a day before the round
 TO_ROUND = timedelta(hours=30)  # Monday 18:00
 
 
-async def slash(h: Harness, who: Any, command: str, **options: Any) -> Any:
-    # Options go through ``options=`` so one named "member" can't clash with the driver's own argument.
-    inter = await h.dd.slash(who, command, channel=h.world.general, options=options)
-    await inter.response()
-    assert inter.ephemeral, f"/{command} answered publicly"
-    return inter
-
-
 async def join_all(h: Harness, *members: Any, **options: Any) -> None:
     for member in members:
-        await slash(h, member, "buddy join", **options)
+        await h.private_command(member, "buddy join", **options)
 
 
 def _ids(message: dict[str, Any]) -> list[str]:
@@ -36,8 +28,7 @@ def _ids(message: dict[str, Any]) -> list[str]:
 # -- member commands ---------------------------------------------------------------------------------
 async def test_join_saves_prefs_follows_interests_and_schedules_the_round(running: Harness) -> None:
     h, alice = running, running.world.alice
-    inter = await slash(
-        h,
+    inter = await h.private_command(
         alice,
         "buddy join",
         interests="meditation, music",
@@ -54,15 +45,15 @@ async def test_join_saves_prefs_follows_interests_and_schedules_the_round(runnin
     assert profile.timezone == "Europe/London"
     [timer] = await h.bot.timers.pending(kind="buddy-round")
     assert timer.due_at == h.clock.now() + TO_ROUND
-    again = await slash(h, alice, "buddy join")
+    again = await h.private_command(alice, "buddy join")
     assert "already in" in again.content
 
 
 async def test_join_refuses_unknown_interest_and_timezone_without_saving(running: Harness) -> None:
     h, alice = running, running.world.alice
-    bad = await slash(h, alice, "buddy join", interests="meditation, juggling")
+    bad = await h.private_command(alice, "buddy join", interests="meditation, juggling")
     assert "juggling" in bad.content and "meditation" in bad.content
-    bad_tz = await slash(h, alice, "buddy join", timezone="Mars/Olympus")
+    bad_tz = await h.private_command(alice, "buddy join", timezone="Mars/Olympus")
     assert "Mars/Olympus" in bad_tz.content
     assert await h.bot.store.buddies.get(h.world.guild.id, alice.id) is None
 
@@ -81,26 +72,26 @@ async def test_autocomplete_offers_catalogue_interests_after_a_comma_and_timezon
 
 async def test_prefs_change_and_replace_interests(running: Harness) -> None:
     h, alice = running, running.world.alice
-    not_yet = await slash(h, alice, "buddy prefs", pathway="secular")
+    not_yet = await h.private_command(alice, "buddy prefs", pathway="secular")
     assert "/buddy join" in not_yet.content
-    await slash(h, alice, "buddy join", interests="meditation, music")
-    changed = await slash(h, alice, "buddy prefs", interests="cooking", pathway="secular", wants="peer")
+    await h.private_command(alice, "buddy join", interests="meditation, music")
+    changed = await h.private_command(alice, "buddy prefs", interests="cooking", pathway="secular", wants="peer")
     assert "Saved" in changed.content and "cooking" in changed.content and "Secular" in changed.content
     assert await h.bot.store.interests.of_member(h.world.guild.id, alice.id) == ["cooking"]
 
 
 async def test_pause_resume_and_leave(running: Harness) -> None:
     h, alice = running, running.world.alice
-    await slash(h, alice, "buddy join")
-    paused = await slash(h, alice, "buddy pause", weeks=2)
+    await h.private_command(alice, "buddy join")
+    paused = await h.private_command(alice, "buddy pause", weeks=2)
     assert "Paused until" in paused.content
-    status = await slash(h, alice, "buddy status")
+    status = await h.private_command(alice, "buddy status")
     assert "Paused until" in status.content
-    resumed = await slash(h, alice, "buddy resume")
+    resumed = await h.private_command(alice, "buddy resume")
     assert "Welcome back" in resumed.content
-    left = await slash(h, alice, "buddy leave")
+    left = await h.private_command(alice, "buddy leave")
     assert "won't be paired" in left.content
-    again = await slash(h, alice, "buddy leave")
+    again = await h.private_command(alice, "buddy leave")
     assert "nothing to leave" in again.content
     assert await h.bot.store.buddies.profiles(h.world.guild.id) == []
 
@@ -108,25 +99,25 @@ async def test_pause_resume_and_leave(running: Harness) -> None:
 async def test_avoid_is_confidential_listed_only_to_owner_and_editable(running: Harness) -> None:
     h, alice, bob, carol = running, running.world.alice, running.world.bob, running.world.carol
     calls_before = len(h.dd.calls)
-    added = await slash(h, alice, "buddy avoid", member=bob)
+    added = await h.private_command(alice, "buddy avoid", member=bob)
     assert "Nobody is told" in added.content
-    await slash(h, alice, "buddy avoid", member=carol)
+    await h.private_command(alice, "buddy avoid", member=carol)
     # Nothing was sent anywhere but the ephemeral answers.
     assert not [c for c in h.dd.calls[calls_before:] if c.method == "POST" and "/messages" in c.path]
     assert h.dd.dms_to(bob) == [] and h.dd.dms_to(carol) == []
-    selfish = await slash(h, alice, "buddy avoid", member=alice)
+    selfish = await h.private_command(alice, "buddy avoid", member=alice)
     assert "yourself" in selfish.content
-    listing = await slash(h, alice, "buddy avoid")
+    listing = await h.private_command(alice, "buddy avoid")
     assert f"<@{bob.id}>" in listing.content and f"<@{carol.id}>" in listing.content
     [select_id] = _ids(listing.data)
     picked = await h.dd.select(alice, listing, select_id, [str(bob.id)])
     await picked.response()
     assert await h.bot.store.buddies.avoid_list(h.world.guild.id, alice.id) == [carol.id]
-    removed = await slash(h, alice, "buddy unavoid", member=carol)
+    removed = await h.private_command(alice, "buddy unavoid", member=carol)
     assert "off your do-not-pair list" in removed.content
-    missing = await slash(h, alice, "buddy unavoid", member=carol)
+    missing = await h.private_command(alice, "buddy unavoid", member=carol)
     assert "isn't on" in missing.content
-    assert (await slash(h, bob, "buddy avoid")).content.startswith("Your do-not-pair list is empty")
+    assert (await h.private_command(bob, "buddy avoid")).content.startswith("Your do-not-pair list is empty")
 
 
 # -- rounds ------------------------------------------------------------------------------------------
@@ -149,7 +140,7 @@ async def test_full_round_creates_private_threads_with_intro_and_reason(running:
         "POST", "/channels/{channel_id}/messages", lambda c: c.path.endswith(f"{threads[0].id}/messages")
     )
     assert set(call.json["allowed_mentions"]["parse"]) <= {"users"}  # the pair only: never everyone or roles
-    status = await slash(h, w.alice, "buddy status")
+    status = await h.private_command(w.alice, "buddy status")
     assert "Your buddy:" in status.content and "nobody" not in status.content
     # The next round is lined up a week later, with its nudge a day before.
     [next_round] = await h.bot.timers.pending(kind="buddy-round")
@@ -191,7 +182,7 @@ async def test_avoided_members_are_never_paired_and_unmatched_is_told_kindly(run
     h, w = running, running.world
     await h.configure(buddy_channel_id=w.buddies.id)
     await join_all(h, w.alice, w.bob)
-    await slash(h, w.bob, "buddy avoid", member=w.alice)
+    await h.private_command(w.bob, "buddy avoid", member=w.alice)
     await h.advance(TO_ROUND)
     assert not [t for t in h.dd.threads if t.parent_id == w.buddies.id]
     for member in (w.alice, w.bob):
@@ -270,7 +261,7 @@ async def test_end_tells_partner_neutrally_thanks_and_repairs_next_round(running
     await paired_round(h, w.alice, w.bob, w.carol, w.dave)
     [partner_id] = await h.bot.store.buddies.current_partners(gid, w.alice.id)
     partner = w.guild.get_member(partner_id)
-    asked = await slash(h, w.alice, "buddy end")
+    asked = await h.private_command(w.alice, "buddy end")
     confirm_id = _ids(asked.data)[0]
     done = await h.dd.click(w.alice, asked, confirm_id)
     await done.response()
@@ -278,7 +269,7 @@ async def test_end_tells_partner_neutrally_thanks_and_repairs_next_round(running
     note = await h.dd.wait_for_dm(partner, lambda m: "pairing for this round has ended" in m["content"])
     assert "no reason is needed" in note["content"] and w.alice.name not in note["content"]
     assert await h.bot.store.buddies.current_partners(gid, partner_id) == []
-    nothing = await slash(h, w.alice, "buddy end")
+    nothing = await h.private_command(w.alice, "buddy end")
     assert "nothing to end" in nothing.content
     await h.advance(timedelta(days=7))
     alice_now = await h.bot.store.buddies.current_partners(gid, w.alice.id)
@@ -329,9 +320,9 @@ async def test_connect_follow_up_records_answers_and_three_quiet_rounds_pause(ru
     bob = await h.bot.store.buddies.get(gid, w.bob.id)
     assert alice is not None and alice.auto_paused
     assert bob is not None and not bob.auto_paused
-    status = await slash(h, w.alice, "buddy status")
+    status = await h.private_command(w.alice, "buddy status")
     assert "/buddy resume" in status.content
-    await slash(h, w.alice, "buddy resume")
+    await h.private_command(w.alice, "buddy resume")
     alice = await h.bot.store.buddies.get(gid, w.alice.id)
     assert alice is not None and not alice.auto_paused
 
@@ -344,13 +335,13 @@ async def test_buddy_notice_needs_consent_and_never_shares_the_check_in(running:
     assert await notify_partners_of_hard_moment(h.bot, gid, w.alice.id) == 0
     assert len(h.dd.dms_to(w.bob)) == dms_before
     assert not await h.bot.store.buddies.hard_moment_opt_in(gid, w.alice.id)
-    on = await slash(h, w.alice, "buddy notify", setting="on")
+    on = await h.private_command(w.alice, "buddy notify", setting="on")
     assert "could use a check-in from you" in on.content
     assert await h.bot.store.buddies.hard_moment_opt_in(gid, w.alice.id)
     assert await notify_partners_of_hard_moment(h.bot, gid, w.alice.id) == 1
     notice = await h.dd.wait_for_dm(w.bob, lambda m: "could use a check-in from you" in m["content"])
     assert notice["content"].startswith("Alice could use a check-in")
-    await slash(h, w.alice, "buddy notify", setting="off")
+    await h.private_command(w.alice, "buddy notify", setting="off")
     assert await notify_partners_of_hard_moment(h.bot, gid, w.alice.id) == 0
 
 
@@ -358,16 +349,16 @@ async def test_preview_and_pair_now_are_for_moderators(running: Harness) -> None
     h, w = running, running.world
     await h.configure(buddy_channel_id=w.buddies.id)
     await join_all(h, w.alice, w.bob, w.carol)
-    await slash(h, w.carol, "buddy pause", weeks=1)
-    refused = await slash(h, w.alice, "buddy preview")
+    await h.private_command(w.carol, "buddy pause", weeks=1)
+    refused = await h.private_command(w.alice, "buddy preview")
     assert "Manage Server" in refused.content
-    refused_now = await slash(h, w.alice, "buddy pair-now")
+    refused_now = await h.private_command(w.alice, "buddy pair-now")
     assert "Manage Server" in refused_now.content
     preview = await h.dd.slash(w.mod, "buddy preview", channel=w.general)
     [shown] = await preview.followups()
     assert "2 members would take part: 1 pair." in shown["content"] and "Sitting out" in shown["content"]
     assert not [t for t in h.dd.threads if t.parent_id == w.buddies.id]  # a dry run sends nothing
-    asked = await slash(h, w.mod, "buddy pair-now")
+    asked = await h.private_command(w.mod, "buddy pair-now")
     ran = await h.dd.click(w.mod, asked, _ids(asked.data)[0])
     [done] = await ran.followups()
     assert "1 group introduced" in done["content"]

@@ -14,13 +14,6 @@ TO_ROUND = timedelta(hours=30)
 PAUSED = "paused your pairing"
 
 
-async def slash(h: Harness, who: Any, command: str, **options: Any) -> Any:
-    inter = await h.dd.slash(who, command, channel=h.world.general, options=options)
-    await inter.response()
-    assert inter.ephemeral, f"/{command} answered publicly"
-    return inter
-
-
 def _ids(message: dict[str, Any]) -> list[str]:
     return [c["custom_id"] for row in message.get("components", []) for c in row.get("components", [])]
 
@@ -28,7 +21,7 @@ def _ids(message: dict[str, Any]) -> list[str]:
 async def paired_round(h: Harness, *members: Any, **config: Any) -> None:
     await h.configure(buddy_channel_id=h.world.buddies.id, **config)
     for member in members:
-        await slash(h, member, "buddy join")
+        await h.private_command(member, "buddy join")
     await h.advance(TO_ROUND)
 
 
@@ -44,9 +37,9 @@ async def test_rounds_run_before_the_connect_question_never_count_as_ignored(run
     h, w = running, running.world
     await h.configure(buddy_channel_id=w.buddies.id, pairing_repeat_window=0)
     for member in (w.alice, w.bob):
-        await slash(h, member, "buddy join")
+        await h.private_command(member, "buddy join")
     for _ in range(4):
-        asked = await slash(h, w.mod, "buddy pair-now")
+        asked = await h.private_command(w.mod, "buddy pair-now")
         ran = await h.dd.click(w.mod, asked, _ids(asked.data)[0])
         [done] = await ran.followups()
         assert "1 group introduced" in done["content"]
@@ -59,7 +52,7 @@ async def test_rounds_run_before_the_connect_question_never_count_as_ignored(run
 async def test_end_answers_in_time_even_when_telling_the_partner_is_slow(running: Harness) -> None:
     h, w = running, running.world
     await paired_round(h, w.alice, w.bob)
-    asked = await slash(h, w.alice, "buddy end")
+    asked = await h.private_command(w.alice, "buddy end")
     # Telling the partner waits on a rate limit longer than the interaction deadline allows.
     h.dd.world.interaction_timeout = 0.5
     h.dd.rate_limit_next("POST", "/channels/{channel_id}/messages", retry_after=0.8)
@@ -93,7 +86,7 @@ async def test_buddy_is_told_neutrally_when_their_partner_leaves_the_server(runn
 async def test_nudge_is_not_sent_to_someone_who_left_the_server(running: Harness) -> None:
     h, w = running, running.world
     for member in (w.alice, w.bob, w.carol):
-        await slash(h, member, "buddy join")
+        await h.private_command(member, "buddy join")
     await h.dd.member_leave(w.bob)
     await gateway_settled(h)
     await h.advance(TO_NUDGE)
@@ -105,14 +98,14 @@ async def test_member_whose_dms_were_closed_can_come_back_with_resume(running: H
     h, w = running, running.world
     await h.configure(buddy_channel_id=w.buddies.id)
     for member in (w.alice, w.bob):
-        await slash(h, member, "buddy join")
+        await h.private_command(member, "buddy join")
     h.dd.close_dms(w.alice)
     await h.advance(TO_NUDGE)  # the nudge bounces: Alice is now unreachable and would sit rounds out
     await h.dd.wait_for_dm(w.bob, lambda m: "Skip this round" in m["content"])
-    status = await slash(h, w.alice, "buddy status")
+    status = await h.private_command(w.alice, "buddy status")
     assert "DMs" in status.content and "/buddy resume" in status.content
     h.dd.open_dms(w.alice)
-    back = await slash(h, w.alice, "buddy resume")
+    back = await h.private_command(w.alice, "buddy resume")
     assert "next round" in back.content
     await h.advance(TO_ROUND - TO_NUDGE)
     assert await h.bot.store.buddies.current_partners(w.guild.id, w.alice.id) == [w.bob.id]
@@ -120,9 +113,9 @@ async def test_member_whose_dms_were_closed_can_come_back_with_resume(running: H
 
 async def test_join_again_after_closed_dms_is_welcomed_back(running: Harness) -> None:
     h, w = running, running.world
-    await slash(h, w.alice, "buddy join")
+    await h.private_command(w.alice, "buddy join")
     await h.bot.store.prefs.mark_dm_closed(w.alice.id, now=h.clock.now())
-    again = await slash(h, w.alice, "buddy join")
+    again = await h.private_command(w.alice, "buddy join")
     assert "Welcome in" in again.content
     assert await h.bot.store.prefs.is_reachable(w.alice.id)
 
@@ -131,7 +124,7 @@ async def test_missing_buddy_channel_tells_moderators_the_real_command(running: 
     h, w = running, running.world
     await h.configure(modlog_channel_id=w.modlog.id)
     for member in (w.alice, w.bob):
-        await slash(h, member, "buddy join")
+        await h.private_command(member, "buddy join")
     await h.advance(TO_ROUND)
     note = await h.dd.wait_for_message(w.modlog)
     assert "/config buddy-channel" in note["content"] and "/config set" not in note["content"]
@@ -141,7 +134,7 @@ async def test_deleted_buddy_channel_is_reported_as_gone_not_as_a_permission(run
     h, w = running, running.world
     await h.configure(buddy_channel_id=w.buddies.id + 12345, modlog_channel_id=w.modlog.id)  # deleted since
     for member in (w.alice, w.bob):
-        await slash(h, member, "buddy join")
+        await h.private_command(member, "buddy join")
     await h.advance(TO_ROUND)
     await h.dd.wait_for_dm(w.alice, lambda m: "Why you were matched" in m["content"])
     note = await h.dd.wait_for_message(w.modlog)

@@ -59,8 +59,8 @@ async def test_room_schedule_is_acknowledged_before_its_time_is_parsed_in_a_work
     await h.configure(rooms_channel_id=w.rooms.id, rooms_category_id=w.rooms_category.id)
     seen: list[dict[str, Any]] = []
     acknowledged = lambda: [i.id for i in h.dd.world.interactions.values() if i.responded is not None]  # noqa: E731
-    rooms_module = _loaded("cogs.rooms._cog")
-    monkeypatch.setattr(rooms_module, "parse_when", _recording(rooms_module.parse_when, seen, acked=acknowledged))
+    when_module = _loaded("cogs._when")  # rooms and service read typed times through it
+    monkeypatch.setattr(when_module, "parse_when", _recording(when_module.parse_when, seen, acked=acknowledged))
     options = {"interest": "meditation", "title": "Evening sit", "when": "2026-11-25 19:00", "duration": 60}
     inter = await h.dd.slash(w.alice, "room schedule", channel=w.general, options=options)
     await inter.response()

@@ -8,6 +8,7 @@ from typing import Any
 from tests.harness import Harness
 from tests.support.alerts import CRISIS, CRISIS_ALERTS, FIFTEEN, IMMINENT, bot_messages
 from tests.support.crisis import care, settle
+from tests.support.interact import click
 
 pytestmark = CRISIS_ALERTS
 
@@ -17,12 +18,6 @@ async def alert_for(h: Harness, member: Any, text: str) -> dict[str, Any]:
     alert = await h.dd.wait_for_message(h.world.crisis_alerts)
     await care(h).wait_idle()  # the re-post timer is scheduled just after the post
     return alert
-
-
-async def click(h: Harness, member: Any, message: Any, custom_id: str) -> Any:
-    inter = await h.dd.click(member, message, custom_id)
-    await inter.response()
-    return inter
 
 
 async def talk(h: Harness, member: Any, message: Any, custom_id: str) -> tuple[Any, str]:

@@ -11,6 +11,7 @@ import pytest
 from tests.harness import Harness
 from tests.support.alerts import bot_messages
 from tests.support.crisis import care, settle
+from tests.support.interact import click
 
 EXTENSIONS = ["cogs.crisis"]
 CRISIS = "honestly i want to die, i can't do this anymore"  # high
@@ -31,12 +32,6 @@ async def hung_database(h: Harness) -> AsyncIterator[None]:
     h.dd.world.interaction_timeout = 1.0
     async with h.bot.db._lock:
         yield
-
-
-async def click(h: Harness, member: Any, message: Any, custom_id: str) -> Any:
-    inter = await h.dd.click(member, message, custom_id)
-    await inter.response()
-    return inter
 
 
 async def answer_text(inter: Any) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import timedelta
 from typing import Any
@@ -14,6 +13,7 @@ from bot.privacy import registered_tables
 from bot.privacy_ops import RETENTION_KIND, purge_departed, record_departure, retention_key
 from tests.double import InteractionHandle
 from tests.harness import Harness
+from tests.support.interact import listeners_done, settle
 from tests.support.privacy import rows_mentioning
 
 EXTENSIONS = ["cogs.config", "cogs.privacy", "cogs.meta"]
@@ -121,18 +121,6 @@ async def test_cancel_keeps_everything(h: Harness) -> None:
 
 
 # -- retention ------------------------------------------------------------------------------------
-async def settle(h: Harness, event: str, action: Any) -> None:
-    """Do ``action`` (a gateway change) and wait until the bot's listeners for ``event`` have finished."""
-    waiter = asyncio.ensure_future(h.bot.wait_for(event, timeout=3))
-    await asyncio.sleep(0)  # let wait_for register before the gateway event can arrive
-    action()
-    await waiter
-    # discord.py names listener tasks "discord.py: on_<event>"; they were created in the same
-    # dispatch that resolved the waiter, so awaiting them means the listeners are done.
-    name = f"discord.py: on_{event}"
-    await asyncio.gather(*[t for t in asyncio.all_tasks() if t.get_name() == name])
-
-
 async def leave(h: Harness, member: Any) -> None:
     await settle(h, "raw_member_remove", lambda: h.world.guild.remove_member(member))
     assert await h.bot.timers.pending(dedupe_key=retention_key(h.world.guild.id, member.id))
@@ -186,7 +174,7 @@ async def test_changing_retention_reschedules_members_who_already_left(h: Harnes
     inter = await h.dd.slash(h.world.mod, "config retention", channel=h.world.general, days=3)
     await inter.response()
     # The reply comes after the change is dispatched; wait for the privacy cog's listener to finish.
-    await asyncio.gather(*[t for t in asyncio.all_tasks() if t.get_name() == "discord.py: on_guild_config_changed"])
+    await listeners_done("guild_config_changed")
     key = retention_key(h.world.guild.id, h.world.alice.id)
     [timer] = await h.bot.timers.pending(dedupe_key=key)
     assert timer.due_at == h.clock.now() + timedelta(days=3)

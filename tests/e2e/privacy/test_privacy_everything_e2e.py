@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from bot.privacy_ops import count_member_rows, retention_key
-from tests.double import InteractionHandle
 from tests.harness import Harness
 from tests.support.crisis import care
+from tests.support.interact import answer, click_answer
 from tests.support.members import leave_server
 from tests.support.privacy import rows_mentioning
 
@@ -37,14 +37,6 @@ EVERY_FEATURE = {
 pytestmark = [pytest.mark.configure(**EVERY_FEATURE), pytest.mark.quiet]
 
 
-async def answer(inter: InteractionHandle) -> dict[str, Any]:
-    """The message a (possibly deferred) command or click answered with."""
-    await inter.response()
-    if inter.type == 5:
-        return (await inter.followups(1, timeout=20))[0]
-    return {**inter.data, "flags": inter.data.get("flags", 0)}
-
-
 async def run(h: Harness, who: Any, command: str, **options: Any) -> dict[str, Any]:
     inter = await h.dd.slash(who, command, channel=h.world.general, options=options)
     reply = await answer(inter)
@@ -54,10 +46,6 @@ async def run(h: Harness, who: Any, command: str, **options: Any) -> dict[str, A
 
 def ids(message: dict[str, Any]) -> list[str]:
     return [c["custom_id"] for row in message.get("components", []) for c in row.get("components", [])]
-
-
-async def click(h: Harness, member: Any, message: dict[str, Any], custom_id: str) -> dict[str, Any]:
-    return await answer(await h.dd.click(member, h.dd.messages[int(message["id"])], custom_id))
 
 
 async def post_opportunity(h: Harness, member: Any, title: str, slots: int) -> dict[str, Any]:
@@ -116,16 +104,16 @@ async def give_everyone_data(h: Harness) -> dict[str, dict[str, Any]]:
     # Service: Alice posts (Bob volunteers); Carol posts one place, Alice takes it, Dave waits.
     alice_card = await post_opportunity(h, alice, "Greeter at Alice's meeting", 2)
     [vol, *_] = [c for c in ids(alice_card) if ":vol:" in c]
-    await click(h, bob, alice_card, vol)
+    await click_answer(h, bob, alice_card, vol)
     carol_card = await post_opportunity(h, carol, "Tea at Carol's meeting", 1)
     [carol_vol, *_] = [c for c in ids(carol_card) if ":vol:" in c]
-    await click(h, alice, carol_card, carol_vol)
-    await click(h, dave, carol_card, carol_vol)
+    await click_answer(h, alice, carol_card, carol_vol)
+    await click_answer(h, dave, carol_card, carol_vol)
     # Rooms: Alice hosts (Bob RSVPs); Alice RSVPs to Carol's room.
     alice_room = await schedule_room(h, alice, "Alice's evening sit")
-    await click(h, bob, alice_room, next(c for c in ids(alice_room) if c.endswith(":yes")))
+    await click_answer(h, bob, alice_room, next(c for c in ids(alice_room) if c.endswith(":yes")))
     carol_room = await schedule_room(h, carol, "Carol's morning sit")
-    await click(h, alice, carol_room, next(c for c in ids(carol_room) if c.endswith(":yes")))
+    await click_answer(h, alice, carol_room, next(c for c in ids(carol_room) if c.endswith(":yes")))
     # Crisis: a detection answers Alice privately and alerts the team; the moderator claims it.
     await h.dd.send_message(alice, w.general, CRISIS)
     alert = await h.dd.wait_for_message(w.crisis_alerts)

@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from bot.privacy_ops import RETENTION_KIND, retention_key
 from bot.retention import GUILD_PURGE_KIND, guild_purge_key
 from tests.harness import Harness
+from tests.support.interact import listeners_done, settle
 
 RETENTION = timedelta(days=30)  # the default retention period
-
-
-async def listeners_done(*events: str) -> None:
-    """Wait for the bot's listener tasks for ``events`` (discord.py names them "discord.py: on_<event>")."""
-    names = {f"discord.py: on_{event}" for event in events}
-    await asyncio.gather(*[t for t in asyncio.all_tasks() if t.get_name() in names])
-
-
-async def settle(h: Harness, event: str, action: Callable[[], Any]) -> None:
-    """Do a gateway change and wait until the bot's listeners for ``event`` have finished."""
-    waiter = asyncio.ensure_future(h.bot.wait_for(event, timeout=3))
-    await asyncio.sleep(0)  # let wait_for register before the gateway event can arrive
-    action()
-    await waiter
-    await listeners_done(event)
 
 
 async def buddy_join(h: Harness, member: Any) -> None:

@@ -2,118 +2,34 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import discord
 import pytest
 
 from bot.rooms.service import NEXT_MAX_ATTEMPTS
-from tests.double import InteractionHandle
 from tests.harness import Harness
+from tests.support.interact import answer, click_answer
+from tests.support.rooms import (
+    EVENT,
+    EVENTS,
+    ROOMS_MARKS,
+    START,
+    advance_to,
+    ask_cancel,
+    confirm_press,
+    current,
+    event_record,
+    interested,
+    join,
+    leave,
+    refused,
+    room_id,
+    schedule,
+)
 
-EXTENSIONS = ["cogs.rooms", "cogs.interests"]
-# Wednesday 25 November 2026, 19:00 UTC (the server default zone), three days after the harness "now".
-WHEN = "2026-11-25 19:00"
-START = datetime(2026, 11, 25, 19, 0, tzinfo=UTC)
-EVENTS = "/guilds/{guild_id}/scheduled-events"
-EVENT = "/guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}"
-
-
-# The rooms modules' bot: rooms and interests, with the announcement channel and voice category set.
-ROOMS_MARKS = [
-    pytest.mark.extensions(*EXTENSIONS),
-    pytest.mark.configure(rooms_channel_id="rooms", rooms_category_id="rooms_category"),
-    pytest.mark.quiet,
-]
 pytestmark = ROOMS_MARKS
-
-
-# -- helpers -------------------------------------------------------------------------------------
-async def answer(inter: InteractionHandle) -> dict[str, Any]:
-    """The message a (possibly deferred) command or click answered with."""
-    await inter.response()
-    if inter.type == 5:
-        return (await inter.followups(1))[0]
-    return {**inter.data, "flags": inter.data.get("flags", 0)}
-
-
-async def schedule(h: Harness, member: Any = None, **overrides: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Run /room schedule and return (the host's private reply, the announcement)."""
-    options: dict[str, Any] = {"interest": "meditation", "title": "Evening sit", "when": WHEN, "duration": 60}
-    options.update(overrides)
-    inter = await h.dd.slash(member or h.world.alice, "room schedule", channel=h.world.general, options=options)
-    reply = await answer(inter)
-    assert reply["flags"] & 64, reply
-    announcement = await h.dd.wait_for_message(h.world.rooms)
-    return reply, announcement
-
-
-async def refused(h: Harness, member: Any = None, **overrides: Any) -> str:
-    options: dict[str, Any] = {"interest": "meditation", "title": "Evening sit", "when": WHEN, "duration": 60}
-    options.update(overrides)
-    inter = await h.dd.slash(member or h.world.alice, "room schedule", channel=h.world.general, options=options)
-    reply = await answer(inter)
-    assert reply["flags"] & 64
-    return str(reply["content"])
-
-
-def room_id(announcement: dict[str, Any]) -> int:
-    return int(announcement["components"][0]["components"][0]["custom_id"].split(":")[2])
-
-
-def current(h: Harness, message: dict[str, Any]) -> dict[str, Any]:
-    return h.dd.messages[int(message["id"])]
-
-
-async def settle(h: Harness, event: str, action: Any) -> None:
-    """Do ``action`` (a gateway change) and wait until the bot's listeners for ``event`` have finished."""
-    waiter = asyncio.ensure_future(h.bot.wait_for(event, timeout=3))
-    await asyncio.sleep(0)  # let wait_for register before the gateway event can arrive
-    await action
-    await waiter
-    # discord.py names listener tasks "discord.py: on_<event>"; they were created in the same
-    # dispatch that resolved the waiter, so awaiting them means the listeners are done.
-    name = f"discord.py: on_{event}"
-    await asyncio.gather(*[t for t in asyncio.all_tasks() if t.get_name() == name])
-
-
-async def join(h: Harness, member: Any, channel: Any) -> None:
-    await settle(h, "voice_state_update", h.dd.voice_join(member, channel))
-
-
-async def leave(h: Harness, member: Any) -> None:
-    await settle(h, "voice_state_update", h.dd.voice_leave(member))
-
-
-async def interested(h: Harness, member: Any, event_id: int, on: bool = True) -> None:
-    event = "scheduled_event_user_add" if on else "scheduled_event_user_remove"
-    await settle(h, event, h.dd.set_event_interest(member, event_id, on))
-
-
-async def click(h: Harness, member: Any, message: dict[str, Any], custom_id: str) -> dict[str, Any]:
-    return await answer(await h.dd.click(member, current(h, message), custom_id))
-
-
-async def confirm_press(h: Harness, member: Any, prompt: InteractionHandle, custom_id: str) -> dict[str, Any]:
-    """Press a confirm button and wait for the bot to finish: it acknowledges first, then edits the prompt."""
-    press = await h.dd.click(member, prompt, custom_id)
-    await press.response()
-    await h.dd.wait_for_call(
-        "PATCH", "/webhooks/{application_id}/{token}/messages/@original", lambda c: press.token in c.path
-    )
-    return await press.original()
-
-
-async def advance_to(h: Harness, when: datetime) -> None:
-    await h.advance(when - h.clock.now())
-
-
-def event_record(h: Harness) -> Any:
-    [record] = [e for e in h.dd.scheduled_events if e.status in (1, 2)]
-    return record
 
 
 # -- scheduling ----------------------------------------------------------------------------------
@@ -189,9 +105,9 @@ async def test_busy_room_completes_once_empty_for_ten_minutes_after_the_end(h: H
 async def test_rsvp_by_button_and_native_interest_get_both_reminders(h: Harness) -> None:
     _, announcement = await schedule(h)
     rid = room_id(announcement)
-    yes = await click(h, h.world.bob, announcement, f"room:rsvp:{rid}:yes")
+    yes = await click_answer(h, h.world.bob, announcement, f"room:rsvp:{rid}:yes")
     assert yes["flags"] & 64 and "You're in" in yes["content"]
-    no = await click(h, h.world.dave, announcement, f"room:rsvp:{rid}:no")
+    no = await click_answer(h, h.world.dave, announcement, f"room:rsvp:{rid}:no")
     assert "No reminders" in no["content"]
     await interested(h, h.world.carol, event_record(h).id)
 
@@ -203,7 +119,7 @@ async def test_rsvp_by_button_and_native_interest_get_both_reminders(h: Harness)
 
     # Bob turns reminders off from the reminder itself; Carol un-marks "Interested".
     reminder = h.dd.dms_to(h.world.bob)[-1]
-    muted = await click(h, h.world.bob, reminder, f"room:mute:{rid}")
+    muted = await click_answer(h, h.world.bob, reminder, f"room:mute:{rid}")
     assert "no more reminders" in muted["content"]
     await interested(h, h.world.carol, event_record(h).id, on=False)
 
@@ -244,7 +160,7 @@ async def test_followers_without_a_role_get_a_dm_if_they_opted_in(h: Harness) ->
     notice = await h.dd.wait_for_dm(h.world.bob)
     assert "music" in notice["content"] and notice["embeds"][0]["title"] == "Listening party"
     rid = room_id(announcement)
-    yes = await click(h, h.world.bob, notice, f"room:rsvp:{rid}:yes")
+    yes = await click_answer(h, h.world.bob, notice, f"room:rsvp:{rid}:yes")
     assert "You're in" in yes["content"]
     assert h.dd.dms_to(h.world.carol) == []
     assert await h.bot.store.rooms.going(rid) == sorted([h.world.alice.id, h.world.bob.id])
@@ -287,7 +203,7 @@ async def test_next_week_is_retried_for_hours_then_the_host_is_told_once(
 async def test_edit_moves_the_event_and_tells_everyone_who_rsvpd(h: Harness) -> None:
     _, announcement = await schedule(h)
     rid = room_id(announcement)
-    await click(h, h.world.bob, announcement, f"room:rsvp:{rid}:yes")
+    await click_answer(h, h.world.bob, announcement, f"room:rsvp:{rid}:yes")
     inter = await h.dd.slash(
         h.world.alice, "room edit", channel=h.world.general, room=str(rid), when="2026-11-26 20:00", duration=90
     )
@@ -310,14 +226,12 @@ async def test_edit_moves_the_event_and_tells_everyone_who_rsvpd(h: Harness) -> 
 async def test_cancel_one_occurrence_after_confirming_deletes_the_event(h: Harness) -> None:
     _, announcement = await schedule(h, voice_channel=h.world.lounge)
     rid = room_id(announcement)
-    await click(h, h.world.bob, announcement, f"room:rsvp:{rid}:yes")
+    await click_answer(h, h.world.bob, announcement, f"room:rsvp:{rid}:yes")
     choices = await h.dd.autocomplete(h.world.alice, "room cancel", focused="room", value="", channel=h.world.general)
     assert [c["value"] for c in choices] == [str(rid)]
-    ask = await h.dd.slash(h.world.alice, "room cancel", channel=h.world.general, room=str(rid))
-    await ask.response()
+    ask, confirm = await ask_cancel(h, rid)
     assert ask.ephemeral and h.dd.calls_to("DELETE", EVENT) == []
-    confirm = next(c for row in ask.components for c in row["components"] if c["label"] == "Cancel it")
-    await confirm_press(h, h.world.alice, ask, confirm["custom_id"])
+    await confirm_press(h, h.world.alice, ask, confirm)
     assert h.dd.calls_to("DELETE", EVENT)
     assert h.dd.scheduled_events == []
     told = await h.dd.wait_for_dm(h.world.bob)
@@ -341,10 +255,8 @@ async def test_keeping_the_room_at_the_confirmation_changes_nothing(h: Harness) 
 async def test_cancelling_the_series_stops_weekly_repeats(h: Harness) -> None:
     _, announcement = await schedule(h, voice_channel=h.world.lounge, recurring="weekly")
     rid = room_id(announcement)
-    ask = await h.dd.slash(h.world.alice, "room cancel", channel=h.world.general, room=str(rid), scope="series")
-    await ask.response()
-    confirm = next(c for row in ask.components for c in row["components"] if c["label"] == "Cancel it")
-    await confirm_press(h, h.world.alice, ask, confirm["custom_id"])
+    ask, confirm = await ask_cancel(h, rid, scope="series")
+    await confirm_press(h, h.world.alice, ask, confirm)
     await advance_to(h, START + timedelta(days=8))
     assert len(h.dd.calls_to("POST", EVENTS)) == 1
 
@@ -374,13 +286,13 @@ async def test_room_list_filters_by_interest_and_my_interests(h: Harness) -> Non
 async def test_everything_keeps_working_across_a_restart(h: Harness) -> None:
     _, announcement = await schedule(h, recurring="weekly")
     rid = room_id(announcement)
-    await click(h, h.world.bob, announcement, f"room:rsvp:{rid}:yes")
+    await click_answer(h, h.world.bob, announcement, f"room:rsvp:{rid}:yes")
     await advance_to(h, START - timedelta(hours=24))
     await h.dd.wait_for_dm(h.world.bob, lambda m: m["content"].startswith("Tomorrow"))
 
     await h.restart()
     # The old announcement's buttons still work, and native interest is still an RSVP.
-    yes = await click(h, h.world.dave, announcement, f"room:rsvp:{rid}:yes")
+    yes = await click_answer(h, h.world.dave, announcement, f"room:rsvp:{rid}:yes")
     assert "You're in" in yes["content"]
     await interested(h, h.world.carol, event_record(h).id)
 
@@ -447,7 +359,7 @@ async def test_discord_refusing_the_event_names_manage_events(h: Harness) -> Non
 
 async def test_erasing_a_host_cancels_their_rooms_and_tells_rsvps_neutrally(h: Harness) -> None:
     _, announcement = await schedule(h, voice_channel=h.world.lounge, recurring="weekly")
-    await click(h, h.world.bob, announcement, f"room:rsvp:{room_id(announcement)}:yes")
+    await click_answer(h, h.world.bob, announcement, f"room:rsvp:{room_id(announcement)}:yes")
     await h.bot.erase_hooks["rooms"](h.world.alice.id, h.world.guild.id)
     assert h.dd.scheduled_events == []
     told = await h.dd.wait_for_dm(h.world.bob)
@@ -460,7 +372,7 @@ async def test_a_member_with_closed_dms_doesnt_stop_the_others_reminders(h: Harn
     _, announcement = await schedule(h)
     rid = room_id(announcement)
     for member in (h.world.bob, h.world.carol):
-        await click(h, member, announcement, f"room:rsvp:{rid}:yes")
+        await click_answer(h, member, announcement, f"room:rsvp:{rid}:yes")
     h.dd.close_dms(h.world.bob)
     await advance_to(h, START - timedelta(hours=24))
     await h.dd.wait_for_dm(h.world.carol, lambda m: m["content"].startswith("Tomorrow"))

@@ -5,19 +5,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tests.e2e.rooms.test_rooms_e2e import (
+from tests.harness import Harness
+from tests.support.interact import answer
+from tests.support.rooms import (
     EVENTS,
     ROOMS_MARKS,
     START,
     advance_to,
-    answer,
+    ask_cancel,
     confirm_press,
     refused,
     room_id,
     schedule,
 )
-from tests.e2e.rooms.test_rooms_review_e2e import _ask_cancel
-from tests.harness import Harness
 
 pytestmark = ROOMS_MARKS
 
@@ -36,7 +36,7 @@ async def test_a_biweekly_room_repeats_a_lone_cancel_keeps_it_and_restarts_lose_
 
     await h.restart()
 
-    ask, confirm = await _ask_cancel(h, room_id(second))
+    ask, confirm = await ask_cancel(h, room_id(second))
     done = await confirm_press(h, h.world.alice, ask, confirm)
     next_at = int(datetime(2026, 12, 23, 19, 0, tzinfo=UTC).timestamp())
     assert f"The series carries on: the next one is <t:{next_at}:F>" in done["content"]

@@ -4,39 +4,29 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tests.double import InteractionHandle
-from tests.e2e.rooms.test_rooms_e2e import (
+from tests.harness import Harness
+from tests.support.interact import answer, click_answer, settle
+from tests.support.rooms import (
     EVENT,
     EVENTS,
     EXTENSIONS,
     ROOMS_MARKS,
     START,
     advance_to,
-    answer,
-    click,
+    ask_cancel,
     confirm_press,
     current,
     room_id,
     schedule,
-    settle,
 )
-from tests.harness import Harness
 
 pytestmark = ROOMS_MARKS
-
-
-async def _ask_cancel(h: Harness, rid: int, scope: str | None = None) -> tuple[InteractionHandle, str]:
-    options = {"room": str(rid)} if scope is None else {"room": str(rid), "scope": scope}
-    ask = await h.dd.slash(h.world.alice, "room cancel", channel=h.world.general, options=options)
-    await ask.response()
-    confirm = next(c for row in ask.components for c in row["components"] if c["label"] == "Cancel it")
-    return ask, confirm["custom_id"]
 
 
 async def test_cancelling_one_week_keeps_the_weekly_series_going(h: Harness) -> None:
     _, first = await schedule(h, voice_channel=h.world.lounge, recurring="weekly")
     rid = room_id(first)
-    ask, confirm = await _ask_cancel(h, rid)
+    ask, confirm = await ask_cancel(h, rid)
     done = await confirm_press(h, h.world.alice, ask, confirm)
     next_start = int(datetime(2026, 12, 2, 19, 0, tzinfo=UTC).timestamp())
     assert f"The series carries on: the next one is <t:{next_start}:F>" in done["content"]
@@ -56,8 +46,8 @@ async def test_cancel_confirm_answers_in_time_even_when_telling_many_members_is_
     _, announcement = await schedule(h, voice_channel=h.world.lounge)
     rid = room_id(announcement)
     for member in (h.world.bob, h.world.carol, h.world.dave):
-        await click(h, member, announcement, f"room:rsvp:{rid}:yes")
-    ask, confirm = await _ask_cancel(h, rid)
+        await click_answer(h, member, announcement, f"room:rsvp:{rid}:yes")
+    ask, confirm = await ask_cancel(h, rid)
     # Discord allows 3 s; here it allows 0.5 s and each DM is held up by a rate limit.
     h.dd.world.interaction_timeout = 0.5
     h.dd.rate_limit_next("POST", "/channels/{channel_id}/messages", retry_after=0.3, count=3)
@@ -70,8 +60,8 @@ async def test_cancel_confirm_answers_in_time_even_when_telling_many_members_is_
 async def test_confirming_a_cancel_after_the_room_started_says_so_and_changes_nothing(h: Harness) -> None:
     _, announcement = await schedule(h, voice_channel=h.world.lounge)
     rid = room_id(announcement)
-    await click(h, h.world.bob, announcement, f"room:rsvp:{rid}:yes")
-    ask, confirm = await _ask_cancel(h, rid)
+    await click_answer(h, h.world.bob, announcement, f"room:rsvp:{rid}:yes")
+    ask, confirm = await ask_cancel(h, rid)
     await advance_to(h, START)  # the host hesitated; the room began
     reply = await confirm_press(h, h.world.alice, ask, confirm)
     assert "already started" in reply["content"] and "Cancelled" not in reply["content"]
@@ -83,12 +73,8 @@ async def test_members_who_left_the_server_get_no_more_reminders(h: Harness) -> 
     _, announcement = await schedule(h)
     rid = room_id(announcement)
     for member in (h.world.bob, h.world.carol):
-        await click(h, member, announcement, f"room:rsvp:{rid}:yes")
-
-    async def bob_leaves() -> None:
-        await h.dd.member_leave(h.world.bob)
-
-    await settle(h, "raw_member_remove", bob_leaves())
+        await click_answer(h, member, announcement, f"room:rsvp:{rid}:yes")
+    await settle(h, "raw_member_remove", lambda: h.dd.member_leave(h.world.bob))
     await advance_to(h, START - timedelta(hours=24))
     await h.dd.wait_for_dm(h.world.carol, lambda m: m["content"].startswith("Tomorrow"))
     assert h.dd.dms_to(h.world.bob) == []
@@ -97,7 +83,7 @@ async def test_members_who_left_the_server_get_no_more_reminders(h: Harness) -> 
 async def test_after_a_long_outage_only_the_reminder_that_still_makes_sense_goes_out(h: Harness) -> None:
     _, announcement = await schedule(h)
     rid = room_id(announcement)
-    await click(h, h.world.bob, announcement, f"room:rsvp:{rid}:yes")
+    await click_answer(h, h.world.bob, announcement, f"room:rsvp:{rid}:yes")
     # The bot is down from two days before until ten minutes before the start.
     await h.stop()
     h.clock.set(START - timedelta(minutes=10))

@@ -7,69 +7,12 @@ from typing import Any
 
 import pytest
 
-from tests.double import InteractionHandle
 from tests.harness import Harness
+from tests.support.interact import answer
+from tests.support.service import card_shows, click, current, opp_id, post, run, volunteers_field
 
 EXTENSIONS = ["cogs.service"]
 pytestmark = [pytest.mark.extensions(*EXTENSIONS), pytest.mark.configure(service_board_channel_id="service_board")]
-
-
-async def run(h: Harness, member: Any, command: str, **options: Any) -> InteractionHandle:
-    return await h.command(member, f"service {command}", **options)
-
-
-async def answer(inter: InteractionHandle) -> dict[str, Any]:
-    """The message a (possibly deferred) command answered with; post and edit defer first."""
-    if inter.type == 5:
-        # Generous: the first unreadable time loads dateparser's language data (seconds on a busy machine).
-        return (await inter.followups(1, timeout=20))[0]
-    return {**inter.data, "flags": inter.data.get("flags", 0)}
-
-
-async def post(h: Harness, member: Any = None, **overrides: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Post an opportunity and return the confirmation and the board card."""
-    options: dict[str, Any] = {
-        "title": "Greeter for Friday's meeting",
-        "description": "Welcome people at the door and show them where the coffee is.",
-        "when": "2026-11-27 18:30",
-        "duration": "90m",
-        "slots": 2,
-        "kind": "greeter",
-    }
-    options.update(overrides)
-    msg = await answer(await run(h, member or h.world.alice, "post", **options))
-    assert msg["flags"] & 64, msg
-    card = await h.dd.wait_for_message(h.world.service_board)
-    return msg, card
-
-
-def opp_id(card: dict[str, Any]) -> int:
-    custom = card["components"][0]["components"][0]["custom_id"]
-    return int(custom.rsplit(":", 1)[1])
-
-
-def current(h: Harness, card: dict[str, Any]) -> dict[str, Any]:
-    return h.dd.messages[int(card["id"])]
-
-
-def volunteers_field(h: Harness, card: dict[str, Any]) -> str:
-    fields = current(h, card)["embeds"][0]["fields"]
-    return next(f["value"] for f in fields if f["name"] == "Volunteers")
-
-
-async def card_shows(h: Harness, card: dict[str, Any], check: Any) -> dict[str, Any]:
-    """Wait until the board card, as edited, passes ``check``."""
-    return await h.dd.world.signal.wait_for(
-        lambda: current(h, card) if check(current(h, card)) else None,
-        timeout=5,
-        describe=lambda: f"the card never matched; it is now {current(h, card)}",
-    )
-
-
-async def click(h: Harness, member: Any, card: dict[str, Any], action: str) -> InteractionHandle:
-    inter = await h.dd.click(member, current(h, card), f"service:{action}:{opp_id(card)}")
-    await inter.response()
-    return inter
 
 
 # -- posting -----------------------------------------------------------------------------------

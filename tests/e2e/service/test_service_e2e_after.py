@@ -9,21 +9,14 @@ from typing import Any
 import pytest
 
 from bot.clock import from_db
-from tests.e2e.service.test_service_e2e import answer, card_shows, click, opp_id, post, run
 from tests.harness import Harness
+from tests.support.interact import answer
+from tests.support.service import button, card_shows, click, current, opp_id, post, run
 
 EXTENSIONS = ["cogs.service"]
 # Cards in these tests start on Friday 27 November 2026 at 18:30 UTC; the clock starts on the 22nd at noon.
 TO_DAY_BEFORE = timedelta(days=4, hours=6, minutes=30)
 pytestmark = [pytest.mark.extensions(*EXTENSIONS), pytest.mark.configure(service_board_channel_id="service_board")]
-
-
-def button(message: dict[str, Any], label: str) -> str:
-    for row in message["components"]:
-        for comp in row["components"]:
-            if comp.get("label") == label:
-                return str(comp["custom_id"])
-    raise AssertionError(f"no button {label!r}")
 
 
 def buttons_disabled(message: dict[str, Any]) -> bool:
@@ -118,6 +111,18 @@ async def test_cancel_asks_first_then_tells_volunteers_kindly(h: Harness) -> Non
     assert "cancelled" in shown["embeds"][0]["description"]
     assert await h.bot.timers.pending(kind="service-remind") == []
     assert await h.bot.timers.pending(kind="service-end") == []
+
+
+async def test_keeping_it_at_the_cancel_confirmation_changes_nothing(h: Harness) -> None:
+    _, card = await post(h, slots=1)
+    await click(h, h.world.bob, card, "vol")
+    ask = await run(h, h.world.alice, "cancel", id=opp_id(card))
+    keep = await h.dd.click(h.world.alice, ask, button(await ask.original(), "Keep it"))
+    await keep.response()
+    assert keep.data["content"] == "Okay, nothing changed." and keep.data["components"] == []
+    assert not buttons_disabled(current(h, card))
+    assert all("cancelled" not in m["content"] for m in h.dd.dms_to(h.world.bob))
+    assert await h.bot.timers.pending(kind="service-end")
 
 
 async def test_complete_thanks_those_who_came_privately_and_in_public(h: Harness) -> None:

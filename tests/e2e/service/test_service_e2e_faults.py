@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.service.test_service_e2e import card_shows, click, current, opp_id, post, run
 from tests.harness import Harness
+from tests.support.service import card_shows, click, current, opp_id, post, run
 
 EXTENSIONS = ["cogs.service"]
 # Cards start on Friday 27 November 2026 at 18:30 UTC; the clock starts on the 22nd at noon.

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.service.test_service_e2e import answer, opp_id, post, run
-from tests.e2e.service.test_service_e2e_after import button
 from tests.harness import Harness
+from tests.support.interact import answer
+from tests.support.service import button, opp_id, post, run
 
 EXTENSIONS = ["cogs.service"]
 pytestmark = [pytest.mark.extensions(*EXTENSIONS), pytest.mark.configure(service_board_channel_id="service_board")]

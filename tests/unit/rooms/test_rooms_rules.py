@@ -18,7 +18,6 @@ from bot.rooms import (
     count_attendees,
     next_weekly,
     reminder_still_timely,
-    reminders_due,
     validate_duration,
     validate_text,
 )
@@ -75,22 +74,6 @@ def test_weekly_repeat_skips_occurrences_already_past() -> None:
     start = NOW - timedelta(days=20)
     nxt = next_weekly(start, zone, after=NOW)
     assert nxt == start + timedelta(days=21)
-
-
-def test_both_reminders_when_scheduled_days_ahead() -> None:
-    start = NOW + timedelta(days=3)
-    assert [(r.lead, r.due_at) for r in reminders_due(start, NOW)] == [
-        ("24h", start - timedelta(hours=24)),
-        ("15m", start - timedelta(minutes=15)),
-    ]
-
-
-def test_only_the_short_reminder_when_the_day_ahead_has_passed() -> None:
-    assert [r.lead for r in reminders_due(NOW + timedelta(hours=3), NOW)] == ["15m"]
-
-
-def test_no_reminders_for_a_room_starting_in_ten_minutes() -> None:
-    assert reminders_due(NOW + timedelta(minutes=10), NOW) == []
 
 
 def test_temporary_channel_opens_fifteen_minutes_before_or_now() -> None:

@@ -24,7 +24,6 @@ from bot.service import (
     public_thanks,
     reminder_still_useful,
     reminder_text,
-    reminder_times,
     slots_line,
     validate_description,
     validate_slots,
@@ -152,22 +151,6 @@ def test_weekly_repeat_skips_weeks_that_already_went_by() -> None:
     nxt = next_weekly(start, ZoneInfo("UTC"), NOW)
     assert nxt == start + timedelta(days=21)
     assert nxt > NOW
-
-
-def test_both_reminders_when_signing_up_early() -> None:
-    start = NOW + timedelta(days=3)
-    assert [(r.lead, r.due_at) for r in reminder_times(start, NOW)] == [
-        ("24h", start - timedelta(hours=24)),
-        ("1h", start - timedelta(hours=1)),
-    ]
-
-
-def test_only_the_one_hour_reminder_when_signing_up_the_same_day() -> None:
-    assert [r.lead for r in reminder_times(NOW + timedelta(hours=3), NOW)] == ["1h"]
-
-
-def test_no_reminders_when_it_starts_within_the_hour() -> None:
-    assert reminder_times(NOW + timedelta(minutes=30), NOW) == []
 
 
 def test_waitlist_promotion_is_first_come_first_served_up_to_free_slots() -> None:

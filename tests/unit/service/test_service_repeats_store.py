@@ -8,27 +8,13 @@ from pathlib import Path
 
 from bot.clock import FakeClock, to_db
 from bot.db import Database
-from bot.service import Kind, Opportunity, Recurrence, Status
+from bot.service import Opportunity, Recurrence, Status
 from bot.store import Store
-from bot.store.service import NewOpportunity
-
-GUILD = 1
+from tests.support.service import create_opportunity, update_opportunity
 
 
 async def _post(store: Store, clock: FakeClock, recurrence: Recurrence) -> Opportunity:
-    new = NewOpportunity(
-        guild_id=GUILD,
-        poster_user_id=99,
-        title="Greeter",
-        description="Say hello at the door.",
-        kind=Kind.GREETER,
-        starts_at=clock.now() + timedelta(days=2),
-        duration=timedelta(hours=1),
-        slots=2,
-        recurrence=recurrence,
-        zone="Europe/London",
-    )
-    opp = await store.service.create(new, now=clock.now())
+    opp = await create_opportunity(store, clock, recurrence=recurrence, zone="Europe/London")
     await store.service.set_message(opp.id, 500, 600)  # it reached the board
     return opp
 
@@ -62,16 +48,7 @@ async def test_an_edit_can_change_the_repeat_or_keep_it(store: Store, clock: Fak
     opp = await _post(store, clock, Recurrence.WEEKLY)
 
     async def edit(recurrence: Recurrence | None) -> Opportunity:
-        _, after, _ = await store.service.update(
-            opp.id,
-            title=opp.title,
-            description=opp.description,
-            starts_at=opp.starts_at,
-            duration=opp.duration,
-            slots=opp.slots,
-            recurrence=recurrence,
-            now=clock.now(),
-        )
+        _, after, _ = await update_opportunity(store, clock, opp, recurrence=recurrence)
         return after
 
     assert (await edit(None)).recurrence is Recurrence.WEEKLY

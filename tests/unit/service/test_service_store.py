@@ -10,32 +10,13 @@ import pytest
 from bot.clock import FakeClock
 from bot.errors import KindredError
 from bot.privacy import registered_tables
-from bot.service import JoinOutcome, Kind, Opportunity, Recurrence, SignupStatus, Status
+from bot.service import JoinOutcome, Kind, Recurrence, SignupStatus, Status
 from bot.store import Store
-from bot.store.service import NewOpportunity
-
-GUILD = 1
-
-
-async def _post(store: Store, clock: FakeClock, *, slots: int = 2, **overrides: object) -> Opportunity:
-    values: dict[str, object] = {
-        "guild_id": GUILD,
-        "poster_user_id": 99,
-        "title": "Greeter",
-        "description": "Say hello at the door.",
-        "kind": Kind.GREETER,
-        "starts_at": clock.now() + timedelta(days=2),
-        "duration": timedelta(hours=1),
-        "slots": slots,
-        "recurrence": Recurrence.NONE,
-        "zone": "UTC",
-    }
-    values.update(overrides)
-    return await store.service.create(NewOpportunity(**values), now=clock.now())  # type: ignore[arg-type]
+from tests.support.service import GUILD, create_opportunity, update_opportunity
 
 
 async def test_join_fills_slots_then_waitlists_in_order(store: Store, clock: FakeClock) -> None:
-    opp = await _post(store, clock, slots=1)
+    opp = await create_opportunity(store, clock, slots=1)
     assert (await store.service.join(opp.id, 10, now=clock.now())).outcome is JoinOutcome.VOLUNTEERED
     second = await store.service.join(opp.id, 11, now=clock.now())
     third = await store.service.join(opp.id, 12, now=clock.now())
@@ -50,7 +31,7 @@ async def test_join_fills_slots_then_waitlists_in_order(store: Store, clock: Fak
 
 
 async def test_withdraw_promotes_the_first_on_the_waitlist(store: Store, clock: FakeClock) -> None:
-    opp = await _post(store, clock, slots=1)
+    opp = await create_opportunity(store, clock, slots=1)
     for uid in (10, 11, 12):
         await store.service.join(opp.id, uid, now=clock.now())
     result = await store.service.withdraw(opp.id, 10, now=clock.now())
@@ -62,7 +43,7 @@ async def test_withdraw_promotes_the_first_on_the_waitlist(store: Store, clock: 
 
 
 async def test_leaving_the_waitlist_promotes_nobody(store: Store, clock: FakeClock) -> None:
-    opp = await _post(store, clock, slots=1)
+    opp = await create_opportunity(store, clock, slots=1)
     for uid in (10, 11):
         await store.service.join(opp.id, uid, now=clock.now())
     result = await store.service.withdraw(opp.id, 11, now=clock.now())
@@ -71,7 +52,7 @@ async def test_leaving_the_waitlist_promotes_nobody(store: Store, clock: FakeClo
 
 
 async def test_two_joins_for_the_last_slot_at_once_give_it_to_exactly_one(store: Store, clock: FakeClock) -> None:
-    opp = await _post(store, clock, slots=1)
+    opp = await create_opportunity(store, clock, slots=1)
     results = await asyncio.gather(*(store.service.join(opp.id, uid, now=clock.now()) for uid in (10, 11)))
     outcomes = sorted(r.outcome.value for r in results)
     assert outcomes == [JoinOutcome.VOLUNTEERED.value, JoinOutcome.WAITLISTED.value]
@@ -81,7 +62,7 @@ async def test_two_joins_for_the_last_slot_at_once_give_it_to_exactly_one(store:
 
 
 async def test_many_simultaneous_joins_never_overfill(store: Store, clock: FakeClock) -> None:
-    opp = await _post(store, clock, slots=3)
+    opp = await create_opportunity(store, clock, slots=3)
     await asyncio.gather(*(store.service.join(opp.id, uid, now=clock.now()) for uid in range(100, 120)))
     loaded = await store.service.get(opp.id)
     assert loaded is not None
@@ -90,7 +71,7 @@ async def test_many_simultaneous_joins_never_overfill(store: Store, clock: FakeC
 
 
 async def test_joining_a_closed_or_missing_opportunity_is_refused(store: Store, clock: FakeClock) -> None:
-    opp = await _post(store, clock)
+    opp = await create_opportunity(store, clock)
     await store.service.close(opp.id, Status.CANCELLED, now=clock.now())
     with pytest.raises(KindredError, match="isn't taking volunteers"):
         await store.service.join(opp.id, 10, now=clock.now())
@@ -98,34 +79,19 @@ async def test_joining_a_closed_or_missing_opportunity_is_refused(store: Store, 
         await store.service.join(9999, 10, now=clock.now())
 
 
-async def _resize(
-    store: Store, clock: FakeClock, opp: Opportunity, *, slots: int
-) -> tuple[Opportunity, Opportunity, list[int]]:
-    """Edit only the number of slots, keeping everything else as it is."""
-    return await store.service.update(
-        opp.id,
-        title=opp.title,
-        description=opp.description,
-        starts_at=opp.starts_at,
-        duration=opp.duration,
-        slots=slots,
-        now=clock.now(),
-    )
-
-
 async def test_growing_slots_promotes_and_shrinking_below_volunteers_is_refused(store: Store, clock: FakeClock) -> None:
-    opp = await _post(store, clock, slots=1)
+    opp = await create_opportunity(store, clock, slots=1)
     for uid in (10, 11, 12):
         await store.service.join(opp.id, uid, now=clock.now())
-    old, new, promoted = await _resize(store, clock, opp, slots=2)
+    old, new, promoted = await update_opportunity(store, clock, opp, slots=2)
     assert promoted == [11]
     assert (old.slots, new.slots, new.volunteers) == (1, 2, (10, 11))
     with pytest.raises(KindredError, match="can't go below 2"):
-        await _resize(store, clock, opp, slots=1)
+        await update_opportunity(store, clock, opp, slots=1)
 
 
 async def test_complete_records_private_history_once(store: Store, clock: FakeClock) -> None:
-    opp = await _post(store, clock)
+    opp = await create_opportunity(store, clock)
     await store.service.join(opp.id, 10, now=clock.now())
     await store.service.join(opp.id, 11, now=clock.now())
     done = await store.service.complete(opp.id, [10, 55], now=clock.now())  # 55 never signed up
@@ -137,7 +103,7 @@ async def test_complete_records_private_history_once(store: Store, clock: FakeCl
 
 
 async def test_weekly_series_spawns_the_next_occurrence_only_once(store: Store, clock: FakeClock) -> None:
-    opp = await _post(store, clock, recurrence=Recurrence.WEEKLY)
+    opp = await create_opportunity(store, clock, recurrence=Recurrence.WEEKLY)
     when = opp.starts_at + timedelta(days=7)
     first, second = await asyncio.gather(
         store.service.spawn_next(opp.id, when, now=clock.now()),
@@ -150,17 +116,17 @@ async def test_weekly_series_spawns_the_next_occurrence_only_once(store: Store, 
 
 
 async def test_list_open_is_soonest_first_and_filters_by_kind(store: Store, clock: FakeClock) -> None:
-    later = await _post(store, clock, starts_at=clock.now() + timedelta(days=5))
-    sooner = await _post(store, clock, starts_at=clock.now() + timedelta(days=1), kind=Kind.LISTENER)
-    gone = await _post(store, clock)
+    later = await create_opportunity(store, clock, starts_at=clock.now() + timedelta(days=5))
+    sooner = await create_opportunity(store, clock, starts_at=clock.now() + timedelta(days=1), kind=Kind.LISTENER)
+    gone = await create_opportunity(store, clock)
     await store.service.close(gone.id, Status.CANCELLED, now=clock.now())
     assert [o.id for o in await store.service.list_open(GUILD, now=clock.now())] == [sooner.id, later.id]
     assert [o.id for o in await store.service.list_open(GUILD, now=clock.now(), kind=Kind.LISTENER)] == [sooner.id]
 
 
 async def test_reminder_opt_out_is_per_opportunity(store: Store, clock: FakeClock) -> None:
-    a = await _post(store, clock)
-    b = await _post(store, clock)
+    a = await create_opportunity(store, clock)
+    b = await create_opportunity(store, clock)
     for opp in (a, b):
         await store.service.join(opp.id, 10, now=clock.now())
     assert await store.service.set_reminders(a.id, 10, on=False)
