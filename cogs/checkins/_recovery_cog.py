@@ -134,6 +134,8 @@ class SlipButton(
                     )
                 text = await record_slip(bot, scheduler, interaction)
             await interaction.response.edit_message(content=text, view=None)
+            if self.answer == "yes":
+                cast("KindredBot", interaction.client).dispatch("recovery_slip", interaction)
         except Exception as exc:  # DynamicItems have no view of ours to route errors; do it here
             await send_error(interaction, exc, where="component")
 
@@ -183,6 +185,8 @@ class RecoveryCog(commands.GroupCog, group_name="recovery", group_description="Y
         await interaction.response.send_message(
             f"Your recovery date is saved: **{_fmt(chosen)}**.\n\n{render_show(state, today)}", ephemeral=True
         )
+        # Other features may follow up privately (a recent date brings the first-30-days offer).
+        self.bot.dispatch("recovery_date_set", interaction, chosen)
 
     @set_.autocomplete("date")
     async def _date_autocomplete(

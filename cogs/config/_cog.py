@@ -108,6 +108,12 @@ class Config(
             + "\n-# Built in; a refused member gets a kind private note saying when they can again.",
             inline=False,
         )
+        embed.add_field(
+            name="First-30-days support",
+            value=f"{await self.bot.store.newcomers.count_on(guild.id)} member(s) have it on now."
+            "\n-# A count only: who has it is private to each member.",
+            inline=False,
+        )
         embed.set_footer(text="Change one with its /config command; /config reset puts a setting back to its default.")
         await reply_ephemeral(interaction, embed=embed)
 

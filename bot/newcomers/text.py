@@ -1,0 +1,143 @@
+"""The words members read about first-30-days support: warm, private, person-first, never a comparison.
+
+Nothing here names a label for a person or counts days against anyone; a slip is met with encouragement.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.newcomers.rules import PARTS
+
+__all__ = [
+    "DECLINED",
+    "OFF",
+    "OFFER",
+    "PART_LABELS",
+    "SLIP_NOTE",
+    "end_text",
+    "milestone_text",
+    "on_text",
+    "prompt_text",
+    "status_text",
+]
+
+PART_LABELS: dict[str, str] = {"checkins": "Check-in prompts", "milestones": "Milestone notes"}
+
+OFFER = (
+    "**Would some extra support for your first 30 days help?**\n"
+    "The start is often the hardest part, and nobody should have to do it alone. If you like, for the next "
+    "30 days I can send you:\n"
+    + "\n".join(f"• {text}" for text in PARTS.values())
+    + "\n\nIt's completely private: nobody else is told, and nothing is posted anywhere. Take all of it, "
+    "choose the parts you want, or say no thanks. `/recovery support` changes it any time."
+)
+
+DECLINED = (
+    "No problem at all. Nothing changes. If you ever want it, `/recovery support on` is there, "
+    "and `/resources show` lists people you can talk to any time."
+)
+
+OFF = (
+    "First-30-days support is off, and nothing more will come from it. Everything else stays as it was. "
+    "`/recovery support on` brings it back whenever you like."
+)
+
+SLIP_NOTE = (
+    "Your first-30-days support stays on, just as before. A slip doesn't change that, and I'm glad you're "
+    "still here. Your next check-in prompt will come at the usual time."
+)
+
+
+def _fmt(day: date) -> str:
+    return f"{day.day} {day:%B}"
+
+
+def _parts_lines(parts: frozenset[str]) -> str:
+    return "\n".join(f"• {PARTS[p]}" for p in sorted(parts))
+
+
+def on_text(parts: frozenset[str], start: date, at: str, reminders_on: bool) -> str:
+    """The confirmation after the member says yes (or changes the parts)."""
+    lines = [
+        "**First-30-days support is on.** Only you can see this.",
+        f"Your 30 days started on {_fmt(start)}. You'll get:",
+        _parts_lines(parts),
+    ]
+    if "checkins" in parts:
+        if reminders_on:
+            lines.append(
+                "You already have a daily check-in reminder, so I won't add a second one; your reminder does the job."
+            )
+        else:
+            lines.append(f"Check-in prompts come at **{at}** your time; `/recovery support on time:` changes it.")
+    lines.append("`/recovery support off` stops it at once, and `/recovery support status` shows where things are.")
+    return "\n".join(lines)
+
+
+def status_text(status: str, parts: frozenset[str], start: date | None, today: date, at: str) -> str:
+    """The private ``/recovery support status`` answer."""
+    if status == "on" and start is not None:
+        day = (today - start).days + 1
+        lines = [
+            f"**First-30-days support is on.** Today is day {max(day, 1)} of your 30.",
+            _parts_lines(parts) if parts else "(no parts chosen)",
+        ]
+        if "checkins" in parts:
+            lines.append(f"Check-in prompts come at **{at}** your time.")
+        lines.append("`/recovery support off` stops it at once.")
+        return "\n".join(lines)
+    if status == "ended":
+        return (
+            "Your first 30 days with support are complete. `/recovery support on` starts another 30 days whenever "
+            "you'd like them."
+        )
+    return (
+        "First-30-days support is off. It's private extra support as you start: "
+        + "; ".join(PARTS.values())
+        + ". `/recovery support on` turns it on."
+    )
+
+
+def prompt_text(day: int) -> str:
+    """A check-in prompt: an invitation, never a demand."""
+    if day == 1:
+        return (
+            "🌱 Day 1. How are you doing right now? A check-in takes thirty seconds and only you see it. "
+            "No pressure: skipping is fine too."
+        )
+    return f"🌱 Day {day}. A gentle nudge: how are you today? A quick check-in is here if you'd like it."
+
+
+def milestone_text(label: str) -> str:
+    """A milestone note for the period: about this member's own path, with no comparison and no count against
+    anyone."""
+    return (
+        f"🎉 **{label}** since you started your first 30 days here. Every day you show up for yourself counts. "
+        "Well done."
+    )
+
+
+def end_text(checkins: int, prompts: int, notes: int, parts: frozenset[str], reminders_on: bool) -> str:
+    """The day-30 reflection: what the member tried, and an invitation to keep any part."""
+    tried = []
+    if checkins:
+        tried.append(f"you checked in {checkins} time{'s' if checkins != 1 else ''}")
+    if prompts:
+        tried.append(f"{prompts} check-in prompt{'s' if prompts != 1 else ''} came your way")
+    if notes:
+        tried.append(f"you reached {notes} milestone note{'s' if notes != 1 else ''}")
+    lines = [
+        "🌿 **30 days since you started here.** Thank you for letting Kindred walk alongside you.",
+        "A quiet look back, just for you: " + ("; ".join(tried) + "." if tried else "you showed up, and that counts."),
+        "",
+        "Your first-30-days support ends today by itself. Nothing is deleted unless you ask (`/privacy delete`).",
+        "**Keep anything that helped:**",
+    ]
+    if reminders_on:
+        lines.append("• Your daily check-in reminder carries on as it is.")
+    else:
+        lines.append("• A daily check-in reminder: the button below, or `/checkin remind set` for another time.")
+    lines.append("• `/buddy join` for a buddy in the regular rounds, and `/room list` for this week's rooms.")
+    lines.append("• `/recovery support on` starts another 30 days, any time.")
+    return "\n".join(lines)

@@ -1,0 +1,24 @@
+"""First-30-days support: the private offer, ``/recovery support on|off|status``, and the closer rhythm.
+
+Timers: ``newcomer-prompt``, ``newcomer-milestone`` and ``newcomer-end`` (durable, via ``bot.timers``).
+Loads after ``cogs.checkins``, whose ``/recovery`` group it adds ``support`` to.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.newcomers.service import FirstDays
+from cogs.newcomers._cog import Newcomers
+from cogs.newcomers._discord import DiscordNewcomers
+
+if TYPE_CHECKING:
+    from bot.client import KindredBot
+
+__all__ = ["Newcomers", "setup"]
+
+
+async def setup(bot: KindredBot) -> None:
+    """Build the service over its Discord side and add the cog."""
+    service = FirstDays(bot.store, bot.timers, bot.clock, DiscordNewcomers(bot))
+    await bot.add_cog(Newcomers(bot, service))

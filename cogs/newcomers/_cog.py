@@ -1,0 +1,130 @@
+"""``/recovery support on|off|status`` and the private offer after a recent recovery date.
+
+The ``support`` subgroup joins the ``/recovery`` group of ``cogs.checkins`` while this extension is
+loaded. The offer answers the ``recovery_date_set`` event, and a slip (``recovery_slip``) gets a kind
+private note that the support stays on; both are dispatched by the recovery cog, so neither feature
+imports the other.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import TYPE_CHECKING, cast
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.errors import KindredError
+from bot.newcomers.rules import ALL_PARTS
+from bot.newcomers.text import OFF, OFFER
+from bot.timeparse import parse_clock_time
+from cogs.newcomers._views import DYNAMIC_ITEMS, offer_view
+
+if TYPE_CHECKING:
+    from bot.client import KindredBot
+    from bot.newcomers.service import FirstDays
+
+__all__ = ["Newcomers", "SupportGroup"]
+
+log = logging.getLogger(__name__)
+
+
+def _service(interaction: discord.Interaction) -> FirstDays:
+    service = cast("KindredBot", interaction.client).features.newcomers
+    if service is None:
+        raise KindredError("First-30-days support is unavailable for a moment. Please try again shortly.")
+    return service
+
+
+class SupportGroup(app_commands.Group):
+    """``/recovery support``: private extra support for the first 30 days."""
+
+    def __init__(self) -> None:
+        super().__init__(name="support", description="Private extra support for your first 30 days")
+
+    @app_commands.command(name="on")
+    @app_commands.rename(at="time")
+    @app_commands.describe(
+        checkins="A gentle check-in prompt: daily for the first week, then every other day (default: yes)",
+        milestones="A private note at 24 hours, 3 days, 1 week and 2 weeks (default: yes)",
+        at="The time for check-in prompts, your local time, like 08:30 or 7pm (default: 19:00)",
+    )
+    async def on(
+        self, interaction: discord.Interaction, checkins: bool = True, milestones: bool = True, at: str | None = None
+    ) -> None:
+        """Turn on first-30-days support, or change its parts or time. Only you can see it."""
+        parts = frozenset(p for p, wanted in (("checkins", checkins), ("milestones", milestones)) if wanted)
+        if not parts:
+            raise KindredError(
+                "Choose at least one part (check-ins or milestones), or use `/recovery support off` to stop it."
+            )
+        chosen = parse_clock_time(at) if at else None
+        text = await _service(interaction).turn_on(interaction.user.id, interaction.guild_id, parts & ALL_PARTS, chosen)
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @app_commands.command(name="off")
+    async def off(self, interaction: discord.Interaction) -> None:
+        """Stop first-30-days support at once. Nothing else changes."""
+        was_on = await _service(interaction).turn_off(interaction.user.id)
+        text = OFF if was_on else "First-30-days support isn't on, so there was nothing to stop."
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @app_commands.command(name="status")
+    async def status(self, interaction: discord.Interaction) -> None:
+        """See whether your first-30-days support is on, which day it is and what it includes."""
+        text = await _service(interaction).status(interaction.user.id, interaction.guild_id)
+        await interaction.response.send_message(text, ephemeral=True)
+
+
+class Newcomers(commands.Cog):
+    """Publishes the service, its timers and buttons, and the ``/recovery support`` commands."""
+
+    def __init__(self, bot: KindredBot, service: FirstDays) -> None:
+        self.bot = bot
+        self.service = service
+        self.group = SupportGroup()
+
+    async def cog_load(self) -> None:
+        """Publish the service, route its timers, rebuild its chains, make old buttons answer again."""
+        self.bot.features.newcomers = self.service
+        self.service.register()
+        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.chains.register("newcomers", self.service.reconcile)
+        recovery = self.bot.tree.get_command("recovery")
+        if isinstance(recovery, app_commands.Group):
+            recovery.add_command(self.group, override=True)
+        else:
+            log.warning("/recovery isn't loaded, so /recovery support is unavailable (load cogs.checkins first)")
+
+    async def cog_unload(self) -> None:
+        """Undo :meth:`cog_load`; pending timers wait in the table."""
+        self.service.unregister()
+        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.chains.unregister("newcomers")
+        recovery = self.bot.tree.get_command("recovery")
+        if isinstance(recovery, app_commands.Group):
+            recovery.remove_command(self.group.name)
+        if self.bot.features.newcomers is self.service:
+            self.bot.features.newcomers = None
+
+    @commands.Cog.listener()
+    async def on_recovery_date_set(self, interaction: discord.Interaction, chosen: date) -> None:
+        """A recent recovery date brings the private offer, once (a decision already made is respected)."""
+        user_id = interaction.user.id
+        try:
+            if await self.service.offer_after_recovery_date(user_id, interaction.guild_id, chosen):
+                await interaction.followup.send(OFFER, view=offer_view(user_id, interaction.guild_id), ephemeral=True)
+        except Exception:
+            log.exception("couldn't offer first-30-days support to %s", user_id)
+
+    @commands.Cog.listener()
+    async def on_recovery_slip(self, interaction: discord.Interaction) -> None:
+        """A slip during the period: a kind private note that the support stays on."""
+        try:
+            note = await self.service.on_slip(interaction.user.id)
+            if note is not None:
+                await interaction.followup.send(note, ephemeral=True)
+        except Exception:
+            log.exception("couldn't tell %s that their support stays on after a slip", interaction.user.id)
