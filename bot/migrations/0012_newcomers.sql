@@ -19,3 +19,23 @@ CREATE TABLE newcomer_support (
     updated_at     TEXT    NOT NULL
 );
 CREATE INDEX newcomer_support_guild ON newcomer_support (guild_id, status);
+
+-- A buddy member may offer to walk alongside members in their first 30 days.
+ALTER TABLE buddy_members ADD COLUMN newcomer_mentor INTEGER NOT NULL DEFAULT 0;
+
+-- A member in their first 30 days asked for a buddy now: waiting for a free mentor, then paired, until
+-- either asks to change or the 30 days end. A member has at most one open request per server.
+CREATE TABLE newcomer_pairs (
+    id              INTEGER PRIMARY KEY,
+    guild_id        INTEGER NOT NULL,
+    user_id         INTEGER NOT NULL,          -- the member in their first 30 days
+    mentor_user_id  INTEGER,                   -- NULL while waiting
+    status          TEXT    NOT NULL,          -- waiting | paired | ended
+    told_waiting    INTEGER NOT NULL DEFAULT 0,
+    thread_id       INTEGER,
+    asked_at        TEXT    NOT NULL,
+    paired_at       TEXT,
+    ended_at        TEXT
+);
+CREATE UNIQUE INDEX newcomer_pairs_open ON newcomer_pairs (guild_id, user_id) WHERE status IN ('waiting', 'paired');
+CREATE INDEX newcomer_pairs_mentor ON newcomer_pairs (guild_id, mentor_user_id, status);

@@ -36,6 +36,7 @@ PERIOD_DAYS = 30
 
 # The parts a member can choose, with the words the offer and /recovery support use for each.
 PARTS: dict[str, str] = {
+    "buddy": "a buddy within a day, not next round: a steady member who offered to walk alongside people starting out",
     "checkins": "a gentle check-in prompt at a time you choose: daily for the first week, then every other day",
     "milestones": "a private note at 24 hours, 3 days, 1 week and 2 weeks",
 }

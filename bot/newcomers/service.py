@@ -30,6 +30,7 @@ from bot.timers import Timer
 
 if TYPE_CHECKING:
     from bot.clock import Clock
+    from bot.newcomers.pairing import BuddyNow
     from bot.store import Store
     from bot.store.newcomers import SupportRecord
     from bot.timers import TimerService
@@ -62,11 +63,15 @@ class NewcomerPort(Protocol):
 class FirstDays:
     """The first-30-days support service (``bot.features.newcomers``)."""
 
-    def __init__(self, store: Store, timers: TimerService, clock: Clock, port: NewcomerPort) -> None:
+    def __init__(
+        self, store: Store, timers: TimerService, clock: Clock, port: NewcomerPort, buddies: BuddyNow | None = None
+    ) -> None:
         self._store = store
         self._timers = timers
         self._clock = clock
         self._port = port
+        self.buddies = buddies
+        """First-30-days pairing (None when the buddy part isn't wired up, as in unit tests)."""
 
     def register(self) -> None:
         """Route this feature's timer kinds here (from ``cog_load``)."""
@@ -107,6 +112,9 @@ class FirstDays:
     ) -> str:
         """Start the support (or change its parts or time); returns the private confirmation."""
         parts = parts & ALL_PARTS
+        buddy_needs_server = "buddy" in parts and (guild_id is None or self.buddies is None)
+        if buddy_needs_server:
+            parts = parts - {"buddy"}
         zone = await self._store.member_zone(user_id, guild_id)
         today = self._clock.now().astimezone(zone).date()
         current = await self._store.newcomers.get(user_id)
@@ -124,13 +132,21 @@ class FirstDays:
         )
         await self._cancel_chains(user_id)
         await self._schedule_all(record, after=now)
-        return on_text(parts, start, at.strftime("%H:%M"), await self._own_reminder(user_id))
+        if self.buddies is not None:
+            if "buddy" in parts and guild_id is not None:
+                await self.buddies.request(guild_id, user_id)
+            elif "buddy" not in parts:
+                await self.buddies.end_for_newcomer(user_id)
+        reminders = await self._own_reminder(user_id)
+        return on_text(parts, start, at.strftime("%H:%M"), reminders, buddy_needs_server=buddy_needs_server)
 
     async def decline(self, user_id: int, guild_id: int | None) -> None:
         """The member said no thanks to the offer."""
         await self._store.newcomers.record_offer(user_id, guild_id, now=self._clock.now())
         await self._store.newcomers.set_status(user_id, "declined", now=self._clock.now())
         await self._cancel_chains(user_id)
+        if self.buddies is not None:
+            await self.buddies.end_for_newcomer(user_id)
 
     async def turn_off(self, user_id: int) -> bool:
         """Stop at once; False when the support wasn't on."""
@@ -139,6 +155,8 @@ class FirstDays:
         if record is None or not record.on:
             return False
         await self._store.newcomers.set_status(user_id, "off", now=self._clock.now())
+        if self.buddies is not None:
+            await self.buddies.end_for_newcomer(user_id)
         return True
 
     async def status(self, user_id: int, guild_id: int | None) -> str:
@@ -339,6 +357,8 @@ class FirstDays:
         assert record.start_on is not None
         await self._store.newcomers.set_status(user_id, "ended", now=self._clock.now())
         await self._cancel_chains(user_id)
+        if self.buddies is not None:
+            await self.buddies.end_for_newcomer(user_id, period_done=True)
         checkins = len(await self._store.checkins.entries_since(user_id, record.start_on))
         own = await self._own_reminder(user_id)
         text = end_text(checkins, record.prompts_sent, record.notes_sent, record.parts, own)

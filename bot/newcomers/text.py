@@ -16,13 +16,14 @@ __all__ = [
     "PART_LABELS",
     "SLIP_NOTE",
     "end_text",
+    "intro_text",
     "milestone_text",
     "on_text",
     "prompt_text",
     "status_text",
 ]
 
-PART_LABELS: dict[str, str] = {"checkins": "Check-in prompts", "milestones": "Milestone notes"}
+PART_LABELS: dict[str, str] = {"buddy": "A buddy now", "checkins": "Check-in prompts", "milestones": "Milestone notes"}
 
 OFFER = (
     "**Would some extra support for your first 30 days help?**\n"
@@ -30,7 +31,7 @@ OFFER = (
     "30 days I can send you:\n"
     + "\n".join(f"• {text}" for text in PARTS.values())
     + "\n\nIt's completely private: nobody else is told, and nothing is posted anywhere. Take all of it, "
-    "choose the parts you want, or say no thanks. `/recovery support` changes it any time."
+    "choose the parts you want, or say no thanks. `/recovery support on` or `off` changes it any time."
 )
 
 DECLINED = (
@@ -57,13 +58,19 @@ def _parts_lines(parts: frozenset[str]) -> str:
     return "\n".join(f"• {PARTS[p]}" for p in sorted(parts))
 
 
-def on_text(parts: frozenset[str], start: date, at: str, reminders_on: bool) -> str:
+def on_text(
+    parts: frozenset[str], start: date, at: str, reminders_on: bool, *, buddy_needs_server: bool = False
+) -> str:
     """The confirmation after the member says yes (or changes the parts)."""
     lines = [
         "**First-30-days support is on.** Only you can see this.",
         f"Your 30 days started on {_fmt(start)}. You'll get:",
-        _parts_lines(parts),
+        _parts_lines(parts) if parts else "(no parts chosen)",
     ]
+    if "buddy" in parts:
+        lines.append("I'm looking for your buddy now; you'll meet in a private thread, or by DM.")
+    if buddy_needs_server:
+        lines.append("A buddy belongs to a server: run `/recovery support on` in your server for that part.")
     if "checkins" in parts:
         if reminders_on:
             lines.append(
@@ -141,3 +148,15 @@ def end_text(checkins: int, prompts: int, notes: int, parts: frozenset[str], rem
     lines.append("• `/buddy join` for a buddy in the regular rounds, and `/room list` for this week's rooms.")
     lines.append("• `/recovery support on` starts another 30 days, any time.")
     return "\n".join(lines)
+
+
+def intro_text(newcomer_id: int, mentor_id: int) -> str:
+    """The first-30-days buddy introduction, in a private thread (or by DM): it pings exactly these two."""
+    return (
+        f"👋 <@{newcomer_id}>, meet <@{mentor_id}>.\n"
+        f"<@{mentor_id}> offered to be a buddy for people finding their feet here, and <@{newcomer_id}> asked "
+        "for one. Say hello whenever you're ready: no pressure, no script.\n"
+        "A first question, if it helps: what's one small thing that helped you this week?\n"
+        "This is private to the two of you. If it isn't the right fit, either of you can press "
+        "“Change my buddy”; no reason is asked or shared."
+    )

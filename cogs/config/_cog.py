@@ -323,6 +323,14 @@ class Config(
         """Set how long a member's data is kept after they leave, before it is erased."""
         await self.apply(interaction, {"retention_days": _in_range("Retention", days, 1, 365)})
 
+    @app_commands.command(name="newcomer-mentors")
+    @app_commands.describe(cap="At most this many members in their first 30 days per mentor at once (1-10)")
+    async def newcomer_mentors(
+        self, interaction: discord.Interaction[KindredBot], cap: app_commands.Range[int, 1, 10]
+    ) -> None:
+        """Set how many members in their first 30 days one mentor buddies at once, so no one is overloaded."""
+        await self.apply(interaction, {"newcomer_mentor_cap": _in_range("Mentor cap", cap, 1, 10)})
+
     @app_commands.command(name="welcome")
     @app_commands.describe(state="on: each new member gets a short, private welcome DM from Kindred; off: none")
     @app_commands.choices(state=[Choice(name="on", value="on"), Choice(name="off", value="off")])

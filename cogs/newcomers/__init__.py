@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.newcomers.pairing import BuddyNow
 from bot.newcomers.service import FirstDays
 from cogs.newcomers._cog import Newcomers
-from cogs.newcomers._discord import DiscordNewcomers
+from cogs.newcomers._discord import DiscordNewcomers, DiscordPairs
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -20,5 +21,6 @@ __all__ = ["Newcomers", "setup"]
 
 async def setup(bot: KindredBot) -> None:
     """Build the service over its Discord side and add the cog."""
-    service = FirstDays(bot.store, bot.timers, bot.clock, DiscordNewcomers(bot))
+    buddies = BuddyNow(bot.store, bot.timers, bot.clock, DiscordPairs(bot))
+    service = FirstDays(bot.store, bot.timers, bot.clock, DiscordNewcomers(bot), buddies)
     await bot.add_cog(Newcomers(bot, service))

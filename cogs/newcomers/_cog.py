@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import KindredError
+from bot.events import ConfigChange
 from bot.newcomers.rules import ALL_PARTS
 from bot.newcomers.text import OFF, OFFER
 from bot.timeparse import parse_clock_time
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
 __all__ = ["Newcomers", "SupportGroup"]
 
 log = logging.getLogger(__name__)
+
+ONOFF = [app_commands.Choice(name="on", value="on"), app_commands.Choice(name="off", value="off")]
 
 
 def _service(interaction: discord.Interaction) -> FirstDays:
@@ -47,18 +50,25 @@ class SupportGroup(app_commands.Group):
     @app_commands.command(name="on")
     @app_commands.rename(at="time")
     @app_commands.describe(
+        buddy="A buddy within a day, not next round: a steady member who offered (default: yes)",
         checkins="A gentle check-in prompt: daily for the first week, then every other day (default: yes)",
         milestones="A private note at 24 hours, 3 days, 1 week and 2 weeks (default: yes)",
         at="The time for check-in prompts, your local time, like 08:30 or 7pm (default: 19:00)",
     )
     async def on(
-        self, interaction: discord.Interaction, checkins: bool = True, milestones: bool = True, at: str | None = None
+        self,
+        interaction: discord.Interaction,
+        buddy: bool = True,
+        checkins: bool = True,
+        milestones: bool = True,
+        at: str | None = None,
     ) -> None:
         """Turn on first-30-days support, or change its parts or time. Only you can see it."""
-        parts = frozenset(p for p, wanted in (("checkins", checkins), ("milestones", milestones)) if wanted)
+        wanted = (("buddy", buddy), ("checkins", checkins), ("milestones", milestones))
+        parts = frozenset(p for p, yes in wanted if yes)
         if not parts:
             raise KindredError(
-                "Choose at least one part (check-ins or milestones), or use `/recovery support off` to stop it."
+                "Choose at least one part (a buddy, check-ins or milestones), or use `/recovery support off` to stop it."
             )
         chosen = parse_clock_time(at) if at else None
         text = await _service(interaction).turn_on(interaction.user.id, interaction.guild_id, parts & ALL_PARTS, chosen)
@@ -78,6 +88,41 @@ class SupportGroup(app_commands.Group):
         await interaction.response.send_message(text, ephemeral=True)
 
 
+MENTOR_ON = (
+    "Thank you. You've offered to be a buddy for members in their first 30 days. When one asks, I may "
+    "introduce you in a private thread (never more than this server's limit at once). Either of you can "
+    "change buddy any time, and `/buddy mentor setting:off` stops new introductions."
+)
+MENTOR_OFF = (
+    "No new first-30-days introductions will come to you. Buddies you have now stay, unless either of you changes."
+)
+
+
+@app_commands.command(name="mentor")
+@app_commands.describe(setting="on: you may be introduced to someone starting out; off: no new introductions")
+@app_commands.choices(setting=ONOFF)
+async def mentor_command(interaction: discord.Interaction, setting: str) -> None:
+    """Offer to be a buddy for members in their first 30 days (steady or mentor experience)."""
+    service = _service(interaction)
+    bot = cast("KindredBot", interaction.client)
+    if interaction.guild_id is None or service.buddies is None:
+        raise KindredError("Run this inside the server where you'd like to be a buddy.")
+    guild_id, user_id = interaction.guild_id, interaction.user.id
+    profile = await bot.store.buddies.get(guild_id, user_id)
+    on = setting == "on"
+    if profile is None or profile.status != "active":
+        raise KindredError("Join buddy pairing first with `/buddy join`; then you can offer this.")
+    if on and profile.experience not in ("steady", "mentor"):
+        raise KindredError(
+            "This is for members who describe themselves as steady or a mentor. "
+            "`/buddy prefs experience:` changes that when it feels right."
+        )
+    await bot.store.newcomer_pairs.set_mentor(guild_id, user_id, on, now=bot.clock.now())
+    if on:
+        await service.buddies.free_up(guild_id)
+    await interaction.response.send_message(MENTOR_ON if on else MENTOR_OFF, ephemeral=True)
+
+
 class Newcomers(commands.Cog):
     """Publishes the service, its timers and buttons, and the ``/recovery support`` commands."""
 
@@ -85,6 +130,7 @@ class Newcomers(commands.Cog):
         self.bot = bot
         self.service = service
         self.group = SupportGroup()
+        self.mentor: app_commands.Command[Any, ..., None] = mentor_command
 
     async def cog_load(self) -> None:
         """Publish the service, route its timers, rebuild its chains, make old buttons answer again."""
@@ -92,20 +138,33 @@ class Newcomers(commands.Cog):
         self.service.register()
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
         self.bot.chains.register("newcomers", self.service.reconcile)
-        recovery = self.bot.tree.get_command("recovery")
-        if isinstance(recovery, app_commands.Group):
-            recovery.add_command(self.group, override=True)
+        self._attach("recovery", self.group)
+        self._attach("buddy", self.mentor)
+        if self.service.buddies is not None:
+            self.service.buddies.register()
+            self.bot.chains.register("newcomer-buddies", self.service.buddies.reconcile)
+            self.bot.erase_hooks["newcomers"] = self.service.buddies.before_erase
+
+    def _attach(self, parent: str, command: app_commands.Group | app_commands.Command[Any, ..., None]) -> None:
+        group = self.bot.tree.get_command(parent)
+        if isinstance(group, app_commands.Group):
+            group.add_command(command, override=True)
         else:
-            log.warning("/recovery isn't loaded, so /recovery support is unavailable (load cogs.checkins first)")
+            log.warning("/%s isn't loaded, so /%s %s is unavailable", parent, parent, command.name)
 
     async def cog_unload(self) -> None:
         """Undo :meth:`cog_load`; pending timers wait in the table."""
         self.service.unregister()
         self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
         self.bot.chains.unregister("newcomers")
-        recovery = self.bot.tree.get_command("recovery")
-        if isinstance(recovery, app_commands.Group):
-            recovery.remove_command(self.group.name)
+        for parent, name in (("recovery", self.group.name), ("buddy", self.mentor.name)):
+            group = self.bot.tree.get_command(parent)
+            if isinstance(group, app_commands.Group):
+                group.remove_command(name)
+        if self.service.buddies is not None:
+            self.service.buddies.unregister()
+            self.bot.chains.unregister("newcomer-buddies")
+            self.bot.erase_hooks.pop("newcomers", None)
         if self.bot.features.newcomers is self.service:
             self.bot.features.newcomers = None
 
@@ -118,6 +177,12 @@ class Newcomers(commands.Cog):
                 await interaction.followup.send(OFFER, view=offer_view(user_id, interaction.guild_id), ephemeral=True)
         except Exception:
             log.exception("couldn't offer first-30-days support to %s", user_id)
+
+    @commands.Cog.listener()
+    async def on_guild_config_changed(self, change: ConfigChange) -> None:
+        """A higher mentor limit may free a mentor for someone waiting."""
+        if change.key == "newcomer_mentor_cap" and self.service.buddies is not None:
+            await self.service.buddies.free_up(change.guild_id)
 
     @commands.Cog.listener()
     async def on_recovery_slip(self, interaction: discord.Interaction) -> None:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 import discord
 
-from bot.messaging import NO_PINGS, send_dm
+from bot.messaging import NO_PINGS, pinging, send_dm
+from bot.newcomers.text import intro_text
 from cogs.checkins._views import CheckinNowButton
-from cogs.newcomers._views import end_view
+from cogs.newcomers._views import change_view, end_view
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
 
-__all__ = ["DiscordNewcomers"]
+__all__ = ["DiscordNewcomers", "DiscordPairs"]
+
+log = logging.getLogger(__name__)
 
 
 class DiscordNewcomers:
@@ -36,3 +40,44 @@ class DiscordNewcomers:
         """The day-30 reflection, with a button to keep a daily reminder when they have none."""
         kwargs: dict[str, object] = {"view": end_view(user_id)} if offer_reminder else {}
         return await send_dm(self._bot, user_id, content=text, allowed_mentions=NO_PINGS, **kwargs) is not None
+
+
+class DiscordPairs:
+    """Implements :class:`bot.newcomers.pairing.PairPort`: a private thread in the buddy channel, else DMs."""
+
+    def __init__(self, bot: KindredBot) -> None:
+        self._bot = bot
+
+    def in_server(self, guild_id: int, user_id: int) -> bool:
+        """Whether the member is (still) in the server."""
+        guild = self._bot.get_guild(guild_id)
+        return guild is not None and guild.get_member(user_id) is not None
+
+    async def tell(self, user_id: int, text: str) -> bool:
+        """A private note to one member."""
+        return await send_dm(self._bot, user_id, content=text, allowed_mentions=NO_PINGS) is not None
+
+    async def introduce(self, guild_id: int, pair_id: int, newcomer_id: int, mentor_id: int) -> None:
+        """Introduce the two privately, pinging exactly them; by DM when no thread can be made."""
+        text = intro_text(newcomer_id, mentor_id)
+        both = (newcomer_id, mentor_id)
+        config = await self._bot.store.config.get(guild_id)
+        guild = self._bot.get_guild(guild_id)
+        channel = guild.get_channel(config.buddy_channel_id) if guild and config.buddy_channel_id else None
+        if isinstance(channel, discord.TextChannel):
+            try:
+                thread = await channel.create_thread(
+                    name=f"Buddy chat · {self._bot.clock.now():%d %b}",
+                    type=discord.ChannelType.private_thread,
+                    invitable=False,
+                    auto_archive_duration=10080,
+                )
+                await self._bot.store.newcomer_pairs.set_thread(pair_id, thread.id)
+                for user_id in both:
+                    await thread.add_user(discord.Object(user_id))
+                await thread.send(text, view=change_view(pair_id), allowed_mentions=pinging(both))
+                return
+            except discord.HTTPException:
+                log.warning("first-30-days buddy thread in channel %s failed; introducing by DM", channel.id)
+        for user_id in both:
+            await send_dm(self._bot, user_id, content=text, view=change_view(pair_id), allowed_mentions=pinging(both))

@@ -18,15 +18,18 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ACCEPT_LABEL",
+    "CHANGE_LABEL",
     "CHOOSE_LABEL",
     "DECLINE_LABEL",
     "DYNAMIC_ITEMS",
     "KEEP_LABEL",
     "WELCOME_LABEL",
+    "ChangeBuddyButton",
     "KeepReminderButton",
     "OfferButton",
     "PartsSelect",
     "WelcomeSupportButton",
+    "change_view",
     "end_view",
     "offer_view",
     "welcome_view",
@@ -36,6 +39,7 @@ ACCEPT_LABEL = "Yes, all of it"
 CHOOSE_LABEL = "Let me choose"
 DECLINE_LABEL = "No thanks"
 KEEP_LABEL = "Keep a daily check-in reminder"
+CHANGE_LABEL = "Change my buddy"
 WELCOME_LABEL = "I'm just starting out: tell me about extra support"
 _ANSWERS = {"all": (ACCEPT_LABEL, discord.ButtonStyle.primary), "choose": (CHOOSE_LABEL, discord.ButtonStyle.secondary)}
 _ANSWERS["no"] = (DECLINE_LABEL, discord.ButtonStyle.secondary)
@@ -91,7 +95,7 @@ class OfferButton(
             view = discord.ui.View(timeout=None)
             view.add_item(PartsSelect(self.user_id, self.guild_id))
             await interaction.response.send_message(
-                "Pick the parts you'd like (one or more). You can change this any time with `/recovery support`.",
+                "Pick the parts you'd like (one or more). You can change this any time with `/recovery support on`.",
                 view=view,
                 ephemeral=True,
             )
@@ -213,7 +217,40 @@ class WelcomeSupportButton(
         await interaction.response.send_message(OFFER, view=offer_view(user_id, self.guild_id), ephemeral=True)
 
 
-DYNAMIC_ITEMS = (OfferButton, PartsSelect, KeepReminderButton, WelcomeSupportButton)
+class ChangeBuddyButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"newcomers:change:(?P<pair_id>\d+)"):
+    """On a first-30-days introduction: either member ends the pairing kindly, with no reason given."""
+
+    def __init__(self, pair_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=CHANGE_LABEL, style=discord.ButtonStyle.secondary, custom_id=f"newcomers:change:{pair_id}"
+            )
+        )
+        self.pair_id = pair_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
+    ) -> ChangeBuddyButton:
+        """Rebuild from the custom id."""
+        return cls(int(match["pair_id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """End the pairing (only a member of it may)."""
+        await run_guarded(interaction, lambda: self._change(interaction))
+
+    async def _change(self, interaction: discord.Interaction) -> None:
+        buddies = _service(interaction).buddies
+        if buddies is None:
+            raise KindredError(UNAVAILABLE)
+        if not await buddies.change(self.pair_id, interaction.user.id):
+            raise KindredError("This pairing has already ended, or it isn't yours, so nothing has changed.")
+        await interaction.response.send_message(
+            "Done. The pairing has ended and no reason was shared. Thank you for giving it a go.", ephemeral=True
+        )
+
+
+DYNAMIC_ITEMS = (OfferButton, PartsSelect, KeepReminderButton, WelcomeSupportButton, ChangeBuddyButton)
 
 
 def offer_view(user_id: int, guild_id: int | None) -> discord.ui.View:
@@ -228,6 +265,13 @@ def end_view(user_id: int) -> discord.ui.View:
     """The day-30 reflection's invitation to keep a daily reminder."""
     view = discord.ui.View(timeout=None)
     view.add_item(KeepReminderButton(user_id))
+    return view
+
+
+def change_view(pair_id: int) -> discord.ui.View:
+    """The introduction's way out."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(ChangeBuddyButton(pair_id))
     return view
 
 

@@ -132,7 +132,7 @@ async def test_a_restart_mid_period_loses_nothing_and_sends_nothing_twice(h: Har
 
 
 async def test_closed_dms_pause_the_rhythm_quietly_and_the_period_still_ends(h: Harness) -> None:
-    await h.private_command(h.world.alice, "recovery support on")
+    await h.private_command(h.world.alice, "recovery support on", buddy=False)
     await live_until(h, datetime(2026, 11, 24, 12, 0, tzinfo=UTC))
     assert days_of(prompts_to(h, h.world.alice)) == [1, 2]
     h.dd.close_dms(h.world.alice)
@@ -143,7 +143,7 @@ async def test_closed_dms_pause_the_rhythm_quietly_and_the_period_still_ends(h: 
     assert await newcomer_kinds(h) == {END_KIND}
     # She opens her DMs and turns it on again: the rhythm resumes where the period is.
     h.dd.open_dms(h.world.alice)
-    on = await h.private_command(h.world.alice, "recovery support on")
+    on = await h.private_command(h.world.alice, "recovery support on", buddy=False)
     assert "22 November" in on.content
     await live_until(h, datetime(2026, 11, 29, 0, 0, tzinfo=UTC))
     assert days_of(prompts_to(h, h.world.alice)) == [1, 2, 6, 7]
