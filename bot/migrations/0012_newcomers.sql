@@ -39,3 +39,14 @@ CREATE TABLE newcomer_pairs (
 );
 CREATE UNIQUE INDEX newcomer_pairs_open ON newcomer_pairs (guild_id, user_id) WHERE status IN ('waiting', 'paired');
 CREATE INDEX newcomer_pairs_mentor ON newcomer_pairs (guild_id, mentor_user_id, status);
+
+-- Room series a host marked newcomer-friendly; members in their first 30 days who asked hear about them.
+CREATE TABLE newcomer_rooms (
+    series_id  INTEGER PRIMARY KEY REFERENCES room_series (id) ON DELETE CASCADE,
+    guild_id   INTEGER NOT NULL,
+    marked_at  TEXT    NOT NULL
+);
+
+-- How the member would like to be welcomed by the service rota: 'dm' (a volunteer writes) or 'thread'
+-- (a volunteer says hello in their buddy thread); NULL until they choose.
+ALTER TABLE newcomer_support ADD COLUMN welcome_how TEXT;

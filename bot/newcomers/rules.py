@@ -21,12 +21,14 @@ __all__ = [
     "PARTS",
     "PERIOD_DAYS",
     "PROMPT_DAYS",
+    "ROOM_NOTE_DAYS",
     "Due",
     "day_number",
     "end_due",
     "is_recent",
     "next_milestone",
     "next_prompt",
+    "next_rooms_note",
     "parse_parts",
     "parts_text",
     "period_start",
@@ -39,11 +41,15 @@ PARTS: dict[str, str] = {
     "buddy": "a buddy within a day, not next round: a steady member who offered to walk alongside people starting out",
     "checkins": "a gentle check-in prompt at a time you choose: daily for the first week, then every other day",
     "milestones": "a private note at 24 hours, 3 days, 1 week and 2 weeks",
+    "rooms": "once a week, the next rooms marked newcomer-friendly, in your own time zone",
 }
 ALL_PARTS: frozenset[str] = frozenset(PARTS)
 
 # Day numbers (day 1 = the start) that get a check-in prompt.
 PROMPT_DAYS: tuple[int, ...] = (*range(1, 8), *range(9, PERIOD_DAYS, 2))
+
+# Day numbers that bring the week's newcomer-friendly rooms.
+ROOM_NOTE_DAYS: tuple[int, ...] = (1, 8, 15, 22, 29)
 
 # (days after the start, label) of the period's milestone notes; 30 days is part of the closing reflection.
 MILESTONES: tuple[tuple[int, str], ...] = ((1, "24 hours"), (3, "3 days"), (7, "1 week"), (14, "2 weeks"))
@@ -83,6 +89,15 @@ def period_start(recovery_date: date | None, today: date) -> date:
 def next_prompt(start: date, at: time, zone: ZoneInfo, after: datetime) -> Due | None:
     """The first check-in prompt due strictly after ``after``, or None when the period has none left."""
     for day in PROMPT_DAYS:
+        due = local_wall_to_utc(start + timedelta(days=day - 1), at, zone)
+        if due > after:
+            return Due(str(day), due)
+    return None
+
+
+def next_rooms_note(start: date, at: time, zone: ZoneInfo, after: datetime) -> Due | None:
+    """The first weekly rooms note due strictly after ``after``, or None."""
+    for day in ROOM_NOTE_DAYS:
         due = local_wall_to_utc(start + timedelta(days=day - 1), at, zone)
         if due > after:
             return Due(str(day), due)

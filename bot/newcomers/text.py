@@ -5,8 +5,10 @@ Nothing here names a label for a person or counts days against anyone; a slip is
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
+from bot.clock import discord_ts
 from bot.newcomers.rules import PARTS
 
 __all__ = [
@@ -20,10 +22,16 @@ __all__ = [
     "milestone_text",
     "on_text",
     "prompt_text",
+    "rooms_text",
     "status_text",
 ]
 
-PART_LABELS: dict[str, str] = {"buddy": "A buddy now", "checkins": "Check-in prompts", "milestones": "Milestone notes"}
+PART_LABELS: dict[str, str] = {
+    "buddy": "A buddy now",
+    "checkins": "Check-in prompts",
+    "milestones": "Milestone notes",
+    "rooms": "Rooms for starting out",
+}
 
 OFFER = (
     "**Would some extra support for your first 30 days help?**\n"
@@ -160,3 +168,18 @@ def intro_text(newcomer_id: int, mentor_id: int) -> str:
         "This is private to the two of you. If it isn't the right fit, either of you can press "
         "“Change my buddy”; no reason is asked or shared."
     )
+
+
+def rooms_text(rooms: list[tuple[str, datetime, str | None]], zone: ZoneInfo) -> str:
+    """The weekly note of newcomer-friendly rooms: (title, start, event link), titles already escaped.
+
+    Discord shows ``<t:…:F>`` in each reader's own time zone; the plain local time beside it is in the zone
+    the member told us, for apps that show the tag raw.
+    """
+    lines = ["🌿 **Rooms this week that welcome people starting out.** Drop in, or just listen: nobody has to speak."]
+    for title, start, link in rooms:
+        local = start.astimezone(zone)
+        line = f"• **{title}**: {discord_ts(start, 'F')} ({local:%a} {local.day} {local:%b}, {local:%H:%M} your time)"
+        lines.append(f"{line}\n  {link}" if link else line)
+    lines.append("Hosts marked these as good first rooms. `/recovery support on rooms:False` stops this note.")
+    return "\n".join(lines)

@@ -16,6 +16,7 @@ from bot.store.core import ConfigRepo, InterestRepo, PrefsRepo
 from bot.store.crisis import CrisisRepo
 from bot.store.limits import LimitRepo
 from bot.store.newcomer_pairs import NewcomerPairRepo
+from bot.store.newcomer_rooms import NewcomerRoomRepo
 from bot.store.newcomers import NewcomerRepo
 from bot.store.rooms import RoomRepo
 from bot.store.service import ServiceRepo
@@ -41,6 +42,7 @@ class Store:
         self.limits = LimitRepo(db)
         self.newcomers = NewcomerRepo(db)
         self.newcomer_pairs = NewcomerPairRepo(db)
+        self.newcomer_rooms = NewcomerRoomRepo(db)
 
     async def member_zone(self, user_id: int, guild_id: int | None) -> ZoneInfo:
         """The member's time zone; the one rule every feature uses (check-ins, rooms, service).

@@ -53,6 +53,7 @@ class SupportGroup(app_commands.Group):
         buddy="A buddy within a day, not next round: a steady member who offered (default: yes)",
         checkins="A gentle check-in prompt: daily for the first week, then every other day (default: yes)",
         milestones="A private note at 24 hours, 3 days, 1 week and 2 weeks (default: yes)",
+        rooms="Once a week, the next rooms marked newcomer-friendly, in your time zone (default: yes)",
         at="The time for check-in prompts, your local time, like 08:30 or 7pm (default: 19:00)",
     )
     async def on(
@@ -61,14 +62,16 @@ class SupportGroup(app_commands.Group):
         buddy: bool = True,
         checkins: bool = True,
         milestones: bool = True,
+        rooms: bool = True,
         at: str | None = None,
     ) -> None:
         """Turn on first-30-days support, or change its parts or time. Only you can see it."""
-        wanted = (("buddy", buddy), ("checkins", checkins), ("milestones", milestones))
+        wanted = (("buddy", buddy), ("checkins", checkins), ("milestones", milestones), ("rooms", rooms))
         parts = frozenset(p for p, yes in wanted if yes)
         if not parts:
             raise KindredError(
-                "Choose at least one part (a buddy, check-ins or milestones), or use `/recovery support off` to stop it."
+                "Choose at least one part (a buddy, check-ins, milestones or rooms), "
+                "or use `/recovery support off` to stop it."
             )
         chosen = parse_clock_time(at) if at else None
         text = await _service(interaction).turn_on(interaction.user.id, interaction.guild_id, parts & ALL_PARTS, chosen)

@@ -8,12 +8,16 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.messaging import NO_PINGS, pinging, send_dm
-from bot.newcomers.text import intro_text
+from bot.newcomers.text import intro_text, rooms_text
 from cogs.checkins._views import CheckinNowButton
 from cogs.newcomers._views import change_view, end_view
+from cogs.rooms._render import event_url
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from bot.client import KindredBot
+    from bot.store.room_models import Room
 
 __all__ = ["DiscordNewcomers", "DiscordPairs"]
 
@@ -35,6 +39,11 @@ class DiscordNewcomers:
     async def send_note(self, user_id: int, text: str) -> bool:
         """A milestone note."""
         return await send_dm(self._bot, user_id, content=text, allowed_mentions=NO_PINGS) is not None
+
+    async def send_rooms(self, user_id: int, rooms: list[Room], zone: ZoneInfo) -> bool:
+        """The week's newcomer-friendly rooms, each with its native event link."""
+        items = [(discord.utils.escape_markdown(r.title), r.start_at, event_url(r)) for r in rooms]
+        return await send_dm(self._bot, user_id, content=rooms_text(items, zone), allowed_mentions=NO_PINGS) is not None
 
     async def send_end(self, user_id: int, text: str, *, offer_reminder: bool) -> bool:
         """The day-30 reflection, with a button to keep a daily reminder when they have none."""

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.newcomers.pairing import PAIR_KIND
-from bot.newcomers.service import END_KIND, MILESTONE_KIND, PROMPT_KIND
+from bot.newcomers.rhythm import END_KIND, MILESTONE_KIND, PROMPT_KIND, ROOMS_KIND
 from tests.harness import Harness
 from tests.support.newcomers import button_id, listeners_done, offer_of, select_id
 
@@ -31,9 +31,9 @@ async def test_a_recent_recovery_date_brings_a_private_offer_and_yes_turns_on_ev
     await click.response()
     text = h.dd.messages[int(offer["id"])]["content"]
     assert "First-30-days support is on" in text and "20 November" in text and "19:00" in text
-    assert await kinds(h) == {PAIR_KIND, PROMPT_KIND, MILESTONE_KIND, END_KIND}
+    assert await kinds(h) == {PAIR_KIND, PROMPT_KIND, MILESTONE_KIND, ROOMS_KIND, END_KIND}
     record = await h.bot.store.newcomers.get(h.world.alice.id)
-    assert record is not None and record.on and record.parts == {"buddy", "checkins", "milestones"}
+    assert record is not None and record.on and record.parts == {"buddy", "checkins", "milestones", "rooms"}
     assert h.dd.messages_in(h.world.general) == []
 
 
@@ -88,7 +88,9 @@ async def test_the_offer_still_answers_after_a_restart(h: Harness) -> None:
 async def test_support_on_off_and_status_commands(h: Harness) -> None:
     status = await h.private_command(h.world.alice, "recovery support status")
     assert "off" in status.content and "/recovery support on" in status.content
-    on = await h.private_command(h.world.alice, "recovery support on", buddy=False, milestones=False, time="08:30")
+    on = await h.private_command(
+        h.world.alice, "recovery support on", buddy=False, milestones=False, rooms=False, time="08:30"
+    )
     assert "**08:30**" in on.content and "2 weeks" not in on.content
     [prompt] = await h.bot.timers.pending(kind=PROMPT_KIND)
     assert prompt.due_at.hour == 8 and prompt.due_at.minute == 30 and prompt.payload["what"] == "2"
@@ -97,7 +99,9 @@ async def test_support_on_off_and_status_commands(h: Harness) -> None:
     assert "day 1 of your 30" in status.content
     off = await h.private_command(h.world.alice, "recovery support off")
     assert "off" in off.content and await kinds(h) == set()
-    none = await h.private_command(h.world.alice, "recovery support on", buddy=False, checkins=False, milestones=False)
+    none = await h.private_command(
+        h.world.alice, "recovery support on", buddy=False, checkins=False, milestones=False, rooms=False
+    )
     assert "at least one part" in none.content
 
 

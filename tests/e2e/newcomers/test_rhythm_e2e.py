@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.newcomers.service import END_KIND, PROMPT_KIND
+from bot.newcomers.rhythm import END_KIND, PROMPT_KIND
 from tests.harness import Harness
 from tests.support.newcomers import button_id, live_until, offer_of, prompts_to
 
@@ -113,7 +113,7 @@ async def test_a_restart_mid_period_loses_nothing_and_sends_nothing_twice(h: Har
     h.clock.set(datetime(2026, 11, 24, 19, 0, tzinfo=UTC))
     cut = await h.bot.timers.claim_next(h.clock.now(), track=False)
     assert cut is not None and cut.kind == PROMPT_KIND and cut.payload["what"] == "3"
-    await service.handle_prompt(cut)
+    await service.rhythm.handle_prompt(cut)
     await h.restart()
     await live_until(h, datetime(2026, 11, 26, 18, 0, tzinfo=UTC))
     # Day 5: the bot dies after claiming the prompt but before sending it.
@@ -132,7 +132,7 @@ async def test_a_restart_mid_period_loses_nothing_and_sends_nothing_twice(h: Har
 
 
 async def test_closed_dms_pause_the_rhythm_quietly_and_the_period_still_ends(h: Harness) -> None:
-    await h.private_command(h.world.alice, "recovery support on", buddy=False)
+    await h.private_command(h.world.alice, "recovery support on", buddy=False, rooms=False)
     await live_until(h, datetime(2026, 11, 24, 12, 0, tzinfo=UTC))
     assert days_of(prompts_to(h, h.world.alice)) == [1, 2]
     h.dd.close_dms(h.world.alice)
@@ -143,7 +143,7 @@ async def test_closed_dms_pause_the_rhythm_quietly_and_the_period_still_ends(h: 
     assert await newcomer_kinds(h) == {END_KIND}
     # She opens her DMs and turns it on again: the rhythm resumes where the period is.
     h.dd.open_dms(h.world.alice)
-    on = await h.private_command(h.world.alice, "recovery support on", buddy=False)
+    on = await h.private_command(h.world.alice, "recovery support on", buddy=False, rooms=False)
     assert "22 November" in on.content
     await live_until(h, datetime(2026, 11, 29, 0, 0, tzinfo=UTC))
     assert days_of(prompts_to(h, h.world.alice)) == [1, 2, 6, 7]
