@@ -50,3 +50,5 @@ CREATE TABLE newcomer_rooms (
 -- How the member would like to be welcomed by the service rota: 'dm' (a volunteer writes) or 'thread'
 -- (a volunteer says hello in their buddy thread); NULL until they choose.
 ALTER TABLE newcomer_support ADD COLUMN welcome_how TEXT;
+-- Where the welcome stands: waiting (for a volunteer on shift) | greeted | missed (none came that week).
+ALTER TABLE newcomer_support ADD COLUMN welcome_status TEXT;

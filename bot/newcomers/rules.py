@@ -42,6 +42,7 @@ PARTS: dict[str, str] = {
     "checkins": "a gentle check-in prompt at a time you choose: daily for the first week, then every other day",
     "milestones": "a private note at 24 hours, 3 days, 1 week and 2 weeks",
     "rooms": "once a week, the next rooms marked newcomer-friendly, in your own time zone",
+    "welcome": "a hello from a volunteer on the welcome rota, by DM or in your buddy thread: you choose",
 }
 ALL_PARTS: frozenset[str] = frozenset(PARTS)
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from bot.clock import Clock
     from bot.newcomers.pairing import BuddyNow
     from bot.newcomers.rhythm import NewcomerPort
+    from bot.newcomers.welcoming import WelcomeRota
     from bot.store import Store
     from bot.timers import TimerService
 
@@ -33,7 +34,13 @@ class FirstDays:
     """The first-30-days support service (``bot.features.newcomers``)."""
 
     def __init__(
-        self, store: Store, timers: TimerService, clock: Clock, port: NewcomerPort, buddies: BuddyNow | None = None
+        self,
+        store: Store,
+        timers: TimerService,
+        clock: Clock,
+        port: NewcomerPort,
+        buddies: BuddyNow | None = None,
+        welcome: WelcomeRota | None = None,
     ) -> None:
         self._store = store
         self._timers = timers
@@ -41,16 +48,37 @@ class FirstDays:
         self._port = port
         self.buddies = buddies
         """First-30-days pairing (None when the buddy part isn't wired up, as in unit tests)."""
+        self.welcome = welcome
+        """The service welcome (None when not wired up)."""
         self.rhythm = Rhythm(store, timers, clock, port, buddies)
         """The prompts, notes, room suggestions and the day-30 end."""
 
     def register(self) -> None:
         """Route this feature's timer kinds here (from ``cog_load``)."""
         self.rhythm.register()
+        for part in (self.buddies, self.welcome):
+            if part is not None:
+                part.register()
 
     def unregister(self) -> None:
         """Stop routing (from ``cog_unload``); pending timers wait in the table."""
         self.rhythm.unregister()
+        for part in (self.buddies, self.welcome):
+            if part is not None:
+                part.unregister()
+
+    async def _let_go(self, user_id: int) -> None:
+        """Support off or declined: no more buddy search, welcome or rhythm."""
+        await self.rhythm.cancel(user_id)
+        if self.buddies is not None:
+            await self.buddies.end_for_newcomer(user_id)
+        if self.welcome is not None:
+            await self.welcome.cancel(user_id)
+
+    async def needs_welcome_choice(self, user_id: int) -> bool:
+        """Whether to ask the member how they'd like to be welcomed."""
+        record = await self._store.newcomers.get(user_id)
+        return record is not None and self.welcome is not None and self.welcome.wants_choice(record)
 
     # -- the offer and the member's choices ---------------------------------------------------
     async def offer_after_recovery_date(self, user_id: int, guild_id: int | None, recovery_date: date) -> bool:
@@ -80,12 +108,13 @@ class FirstDays:
     ) -> str:
         """Start the support (or change its parts or time); returns the private confirmation."""
         parts = parts & ALL_PARTS
-        buddy_needs_server = "buddy" in parts and (guild_id is None or self.buddies is None)
-        if buddy_needs_server:
-            parts = parts - {"buddy"}
+        current = await self._store.newcomers.get(user_id)
+        guild_id = guild_id or (current.guild_id if current is not None else None)
+        unavailable = {p for p, part in (("buddy", self.buddies), ("welcome", self.welcome)) if part is None}
+        buddy_needs_server = bool(parts & {"buddy", "welcome"}) and guild_id is None
+        parts = parts - unavailable - ({"buddy", "welcome"} if guild_id is None else set())
         zone = await self._store.member_zone(user_id, guild_id)
         today = self._clock.now().astimezone(zone).date()
-        current = await self._store.newcomers.get(user_id)
         if current is not None and current.on and current.start_on is not None:
             start = current.start_on  # changing parts or time keeps the period where it is
         else:
@@ -105,6 +134,8 @@ class FirstDays:
                 await self.buddies.request(guild_id, user_id)
             elif "buddy" not in parts:
                 await self.buddies.end_for_newcomer(user_id)
+        if self.welcome is not None and "welcome" not in parts:
+            await self.welcome.cancel(user_id)
         reminders = await self.rhythm.own_reminder(user_id)
         return on_text(parts, start, at.strftime("%H:%M"), reminders, buddy_needs_server=buddy_needs_server)
 
@@ -112,9 +143,7 @@ class FirstDays:
         """The member said no thanks to the offer."""
         await self._store.newcomers.record_offer(user_id, guild_id, now=self._clock.now())
         await self._store.newcomers.set_status(user_id, "declined", now=self._clock.now())
-        await self.rhythm.cancel(user_id)
-        if self.buddies is not None:
-            await self.buddies.end_for_newcomer(user_id)
+        await self._let_go(user_id)
 
     async def turn_off(self, user_id: int) -> bool:
         """Stop at once; False when the support wasn't on."""
@@ -123,8 +152,7 @@ class FirstDays:
         if record is None or not record.on:
             return False
         await self._store.newcomers.set_status(user_id, "off", now=self._clock.now())
-        if self.buddies is not None:
-            await self.buddies.end_for_newcomer(user_id)
+        await self._let_go(user_id)
         return True
 
     async def status(self, user_id: int, guild_id: int | None) -> str:

@@ -18,12 +18,14 @@ __all__ = [
     "PART_LABELS",
     "SLIP_NOTE",
     "end_text",
+    "greeting_text",
     "intro_text",
     "milestone_text",
     "on_text",
     "prompt_text",
     "rooms_text",
     "status_text",
+    "volunteer_text",
 ]
 
 PART_LABELS: dict[str, str] = {
@@ -31,6 +33,7 @@ PART_LABELS: dict[str, str] = {
     "checkins": "Check-in prompts",
     "milestones": "Milestone notes",
     "rooms": "Rooms for starting out",
+    "welcome": "A welcome from a volunteer",
 }
 
 OFFER = (
@@ -78,7 +81,9 @@ def on_text(
     if "buddy" in parts:
         lines.append("I'm looking for your buddy now; you'll meet in a private thread, or by DM.")
     if buddy_needs_server:
-        lines.append("A buddy belongs to a server: run `/recovery support on` in your server for that part.")
+        lines.append(
+            "A buddy and a welcome belong to a server: run `/recovery support on` in your server for those parts."
+        )
     if "checkins" in parts:
         if reminders_on:
             lines.append(
@@ -183,3 +188,23 @@ def rooms_text(rooms: list[tuple[str, datetime, str | None]], zone: ZoneInfo) ->
         lines.append(f"{line}\n  {link}" if link else line)
     lines.append("Hosts marked these as good first rooms. `/recovery support on rooms:False` stops this note.")
     return "\n".join(lines)
+
+
+def volunteer_text(server_name: str, newcomer_id: int, how: str) -> str:
+    """What a volunteer on the welcome rota hears, privately: only about a member who asked for it."""
+    if how == "dm":
+        ask = "They'd welcome a short, friendly hello by DM."
+    else:
+        ask = "They'd like a hello in their buddy thread: press the button to be added to it with a short hello."
+    return (
+        f"Someone in their first 30 days in **{server_name}** asked for a welcome from the rota: <@{newcomer_id}>. "
+        f"{ask} They chose this. Please keep it private, and there's no need to follow up if they don't reply."
+    )
+
+
+def greeting_text(volunteer_id: int, newcomer_id: int) -> str:
+    """The volunteer's hello in the buddy thread."""
+    return (
+        f"👋 <@{volunteer_id}> from the welcome rota came to say hello, <@{newcomer_id}>. "
+        "Glad you're here. Ask anything, or just say hi back when you feel like it."
+    )

@@ -34,7 +34,7 @@ COUNTERS = ("prompts_sent", "notes_sent", "slips")
 
 _COLUMNS = (
     "user_id, guild_id, status, parts, start_on, checkin_time, timezone, prompts_sent, notes_sent, slips, "
-    "offered_at, decided_at, ended_at"
+    "offered_at, decided_at, ended_at, welcome_how, welcome_status"
 )
 
 
@@ -55,6 +55,8 @@ class SupportRecord:
     offered_at: datetime
     decided_at: datetime | None
     ended_at: datetime | None
+    welcome_how: str | None = None  # dm | thread, once the member chose
+    welcome_status: str | None = None  # waiting | greeted | missed
 
     @property
     def on(self) -> bool:
@@ -77,6 +79,8 @@ def _record(row: aiosqlite.Row) -> SupportRecord:
         offered_at=from_db(row["offered_at"]),
         decided_at=from_db(row["decided_at"]) if row["decided_at"] else None,
         ended_at=from_db(row["ended_at"]) if row["ended_at"] else None,
+        welcome_how=row["welcome_how"],
+        welcome_status=row["welcome_status"],
     )
 
 
@@ -162,6 +166,22 @@ class NewcomerRepo:
             f"UPDATE newcomer_support SET {counter} = {counter} + 1 WHERE user_id = ?",
             (user_id,),
         )
+
+    async def set_welcome(self, user_id: int, how: str | None, status: str | None, *, now: datetime) -> None:
+        """Record how the member would like to be welcomed, and where that stands."""
+        await self._db.execute(
+            "UPDATE newcomer_support SET welcome_how = ?, welcome_status = ?, updated_at = ? WHERE user_id = ?",
+            (how, status, to_db(now), user_id),
+        )
+
+    async def claim_welcome(self, user_id: int, *, now: datetime) -> bool:
+        """Mark the member greeted if nobody has yet; False when a volunteer already said hello."""
+        changed = await self._db.execute(
+            "UPDATE newcomer_support SET welcome_status = 'greeted', updated_at = ? "
+            "WHERE user_id = ? AND coalesce(welcome_status, '') != 'greeted'",
+            (to_db(now), user_id),
+        )
+        return changed == 1
 
     async def running(self) -> list[SupportRecord]:
         """Every member whose support is on (for rebuilding timer chains)."""

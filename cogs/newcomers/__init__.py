@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 
 from bot.newcomers.pairing import BuddyNow
 from bot.newcomers.service import FirstDays
+from bot.newcomers.welcoming import WelcomeRota
 from cogs.newcomers._cog import Newcomers
-from cogs.newcomers._discord import DiscordNewcomers, DiscordPairs
+from cogs.newcomers._discord import DiscordNewcomers, DiscordPairs, DiscordWelcome
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -22,5 +23,6 @@ __all__ = ["Newcomers", "setup"]
 async def setup(bot: KindredBot) -> None:
     """Build the service over its Discord side and add the cog."""
     buddies = BuddyNow(bot.store, bot.timers, bot.clock, DiscordPairs(bot))
-    service = FirstDays(bot.store, bot.timers, bot.clock, DiscordNewcomers(bot), buddies)
+    welcome = WelcomeRota(bot.store, bot.timers, bot.clock, DiscordWelcome(bot))
+    service = FirstDays(bot.store, bot.timers, bot.clock, DiscordNewcomers(bot), buddies, welcome)
     await bot.add_cog(Newcomers(bot, service))

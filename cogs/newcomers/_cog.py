@@ -21,7 +21,7 @@ from bot.events import ConfigChange
 from bot.newcomers.rules import ALL_PARTS
 from bot.newcomers.text import OFF, OFFER
 from bot.timeparse import parse_clock_time
-from cogs.newcomers._views import DYNAMIC_ITEMS, offer_view
+from cogs.newcomers._views import DYNAMIC_ITEMS, offer_view, on_reply
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -54,6 +54,7 @@ class SupportGroup(app_commands.Group):
         checkins="A gentle check-in prompt: daily for the first week, then every other day (default: yes)",
         milestones="A private note at 24 hours, 3 days, 1 week and 2 weeks (default: yes)",
         rooms="Once a week, the next rooms marked newcomer-friendly, in your time zone (default: yes)",
+        welcome="A hello from a volunteer on the welcome rota, by DM or in your buddy thread (default: yes)",
         at="The time for check-in prompts, your local time, like 08:30 or 7pm (default: 19:00)",
     )
     async def on(
@@ -63,19 +64,30 @@ class SupportGroup(app_commands.Group):
         checkins: bool = True,
         milestones: bool = True,
         rooms: bool = True,
+        welcome: bool = True,
         at: str | None = None,
     ) -> None:
         """Turn on first-30-days support, or change its parts or time. Only you can see it."""
-        wanted = (("buddy", buddy), ("checkins", checkins), ("milestones", milestones), ("rooms", rooms))
+        wanted = (
+            ("buddy", buddy),
+            ("checkins", checkins),
+            ("milestones", milestones),
+            ("rooms", rooms),
+            ("welcome", welcome),
+        )
         parts = frozenset(p for p, yes in wanted if yes)
         if not parts:
             raise KindredError(
-                "Choose at least one part (a buddy, check-ins, milestones or rooms), "
+                "Choose at least one part (a buddy, check-ins, milestones, rooms or a welcome), "
                 "or use `/recovery support off` to stop it."
             )
         chosen = parse_clock_time(at) if at else None
-        text = await _service(interaction).turn_on(interaction.user.id, interaction.guild_id, parts & ALL_PARTS, chosen)
-        await interaction.response.send_message(text, ephemeral=True)
+        service = _service(interaction)
+        text = await service.turn_on(interaction.user.id, interaction.guild_id, parts & ALL_PARTS, chosen)
+        reply = await on_reply(service, interaction.user.id, text)
+        if reply["view"] is None:
+            del reply["view"]
+        await interaction.response.send_message(**reply, ephemeral=True)
 
     @app_commands.command(name="off")
     async def off(self, interaction: discord.Interaction) -> None:
@@ -144,7 +156,6 @@ class Newcomers(commands.Cog):
         self._attach("recovery", self.group)
         self._attach("buddy", self.mentor)
         if self.service.buddies is not None:
-            self.service.buddies.register()
             self.bot.chains.register("newcomer-buddies", self.service.buddies.reconcile)
             self.bot.erase_hooks["newcomers"] = self.service.buddies.before_erase
 
@@ -165,7 +176,6 @@ class Newcomers(commands.Cog):
             if isinstance(group, app_commands.Group):
                 group.remove_command(name)
         if self.service.buddies is not None:
-            self.service.buddies.unregister()
             self.bot.chains.unregister("newcomer-buddies")
             self.bot.erase_hooks.pop("newcomers", None)
         if self.bot.features.newcomers is self.service:

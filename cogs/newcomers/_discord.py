@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.messaging import NO_PINGS, pinging, send_dm
-from bot.newcomers.text import intro_text, rooms_text
+from bot.newcomers.text import greeting_text, intro_text, rooms_text, volunteer_text
 from cogs.checkins._views import CheckinNowButton
-from cogs.newcomers._views import change_view, end_view
+from cogs.newcomers._views import change_view, end_view, greet_view
 from cogs.rooms._render import event_url
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from bot.client import KindredBot
     from bot.store.room_models import Room
 
-__all__ = ["DiscordNewcomers", "DiscordPairs"]
+__all__ = ["DiscordNewcomers", "DiscordPairs", "DiscordWelcome"]
 
 log = logging.getLogger(__name__)
 
@@ -90,3 +90,45 @@ class DiscordPairs:
                 log.warning("first-30-days buddy thread in channel %s failed; introducing by DM", channel.id)
         for user_id in both:
             await send_dm(self._bot, user_id, content=text, view=change_view(pair_id), allowed_mentions=pinging(both))
+
+
+class DiscordWelcome:
+    """Implements :class:`bot.newcomers.welcoming.WelcomePort`."""
+
+    def __init__(self, bot: KindredBot) -> None:
+        self._bot = bot
+
+    async def tell(self, user_id: int, text: str) -> bool:
+        """A private note to one member."""
+        return await send_dm(self._bot, user_id, content=text, allowed_mentions=NO_PINGS) is not None
+
+    async def ask_volunteer(self, volunteer_id: int, guild_id: int, newcomer_id: int, how: str) -> bool:
+        """Tell a volunteer on shift that this member asked for a hello (mentioning them pings no one here)."""
+        guild = self._bot.get_guild(guild_id)
+        server = discord.utils.escape_markdown(guild.name) if guild is not None else "your server"
+        extra: dict[str, object] = {"view": greet_view(newcomer_id, guild_id)} if how == "thread" else {}
+        return (
+            await send_dm(
+                self._bot,
+                volunteer_id,
+                content=volunteer_text(server, newcomer_id, how),
+                allowed_mentions=NO_PINGS,
+                **extra,
+            )
+            is not None
+        )
+
+    async def greet_in_thread(self, thread_id: int, volunteer_id: int, newcomer_id: int) -> bool:
+        """Add the volunteer to the buddy thread and post a short hello that pings exactly the two of them."""
+        try:
+            thread = self._bot.get_channel(thread_id) or await self._bot.fetch_channel(thread_id)
+            if not isinstance(thread, discord.Thread):
+                return False
+            await thread.add_user(discord.Object(volunteer_id))
+            await thread.send(
+                greeting_text(volunteer_id, newcomer_id), allowed_mentions=pinging((volunteer_id, newcomer_id))
+            )
+        except discord.HTTPException:
+            log.warning("couldn't add a welcome volunteer to buddy thread %s", thread_id, exc_info=True)
+            return False
+        return True

@@ -40,6 +40,10 @@ CHOOSE_LABEL = "Let me choose"
 DECLINE_LABEL = "No thanks"
 KEEP_LABEL = "Keep a daily check-in reminder"
 CHANGE_LABEL = "Change my buddy"
+HOW_DM_LABEL = "A DM from a volunteer"
+HOW_THREAD_LABEL = "A hello in my buddy thread"
+GREET_LABEL = "I'll say hello in their buddy thread"
+HOW_QUESTION = "**How would you like the welcome?** A volunteer on the welcome rota can write to you by DM, or say hello in your buddy thread."
 WELCOME_LABEL = "I'm just starting out: tell me about extra support"
 _ANSWERS = {"all": (ACCEPT_LABEL, discord.ButtonStyle.primary), "choose": (CHOOSE_LABEL, discord.ButtonStyle.secondary)}
 _ANSWERS["no"] = (DECLINE_LABEL, discord.ButtonStyle.secondary)
@@ -87,7 +91,7 @@ class OfferButton(
         service = _service(interaction)
         if self.answer == "all":
             text = await service.turn_on(self.user_id, self.guild_id)
-            await interaction.response.edit_message(content=text, view=None)
+            await interaction.response.edit_message(**await on_reply(service, self.user_id, text))
         elif self.answer == "no":
             await service.decline(self.user_id, self.guild_id)
             await interaction.response.edit_message(content=DECLINED, view=None)
@@ -138,8 +142,9 @@ class PartsSelect(
         parts = frozenset(self.item.values) & ALL_PARTS
         if not parts:
             raise KindredError("Pick at least one part, or choose “No thanks” on the offer.")
-        text = await _service(interaction).turn_on(self.user_id, self.guild_id, parts)
-        await interaction.response.edit_message(content=text, view=None)
+        service = _service(interaction)
+        text = await service.turn_on(self.user_id, self.guild_id, parts)
+        await interaction.response.edit_message(**await on_reply(service, self.user_id, text))
 
 
 class KeepReminderButton(
@@ -250,7 +255,106 @@ class ChangeBuddyButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template
         )
 
 
-DYNAMIC_ITEMS = (OfferButton, PartsSelect, KeepReminderButton, WelcomeSupportButton, ChangeBuddyButton)
+class WelcomeHowButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"newcomers:how:(?P<how>dm|thread):(?P<user_id>\d+)"
+):
+    """How the member would like a volunteer to welcome them."""
+
+    def __init__(self, how: str, user_id: int) -> None:
+        label = HOW_DM_LABEL if how == "dm" else HOW_THREAD_LABEL
+        super().__init__(
+            discord.ui.Button(
+                label=label, style=discord.ButtonStyle.secondary, custom_id=f"newcomers:how:{how}:{user_id}"
+            )
+        )
+        self.how, self.user_id = how, user_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
+    ) -> WelcomeHowButton:
+        """Rebuild from the custom id."""
+        return cls(str(match["how"]), int(match["user_id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Record the choice and ask the welcome rota."""
+        await run_guarded(interaction, lambda: self._choose(interaction))
+
+    async def _choose(self, interaction: discord.Interaction) -> None:
+        _own(interaction, self.user_id)
+        welcome = _service(interaction).welcome
+        if welcome is None:
+            raise KindredError(UNAVAILABLE)
+        text = await welcome.choose(self.user_id, self.how)
+        await interaction.response.send_message(text, ephemeral=True)
+
+
+class GreetButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"newcomers:greet:(?P<newcomer_id>\d+):(?P<guild_id>\d+)",
+):
+    """On a volunteer's DM: "I'll say hello" in the member's buddy thread (the first one to press does)."""
+
+    def __init__(self, newcomer_id: int, guild_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=GREET_LABEL,
+                style=discord.ButtonStyle.primary,
+                custom_id=f"newcomers:greet:{newcomer_id}:{guild_id}",
+            )
+        )
+        self.newcomer_id, self.guild_id = newcomer_id, guild_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
+    ) -> GreetButton:
+        """Rebuild from the custom id."""
+        return cls(int(match["newcomer_id"]), int(match["guild_id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Add the volunteer to the thread with a short hello, unless someone already did."""
+        await run_guarded(interaction, lambda: self._greet(interaction))
+
+    async def _greet(self, interaction: discord.Interaction) -> None:
+        welcome = _service(interaction).welcome
+        if welcome is None:
+            raise KindredError(UNAVAILABLE)
+        text = await welcome.greet(self.newcomer_id, self.guild_id, interaction.user.id)
+        await interaction.response.send_message(text, ephemeral=True)
+
+
+DYNAMIC_ITEMS = (
+    OfferButton,
+    PartsSelect,
+    KeepReminderButton,
+    WelcomeSupportButton,
+    ChangeBuddyButton,
+    WelcomeHowButton,
+    GreetButton,
+)
+
+
+def how_view(user_id: int) -> discord.ui.View:
+    """The two ways to be welcomed."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(WelcomeHowButton("dm", user_id))
+    view.add_item(WelcomeHowButton("thread", user_id))
+    return view
+
+
+def greet_view(newcomer_id: int, guild_id: int) -> discord.ui.View:
+    """A volunteer's "I'll say hello"."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(GreetButton(newcomer_id, guild_id))
+    return view
+
+
+async def on_reply(service: FirstDays, user_id: int, text: str) -> dict[str, Any]:
+    """The confirmation after turning the support on, with the welcome question when it's needed."""
+    if await service.needs_welcome_choice(user_id):
+        return {"content": f"{text}\n{HOW_QUESTION}", "view": how_view(user_id)}
+    return {"content": text, "view": None}
 
 
 def offer_view(user_id: int, guild_id: int | None) -> discord.ui.View:

@@ -9,7 +9,7 @@ from typing import Any
 from tests.double import InteractionHandle
 from tests.harness import Harness
 
-__all__ = ["button_id", "listeners_done", "live_until", "offer_of", "prompts_to", "select_id"]
+__all__ = ["button_id", "listeners_done", "live_until", "offer_of", "prompts_to", "select_id", "welcome_shift"]
 
 
 def _components(message: InteractionHandle | dict[str, Any]) -> list[Any]:
@@ -66,3 +66,38 @@ async def live_until(h: Harness, until: datetime) -> None:
 def prompts_to(h: Harness, member: Any) -> list[str]:
     """The check-in prompts ``member`` got, in order."""
     return [m["content"] for m in h.dd.dms_to(member) if m["content"].startswith("🌱 Day")]
+
+
+CARD_EDIT = "/channels/{channel_id}/messages/{message_id}"
+
+
+async def welcome_shift(h: Harness, host: Any, volunteers: list[Any], *, when: str, duration: str = "4h") -> None:
+    """``host`` posts a newcomer-welcome shift on the service board and each of ``volunteers`` signs up."""
+    inter = await h.dd.slash(
+        host,
+        "service post",
+        channel=h.world.general,
+        options={
+            "title": "Welcome rota",
+            "description": "Say hello to people who asked for one.",
+            "when": when,
+            "duration": duration,
+            "slots": max(len(volunteers), 1),
+            "kind": "newcomer_welcome",
+        },
+    )
+    await inter.response()
+    if inter.type == 5:  # deferred: the answer follows once the card is up
+        await inter.followups(1, timeout=20)
+    card = await h.dd.wait_for_message(h.world.service_board)
+    vol = next(c["custom_id"] for row in card["components"] for c in row["components"] if ":vol:" in c["custom_id"])
+    for member in volunteers:
+        edits = len(h.dd.calls_to("PATCH", CARD_EDIT))
+        click = await h.dd.click(member, h.dd.messages[int(card["id"])], vol)
+        await click.response()
+        # The card is refreshed last: once it is, the sign-up is saved and the bot is done with the click.
+        await h.dd.world.signal.wait_for(
+            lambda n=edits: len(h.dd.calls_to("PATCH", CARD_EDIT)) > n or None,  # type: ignore[misc]
+            timeout=10,
+            describe=lambda: "the service card was never refreshed after a sign-up",
+        )

@@ -33,7 +33,7 @@ async def test_a_recent_recovery_date_brings_a_private_offer_and_yes_turns_on_ev
     assert "First-30-days support is on" in text and "20 November" in text and "19:00" in text
     assert await kinds(h) == {PAIR_KIND, PROMPT_KIND, MILESTONE_KIND, ROOMS_KIND, END_KIND}
     record = await h.bot.store.newcomers.get(h.world.alice.id)
-    assert record is not None and record.on and record.parts == {"buddy", "checkins", "milestones", "rooms"}
+    assert record is not None and record.on and record.parts == {"buddy", "checkins", "milestones", "rooms", "welcome"}
     assert h.dd.messages_in(h.world.general) == []
 
 
@@ -89,7 +89,7 @@ async def test_support_on_off_and_status_commands(h: Harness) -> None:
     status = await h.private_command(h.world.alice, "recovery support status")
     assert "off" in status.content and "/recovery support on" in status.content
     on = await h.private_command(
-        h.world.alice, "recovery support on", buddy=False, milestones=False, rooms=False, time="08:30"
+        h.world.alice, "recovery support on", buddy=False, milestones=False, rooms=False, welcome=False, time="08:30"
     )
     assert "**08:30**" in on.content and "2 weeks" not in on.content
     [prompt] = await h.bot.timers.pending(kind=PROMPT_KIND)
@@ -100,7 +100,7 @@ async def test_support_on_off_and_status_commands(h: Harness) -> None:
     off = await h.private_command(h.world.alice, "recovery support off")
     assert "off" in off.content and await kinds(h) == set()
     none = await h.private_command(
-        h.world.alice, "recovery support on", buddy=False, checkins=False, milestones=False, rooms=False
+        h.world.alice, "recovery support on", buddy=False, checkins=False, milestones=False, rooms=False, welcome=False
     )
     assert "at least one part" in none.content
 
