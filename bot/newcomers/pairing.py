@@ -55,6 +55,7 @@ class PairPort(Protocol):
     def in_server(self, guild_id: int, user_id: int) -> bool: ...
     async def introduce(self, guild_id: int, pair_id: int, newcomer_id: int, mentor_id: int) -> None: ...
     async def tell(self, user_id: int, text: str) -> bool: ...
+    async def close_thread(self, thread_id: int) -> None: ...
 
 
 def pick_mentor(
@@ -184,6 +185,8 @@ class BuddyNow:
         ended = await self._store.newcomer_pairs.end(pair_id, now=self._clock.now())
         if ended is None:
             return False
+        if ended.thread_id is not None:
+            await self._port.close_thread(ended.thread_id)
         if by_user_id == ended.user_id:
             if ended.mentor_user_id is not None:
                 await self._port.tell(ended.mentor_user_id, ENDED_TEXT)
@@ -202,17 +205,22 @@ class BuddyNow:
                 continue
             ended = await self._store.newcomer_pairs.end(pair.id, now=self._clock.now())
             if ended is not None and ended.mentor_user_id is not None:
+                if ended.thread_id is not None and not period_done:
+                    await self._port.close_thread(ended.thread_id)
                 await self._port.tell(ended.mentor_user_id, PERIOD_DONE_TEXT if period_done else ENDED_TEXT)
                 await self.free_up(ended.guild_id)
 
     async def before_erase(self, user_id: int, guild_id: int | None) -> None:
-        """Before a member's data is erased: end their pairs either way, telling the other neutrally."""
+        """Before a member's data is erased, or when they leave the server: end their pairs either way,
+        telling the other neutrally (and putting a member in their first 30 days back in line)."""
         for pair in await self._store.newcomer_pairs.open_of(user_id):
             if guild_id is not None and pair.guild_id != guild_id:
                 continue
             ended = await self._store.newcomer_pairs.end(pair.id, now=self._clock.now())
             if ended is None:
                 continue
+            if ended.thread_id is not None:
+                await self._port.close_thread(ended.thread_id)
             other = ended.mentor_user_id if ended.user_id == user_id else ended.user_id
             if other is not None:
                 await self._port.tell(other, ENDED_TEXT if other == ended.mentor_user_id else NEXT_BUDDY_TEXT)

@@ -192,6 +192,16 @@ class Newcomers(commands.Cog):
             log.exception("couldn't offer first-30-days support to %s", user_id)
 
     @commands.Cog.listener()
+    async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
+        """Someone left the server: their first-30-days pairs end, and whoever remains is told kindly."""
+        if self.service.buddies is None:
+            return
+        try:
+            await self.service.buddies.before_erase(payload.user.id, payload.guild_id)
+        except Exception:
+            log.exception("couldn't end the first-30-days pairs of %s in %s", payload.user.id, payload.guild_id)
+
+    @commands.Cog.listener()
     async def on_guild_config_changed(self, change: ConfigChange) -> None:
         """A higher mentor limit may free a mentor for someone waiting."""
         if change.key == "newcomer_mentor_cap" and self.service.buddies is not None:

@@ -66,6 +66,18 @@ class DiscordPairs:
         """A private note to one member."""
         return await send_dm(self._bot, user_id, content=text, allowed_mentions=NO_PINGS) is not None
 
+    async def close_thread(self, thread_id: int) -> None:
+        """A neutral closing line, then archive and lock the thread (a failure is logged, never shown)."""
+        try:
+            thread = self._bot.get_channel(thread_id) or await self._bot.fetch_channel(thread_id)
+            if isinstance(thread, discord.Thread):
+                await thread.send(
+                    "This pairing has ended. Thank you both for giving it a go.", allowed_mentions=NO_PINGS
+                )
+                await thread.edit(archived=True, locked=True)
+        except discord.HTTPException:
+            log.warning("couldn't close first-30-days buddy thread %s", thread_id, exc_info=True)
+
     async def introduce(self, guild_id: int, pair_id: int, newcomer_id: int, mentor_id: int) -> None:
         """Introduce the two privately, pinging exactly them; by DM when no thread can be made."""
         text = intro_text(newcomer_id, mentor_id)

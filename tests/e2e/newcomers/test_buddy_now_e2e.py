@@ -10,6 +10,7 @@ import pytest
 
 from bot.newcomers.pairing import PAIR_KIND
 from tests.harness import Harness
+from tests.support.members import leave_server
 from tests.support.newcomers import button_id
 
 EXTENSIONS = ["cogs.checkins", "cogs.buddies", "cogs.newcomers", "cogs.config"]
@@ -108,6 +109,7 @@ async def test_the_mentor_cap_holds_and_a_freed_mentor_takes_the_next_in_line(h:
     await change.response()
     assert change.ephemeral and "no reason was shared" in change.content
     assert any("No reason is shared" in m["content"] for m in h.dd.dms_to(w.bob))
+    assert thread.archived and thread.locked
     await h.run_timers()
     assert await paired_with(h, w.carol) == w.bob.id
     # Alice is back in line (never with Bob again) and told honestly that nobody is free yet.
@@ -179,3 +181,19 @@ async def test_erasing_either_member_ends_the_pair_and_tells_the_other_neutrally
     assert await h.bot.db.fetchval("SELECT count(*) FROM newcomer_pairs WHERE mentor_user_id = ?", (w.bob.id,)) == 0
     pair = await h.bot.store.newcomer_pairs.open_request(w.guild.id, w.alice.id)
     assert pair is not None and pair.status == "waiting"  # she's back in line for the next free buddy
+
+
+async def test_a_mentor_who_leaves_the_server_frees_their_buddy_kindly(h: Harness) -> None:
+    w = h.world
+    await mentor(h, w.bob)
+    await mentor(h, w.dave)
+    await h.private_command(w.dave, "buddy avoid", member=w.alice)  # so Bob is her first buddy
+    await ask_for_buddy(h, w.alice)
+    assert await paired_with(h, w.alice) == w.bob.id
+    [thread] = threads(h)
+    await leave_server(h, w.bob)
+    assert any("isn't about you" in m["content"] for m in h.dd.dms_to(w.alice))
+    assert thread.archived and thread.locked
+    await h.run_timers()
+    # Dave asked never to be paired with her, so she waits, and is told honestly.
+    assert await paired_with(h, w.alice) is None and honest_notes(h, w.alice) == 1
