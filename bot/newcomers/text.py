@@ -15,6 +15,7 @@ __all__ = [
     "DECLINED",
     "OFF",
     "OFFER",
+    "PART_HINTS",
     "PART_LABELS",
     "SLIP_NOTE",
     "end_text",
@@ -34,6 +35,15 @@ PART_LABELS: dict[str, str] = {
     "milestones": "Milestone notes",
     "rooms": "Rooms for starting out",
     "welcome": "A welcome from a volunteer",
+}
+
+# Short enough for a select menu option's description (Discord allows 100 characters).
+PART_HINTS: dict[str, str] = {
+    "buddy": "A steady member who offered, introduced within a day",
+    "checkins": "Daily for the first week, then every other day, at your time",
+    "milestones": "Private notes at 24 hours, 3 days, 1 week and 2 weeks",
+    "rooms": "Once a week, the next newcomer-friendly rooms, in your time zone",
+    "welcome": "A hello from the welcome rota, by DM or in your buddy thread",
 }
 
 OFFER = (

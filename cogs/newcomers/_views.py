@@ -9,8 +9,8 @@ import discord
 
 from bot.checkins import ALL_WEEKDAYS
 from bot.errors import KindredError, run_guarded
-from bot.newcomers.rules import ALL_PARTS, PARTS
-from bot.newcomers.text import DECLINED, OFFER, PART_LABELS
+from bot.newcomers.rules import ALL_PARTS
+from bot.newcomers.text import DECLINED, OFFER, PART_HINTS, PART_LABELS
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -112,7 +112,7 @@ class PartsSelect(
 
     def __init__(self, user_id: int, guild_id: int | None) -> None:
         options = [
-            discord.SelectOption(label=PART_LABELS[name], value=name, description=PARTS[name][:100])
+            discord.SelectOption(label=PART_LABELS[name], value=name, description=PART_HINTS[name])
             for name in sorted(ALL_PARTS)
         ]
         super().__init__(

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from bot.newcomers.rules import (
+    PARTS,
     PROMPT_DAYS,
     end_due,
     is_recent,
@@ -15,7 +16,7 @@ from bot.newcomers.rules import (
     parts_text,
     period_start,
 )
-from bot.newcomers.text import OFFER, end_text, milestone_text, prompt_text
+from bot.newcomers.text import OFFER, PART_HINTS, PART_LABELS, end_text, milestone_text, prompt_text
 
 START = date(2026, 11, 22)
 
@@ -69,3 +70,8 @@ def test_the_words_label_no_one_and_compare_nothing() -> None:
         lowered = text.lower()
         for word in ("addict", "newbie", "clean", "dirty", "streak", "others", "leaderboard", "failed"):
             assert word not in lowered, (word, text)
+
+
+def test_every_part_has_a_label_and_a_hint_that_fit_a_select_menu() -> None:
+    assert set(PART_HINTS) == set(PART_LABELS) == set(PARTS)
+    assert all(len(hint) <= 100 and len(PART_LABELS[p]) <= 100 for p, hint in PART_HINTS.items())
