@@ -68,6 +68,7 @@ LABELS: dict[str, str] = {
     "modlog_channel_id": "Mod-log channel",
     "retention_days": "Data retention after leaving",
     "welcome_dm": "Welcome DM to new members",
+    "newcomer_mentor_cap": "First-30-days buddies per mentor",
 }
 
 _POST = ("view_channel", "send_messages", "embed_links")
@@ -190,6 +191,8 @@ def format_value(key: str, value: Any) -> str:
         return "on" if value else "off"
     if key == "retention_days":
         return f"{value} day" if value == 1 else f"{value} days"
+    if key == "newcomer_mentor_cap":
+        return f"{value} at once"
     if key == "pairing_repeat_window":
         return f"{value} round" if value == 1 else f"{value} rounds"
     return str(value)

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from bot.buddies.rounds import BuddyRounds
     from bot.checkins.reminders import CheckinScheduler
     from bot.crisis_care.care import CrisisCare
+    from bot.newcomers.service import FirstDays
     from bot.rooms.service import RoomService
     from bot.service.board import ServiceBoard
 
@@ -31,6 +32,8 @@ class Features:
     """Check-in reminders, weekly reflections and recovery milestones (``cogs.checkins``)."""
     crisis: CrisisCare | None = None
     """Crisis scanning, the member's private answer and team alerts (``cogs.crisis``)."""
+    newcomers: FirstDays | None = None
+    """First-30-days support: the offer, check-in prompts, milestone notes and the day-30 end (``cogs.newcomers``)."""
     rooms: RoomService | None = None
     """Voice rooms: scheduling, RSVPs, reminders, temporary channels and repeats (``cogs.rooms``)."""
     service: ServiceBoard | None = None

@@ -52,6 +52,7 @@ class GuildConfig:
     modlog_channel_id: int | None = None
     retention_days: int = 30
     welcome_dm: bool = False  # a private welcome DM to each new member
+    newcomer_mentor_cap: int = 2  # members in their first 30 days per mentor at once
 
     def with_values(self, values: dict[str, Any]) -> GuildConfig:
         """A copy with stored values applied; unknown keys (from a removed setting) are ignored."""
@@ -84,4 +85,5 @@ SETTING_HELP: dict[str, str] = {
     "modlog_channel_id": "Where configuration changes are logged",
     "retention_days": "Days a departed member's data is kept before erasure",
     "welcome_dm": "Whether new members get a private welcome DM (on, off)",
+    "newcomer_mentor_cap": "Most members in their first 30 days one mentor buddies at once",
 }

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord.ext import commands
 
 from bot.messaging import NO_PINGS, send_dm
 from bot.welcome import welcome_text
+from cogs.newcomers._views import welcome_view
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -40,7 +41,11 @@ class Welcome(commands.Cog):
         if not config.welcome_dm:
             return
         name = discord.utils.escape_markdown(member.guild.name)
-        await send_dm(self.bot, member.id, content=welcome_text(name), allowed_mentions=NO_PINGS)
+        extra: dict[str, Any] = {}
+        if self.bot.features.newcomers is not None:
+            # The member's answer (this button) brings the first-30-days offer; nobody is assumed to be new.
+            extra["view"] = welcome_view(member.guild.id)
+        await send_dm(self.bot, member.id, content=welcome_text(name), allowed_mentions=NO_PINGS, **extra)
 
 
 async def setup(bot: KindredBot) -> None:

@@ -165,10 +165,12 @@ class BuddyRounds:
         answers = {} if latest is None else await self._connect_answers(latest.id)
         quiet = settle_quiet_rounds(answers, {p.user_id: p.ignored_rounds for p in profiles})
         guild = self.bot.get_guild(guild_id)
+        kept = await store.newcomer_pairs.kept_newcomers(guild_id)  # they keep their first-30-days buddy
         eligible = [
             p
             for p in profiles
             if p.user_id not in quiet.to_pause
+            and p.user_id not in kept
             and eligibility(
                 p, round_at=round_at, in_server=guild is not None and guild.get_member(p.user_id) is not None
             ).ok

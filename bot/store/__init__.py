@@ -15,6 +15,9 @@ from bot.store.checkins import CheckinRepo
 from bot.store.core import ConfigRepo, InterestRepo, PrefsRepo
 from bot.store.crisis import CrisisRepo
 from bot.store.limits import LimitRepo
+from bot.store.newcomer_pairs import NewcomerPairRepo
+from bot.store.newcomer_rooms import NewcomerRoomRepo
+from bot.store.newcomers import NewcomerRepo
 from bot.store.rooms import RoomRepo
 from bot.store.service import ServiceRepo
 
@@ -37,6 +40,9 @@ class Store:
         self.rooms = RoomRepo(db)
         self.crisis = CrisisRepo(db)
         self.limits = LimitRepo(db)
+        self.newcomers = NewcomerRepo(db)
+        self.newcomer_pairs = NewcomerPairRepo(db)
+        self.newcomer_rooms = NewcomerRoomRepo(db)
 
     async def member_zone(self, user_id: int, guild_id: int | None) -> ZoneInfo:
         """The member's time zone; the one rule every feature uses (check-ins, rooms, service).

@@ -127,6 +127,8 @@ class SlipButton(PersistentButton, template=r"recovery:slip:(?P<answer>yes|no):(
                 raise KindredError("Recovery dates are unavailable for a moment. Please try `/recovery slip` again.")
             text = await record_slip(bot, scheduler, interaction)
         await interaction.response.edit_message(content=text, view=None)
+        if self.answer == "yes":
+            cast("KindredBot", interaction.client).dispatch("recovery_slip", interaction)
 
 
 def slip_confirm_view(user_id: int) -> discord.ui.View:
@@ -174,6 +176,8 @@ class RecoveryCog(commands.GroupCog, group_name="recovery", group_description="Y
         await interaction.response.send_message(
             f"Your recovery date is saved: **{_fmt(chosen)}**.\n\n{render_show(state, today)}", ephemeral=True
         )
+        # Other features may follow up privately (a recent date brings the first-30-days offer).
+        self.bot.dispatch("recovery_date_set", interaction, chosen)
 
     @set_.autocomplete("date")
     async def _date_autocomplete(

@@ -115,6 +115,12 @@ class Config(
             + "\n-# Built in; a refused member gets a kind private note saying when they can again.",
             inline=False,
         )
+        embed.add_field(
+            name="First-30-days support",
+            value=f"{await self.bot.store.newcomers.count_on(guild.id)} member(s) have it on now."
+            "\n-# A count only: who has it is private to each member.",
+            inline=False,
+        )
         embed.set_footer(text="Change one with its /config command; /config reset puts a setting back to its default.")
         await reply_ephemeral(interaction, embed=embed)
 
@@ -316,6 +322,14 @@ class Config(
     ) -> None:
         """Set how long a member's data is kept after they leave, before it is erased."""
         await self.apply(interaction, {"retention_days": _in_range("Retention", days, 1, 365)})
+
+    @app_commands.command(name="newcomer-mentors")
+    @app_commands.describe(cap="At most this many members in their first 30 days per mentor at once (1-10)")
+    async def newcomer_mentors(
+        self, interaction: discord.Interaction[KindredBot], cap: app_commands.Range[int, 1, 10]
+    ) -> None:
+        """Set how many members in their first 30 days one mentor buddies at once, so no one is overloaded."""
+        await self.apply(interaction, {"newcomer_mentor_cap": _in_range("Mentor cap", cap, 1, 10)})
 
     @app_commands.command(name="welcome")
     @app_commands.describe(state="on: each new member gets a short, private welcome DM from Kindred; off: none")

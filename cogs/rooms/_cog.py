@@ -77,6 +77,7 @@ class Rooms(commands.GroupCog, group_name="room"):
         voice_channel="An existing voice channel; leave empty for a temporary one that opens 15 minutes before",
         recurring=REPEATS_HELP,
         description="What to expect (optional)",
+        newcomer_friendly="Mark it as a good first room: members in their first 30 days who asked hear about it",
     )
     @app_commands.choices(recurring=REPEAT_OPTIONS)
     async def schedule(
@@ -89,6 +90,7 @@ class Rooms(commands.GroupCog, group_name="room"):
         voice_channel: discord.VoiceChannel | None = None,
         recurring: app_commands.Choice[str] | None = None,
         description: str | None = None,
+        newcomer_friendly: bool = False,
     ) -> None:
         """Schedule a voice room as a Discord event, announced to everyone who follows the interest."""
         guild = interaction.guild
@@ -133,6 +135,8 @@ class Rooms(commands.GroupCog, group_name="room"):
         except BaseException:
             await store.limits.give_back(limit)
             raise
+        if newcomer_friendly:
+            await store.newcomer_rooms.mark(room.series_id, guild.id, now=now)
         rule = describe_repeat(room.start_at, zone, Repeat(recurrence))
         lines = [
             f"Scheduled **{room.title}** for {discord_ts(room.start_at, 'F')} ({discord_ts(room.start_at, 'R')}), "
@@ -144,6 +148,8 @@ class Rooms(commands.GroupCog, group_name="room"):
             minutes = int(OPEN_LEAD.total_seconds() // 60)
             lines.append(f"A temporary voice room opens {minutes} minutes before and is removed after.")
         lines.append("You'll get the reminders too, and a private note afterwards on how many came.")
+        if newcomer_friendly:
+            lines.append("Marked newcomer-friendly: members in their first 30 days who asked will hear about it.")
         if link := event_url(room):
             lines.append(link)
         lines.extend(warnings)

@@ -188,7 +188,8 @@ async def test_show_lists_every_setting_with_current_and_default(h: Harness) -> 
     inter = await run(h, "config show")
     assert inter.ephemeral
     fields = {f["name"]: f["value"] for f in inter.embeds[0]["fields"]}
-    assert len(fields) == 19
+    assert len(fields) == 21  # every setting, the built-in limits, and the first-30-days count
+    assert fields["First-30-days buddies per mentor"].startswith("2 at once (default)")
     assert fields["Welcome DM to new members"].startswith("off (default)")
     limits = fields["Limits on actions that reach others"]
     assert "Talk to someone here" in limits and "3 per 6 hours per member" in limits and "/service post" in limits

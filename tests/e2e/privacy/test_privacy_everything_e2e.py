@@ -90,6 +90,7 @@ async def give_everyone_data(h: Harness) -> dict[str, dict[str, Any]]:
     await run(h, alice, "checkin today", mood=3, craving=4, note="Long day at work.")
     await run(h, alice, "checkin remind set", time="19:00", timezone="Europe/London")
     await run(h, alice, "recovery set", date="2026-10-13")
+    await run(h, alice, "recovery support on")
     await run(h, bob, "checkin today", mood=4, craving=1, note="Bob's own private note")
     # Interests.
     await run(h, alice, "interests add", interest="music")
@@ -184,6 +185,7 @@ async def test_export_holds_every_features_rows_for_the_member_and_nobody_elses(
         "crisis_member_state",
         "crisis_alerts",
         "crisis_audit",
+        "newcomer_support",
     }
     empty = sorted(t for t in expected if not tables[t]["rows"])
     assert empty == []

@@ -1,0 +1,386 @@
+"""The buttons and menu of first-30-days support. All are DynamicItems (the member and server live in the
+``custom_id``), so an offer or a reflection sent before a restart still answers after it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+import discord
+
+from bot.checkins import ALL_WEEKDAYS
+from bot.errors import KindredError, run_guarded
+from bot.newcomers.rules import ALL_PARTS
+from bot.newcomers.text import DECLINED, OFFER, PART_HINTS, PART_LABELS
+
+if TYPE_CHECKING:
+    from bot.client import KindredBot
+    from bot.newcomers.service import FirstDays
+
+__all__ = [
+    "ACCEPT_LABEL",
+    "CHANGE_LABEL",
+    "CHOOSE_LABEL",
+    "DECLINE_LABEL",
+    "DYNAMIC_ITEMS",
+    "KEEP_LABEL",
+    "WELCOME_LABEL",
+    "ChangeBuddyButton",
+    "KeepReminderButton",
+    "OfferButton",
+    "PartsSelect",
+    "WelcomeSupportButton",
+    "change_view",
+    "end_view",
+    "offer_view",
+    "welcome_view",
+]
+
+ACCEPT_LABEL = "Yes, all of it"
+CHOOSE_LABEL = "Let me choose"
+DECLINE_LABEL = "No thanks"
+KEEP_LABEL = "Keep a daily check-in reminder"
+CHANGE_LABEL = "Change my buddy"
+HOW_DM_LABEL = "A DM from a volunteer"
+HOW_THREAD_LABEL = "A hello in my buddy thread"
+GREET_LABEL = "I'll say hello in their buddy thread"
+HOW_QUESTION = "**How would you like the welcome?** A volunteer on the welcome rota can write to you by DM, or say hello in your buddy thread."
+WELCOME_LABEL = "I'm just starting out: tell me about extra support"
+_ANSWERS = {"all": (ACCEPT_LABEL, discord.ButtonStyle.primary), "choose": (CHOOSE_LABEL, discord.ButtonStyle.secondary)}
+_ANSWERS["no"] = (DECLINE_LABEL, discord.ButtonStyle.secondary)
+UNAVAILABLE = "First-30-days support is unavailable for a moment. Please try again, or use `/recovery support on`."
+
+
+def _service(interaction: discord.Interaction) -> FirstDays:
+    service = cast("KindredBot", interaction.client).features.newcomers
+    if service is None:
+        raise KindredError(UNAVAILABLE)
+    return service
+
+
+def _own(interaction: discord.Interaction, user_id: int) -> None:
+    if interaction.user.id != user_id:
+        raise KindredError("This belongs to someone else, so nothing has changed.")
+
+
+class OfferButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"newcomers:offer:(?P<answer>all|choose|no):(?P<user_id>\d+):(?P<guild_id>\d+)",
+):
+    """One answer to the offer: all of it, choose parts, or no thanks."""
+
+    def __init__(self, answer: str, user_id: int, guild_id: int | None) -> None:
+        label, style = _ANSWERS[answer]
+        super().__init__(
+            discord.ui.Button(label=label, style=style, custom_id=f"newcomers:offer:{answer}:{user_id}:{guild_id or 0}")
+        )
+        self.answer, self.user_id, self.guild_id = answer, user_id, guild_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
+    ) -> OfferButton:
+        """Rebuild from the custom id (server 0 = offered in a DM)."""
+        return cls(str(match["answer"]), int(match["user_id"]), int(match["guild_id"]) or None)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Apply the answer and replace the offer with what happens now."""
+        await run_guarded(interaction, lambda: self._answer(interaction))
+
+    async def _answer(self, interaction: discord.Interaction) -> None:
+        _own(interaction, self.user_id)
+        service = _service(interaction)
+        if self.answer == "all":
+            text = await service.turn_on(self.user_id, self.guild_id)
+            await interaction.response.edit_message(**await on_reply(service, self.user_id, text))
+        elif self.answer == "no":
+            await service.decline(self.user_id, self.guild_id)
+            await interaction.response.edit_message(content=DECLINED, view=None)
+        else:
+            view = discord.ui.View(timeout=None)
+            view.add_item(PartsSelect(self.user_id, self.guild_id))
+            await interaction.response.send_message(
+                "Pick the parts you'd like (one or more). You can change this any time with `/recovery support on`.",
+                view=view,
+                ephemeral=True,
+            )
+
+
+class PartsSelect(
+    discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"newcomers:parts:(?P<user_id>\d+):(?P<guild_id>\d+)"
+):
+    """The member picks which parts of the support they want."""
+
+    def __init__(self, user_id: int, guild_id: int | None) -> None:
+        options = [
+            discord.SelectOption(label=PART_LABELS[name], value=name, description=PART_HINTS[name])
+            for name in sorted(ALL_PARTS)
+        ]
+        super().__init__(
+            discord.ui.Select(
+                custom_id=f"newcomers:parts:{user_id}:{guild_id or 0}",
+                placeholder="Choose the parts you'd like",
+                min_values=1,
+                max_values=len(options),
+                options=options,
+            )
+        )
+        self.user_id, self.guild_id = user_id, guild_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
+    ) -> PartsSelect:
+        """Rebuild from the custom id."""
+        return cls(int(match["user_id"]), int(match["guild_id"]) or None)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Turn the support on with the chosen parts."""
+        await run_guarded(interaction, lambda: self._choose(interaction))
+
+    async def _choose(self, interaction: discord.Interaction) -> None:
+        _own(interaction, self.user_id)
+        parts = frozenset(self.item.values) & ALL_PARTS
+        if not parts:
+            raise KindredError("Pick at least one part, or choose “No thanks” on the offer.")
+        service = _service(interaction)
+        text = await service.turn_on(self.user_id, self.guild_id, parts)
+        await interaction.response.edit_message(**await on_reply(service, self.user_id, text))
+
+
+class KeepReminderButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"newcomers:keep:checkins:(?P<user_id>\d+)"
+):
+    """On the day-30 reflection: keep a daily check-in reminder at the time the prompts came."""
+
+    def __init__(self, user_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=KEEP_LABEL, style=discord.ButtonStyle.primary, custom_id=f"newcomers:keep:checkins:{user_id}"
+            )
+        )
+        self.user_id = user_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
+    ) -> KeepReminderButton:
+        """Rebuild from the custom id."""
+        return cls(int(match["user_id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Turn the member's own daily reminder on at their prompt time."""
+        await run_guarded(interaction, lambda: self._keep(interaction))
+
+    async def _keep(self, interaction: discord.Interaction) -> None:
+        _own(interaction, self.user_id)
+        bot = cast("KindredBot", interaction.client)
+        checkins = bot.features.checkins
+        record = await bot.store.newcomers.get(self.user_id)
+        if checkins is None or record is None:
+            raise KindredError("That isn't available right now. `/checkin remind set` sets a daily reminder.")
+        settings = await bot.store.checkins.set_reminder(
+            self.user_id, record.guild_id, record.checkin_time, record.timezone, ALL_WEEKDAYS, now=bot.clock.now()
+        )
+        await checkins.schedule_reminder(settings)
+        at = record.checkin_time.strftime("%H:%M")
+        await interaction.response.send_message(
+            f"Done: a daily check-in reminder at **{at}** your time. `/checkin remind off` stops it any time.",
+            ephemeral=True,
+        )
+
+
+class WelcomeSupportButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"newcomers:welcome:(?P<guild_id>\d+)"
+):
+    """On the welcome DM: the member's answer that brings the offer (nobody is assumed to be new)."""
+
+    def __init__(self, guild_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=WELCOME_LABEL, style=discord.ButtonStyle.secondary, custom_id=f"newcomers:welcome:{guild_id}"
+            )
+        )
+        self.guild_id = guild_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
+    ) -> WelcomeSupportButton:
+        """Rebuild from the custom id."""
+        return cls(int(match["guild_id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Answer with the private offer."""
+        await run_guarded(interaction, lambda: self._offer(interaction))
+
+    async def _offer(self, interaction: discord.Interaction) -> None:
+        service = _service(interaction)
+        user_id = interaction.user.id
+        if not await service.offer_on_request(user_id, self.guild_id):
+            await interaction.response.send_message(await service.status(user_id, self.guild_id), ephemeral=True)
+            return
+        await interaction.response.send_message(OFFER, view=offer_view(user_id, self.guild_id), ephemeral=True)
+
+
+class ChangeBuddyButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"newcomers:change:(?P<pair_id>\d+)"):
+    """On a first-30-days introduction: either member ends the pairing kindly, with no reason given."""
+
+    def __init__(self, pair_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=CHANGE_LABEL, style=discord.ButtonStyle.secondary, custom_id=f"newcomers:change:{pair_id}"
+            )
+        )
+        self.pair_id = pair_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
+    ) -> ChangeBuddyButton:
+        """Rebuild from the custom id."""
+        return cls(int(match["pair_id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """End the pairing (only a member of it may)."""
+        await run_guarded(interaction, lambda: self._change(interaction))
+
+    async def _change(self, interaction: discord.Interaction) -> None:
+        buddies = _service(interaction).buddies
+        if buddies is None:
+            raise KindredError(UNAVAILABLE)
+        if not await buddies.change(self.pair_id, interaction.user.id):
+            raise KindredError("This pairing has already ended, or it isn't yours, so nothing has changed.")
+        await interaction.response.send_message(
+            "Done. The pairing has ended and no reason was shared. Thank you for giving it a go.", ephemeral=True
+        )
+
+
+class WelcomeHowButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"newcomers:how:(?P<how>dm|thread):(?P<user_id>\d+)"
+):
+    """How the member would like a volunteer to welcome them."""
+
+    def __init__(self, how: str, user_id: int) -> None:
+        label = HOW_DM_LABEL if how == "dm" else HOW_THREAD_LABEL
+        super().__init__(
+            discord.ui.Button(
+                label=label, style=discord.ButtonStyle.secondary, custom_id=f"newcomers:how:{how}:{user_id}"
+            )
+        )
+        self.how, self.user_id = how, user_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
+    ) -> WelcomeHowButton:
+        """Rebuild from the custom id."""
+        return cls(str(match["how"]), int(match["user_id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Record the choice and ask the welcome rota."""
+        await run_guarded(interaction, lambda: self._choose(interaction))
+
+    async def _choose(self, interaction: discord.Interaction) -> None:
+        _own(interaction, self.user_id)
+        welcome = _service(interaction).welcome
+        if welcome is None:
+            raise KindredError(UNAVAILABLE)
+        text = await welcome.choose(self.user_id, self.how)
+        await interaction.response.send_message(text, ephemeral=True)
+
+
+class GreetButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"newcomers:greet:(?P<newcomer_id>\d+):(?P<guild_id>\d+)",
+):
+    """On a volunteer's DM: "I'll say hello" in the member's buddy thread (the first one to press does)."""
+
+    def __init__(self, newcomer_id: int, guild_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=GREET_LABEL,
+                style=discord.ButtonStyle.primary,
+                custom_id=f"newcomers:greet:{newcomer_id}:{guild_id}",
+            )
+        )
+        self.newcomer_id, self.guild_id = newcomer_id, guild_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
+    ) -> GreetButton:
+        """Rebuild from the custom id."""
+        return cls(int(match["newcomer_id"]), int(match["guild_id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Add the volunteer to the thread with a short hello, unless someone already did."""
+        await run_guarded(interaction, lambda: self._greet(interaction))
+
+    async def _greet(self, interaction: discord.Interaction) -> None:
+        welcome = _service(interaction).welcome
+        if welcome is None:
+            raise KindredError(UNAVAILABLE)
+        text = await welcome.greet(self.newcomer_id, self.guild_id, interaction.user.id)
+        await interaction.response.send_message(text, ephemeral=True)
+
+
+DYNAMIC_ITEMS = (
+    OfferButton,
+    PartsSelect,
+    KeepReminderButton,
+    WelcomeSupportButton,
+    ChangeBuddyButton,
+    WelcomeHowButton,
+    GreetButton,
+)
+
+
+def how_view(user_id: int) -> discord.ui.View:
+    """The two ways to be welcomed."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(WelcomeHowButton("dm", user_id))
+    view.add_item(WelcomeHowButton("thread", user_id))
+    return view
+
+
+def greet_view(newcomer_id: int, guild_id: int) -> discord.ui.View:
+    """A volunteer's "I'll say hello"."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(GreetButton(newcomer_id, guild_id))
+    return view
+
+
+async def on_reply(service: FirstDays, user_id: int, text: str) -> dict[str, Any]:
+    """The confirmation after turning the support on, with the welcome question when it's needed."""
+    if await service.needs_welcome_choice(user_id):
+        return {"content": f"{text}\n{HOW_QUESTION}", "view": how_view(user_id)}
+    return {"content": text, "view": None}
+
+
+def offer_view(user_id: int, guild_id: int | None) -> discord.ui.View:
+    """The offer's three answers."""
+    view = discord.ui.View(timeout=None)
+    for answer in ("all", "choose", "no"):
+        view.add_item(OfferButton(answer, user_id, guild_id))
+    return view
+
+
+def end_view(user_id: int) -> discord.ui.View:
+    """The day-30 reflection's invitation to keep a daily reminder."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(KeepReminderButton(user_id))
+    return view
+
+
+def change_view(pair_id: int) -> discord.ui.View:
+    """The introduction's way out."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(ChangeBuddyButton(pair_id))
+    return view
+
+
+def welcome_view(guild_id: int) -> discord.ui.View:
+    """The button on the welcome DM."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(WelcomeSupportButton(guild_id))
+    return view
