@@ -74,10 +74,7 @@ class BuddyNow:
     """First-30-days pairing for every server."""
 
     def __init__(self, store: Store, timers: TimerService, clock: Clock, port: PairPort) -> None:
-        self._store = store
-        self._timers = timers
-        self._clock = clock
-        self._port = port
+        self._store, self._timers, self._clock, self._port = store, timers, clock, port
 
     def register(self) -> None:
         """Route pairing attempts here."""

@@ -79,11 +79,7 @@ class Rhythm:
     def __init__(
         self, store: Store, timers: TimerService, clock: Clock, port: NewcomerPort, buddies: BuddyNow | None
     ) -> None:
-        self._store = store
-        self._timers = timers
-        self._clock = clock
-        self._port = port
-        self._buddies = buddies
+        self._store, self._timers, self._clock, self._port, self._buddies = store, timers, clock, port, buddies
 
     def register(self) -> None:
         """Route the chains' timer kinds here."""
@@ -182,6 +178,13 @@ class Rhythm:
             return None
         return record
 
+    async def _reachable(self, timer: Timer, part: str) -> SupportRecord | None:
+        """The running support this timer belongs to, when it still includes ``part`` and DMs reach the member."""
+        record = await self._current(timer)
+        if record is None or part not in record.parts:
+            return None
+        return record if await self._store.prefs.is_reachable(record.user_id) else None
+
     async def _delivered(self, sent: bool, user_id: int, what: str) -> bool | None:
         """True when delivered; None when DMs are closed (the chain pauses); False for any other failure."""
         if sent:
@@ -194,12 +197,10 @@ class Rhythm:
 
     async def handle_prompt(self, timer: Timer) -> None:
         """Send (or skip) one check-in prompt, then schedule the next."""
-        record = await self._current(timer)
-        if record is None or "checkins" not in record.parts:
+        record = await self._reachable(timer, "checkins")
+        if record is None:
             return
         user_id = record.user_id
-        if not await self._store.prefs.is_reachable(user_id):
-            return
         now = self._clock.now()
         local_day = timer.due_at.astimezone(ZoneInfo(record.timezone)).date()
         if not should_send_late(timer.lateness(now)):
@@ -225,12 +226,10 @@ class Rhythm:
 
     async def handle_milestone(self, timer: Timer) -> None:
         """Send one milestone note (unless the recovery date's own congratulation covers the day)."""
-        record = await self._current(timer)
-        if record is None or "milestones" not in record.parts:
+        record = await self._reachable(timer, "milestones")
+        if record is None:
             return
         user_id = record.user_id
-        if not await self._store.prefs.is_reachable(user_id):
-            return
         now = self._clock.now()
         local_day = timer.due_at.astimezone(ZoneInfo(record.timezone)).date()
         recovery = await self._store.checkins.get_recovery(user_id)
@@ -249,12 +248,10 @@ class Rhythm:
 
     async def handle_rooms(self, timer: Timer) -> None:
         """Once a week: the next newcomer-friendly rooms of the member's server, if any are coming up."""
-        record = await self._current(timer)
-        if record is None or "rooms" not in record.parts or record.guild_id is None:
+        record = await self._reachable(timer, "rooms")
+        if record is None or record.guild_id is None:
             return
         user_id = record.user_id
-        if not await self._store.prefs.is_reachable(user_id):
-            return
         now = self._clock.now()
         rooms = await self._store.newcomer_rooms.upcoming(record.guild_id, now, now + ROOMS_AHEAD)
         if timer.lateness(now) >= NOTE_LATE_LIMIT:

@@ -87,22 +87,22 @@ def period_start(recovery_date: date | None, today: date) -> date:
     return today
 
 
-def next_prompt(start: date, at: time, zone: ZoneInfo, after: datetime) -> Due | None:
-    """The first check-in prompt due strictly after ``after``, or None when the period has none left."""
-    for day in PROMPT_DAYS:
+def _first_due_after(days: tuple[int, ...], start: date, at: time, zone: ZoneInfo, after: datetime) -> Due | None:
+    for day in days:
         due = local_wall_to_utc(start + timedelta(days=day - 1), at, zone)
         if due > after:
             return Due(str(day), due)
     return None
+
+
+def next_prompt(start: date, at: time, zone: ZoneInfo, after: datetime) -> Due | None:
+    """The first check-in prompt due strictly after ``after``, or None when the period has none left."""
+    return _first_due_after(PROMPT_DAYS, start, at, zone, after)
 
 
 def next_rooms_note(start: date, at: time, zone: ZoneInfo, after: datetime) -> Due | None:
     """The first weekly rooms note due strictly after ``after``, or None."""
-    for day in ROOM_NOTE_DAYS:
-        due = local_wall_to_utc(start + timedelta(days=day - 1), at, zone)
-        if due > after:
-            return Due(str(day), due)
-    return None
+    return _first_due_after(ROOM_NOTE_DAYS, start, at, zone, after)
 
 
 def next_milestone(start: date, zone: ZoneInfo, after: datetime) -> Due | None:

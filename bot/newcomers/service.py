@@ -42,10 +42,7 @@ class FirstDays:
         buddies: BuddyNow | None = None,
         welcome: WelcomeRota | None = None,
     ) -> None:
-        self._store = store
-        self._timers = timers
-        self._clock = clock
-        self._port = port
+        self._store, self._timers, self._clock, self._port = store, timers, clock, port
         self.buddies = buddies
         """First-30-days pairing (None when the buddy part isn't wired up, as in unit tests)."""
         self.welcome = welcome

@@ -61,10 +61,7 @@ class WelcomeRota:
     """Asks the welcome rota to greet members in their first 30 days who said yes."""
 
     def __init__(self, store: Store, timers: TimerService, clock: Clock, port: WelcomePort) -> None:
-        self._store = store
-        self._timers = timers
-        self._clock = clock
-        self._port = port
+        self._store, self._timers, self._clock, self._port = store, timers, clock, port
 
     def register(self) -> None:
         """Route welcome attempts here."""
