@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any, cast
 
 import discord
@@ -11,6 +12,7 @@ from bot.checkins import ALL_WEEKDAYS
 from bot.errors import KindredError, run_guarded
 from bot.newcomers.rules import ALL_PARTS
 from bot.newcomers.text import DECLINED, OFFER, PART_HINTS, PART_LABELS
+from cogs._buttons import PersistentButton
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -63,30 +65,22 @@ def _own(interaction: discord.Interaction, user_id: int) -> None:
 
 
 class OfferButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"newcomers:offer:(?P<answer>all|choose|no):(?P<user_id>\d+):(?P<guild_id>\d+)",
+    PersistentButton, template=r"newcomers:offer:(?P<answer>all|choose|no):(?P<user_id>\d+):(?P<guild_id>\d+)"
 ):
     """One answer to the offer: all of it, choose parts, or no thanks."""
 
     def __init__(self, answer: str, user_id: int, guild_id: int | None) -> None:
         label, style = _ANSWERS[answer]
-        super().__init__(
-            discord.ui.Button(label=label, style=style, custom_id=f"newcomers:offer:{answer}:{user_id}:{guild_id or 0}")
-        )
+        super().__init__(f"newcomers:offer:{answer}:{user_id}:{guild_id or 0}", label, style)
         self.answer, self.user_id, self.guild_id = answer, user_id, guild_id
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
-    ) -> OfferButton:
-        """Rebuild from the custom id (server 0 = offered in a DM)."""
+    def rebuild(cls, match: re.Match[str]) -> OfferButton:
+        """The button from its custom id (server 0 = offered in a DM)."""
         return cls(str(match["answer"]), int(match["user_id"]), int(match["guild_id"]) or None)
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def press(self, interaction: discord.Interaction) -> None:
         """Apply the answer and replace the offer with what happens now."""
-        await run_guarded(interaction, lambda: self._answer(interaction))
-
-    async def _answer(self, interaction: discord.Interaction) -> None:
         _own(interaction, self.user_id)
         service = _service(interaction)
         if self.answer == "all":
@@ -147,31 +141,20 @@ class PartsSelect(
         await interaction.response.edit_message(**await on_reply(service, self.user_id, text))
 
 
-class KeepReminderButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"newcomers:keep:checkins:(?P<user_id>\d+)"
-):
+class KeepReminderButton(PersistentButton, template=r"newcomers:keep:checkins:(?P<user_id>\d+)"):
     """On the day-30 reflection: keep a daily check-in reminder at the time the prompts came."""
 
     def __init__(self, user_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=KEEP_LABEL, style=discord.ButtonStyle.primary, custom_id=f"newcomers:keep:checkins:{user_id}"
-            )
-        )
+        super().__init__(f"newcomers:keep:checkins:{user_id}", KEEP_LABEL, discord.ButtonStyle.primary)
         self.user_id = user_id
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
-    ) -> KeepReminderButton:
-        """Rebuild from the custom id."""
+    def rebuild(cls, match: re.Match[str]) -> KeepReminderButton:
+        """The button from its custom id."""
         return cls(int(match["user_id"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def press(self, interaction: discord.Interaction) -> None:
         """Turn the member's own daily reminder on at their prompt time."""
-        await run_guarded(interaction, lambda: self._keep(interaction))
-
-    async def _keep(self, interaction: discord.Interaction) -> None:
         _own(interaction, self.user_id)
         bot = cast("KindredBot", interaction.client)
         checkins = bot.features.checkins
@@ -189,31 +172,20 @@ class KeepReminderButton(
         )
 
 
-class WelcomeSupportButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"newcomers:welcome:(?P<guild_id>\d+)"
-):
+class WelcomeSupportButton(PersistentButton, template=r"newcomers:welcome:(?P<guild_id>\d+)"):
     """On the welcome DM: the member's answer that brings the offer (nobody is assumed to be new)."""
 
     def __init__(self, guild_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=WELCOME_LABEL, style=discord.ButtonStyle.secondary, custom_id=f"newcomers:welcome:{guild_id}"
-            )
-        )
+        super().__init__(f"newcomers:welcome:{guild_id}", WELCOME_LABEL, discord.ButtonStyle.secondary)
         self.guild_id = guild_id
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
-    ) -> WelcomeSupportButton:
-        """Rebuild from the custom id."""
+    def rebuild(cls, match: re.Match[str]) -> WelcomeSupportButton:
+        """The button from its custom id."""
         return cls(int(match["guild_id"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def press(self, interaction: discord.Interaction) -> None:
         """Answer with the private offer."""
-        await run_guarded(interaction, lambda: self._offer(interaction))
-
-    async def _offer(self, interaction: discord.Interaction) -> None:
         service = _service(interaction)
         user_id = interaction.user.id
         if not await service.offer_on_request(user_id, self.guild_id):
@@ -222,29 +194,20 @@ class WelcomeSupportButton(
         await interaction.response.send_message(OFFER, view=offer_view(user_id, self.guild_id), ephemeral=True)
 
 
-class ChangeBuddyButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"newcomers:change:(?P<pair_id>\d+)"):
+class ChangeBuddyButton(PersistentButton, template=r"newcomers:change:(?P<pair_id>\d+)"):
     """On a first-30-days introduction: either member ends the pairing kindly, with no reason given."""
 
     def __init__(self, pair_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=CHANGE_LABEL, style=discord.ButtonStyle.secondary, custom_id=f"newcomers:change:{pair_id}"
-            )
-        )
+        super().__init__(f"newcomers:change:{pair_id}", CHANGE_LABEL, discord.ButtonStyle.secondary)
         self.pair_id = pair_id
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
-    ) -> ChangeBuddyButton:
-        """Rebuild from the custom id."""
+    def rebuild(cls, match: re.Match[str]) -> ChangeBuddyButton:
+        """The button from its custom id."""
         return cls(int(match["pair_id"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def press(self, interaction: discord.Interaction) -> None:
         """End the pairing (only a member of it may)."""
-        await run_guarded(interaction, lambda: self._change(interaction))
-
-    async def _change(self, interaction: discord.Interaction) -> None:
         buddies = _service(interaction).buddies
         if buddies is None:
             raise KindredError(UNAVAILABLE)
@@ -255,32 +218,21 @@ class ChangeBuddyButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template
         )
 
 
-class WelcomeHowButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"newcomers:how:(?P<how>dm|thread):(?P<user_id>\d+)"
-):
+class WelcomeHowButton(PersistentButton, template=r"newcomers:how:(?P<how>dm|thread):(?P<user_id>\d+)"):
     """How the member would like a volunteer to welcome them."""
 
     def __init__(self, how: str, user_id: int) -> None:
         label = HOW_DM_LABEL if how == "dm" else HOW_THREAD_LABEL
-        super().__init__(
-            discord.ui.Button(
-                label=label, style=discord.ButtonStyle.secondary, custom_id=f"newcomers:how:{how}:{user_id}"
-            )
-        )
+        super().__init__(f"newcomers:how:{how}:{user_id}", label, discord.ButtonStyle.secondary)
         self.how, self.user_id = how, user_id
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
-    ) -> WelcomeHowButton:
-        """Rebuild from the custom id."""
+    def rebuild(cls, match: re.Match[str]) -> WelcomeHowButton:
+        """The button from its custom id."""
         return cls(str(match["how"]), int(match["user_id"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def press(self, interaction: discord.Interaction) -> None:
         """Record the choice and ask the welcome rota."""
-        await run_guarded(interaction, lambda: self._choose(interaction))
-
-    async def _choose(self, interaction: discord.Interaction) -> None:
         _own(interaction, self.user_id)
         welcome = _service(interaction).welcome
         if welcome is None:
@@ -289,34 +241,20 @@ class WelcomeHowButton(
         await interaction.response.send_message(text, ephemeral=True)
 
 
-class GreetButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"newcomers:greet:(?P<newcomer_id>\d+):(?P<guild_id>\d+)",
-):
+class GreetButton(PersistentButton, template=r"newcomers:greet:(?P<newcomer_id>\d+):(?P<guild_id>\d+)"):
     """On a volunteer's DM: "I'll say hello" in the member's buddy thread (the first one to press does)."""
 
     def __init__(self, newcomer_id: int, guild_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=GREET_LABEL,
-                style=discord.ButtonStyle.primary,
-                custom_id=f"newcomers:greet:{newcomer_id}:{guild_id}",
-            )
-        )
+        super().__init__(f"newcomers:greet:{newcomer_id}:{guild_id}", GREET_LABEL, discord.ButtonStyle.primary)
         self.newcomer_id, self.guild_id = newcomer_id, guild_id
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
-    ) -> GreetButton:
-        """Rebuild from the custom id."""
+    def rebuild(cls, match: re.Match[str]) -> GreetButton:
+        """The button from its custom id."""
         return cls(int(match["newcomer_id"]), int(match["guild_id"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def press(self, interaction: discord.Interaction) -> None:
         """Add the volunteer to the thread with a short hello, unless someone already did."""
-        await run_guarded(interaction, lambda: self._greet(interaction))
-
-    async def _greet(self, interaction: discord.Interaction) -> None:
         welcome = _service(interaction).welcome
         if welcome is None:
             raise KindredError(UNAVAILABLE)
@@ -335,19 +273,21 @@ DYNAMIC_ITEMS = (
 )
 
 
+def _view(*items: discord.ui.Item[Any]) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for item in items:
+        view.add_item(item)
+    return view
+
+
 def how_view(user_id: int) -> discord.ui.View:
     """The two ways to be welcomed."""
-    view = discord.ui.View(timeout=None)
-    view.add_item(WelcomeHowButton("dm", user_id))
-    view.add_item(WelcomeHowButton("thread", user_id))
-    return view
+    return _view(WelcomeHowButton("dm", user_id), WelcomeHowButton("thread", user_id))
 
 
 def greet_view(newcomer_id: int, guild_id: int) -> discord.ui.View:
     """A volunteer's "I'll say hello"."""
-    view = discord.ui.View(timeout=None)
-    view.add_item(GreetButton(newcomer_id, guild_id))
-    return view
+    return _view(GreetButton(newcomer_id, guild_id))
 
 
 async def on_reply(service: FirstDays, user_id: int, text: str) -> dict[str, Any]:
@@ -359,28 +299,19 @@ async def on_reply(service: FirstDays, user_id: int, text: str) -> dict[str, Any
 
 def offer_view(user_id: int, guild_id: int | None) -> discord.ui.View:
     """The offer's three answers."""
-    view = discord.ui.View(timeout=None)
-    for answer in ("all", "choose", "no"):
-        view.add_item(OfferButton(answer, user_id, guild_id))
-    return view
+    return _view(*(OfferButton(answer, user_id, guild_id) for answer in ("all", "choose", "no")))
 
 
 def end_view(user_id: int) -> discord.ui.View:
     """The day-30 reflection's invitation to keep a daily reminder."""
-    view = discord.ui.View(timeout=None)
-    view.add_item(KeepReminderButton(user_id))
-    return view
+    return _view(KeepReminderButton(user_id))
 
 
 def change_view(pair_id: int) -> discord.ui.View:
     """The introduction's way out."""
-    view = discord.ui.View(timeout=None)
-    view.add_item(ChangeBuddyButton(pair_id))
-    return view
+    return _view(ChangeBuddyButton(pair_id))
 
 
 def welcome_view(guild_id: int) -> discord.ui.View:
     """The button on the welcome DM."""
-    view = discord.ui.View(timeout=None)
-    view.add_item(WelcomeSupportButton(guild_id))
-    return view
+    return _view(WelcomeSupportButton(guild_id))
