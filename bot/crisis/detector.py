@@ -106,15 +106,20 @@ class Detector:
         """``english``, or another language's verdict when it is higher (see :mod:`bot.crisis.languages`).
 
         A language's list runs only when its marker words are among the English stage's tokens (accents
-        folded the same way) at least as often as English function words, so English chat pays one set
-        intersection a language.
+        folded the same way) at least as often as English function words and as any other language's, so
+        English chat pays one set intersection a language.
         """
+        n_english = len(ENGLISH_MARKERS & tokens)
+        counts = [len(stage.markers & tokens) for stage in self._languages]
+        # The message's language is the one with the most marker words; close languages (Spanish and
+        # Portuguese share "que", "para", "todo") run together only when they tie.
+        top = max(counts)
+        if not top or top < n_english:
+            return english
         best = english
         best_markers = 0
-        n_english = len(ENGLISH_MARKERS & tokens)
-        for stage in self._languages:
-            n_markers = len(stage.markers & tokens)
-            if not n_markers or n_markers < n_english:
+        for stage, n_markers in zip(self._languages, counts, strict=True):
+            if n_markers < top:
                 continue
             stage_tokens = stage.normalizer.tokens(text)
             found = _detect_words(stage.lexicon, stage_tokens, frozenset(stage_tokens))
@@ -123,11 +128,30 @@ class Detector:
             if found.level > Level.NONE and (found.level > best.level or tie):
                 best = replace(found, language=stage.code)
                 best_markers = n_markers
+            elif _reads_better(found, english, n_markers, n_english) and best is english:
+                best = replace(found, language=stage.code)
+                best_markers = n_markers
         return best
 
     def _detect_lexicon(self, token_list: list[str], tokens: frozenset[str]) -> Detection:
         """The lexicon and concept verdict on normalised tokens."""
         return _detect_words(self._lexicon, token_list, tokens, self._concepts)
+
+
+def _reads_better(found: Detection, english: Detection, n_markers: int, n_english: int) -> bool:
+    """True when another language's list, which matched and lowered its match to none, should overrule an
+    English concern on a message that is mostly in that language.
+
+    English words borrowed into the other languages ("overdose", "suicide") match the English list, whose
+    context rules cannot read "las estadísticas de overdose" or "mon frère a fait une overdose" as news or
+    another person; the other language's list found the same word and could.
+    """
+    return (
+        found.level == Level.NONE
+        and bool(found.evidence)
+        and english.level == Level.CONCERN
+        and n_markers > n_english
+    )
 
 
 def _detect_words(

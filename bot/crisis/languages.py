@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from .lexicon import DATA_DIR, Lexicon, parse_lexicon
+from .lexicon import DATA_DIR, Lexicon, default_lexicon, parse_lexicon
 from .normalize import Normalizer
 
 __all__ = [
@@ -114,9 +114,14 @@ ENGLISH_MARKERS = frozenset(
 )
 
 
+_MIN_OWN_MARKER = 4  # shorter trigger words ("um", "la", "mal", "fin") are too often English or names
+
+
 @dataclass(frozen=True, slots=True)
 class LanguageStage:
-    """One non-English word list: its lexicon, a normaliser with its own chat slang, and its marker words."""
+    """One non-English word list: its lexicon, a normaliser with its own chat slang, and its marker words
+    (the ``markers`` of its file, plus its slang and its trigger words of four letters or more that the
+    English lexicon does not use)."""
 
     code: str
     lexicon: Lexicon
@@ -132,10 +137,15 @@ def parse_stage(code: str, data: Mapping[str, Any]) -> LanguageStage:
     # Entry ids carry the language, so the evidence a moderator reads says which list matched.
     entries = [{**raw, "id": f"{code}:{raw['id']}"} for raw in data.get("entry", [])]
     lexicon = parse_lexicon({**data, "entry": entries})
-    markers = frozenset(meta["markers"].split())
-    if not markers:
-        raise ValueError(f"lexicon for {code!r} has no marker words")
     slang = {str(k): str(v) for k, v in meta.get("slang", {}).items()}
+    declared = frozenset(meta["markers"].split())
+    if not declared:
+        raise ValueError(f"lexicon for {code!r} has no marker words")
+    # A one-line crisis message may have no function word ("kiero morir", "engoli a cartela inteira"), so
+    # the list's own slang and trigger words count too, except short ones and words English shares.
+    english = default_lexicon().vocab | ENGLISH_MARKERS
+    own = {t for entry in lexicon.entries for t in entry.triggers} | set(slang)
+    markers = declared | {w for w in own if len(w) >= _MIN_OWN_MARKER and w not in english}
     return LanguageStage(code, lexicon, Normalizer(lexicon.vocab, slang=slang), markers)
 
 

@@ -21,7 +21,7 @@ from tests.paths import CRISIS_SETS
 from .evaluate import Classify, full_pipeline, load, score
 
 LANGUAGES = tuple(lang.code for lang in DETECTION_LANGUAGES if lang.code != "en")
-SET_NAMES = ("dev.jsonl", "blind.jsonl")
+SET_NAMES = ("dev.jsonl", "blind.jsonl", "blind2.jsonl")
 
 
 def language_sets(code: str) -> list[Path]:
