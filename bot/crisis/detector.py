@@ -125,10 +125,9 @@ class Detector:
             found = _detect_words(stage.lexicon, stage_tokens, frozenset(stage_tokens))
             # A tie with English keeps English; between two other languages, the one with more marker words.
             tie = found.level == best.level and best is not english and n_markers > best_markers
-            if found.level > Level.NONE and (found.level > best.level or tie):
-                best = replace(found, language=stage.code)
-                best_markers = n_markers
-            elif _reads_better(found, english, n_markers, n_english) and best is english:
+            if (found.level > Level.NONE and (found.level > best.level or tie)) or (
+                _reads_better(found, english, n_markers, n_english) and best is english
+            ):
                 best = replace(found, language=stage.code)
                 best_markers = n_markers
         return best
@@ -147,10 +146,7 @@ def _reads_better(found: Detection, english: Detection, n_markers: int, n_englis
     another person; the other language's list found the same word and could.
     """
     return (
-        found.level == Level.NONE
-        and bool(found.evidence)
-        and english.level == Level.CONCERN
-        and n_markers > n_english
+        found.level == Level.NONE and bool(found.evidence) and english.level == Level.CONCERN and n_markers > n_english
     )
 
 
@@ -166,9 +162,7 @@ def _detect_words(
     candidates: set[int] = set()
     for key in keys:
         candidates.update(lex.entry_index[key])
-    if not concept_keys and all(
-        lex.entries[i].kind is Kind.TIME and not lex.entries[i].categories for i in candidates
-    ):
+    if not concept_keys and all(lex.entries[i].kind is Kind.TIME and not lex.entries[i].categories for i in candidates):
         # Only plain time words ("tonight"): nothing to raise. Farewell markers go on, since several
         # of them together are a goodbye.
         return NO_DETECTION

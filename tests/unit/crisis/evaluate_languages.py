@@ -61,7 +61,9 @@ def main() -> None:
                 f"language right {right}/{total}"
             )
             for cat, s in per_cat.items():
-                print(f"  {cat:<18} precision {s.precision:.3f}  recall {s.recall:.3f}  (tp {s.tp} fp {s.fp} fn {s.fn})")
+                print(
+                    f"  {cat:<18} precision {s.precision:.3f}  recall {s.recall:.3f}  (tp {s.tp} fp {s.fp} fn {s.fn})"
+                )
             if args.errors:
                 for text in overall.misses:
                     print("  MISS ", text)
