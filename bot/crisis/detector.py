@@ -57,6 +57,8 @@ class Detector:
         is :mod:`bot.crisis.second_opinion`, which callers run separately and off the event loop.
         """
         self._languages = other_language_stages() if languages is None else languages
+        # Most English chat has none of these: one set operation and the other languages are done.
+        self._any_marker = frozenset().union(*(stage.markers for stage in self._languages))
         base = lexicon if lexicon is not None else default_lexicon()
         self._normalizer = Normalizer(base.vocab)
         self._lexicon = base.with_terms(extra_terms, self._normalizer)
@@ -98,7 +100,7 @@ class Detector:
             return NO_DETECTION
         tokens = frozenset(token_list)
         detection = self._detect_lexicon(token_list, tokens)
-        if detection.level < Level.IMMINENT and self._languages:
+        if detection.level < Level.IMMINENT and not self._any_marker.isdisjoint(tokens):
             return self._other_languages(text, tokens, detection)
         return detection
 
