@@ -119,19 +119,15 @@ class Detector:
         if not top or top < n_english:
             return english
         best = english
-        best_markers = 0
         for stage, n_markers in zip(self._languages, counts, strict=True):
             if n_markers < top:
                 continue
             stage_tokens = stage.normalizer.tokens(text)
             found = _detect_words(stage.lexicon, stage_tokens, frozenset(stage_tokens))
-            # A tie with English keeps English; between two other languages, the one with more marker words.
-            tie = found.level == best.level and best is not english and n_markers > best_markers
-            if (found.level > Level.NONE and (found.level > best.level or tie)) or (
-                _reads_better(found, english, n_markers, n_english) and best is english
-            ):
+            # Only a higher verdict replaces the one held: a tie keeps English, then the earlier language.
+            higher = found.level > best.level
+            if higher or (best is english and _reads_better(found, english, n_markers, n_english)):
                 best = replace(found, language=stage.code)
-                best_markers = n_markers
         return best
 
     def _detect_lexicon(self, token_list: list[str], tokens: frozenset[str]) -> Detection:

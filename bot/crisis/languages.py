@@ -16,9 +16,12 @@ server's language:
 - the marker check is a set intersection on tokens the English stage already made, so English chat costs
   nothing more, and a word list only runs where its language is present.
 
-The verdict with the highest level wins; on a tie, English, then the language with more marker words. Its
-``language`` says which list spoke, so the answer can be given in it. The English models (quick read and
-sentence model) never review another language's verdict: they cannot read it, and would clear it.
+Only the language with the most marker words runs (close languages, such as Spanish and Portuguese, run
+together when they tie). The verdict with the highest level wins; a tie keeps English. On a message mostly
+in another language, that language's list also overrules an English concern on a borrowed word it lowered
+to none ("meu irmão teve uma overdose"). The verdict's ``language`` says which list spoke, so the answer can
+be given in it. The English models (quick read and sentence model) never review another language's
+verdict: they cannot read it, and would clear it.
 """
 
 from __future__ import annotations
