@@ -25,28 +25,28 @@ from .evaluate_languages import LANGUAGES, language_right, language_sets
 
 # (language, set): (min recall, max false-alarm rate, min precision). Measured figures in the comments.
 FLOORS = {
-    ("es", "dev.jsonl"): (0.98, 0.03, 0.97),  # 1.000 / 0.024 / 0.987 (tuned on)
+    ("es", "dev.jsonl"): (0.98, 0.05, 0.97),  # 1.000 / 0.043 / 0.974 (tuned on)
     ("es", "blind.jsonl"): (0.95, 0.05, 0.95),  # 0.950 / 0.050 / 0.950
     ("es", "blind2.jsonl"): (0.60, 0.07, 0.90),  # 0.600 / 0.067 / 0.900
-    ("pt", "dev.jsonl"): (0.98, 0.03, 0.98),  # 0.985 / 0.024 / 0.985 (tuned on)
+    ("pt", "dev.jsonl"): (0.98, 0.05, 0.97),  # 0.985 / 0.044 / 0.970 (tuned on)
     ("pt", "blind.jsonl"): (0.90, 0.05, 0.94),  # 0.900 / 0.050 / 0.947
     ("pt", "blind2.jsonl"): (0.73, 0.14, 0.84),  # 0.733 / 0.133 / 0.846
-    ("fr", "dev.jsonl"): (0.98, 0.03, 0.98),  # 1.000 / 0.000 / 1.000 (tuned on)
+    ("fr", "dev.jsonl"): (0.98, 0.03, 0.98),  # 1.000 / 0.023 / 0.983 (tuned on)
     ("fr", "blind.jsonl"): (0.85, 0.05, 0.94),  # 0.850 / 0.050 / 0.944
     ("fr", "blind2.jsonl"): (0.66, 0.07, 0.90),  # 0.667 / 0.067 / 0.909
-    ("de", "dev.jsonl"): (0.98, 0.03, 0.98),  # 1.000 / 0.025 / 0.983 (tuned on)
+    ("de", "dev.jsonl"): (0.98, 0.03, 0.98),  # 1.000 / 0.022 / 0.984 (tuned on)
     ("de", "blind.jsonl"): (0.90, 0.05, 0.94),  # 0.900 / 0.050 / 0.947
     ("de", "blind2.jsonl"): (0.53, 0.07, 0.88),  # 0.533 / 0.067 / 0.889
 }
 
 # Every language's sets together (tuned and blind), per category: (min recall, min precision). Measured:
-# suicidal_ideation 0.938 / 0.953, self_harm 0.902 / 1.000, overdose 0.904 / 0.855, immediate_danger
-# 0.889 / 0.889, substance_crisis 0.863 / 0.917.
+# suicidal_ideation 0.938 / 0.942, self_harm 0.922 / 1.000, overdose 0.904 / 0.855, immediate_danger
+# 0.840 / 0.883, substance_crisis 0.863 / 0.917.
 PER_CATEGORY = {
-    Category.SUICIDAL_IDEATION: (0.93, 0.95),
-    Category.SELF_HARM: (0.90, 0.99),
+    Category.SUICIDAL_IDEATION: (0.93, 0.94),
+    Category.SELF_HARM: (0.92, 0.99),
     Category.OVERDOSE: (0.90, 0.85),
-    Category.IMMEDIATE_DANGER: (0.88, 0.88),
+    Category.IMMEDIATE_DANGER: (0.83, 0.88),
     Category.SUBSTANCE_CRISIS: (0.86, 0.91),
 }
 
