@@ -38,10 +38,10 @@ from .normalize import Normalizer
 __all__ = [
     "DETECTION_LANGUAGES",
     "ENGLISH_MARKERS",
+    "DetectionLanguage",
     "LanguageStage",
     "detection_coverage",
     "detection_language_for_locale",
-    "language_name",
     "load_stage",
     "other_language_stages",
 ]
@@ -76,11 +76,6 @@ _LOCALE_NAMES = {
 }  # fmt: skip
 
 
-def language_name(code: str) -> str:
-    """The English name of a detection language code ("es" -> "Spanish"); the code itself if unknown."""
-    return next((lang.name for lang in DETECTION_LANGUAGES if lang.code == code), code)
-
-
 def detection_language_for_locale(locale: object) -> str | None:
     """The detection language code for a Discord locale ("pt-BR" -> "pt"), or None when none reads it."""
     value = str(getattr(locale, "value", locale) or "")
@@ -105,9 +100,9 @@ def detection_coverage(locale: object = None) -> str:
 
 
 # Common English words no other shipped language uses ("in", "will", "me", "a", "so" are left out: German,
-# Spanish, French or Portuguese use them too): another language's list runs only when the message
-# has at least as many of its own marker words as of these, so English posts that borrow a word ("men",
-# "suicide") stay with the English stage alone.
+# Spanish, French or Portuguese use them too): another language's list runs only when the message has at
+# least as many of its own marker words as of these, so an English post that happens to contain one of
+# them ("de", "la", "no", a name) stays with the English stage alone.
 ENGLISH_MARKERS = frozenset(
     """
     i ive id ill my myself you your the and is it its of that this for with were been have has had just not
