@@ -19,11 +19,14 @@ DATABASE_PATH="$work/check.db" "$work/venv/bin/python" -m bot --check --env-file
 printf 'I had a good day at the meeting\n' | "$work/venv/bin/python" -m bot.crisis
 "$work/venv/bin/python" - <<'PY'
 import bot
+from bot.crisis import load_default_detector
 from bot.crisis.second_opinion import default_second_opinion
 from bot.resources import load_hotlines
 
 assert "site-packages" in bot.__file__, f"imported from the source tree: {bot.__file__}"
 assert default_second_opinion() is not None, "the crisis sentence model's files are missing from the wheel"
 assert load_hotlines(), "the hotlines are missing from the wheel"
+for line, code in (("quiero morir", "es"), ("quero morrer", "pt"), ("je veux mourir", "fr"), ("ich will sterben", "de")):
+    assert load_default_detector().detect(line).language == code, f"the {code} word list is missing from the wheel"
 print(f"Installed wheel OK: shipped data found under {bot.__file__.rsplit('/', 1)[0]}/data")
 PY

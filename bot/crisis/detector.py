@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from .concepts import ConceptScorer, default_concepts
 from .context import Assessment, assess
+from .languages import ENGLISH_MARKERS, LanguageStage, other_language_stages
 from .lexicon import EXTRA_PREFIX, Entry, Lexicon, default_lexicon
 from .models import NO_DETECTION, Category, Detection, Kind, Level, Term
 from .normalize import Normalizer
@@ -43,12 +44,21 @@ class Detector:
     layered on with :meth:`with_extra_terms`, which caches the derived detectors.
     """
 
-    def __init__(self, lexicon: Lexicon | None = None, extra_terms: Iterable[Term] = ()) -> None:
-        """The shipped lexicon (or ``lexicon``) plus ``extra_terms``.
+    def __init__(
+        self,
+        lexicon: Lexicon | None = None,
+        extra_terms: Iterable[Term] = (),
+        languages: tuple[LanguageStage, ...] | None = None,
+    ) -> None:
+        """The shipped lexicon (or ``lexicon``) plus ``extra_terms``, and the other languages' word lists
+        (``languages``; ``None``: the shipped ones, :func:`bot.crisis.languages.other_language_stages`).
 
         This is the fast first stage (microseconds a message). The sentence model that reviews its verdicts
         is :mod:`bot.crisis.second_opinion`, which callers run separately and off the event loop.
         """
+        self._languages = other_language_stages() if languages is None else languages
+        # Most English chat has none of these: one set operation and the other languages are done.
+        self._any_marker = frozenset().union(*(stage.markers for stage in self._languages))
         base = lexicon if lexicon is not None else default_lexicon()
         self._normalizer = Normalizer(base.vocab)
         self._lexicon = base.with_terms(extra_terms, self._normalizer)
@@ -73,7 +83,7 @@ class Detector:
         if cached is not None:
             self._derived.move_to_end(key)
             return cached
-        derived = Detector(self._base, sorted(key, key=lambda t: (t.term, t.category, t.level)))
+        derived = Detector(self._base, sorted(key, key=lambda t: (t.term, t.category, t.level)), self._languages)
         self._derived[key] = derived
         if len(self._derived) > _DERIVED_CACHE_SIZE:
             self._derived.popitem(last=False)
@@ -88,60 +98,106 @@ class Detector:
         token_list = self._normalizer.tokens(text)
         if not token_list:
             return NO_DETECTION
-        return self._detect_lexicon(token_list)
-
-    def _detect_lexicon(self, token_list: list[str]) -> Detection:
-        """The lexicon and concept verdict on normalised tokens."""
-        lex = self._lexicon
         tokens = frozenset(token_list)
-        # Prefilter: a set intersection in C. Most chat shares no token with any trigger and stops here.
-        keys = lex.entry_index.keys() & tokens
-        concept_keys = tokens & self._concepts.keys
-        if not keys and not concept_keys:
-            return NO_DETECTION
-        candidates: set[int] = set()
-        for key in keys:
-            candidates.update(lex.entry_index[key])
-        if not concept_keys and all(
-            lex.entries[i].kind is Kind.TIME and not lex.entries[i].categories for i in candidates
-        ):
-            # Only plain time words ("tonight"): nothing to raise. Farewell markers go on, since several
-            # of them together are a goodbye.
-            return NO_DETECTION
-        norm = " ".join(token_list)
-        for key in lex.idiom_index.keys() & tokens:
-            for i in lex.idiom_index[key]:
-                norm = lex.idioms[i].regex.sub(_MASK, norm)
-        hits: list[_Hit] = []
-        weak: list[_Hit] = []
-        markers: list[Entry] = []
-        for i in sorted(candidates):
-            entry = lex.entries[i]
-            if entry.kind is Kind.TIME:
-                markers.append(entry)
+        detection = self._detect_lexicon(token_list, tokens)
+        if detection.level < Level.IMMINENT and not self._any_marker.isdisjoint(tokens):
+            return self._other_languages(text, tokens, detection)
+        return detection
+
+    def _other_languages(self, text: str, tokens: frozenset[str], english: Detection) -> Detection:
+        """``english``, or another language's verdict when it is higher (see :mod:`bot.crisis.languages`).
+
+        A language's list runs only when its marker words are among the English stage's tokens (accents
+        folded the same way) at least as often as English function words and as any other language's, so
+        English chat pays one set intersection a language.
+        """
+        n_english = len(ENGLISH_MARKERS & tokens)
+        counts = [len(stage.markers & tokens) for stage in self._languages]
+        # The message's language is the one with the most marker words; close languages (Spanish and
+        # Portuguese share "que", "para", "todo") run together only when they tie.
+        top = max(counts)
+        if not top or top < n_english:
+            return english
+        best = english
+        for stage, n_markers in zip(self._languages, counts, strict=True):
+            if n_markers < top:
                 continue
-            match = entry.regex.search(norm)
-            if match is None:
-                continue
-            assessment = assess(entry, norm, match.start(), match.end(), lex.context, tokens)
-            if entry.kind is Kind.WEAK:
-                weak.append(_Hit(entry, match.group(0), assessment))
-                continue
-            hits.append(_Hit(entry, match.group(0), assessment))
-        if concept_keys:
-            concept = self._concepts.score(norm, tokens)
-            if concept is not None:
-                entry = self._concepts.entry(concept)
-                assessment = assess(entry, norm, concept.start, concept.end, lex.context, tokens)
-                phrase = f"{'+'.join(concept.concepts)}: {norm[concept.start : concept.end]}"
-                hits.append(_Hit(entry, phrase, assessment))
-        # Markers only raise other matches, except farewells, which count on their own when several agree;
-        # skipping them otherwise saves most of the regex time on crisis-word-heavy chat.
-        for entry in markers:
-            if hits or weak or entry.categories:
-                # Counted, not just found: three farewell phrases say more than one.
-                hits.extend(_Hit(entry, m.group(0), _MARKER) for m in entry.regex.finditer(norm))
-        return _combine(hits, weak)
+            stage_tokens = stage.normalizer.tokens(text)
+            found = _detect_words(stage.lexicon, stage_tokens, frozenset(stage_tokens))
+            # Only a higher verdict replaces the one held: a tie keeps English, then the earlier language.
+            higher = found.level > best.level
+            if higher or (best is english and _reads_better(found, english, n_markers, n_english)):
+                best = replace(found, language=stage.code)
+        return best
+
+    def _detect_lexicon(self, token_list: list[str], tokens: frozenset[str]) -> Detection:
+        """The lexicon and concept verdict on normalised tokens."""
+        return _detect_words(self._lexicon, token_list, tokens, self._concepts)
+
+
+def _reads_better(found: Detection, english: Detection, n_markers: int, n_english: int) -> bool:
+    """True when another language's list, which matched and lowered its match to none, should overrule an
+    English concern on a message that is mostly in that language.
+
+    English words borrowed into the other languages ("overdose", "suicide") match the English list, whose
+    context rules cannot read "las estadísticas de overdose" or "mon frère a fait une overdose" as news or
+    another person; the other language's list found the same word and could.
+    """
+    return (
+        found.level == Level.NONE and bool(found.evidence) and english.level == Level.CONCERN and n_markers > n_english
+    )
+
+
+def _detect_words(
+    lex: Lexicon, token_list: list[str], tokens: frozenset[str], concepts: ConceptScorer | None = None
+) -> Detection:
+    """The verdict of one word list (and, for English, its concept layer) on normalised tokens."""
+    # Prefilter: a set intersection in C. Most chat shares no token with any trigger and stops here.
+    keys = lex.entry_index.keys() & tokens
+    concept_keys = tokens & concepts.keys if concepts is not None else frozenset()
+    if not keys and not concept_keys:
+        return NO_DETECTION
+    candidates: set[int] = set()
+    for key in keys:
+        candidates.update(lex.entry_index[key])
+    if not concept_keys and all(lex.entries[i].kind is Kind.TIME and not lex.entries[i].categories for i in candidates):
+        # Only plain time words ("tonight"): nothing to raise. Farewell markers go on, since several
+        # of them together are a goodbye.
+        return NO_DETECTION
+    norm = " ".join(token_list)
+    for key in lex.idiom_index.keys() & tokens:
+        for i in lex.idiom_index[key]:
+            norm = lex.idioms[i].regex.sub(_MASK, norm)
+    hits: list[_Hit] = []
+    weak: list[_Hit] = []
+    markers: list[Entry] = []
+    for i in sorted(candidates):
+        entry = lex.entries[i]
+        if entry.kind is Kind.TIME:
+            markers.append(entry)
+            continue
+        match = entry.regex.search(norm)
+        if match is None:
+            continue
+        assessment = assess(entry, norm, match.start(), match.end(), lex.context, tokens)
+        if entry.kind is Kind.WEAK:
+            weak.append(_Hit(entry, match.group(0), assessment))
+            continue
+        hits.append(_Hit(entry, match.group(0), assessment))
+    if concept_keys and concepts is not None:
+        concept = concepts.score(norm, tokens)
+        if concept is not None:
+            entry = concepts.entry(concept)
+            assessment = assess(entry, norm, concept.start, concept.end, lex.context, tokens)
+            phrase = f"{'+'.join(concept.concepts)}: {norm[concept.start : concept.end]}"
+            hits.append(_Hit(entry, phrase, assessment))
+    # Markers only raise other matches, except farewells, which count on their own when several agree;
+    # skipping them otherwise saves most of the regex time on crisis-word-heavy chat.
+    for entry in markers:
+        if hits or weak or entry.categories:
+            # Counted, not just found: three farewell phrases say more than one.
+            hits.extend(_Hit(entry, m.group(0), _MARKER) for m in entry.regex.finditer(norm))
+    return _combine(hits, weak)
 
 
 def _combine(hits: list[_Hit], weak: list[_Hit] | None = None) -> Detection:

@@ -82,13 +82,16 @@ class Detection:
     ``evidence`` names each lexicon entry that matched with the normalised words it matched, and any
     context rule that changed a level, so a moderator can see why the bot reacted. ``server_term`` is True
     when a term this server's moderators added matched: their word is final, so the sentence model never
-    clears it (:mod:`bot.crisis.second_opinion`).
+    clears it (:mod:`bot.crisis.second_opinion`). ``language`` is the code of the word list that gave the
+    verdict (:mod:`bot.crisis.languages`): ``"en"`` for the English stage (and when nothing matched), or
+    ``"es"``, ``"pt"``, ``"fr"``, ``"de"`` when another language's list did, so the answer can use it.
     """
 
     level: Level
     categories: tuple[Category, ...] = ()
     evidence: tuple[str, ...] = ()
     server_term: bool = False
+    language: str = "en"
 
     @property
     def detected(self) -> bool:
@@ -96,11 +99,12 @@ class Detection:
         return self.level > Level.NONE
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict: level name in lower case, category values, evidence strings."""
+        """A JSON-ready dict: level name in lower case, category values, evidence strings, language code."""
         return {
             "level": self.level.name.lower(),
             "categories": [str(c) for c in self.categories],
             "evidence": list(self.evidence),
+            "language": self.language,
         }
 
 

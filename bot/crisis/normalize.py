@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 # Look-alike letters that NFKC leaves alone (they are distinct letters, not compatibility forms).
@@ -33,6 +33,10 @@ _HOMOGLYPHS = {
     "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t",
     "υ": "u", "χ": "x", "ω": "w", "Α": "a", "Β": "b", "Ε": "e", "Η": "h", "Ι": "i", "Κ": "k", "Μ": "m",
     "Ν": "n", "Ο": "o", "Ρ": "p", "Τ": "t", "Υ": "y", "Χ": "x", "Ζ": "z",
+    # Letters NFKC and accent stripping leave alone: German and French ligatures.
+    "ß": "ss", "œ": "oe", "Œ": "oe", "æ": "ae",
+    # Spanish opening marks and guillemets: separators, like their closing counterparts.
+    "¡": " ", "¿": " ", "«": '"', "»": '"', "„": '"', "‹": '"', "›": '"',
     # Quotes and dashes that survive NFKC
     "‘": "'", "’": "'", "ʼ": "'", "`": "'", "´": "'", "“": '"', "”": '"', "–": "-", "—": ",", "…": ".",
 }  # fmt: skip
@@ -134,12 +138,18 @@ def _deleet(match: re.Match[str]) -> str:
 
 
 class Normalizer:
-    """Normalises message text for lexicon matching; ``vocab`` guides the letter-repair steps."""
+    """Normalises message text for lexicon matching; ``vocab`` guides the letter-repair steps.
 
-    def __init__(self, vocab: Iterable[str] = ()) -> None:
+    ``slang`` replaces the English per-token table for another language's word list (its chat
+    abbreviations, ``bot/data/crisis/lexicon.<lang>.toml``); ``None`` keeps :data:`SLANG`.
+    """
+
+    def __init__(self, vocab: Iterable[str] = (), slang: Mapping[str, str] | None = None) -> None:
         # Only crisis slang joins the vocabulary: chat abbreviations ("bc", "u") would let "a b c" split.
         self.vocab = frozenset(_BASE_VOCAB | set(vocab) | _CRISIS_SLANG)
         self._max_word = max(len(w) for w in self.vocab)
+        self._slang: Mapping[str, str] = SLANG if slang is None else slang
+        self._slang_keys = frozenset(self._slang)
 
     def normalize(self, text: str) -> str:
         """Return the normalised token string for ``text`` (empty string for empty input)."""
@@ -172,8 +182,9 @@ class Normalizer:
             tokens = text.replace("\x01", " . ").replace("\x02", " , ").split()
         else:
             tokens = text.translate(_PUNCT_TABLE).split()
-        if SLANG.keys() & set(tokens):
-            return " ".join([SLANG.get(t, t) for t in tokens]).split()
+        slang = self._slang
+        if not self._slang_keys.isdisjoint(tokens):
+            return " ".join([slang.get(t, t) for t in tokens]).split()
         return tokens
 
     @staticmethod

@@ -60,6 +60,7 @@ DATA = data_path("crisis")
 DEFAULT_HEADS = DATA / "encoder_heads.npz"
 
 WINDOW_TOKENS = 96
+ENGLISH = "en"  # the only language the models were trained on
 # Verdicts at or above this level are never reviewed: a plan, means or goodbye with ideation is answered at
 # once, whatever the model thinks.
 KEPT = Level.IMMINENT
@@ -152,7 +153,8 @@ class SecondOpinion:
     def wanted(self, text: str, detection: Detection) -> bool:
         """Cheap gate: is a second opinion worth the model's milliseconds for this verdict?
 
-        Never for imminent verdicts or a server's own terms (nothing the model says changes them), never for
+        Never for imminent verdicts, a server's own terms (nothing the model says changes them) or another
+        language's word-list verdict (:mod:`bot.crisis.languages`: the models read English only), never for
         fewer than :data:`_MIN_WORDS` words ("kms" alone stays the lexicon's call); never for a message the
         lexicon found nothing in and the quick read is sure is everyday talk (most chat: microseconds, so
         the model's worker keeps up with busy servers); otherwise yes while the model could still raise the
@@ -160,6 +162,8 @@ class SecondOpinion:
         """
         if detection.level >= KEPT or detection.server_term:
             return False
+        if detection.language != ENGLISH:
+            return False  # another language's word list: the models read English only, and would clear it
         if detection.level >= Level.HIGH and not self.clearable(detection):
             return False
         if len(_WORD.findall(text)) < _MIN_WORDS:
@@ -177,6 +181,8 @@ class SecondOpinion:
     def clear_bar(self, detection: Detection) -> float | None:
         """The probability below which ``detection`` is cleared, or None when it is never cleared."""
         if self.clear_threshold is None or detection.level >= KEPT or detection.server_term:
+            return None
+        if detection.language != ENGLISH:
             return None
         if NEVER_CLEARED.isdisjoint(detection.categories):
             return self.clear_threshold

@@ -21,6 +21,7 @@ from bot.config_ops import (
     settable_keys,
     setting_rows,
 )
+from bot.crisis.languages import detection_coverage
 from bot.errors import KindredError, reply_ephemeral
 from bot.events import ConfigChange
 from bot.guild_config import ALERT_POLICIES, CADENCES, GuildConfig
@@ -109,6 +110,9 @@ class Config(
         for row in setting_rows(config):
             default = "(default)" if row.is_default else f"(default: {row.default})"
             embed.add_field(name=row.label, value=f"{row.current} {default}\n-# {row.help}"[:1024], inline=True)
+        embed.add_field(
+            name="Crisis detection languages", value=detection_coverage(interaction.guild_locale), inline=False
+        )
         embed.add_field(
             name="Limits on actions that reach others",
             value=fit_lines(limit_lines())

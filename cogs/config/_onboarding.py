@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
+from bot.crisis.languages import detection_coverage
 from bot.messaging import NO_PINGS, send_dm
 
 if TYPE_CHECKING:
@@ -37,14 +38,16 @@ CHECKLIST = (
 )
 
 
-def checklist_for(guild_name: str, *, by_dm: bool) -> str:
-    """The checklist, with a line saying which server it's about when it arrives by DM."""
+def checklist_for(guild_name: str, *, by_dm: bool, locale: object = None) -> str:
+    """The checklist, with a line saying which server it's about when it arrives by DM, and which languages
+    crisis detection reads (said plainly when ``locale``, the server's language, is not one of them)."""
+    text = CHECKLIST + "\n" + detection_coverage(locale)
     if by_dm:
         return (
             f"I've just joined **{guild_name}**, but I couldn't post in its system channel, "
-            "so here's the setup checklist.\n\n" + CHECKLIST
+            "so here's the setup checklist.\n\n" + text
         )
-    return CHECKLIST
+    return text
 
 
 class Onboarding(commands.Cog):
@@ -61,7 +64,9 @@ class Onboarding(commands.Cog):
         if guild.owner_id is None:
             log.warning("joined guild %s with no system channel I can use and no known owner", guild.id)
             return
-        sent = await send_dm(self.bot, guild.owner_id, content=checklist_for(guild.name, by_dm=True))
+        sent = await send_dm(
+            self.bot, guild.owner_id, content=checklist_for(guild.name, by_dm=True, locale=guild.preferred_locale)
+        )
         if sent is None:
             log.warning("couldn't deliver the setup checklist for guild %s anywhere", guild.id)
 
@@ -74,7 +79,8 @@ class Onboarding(commands.Cog):
             log.info("can't post the checklist in the system channel of guild %s", guild.id)
             return False
         try:
-            await channel.send(checklist_for(guild.name, by_dm=False), allowed_mentions=NO_PINGS)
+            text = checklist_for(guild.name, by_dm=False, locale=guild.preferred_locale)
+            await channel.send(text, allowed_mentions=NO_PINGS)
         except discord.HTTPException:
             log.warning("posting the checklist in guild %s failed; trying the owner", guild.id, exc_info=True)
             return False

@@ -188,14 +188,22 @@ async def test_show_lists_every_setting_with_current_and_default(h: Harness) -> 
     inter = await run(h, "config show")
     assert inter.ephemeral
     fields = {f["name"]: f["value"] for f in inter.embeds[0]["fields"]}
-    assert len(fields) == 21  # every setting, the built-in limits, and the first-30-days count
+    assert len(fields) == 22  # every setting, the built-in limits, the first-30-days count and detection languages
     assert fields["First-30-days buddies per mentor"].startswith("2 at once (default)")
+    languages = fields["Crisis detection languages"]
+    assert "English, Spanish, Portuguese, French and German" in languages and "no crisis detection" not in languages
     assert fields["Welcome DM to new members"].startswith("off (default)")
     limits = fields["Limits on actions that reach others"]
     assert "Talk to someone here" in limits and "3 per 6 hours per member" in limits and "/service post" in limits
     assert fields["Data retention after leaving"].startswith("10 days (default: 30 days)")
     assert fields["Region"].startswith("Other (worldwide directory) (default)")
     assert fields["Who may post service opportunities"].startswith("everyone")
+
+
+async def test_show_says_plainly_when_the_servers_language_has_no_crisis_detection(h: Harness) -> None:
+    h.world.guild.preferred_locale = "it"
+    fields = {f["name"]: f["value"] for f in (await run(h, "config show")).embeds[0]["fields"]}
+    assert fields["Crisis detection languages"].startswith("**This server's language (Italian) has no crisis detection")
 
 
 async def test_reset_puts_a_setting_back_and_logs_it(h: Harness) -> None:

@@ -9,10 +9,13 @@ from tests.harness import Harness
 EXTENSIONS = ["cogs.config", "cogs.privacy", "cogs.meta"]
 
 
-def join_new_server(h: Harness, *, system_channel: bool = True, can_post: bool = True) -> GuildHandle:
+def join_new_server(
+    h: Harness, *, system_channel: bool = True, can_post: bool = True, locale: str = "en-US"
+) -> GuildHandle:
     """A server that adds the bot after it is connected: GUILD_CREATE for a new guild, so on_guild_join."""
     world = h.dd.world
     guild = GuildHandle(world, "Sunrise Circle", owner_name="Sam")
+    guild.preferred_locale = locale
     if system_channel:
         # Built before the bot hears of the guild, so its first text channel is the system channel.
         overwrites = {} if can_post else {guild.bot_member: (0, SEND_MESSAGES)}
@@ -32,7 +35,17 @@ async def test_checklist_is_posted_in_the_system_channel(harness: Harness) -> No
     message = await harness.dd.wait_for_message(guild.text_channels[0])
     assert "/config region" in message["content"] and "/config show" in message["content"]
     assert "/config buddy-channel" in message["content"] and "/privacy show" in message["content"]
+    assert "Crisis detection reads messages in English, Spanish" in message["content"]
+    assert "no crisis detection yet" not in message["content"]
     assert harness.dd.dms_to(guild.owner) == []
+
+
+async def test_checklist_says_plainly_when_the_servers_language_has_no_crisis_detection(harness: Harness) -> None:
+    await harness.start(extensions=EXTENSIONS)
+    guild = join_new_server(harness, locale="pl")
+    message = await harness.dd.wait_for_message(guild.text_channels[0])
+    assert "This server's language (Polish) has no crisis detection yet" in message["content"]
+    assert len(message["content"]) <= 2000
 
 
 async def test_checklist_goes_to_the_owner_when_the_bot_cannot_post_there(harness: Harness) -> None:

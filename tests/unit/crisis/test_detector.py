@@ -249,7 +249,7 @@ def test_term_from_dict_validates() -> None:
 # ------------------------------------------------------------------ data model
 def test_detection_to_dict() -> None:
     det = Detection(Level.HIGH, (SI,), ("e",))
-    assert det.to_dict() == {"level": "high", "categories": ["suicidal_ideation"], "evidence": ["e"]}
+    assert det.to_dict() == {"level": "high", "categories": ["suicidal_ideation"], "evidence": ["e"], "language": "en"}
     assert det.detected
 
 
@@ -304,7 +304,7 @@ def test_cli_reads_lines_and_writes_jsonl() -> None:
     assert [r["level"] for r in rows] == ["high", "none", "none", "none"]
     assert rows[0]["categories"] == ["suicidal_ideation"]
     assert rows[0]["evidence"]
-    assert set(rows[1]) == {"level", "categories", "evidence"}
+    assert set(rows[1]) == {"level", "categories", "evidence", "language"}
 
 
 def test_cli_extra_terms(tmp_path: Path) -> None:

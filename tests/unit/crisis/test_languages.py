@@ -1,0 +1,183 @@
+"""Crisis detection in Spanish, Portuguese, French and German: the word lists, how a message's language is
+chosen, and quality floors on each language's written sets (``tests/data/crisis/<lang>/``).
+
+Floors sit at or just below the figures measured when they were set. ``dev.jsonl`` was tuned on;
+``blind.jsonl`` and ``blind2.jsonl`` never were (their first measurements are in the README beside the sets;
+the general fixes of the tuning round moved some of them, and the floors hold the current figures).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.crisis import Category, Detection, Detector, Level, load_default_detector
+from bot.crisis.languages import (
+    DETECTION_LANGUAGES,
+    detection_coverage,
+    detection_language_for_locale,
+    other_language_stages,
+)
+from bot.crisis.second_opinion import SecondOpinion
+from tests.paths import CRISIS_SETS
+
+from .evaluate import Scores, load, score
+from .evaluate_languages import LANGUAGES, language_right, language_sets
+
+# (language, set): (min recall, max false-alarm rate, min precision). Measured figures in the comments.
+FLOORS = {
+    ("es", "dev.jsonl"): (0.98, 0.05, 0.97),  # 1.000 / 0.043 / 0.974 (tuned on)
+    ("es", "blind.jsonl"): (0.95, 0.05, 0.95),  # 0.950 / 0.050 / 0.950
+    ("es", "blind2.jsonl"): (0.60, 0.07, 0.90),  # 0.600 / 0.067 / 0.900
+    ("pt", "dev.jsonl"): (0.98, 0.05, 0.97),  # 0.985 / 0.044 / 0.970 (tuned on)
+    ("pt", "blind.jsonl"): (0.90, 0.05, 0.94),  # 0.900 / 0.050 / 0.947
+    ("pt", "blind2.jsonl"): (0.73, 0.14, 0.84),  # 0.733 / 0.133 / 0.846
+    ("fr", "dev.jsonl"): (0.98, 0.03, 0.98),  # 1.000 / 0.023 / 0.983 (tuned on)
+    ("fr", "blind.jsonl"): (0.85, 0.05, 0.94),  # 0.850 / 0.050 / 0.944
+    ("fr", "blind2.jsonl"): (0.66, 0.07, 0.90),  # 0.667 / 0.067 / 0.909
+    ("de", "dev.jsonl"): (0.98, 0.03, 0.98),  # 1.000 / 0.022 / 0.984 (tuned on)
+    ("de", "blind.jsonl"): (0.90, 0.05, 0.94),  # 0.900 / 0.050 / 0.947
+    ("de", "blind2.jsonl"): (0.53, 0.07, 0.88),  # 0.533 / 0.067 / 0.889
+}
+
+# Every language's sets together (tuned and blind), per category: (min recall, min precision). Measured:
+# suicidal_ideation 0.938 / 0.942, self_harm 0.922 / 1.000, overdose 0.904 / 0.855, immediate_danger
+# 0.840 / 0.883, substance_crisis 0.863 / 0.917.
+PER_CATEGORY = {
+    Category.SUICIDAL_IDEATION: (0.93, 0.94),
+    Category.SELF_HARM: (0.92, 0.99),
+    Category.OVERDOSE: (0.90, 0.85),
+    Category.IMMEDIATE_DANGER: (0.83, 0.88),
+    Category.SUBSTANCE_CRISIS: (0.86, 0.91),
+}
+
+
+@pytest.fixture(scope="module")
+def detector() -> Detector:
+    return load_default_detector()
+
+
+def _check(overall: Scores, floors: tuple[float, float, float]) -> None:
+    min_recall, max_false_alarms, min_precision = floors
+    assert overall.recall >= min_recall, f"recall {overall.recall:.3f}; missed: {overall.misses}"
+    assert overall.false_alarm_rate <= max_false_alarms, (
+        f"false alarms {overall.false_alarm_rate:.3f}: {overall.false_alarms}"
+    )
+    assert overall.precision >= min_precision, f"precision {overall.precision:.3f}"
+
+
+@pytest.mark.parametrize(("code", "name"), sorted(FLOORS))
+def test_quality_on_written_sets(code: str, name: str) -> None:
+    overall, _ = score(load(CRISIS_SETS / code / name))
+    _check(overall, FLOORS[(code, name)])
+
+
+@pytest.mark.parametrize("category", list(PER_CATEGORY))
+def test_quality_per_category(category: Category) -> None:
+    examples = [e for code in LANGUAGES for path in language_sets(code) for e in load(path)]
+    scores = score(examples)[1][category]
+    min_recall, min_precision = PER_CATEGORY[category]
+    assert scores.recall >= min_recall, f"{category} recall {scores.recall:.3f}: {scores.misses}"
+    assert scores.precision >= min_precision, f"{category} precision {scores.precision:.3f}"
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_verdicts_name_the_language_they_were_found_in(detector: Detector, code: str) -> None:
+    for path in language_sets(code):
+        right, total = language_right(code, path, detector.detect)
+        assert right == total, f"{path}: {total - right} crisis messages answered in another language"
+
+
+def test_every_language_has_floors_and_enough_messages() -> None:
+    on_disk = {(p.parent.name, p.name) for p in CRISIS_SETS.glob("*/*.jsonl")}
+    assert on_disk == set(FLOORS)
+    for code in LANGUAGES:
+        examples = [e for path in language_sets(code) for e in load(path)]
+        assert len(examples) >= 150, code
+        crisis = [e for e in examples if e.crisis]
+        assert 0.4 <= len(crisis) / len(examples) <= 0.7, code
+        assert {c for e in crisis for c in e.categories} == set(Category), code
+        for example in examples:
+            assert example.crisis == bool(example.categories), example.text
+
+
+def test_english_verdicts_are_unchanged_by_the_other_languages() -> None:
+    # Every English set through the detector with and without the other languages' lists: the same verdict,
+    # categories and evidence, message for message.
+    with_languages = load_default_detector()
+    english_only = Detector(languages=())
+    for path in sorted(CRISIS_SETS.glob("*.jsonl")):
+        for example in load(path):
+            assert with_languages.detect(example.text) == english_only.detect(example.text), example.text
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "level"),
+    [
+        ("quiero morirme, ya no aguanto", "es", Level.HIGH),
+        ("quierooo moriiiir", "es", Level.HIGH),
+        ("me tomé todas las pastillas", "es", Level.IMMINENT),
+        ("tô cansada de viver", "pt", Level.HIGH),
+        ("vou-me matar", "pt", Level.HIGH),
+        ("j'ai envie de mourir", "fr", Level.HIGH),
+        ("j3 v3ux m0urir", "fr", Level.HIGH),
+        ("ich will sterben", "de", Level.HIGH),
+        ("ich bin so müde vom leben", "de", Level.HIGH),
+        ("i want to die", "en", Level.HIGH),
+    ],
+)
+def test_crisis_lines_in_each_language(detector: Detector, text: str, language: str, level: Level) -> None:
+    detection = detector.detect(text)
+    assert (detection.language, detection.level) == (language, level), detection.evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "me muero de risa",
+        "este examen me está matando",
+        "je suis mort de rire",
+        "ich sterbe vor Lachen",
+        "tô morrendo de rir",
+        "mi hermana dice que quiere morir",
+        "hace años quería matarme, hoy llevo 3 años sobria",
+        "ma mère va me tuer si je rate le bac",
+        "der job bringt mich noch um",
+    ],
+)
+def test_hyperbole_others_and_the_past_stay_quiet(detector: Detector, text: str) -> None:
+    assert not detector.detect(text).detected, detector.detect(text).evidence
+
+
+def _stage_examples() -> list[tuple[str, str, str]]:
+    return [(s.code, e.id, ex) for s in other_language_stages() for e in s.lexicon.entries for ex in e.examples]
+
+
+@pytest.mark.parametrize(("code", "entry_id", "example"), _stage_examples())
+def test_word_list_examples_match_through_their_triggers(code: str, entry_id: str, example: str) -> None:
+    stage = next(s for s in other_language_stages() if s.code == code)
+    entry = next(e for e in stage.lexicon.entries if e.id == entry_id)
+    match = entry.regex.search(stage.normalizer.normalize(example))
+    assert match is not None, stage.normalizer.normalize(example)
+    assert entry.triggers & set(match.group(0).split())
+
+
+def test_the_english_models_never_review_or_clear_another_languages_verdict() -> None:
+    # The gate and the clearing bar look only at the verdict, so a model-less stand-in is enough.
+    opinion = SecondOpinion.__new__(SecondOpinion)
+    opinion.clear_threshold = 0.3
+    opinion.quick = opinion.blend = None
+    spanish = Detection(Level.HIGH, (Category.SUICIDAL_IDEATION,), ("es:want_to_die",), language="es")
+    assert not opinion.wanted("quiero morir y no sé qué hacer", spanish)
+    assert opinion.clear_bar(spanish) is None
+    assert opinion.wanted("i want to die and i dont know what to do", Detection(Level.HIGH, (), (), language="en"))
+
+
+def test_the_shipped_languages_are_listed_once_for_moderators() -> None:
+    assert [lang.code for lang in DETECTION_LANGUAGES] == ["en", "es", "pt", "fr", "de"]
+    assert detection_language_for_locale("pt-BR") == "pt"
+    assert detection_language_for_locale("es-419") == "es"
+    assert detection_language_for_locale("ja") is None
+    assert "no crisis detection yet" in detection_coverage("ja")
+    assert "(Japanese)" in detection_coverage("ja")
+    assert "no crisis detection yet" not in detection_coverage("de")
+    assert "English, Spanish, Portuguese, French and German" in detection_coverage(None)
