@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import aiohttp
+import asyncpg
 import discord
 from dotenv import dotenv_values
 
@@ -37,14 +38,17 @@ def _read_env(path: str) -> dict[str, str]:
 
 
 async def _check(settings: Settings) -> int:
-    db = await Database.open(settings.database_path)
+    db = await Database.open(settings.database_target)
     try:
         version = await db.migrate()
         tables = await db.table_columns()
         counts = await TimerService(db, Clock()).counts()
     finally:
         await db.close()
-    print(f"Configuration OK. Database {settings.database_path} is at schema version {version} ({len(tables)} tables).")
+    print(
+        f"Configuration OK. Database {settings.database_where} ({db.backend}) is at schema version {version} "
+        f"({len(tables)} tables)."
+    )
     failed = {kind: n for (kind, status), n in sorted(counts.items()) if status == "failed"}
     if failed:
         # Work that failed for good is kept with its error (timers.last_error) for the operator.
@@ -53,6 +57,10 @@ async def _check(settings: Settings) -> int:
 
 
 async def _run(settings: Settings) -> int:
+    if settings.uses_postgres:
+        # The run lock is a file beside the SQLite database; on PostgreSQL there is no such file, and keeping
+        # processes apart on one server database is the database's job, not a lock file's.
+        return await _run_locked(settings)
     lock = RunLock(settings.database_path)
     if not lock.acquire():
         print(f"Another Kindred bot is already running on {settings.database_path}.", file=sys.stderr)
@@ -64,7 +72,7 @@ async def _run(settings: Settings) -> int:
 
 
 async def _run_locked(settings: Settings) -> int:
-    db = await Database.open(settings.database_path)
+    db = await Database.open(settings.database_target)
     try:
         async with KindredBot(settings, db) as bot:
             # bot.start runs as a task that a signal cancels; leaving the `async with` then closes
@@ -114,7 +122,17 @@ async def _run_locked(settings: Settings) -> int:
     return 0
 
 
+# Backup and restore copy the SQLite file; a PostgreSQL database is backed up by its host's own tools.
+_NOT_ON_POSTGRES = (
+    "Kindred's {what} works on the SQLite file only, and DATABASE_URL points at PostgreSQL. "
+    "Back up and restore a PostgreSQL database with its own tools (pg_dump and pg_restore, or your host's backups)."
+)
+
+
 def _backup(settings: Settings, dest: Path) -> int:
+    if settings.uses_postgres:
+        print(_NOT_ON_POSTGRES.format(what="backup"), file=sys.stderr)
+        return 1
     try:
         info = backup(settings.database_path, dest)
     except BackupError as exc:
@@ -125,6 +143,9 @@ def _backup(settings: Settings, dest: Path) -> int:
 
 
 def _restore(settings: Settings, source: Path, *, confirmed: bool) -> int:
+    if settings.uses_postgres:
+        print(_NOT_ON_POSTGRES.format(what="restore"), file=sys.stderr)
+        return 1
     if not confirmed:
         print(f"This replaces {settings.database_path} with {source} (the current one is kept beside it).")
         if input("Type 'restore' to go on: ").strip().lower() != "restore":
@@ -167,13 +188,11 @@ def main(argv: list[str] | None = None) -> int:
     with contextlib.suppress(KeyboardInterrupt):
         try:
             return asyncio.run(_check(settings) if args.check else _run(settings))
-        except (OSError, sqlite3.DatabaseError) as exc:
-            # A folder that can't be created or a file that isn't a Kindred database: say which
-            # setting to fix instead of printing a traceback.
-            print(
-                f"Configuration error: DATABASE_PATH: can't use {str(settings.database_path)!r} ({exc})",
-                file=sys.stderr,
-            )
+        except (OSError, sqlite3.DatabaseError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            # A folder that can't be created, a file that isn't a Kindred database, a server that can't be
+            # reached or refuses the login: say which setting to fix instead of printing a traceback.
+            name = "DATABASE_URL" if settings.uses_postgres else "DATABASE_PATH"
+            print(f"Configuration error: {name}: can't use {settings.database_where!r} ({exc})", file=sys.stderr)
             return 2
     return 0
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import pkgutil
-import sqlite3
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -19,6 +18,7 @@ from bot.backup import backup_if_due
 from bot.chains import Chains
 from bot.clock import Clock
 from bot.db import INTERACTIVE_WRITE_WAIT, Database, set_write_wait
+from bot.db.errors import STORAGE_ERRORS
 from bot.errors import send_error
 from bot.features import Features
 from bot.health import HealthServer
@@ -226,8 +226,8 @@ class KindredBot(commands.AutoShardedBot):
         self._poll_tasks.add(task)
         try:
             await self.timers.run_due(lane=lane)
-        except sqlite3.OperationalError as exc:
-            # Another process holds the database (a backup, the sqlite3 shell): nothing was claimed,
+        except STORAGE_ERRORS as exc:
+            # Another process holds the database (a backup, the sqlite3 shell, a long PostgreSQL write): nothing was claimed,
             # so everything due is picked up by a later poll.
             log.warning("timer poll (%s lane) put off: %s", lane, exc)
         except asyncio.CancelledError:
@@ -287,7 +287,7 @@ class KindredBot(commands.AutoShardedBot):
                 await interaction.followup.send(DMS_CLOSED_NOTICE, ephemeral=True)
         except discord.HTTPException:
             log.exception("could not deliver the closed-DM notice")
-        except sqlite3.OperationalError as exc:
+        except STORAGE_ERRORS as exc:
             # The database is locked or full: the notice is still owed and goes out after a later command.
             log.warning("closed-DM notice put off: %s", exc)
 
