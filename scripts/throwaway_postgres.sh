@@ -40,6 +40,8 @@ start)
         bin="$(find_bin)"
     fi
     dir="$(mktemp -d /tmp/kindred-pg.XXXXXX)"
+    # A start that fails halfway leaves neither a server nor its folder behind.
+    trap '[ -f "$dir/data/postmaster.pid" ] && as_owner "$bin/pg_ctl" -D "$dir/data" -s -m immediate stop >&2; rm -rf "$dir"' ERR
     if [ "$(id -u)" = 0 ]; then
         chown postgres: "$dir"
     fi
@@ -48,6 +50,7 @@ start)
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -s start \
         -o "-c listen_addresses='' -c unix_socket_directories='$dir' -c fsync=off -c synchronous_commit=off \
 -c full_page_writes=off -c max_connections=200" >&2
+    trap - ERR
     echo "export PG_TEMP_DIR='$dir'"
     echo "export KINDRED_TEST_DATABASE_URL='postgresql://postgres@/postgres?host=$dir'"
     ;;

@@ -16,6 +16,7 @@ parameters and translates the migration files. Three guarantees match the SQLite
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import AsyncIterator, Iterable
@@ -96,6 +97,9 @@ class PostgresDatabase(Database):
 
     def __init__(self, pool: Any, url: str) -> None:
         self._pool = pool
+        # Writers in this process queue here, first come first served, as on SQLite's one connection; only the
+        # one at the head waits for the advisory lock, instead of a pooled connection per waiting writer.
+        self._write_queue = asyncio.Lock()
         self.url = url
         self.where = redacted_url(url)
 
@@ -151,7 +155,7 @@ class PostgresDatabase(Database):
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
         """Run the body atomically, holding the write lock (see the module docstring) from the start."""
-        async with self._pool.acquire() as conn, conn.transaction():
+        async with self._write_queue, self._pool.acquire() as conn, conn.transaction():
             # lock_timeout bounds this wait (and only lasts the transaction): out of time, the caller hears
             # "busy" just as on SQLite, instead of waiting past an interaction's deadline.
             await conn.execute(
