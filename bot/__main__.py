@@ -21,6 +21,8 @@ from bot.backup import BackupError, RunLock, backup, restore
 from bot.client import KindredBot
 from bot.clock import Clock
 from bot.db import Database, load_migrations
+from bot.db.base import redacted_url
+from bot.db.transfer import TransferError, copy_to_postgres
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 from bot.timers import TimerService
@@ -161,18 +163,47 @@ def _restore(settings: Settings, source: Path, *, confirmed: bool) -> int:
     return 0
 
 
+def _migrate_to_postgres(source: Path, url: str) -> int:
+    if not url.startswith(("postgresql://", "postgres://")):
+        print(f"migrate-to-postgres: {url!r} is not a postgresql:// URL.", file=sys.stderr)
+        return 2
+    if not source.is_file():
+        print(f"migrate-to-postgres: there is no SQLite database at {source}.", file=sys.stderr)
+        return 2
+    try:
+        report = asyncio.run(copy_to_postgres(source, url))
+    except (TransferError, OSError, sqlite3.DatabaseError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        print(f"Copy refused or failed; the PostgreSQL database was left as it was: {exc}", file=sys.stderr)
+        return 1
+    for table, rows in sorted(report.rows.items()):
+        print(f"  {table}: {rows:,} rows")
+    print(
+        f"Copied {report.total:,} rows in {len(report.rows)} tables from {source} to {redacted_url(url)}; "
+        "every table's row count matches. Set DATABASE_URL to run on it (keep the SQLite file as a backup)."
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, build the settings once, and run the bot, check it, or back up or restore its database."""
     parser = argparse.ArgumentParser(prog="kindred", description="Kindred, a recovery peer-support Discord bot.")
     parser.add_argument("--check", action="store_true", help="validate config and migrate the database, then exit")
     parser.add_argument("--env-file", default=".env", help="path of the .env file (default: .env)")
-    commands = parser.add_subparsers(dest="command", metavar="{backup,restore}")
+    commands = parser.add_subparsers(dest="command", metavar="{backup,restore,migrate-to-postgres}")
     backup_cmd = commands.add_parser("backup", help="copy the database consistently, even while the bot runs")
     backup_cmd.add_argument("path", type=Path, help="file to write the backup to")
     restore_cmd = commands.add_parser("restore", help="replace the database with a backup (the bot must be stopped)")
     restore_cmd.add_argument("path", type=Path, help="backup file to restore")
     restore_cmd.add_argument("--yes", action="store_true", help="don't ask for confirmation")
+    move_cmd = commands.add_parser(
+        "migrate-to-postgres", help="copy a SQLite database into an empty PostgreSQL one and verify the row counts"
+    )
+    move_cmd.add_argument("sqlite_path", type=Path, help="the SQLite file (stop the bot first)")
+    move_cmd.add_argument("database_url", help="postgresql://USER:PASSWORD@HOST/DBNAME of an empty database")
     args = parser.parse_args(argv)
+    if args.command == "migrate-to-postgres":
+        configure_logging(logging.WARNING)
+        return _migrate_to_postgres(args.sqlite_path, args.database_url)
 
     env = _read_env(args.env_file)
     try:

@@ -183,6 +183,24 @@ class PostgresDatabase(Database):
         """Return every row."""
         return list(await self._pool.fetch(numbered_parameters(sql), *params))
 
+    async def load_tables(self, data: dict[str, tuple[list[str], list[tuple[Any, ...]]]]) -> None:
+        """Bulk-load rows (``table -> (columns, rows)``, parents first) in one write transaction, with COPY.
+
+        Ids arrive with their rows, so each identity column then continues after the highest copied id.
+        """
+        async with self._write_queue, self._pool.acquire() as conn, conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
+            for table, (columns, rows) in data.items():
+                if rows:
+                    await conn.copy_records_to_table(table, records=rows, columns=columns)
+                if "id" in columns:
+                    sequence = await conn.fetchval("SELECT pg_get_serial_sequence($1, 'id')", table)
+                    if sequence is not None:
+                        # The table name comes from the schema, never from input; setval takes the sequence by name.
+                        await conn.execute(
+                            f'SELECT setval($1, coalesce((SELECT max(id) FROM "{table}"), 0) + 1, false)', sequence
+                        )
+
     async def table_columns(self) -> dict[str, list[str]]:
         """Every table in the connection's schema and its columns, in order."""
         rows = await self._pool.fetch(

@@ -325,6 +325,11 @@ class SqliteDatabase(Database):
         async with self._lock:
             return await SqliteTx(self._conn).fetchval(sql, params)
 
+    async def foreign_keys(self, table: str) -> set[str]:
+        """The tables ``table``'s foreign keys point at."""
+        rows = await self.fetchall('SELECT DISTINCT "table" FROM pragma_foreign_key_list(?)', (table,))
+        return {r[0] for r in rows}
+
     async def table_columns(self) -> dict[str, list[str]]:
         """Every user table and its columns; used by the privacy coverage test and ``--check``."""
         tables = await self.fetchall(
