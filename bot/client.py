@@ -150,7 +150,10 @@ class KindredBot(commands.AutoShardedBot):
             # Once a day: rebuild lost chain links (a handler may have failed for good since start-up)
             # and prune timer history.
             self._every(self.daily_upkeep, UPKEEP_JOB, at_once=False, hours=24)
-        if self.settings.backup_dir is not None:
+        if self.settings.backup_dir is not None and self.settings.uses_postgres:
+            # load_settings refuses this pair; settings built in code get the same answer, in the log.
+            log.error("BACKUP_DIR backs up the SQLite file only; on PostgreSQL use pg_dump or the host's backups")
+        elif self.settings.backup_dir is not None:
             # Hourly: a backup when the newest is a day old. The files say when the last one was taken,
             # so a bot restarted often still backs up daily, and one restarted twice an hour not twice.
             self._every(self.backup_if_due, BACKUP_JOB, at_once=True, hours=1)

@@ -52,6 +52,17 @@ _SCHEMES = ("postgresql://", "postgres://")
 _STATUS_COUNT = re.compile(r"(\d+)$")
 
 
+def _storable(params: Params) -> tuple[Any, ...]:
+    """``params`` with U+0000 in text replaced by U+FFFD: PostgreSQL text can't hold a NUL character.
+
+    Members can type one (SQLite keeps it); it carries nothing readable, and refusing the whole write over it
+    would fail a command for no reason a member could see. Reads and comparisons get the same replacement.
+    """
+    if not any(isinstance(p, str) and "\x00" in p for p in params):
+        return tuple(params)
+    return tuple(p.replace("\x00", "\ufffd") if isinstance(p, str) else p for p in params)
+
+
 def _rows_changed(status: str) -> int:
     """The row count in a command status such as ``UPDATE 3`` or ``INSERT 0 1``."""
     match = _STATUS_COUNT.search(status)
@@ -66,27 +77,27 @@ class PostgresTx(Tx):
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; return the number of rows changed."""
-        return _rows_changed(await self._conn.execute(numbered_parameters(sql), *params))
+        return _rows_changed(await self._conn.execute(numbered_parameters(sql), *_storable(params)))
 
     async def insert(self, sql: str, params: Params = ()) -> int:
         """Run an INSERT and return the new row's id."""
-        new_id = await self._conn.fetchval(numbered_parameters(returning_id(sql)), *params)
+        new_id = await self._conn.fetchval(numbered_parameters(returning_id(sql)), *_storable(params))
         if new_id is None:
             raise RuntimeError("INSERT produced no row id")
         return int(new_id)
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         """Run one statement for each parameter row."""
-        await self._conn.executemany(numbered_parameters(sql), [tuple(r) for r in rows])
+        await self._conn.executemany(numbered_parameters(sql), [_storable(r) for r in rows])
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         """Return the first row or ``None``."""
-        row: Row | None = await self._conn.fetchrow(numbered_parameters(sql), *params)
+        row: Row | None = await self._conn.fetchrow(numbered_parameters(sql), *_storable(params))
         return row
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         """Return every row."""
-        return list(await self._conn.fetch(numbered_parameters(sql), *params))
+        return list(await self._conn.fetch(numbered_parameters(sql), *_storable(params)))
 
 
 class PostgresDatabase(Database):
@@ -100,6 +111,10 @@ class PostgresDatabase(Database):
         # Writers in this process queue here, first come first served, as on SQLite's one connection; only the
         # one at the head waits for the advisory lock, instead of a pooled connection per waiting writer.
         self._write_queue = asyncio.Lock()
+        # Writes begun and not yet finished. A read waits for those begun before it, so this process reads its
+        # own writes in the order it made them, as on SQLite's one connection (a write handed to a background
+        # task and then read back sees itself); reads still run side by side with each other.
+        self._writes_in_flight: set[asyncio.Future[None]] = set()
         self.url = url
         self.where = redacted_url(url)
 
@@ -155,14 +170,24 @@ class PostgresDatabase(Database):
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
         """Run the body atomically, holding the write lock (see the module docstring) from the start."""
-        async with self._write_queue, self._pool.acquire() as conn, conn.transaction():
-            # lock_timeout bounds this wait (and only lasts the transaction): out of time, the caller hears
-            # "busy" just as on SQLite, instead of waiting past an interaction's deadline.
-            await conn.execute(
-                "SELECT set_config('lock_timeout', $1, true)", f"{max(1, int(current_write_wait() * 1000))}ms"
-            )
-            await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
-            yield PostgresTx(conn)
+        finished: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._writes_in_flight.add(finished)
+        try:
+            async with self._write_queue, self._pool.acquire() as conn, conn.transaction():
+                # lock_timeout bounds this wait (and only lasts the transaction): out of time, the caller hears
+                # "busy" just as on SQLite, instead of waiting past an interaction's deadline.
+                await conn.execute(
+                    "SELECT set_config('lock_timeout', $1, true)", f"{max(1, int(current_write_wait() * 1000))}ms"
+                )
+                await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
+                yield PostgresTx(conn)
+        finally:
+            self._writes_in_flight.discard(finished)
+            finished.set_result(None)
+
+    async def _after_earlier_writes(self) -> None:
+        if self._writes_in_flight:
+            await asyncio.wait(list(self._writes_in_flight))
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement on its own (in its own write transaction); return the rows changed."""
@@ -176,12 +201,14 @@ class PostgresDatabase(Database):
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         """Return the first row or ``None``."""
-        row: Row | None = await self._pool.fetchrow(numbered_parameters(sql), *params)
+        await self._after_earlier_writes()
+        row: Row | None = await self._pool.fetchrow(numbered_parameters(sql), *_storable(params))
         return row
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         """Return every row."""
-        return list(await self._pool.fetch(numbered_parameters(sql), *params))
+        await self._after_earlier_writes()
+        return list(await self._pool.fetch(numbered_parameters(sql), *_storable(params)))
 
     async def load_tables(self, data: dict[str, tuple[list[str], list[tuple[Any, ...]]]]) -> None:
         """Bulk-load rows (``table -> (columns, rows)``, parents first) in one write transaction, with COPY.
@@ -192,7 +219,7 @@ class PostgresDatabase(Database):
             await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
             for table, (columns, rows) in data.items():
                 if rows:
-                    await conn.copy_records_to_table(table, records=rows, columns=columns)
+                    await conn.copy_records_to_table(table, records=[_storable(r) for r in rows], columns=columns)
                 if "id" in columns:
                     sequence = await conn.fetchval("SELECT pg_get_serial_sequence($1, 'id')", table)
                     if sequence is not None:
