@@ -1,7 +1,7 @@
 """Shared fixtures: a temporary database, a fake clock, the Discord double and the bot harness.
 
-The database is a real SQLite file, or, with ``KINDRED_TEST_DATABASE_URL`` set, a real PostgreSQL database of
-the test's own (``tests/support/databases.py``); ``@pytest.mark.sqlite_only`` keeps a test on SQLite.
+The database is a real SQLite file, or, with ``KINDRED_TEST_DATABASE_URL`` set, a real PostgreSQL database emptied
+for the test (``tests/support/databases.py``); ``@pytest.mark.sqlite_only`` keeps a test on SQLite.
 
 End-to-end tests take ``running`` (or its short name ``h``): the bot, started against the double. Markers on
 the module (``pytestmark``) or the test choose what it runs with:
@@ -27,7 +27,7 @@ from bot.clock import FakeClock
 from bot.db import Database
 from bot.store import Store
 from tests.harness import START, Harness, World, build_world
-from tests.support.databases import PostgresTemplate, server_url_for_tests
+from tests.support.databases import PostgresTestDatabases, server_url_for_tests
 
 if TYPE_CHECKING:
     from tests.double import DiscordDouble
@@ -48,29 +48,24 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def postgres_template() -> Iterator[PostgresTemplate | None]:
-    """The migrated template the PostgreSQL run clones per test (``None`` on SQLite)."""
+def postgres_databases() -> Iterator[PostgresTestDatabases | None]:
+    """The PostgreSQL run's databases on the test server (``None`` on SQLite)."""
     url = server_url_for_tests()
     if url is None:
         yield None
         return
-    template = PostgresTemplate(url)
-    template.create()
-    yield template
-    template.drop()
+    databases = PostgresTestDatabases(url)
+    databases.create()
+    yield databases
+    databases.drop()
 
 
 @pytest.fixture
-async def database_url(
-    request: pytest.FixtureRequest, postgres_template: PostgresTemplate | None
-) -> AsyncIterator[str | None]:
-    """A fresh, migrated PostgreSQL database for this test, or ``None`` when the test runs on SQLite."""
-    if postgres_template is None or request.node.get_closest_marker("sqlite_only"):
-        yield None
-        return
-    url = await postgres_template.clone()
-    yield url
-    await postgres_template.discard(url)
+async def database_url(request: pytest.FixtureRequest, postgres_databases: PostgresTestDatabases | None) -> str | None:
+    """A migrated PostgreSQL database holding no rows, for this test; ``None`` when the test runs on SQLite."""
+    if postgres_databases is None or request.node.get_closest_marker("sqlite_only"):
+        return None
+    return await postgres_databases.fresh()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from bot.__main__ import main
 from bot.clock import FakeClock
 from bot.db import Database
 from bot.store import Store
-from tests.support.databases import PostgresTemplate, server_url_for_tests
+from tests.support.databases import PostgresTestDatabases, server_url_for_tests
 
 pytestmark = pytest.mark.skipif(
     server_url_for_tests() is None, reason="needs KINDRED_TEST_DATABASE_URL (a PostgreSQL server; .ci/run starts one)"
@@ -20,12 +20,12 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture
-async def blank_url(postgres_template: PostgresTemplate | None) -> AsyncIterator[str]:
+async def blank_url(postgres_databases: PostgresTestDatabases | None) -> AsyncIterator[str]:
     """An empty PostgreSQL database."""
-    assert postgres_template is not None
-    url = await postgres_template.blank()
+    assert postgres_databases is not None
+    url = await postgres_databases.blank()
     yield url
-    await postgres_template.discard(url)
+    await postgres_databases.discard(url)
 
 
 async def _seed(path: Path, clock: FakeClock) -> None:

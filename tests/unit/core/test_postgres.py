@@ -16,7 +16,7 @@ import pytest
 from bot.db import Database, PostgresDatabase, load_migrations, write_wait
 from bot.db.postgres import MIGRATION_LOCK, WRITE_LOCK
 from bot.problems import STORAGE_BUSY, storage_problem
-from tests.support.databases import PostgresTemplate, server_url_for_tests
+from tests.support.databases import PostgresTestDatabases, server_url_for_tests
 
 pytestmark = pytest.mark.skipif(
     server_url_for_tests() is None, reason="needs KINDRED_TEST_DATABASE_URL (a PostgreSQL server; .ci/run starts one)"
@@ -24,12 +24,12 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture
-async def blank_url(postgres_template: PostgresTemplate | None) -> AsyncIterator[str]:
+async def blank_url(postgres_databases: PostgresTestDatabases | None) -> AsyncIterator[str]:
     """An empty PostgreSQL database (no migrations yet)."""
-    assert postgres_template is not None
-    url = await postgres_template.blank()
+    assert postgres_databases is not None
+    url = await postgres_databases.blank()
     yield url
-    await postgres_template.discard(url)
+    await postgres_databases.discard(url)
 
 
 async def test_the_two_schemas_have_the_same_tables_and_columns(blank_url: str, tmp_path: Path) -> None:
