@@ -158,6 +158,8 @@ class Database(ABC):
     #: What this database is, for messages (a file path, or a URL without its password).
     where: str
 
+    # Each backend module registers itself by subclassing (bot/db/__init__.py imports both), so open() can choose
+    # one without this module importing the backends, which import it.
     _backends: ClassVar[list[type[Database]]] = []
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
