@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import pkgutil
-import sqlite3
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -19,6 +18,7 @@ from bot.backup import backup_if_due
 from bot.chains import Chains
 from bot.clock import Clock
 from bot.db import INTERACTIVE_WRITE_WAIT, Database, set_write_wait
+from bot.db.errors import STORAGE_ERRORS
 from bot.errors import send_error
 from bot.features import Features
 from bot.health import HealthServer
@@ -150,7 +150,10 @@ class KindredBot(commands.AutoShardedBot):
             # Once a day: rebuild lost chain links (a handler may have failed for good since start-up)
             # and prune timer history.
             self._every(self.daily_upkeep, UPKEEP_JOB, at_once=False, hours=24)
-        if self.settings.backup_dir is not None:
+        if self.settings.backup_dir is not None and self.settings.uses_postgres:
+            # load_settings refuses this pair; settings built in code get the same answer, in the log.
+            log.error("BACKUP_DIR backs up the SQLite file only; on PostgreSQL use pg_dump or the host's backups")
+        elif self.settings.backup_dir is not None:
             # Hourly: a backup when the newest is a day old. The files say when the last one was taken,
             # so a bot restarted often still backs up daily, and one restarted twice an hour not twice.
             self._every(self.backup_if_due, BACKUP_JOB, at_once=True, hours=1)
@@ -226,8 +229,8 @@ class KindredBot(commands.AutoShardedBot):
         self._poll_tasks.add(task)
         try:
             await self.timers.run_due(lane=lane)
-        except sqlite3.OperationalError as exc:
-            # Another process holds the database (a backup, the sqlite3 shell): nothing was claimed,
+        except STORAGE_ERRORS as exc:
+            # Another process holds the database (a backup, the sqlite3 shell, a long PostgreSQL write): nothing was claimed,
             # so everything due is picked up by a later poll.
             log.warning("timer poll (%s lane) put off: %s", lane, exc)
         except asyncio.CancelledError:
@@ -287,7 +290,7 @@ class KindredBot(commands.AutoShardedBot):
                 await interaction.followup.send(DMS_CLOSED_NOTICE, ephemeral=True)
         except discord.HTTPException:
             log.exception("could not deliver the closed-DM notice")
-        except sqlite3.OperationalError as exc:
+        except STORAGE_ERRORS as exc:
             # The database is locked or full: the notice is still owed and goes out after a later command.
             log.warning("closed-DM notice put off: %s", exc)
 

@@ -158,8 +158,9 @@ def check_int_range(label: str, value: int, low: int, high: int) -> int:
 
 
 def check_interest_name(name: str) -> str:
-    """A tidy interest name (1-50 characters, no mentions)."""
-    cleaned = " ".join(name.split())
+    """A tidy interest name (1-50 characters, no mentions, no NUL characters)."""
+    # A NUL carries nothing readable, and PostgreSQL text can't hold one: the name is stored as shown here.
+    cleaned = " ".join(name.replace("\x00", "").split())
     if not cleaned:
         raise KindredError("The interest needs a name, for example `meditation` or `jam bands`.")
     if len(cleaned) > 50:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import logging
-import sqlite3
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +15,7 @@ import discord
 from discord import app_commands
 
 from bot.db import INTERACTIVE_WRITE_WAIT, set_write_wait
+from bot.db.errors import STORAGE_ERRORS
 from bot.discord_limits import clamp_content, clamp_embed
 from bot.problems import STORAGE_BUSY, STORAGE_FULL, KindredError, permission_names, storage_problem
 from bot.text import clamp, echo
@@ -83,7 +83,7 @@ def describe_error(error: Exception) -> str | None:
         return "This one only works inside a server, not in DMs."
     if isinstance(error, app_commands.CheckFailure):
         return str(error) or "You can't use this command here."
-    if isinstance(error, sqlite3.OperationalError):
+    if isinstance(error, STORAGE_ERRORS):
         return storage_problem(error)
     if isinstance(error, discord.Forbidden):
         if error.code == 50007:

@@ -14,7 +14,15 @@ __all__ = ["DATA_LOGGERS", "configure_logging"]
 
 # Libraries whose DEBUG output carries data: SQL parameters, gateway and HTTP payloads, scheduled-job
 # arguments, parsed input.
-DATA_LOGGERS: tuple[str, ...] = ("aiosqlite", "discord", "apscheduler", "dateparser", "asyncio", "matplotlib")
+DATA_LOGGERS: tuple[str, ...] = (
+    "aiosqlite",
+    "asyncpg",
+    "discord",
+    "apscheduler",
+    "dateparser",
+    "asyncio",
+    "matplotlib",
+)
 
 
 def configure_logging(level: int) -> None:

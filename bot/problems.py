@@ -7,7 +7,7 @@ without depending on discord.py.
 
 from __future__ import annotations
 
-import sqlite3
+from bot.db.errors import storage_kind
 
 __all__ = [
     "STORAGE_BUSY",
@@ -63,11 +63,11 @@ def permission_names(perms: list[str]) -> str:
     return ", ".join(_PERMISSION_NAMES.get(p, p.replace("_", " ").title()) for p in perms)
 
 
-def storage_problem(error: sqlite3.OperationalError) -> str | None:
-    """The member-facing text for a database that is locked by another process or out of space."""
-    text = str(error).lower()
-    if "locked" in text or "busy" in text:
+def storage_problem(error: BaseException) -> str | None:
+    """The member-facing text for a database (SQLite or PostgreSQL) that is busy, unreachable or out of space."""
+    kind = storage_kind(error)
+    if kind == "busy":
         return STORAGE_BUSY
-    if "full" in text:
+    if kind == "full":
         return STORAGE_FULL
     return None

@@ -59,7 +59,7 @@ async def members_with_data(db: Database, guild_id: int) -> set[int]:
 async def note_departure(db: Database, guild_id: int, user_id: int, left_at: datetime) -> bool:
     """Record a departure noticed late (keeping an earlier one); True if it is new."""
     changed = await db.execute(
-        "INSERT OR IGNORE INTO departures (guild_id, user_id, left_at) VALUES (?, ?, ?)",
+        "INSERT INTO departures (guild_id, user_id, left_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         (guild_id, user_id, to_db(left_at)),
     )
     return changed == 1
@@ -68,7 +68,8 @@ async def note_departure(db: Database, guild_id: int, user_id: int, left_at: dat
 async def record_guild_departure(db: Database, guild_id: int, left_at: datetime) -> None:
     """The bot was removed from a server (an earlier removal still pending keeps its date)."""
     await db.execute(
-        "INSERT OR IGNORE INTO guild_departures (guild_id, left_at) VALUES (?, ?)", (guild_id, to_db(left_at))
+        "INSERT INTO guild_departures (guild_id, left_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        (guild_id, to_db(left_at)),
     )
 
 

@@ -7,6 +7,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from bot.db.base import redacted_url
 
 __all__ = ["Settings", "SettingsError", "load_settings"]
 
@@ -31,6 +34,9 @@ class Settings:
     # Left out of repr() and str(): settings get logged and printed, and the token must never be.
     discord_token: str = field(repr=False)
     database_path: Path = Path("data/kindred.db")
+    # A postgresql:// URL: the data lives in that PostgreSQL database instead of the SQLite file (repr'd
+    # without its password by :attr:`database_where`; the URL itself stays out of repr() like the token).
+    database_url: str | None = field(default=None, repr=False)
     dev_guild_id: int | None = None
     log_level: str = "INFO"
     # The crisis detector's second opinion (a sentence model, ~100 MB of memory, milliseconds a message).
@@ -43,6 +49,21 @@ class Settings:
     health_host: str = "127.0.0.1"
     # /healthz fails when more timers than this are more than five minutes late.
     health_max_late_timers: int = 100
+
+    @property
+    def database_target(self) -> Path | str:
+        """What :meth:`bot.db.Database.open` opens: the PostgreSQL URL when set, else the SQLite file."""
+        return self.database_url or self.database_path
+
+    @property
+    def uses_postgres(self) -> bool:
+        """Whether the data lives in PostgreSQL (``DATABASE_URL``) rather than the SQLite file."""
+        return self.database_url is not None
+
+    @property
+    def database_where(self) -> str:
+        """The database for messages: the SQLite path, or the PostgreSQL URL without its password."""
+        return str(self.database_path) if self.database_url is None else redacted_url(self.database_url)
 
     @property
     def log_level_number(self) -> int:
@@ -71,6 +92,16 @@ def load_settings(env: Mapping[str, str], *, require_token: bool = True) -> Sett
     if database_path.exists() and database_path.is_dir():
         raise SettingsError("DATABASE_PATH", f"{raw_path!r} is a folder; give a file path such as data/kindred.db")
 
+    database_url = env.get("DATABASE_URL", "").strip() or None
+    if database_url is not None:
+        scheme = urlsplit(database_url).scheme
+        if scheme not in ("postgresql", "postgres"):
+            raise SettingsError(
+                "DATABASE_URL",
+                f"must start with postgresql:// (got {scheme + '://' if scheme else 'no scheme'}); "
+                "leave it empty to use the SQLite file at DATABASE_PATH",
+            )
+
     raw_guild = env.get("DEV_GUILD_ID", "").strip()
     dev_guild_id: int | None = None
     if raw_guild:
@@ -90,6 +121,12 @@ def load_settings(env: Mapping[str, str], *, require_token: bool = True) -> Sett
     backup_dir = Path(raw_backup_dir).expanduser() if raw_backup_dir else None
     if backup_dir is not None and backup_dir.exists() and not backup_dir.is_dir():
         raise SettingsError("BACKUP_DIR", f"{raw_backup_dir!r} is a file; give a folder such as data/backups")
+    if backup_dir is not None and database_url is not None:
+        raise SettingsError(
+            "BACKUP_DIR",
+            "backs up the SQLite file only, and DATABASE_URL points at PostgreSQL; back that up with pg_dump or "
+            "your host's backups, and leave BACKUP_DIR empty",
+        )
     backup_keep = _number(env, "BACKUP_KEEP", 7, 1, 365, "a number of backups from 1 to 365")
     assert backup_keep is not None
 
@@ -101,6 +138,7 @@ def load_settings(env: Mapping[str, str], *, require_token: bool = True) -> Sett
     return Settings(
         discord_token=token,
         database_path=database_path,
+        database_url=database_url,
         dev_guild_id=dev_guild_id,
         log_level=log_level,
         crisis_sentence_model=raw_model == "on",

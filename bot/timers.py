@@ -197,7 +197,7 @@ class TimerService:
         """Pending timers, soonest first, optionally filtered."""
         rows = await self._db.fetchall(
             "SELECT id, kind, due_at, guild_id, user_id, payload, attempts FROM timers WHERE status = 'pending' "
-            "AND (? IS NULL OR kind = ?) AND (? IS NULL OR dedupe_key = ?) ORDER BY due_at, id",
+            "AND (CAST(? AS TEXT) IS NULL OR kind = ?) AND (CAST(? AS TEXT) IS NULL OR dedupe_key = ?) ORDER BY due_at, id",
             (kind, kind, dedupe_key, dedupe_key),
         )
         return [self._row(r) for r in rows]
@@ -358,7 +358,7 @@ class TimerService:
     async def backlog(self, now: datetime, late_after: timedelta) -> tuple[int, int]:
         """Pending timers already due, and those of them due more than ``late_after`` ago (for health)."""
         row = await self._db.fetchone(
-            "SELECT count(*) AS due, coalesce(sum(due_at < ?), 0) AS late FROM timers "
+            "SELECT count(*) AS due, coalesce(sum(CASE WHEN due_at < ? THEN 1 ELSE 0 END), 0) AS late FROM timers "
             "WHERE status = 'pending' AND due_at <= ?",
             (to_db(now - late_after), to_db(now)),
         )

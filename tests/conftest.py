@@ -1,4 +1,7 @@
-"""Shared fixtures: a temporary SQLite file, a fake clock, the Discord double and the bot harness.
+"""Shared fixtures: a temporary database, a fake clock, the Discord double and the bot harness.
+
+The database is a real SQLite file, or, with ``KINDRED_TEST_DATABASE_URL`` set, a real PostgreSQL database emptied
+for the test (``tests/support/databases.py``); ``@pytest.mark.sqlite_only`` keeps a test on SQLite.
 
 End-to-end tests take ``running`` (or its short name ``h``): the bot, started against the double. Markers on
 the module (``pytestmark``) or the test choose what it runs with:
@@ -14,7 +17,7 @@ the module (``pytestmark``) or the test choose what it runs with:
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +27,7 @@ from bot.clock import FakeClock
 from bot.db import Database
 from bot.store import Store
 from tests.harness import START, Harness, World, build_world
+from tests.support.databases import PostgresTestDatabases, server_url_for_tests
 
 if TYPE_CHECKING:
     from tests.double import DiscordDouble
@@ -43,10 +47,37 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "kindred.db"
 
 
+@pytest.fixture(scope="session")
+def postgres_databases() -> Iterator[PostgresTestDatabases | None]:
+    """The PostgreSQL run's databases on the test server (``None`` on SQLite)."""
+    url = server_url_for_tests()
+    if url is None:
+        yield None
+        return
+    databases = PostgresTestDatabases(url)
+    databases.create()
+    yield databases
+    databases.drop()
+
+
 @pytest.fixture
-async def db(db_path: Path) -> AsyncIterator[Database]:
-    """A migrated real SQLite database in a temporary folder."""
-    database = await Database.open(db_path)
+async def database_url(request: pytest.FixtureRequest, postgres_databases: PostgresTestDatabases | None) -> str | None:
+    """A migrated PostgreSQL database holding no rows, for this test; ``None`` when the test runs on SQLite."""
+    if postgres_databases is None or request.node.get_closest_marker("sqlite_only"):
+        return None
+    return await postgres_databases.fresh()
+
+
+@pytest.fixture
+def database_target(db_path: Path, database_url: str | None) -> Path | str:
+    """What ``Database.open`` opens for this test: its PostgreSQL database, else its SQLite file."""
+    return database_url or db_path
+
+
+@pytest.fixture
+async def db(database_target: Path | str) -> AsyncIterator[Database]:
+    """A migrated real database: SQLite in a temporary folder, or the test's own PostgreSQL database."""
+    database = await Database.open(database_target)
     await database.migrate()
     yield database
     await database.close()
@@ -66,10 +97,10 @@ def world(discord_double: DiscordDouble) -> World:
 
 @pytest.fixture
 async def harness(
-    discord_double: DiscordDouble, db_path: Path, clock: FakeClock, world: World
+    discord_double: DiscordDouble, db_path: Path, database_url: str | None, clock: FakeClock, world: World
 ) -> AsyncIterator[Harness]:
     """The harness, not yet started (tests call ``await harness.start()``); stopped afterwards."""
-    h = Harness(discord_double, db_path, clock, world)
+    h = Harness(discord_double, db_path, clock, world, database_url=database_url)
     yield h
     await h.stop()
 

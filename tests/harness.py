@@ -89,9 +89,13 @@ def build_world(dd: DiscordDouble) -> World:
 class Harness:
     """One bot process at a time against one double and one database file."""
 
-    def __init__(self, dd: DiscordDouble, db_path: Path, clock: FakeClock, world: World) -> None:
+    def __init__(
+        self, dd: DiscordDouble, db_path: Path, clock: FakeClock, world: World, *, database_url: str | None = None
+    ) -> None:
         self.dd = dd
         self.db_path = db_path
+        # The test's PostgreSQL database (the bot then runs on it, as with DATABASE_URL), or None for the file.
+        self.database_url = database_url
         self.clock = clock
         # The double judges "in the past" by the bot's clock, not the wall clock: the tests' fixed dates
         # must not expire as real time passes them.
@@ -111,8 +115,13 @@ class Harness:
     async def start(self, extensions: list[str] | None = None) -> KindredBot:
         """Start a fresh bot process on the same database and wait until it is ready."""
         assert self._bot is None, "already running"
-        settings = Settings(discord_token=self.dd.token, database_path=self.db_path, **self.settings_overrides)
-        self._db = await Database.open(self.db_path)
+        settings = Settings(
+            discord_token=self.dd.token,
+            database_path=self.db_path,
+            database_url=self.database_url,
+            **self.settings_overrides,
+        )
+        self._db = await Database.open(settings.database_target)
         # No poll job: tests fire timers explicitly with `run_timers`, after moving the clock.
         self._bot = KindredBot(
             settings,

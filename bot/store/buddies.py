@@ -211,7 +211,7 @@ class BuddyRepo(Repo):
     async def avoid(self, guild_id: int, user_id: int, other_user_id: int, *, now: datetime) -> bool:
         """Add to the member's do-not-pair list; False if already there."""
         changed = await self._db.execute(
-            "INSERT OR IGNORE INTO buddy_avoid (guild_id, user_id, avoided_user_id, created_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO buddy_avoid (guild_id, user_id, avoided_user_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (guild_id, user_id, other_user_id, to_db(now)),
         )
         return changed == 1
@@ -227,7 +227,7 @@ class BuddyRepo(Repo):
     async def avoid_list(self, guild_id: int, user_id: int) -> list[int]:
         """The member's own do-not-pair list (only ever shown to them)."""
         rows = await self._db.fetchall(
-            "SELECT avoided_user_id FROM buddy_avoid WHERE guild_id = ? AND user_id = ? ORDER BY created_at, rowid",
+            "SELECT avoided_user_id FROM buddy_avoid WHERE guild_id = ? AND user_id = ? ORDER BY created_at, avoided_user_id",
             (guild_id, user_id),
         )
         return [r[0] for r in rows]

@@ -5,13 +5,10 @@ All three tables are private to the member and registered with :mod:`bot.privacy
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
-
-import aiosqlite
 
 from bot.checkins import (
     ALL_WEEKDAYS,
@@ -23,11 +20,14 @@ from bot.checkins import (
     weekdays_to_text,
 )
 from bot.clock import from_db, to_db
+from bot.db import Row
 from bot.privacy import PrivateTable, register_private_table
 from bot.store.repo import Repo
 from bot.store.rows import columns, from_row
 
 __all__ = ["CheckinRepo", "RecoveryState", "ReminderSettings"]
+
+_PAIRS_PER_QUERY = 500
 
 register_private_table(
     PrivateTable(
@@ -88,11 +88,11 @@ class RecoveryState:
 _REMINDER_COLUMNS = columns(ReminderSettings)
 
 
-def _reminder(row: aiosqlite.Row) -> ReminderSettings:
+def _reminder(row: Row) -> ReminderSettings:
     return from_row(ReminderSettings, row, weekdays=weekdays_from_text(row["weekdays"]))
 
 
-def _entry(r: aiosqlite.Row) -> CheckinEntry:
+def _entry(r: Row) -> CheckinEntry:
     return from_row(CheckinEntry, r, triggers=tuple(t for t in str(r["triggers"]).split(",") if t))
 
 
@@ -167,13 +167,21 @@ class CheckinRepo(Repo):
 
     async def checked_in_many(self, pairs: Iterable[tuple[int, date]]) -> set[int]:
         """Of many (member, local date) pairs, the members who checked in on their date. One query."""
-        payload = json.dumps([[user_id, day.isoformat()] for user_id, day in pairs])
-        rows = await self._db.fetchall(
-            "SELECT DISTINCT c.user_id FROM json_each(?) AS j JOIN checkins AS c "
-            "ON c.user_id = json_extract(j.value, '$[0]') AND c.local_date = json_extract(j.value, '$[1]')",
-            (payload,),
-        )
-        return {r[0] for r in rows}
+        wanted = [(user_id, day.isoformat()) for user_id, day in pairs]
+        found: set[int] = set()
+        # A few hundred pairs a statement keeps well inside both backends' limits on parameters.
+        for start in range(0, len(wanted), _PAIRS_PER_QUERY):
+            chunk = wanted[start : start + _PAIRS_PER_QUERY]
+            # Only "(?, ?)" marks are joined, never values; the casts tell PostgreSQL the parameters' types.
+            rows_sql = ", ".join(["(CAST(? AS BIGINT), CAST(? AS TEXT))"] * len(chunk))
+            rows = await self._db.fetchall(
+                f"WITH wanted (user_id, local_date) AS (VALUES {rows_sql}) "
+                "SELECT DISTINCT c.user_id FROM wanted AS w JOIN checkins AS c "
+                "ON c.user_id = w.user_id AND c.local_date = w.local_date",
+                [value for pair in chunk for value in pair],
+            )
+            found.update(r[0] for r in rows)
+        return found
 
     # -- reminders --------------------------------------------------------------------------
     async def get_reminder(self, user_id: int) -> ReminderSettings | None:

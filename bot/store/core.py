@@ -159,13 +159,13 @@ class InterestRepo(Repo):
         ):
             async with self._db.transaction() as tx:
                 await tx.executemany(
-                    "INSERT OR IGNORE INTO interests (guild_id, name, created_at) VALUES (?, ?, ?)",
+                    "INSERT INTO interests (guild_id, name, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                     [(guild_id, name, to_db(now)) for name in DEFAULT_INTERESTS],
                 )
                 # Remember the seeding so a moderator who removes every default isn't re-seeded.
                 await tx.execute(
-                    "INSERT OR IGNORE INTO guild_settings (guild_id, key, value, updated_at) "
-                    "VALUES (?, 'interests_seeded', 'true', ?)",
+                    "INSERT INTO guild_settings (guild_id, key, value, updated_at) "
+                    "VALUES (?, 'interests_seeded', 'true', ?) ON CONFLICT DO NOTHING",
                     (guild_id, to_db(now)),
                 )
             rows = await self._db.fetchall(
@@ -212,7 +212,7 @@ class InterestRepo(Repo):
     async def follow(self, interest_id: int, user_id: int) -> None:
         """Follow an interest (idempotent)."""
         await self._db.execute(
-            "INSERT OR IGNORE INTO member_interests (interest_id, user_id) VALUES (?, ?)",
+            "INSERT INTO member_interests (interest_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
             (interest_id, user_id),
         )
 

@@ -9,11 +9,10 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from bot.clock import from_db, to_db
 from bot.crisis import Category, Level, Term
 from bot.crisis_care.policy import MemberState
+from bot.db import Row
 from bot.privacy import PrivateTable, register_private_table
 from bot.store.repo import Repo
 from bot.store.rows import columns, from_row
@@ -121,7 +120,7 @@ class AuditEntry:
     at: datetime
 
 
-def _audit_entry(row: aiosqlite.Row) -> AuditEntry:
+def _audit_entry(row: Row) -> AuditEntry:
     return from_row(AuditEntry, row)
 
 
@@ -327,7 +326,7 @@ class CrisisRepo(Repo):
         """The server's audit trail (or one alert's), oldest first."""
         rows = await self._db.fetchall(
             "SELECT alert_id, action, actor_user_id, subject_user_id, detail, at FROM crisis_audit "
-            "WHERE guild_id = ? AND (? IS NULL OR alert_id = ?) ORDER BY id",
+            "WHERE guild_id = ? AND (CAST(? AS BIGINT) IS NULL OR alert_id = ?) ORDER BY id",
             (guild_id, alert_id, alert_id),
         )
         return [_audit_entry(r) for r in rows]
@@ -338,7 +337,7 @@ class CrisisRepo(Repo):
         """One page of the server's audit trail since ``since``, newest first, and how many entries match.
 
         With ``member_id``: only entries the member did or that were about them."""
-        where = "guild_id = ? AND at >= ? AND (? IS NULL OR actor_user_id = ? OR subject_user_id = ?)"
+        where = "guild_id = ? AND at >= ? AND (CAST(? AS BIGINT) IS NULL OR actor_user_id = ? OR subject_user_id = ?)"
         params = (guild_id, to_db(since), member_id, member_id, member_id)
         total = await self._db.fetchval(f"SELECT count(*) FROM crisis_audit WHERE {where}", params)
         rows = await self._db.fetchall(
@@ -357,24 +356,24 @@ class CrisisRepo(Repo):
         async with self._db.transaction() as tx:
             await tx.execute(
                 "UPDATE crisis_alerts SET claimed_by_user_id = NULL WHERE claimed_by_user_id = ? "
-                "AND subject_user_id != ? AND (? IS NULL OR guild_id = ?)",
+                "AND subject_user_id != ? AND (CAST(? AS BIGINT) IS NULL OR guild_id = ?)",
                 (user_id, user_id, guild_id, guild_id),
             )
             await tx.execute(
                 "UPDATE crisis_terms SET added_by_user_id = NULL WHERE added_by_user_id = ? "
-                "AND (? IS NULL OR guild_id = ?)",
+                "AND (CAST(? AS BIGINT) IS NULL OR guild_id = ?)",
                 (user_id, guild_id, guild_id),
             )
             # The audit trail of alerts about other members (and of term changes) stays; only the
             # helper's id goes, so erasing a moderator doesn't erase someone else's history.
             await tx.execute(
                 "UPDATE crisis_audit SET actor_user_id = NULL WHERE actor_user_id = ? "
-                "AND (subject_user_id IS NULL OR subject_user_id != ?) AND (? IS NULL OR guild_id = ?)",
+                "AND (subject_user_id IS NULL OR subject_user_id != ?) AND (CAST(? AS BIGINT) IS NULL OR guild_id = ?)",
                 (user_id, user_id, guild_id, guild_id),
             )
 
     @staticmethod
-    def _alert(r: aiosqlite.Row) -> Alert:
+    def _alert(r: Row) -> Alert:
         return from_row(
             Alert,
             r,

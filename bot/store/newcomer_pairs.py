@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
-from bot.clock import from_db, to_db
-from bot.db import Database
+from bot.clock import to_db
+from bot.db import Row
 from bot.privacy import PrivateTable, register_private_table
+from bot.store.repo import Repo
+from bot.store.rows import from_row
 
 __all__ = ["NewcomerPair", "NewcomerPairRepo"]
 
@@ -47,26 +47,12 @@ class NewcomerPair:
     ended_at: datetime | None
 
 
-def _pair(row: aiosqlite.Row) -> NewcomerPair:
-    return NewcomerPair(
-        id=row["id"],
-        guild_id=row["guild_id"],
-        user_id=row["user_id"],
-        mentor_user_id=row["mentor_user_id"],
-        status=row["status"],
-        told_waiting=bool(row["told_waiting"]),
-        thread_id=row["thread_id"],
-        asked_at=from_db(row["asked_at"]),
-        paired_at=from_db(row["paired_at"]) if row["paired_at"] else None,
-        ended_at=from_db(row["ended_at"]) if row["ended_at"] else None,
-    )
+def _pair(row: Row) -> NewcomerPair:
+    return from_row(NewcomerPair, row)
 
 
-class NewcomerPairRepo:
+class NewcomerPairRepo(Repo):
     """Mentor opt-ins and first-30-days pairs."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     # -- mentors ----------------------------------------------------------------------------
     async def set_mentor(self, guild_id: int, user_id: int, on: bool, *, now: datetime) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.clock import to_db
-from bot.db import Database
+from bot.store.repo import Repo
 from bot.store.room_models import ROOM_COLUMNS, Room, room_from_row
 
 __all__ = ["NewcomerRoomRepo"]
@@ -16,11 +16,8 @@ __all__ = ["NewcomerRoomRepo"]
 _PREFIXED = ", ".join(f"r.{c.strip()}" for c in ROOM_COLUMNS.split(","))
 
 
-class NewcomerRoomRepo:
+class NewcomerRoomRepo(Repo):
     """Newcomer-friendly marks on room series."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     async def mark(self, series_id: int, guild_id: int, *, now: datetime) -> None:
         """Mark a series (every occurrence of it) newcomer-friendly."""

@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-import aiosqlite
-
-from bot.clock import from_db, to_db
-from bot.db import Database
+from bot.clock import to_db
+from bot.db import Row
 from bot.newcomers.rules import parse_parts, parts_text
 from bot.privacy import PrivateTable, register_private_table
+from bot.store.repo import Repo
+from bot.store.rows import from_row
 
 __all__ = ["COUNTERS", "NewcomerRepo", "SupportRecord"]
 
@@ -64,31 +64,12 @@ class SupportRecord:
         return self.status == "on"
 
 
-def _record(row: aiosqlite.Row) -> SupportRecord:
-    return SupportRecord(
-        user_id=row["user_id"],
-        guild_id=row["guild_id"],
-        status=row["status"],
-        parts=parse_parts(row["parts"]),
-        start_on=date.fromisoformat(row["start_on"]) if row["start_on"] else None,
-        checkin_time=time.fromisoformat(row["checkin_time"]),
-        timezone=row["timezone"],
-        prompts_sent=row["prompts_sent"],
-        notes_sent=row["notes_sent"],
-        slips=row["slips"],
-        offered_at=from_db(row["offered_at"]),
-        decided_at=from_db(row["decided_at"]) if row["decided_at"] else None,
-        ended_at=from_db(row["ended_at"]) if row["ended_at"] else None,
-        welcome_how=row["welcome_how"],
-        welcome_status=row["welcome_status"],
-    )
+def _record(row: Row) -> SupportRecord:
+    return from_row(SupportRecord, row, parts=parse_parts(row["parts"]))
 
 
-class NewcomerRepo:
+class NewcomerRepo(Repo):
     """First-30-days support rows."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     async def get(self, user_id: int) -> SupportRecord | None:
         """The member's row, if they were ever offered the support."""
@@ -122,11 +103,13 @@ class NewcomerRepo:
         await self._db.execute(
             "INSERT INTO newcomer_support (user_id, guild_id, status, parts, start_on, checkin_time, timezone, "
             "offered_at, decided_at, updated_at) VALUES (?, ?, 'on', ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (user_id) DO UPDATE SET guild_id = coalesce(excluded.guild_id, guild_id), status = 'on', "
-            "parts = excluded.parts, checkin_time = excluded.checkin_time, timezone = excluded.timezone, "
-            "prompts_sent = CASE WHEN start_on IS excluded.start_on THEN prompts_sent ELSE 0 END, "
-            "notes_sent = CASE WHEN start_on IS excluded.start_on THEN notes_sent ELSE 0 END, "
-            "slips = CASE WHEN start_on IS excluded.start_on THEN slips ELSE 0 END, "
+            "ON CONFLICT (user_id) DO UPDATE SET guild_id = coalesce(excluded.guild_id, newcomer_support.guild_id), "
+            "status = 'on', parts = excluded.parts, checkin_time = excluded.checkin_time, timezone = excluded.timezone, "
+            "prompts_sent = CASE WHEN newcomer_support.start_on = excluded.start_on "
+            "THEN newcomer_support.prompts_sent ELSE 0 END, "
+            "notes_sent = CASE WHEN newcomer_support.start_on = excluded.start_on "
+            "THEN newcomer_support.notes_sent ELSE 0 END, "
+            "slips = CASE WHEN newcomer_support.start_on = excluded.start_on THEN newcomer_support.slips ELSE 0 END, "
             "start_on = excluded.start_on, decided_at = excluded.decided_at, ended_at = NULL, "
             "updated_at = excluded.updated_at",
             (

@@ -182,7 +182,7 @@ class RoomRepo(Repo):
     async def hosted_anywhere(self, host_user_id: int, guild_id: int | None) -> list[Room]:
         """Open rooms a member hosts, in one server or everywhere (for erasure)."""
         rows = await self._db.fetchall(
-            f"SELECT {ROOM_COLUMNS} FROM rooms WHERE host_user_id = ? AND (? IS NULL OR guild_id = ?) "
+            f"SELECT {ROOM_COLUMNS} FROM rooms WHERE host_user_id = ? AND (CAST(? AS BIGINT) IS NULL OR guild_id = ?) "
             "AND status IN (?, ?)",
             (host_user_id, guild_id, guild_id, *OPEN_STATUSES),
         )
@@ -278,8 +278,8 @@ class RoomRepo(Repo):
     async def add_event_interest(self, room_id: int, user_id: int, *, now: datetime) -> bool:
         """Native "Interested" seen (live or on a later sync): adds an RSVP only if they have none."""
         changed = await self._db.execute(
-            "INSERT OR IGNORE INTO room_rsvps (room_id, user_id, going, source, updated_at) "
-            "VALUES (?, ?, 1, 'event', ?)",
+            "INSERT INTO room_rsvps (room_id, user_id, going, source, updated_at) "
+            "VALUES (?, ?, 1, 'event', ?) ON CONFLICT DO NOTHING",
             (room_id, user_id, to_db(now)),
         )
         return changed == 1
@@ -328,7 +328,7 @@ class RoomRepo(Repo):
     async def record_attendance(self, room_id: int, user_id: int, *, now: datetime) -> None:
         """Note that someone joined the room's voice channel (once per room)."""
         await self._db.execute(
-            "INSERT OR IGNORE INTO room_attendance (room_id, user_id, first_joined_at) VALUES (?, ?, ?)",
+            "INSERT INTO room_attendance (room_id, user_id, first_joined_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             (room_id, user_id, to_db(now)),
         )
 

@@ -90,7 +90,7 @@ class ServiceRepo(Repo):
         async with self._db.transaction() as tx:
             rows = await tx.fetchall(
                 "SELECT id FROM service_opportunities WHERE guild_id = ? AND status = 'open' AND ends_at > ? "
-                "AND (? IS NULL OR kind = ?) ORDER BY starts_at, id",
+                "AND (CAST(? AS TEXT) IS NULL OR kind = ?) ORDER BY starts_at, id",
                 (guild_id, to_db(now), kind, kind),
             )
             return [await load(tx, r[0]) for r in rows]
@@ -112,7 +112,7 @@ class ServiceRepo(Repo):
         placeholders = ",".join("?" for _ in statuses)  # only "?" marks are joined, never values
         async with self._db.transaction() as tx:
             rows = await tx.fetchall(
-                "SELECT id FROM service_opportunities WHERE guild_id = ? AND (? IS NULL OR poster_user_id = ?) "
+                "SELECT id FROM service_opportunities WHERE guild_id = ? AND (CAST(? AS BIGINT) IS NULL OR poster_user_id = ?) "
                 f"AND status IN ({placeholders}) ORDER BY starts_at DESC, id DESC LIMIT 25",
                 (guild_id, user_id, user_id, *(s.value for s in statuses)),
             )
@@ -164,11 +164,11 @@ class ServiceRepo(Repo):
         """Open opportunities a member signed up for, and those they posted (for erasure)."""
         signed = await self._db.fetchall(
             "SELECT s.opportunity_id FROM service_signups s JOIN service_opportunities o ON o.id = s.opportunity_id "
-            "WHERE s.user_id = ? AND (? IS NULL OR s.guild_id = ?) AND o.status = 'open' ORDER BY o.id",
+            "WHERE s.user_id = ? AND (CAST(? AS BIGINT) IS NULL OR s.guild_id = ?) AND o.status = 'open' ORDER BY o.id",
             (user_id, guild_id, guild_id),
         )
         posted = await self._db.fetchall(
-            "SELECT id FROM service_opportunities WHERE poster_user_id = ? AND (? IS NULL OR guild_id = ?) "
+            "SELECT id FROM service_opportunities WHERE poster_user_id = ? AND (CAST(? AS BIGINT) IS NULL OR guild_id = ?) "
             "AND status = 'open' ORDER BY id",
             (user_id, guild_id, guild_id),
         )
@@ -243,7 +243,7 @@ class ServiceRepo(Repo):
         async with self._db.transaction() as tx:
             changed = await tx.execute(
                 "UPDATE service_opportunities SET status = ?, closed_at = ?, updated_at = ?, "
-                "recurrence = CASE WHEN ? THEN 'none' ELSE recurrence END "
+                "recurrence = CASE WHEN ? = 1 THEN 'none' ELSE recurrence END "
                 "WHERE id = ? AND status = 'open'",
                 (status.value, to_db(now), to_db(now), int(end_series), opp_id),
             )
@@ -263,8 +263,9 @@ class ServiceRepo(Repo):
             # Only people who actually signed up can be recorded, whatever a stale select sent.
             confirmed = [uid for uid in served if uid in opp.volunteers]
             await tx.executemany(
-                "INSERT OR IGNORE INTO service_history "
-                "(opportunity_id, guild_id, user_id, title, kind, served_at, confirmed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO service_history "
+                "(opportunity_id, guild_id, user_id, title, kind, served_at, confirmed_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT DO NOTHING",
                 [
                     (opp.id, opp.guild_id, uid, opp.title, opp.kind.value, to_db(opp.starts_at), to_db(now))
                     for uid in confirmed

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 import discord
 from discord.ext import commands
 
+from bot.db.errors import CLOSED_ERRORS
 from bot.privacy_ops import RETENTION_KIND, clear_departure, departures_in, retention_due, retention_key
 from bot.retention import (
     GUILD_PURGE_KIND,
@@ -57,7 +57,7 @@ class ServerRetention(commands.Cog):
         """The server's member list arrived (at start-up or after an outage): compare it with our records."""
         try:
             await self.audit_members(guild)
-        except sqlite3.ProgrammingError:
+        except CLOSED_ERRORS:
             if not self.bot.is_closed():
                 raise
             # The bot stopped and its database closed mid-audit; the next start audits again.

@@ -18,6 +18,9 @@ from bot.settings import Settings
 from tests.double import DiscordDouble
 from tests.harness import Harness
 
+# Backups copy the SQLite file; on PostgreSQL they are refused (tests/unit/config) and left to pg_dump.
+pytestmark = pytest.mark.sqlite_only
+
 LATEST = len(load_migrations())
 
 

@@ -60,6 +60,7 @@ async def test_a_late_timer_backlog_is_unhealthy(h: Harness) -> None:
     assert body["problems"] == ["timer backlog: 4 timers are more than 5 minutes late (limit 3)"]
 
 
+@pytest.mark.sqlite_only  # another sqlite3 connection holds the write lock
 async def test_a_database_that_takes_no_writes_is_unhealthy(h: Harness) -> None:
     other = sqlite3.connect(h.db_path, timeout=0.1)
     try:

@@ -35,6 +35,7 @@ async def record_note(db: Database) -> None:
     await Store(db).checkins.record_checkin(1, 42, validate_checkin(2, 3, NOTE), now=now, local_date=now.date())
 
 
+@pytest.mark.sqlite_only  # aiosqlite is the library that logs parameters
 async def test_debug_logging_keeps_sql_parameters_out_of_the_log(
     db: Database, caplog: pytest.LogCaptureFixture, restore_levels: None
 ) -> None:

@@ -12,6 +12,10 @@ from bot.errors import STORAGE_BUSY, STORAGE_FULL
 from tests.double import InteractionHandle
 from tests.harness import Harness
 
+# The faults are made with SQLite's own means (a page limit, another connection's lock); tests/unit/core/test_postgres.py
+# covers a busy PostgreSQL.
+pytestmark = pytest.mark.sqlite_only
+
 JUNK_GUILD = 1  # filler rows stand for everything else that grew until the disk filled up
 JUNK_USERS = 10**6
 

@@ -43,6 +43,7 @@ async def answer_text(inter: Any) -> str:
 
 
 # -- a slow database -------------------------------------------------------------------------------
+@pytest.mark.sqlite_only  # hung_database holds the SQLite connection's lock
 async def test_a_hung_database_never_holds_back_the_members_answer(h: Harness) -> None:
     w = h.world
     async with hung_database(h):
@@ -52,6 +53,7 @@ async def test_a_hung_database_never_holds_back_the_members_answer(h: Harness) -
     await care(h).wait_idle()
 
 
+@pytest.mark.sqlite_only  # hung_database holds the SQLite connection's lock
 async def test_a_hung_database_still_gets_closed_dms_their_channel_line(h: Harness) -> None:
     w = h.world
     h.dd.close_dms(w.alice)
@@ -62,6 +64,7 @@ async def test_a_hung_database_still_gets_closed_dms_their_channel_line(h: Harne
     await care(h).wait_idle()
 
 
+@pytest.mark.sqlite_only  # hung_database holds the SQLite connection's lock
 async def test_resources_show_answers_in_time_with_a_hung_database(h: Harness) -> None:
     async with hung_database(h):
         shown = await h.dd.slash(h.world.alice, "resources show", channel=h.world.general)
@@ -69,6 +72,7 @@ async def test_resources_show_answers_in_time_with_a_hung_database(h: Harness) -
         assert shown.ephemeral and "findahelpline.com" in shown.content
 
 
+@pytest.mark.sqlite_only  # hung_database holds the SQLite connection's lock
 async def test_talk_and_im_ok_answer_in_time_with_a_hung_database(h: Harness) -> None:
     w = h.world
     await h.configure(crisis_alert_channel_id=w.crisis_alerts.id, crisis_team_role_id=w.crisis_team.id)

@@ -1,4 +1,4 @@
-"""The database: pragmas, numbered migrations applied atomically, and serialised transactions."""
+"""The SQLite backend: pragmas, numbered migrations applied atomically, and serialised transactions."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.db import BUSY_TIMEOUT_MS, Database, Migration, load_migrations, write_wait
+
+# These tests read SQLite's file, PRAGMAs and locks directly; tests/unit/core/test_postgres.py covers PostgreSQL.
+pytestmark = pytest.mark.sqlite_only
 
 
 async def test_pragmas_are_wal_foreign_keys_and_busy_timeout(db: Database) -> None:

@@ -75,6 +75,7 @@ async def _seed_every_member_table(db: Database) -> list[str]:
     return seeded
 
 
+@pytest.mark.sqlite_only  # the seeding reads SQLite's schema (pragma_table_info) and turns foreign keys off
 async def test_erase_leaves_no_row_for_the_member_in_any_table(db: Database) -> None:
     seeded = await _seed_every_member_table(db)
     assert {"member_prefs", "timers", "member_interests", "departures"} <= set(seeded)
@@ -89,6 +90,7 @@ async def test_erase_leaves_no_row_for_the_member_in_any_table(db: Database) -> 
         assert any(key.startswith(f"{table}.") for key in bob_left), f"Bob's row in {table} was erased too"
 
 
+@pytest.mark.sqlite_only  # the seeding reads SQLite's schema (pragma_table_info) and turns foreign keys off
 async def test_export_holds_every_row_of_the_member_and_nobody_elses(db: Database, clock: FakeClock) -> None:
     seeded = await _seed_every_member_table(db)
     data = await export_member(db, ALICE, now=clock.now())
@@ -134,6 +136,7 @@ async def test_server_scoped_erase_keeps_other_servers_and_optionally_personal_d
     assert await store.interests.of_member(OTHER_GUILD, ALICE) == ["meditation"]
 
 
+@pytest.mark.sqlite_only  # the failing table is made with a SQLite trigger
 async def test_erase_is_one_transaction(db: Database, store: Store, clock: FakeClock) -> None:
     await _scoped_fixture(store, clock)
     await db.execute("CREATE TRIGGER refuse BEFORE DELETE ON departures BEGIN SELECT RAISE(ABORT, 'no'); END")

@@ -1,70 +1,47 @@
-"""SQLite access: one aiosqlite connection, numbered migrations, and serialised transactions.
+"""The SQLite backend: one aiosqlite connection, numbered migrations, and serialised transactions.
 
 Why a lock: aiosqlite runs one connection on one thread, and SQLite transactions belong to the
 connection, not the coroutine. Without the lock, a statement from one coroutine could land inside
-another coroutine's open transaction. Every statement therefore goes through :class:`Database`.
+another coroutine's open transaction. Every statement therefore goes through :class:`SqliteDatabase`.
+PRAGMAs (WAL, foreign keys, the busy timeout, ``user_version``) live here and nowhere else.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
-from contextlib import asynccontextmanager, contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 import aiosqlite
 
-from bot.package_data import package_path
+from bot.clock import to_db
+from bot.db.base import (
+    Database,
+    Migration,
+    Params,
+    Row,
+    Tx,
+    current_write_wait,
+    load_migrations,
+    returning_id,
+    write_wait,
+)
 
-__all__ = [
-    "BUSY_TIMEOUT_MS",
-    "INTERACTIVE_WRITE_WAIT",
-    "MIGRATIONS_DIR",
-    "Database",
-    "Migration",
-    "Tx",
-    "load_migrations",
-    "set_write_wait",
-    "write_wait",
-]
+__all__ = ["BUSY_TIMEOUT_MS", "SqliteDatabase", "SqliteTx"]
 
 log = logging.getLogger(__name__)
 
-MIGRATIONS_DIR = package_path("migrations")
-_MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
-
-Params = Sequence[Any] | dict[str, Any]
 T = TypeVar("T")
 
 # SQLite itself waits only briefly for another process's write lock. Longer waits happen here, between
 # tries and outside the connection lock, so reads and other callers keep going meanwhile, and each
 # caller waits as long as it can afford: see write_wait().
 BUSY_TIMEOUT_MS = 200
-_WRITE_WAIT: ContextVar[float] = ContextVar("kindred_db_write_wait", default=5.0)
-# Discord wants an interaction answered within 3 seconds: a command gives up on a locked database in
-# time to say "busy, try again" instead of going silent.
-INTERACTIVE_WRITE_WAIT = 1.5
-
-
-@contextmanager
-def write_wait(seconds: float) -> Iterator[None]:
-    """Within the block, writes wait up to ``seconds`` for another process's lock before failing."""
-    token = _WRITE_WAIT.set(seconds)
-    try:
-        yield
-    finally:
-        _WRITE_WAIT.reset(token)
-
-
-def set_write_wait(seconds: float) -> None:
-    """Like :func:`write_wait`, for the rest of the current task (e.g. one interaction's handling)."""
-    _WRITE_WAIT.set(seconds)
 
 
 def _busy(exc: BaseException) -> bool:
@@ -73,40 +50,13 @@ def _busy(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
 
 
-@dataclass(frozen=True, slots=True)
-class Migration:
-    """One numbered ``.sql`` file. Its first line is a ``--`` comment saying why it exists."""
-
-    version: int
-    name: str
-    sql: str
-
-
-def load_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
-    """Read ``NNNN_name.sql`` files in order, refusing gaps or duplicate numbers.
-
-    A gap would mean a migration went missing; on an existing database a file numbered below its
-    version would never run, so the numbering has to be exactly 1..n.
-    """
-    found: list[Migration] = []
-    for path in sorted(directory.glob("*.sql")):
-        match = _MIGRATION_NAME.match(path.name)
-        if not match:
-            raise RuntimeError(f"migration file {path.name!r} must be named NNNN_name.sql")
-        found.append(Migration(int(match.group(1)), match.group(2), path.read_text(encoding="utf-8")))
-    for expected, migration in enumerate(found, start=1):
-        if migration.version != expected:
-            raise RuntimeError(f"migrations must be numbered 1..n without gaps or repeats; found {migration.version}")
-    return found
-
-
 class _Backoff:
     """Waits between tries for another process's write lock: doubling from 20 ms to 0.5 s, until the
     current write wait (:func:`write_wait`) would be overrun."""
 
     def __init__(self) -> None:
         self._loop = asyncio.get_running_loop()
-        self._deadline = self._loop.time() + _WRITE_WAIT.get()
+        self._deadline = self._loop.time() + current_write_wait()
         self._delay = 0.02
 
     def may_retry(self, exc: BaseException) -> bool:
@@ -139,8 +89,8 @@ async def _settle(task: asyncio.Future[Any]) -> asyncio.CancelledError | None:
     return caught
 
 
-class Tx:
-    """The handle a transaction body uses. Only valid inside ``async with db.transaction()``."""
+class SqliteTx(Tx):
+    """The handle a transaction body uses on SQLite. Only valid inside ``async with db.transaction()``."""
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
@@ -151,43 +101,49 @@ class Tx:
         return cursor.rowcount
 
     async def insert(self, sql: str, params: Params = ()) -> int:
-        """Run an INSERT and return the new row id."""
-        cursor = await self._conn.execute(sql, params)
-        if cursor.lastrowid is None:
+        """Run an INSERT and return the new row's id (``RETURNING id``, as on PostgreSQL)."""
+        cursor = await self._conn.execute(returning_id(sql), params)
+        rows = list(await cursor.fetchall())  # to the end: the statement is finished before the id is trusted
+        if not rows:
             raise RuntimeError("INSERT produced no row id")
-        return cursor.lastrowid
+        return int(rows[0][0])
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         """Run one statement for each parameter row."""
         await self._conn.executemany(sql, rows)
 
-    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         """Return the first row or ``None``."""
         cursor = await self._conn.execute(sql, params)
-        return await cursor.fetchone()
+        row: Row | None = await cursor.fetchone()
+        return row
 
-    async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         """Return every row."""
         cursor = await self._conn.execute(sql, params)
         return list(await cursor.fetchall())
 
-    async def fetchval(self, sql: str, params: Params = ()) -> Any:
-        """Return the first column of the first row, or ``None``."""
-        row = await self.fetchone(sql, params)
-        return None if row is None else row[0]
 
-
-class Database:
+class SqliteDatabase(Database):
     """The single connection to the bot's SQLite file."""
+
+    backend = "sqlite"
 
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
         self._conn = conn
         self._lock = asyncio.Lock()
         self.path = path
+        self.where = str(path)
 
     @classmethod
-    async def open(cls, path: Path) -> Database:
-        """Open (creating the folder and file if needed) with WAL, foreign keys and a short busy timeout."""
+    def handles(cls, target: Path | str) -> bool:
+        """Any file path (anything that is not a URL)."""
+        return isinstance(target, Path) or "://" not in target
+
+    @classmethod
+    async def connect(cls, target: Path | str) -> SqliteDatabase:
+        """Open the file at ``target`` (creating its folder and the file if needed)."""
+        path = Path(target)
         if str(path) != ":memory:":
             path.parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, so Python's sqlite3 never opens
@@ -230,13 +186,14 @@ class Database:
         # transaction; PRAGMA takes no parameters, so the (integer) version is formatted in.
         script = "BEGIN IMMEDIATE;\n" + "\n".join(m.sql.rstrip().rstrip(";") + ";" for m in pending)
 
+        applied_at = to_db(datetime.now(UTC))
+
         async def apply() -> None:
             try:
                 await self._conn.executescript(script)
                 await self._conn.executemany(
-                    "INSERT INTO schema_migrations (version, name, applied_at) "
-                    "VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'))",
-                    [(m.version, m.name) for m in pending],
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    [(m.version, m.name, applied_at) for m in pending],
                 )
                 await self._conn.execute(f"PRAGMA user_version = {int(pending[-1].version)}")
                 await self._conn.commit()
@@ -245,7 +202,7 @@ class Database:
                     await self._conn.rollback()
                 raise
 
-        with write_wait(max(_WRITE_WAIT.get(), 30.0)):  # start-up can wait for a backup to finish
+        with write_wait(max(current_write_wait(), 30.0)):  # start-up can wait for a backup to finish
             await self._retrying(apply)
         log.info("database migrated from version %d to %d", current, pending[-1].version)
         return pending[-1].version
@@ -270,7 +227,7 @@ class Database:
                         raise
                 else:
                     try:
-                        yield Tx(self._conn)
+                        yield SqliteTx(self._conn)
                     except BaseException:
                         await self._rollback()
                         raise
@@ -346,27 +303,32 @@ class Database:
 
     async def insert(self, sql: str, params: Params = ()) -> int:
         """Run one INSERT on its own and return the new row id."""
-        return await self._retrying(lambda: Tx(self._conn).insert(sql, params))
+        return await self._retrying(lambda: SqliteTx(self._conn).insert(sql, params))
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         """Run one statement for many rows in one transaction."""
         async with self.transaction() as tx:
             await tx.executemany(sql, rows)
 
-    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         """Return the first row or ``None``."""
         async with self._lock:
-            return await Tx(self._conn).fetchone(sql, params)
+            return await SqliteTx(self._conn).fetchone(sql, params)
 
-    async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         """Return every row."""
         async with self._lock:
-            return await Tx(self._conn).fetchall(sql, params)
+            return await SqliteTx(self._conn).fetchall(sql, params)
 
     async def fetchval(self, sql: str, params: Params = ()) -> Any:
         """Return the first column of the first row, or ``None``."""
         async with self._lock:
-            return await Tx(self._conn).fetchval(sql, params)
+            return await SqliteTx(self._conn).fetchval(sql, params)
+
+    async def foreign_keys(self, table: str) -> set[str]:
+        """The tables ``table``'s foreign keys point at."""
+        rows = await self.fetchall('SELECT DISTINCT "table" FROM pragma_foreign_key_list(?)', (table,))
+        return {r[0] for r in rows}
 
     async def table_columns(self) -> dict[str, list[str]]:
         """Every user table and its columns; used by the privacy coverage test and ``--check``."""
