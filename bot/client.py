@@ -22,6 +22,7 @@ from bot.db import INTERACTIVE_WRITE_WAIT, Database, set_write_wait
 from bot.errors import send_error
 from bot.features import Features
 from bot.health import HealthServer
+from bot.i18n import KindredTranslator, set_locale
 from bot.messaging import DMS_CLOSED_NOTICE, NO_PINGS
 from bot.metrics import Metrics
 from bot.settings import Settings
@@ -71,8 +72,12 @@ class KindredTree(app_commands.CommandTree["KindredBot"]):
         await send_error(interaction, error)
 
     async def interaction_check(self, interaction: discord.Interaction[KindredBot], /) -> bool:
-        """Every command may run; its writes give up on a locked database in time to answer the member."""
+        """Every command may run; its writes give up on a locked database in time to answer the member.
+
+        Its replies are written in the member's Discord language (English when Kindred doesn't speak it).
+        """
         set_write_wait(INTERACTIVE_WRITE_WAIT)  # for this interaction's task only
+        set_locale(interaction.locale)  # likewise
         return True
 
 
@@ -159,6 +164,8 @@ class KindredBot(commands.AutoShardedBot):
                 self, self.settings.health_host, self.settings.health_port, self.settings.health_max_late_timers
             )
             await self.health.start()
+        # Command names, descriptions, options and choices in every shipped language, from the catalogues.
+        await self.tree.set_translator(KindredTranslator())
         await self.sync_commands()
 
     def _every(

@@ -1,0 +1,196 @@
+"""Kindred in the member's own language: gettext catalogues read through Babel, and the command translator.
+
+The catalogues are the ``.po`` files under ``bot/data/locales/<catalogue>/LC_MESSAGES/kindred.po``; each
+is compiled in memory by Babel the first time it is needed, so there is no compiled file to fall out of step.
+Untranslated or fuzzy entries fall back to the English text.
+
+Replies follow the locale of whoever Kindred is answering. The locale lives in a context variable, set for
+an interaction's task by the command tree and the views (:func:`set_locale`), or around a DM a timer sends
+(:func:`using_locale`); :func:`_` reads it. Strings defined at import time are marked with :func:`N_` and
+translated where they are used.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
+from io import BytesIO
+from typing import TYPE_CHECKING, Any
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+from discord import Locale, app_commands
+from discord.app_commands import TranslationContextLocation as Where
+
+from bot.package_data import data_path
+
+if TYPE_CHECKING:
+    from discord.app_commands import TranslationContextTypes
+
+__all__ = [
+    "CATALOGUES",
+    "COMMAND_CONTEXTS",
+    "DOMAIN",
+    "N_",
+    "KindredTranslator",
+    "_",
+    "catalogue_for",
+    "command_strings",
+    "current_locale",
+    "gettext_for",
+    "pgettext",
+    "placeholders",
+    "set_locale",
+    "translations",
+    "using_locale",
+]
+
+DOMAIN = "kindred"
+
+# Discord locale -> the catalogue that answers it. Spain's and Latin America's Spanish share one
+# catalogue: the wording is chosen to read naturally in both (usted-free, "tú" throughout).
+_CATALOGUE_OF: dict[str, str] = {
+    Locale.spain_spanish.value: "es",
+    Locale.latin_american_spanish.value: "es",
+    Locale.brazil_portuguese.value: "pt_BR",
+    Locale.french.value: "fr",
+    Locale.german.value: "de",
+}
+CATALOGUES: tuple[str, ...] = ("es", "pt_BR", "fr", "de")
+
+# The gettext context of each kind of command string: a name has Discord's naming rules, a description
+# its length limit, so the translator sees which one it is writing, and one English word used as both a
+# command and an option can be translated differently.
+COMMAND_CONTEXTS: dict[Where, str] = {
+    Where.command_name: "command name",
+    Where.group_name: "command name",
+    Where.command_description: "command description",
+    Where.group_description: "command description",
+    Where.parameter_name: "option name",
+    Where.parameter_description: "option description",
+    Where.choice_name: "choice name",
+}
+
+_locale: ContextVar[str | None] = ContextVar("kindred_locale", default=None)
+
+
+def catalogue_for(locale: object) -> str | None:
+    """The catalogue for a Discord locale (``discord.Locale`` or its value), or ``None`` for English."""
+    if locale is None:
+        return None
+    value = locale.value if isinstance(locale, Locale) else str(locale)
+    return _CATALOGUE_OF.get(value)
+
+
+@cache
+def translations(catalogue: str) -> NullTranslations:
+    """The compiled catalogue, read once from its ``.po`` file; empty (English) if the file is missing."""
+    path = data_path("locales", catalogue, "LC_MESSAGES", f"{DOMAIN}.po")
+    if not path.is_file():
+        return NullTranslations()
+    with path.open("rb") as po:
+        catalog = read_po(po, locale=catalogue, domain=DOMAIN)
+    compiled = BytesIO()
+    write_mo(compiled, catalog)  # fuzzy entries are left out: a guess never reaches a member
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
+
+
+def _for(locale: object) -> NullTranslations | None:
+    catalogue = catalogue_for(locale)
+    return translations(catalogue) if catalogue is not None else None
+
+
+def current_locale() -> str | None:
+    """The locale replies in this task are written in (``None``: English)."""
+    return _locale.get()
+
+
+def set_locale(locale: object) -> None:
+    """Write replies in ``locale`` for the rest of this task (an interaction's task)."""
+    _locale.set(None if locale is None else str(locale))
+
+
+@contextmanager
+def using_locale(locale: object) -> Iterator[None]:
+    """Write replies in ``locale`` inside the block (a DM sent by a timer), then go back."""
+    token = _locale.set(None if locale is None else str(locale))
+    try:
+        yield
+    finally:
+        _locale.reset(token)
+
+
+def _(message: str) -> str:
+    """``message`` in the current locale (English when it has no translation)."""
+    found = _for(_locale.get())
+    return message if found is None else found.gettext(message)
+
+
+def pgettext(context: str, message: str) -> str:
+    """``message`` in the current locale, where ``context`` tells apart two uses of the same English."""
+    found = _for(_locale.get())
+    return message if found is None else found.pgettext(context, message)
+
+
+def gettext_for(locale: object, message: str, context: str | None = None) -> str:
+    """``message`` in ``locale``, whatever the current locale is."""
+    found = _for(locale)
+    if found is None:
+        return message
+    return found.gettext(message) if context is None else found.pgettext(context, message)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogue without translating it yet (a constant, translated where used)."""
+    return message
+
+
+def placeholders(text: str) -> set[str]:
+    """The named ``{placeholders}`` of a message, which every translation must keep."""
+    return {field for _lit, field, _spec, _conv in string.Formatter().parse(text) if field is not None}
+
+
+class KindredTranslator(app_commands.Translator):
+    """Localises every command and group name, description, option and choice from the catalogues.
+
+    The English strings in the cogs are the message ids, so no cog needs to use ``locale_str`` itself.
+    """
+
+    async def translate(
+        self, string: app_commands.locale_str, locale: Locale, context: TranslationContextTypes
+    ) -> str | None:
+        """The translation, or ``None`` to let Discord show the English."""
+        found = _for(locale)
+        where = COMMAND_CONTEXTS.get(context.location)
+        if found is None or where is None:
+            return None
+        text = found.pgettext(where, string.message)
+        return None if text == string.message else text
+
+
+class _Recorder(app_commands.Translator):
+    """Remembers every string discord.py asks to translate, with its kind."""
+
+    def __init__(self) -> None:
+        self.seen: dict[tuple[str, str], None] = {}
+
+    async def translate(
+        self, string: app_commands.locale_str, locale: Locale, context: TranslationContextTypes
+    ) -> str | None:
+        where = COMMAND_CONTEXTS.get(context.location)
+        if where is not None:
+            self.seen[(where, string.message)] = None
+        return None
+
+
+async def command_strings(tree: app_commands.CommandTree[Any], commands: Iterable[Any] | None = None) -> list[tuple[str, str]]:
+    """(context, English) for every string a sync would localise, in tree order: what the catalogue must hold."""
+    recorder = _Recorder()
+    for command in commands if commands is not None else tree.get_commands():
+        await command.get_translated_payload(tree, recorder)
+    return list(recorder.seen)
