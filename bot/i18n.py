@@ -134,7 +134,7 @@ def _(message: str) -> str:
 def pgettext(context: str, message: str) -> str:
     """``message`` in the current locale, where ``context`` tells apart two uses of the same English."""
     found = _for(_locale.get())
-    return message if found is None else found.pgettext(context, message)
+    return message if found is None else str(found.pgettext(context, message))
 
 
 def gettext_for(locale: object, message: str, context: str | None = None) -> str:
@@ -142,7 +142,7 @@ def gettext_for(locale: object, message: str, context: str | None = None) -> str
     found = _for(locale)
     if found is None:
         return message
-    return found.gettext(message) if context is None else found.pgettext(context, message)
+    return found.gettext(message) if context is None else str(found.pgettext(context, message))
 
 
 def N_(message: str) -> str:
@@ -164,13 +164,15 @@ class KindredTranslator(app_commands.Translator):
     async def translate(
         self, string: app_commands.locale_str, locale: Locale, context: TranslationContextTypes
     ) -> str | None:
-        """The translation, or ``None`` to let Discord show the English."""
+        """The translation, or ``None`` for a language Kindred doesn't ship (Discord then shows the English).
+
+        A word that is the same in both languages ("pause", "crisis") is sent as it is.
+        """
         found = _for(locale)
         where = COMMAND_CONTEXTS.get(context.location)
         if found is None or where is None:
             return None
-        text = found.pgettext(where, string.message)
-        return None if text == string.message else text
+        return str(found.pgettext(where, string.message))
 
 
 class _Recorder(app_commands.Translator):
@@ -188,7 +190,9 @@ class _Recorder(app_commands.Translator):
         return None
 
 
-async def command_strings(tree: app_commands.CommandTree[Any], commands: Iterable[Any] | None = None) -> list[tuple[str, str]]:
+async def command_strings(
+    tree: app_commands.CommandTree[Any], commands: Iterable[Any] | None = None
+) -> list[tuple[str, str]]:
     """(context, English) for every string a sync would localise, in tree order: what the catalogue must hold."""
     recorder = _Recorder()
     for command in commands if commands is not None else tree.get_commands():

@@ -14,21 +14,30 @@ import argparse
 import asyncio
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
+from discord import app_commands
 
+from bot.client import KindredBot, all_extensions
+from bot.db import Database
 from bot.i18n import CATALOGUES, DOMAIN, command_strings, placeholders
 from bot.package_data import data_path
+from bot.settings import Settings
+from bot.store import Store
+from bot.timers import TimerService
 
 __all__ = [
     "Problem",
     "catalogue_path",
     "check_catalogue",
     "extract_template",
+    "loaded_tree",
     "read_catalogue",
     "source_messages",
     "template_path",
@@ -69,14 +78,9 @@ def source_messages(root: Path = ROOT) -> list[tuple[str | None, str, str]]:
     return found
 
 
-async def tree_messages() -> list[tuple[str, str]]:
-    """(context, English) for every command string, from a bot with every extension loaded (no connection)."""
-    from bot.client import KindredBot
-    from bot.db import Database
-    from bot.settings import Settings
-    from bot.store import Store
-    from bot.timers import TimerService
-
+@asynccontextmanager
+async def loaded_tree() -> AsyncIterator[app_commands.CommandTree[Any]]:
+    """The command tree of a bot with every extension loaded, never connected (a throwaway database)."""
     with tempfile.TemporaryDirectory() as folder:
         db = await Database.open(Path(folder) / "extract.db")
         try:
@@ -84,18 +88,24 @@ async def tree_messages() -> list[tuple[str, str]]:
             bot = KindredBot(Settings(discord_token="x", crisis_sentence_model=False), db, timer_poll_seconds=None)
             bot.store = Store(db)
             bot.timers = TimerService(db, bot.clock)
-            for name in bot._extensions:
+            for name in all_extensions():
                 await bot.load_extension(name)
-            return await command_strings(bot.tree)
+            yield bot.tree
         finally:
             await db.close()
+
+
+async def tree_messages() -> list[tuple[str, str]]:
+    """(context, English) for every command string of the loaded tree."""
+    async with loaded_tree() as tree:
+        return await command_strings(tree)
 
 
 def extract_template(tree: Iterable[tuple[str, str]], sources: Iterable[tuple[str | None, str, str]]) -> Catalog:
     """The template: command strings (in tree order), then marked strings (in file order)."""
     template = Catalog(domain=DOMAIN, project="Kindred", fuzzy=False)
-    for context, message in tree:
-        template.add(message, context=context, auto_comments=[_command_note(context)])
+    for where, english in tree:
+        template.add(english, context=where, auto_comments=[_command_note(where)])
     for context, message, location in sources:
         file, line = location.rsplit(":", 1)
         existing = template.get(message, context=context)
@@ -109,8 +119,6 @@ def extract_template(tree: Iterable[tuple[str, str]], sources: Iterable[tuple[st
 def _command_note(context: str) -> str:
     if context in ("command name", "option name"):
         return "Discord: lower case, 1-32 letters, digits, - or _; no spaces. Unique among its siblings."
-    if context == "choice name":
-        return "Discord: at most 100 characters."
     return "Discord: at most 100 characters."
 
 
@@ -154,7 +162,11 @@ def main(argv: list[str] | None = None) -> int:
     missing = 0
     for catalogue in CATALOGUES:
         path = catalogue_path(catalogue)
-        catalog = read_catalogue(path, catalogue) if path.is_file() else Catalog(locale=catalogue, domain=DOMAIN)
+        catalog = (
+            read_catalogue(path, catalogue)
+            if path.is_file()
+            else Catalog(locale=catalogue, domain=DOMAIN, project="Kindred", copyright_holder="Kindred contributors")
+        )
         if action == "update":
             catalog.update(template, no_fuzzy_matching=True)
             _write(catalog, path)
