@@ -1,4 +1,4 @@
-"""Kindred in the member's own language: gettext catalogues read through Babel, and the command translator.
+"""Kindred in the member's own language: gettext catalogues read through Babel (no Discord import here).
 
 The catalogues are the ``.po`` files under ``bot/data/locales/<catalogue>/LC_MESSAGES/kindred.po``; each
 is compiled in memory by Babel the first time it is needed, so there is no compiled file to fall out of step.
@@ -13,36 +13,28 @@ translated where they are used.
 from __future__ import annotations
 
 import string
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from io import BytesIO
-from typing import TYPE_CHECKING, Any
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
-from discord import Locale, app_commands
-from discord.app_commands import TranslationContextLocation as Where
 
 from bot.package_data import data_path
 
-if TYPE_CHECKING:
-    from discord.app_commands import TranslationContextTypes
-
 __all__ = [
     "CATALOGUES",
-    "COMMAND_CONTEXTS",
     "DOMAIN",
     "N_",
-    "KindredTranslator",
     "_",
     "catalogue_for",
-    "command_strings",
     "current_locale",
     "gettext_for",
     "pgettext",
+    "pgettext_noop",
     "placeholders",
     "set_locale",
     "translations",
@@ -53,27 +45,8 @@ DOMAIN = "kindred"
 
 # Discord locale -> the catalogue that answers it. Spain's and Latin America's Spanish share one
 # catalogue: the wording is chosen to read naturally in both (usted-free, "tú" throughout).
-_CATALOGUE_OF: dict[str, str] = {
-    Locale.spain_spanish.value: "es",
-    Locale.latin_american_spanish.value: "es",
-    Locale.brazil_portuguese.value: "pt_BR",
-    Locale.french.value: "fr",
-    Locale.german.value: "de",
-}
+_CATALOGUE_OF: dict[str, str] = {"es-ES": "es", "es-419": "es", "pt-BR": "pt_BR", "fr": "fr", "de": "de"}
 CATALOGUES: tuple[str, ...] = ("es", "pt_BR", "fr", "de")
-
-# The gettext context of each kind of command string: a name has Discord's naming rules, a description
-# its length limit, so the translator sees which one it is writing, and one English word used as both a
-# command and an option can be translated differently.
-COMMAND_CONTEXTS: dict[Where, str] = {
-    Where.command_name: "command name",
-    Where.group_name: "command name",
-    Where.command_description: "command description",
-    Where.group_description: "command description",
-    Where.parameter_name: "option name",
-    Where.parameter_description: "option description",
-    Where.choice_name: "choice name",
-}
 
 _locale: ContextVar[str | None] = ContextVar("kindred_locale", default=None)
 
@@ -82,8 +55,7 @@ def catalogue_for(locale: object) -> str | None:
     """The catalogue for a Discord locale (``discord.Locale`` or its value), or ``None`` for English."""
     if locale is None:
         return None
-    value = locale.value if isinstance(locale, Locale) else str(locale)
-    return _CATALOGUE_OF.get(value)
+    return _CATALOGUE_OF.get(str(getattr(locale, "value", locale)))
 
 
 @cache
@@ -112,13 +84,17 @@ def current_locale() -> str | None:
 
 def set_locale(locale: object) -> None:
     """Write replies in ``locale`` for the rest of this task (an interaction's task)."""
-    _locale.set(None if locale is None else str(locale))
+    _locale.set(_value(locale))
+
+
+def _value(locale: object) -> str | None:
+    return None if locale is None else str(getattr(locale, "value", locale))
 
 
 @contextmanager
 def using_locale(locale: object) -> Iterator[None]:
     """Write replies in ``locale`` inside the block (a DM sent by a timer), then go back."""
-    token = _locale.set(None if locale is None else str(locale))
+    token = _locale.set(_value(locale))
     try:
         yield
     finally:
@@ -150,51 +126,11 @@ def N_(message: str) -> str:
     return message
 
 
+def pgettext_noop(context: str, message: str) -> str:
+    """Mark ``message`` with its ``context`` for the catalogue, translated later with :func:`pgettext`."""
+    return message
+
+
 def placeholders(text: str) -> set[str]:
     """The named ``{placeholders}`` of a message, which every translation must keep."""
     return {field for _lit, field, _spec, _conv in string.Formatter().parse(text) if field is not None}
-
-
-class KindredTranslator(app_commands.Translator):
-    """Localises every command and group name, description, option and choice from the catalogues.
-
-    The English strings in the cogs are the message ids, so no cog needs to use ``locale_str`` itself.
-    """
-
-    async def translate(
-        self, string: app_commands.locale_str, locale: Locale, context: TranslationContextTypes
-    ) -> str | None:
-        """The translation, or ``None`` for a language Kindred doesn't ship (Discord then shows the English).
-
-        A word that is the same in both languages ("pause", "crisis") is sent as it is.
-        """
-        found = _for(locale)
-        where = COMMAND_CONTEXTS.get(context.location)
-        if found is None or where is None:
-            return None
-        return str(found.pgettext(where, string.message))
-
-
-class _Recorder(app_commands.Translator):
-    """Remembers every string discord.py asks to translate, with its kind."""
-
-    def __init__(self) -> None:
-        self.seen: dict[tuple[str, str], None] = {}
-
-    async def translate(
-        self, string: app_commands.locale_str, locale: Locale, context: TranslationContextTypes
-    ) -> str | None:
-        where = COMMAND_CONTEXTS.get(context.location)
-        if where is not None:
-            self.seen[(where, string.message)] = None
-        return None
-
-
-async def command_strings(
-    tree: app_commands.CommandTree[Any], commands: Iterable[Any] | None = None
-) -> list[tuple[str, str]]:
-    """(context, English) for every string a sync would localise, in tree order: what the catalogue must hold."""
-    recorder = _Recorder()
-    for command in commands if commands is not None else tree.get_commands():
-        await command.get_translated_payload(tree, recorder)
-    return list(recorder.seen)

@@ -26,11 +26,12 @@ from discord import app_commands
 
 from bot.client import KindredBot, all_extensions
 from bot.db import Database
-from bot.i18n import CATALOGUES, DOMAIN, command_strings, placeholders
+from bot.i18n import CATALOGUES, DOMAIN, placeholders
 from bot.package_data import data_path
 from bot.settings import Settings
 from bot.store import Store
 from bot.timers import TimerService
+from bot.translator import command_strings
 
 __all__ = [
     "Problem",
@@ -45,7 +46,7 @@ __all__ = [
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYWORDS = {"_": None, "N_": None, "pgettext": ((1, "c"), 2)}
+KEYWORDS = {"_": None, "N_": None, "pgettext": ((1, "c"), 2), "pgettext_noop": ((1, "c"), 2)}
 
 Problem = tuple[str, str | None, str]  # (message id, context, what is wrong)
 

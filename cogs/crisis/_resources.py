@@ -21,6 +21,7 @@ from discord.ext import commands
 
 from bot.crisis_care.work import DB_TIMEOUT, bounded
 from bot.errors import KindredError, reply_ephemeral
+from bot.i18n import N_, _
 from bot.regions import describe_regions, regions_for_locale, require_region, search_regions
 from bot.resources import REGION_NAMES, contacts_for, render_contacts
 
@@ -31,8 +32,8 @@ __all__ = ["Resources", "contacts_message", "locale_hint"]
 
 log = logging.getLogger(__name__)
 
-GUESSED = "guessed from your Discord language"
-_FOOTER = "-# `/resources region` changes your region; `/resources mute` stops automatic support messages."
+GUESSED = N_("guessed from your Discord language")
+_FOOTER = N_("`/resources region` changes your region; `/resources mute` stops automatic support messages.")
 
 
 def contacts_message(region: str, *, whose: str, hint: str = "") -> str:
@@ -41,17 +42,23 @@ def contacts_message(region: str, *, whose: str, hint: str = "") -> str:
     ``hint`` is a line about a region suggested by the member's language, shown above the footer.
     """
     contacts = contacts_for(region)
-    place = "" if contacts.region == "other" else f" in {contacts.region_name}"
-    footer = _FOOTER
+    footer = "-# " + _(_FOOTER)
     if whose == GUESSED:
-        footer = (
-            f"-# Not in {contacts.region_name}? Pick your country with `/resources region`; "
+        footer = "-# " + _(
+            "Not in {region}? Pick your country with `/resources region`; "
             "nothing is saved until you do. `/resources mute` stops automatic support messages."
+        ).format(region=contacts.region_name)
+    if contacts.region == "other":
+        heading = _("**People you can reach right now** ({whose}):").format(whose=_(whose))
+    else:
+        heading = _("**People you can reach right now in {region}** ({whose}):").format(
+            region=contacts.region_name, whose=_(whose)
         )
     return (
-        f"**People you can reach right now{place}** ({whose}):\n"
+        f"{heading}\n"
         f"{render_contacts(contacts, substance=True)}\n\n"
-        "You matter, and reaching out is a strong thing to do. You can also talk to someone here.\n"
+        + _("You matter, and reaching out is a strong thing to do. You can also talk to someone here.")
+        + "\n"
         + (f"{hint}\n" if hint else "")
         + footer
     )
@@ -59,10 +66,9 @@ def contacts_message(region: str, *, whose: str, hint: str = "") -> str:
 
 def locale_hint(codes: tuple[str, ...]) -> str:
     """A line offering the countries a language suggests when it doesn't point to just one."""
-    return (
-        f"Your Discord language suggests {describe_regions(codes)}. "
-        "Pick yours with `/resources region` to see lines you can call there."
-    )
+    return _(
+        "Your Discord language suggests {regions}. Pick yours with `/resources region` to see lines you can call there."
+    ).format(regions=describe_regions(codes))
 
 
 class Resources(
@@ -92,16 +98,16 @@ class Resources(
         except Exception:
             # Contacts must show even when the database is down.
             log.exception("could not read the region for %s; showing the worldwide directory", user_id)
-        return "other", "worldwide"
+        return "other", N_("worldwide")
 
     async def _stored_region(self, user_id: int, guild_id: int | None) -> tuple[str, str]:
         """The member's own region, else the server's, else the worldwide directory (may raise)."""
         prefs = await self.bot.store.prefs.get(user_id)
         if prefs.region:
-            return prefs.region, "your region"
+            return prefs.region, N_("your region")
         if guild_id is not None:
-            return (await self.bot.store.config.get(guild_id)).region, "this server's region"
-        return "other", "worldwide"
+            return (await self.bot.store.config.get(guild_id)).region, N_("this server's region")
+        return "other", N_("worldwide")
 
     async def _set_muted(self, user_id: int, muted: bool) -> bool:
         """Save the choice, or say specifically that it couldn't be saved (never a silent or generic failure)."""

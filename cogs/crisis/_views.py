@@ -20,6 +20,7 @@ from bot.crisis import Level
 from bot.crisis_care.alerts import GONE
 from bot.crisis_care.work import claim_custom_id
 from bot.errors import KindredError, reply_ephemeral, run_guarded
+from bot.i18n import N_, _
 from bot.messaging import NO_PINGS
 from bot.resources import render_contacts
 
@@ -41,7 +42,11 @@ def answer_view(guilds: Sequence[discord.Guild], level: Level) -> discord.ui.Vie
     """The buttons under a member's private answer: one "talk" per server they could ask, and "I'm OK"."""
     view = discord.ui.View(timeout=None)
     for guild in guilds:
-        label = "Talk to someone here" if len(guilds) == 1 else f"Talk to someone in {guild.name}"
+        label = (
+            _("Talk to someone here")
+            if len(guilds) == 1
+            else _("Talk to someone in {server}").format(server=guild.name)
+        )
         view.add_item(TalkButton(guild.id, level, label=label[:80]))
     view.add_item(OkButton())
     return view
@@ -70,7 +75,7 @@ class TalkButton(
 ):
     """With the member's consent, tell the server's crisis team they'd like someone to reach out."""
 
-    def __init__(self, guild_id: int, level: Level = Level.CONCERN, *, label: str = "Talk to someone here") -> None:
+    def __init__(self, guild_id: int, level: Level = Level.CONCERN, *, label: str = N_("Talk to someone here")) -> None:
         super().__init__(
             discord.ui.Button(
                 label=label, style=discord.ButtonStyle.primary, custom_id=f"crisis:talk:{guild_id}:{int(level)}"
@@ -105,7 +110,9 @@ class OkButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"crisis
     """The member is OK: acknowledged, and no automatic message for 24 hours unless it's imminent."""
 
     def __init__(self) -> None:
-        super().__init__(discord.ui.Button(label="I'm OK", style=discord.ButtonStyle.secondary, custom_id="crisis:ok"))
+        super().__init__(
+            discord.ui.Button(label=_("I'm OK"), style=discord.ButtonStyle.secondary, custom_id="crisis:ok")
+        )
 
     @classmethod
     async def from_custom_id(

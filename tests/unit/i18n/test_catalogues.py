@@ -15,14 +15,7 @@ import pytest
 import regex
 from babel.messages.catalog import Catalog
 
-from bot.i18n import (
-    CATALOGUES,
-    KindredTranslator,
-    catalogue_for,
-    command_strings,
-    gettext_for,
-    placeholders,
-)
+from bot.i18n import CATALOGUES, catalogue_for, gettext_for, placeholders
 from bot.i18n_catalog import (
     catalogue_path,
     check_catalogue,
@@ -32,6 +25,7 @@ from bot.i18n_catalog import (
     source_messages,
     template_path,
 )
+from bot.translator import KindredTranslator, command_strings
 
 # Discord's rule for command and option names (its "CHAT_INPUT" naming pattern), letters in any script.
 NAME = regex.compile(r"^[-_\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$")
