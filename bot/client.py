@@ -311,8 +311,9 @@ class KindredBot(commands.AutoShardedBot):
             return
         try:
             await self.store.prefs.set_locale(user_id, locale, now=self.clock.now())
-        except sqlite3.OperationalError as exc:
-            log.warning("could not remember a member's language: %s", exc)  # the next command tries again
+        except Exception as exc:
+            # Never in the way of the member's command; the next one tries again.
+            log.warning("could not remember a member's language: %s", exc)
             return
         self._locales[user_id] = locale
 
