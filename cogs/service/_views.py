@@ -158,7 +158,7 @@ class CompleteView(KindView):
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """Only the organiser who opened this can use it."""
-        return interaction.user.id == self.author_id
+        return await super().interaction_check(interaction) and interaction.user.id == self.author_id
 
     async def _confirm(self, interaction: discord.Interaction) -> None:
         served = [uid for uid in self.opp.volunteers if any(uid in s for s in self.chosen.values())]
@@ -200,7 +200,7 @@ class CancelConfirmView(KindView):
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """Only the person who asked can confirm."""
-        return interaction.user.id == self.author_id
+        return await super().interaction_check(interaction) and interaction.user.id == self.author_id
 
     @discord.ui.button(label="Yes, cancel it", style=discord.ButtonStyle.danger)
     async def confirm(self, interaction: discord.Interaction, button: discord.ui.Button[CancelConfirmView]) -> None:
