@@ -16,6 +16,7 @@ import string
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import date
 from functools import cache
 from io import BytesIO
 
@@ -29,16 +30,21 @@ __all__ = [
     "CATALOGUES",
     "DOMAIN",
     "N_",
+    "SHIPPED_LOCALES",
     "_",
     "catalogue_for",
     "current_locale",
+    "format_date_long",
+    "format_decimal",
     "gettext_for",
+    "ngettext",
     "pgettext",
     "pgettext_noop",
     "placeholders",
     "set_locale",
     "translations",
     "using_locale",
+    "weekday_abbreviation",
 ]
 
 DOMAIN = "kindred"
@@ -47,6 +53,7 @@ DOMAIN = "kindred"
 # catalogue: the wording is chosen to read naturally in both (usted-free, "tú" throughout).
 _CATALOGUE_OF: dict[str, str] = {"es-ES": "es", "es-419": "es", "pt-BR": "pt_BR", "fr": "fr", "de": "de"}
 CATALOGUES: tuple[str, ...] = ("es", "pt_BR", "fr", "de")
+SHIPPED_LOCALES: tuple[str, ...] = tuple(_CATALOGUE_OF)
 
 _locale: ContextVar[str | None] = ContextVar("kindred_locale", default=None)
 
@@ -107,6 +114,14 @@ def _(message: str) -> str:
     return message if found is None else found.gettext(message)
 
 
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural form for ``n`` in the current locale (its own plural rules)."""
+    found = _for(_locale.get())
+    if found is None:
+        return singular if n == 1 else plural
+    return found.ngettext(singular, plural, n)
+
+
 def pgettext(context: str, message: str) -> str:
     """``message`` in the current locale, where ``context`` tells apart two uses of the same English."""
     found = _for(_locale.get())
@@ -119,6 +134,34 @@ def gettext_for(locale: object, message: str, context: str | None = None) -> str
     if found is None:
         return message
     return found.gettext(message) if context is None else str(found.pgettext(context, message))
+
+
+def format_decimal(number: float) -> str:
+    """A number with one decimal as the current locale writes it ("3.5", "3,5")."""
+    from babel.numbers import format_decimal as babel_decimal
+
+    catalogue = catalogue_for(_locale.get())
+    return babel_decimal(number, format="0.0", locale=catalogue or "en")
+
+
+def format_date_long(day: date) -> str:
+    """A weekday and date as the current locale writes it ("Monday 07 December", "lun, 7 de diciembre")."""
+    from babel.dates import format_skeleton
+
+    catalogue = catalogue_for(_locale.get())
+    if catalogue is None:
+        return f"{day:%A %d %B}"
+    return str(format_skeleton("MMMMEEEEd", day, locale=catalogue))
+
+
+def weekday_abbreviation(weekday: int, english: str) -> str:
+    """Monday=0's short name as the current locale writes it; ``english`` outside the shipped languages."""
+    from babel.dates import get_day_names
+
+    catalogue = catalogue_for(_locale.get())
+    if catalogue is None:
+        return english
+    return str(get_day_names("abbreviated", locale=catalogue)[weekday])
 
 
 def N_(message: str) -> str:

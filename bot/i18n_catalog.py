@@ -46,7 +46,7 @@ __all__ = [
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYWORDS = {"_": None, "N_": None, "pgettext": ((1, "c"), 2), "pgettext_noop": ((1, "c"), 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "pgettext_noop": ((1, "c"), 2)}
 
 Problem = tuple[str, str | None, str]  # (message id, context, what is wrong)
 
@@ -67,14 +67,14 @@ def read_catalogue(path: Path, locale: str | None = None) -> Catalog:
         return read_po(file, locale=locale, domain=DOMAIN)
 
 
-def source_messages(root: Path = ROOT) -> list[tuple[str | None, str, str]]:
+def source_messages(root: Path = ROOT) -> list[tuple[str | None, Any, str]]:
     """(context, English, location) for every string marked in ``bot/`` and ``cogs/``."""
-    found: list[tuple[str | None, str, str]] = []
+    found: list[tuple[str | None, Any, str]] = []
     for package in ("bot", "cogs"):
         for filename, lineno, message, _comments, context in extract_from_dir(
             root / package, method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=("Translators:",)
         ):
-            if isinstance(message, str) and message:
+            if message:  # a string, or (singular, plural) for ngettext
                 found.append((context, message, f"{package}/{filename}:{lineno}"))
     return found
 
@@ -102,7 +102,7 @@ async def tree_messages() -> list[tuple[str, str]]:
         return await command_strings(tree)
 
 
-def extract_template(tree: Iterable[tuple[str, str]], sources: Iterable[tuple[str | None, str, str]]) -> Catalog:
+def extract_template(tree: Iterable[tuple[str, str]], sources: Iterable[tuple[str | None, Any, str]]) -> Catalog:
     """The template: command strings (in tree order), then marked strings (in file order)."""
     template = Catalog(domain=DOMAIN, project="Kindred", fuzzy=False)
     for where, english in tree:
@@ -132,15 +132,26 @@ def check_catalogue(catalog: Catalog, template: Catalog) -> list[Problem]:
         message: Message | None = catalog.get(wanted.id, context=wanted.context)
         if message is None:
             problems.append((str(wanted.id), wanted.context, "missing from the catalogue"))
-        elif not message.string:
+        elif not all(_forms(message.string)):
             problems.append((str(wanted.id), wanted.context, "not translated"))
         elif message.fuzzy:
             problems.append((str(wanted.id), wanted.context, "fuzzy (needs review)"))
-        elif placeholders(str(message.id)) != placeholders(str(message.string)):
-            problems.append(
-                (str(wanted.id), wanted.context, f"placeholders differ: {sorted(placeholders(str(message.string)))}")
-            )
+        elif any(placeholders(form) != _placeholders_of(message.id) for form in _forms(message.string)):
+            found = sorted(set().union(*(placeholders(form) for form in _forms(message.string))))
+            problems.append((str(wanted.id), wanted.context, f"placeholders differ: {found}"))
     return problems
+
+
+def _forms(text: object) -> tuple[str, ...]:
+    """A message's text, or each plural form of it."""
+    if isinstance(text, tuple | list):
+        return tuple(str(form) for form in text)
+    return (str(text or ""),)
+
+
+def _placeholders_of(message_id: object) -> set[str]:
+    """The placeholders of an id; for a plural, those of its plural form (the singular may spell out "one")."""
+    return placeholders(_forms(message_id)[-1])
 
 
 def _write(catalog: Catalog, path: Path) -> None:

@@ -22,6 +22,7 @@ from bot.checkins import (
     validate_checkin,
 )
 from bot.errors import KindModal, KindredError, KindView, reply_ephemeral, run_guarded, send_error
+from bot.i18n import _, set_locale
 from bot.rate_limits import Action, enforce
 from cogs.checkins._flow import CheckinAnswer, record_checkin, require_member
 
@@ -45,45 +46,56 @@ async def send_answer(interaction: discord.Interaction, answer: CheckinAnswer) -
 
 
 class CheckinModal(KindModal, title="Check in"):
-    """The detailed check-in: the same fields as ``/checkin today``, typed instead of picked."""
+    """The detailed check-in: the same fields as ``/checkin today``, typed instead of picked.
 
-    mood: discord.ui.TextInput[CheckinModal] = discord.ui.TextInput(
-        custom_id="mood", label="Mood: 1 (really struggling) to 5 (doing well)", max_length=1, placeholder="3"
-    )
-    craving: discord.ui.TextInput[CheckinModal] = discord.ui.TextInput(
-        custom_id="craving", label="Craving: 0 (none) to 10 (overwhelming)", max_length=2, placeholder="0"
-    )
-    triggers: discord.ui.TextInput[CheckinModal] = discord.ui.TextInput(
-        custom_id="triggers",
-        label="Anything around you? (optional)",
-        required=False,
-        max_length=200,
-        placeholder="stress, people, places, boredom, loneliness, tiredness, conflict, celebration, other",
-    )
-    note: discord.ui.TextInput[CheckinModal] = discord.ui.TextInput(
-        custom_id="note",
-        label="A note, just for you (optional)",
-        style=discord.TextStyle.paragraph,
-        required=False,
-        max_length=MAX_NOTE,
-    )
-    share: discord.ui.TextInput[CheckinModal] = discord.ui.TextInput(
-        custom_id="share",
-        label="Share? no / anonymously / with my name",
-        required=False,
-        max_length=40,
-        placeholder="no (add 'with note' to include your note)",
-    )
+    The fields are made per modal, labelled in the language of the member opening it.
+    """
+
+    mood: discord.ui.TextInput[CheckinModal]
+    craving: discord.ui.TextInput[CheckinModal]
+    triggers: discord.ui.TextInput[CheckinModal]
+    note: discord.ui.TextInput[CheckinModal]
+    share: discord.ui.TextInput[CheckinModal]
 
     def __init__(self, guild_id: int | None, *, existing: CheckinEntry | None = None) -> None:
-        super().__init__(timeout=MODAL_TIMEOUT)
+        super().__init__(title=_("Check in"), timeout=MODAL_TIMEOUT)
         self.guild_id = guild_id
         self.existing_id = existing.id if existing else None
+        self.mood = discord.ui.TextInput(
+            custom_id="mood", label=_("Mood: 1 (really struggling) to 5 (doing well)"), max_length=1, placeholder="3"
+        )
+        self.craving = discord.ui.TextInput(
+            custom_id="craving", label=_("Craving: 0 (none) to 10 (overwhelming)"), max_length=2, placeholder="0"
+        )
+        self.triggers = discord.ui.TextInput(
+            custom_id="triggers",
+            label=_("Anything around you? (optional)"),
+            required=False,
+            max_length=200,
+            # The trigger names are what members type, in every language.
+            placeholder="stress, people, places, boredom, loneliness, tiredness, conflict, celebration, other",
+        )
+        self.note = discord.ui.TextInput(
+            custom_id="note",
+            label=_("A note, just for you (optional)"),
+            style=discord.TextStyle.paragraph,
+            required=False,
+            max_length=MAX_NOTE,
+        )
+        self.share = discord.ui.TextInput(
+            custom_id="share",
+            label=_("Share? no / anonymously / with my name"),
+            required=False,
+            max_length=40,
+            placeholder=_("no (add 'with note' to include your note)"),
+        )
         if existing is not None:
             self.mood.default = str(existing.mood)
             self.craving.default = str(existing.craving)
             self.triggers.default = ", ".join(existing.triggers) or None
             self.note.default = existing.note
+        for field in (self.mood, self.craving, self.triggers, self.note, self.share):
+            self.add_item(field)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         """Validate every field (the note length too: the client limit isn't a guarantee) and record."""
@@ -105,7 +117,7 @@ class CheckinNowButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=
     def __init__(self, guild_id: int | None) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Check in now",
+                label=_("Check in now"),
                 style=discord.ButtonStyle.primary,
                 emoji="🌱",
                 custom_id=f"checkin:now:{guild_id or 0}",
@@ -135,7 +147,7 @@ class MoreDetailButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=
     def __init__(self, checkin_id: int) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Check in with more detail",
+                label=_("Check in with more detail"),
                 style=discord.ButtonStyle.secondary,
                 emoji="📝",
                 custom_id=f"checkin:more:{checkin_id}",
@@ -152,12 +164,13 @@ class MoreDetailButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Open the modal prefilled with this check-in (only its owner can)."""
+        set_locale(interaction.locale)  # a DynamicItem's callback runs outside any view's check
         try:
             bot = cast("KindredBot", interaction.client)
             entry = await bot.store.checkins.get_checkin(self.checkin_id, interaction.user.id)
             if entry is None:
                 raise KindredError(
-                    "That check-in isn't one of yours, so I can't open it. `/checkin today` starts yours."
+                    _("That check-in isn't one of yours, so I can't open it. `/checkin today` starts yours.")
                 )
             await interaction.response.send_modal(CheckinModal(entry.guild_id, existing=entry))
         except Exception as exc:  # DynamicItems have no view of ours to route errors; do it here
@@ -173,7 +186,7 @@ class BuddyNoticeButton(
     def __init__(self, guild_id: int, checkin_id: int | None = None) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Let my buddy know",
+                label=_("Let my buddy know"),
                 style=discord.ButtonStyle.success,
                 emoji="🤝",
                 custom_id=f"checkin:buddy:{guild_id}" + (f":{checkin_id}" if checkin_id is not None else ""),
@@ -200,8 +213,10 @@ class BuddyNoticeButton(
         await require_member(bot, self.guild_id, user.id)
         if not await _buddy_can_be_told_now(bot, self.guild_id, user.id):
             raise KindredError(
-                "I can't send that right now: you need a current buddy and `/buddy notify on`. "
-                "`/resources show` has people you can reach straight away."
+                _(
+                    "I can't send that right now: you need a current buddy and `/buddy notify on`. "
+                    "`/resources show` has people you can reach straight away."
+                )
             )
         limit = await enforce(bot.store.limits, Action.BUDDY_NOTICE, self.guild_id, user.id, now=bot.clock.now())
         # Answer within Discord's 3 seconds by taking this button away (so the buddy hears once),
@@ -212,10 +227,10 @@ class BuddyNoticeButton(
         await interaction.response.edit_message(view=remaining)
         reached = await notify_partners_of_hard_moment(bot, self.guild_id, user.id)
         if reached:
-            text = "I let your buddy know you could use a check-in. Nothing from your check-in was shared."
+            text = _("I let your buddy know you could use a check-in. Nothing from your check-in was shared.")
         else:
             await bot.store.limits.give_back(limit)  # nobody was reached, so it doesn't count
-            text = (
+            text = _(
                 "I couldn't reach your buddy by DM (their DMs may be closed). You could message them directly, "
                 "or reach someone through `/resources show`."
             )

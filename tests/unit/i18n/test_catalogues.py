@@ -142,3 +142,32 @@ def test_no_two_siblings_share_a_localised_name(payloads: list[dict[str, Any]]) 
                 if len(set(choices)) != len(choices):
                     clashes.append(f"{where} {item['name']} [{locale}]: repeated choice names {choices}")
     assert not clashes, "\n".join(clashes)
+
+
+# Discord's limits for a modal: a title and each text input's label at most 45 characters.
+MODAL_TEXTS = (
+    "Check in",
+    "Mood: 1 (really struggling) to 5 (doing well)",
+    "Craving: 0 (none) to 10 (overwhelming)",
+    "Anything around you? (optional)",
+    "A note, just for you (optional)",
+    "Share? no / anonymously / with my name",
+)
+
+
+@pytest.mark.parametrize("locale", SHIPPED_LOCALES)
+def test_the_check_in_modal_fits_discords_label_limit(locale: str) -> None:
+    long = [text for english in MODAL_TEXTS if len(text := gettext_for(locale, english)) > 45]
+    assert not long, long
+
+
+def test_button_labels_fit_discords_limit() -> None:
+    for locale in SHIPPED_LOCALES:
+        for english in (
+            "Talk to someone here",
+            "I'm OK",
+            "Check in now",
+            "Check in with more detail",
+            "Let my buddy know",
+        ):
+            assert 0 < len(gettext_for(locale, english)) <= 80
