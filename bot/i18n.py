@@ -33,6 +33,7 @@ __all__ = [
     "SHIPPED_LOCALES",
     "_",
     "catalogue_for",
+    "country_name",
     "current_locale",
     "format_date_long",
     "format_decimal",
@@ -162,6 +163,23 @@ def weekday_abbreviation(weekday: int, english: str) -> str:
     if catalogue is None:
         return english
     return str(get_day_names("abbreviated", locale=catalogue)[weekday])
+
+
+# Kindred's region codes are ISO 3166 country codes, except the United Kingdom's.
+_ISO_CODE = {"UK": "GB"}
+
+
+def country_name(code: str, english: str) -> str:
+    """A country's name as the current locale writes it (from Babel's locale data); ``english`` otherwise."""
+    catalogue = catalogue_for(_locale.get())
+    return english if catalogue is None else _country_name(catalogue, code, english)
+
+
+@cache
+def _country_name(catalogue: str, code: str, english: str) -> str:
+    from babel import Locale as BabelLocale
+
+    return str(BabelLocale.parse(catalogue).territories.get(_ISO_CODE.get(code, code), english))
 
 
 def N_(message: str) -> str:

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from bot.clock import discord_ts
 from bot.crisis import Category, Detection, Level
-from bot.i18n import N_, _
+from bot.i18n import N_, _, country_name
 from bot.resources import Contacts, emergency_number, render_contacts
 
 __all__ = [
@@ -115,7 +115,9 @@ def answer_text(level: Level, categories: Sequence[Category], contacts: Contacts
     if contacts.region == "other":
         heading = _("**People you can reach right now:**")
     else:
-        heading = _("**People you can reach right now ({region}):**").format(region=contacts.region_name)
+        heading = _("**People you can reach right now ({region}):**").format(
+            region=country_name(contacts.region, contacts.region_name)
+        )
     parts.append(heading + "\n" + render_contacts(contacts, substance=substance))
     if talk_offered:
         parts.append(
@@ -207,12 +209,12 @@ def dry_run_report(
 def talk_limited_text(guild_name: str, *, member_limit: bool) -> str:
     """What a member hears when "Talk to someone here" can't ping the team again; their contacts follow it."""
     if member_limit:
-        return (
-            f"Thank you for asking. I've passed on your requests to the crisis team in **{guild_name}** several times "
+        return _(
+            "Thank you for asking. I've passed on your requests to the crisis team in **{server}** several times "
             "in the last few hours, so I haven't pinged them again: they know you'd like to talk. If you haven't "
             "heard back, please message a moderator you trust, or reach one of these people now:"
-        )
-    return (
-        f"Thank you for asking. The crisis team in **{guild_name}** has had a lot of requests in the last hour, so I "
+        ).format(server=guild_name)
+    return _(
+        "Thank you for asking. The crisis team in **{server}** has had a lot of requests in the last hour, so I "
         "couldn't ping them again just now. Please message a moderator you trust, or reach one of these people now:"
-    )
+    ).format(server=guild_name)

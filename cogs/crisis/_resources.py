@@ -21,7 +21,7 @@ from discord.ext import commands
 
 from bot.crisis_care.work import DB_TIMEOUT, bounded
 from bot.errors import KindredError, reply_ephemeral
-from bot.i18n import N_, _
+from bot.i18n import N_, _, country_name
 from bot.regions import describe_regions, regions_for_locale, require_region, search_regions
 from bot.resources import REGION_NAMES, contacts_for, render_contacts
 
@@ -47,12 +47,12 @@ def contacts_message(region: str, *, whose: str, hint: str = "") -> str:
         footer = "-# " + _(
             "Not in {region}? Pick your country with `/resources region`; "
             "nothing is saved until you do. `/resources mute` stops automatic support messages."
-        ).format(region=contacts.region_name)
+        ).format(region=country_name(contacts.region, contacts.region_name))
     if contacts.region == "other":
         heading = _("**People you can reach right now** ({whose}):").format(whose=_(whose))
     else:
         heading = _("**People you can reach right now in {region}** ({whose}):").format(
-            region=contacts.region_name, whose=_(whose)
+            region=country_name(contacts.region, contacts.region_name), whose=_(whose)
         )
     return (
         f"{heading}\n"
@@ -118,8 +118,10 @@ class Resources(
         except Exception:
             log.exception("could not save the automatic-messages choice of %s", user_id)
             raise KindredError(
-                "I couldn't save that just now, so nothing changed. Please try again in a few minutes. "
-                "`/resources show` works any time."
+                _(
+                    "I couldn't save that just now, so nothing changed. Please try again in a few minutes. "
+                    "`/resources show` works any time."
+                )
             ) from None
         crisis = self.bot.features.crisis
         if crisis is not None:
@@ -148,7 +150,7 @@ class Resources(
         """Choose which country's crisis lines Kindred shows you (everywhere, in every server)."""
         code = require_region(region)
         await self.bot.store.prefs.set_region(interaction.user.id, code, now=self.bot.clock.now())
-        await reply_ephemeral(interaction, "Saved. " + contacts_message(code, whose="your region"))
+        await reply_ephemeral(interaction, _("Saved.") + " " + contacts_message(code, whose=N_("your region")))
 
     @region.autocomplete("region")
     async def _region_autocomplete(
@@ -164,28 +166,27 @@ class Resources(
             log.warning("reading the region of %s for autocomplete failed", interaction.user.id, exc_info=True)
             prefs = None
         if prefs is not None and prefs.region in REGION_NAMES:
-            suggested, note = (prefs.region,), "your current choice"
+            suggested, note = (prefs.region,), _("your current choice")
         else:
-            suggested, note = regions_for_locale(interaction.locale), "suggested from your Discord language"
+            suggested, note = regions_for_locale(interaction.locale), _("suggested from your Discord language")
         return [Choice(name=c.label, value=c.code) for c in search_regions(current, suggested=suggested, note=note)]
 
     @app_commands.command(name="mute")
     async def mute(self, interaction: discord.Interaction[KindredBot]) -> None:
         """Stop automatic support messages to you (the server's crisis team may still be alerted)."""
         changed = await self._set_muted(interaction.user.id, True)
-        head = "Done." if changed else "They're already off."
-        await reply_ephemeral(
-            interaction,
-            f"{head} I won't send you automatic support messages when I notice hard words, in any server. "
+        head = _("Done.") if changed else _("They're already off.")
+        body = _(
+            "I won't send you automatic support messages when I notice hard words, in any server. "
             "The server's crisis team may still be told, under its own settings. "
-            "`/resources show` is always here, and `/resources unmute` turns the messages back on.",
+            "`/resources show` is always here, and `/resources unmute` turns the messages back on."
         )
+        await reply_ephemeral(interaction, f"{head} {body}")
 
     @app_commands.command(name="unmute")
     async def unmute(self, interaction: discord.Interaction[KindredBot]) -> None:
         """Turn Kindred's automatic support messages back on for you."""
         changed = await self._set_muted(interaction.user.id, False)
-        head = "Done, they're back on." if changed else "They're already on."
-        await reply_ephemeral(
-            interaction, f"{head} If I notice you might be going through something hard, I'll message you privately."
-        )
+        head = _("Done, they're back on.") if changed else _("They're already on.")
+        body = _("If I notice you might be going through something hard, I'll message you privately.")
+        await reply_ephemeral(interaction, f"{head} {body}")

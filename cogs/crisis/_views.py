@@ -32,7 +32,7 @@ __all__ = ["ClaimButton", "OkButton", "TalkButton", "answer_view", "claim_view"]
 
 log = logging.getLogger(__name__)
 
-RESTARTING = (
+RESTARTING = N_(
     "Crisis support is restarting, so I couldn't do that just now. Please try again in a minute; "
     "`/resources show` lists people you can reach any time."
 )
@@ -66,7 +66,7 @@ def _care(interaction: discord.Interaction) -> CrisisCare:
     """The crisis service, reached by type: buttons rebuilt after a restart find it on ``bot.features``."""
     care = cast("KindredBot", interaction.client).features.crisis
     if care is None:
-        raise KindredError(RESTARTING)
+        raise KindredError(_(RESTARTING))
     return care
 
 
@@ -132,8 +132,10 @@ async def _ok(interaction: discord.Interaction) -> None:
     care.acknowledge(interaction.user.id, care.bot.clock.now())
     await reply_ephemeral(
         interaction,
-        "Thanks for letting me know. I'll give you space: no automatic messages from me for the next day. "
-        "`/resources show` is there any time, and you can always talk to someone here.",
+        _(
+            "Thanks for letting me know. I'll give you space: no automatic messages from me for the next day. "
+            "`/resources show` is there any time, and you can always talk to someone here."
+        ),
     )
 
 
