@@ -36,6 +36,7 @@ __all__ = [
     "country_name",
     "current_locale",
     "format_date_long",
+    "format_day",
     "format_decimal",
     "gettext_for",
     "ngettext",
@@ -153,6 +154,16 @@ def format_date_long(day: date) -> str:
     if catalogue is None:
         return f"{day:%A %d %B}"
     return str(format_skeleton("MMMMEEEEd", day, locale=catalogue))
+
+
+def format_day(day: date) -> str:
+    """A date with its month spelled out, as the current locale writes it ("7 December 2026", "7 de diciembre de 2026")."""
+    from babel.dates import format_date
+
+    catalogue = catalogue_for(_locale.get())
+    if catalogue is None:
+        return f"{day.day} {day:%B %Y}"
+    return str(format_date(day, format="long", locale=catalogue))
 
 
 def weekday_abbreviation(weekday: int, english: str) -> str:

@@ -53,3 +53,19 @@ async def test_pause_names_the_day_as_the_language_writes_it(h: Harness) -> None
     await h.command(h.world.alice, "checkin remind set", time="19:00", timezone="UTC")
     paused = await h.command(h.world.alice, "checkin pause", days=3)
     assert paused.content.startswith("Les rappels sont en pause. Ils reprennent le **mer. 25 novembre**.")
+
+
+async def test_a_slip_in_portuguese_keeps_the_journey_without_shame(h: Harness) -> None:
+    h.world.alice.user.locale = "pt-BR"
+    await h.command(h.world.alice, "recovery set", date="2026-10-13")
+    ask = await h.command(h.world.alice, "recovery slip")
+    assert ask.content.startswith("Obrigado por me contar. Um deslize faz parte da recuperação de muita gente")
+    yes = next(c for row in ask.components for c in row["components"] if c["label"].startswith("Sim"))
+    confirm = await h.dd.click(h.world.alice, ask, yes["custom_id"])
+    await confirm.response()
+    text = h.dd.messages[int(ask.record.original_message_id)]["content"]  # type: ignore[arg-type]
+    assert text.startswith("Um novo trecho começa hoje.")
+    assert "**13 de outubro de 2026**" in text and "**40 dias**" in text and "/recursos ver" in text
+    show = await h.command(h.world.alice, "recovery show")
+    assert "Trecho atual: **0 dia** (desde 22 de novembro de 2026)" in show.content
+    assert "Próximo marco: **24 horas**" in show.content
