@@ -22,11 +22,13 @@ from bot.db.errors import STORAGE_ERRORS
 from bot.errors import send_error
 from bot.features import Features
 from bot.health import HealthServer
+from bot.i18n import set_locale
 from bot.messaging import DMS_CLOSED_NOTICE, NO_PINGS
 from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.store import Store
 from bot.timers import BULK, LANES, TimerService
+from bot.translator import KindredTranslator
 
 __all__ = ["KindredBot", "KindredTree", "all_extensions", "build_intents"]
 
@@ -71,8 +73,12 @@ class KindredTree(app_commands.CommandTree["KindredBot"]):
         await send_error(interaction, error)
 
     async def interaction_check(self, interaction: discord.Interaction[KindredBot], /) -> bool:
-        """Every command may run; its writes give up on a locked database in time to answer the member."""
+        """Every command may run; its writes give up on a locked database in time to answer the member.
+
+        Its replies are written in the member's Discord language (English when Kindred doesn't speak it).
+        """
         set_write_wait(INTERACTIVE_WRITE_WAIT)  # for this interaction's task only
+        set_locale(interaction.locale)  # likewise
         return True
 
 
@@ -127,6 +133,7 @@ class KindredBot(commands.AutoShardedBot):
         self.connected_shards: set[int] = set()
         self.metrics.watch_gateway(lambda: self.latency)
         self.health: HealthServer | None = None
+        self._locales: dict[int, str] = {}  # user id -> the Discord language last saved for them
 
     async def setup_hook(self) -> None:
         """Migrate, build the store, start the scheduler, load extensions, then sync commands."""
@@ -162,6 +169,8 @@ class KindredBot(commands.AutoShardedBot):
                 self, self.settings.health_host, self.settings.health_port, self.settings.health_max_late_timers
             )
             await self.health.start()
+        # Command names, descriptions, options and choices in every shipped language, from the catalogues.
+        await self.tree.set_translator(KindredTranslator())
         await self.sync_commands()
 
     def _every(
@@ -285,6 +294,7 @@ class KindredBot(commands.AutoShardedBot):
         self.metrics.commands.labels(command.qualified_name).inc()
         if interaction.response.type in (None, discord.InteractionResponseType.modal):
             return  # a modal answer can't carry a followup
+        await self._remember_locale(interaction)
         try:
             if await self.store.prefs.take_dm_closed_notice(interaction.user.id):
                 await interaction.followup.send(DMS_CLOSED_NOTICE, ephemeral=True)
@@ -293,6 +303,22 @@ class KindredBot(commands.AutoShardedBot):
         except STORAGE_ERRORS as exc:
             # The database is locked or full: the notice is still owed and goes out after a later command.
             log.warning("closed-DM notice put off: %s", exc)
+
+    async def _remember_locale(self, interaction: discord.Interaction) -> None:
+        """Save the member's Discord language when it changed, for the DMs and answers no interaction carries.
+
+        Only changes are written (remembered per process), so a busy member costs one write per restart.
+        """
+        locale, user_id = interaction.locale.value, interaction.user.id
+        if self._locales.get(user_id) == locale:
+            return
+        try:
+            await self.store.prefs.set_locale(user_id, locale, now=self.clock.now())
+        except Exception as exc:
+            # Never in the way of the member's command; the next one tries again.
+            log.warning("could not remember a member's language: %s", exc)
+            return
+        self._locales[user_id] = locale
 
     async def on_shard_ready(self, shard_id: int) -> None:
         """A shard's session is up (health)."""

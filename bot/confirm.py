@@ -39,7 +39,7 @@ class ConfirmView(KindView):
 
     async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
         """Only the member who asked may answer."""
-        return interaction.user.id == self.owner_id
+        return await super().interaction_check(interaction) and interaction.user.id == self.owner_id
 
     @discord.ui.button(label="Confirm", style=discord.ButtonStyle.danger)
     async def confirm(self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]) -> None:

@@ -17,6 +17,7 @@ from discord import app_commands
 from bot.db import INTERACTIVE_WRITE_WAIT, set_write_wait
 from bot.db.errors import STORAGE_ERRORS
 from bot.discord_limits import clamp_content, clamp_embed
+from bot.i18n import N_, _, set_locale, using_locale
 from bot.problems import STORAGE_BUSY, STORAGE_FULL, KindredError, permission_names, storage_problem
 from bot.text import clamp, echo
 
@@ -41,7 +42,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-APOLOGY = (
+APOLOGY = N_(
     "Sorry, something went wrong on our side. It's been logged, and nothing you entered was lost. "
     "Please try again in a moment."
 )
@@ -56,41 +57,46 @@ class KindredRefusal(app_commands.CheckFailure, KindredError):
 
 
 def describe_error(error: Exception) -> str | None:
-    """The member-facing text for a known error, or ``None`` if it is unexpected."""
+    """The member-facing text for a known error (in the current locale), or ``None`` if it is unexpected."""
     if isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
         original = error.__cause__ if isinstance(error, app_commands.TransformerError) else error.original
         if isinstance(original, KindredError):
             return original.message
         if isinstance(error, app_commands.TransformerError):
-            return f"I couldn't understand {echo(str(error.value))} there. Please check it and try again."
+            return _("I couldn't understand {value} there. Please check it and try again.").format(
+                value=echo(str(error.value))
+            )
         if isinstance(original, Exception):
             return describe_error(original)
         return None
     if isinstance(error, KindredError):
         return error.message
     if isinstance(error, app_commands.MissingPermissions):
-        return (
-            f"This needs the **{permission_names(error.missing_permissions)}** permission, which you don't have here."
+        return _("This needs the **{permission}** permission, which you don't have here.").format(
+            permission=permission_names(error.missing_permissions)
         )
     if isinstance(error, app_commands.BotMissingPermissions):
-        return (
-            f"I'm missing the **{permission_names(error.missing_permissions)}** permission here. "
-            "A moderator can grant it in the server settings."
-        )
+        return _(
+            "I'm missing the **{permission}** permission here. A moderator can grant it in the server settings."
+        ).format(permission=permission_names(error.missing_permissions))
     if isinstance(error, app_commands.CommandOnCooldown):
-        return f"This one has a short pause between uses; you can use it again <t:{int(discord.utils.utcnow().timestamp() + error.retry_after)}:R>."
+        again = int(discord.utils.utcnow().timestamp() + error.retry_after)
+        return _("This one has a short pause between uses; you can use it again {when}.").format(when=f"<t:{again}:R>")
     if isinstance(error, app_commands.NoPrivateMessage):
-        return "This one only works inside a server, not in DMs."
+        return _("This one only works inside a server, not in DMs.")
     if isinstance(error, app_commands.CheckFailure):
-        return str(error) or "You can't use this command here."
+        return str(error) or _("You can't use this command here.")
     if isinstance(error, STORAGE_ERRORS):
         return storage_problem(error)
     if isinstance(error, discord.Forbidden):
         if error.code == 50007:
-            return "I couldn't send you a DM: your DMs from server members are closed. You can open them in Privacy Settings."
+            return _(
+                "I couldn't send you a DM: your DMs from server members are closed. "
+                "You can open them in Privacy Settings."
+            )
         if error.code == 50013:
-            return "I don't have permission to do that here. A moderator can check my role's permissions."
-        return "Discord didn't let me do that here. A moderator can check my permissions."
+            return _("I don't have permission to do that here. A moderator can check my role's permissions.")
+        return _("Discord didn't let me do that here. A moderator can check my permissions.")
     return None
 
 
@@ -119,15 +125,20 @@ async def reply_ephemeral(
 
 
 async def send_error(interaction: discord.Interaction, error: Exception, *, where: str = "command") -> None:
-    """Tell the member what went wrong, logging anything unexpected with its traceback."""
+    """Tell the member what went wrong, in their language, logging anything unexpected with its traceback."""
+    with using_locale(interaction.locale):
+        await _send_error(interaction, error, where)
+
+
+async def _send_error(interaction: discord.Interaction, error: Exception, where: str) -> None:
     message = describe_error(error)
     if message is None:
         log.error("unhandled error in %s %r", where, _name(interaction), exc_info=error)
-        message = APOLOGY
-    elif message == STORAGE_FULL:
+        message = _(APOLOGY)
+    elif message == _(STORAGE_FULL):
         # The member got a kind answer, but the operator has to act: a full disk needs them.
         log.error("%s %r could not write: the disk is full", where, _name(interaction))
-    elif message == STORAGE_BUSY:
+    elif message == _(STORAGE_BUSY):
         log.warning("%s %r could not write: another process holds the database", where, _name(interaction))
     else:
         # Not the message itself: it may repeat what the member typed, and logs outlive /privacy delete.
@@ -179,13 +190,15 @@ def with_typed_text(message: str, texts: list[str]) -> tuple[str, discord.File |
     """Append what the member wrote to an error message; as a file if it won't fit in one message."""
     if not texts:
         return message, None
-    lead = "\n\nSo nothing is lost, here's what you wrote:"
+    lead = "\n\n" + _("So nothing is lost, here's what you wrote:")
     fence = "```"
     quoted = "".join(f"\n{fence}\n{text.replace(fence, chr(39) * 3)}\n{fence}" for text in texts)
     if len(message) + len(lead) + len(quoted) <= _MESSAGE_LIMIT:
         return message + lead + quoted, None
     body = "\n\n".join(texts).encode("utf-8")
-    return message + lead + " (attached as a text file)", discord.File(io.BytesIO(body), filename="what-you-wrote.txt")
+    return message + lead + " " + _("(attached as a text file)"), discord.File(
+        io.BytesIO(body), filename="what-you-wrote.txt"
+    )
 
 
 async def run_guarded(interaction: discord.Interaction, work: Callable[[], Awaitable[None]]) -> None:
@@ -195,6 +208,7 @@ async def run_guarded(interaction: discord.Interaction, work: Callable[[], Await
     the member would see Discord's bare "interaction failed".
     """
     set_write_wait(INTERACTIVE_WRITE_WAIT)  # answer in time even if the database is locked
+    set_locale(interaction.locale)  # and in the member's language
     try:
         await work()
     except Exception as exc:
@@ -216,7 +230,15 @@ def _name(interaction: discord.Interaction) -> str:
 
 
 class KindView(discord.ui.View):
-    """A view whose callbacks fail kindly, through the same messages as commands."""
+    """A view whose callbacks fail kindly, through the same messages as commands, in the member's language.
+
+    A subclass that overrides ``interaction_check`` calls ``super().interaction_check`` to keep the language.
+    """
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        """Every click may go on; its replies are written in the member's Discord language."""
+        set_locale(interaction.locale)
+        return True
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, item: Item[discord.ui.View]) -> None:
         """Route component errors through :func:`send_error`."""
@@ -224,7 +246,12 @@ class KindView(discord.ui.View):
 
 
 class KindModal(discord.ui.Modal):
-    """A modal whose submit errors fail kindly."""
+    """A modal whose submit errors fail kindly; its replies follow the member's language."""
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        """Every submit may go on; its replies are written in the member's Discord language."""
+        set_locale(interaction.locale)
+        return True
 
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]  # discord.py's Modal narrows BaseView.on_error the same way
         """Route modal errors through :func:`send_error`."""

@@ -8,23 +8,26 @@ from dataclasses import dataclass
 import discord
 from discord import app_commands
 
+from bot.i18n import N_, _, pgettext
+
 __all__ = ["FEATURE_GROUPS", "HelpEntry", "compact_fields", "feature_names", "fits", "help_fields", "visible_entries"]
 
-# Top-level command name -> the feature heading it is listed under.
+# Top-level command name -> the feature heading it is listed under (English; shown translated).
 FEATURE_GROUPS: dict[str, str] = {
-    "about": "Getting started",
-    "help": "Getting started",
-    "checkin": "Check-ins",
-    "recovery": "Recovery date",
-    "buddy": "Buddies",
-    "service": "Service",
-    "room": "Rooms and interests",
-    "interests": "Rooms and interests",
-    "resources": "Support",
-    "crisis": "Moderators",
-    "config": "Moderators",
-    "privacy": "Your data",
+    "about": N_("Getting started"),
+    "help": N_("Getting started"),
+    "checkin": N_("Check-ins"),
+    "recovery": N_("Recovery date"),
+    "buddy": N_("Buddies"),
+    "service": N_("Service"),
+    "room": N_("Rooms and interests"),
+    "interests": N_("Rooms and interests"),
+    "resources": N_("Support"),
+    "crisis": N_("Moderators"),
+    "config": N_("Moderators"),
+    "privacy": N_("Your data"),
 }
+MORE = N_("More")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,17 +51,21 @@ def visible_entries(
     commands: Iterable[app_commands.Command | app_commands.Group | app_commands.ContextMenu],
     perms: discord.Permissions,
 ) -> list[HelpEntry]:
-    """Every leaf command the holder of ``perms`` may use, in feature order."""
-    order = {group: i for i, group in enumerate(dict.fromkeys(FEATURE_GROUPS.values()))}
+    """Every leaf command the holder of ``perms`` may use, in feature order, named in the current locale.
+
+    Headings, command names and descriptions come from the catalogues, as the member's client shows them.
+    """
+    order = {_(group): i for i, group in enumerate(dict.fromkeys(FEATURE_GROUPS.values()))}
     entries: list[HelpEntry] = []
     for top in commands:
         if isinstance(top, app_commands.ContextMenu):
             continue
-        group = FEATURE_GROUPS.get(top.name, "More")
+        group = _(FEATURE_GROUPS.get(top.name, MORE))
         leaves = top.walk_commands() if isinstance(top, app_commands.Group) else [top]
         for leaf in leaves:
             if isinstance(leaf, app_commands.Command) and _allowed(leaf, perms):
-                entries.append(HelpEntry(group, leaf.qualified_name, leaf.description))
+                name = " ".join(pgettext("command name", part) for part in leaf.qualified_name.split())
+                entries.append(HelpEntry(group, name, pgettext("command description", leaf.description)))
     entries.sort(key=lambda e: (order.get(e.group, len(order)), e.name))
     return entries
 
@@ -73,12 +80,13 @@ def help_fields(entries: list[HelpEntry], *, limit: int = 1024) -> list[tuple[st
     for entry in entries:
         line = f"`/{entry.name}`: {entry.description}"[:limit]
         heading = entry.group
-        if fields and fields[-1][0] in (heading, f"{heading} (more)"):
+        more = _("{heading} (more)").format(heading=heading)
+        if fields and fields[-1][0] in (heading, more):
             last_heading, text = fields[-1]
             if len(text) + 1 + len(line) <= limit:
                 fields[-1] = (last_heading, f"{text}\n{line}")
                 continue
-            heading = f"{heading} (more)"
+            heading = more
         fields.append((heading, line))
     return fields
 

@@ -63,7 +63,7 @@ register_private_table(
     PrivateTable(
         "member_prefs",
         ("user_id",),
-        "your time zone, hotline region, and whether your DMs were closed the last time we tried",
+        "your time zone, hotline region, Discord language, and whether your DMs were closed the last time we tried",
         "only you",
     )
 )

@@ -8,6 +8,7 @@ without depending on discord.py.
 from __future__ import annotations
 
 from bot.db.errors import storage_kind
+from bot.i18n import N_, _, pgettext, pgettext_noop
 
 __all__ = [
     "STORAGE_BUSY",
@@ -18,28 +19,32 @@ __all__ = [
     "within",
 ]
 
-STORAGE_BUSY = "I couldn't save that just now: my database is busy. Nothing was changed. Please try again in a minute."
-STORAGE_FULL = (
+# The English text; storage_problem answers in the member's language.
+STORAGE_BUSY = N_(
+    "I couldn't save that just now: my database is busy. Nothing was changed. Please try again in a minute."
+)
+STORAGE_FULL = N_(
     "I can't save anything right now: the bot's storage is full. Nothing was changed. "
     "Please try again later; whoever runs the bot has been told in its logs."
 )
 
+# Discord's own names, which its client shows translated: marked here and looked up with the "permission" context.
 _PERMISSION_NAMES = {
-    "manage_guild": "Manage Server",
-    "manage_events": "Manage Events",
-    "manage_channels": "Manage Channels",
-    "manage_threads": "Manage Threads",
-    "create_private_threads": "Create Private Threads",
-    "send_messages": "Send Messages",
-    "send_messages_in_threads": "Send Messages in Threads",
-    "embed_links": "Embed Links",
-    "attach_files": "Attach Files",
-    "view_channel": "View Channel",
-    "read_message_history": "Read Message History",
-    "mention_everyone": "Mention @everyone, @here, and All Roles",
-    "manage_roles": "Manage Roles",
-    "connect": "Connect",
-    "move_members": "Move Members",
+    "manage_guild": pgettext_noop("permission", "Manage Server"),
+    "manage_events": pgettext_noop("permission", "Manage Events"),
+    "manage_channels": pgettext_noop("permission", "Manage Channels"),
+    "manage_threads": pgettext_noop("permission", "Manage Threads"),
+    "create_private_threads": pgettext_noop("permission", "Create Private Threads"),
+    "send_messages": pgettext_noop("permission", "Send Messages"),
+    "send_messages_in_threads": pgettext_noop("permission", "Send Messages in Threads"),
+    "embed_links": pgettext_noop("permission", "Embed Links"),
+    "attach_files": pgettext_noop("permission", "Attach Files"),
+    "view_channel": pgettext_noop("permission", "View Channel"),
+    "read_message_history": pgettext_noop("permission", "Read Message History"),
+    "mention_everyone": pgettext_noop("permission", "Mention @everyone, @here, and All Roles"),
+    "manage_roles": pgettext_noop("permission", "Manage Roles"),
+    "connect": pgettext_noop("permission", "Connect"),
+    "move_members": pgettext_noop("permission", "Move Members"),
 }
 
 
@@ -59,15 +64,18 @@ def within(value: int, low: int, high: int, refusal: str) -> int:
 
 
 def permission_names(perms: list[str]) -> str:
-    """Discord's own names for permissions, joined for a sentence."""
-    return ", ".join(_PERMISSION_NAMES.get(p, p.replace("_", " ").title()) for p in perms)
+    """Discord's own names for permissions (as its client shows them in the current locale), joined for a sentence."""
+    return ", ".join(
+        pgettext("permission", _PERMISSION_NAMES[p]) if p in _PERMISSION_NAMES else p.replace("_", " ").title()
+        for p in perms
+    )
 
 
 def storage_problem(error: BaseException) -> str | None:
     """The member-facing text for a database (SQLite or PostgreSQL) that is busy, unreachable or out of space."""
     kind = storage_kind(error)
     if kind == "busy":
-        return STORAGE_BUSY
+        return _(STORAGE_BUSY)
     if kind == "full":
-        return STORAGE_FULL
+        return _(STORAGE_FULL)
     return None

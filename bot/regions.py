@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.i18n import N_, _, country_name
 from bot.problems import KindredError
 from bot.resources import REGION_NAMES, load_locale_regions, region_aliases
 
@@ -19,6 +20,7 @@ __all__ = [
     "RegionChoice",
     "describe_regions",
     "region_label",
+    "region_name",
     "regions_for_locale",
     "require_region",
     "resolve_region",
@@ -27,7 +29,7 @@ __all__ = [
 
 #: Discord shows at most 25 autocomplete results.
 MAX_CHOICES = 25
-OTHER_LABEL = "Somewhere else (worldwide directory)"
+OTHER_LABEL = N_("Somewhere else (worldwide directory)")
 _MAX_LABEL = 100  # Discord's limit on a choice name
 
 
@@ -40,8 +42,13 @@ class RegionChoice:
 
 
 def region_label(code: str) -> str:
-    """ "Spain (ES)"; the worldwide fallback reads "Somewhere else (worldwide directory)"."""
-    return OTHER_LABEL if code == "other" else f"{REGION_NAMES[code]} ({code})"
+    """ "Spain (ES)", "España (ES)"; the worldwide fallback reads "Somewhere else (worldwide directory)"."""
+    return _(OTHER_LABEL) if code == "other" else f"{region_name(code)} ({code})"
+
+
+def region_name(code: str) -> str:
+    """The region's name in the current locale: "Spain", "España", "Spanien"."""
+    return country_name(code, REGION_NAMES[code])
 
 
 def regions_for_locale(locale: object) -> tuple[str, ...]:
@@ -55,18 +62,18 @@ def regions_for_locale(locale: object) -> tuple[str, ...]:
 
 
 def describe_regions(codes: Sequence[str]) -> str:
-    """ "Germany, Austria or Switzerland"."""
-    names = [REGION_NAMES[code] for code in codes]
+    """ "Germany, Austria or Switzerland", in the current locale."""
+    names = [region_name(code) for code in codes]
     if len(names) <= 1:
         return "".join(names)
-    return ", ".join(names[:-1]) + " or " + names[-1]
+    return _("{names} or {last}").format(names=", ".join(names[:-1]), last=names[-1])
 
 
 def _terms(code: str) -> list[str]:
     """Everything a member might type for a region, case-folded."""
-    terms = [code, REGION_NAMES[code], *region_aliases().get(code, ())]
+    terms = [code, REGION_NAMES[code], region_name(code), *region_aliases().get(code, ())]
     if code == "other":
-        terms.append(OTHER_LABEL)
+        terms.extend((OTHER_LABEL, _(OTHER_LABEL)))
     return [term.casefold() for term in terms]
 
 
@@ -94,12 +101,16 @@ def require_region(value: str, *, for_server: bool = False) -> str:
         return code
     if for_server:
         raise KindredError(
-            f"I don't have crisis lines for “{value[:60]}” yet. Start typing a country and pick it from the "
-            "list; if it isn't there, pick “Somewhere else” so members get a worldwide directory of helplines."
+            _(
+                "I don't have crisis lines for “{value}” yet. Start typing a country and pick it from the "
+                "list; if it isn't there, pick “{other}” so members get a worldwide directory of helplines."
+            ).format(value=value[:60], other=_(OTHER_LABEL))
         )
     raise KindredError(
-        f"I don't have crisis lines for “{value[:60]}” yet. Start typing your country and pick it from "
-        "the list; if it isn't there, pick “Somewhere else” for a worldwide directory of free helplines."
+        _(
+            "I don't have crisis lines for “{value}” yet. Start typing your country and pick it from "
+            "the list; if it isn't there, pick “{other}” for a worldwide directory of free helplines."
+        ).format(value=value[:60], other=_(OTHER_LABEL))
     )
 
 
@@ -121,7 +132,7 @@ def search_regions(
         exact = bool(query) and query == code.casefold()
         position = first.index(code) if code in first else len(first)
         starts = any(term.startswith(query) for term in terms)
-        return (code == "other", not exact, position, not starts, REGION_NAMES[code].casefold())
+        return (code == "other", not exact, position, not starts, region_name(code).casefold())
 
     ordered = sorted(matching, key=rank)
     if len(ordered) > limit > 0 and ordered[-1] == "other":

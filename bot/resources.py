@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.i18n import N_, _
 from bot.package_data import data_path
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "Line",
     "check_hotlines",
     "contacts_for",
+    "emergency_number",
     "load_hotlines",
     "load_locale_regions",
     "region_aliases",
@@ -59,13 +61,16 @@ class Line:
         """ "call 988 or text 988" style wording."""
         parts = []
         if self.call:
-            parts.append(f"call **{self.call}**")
+            parts.append(_("call {number}").format(number=f"**{self.call}**"))
         if self.text:
-            text = self.text if self.text.lower().startswith("text") else f"text **{self.text}**"
-            parts.append(text if text.startswith("text **") else f"**{text}**")
+            # "Text HOME to 741741" is the service's own instruction: its keyword stays as it is.
+            if self.text.lower().startswith("text"):
+                parts.append(f"**{self.text}**")
+            else:
+                parts.append(_("text {number}").format(number=f"**{self.text}**"))
         if self.url:
             parts.append(self.url)
-        return " or ".join(parts)
+        return _(" or ").join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,17 +224,28 @@ def contacts_for(region: str | None) -> Contacts:
     return hotlines.get(region or "other") or hotlines["other"]
 
 
+LOCAL_EMERGENCY = N_("your local emergency number")
+
+
+def emergency_number(contacts: Contacts) -> str:
+    """The region's emergency number, or "your local emergency number" in the current locale."""
+    if contacts.emergency == LOCAL_EMERGENCY:
+        return _(LOCAL_EMERGENCY)
+    return contacts.emergency
+
+
 def render_contacts(contacts: Contacts, *, substance: bool = False) -> str:
     """A short block of contacts for a message: the crisis line, emergency, and the directory.
 
     ``substance=True`` adds the region's substance-use line, for overdose or acute substance crises.
     """
+    # Line names and numbers are never translated: they are what a member says or dials.
     lines = [f"• **{contacts.crisis.name}**: {contacts.crisis.how()}"]
     if contacts.text_line is not None:
         lines.append(f"• **{contacts.text_line.name}**: {contacts.text_line.how()}")
     if substance and contacts.substance is not None:
         lines.append(f"• **{contacts.substance.name}**: {contacts.substance.how()}")
-    lines.append(f"• **In immediate danger:** call {contacts.emergency}")
+    lines.append("• " + _("**In immediate danger:** call {number}").format(number=emergency_number(contacts)))
     if contacts.region != "other":
-        lines.append(f"• **Anywhere else:** {contacts.directory.url}")
+        lines.append("• " + _("**Anywhere else:** {url}").format(url=contacts.directory.url))
     return "\n".join(lines)

@@ -10,12 +10,13 @@ from discord.ext import commands
 
 from bot.errors import KindredError
 from bot.help import compact_fields, feature_names, fits, help_fields, visible_entries
+from bot.i18n import N_, _
 from bot.text import echo
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
 
-ABOUT = (
+ABOUT = N_(
     "**Kindred** is here to make connection easy and routine, for anyone recovering from anything.\n\n"
     "• **Daily check-ins**: notice how you are in thirty seconds. Private unless you choose to share.\n"
     "• **Recovery date**: track your journey; a slip starts a new stretch and keeps everything you've built.\n"
@@ -37,7 +38,7 @@ class Meta(commands.Cog):
     @app_commands.command(name="about")
     async def about(self, interaction: discord.Interaction) -> None:
         """What Kindred offers and where to start."""
-        embed = discord.Embed(title="About Kindred", description=ABOUT, colour=discord.Colour.teal())
+        embed = discord.Embed(title=_("About Kindred"), description=_(ABOUT), colour=discord.Colour.teal())
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @app_commands.command(name="help")
@@ -45,13 +46,15 @@ class Meta(commands.Cog):
     async def help(self, interaction: discord.Interaction, feature: str | None = None) -> None:
         """Every command you can use, grouped by feature, one line each."""
         entries = visible_entries(self.bot.tree.get_commands(), interaction.permissions)
-        embed = discord.Embed(title="Kindred commands", colour=discord.Colour.teal())
-        footer = "Everything personal is answered privately. /privacy show explains what is stored."
+        embed = discord.Embed(title=_("Kindred commands"), colour=discord.Colour.teal())
+        footer = _("Everything personal is answered privately. /privacy show explains what is stored.")
         if feature:
             chosen = [e for e in entries if e.group.casefold() == feature.strip().casefold()]
             if not chosen:
                 raise KindredError(
-                    f"I don't have a feature called {echo(feature)}. Try one of: {', '.join(feature_names(entries))}."
+                    _("I don't have a feature called {feature}. Try one of: {features}.").format(
+                        feature=echo(feature), features=", ".join(feature_names(entries))
+                    )
                 )
             fields = help_fields(chosen)
         else:
@@ -59,7 +62,7 @@ class Meta(commands.Cog):
             if not fits(fields):
                 # Too long for one message: list the names, and offer the details one feature at a time.
                 fields = compact_fields(entries)
-                footer = "Use /help feature:<name> for one line about each command. " + footer
+                footer = _("Use /help feature:<name> for one line about each command.") + " " + footer
         for heading, text in fields:
             embed.add_field(name=heading, value=text, inline=False)
         embed.set_footer(text=footer)

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from statistics import fmean
 
 from bot.checkins._models import CheckinEntry
+from bot.i18n import _, format_decimal, ngettext
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,13 +50,24 @@ class WeeklySummary:
         """Plain text for the DM."""
         if self.checkins == 0:
             return (
-                "**Your week**\nNo check-ins this week, and that's okay. Whenever you're ready, "
-                "`/checkin today` takes thirty seconds. " + self.encouragement
+                _("**Your week**")
+                + "\n"
+                + _(
+                    "No check-ins this week, and that's okay. Whenever you're ready, `/checkin today` takes thirty seconds."
+                )
+                + " "
+                + self.encouragement
             )
-        triggers = ", ".join(f"{name} ({n})" for name, n in self.top_triggers) or "none noted"
+        triggers = ", ".join(f"{name} ({n})" for name, n in self.top_triggers) or _("none noted")
         return (
-            f"**Your week**\n• Check-ins: {self.checkins} on {days_text(self.days_checked_in)}\n"
-            f"• Mood: {self.mood_trend}\n• Most noted: {triggers}\n\n{self.encouragement}"
+            _("**Your week**")
+            + "\n• "
+            + _("Check-ins: {count} on {days}").format(count=self.checkins, days=days_text(self.days_checked_in))
+            + "\n• "
+            + _("Mood: {trend}").format(trend=self.mood_trend)
+            + "\n• "
+            + _("Most noted: {triggers}").format(triggers=triggers)
+            + f"\n\n{self.encouragement}"
         )
 
 
@@ -99,7 +111,7 @@ def top_triggers(entries: Iterable[CheckinEntry], limit: int = 3) -> list[tuple[
 def observe(days: Sequence[DaySummary]) -> str:
     """One gentle observation drawn from the member's own days."""
     if len(days) < 3:
-        return "A few more check-ins and patterns start to show. You're building something useful."
+        return _("A few more check-ins and patterns start to show. You're building something useful.")
     # Strongest trigger link first: cravings higher (or mood lower) on days the trigger was noted.
     best: tuple[float, str] | None = None
     for trigger in sorted({t for d in days for t in d.triggers}):
@@ -110,18 +122,23 @@ def observe(days: Sequence[DaySummary]) -> str:
         craving_gap = fmean(d.craving for d in with_t) - fmean(d.craving for d in without)
         mood_gap = fmean(d.mood for d in without) - fmean(d.mood for d in with_t)
         if craving_gap >= 1.5 and (best is None or craving_gap > best[0]):
-            best = (craving_gap, f"Cravings were higher on days you noted {trigger}.")
+            best = (craving_gap, _("Cravings were higher on days you noted {trigger}.").format(trigger=trigger))
         elif mood_gap >= 1.0 and (best is None or mood_gap * 1.5 > best[0]):
-            best = (mood_gap * 1.5, f"Your mood tended to be lower on days you noted {trigger}.")
+            best = (
+                mood_gap * 1.5,
+                _("Your mood tended to be lower on days you noted {trigger}.").format(trigger=trigger),
+            )
     if best is not None:
-        return best[1] + " Worth keeping in mind when you plan your days."
+        return best[1] + " " + _("Worth keeping in mind when you plan your days.")
     half = len(days) // 2
     early, late = fmean(d.mood for d in days[:half]), fmean(d.mood for d in days[half:])
     if late - early >= 0.5:
-        return "Your mood has been lifting lately. Notice what's been helping."
+        return _("Your mood has been lifting lately. Notice what's been helping.")
     if early - late >= 0.5:
-        return "Your mood has dipped lately. Be gentle with yourself, and consider reaching out to someone."
-    return f"You checked in on {len(days)} days. Noticing how you are is a skill, and you're practising it."
+        return _("Your mood has dipped lately. Be gentle with yourself, and consider reaching out to someone.")
+    return _("You checked in on {count} days. Noticing how you are is a skill, and you're practising it.").format(
+        count=len(days)
+    )
 
 
 def summarise(entries: Sequence[CheckinEntry], today: date) -> HistorySummary:
@@ -141,18 +158,23 @@ def weekly_summary(entries: Sequence[CheckinEntry]) -> WeeklySummary:
     if len(days) >= 2:
         half = len(days) // 2
         early, late = fmean(d.mood for d in days[:half]), fmean(d.mood for d in days[half:])
-        trend = "lifting" if late - early >= 0.5 else "a bit lower" if early - late >= 0.5 else "fairly steady"
-        trend = f"{trend} (average {fmean(d.mood for d in days):.1f} of 5)"
+        average = format_decimal(round(fmean(d.mood for d in days), 1))
+        if late - early >= 0.5:
+            trend = _("lifting (average {average} of 5)").format(average=average)
+        elif early - late >= 0.5:
+            trend = _("a bit lower (average {average} of 5)").format(average=average)
+        else:
+            trend = _("fairly steady (average {average} of 5)").format(average=average)
     elif days:
-        trend = f"{days[0].mood:.1f} of 5 on the day you checked in"
+        trend = _("{mood} of 5 on the day you checked in").format(mood=format_decimal(round(days[0].mood, 1)))
     else:
-        trend = "no check-ins"
+        trend = _("no check-ins")
     if not entries:
-        encouragement = "You're still part of this community, whatever this week looked like."
+        encouragement = _("You're still part of this community, whatever this week looked like.")
     elif any(e.mood <= 2 for e in entries):
-        encouragement = "Some days were hard and you kept showing up. That counts for a lot."
+        encouragement = _("Some days were hard and you kept showing up. That counts for a lot.")
     else:
-        encouragement = "Thanks for taking the time to notice how you are. Keep going, at your own pace."
+        encouragement = _("Thanks for taking the time to notice how you are. Keep going, at your own pace.")
     return WeeklySummary(
         checkins=len(entries),
         days_checked_in=len(days),
@@ -163,5 +185,5 @@ def weekly_summary(entries: Sequence[CheckinEntry]) -> WeeklySummary:
 
 
 def days_text(n: int) -> str:
-    """'1 day', '3 days'."""
-    return f"{n} day" if n == 1 else f"{n} days"
+    """'1 day', '3 days' (in the current locale)."""
+    return ngettext("{n} day", "{n} days", n).format(n=n)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
+from bot.i18n import _
 from bot.problems import KindredError, within
 from bot.text import checked_text, echo
 
@@ -85,9 +86,11 @@ def parse_triggers(text: str | None) -> tuple[str, ...]:
         elif match not in found:
             found.append(match)
     if unknown:
+        # The trigger names are what members type, so they stay as they are in every language.
         raise KindredError(
-            f"I don't know the trigger {', '.join(echo(u) for u in unknown[:3])}. "
-            f"Choose from: {', '.join(TRIGGERS)} (separate several with commas)."
+            _("I don't know the trigger {unknown}. Choose from: {triggers} (separate several with commas).").format(
+                unknown=", ".join(echo(u) for u in unknown[:3]), triggers=", ".join(TRIGGERS)
+            )
         )
     return tuple(found)
 
@@ -110,8 +113,8 @@ def parse_share(text: str | None) -> tuple[ShareMode, bool]:
 
 def validate_checkin(mood: int, craving: int, note: str | None, triggers: tuple[str, ...] = ()) -> CheckinDraft:
     """Check ranges and the note length; return a clean draft or raise a specific :class:`KindredError`."""
-    within(mood, 1, 5, "Mood runs from 1 (really struggling) to 5 (doing well). Please pick a number in that range.")
-    within(craving, 0, 10, "Craving runs from 0 (none) to 10 (overwhelming). Please pick a number in that range.")
+    within(mood, 1, 5, _("Mood runs from 1 (really struggling) to 5 (doing well). Please pick a number in that range."))
+    within(craving, 0, 10, _("Craving runs from 0 (none) to 10 (overwhelming). Please pick a number in that range."))
     cleaned = checked_text(
         note, what="Your note", limit=MAX_NOTE, hint="Nothing was saved yet. Please shorten it and try again."
     )

@@ -7,20 +7,32 @@ already lived in recovery (design rule 3: never a reset to nothing).
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from bot.i18n import ngettext, pgettext, pgettext_noop
 from bot.problems import KindredError
 from bot.text import echo
 
+# The labels are stored in English (timer payloads) and shown with milestone_label.
 _DAY_MILESTONES: tuple[tuple[int, str], ...] = (
-    (1, "24 hours"),
-    (7, "7 days"),
-    (30, "30 days"),
-    (60, "60 days"),
-    (90, "90 days"),
-    (180, "180 days"),
+    (1, pgettext_noop("milestone", "24 hours")),
+    (7, pgettext_noop("milestone", "7 days")),
+    (30, pgettext_noop("milestone", "30 days")),
+    (60, pgettext_noop("milestone", "60 days")),
+    (90, pgettext_noop("milestone", "90 days")),
+    (180, pgettext_noop("milestone", "180 days")),
 )
+
+
+def milestone_label(label: str) -> str:
+    """A milestone's stored English label ("30 days", "2 years") in the current locale."""
+    years = re.fullmatch(r"(\d+) years?", label)
+    if years is not None:
+        n = int(years[1])
+        return ngettext("{n} year", "{n} years", n).format(n=n)
+    return pgettext("milestone", label)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,22 +7,23 @@ themselves (no randomness), so tests and members see the same thing for the same
 from __future__ import annotations
 
 from bot.checkins._models import CheckinDraft
+from bot.i18n import N_, _
 
 # Concrete, doable-now steps; a mix of body, people and time so one of them fits.
 COPING_STEPS: tuple[str, ...] = (
-    "Breathe out slowly, longer than you breathe in, five times.",
-    "Drink a glass of water and step outside or to a window for a minute.",
-    "Reach out to one person (a buddy, a friend, someone here) and just say hi.",
-    "Urges rise and fall like a wave, often within 20-30 minutes. Set a timer and ride it out.",
-    "Move away from the place or thing that's pulling at you, if you can.",
+    N_("Breathe out slowly, longer than you breathe in, five times."),
+    N_("Drink a glass of water and step outside or to a window for a minute."),
+    N_("Reach out to one person (a buddy, a friend, someone here) and just say hi."),
+    N_("Urges rise and fall like a wave, often within 20-30 minutes. Set a timer and ride it out."),
+    N_("Move away from the place or thing that's pulling at you, if you can."),
 )
 
 _MOOD_LINES: dict[int, str] = {
-    1: "Thank you for checking in on a really hard day. That took something.",
-    2: "It sounds like a heavy day. You noticed it and named it, and that matters.",
-    3: "Getting by is enough some days. Thanks for taking a moment to notice.",
-    4: "Glad today is feeling okay. Noticing the okay days helps too.",
-    5: "It's good to hear you're doing well. Take a second to enjoy that.",
+    1: N_("Thank you for checking in on a really hard day. That took something."),
+    2: N_("It sounds like a heavy day. You noticed it and named it, and that matters."),
+    3: N_("Getting by is enough some days. Thanks for taking a moment to notice."),
+    4: N_("Glad today is feeling okay. Noticing the okay days helps too."),
+    5: N_("It's good to hear you're doing well. Take a second to enjoy that."),
 }
 
 
@@ -33,46 +34,52 @@ def is_hard_moment(mood: int, craving: int) -> bool:
 
 def _craving_line(craving: int) -> str:
     if craving >= 8:
-        return f"A craving at {craving} is a lot to carry. It will pass, and you don't have to carry it alone."
+        return _(
+            "A craving at {craving} is a lot to carry. It will pass, and you don't have to carry it alone."
+        ).format(craving=craving)
     if craving >= 5:
-        return f"Cravings at {craving} deserve care. What's one small thing that usually helps?"
+        return _("Cravings at {craving} deserve care. What's one small thing that usually helps?").format(
+            craving=craving
+        )
     if craving >= 1:
-        return "A low craving today. Good to keep an eye on it."
-    return "No craving today."
+        return _("A low craving today. Good to keep an eye on it.")
+    return _("No craving today.")
 
 
 def _trigger_line(triggers: tuple[str, ...]) -> str | None:
     if not triggers:
         return None
     if "celebration" in triggers and len(triggers) == 1:
-        return "Celebrations can pull as hard as stress; it's worth noticing."
+        return _("Celebrations can pull as hard as stress; it's worth noticing.")
     if "loneliness" in triggers:
-        return "Loneliness is one of the strongest pulls there is. Connecting with someone, even briefly, can help."
+        return _("Loneliness is one of the strongest pulls there is. Connecting with someone, even briefly, can help.")
     named = ", ".join(triggers)
-    return f"You noted {named}. Naming what's around you makes it easier to plan for."
+    return _("You noted {triggers}. Naming what's around you makes it easier to plan for.").format(triggers=named)
 
 
 def reflect(draft: CheckinDraft, *, streak: int = 0) -> str:
-    """The warm, brief answer to a check-in."""
-    lines = [_MOOD_LINES.get(draft.mood, _MOOD_LINES[3]), _craving_line(draft.craving)]
+    """The warm, brief answer to a check-in, in the current locale."""
+    lines = [_(_MOOD_LINES.get(draft.mood, _MOOD_LINES[3])), _craving_line(draft.craving)]
     trigger_line = _trigger_line(draft.triggers)
     if trigger_line:
         lines.append(trigger_line)
     if draft.note:
-        lines.append("Your note is saved, just for you.")
+        lines.append(_("Your note is saved, just for you."))
     if streak >= 2:
-        lines.append(f"You've checked in {streak} days in a row.")
+        lines.append(_("You've checked in {days} days in a row.").format(days=streak))
     return " ".join(lines)
 
 
 def hard_moment_text() -> str:
     """Coping steps shown with a hard-moment answer (contacts are added by the caller)."""
-    steps = "\n".join(f"• {step}" for step in COPING_STEPS[:4])
-    return f"**A few things that can help right now:**\n{steps}"
+    steps = "\n".join(f"• {_(step)}" for step in COPING_STEPS[:4])
+    return _("**A few things that can help right now:**") + f"\n{steps}"
 
 
 def share_summary(draft: CheckinDraft, *, who: str | None, include_note: bool) -> str:
     """The short post for the share channel. ``who=None`` means anonymous.
+
+    English: it is public, read by the whole server, whatever language the member uses.
 
     The caller neutralises mention syntax and sends with no pings; this text only echoes what
     the member chose to share.

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.i18n import _, weekday_abbreviation
 from bot.problems import KindredError
 from bot.text import echo
 
@@ -61,7 +62,7 @@ def local_wall_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime:
     naive = datetime.combine(day, at.replace(second=0, microsecond=0, tzinfo=None))
     probe = naive
     # Gaps are an hour in most zones, at most a day (Pacific/Apia skipped 30 Dec 2011).
-    for _ in range(24 * 60 + 1):
+    for _minute in range(24 * 60 + 1):
         if _exists(probe, zone):
             return probe.replace(tzinfo=zone, fold=0).astimezone(UTC)
         probe += timedelta(minutes=1)
@@ -77,7 +78,7 @@ def next_occurrence(plan: ReminderPlan, after: datetime) -> datetime:
         start = plan.paused_until
     # Yesterday is included because a gap-shifted or early-zone time can still fall after `after`.
     day = start - timedelta(days=1)
-    for _ in range(16):
+    for _day in range(16):
         if plan.fires_on(day):
             due = local_wall_to_utc(day, plan.local_time, plan.zone)
             if due > after:
@@ -122,12 +123,12 @@ def parse_weekdays(text: str | None) -> frozenset[int]:
 def format_weekdays(days: frozenset[int]) -> str:
     """``"every day"``, ``"weekdays"`` or ``"Mon, Wed, Fri"``."""
     if days == ALL_WEEKDAYS:
-        return "every day"
+        return _("every day")
     if days == frozenset(range(5)):
-        return "weekdays"
+        return _("weekdays")
     if days == frozenset({5, 6}):
-        return "weekends"
-    return ", ".join(WEEKDAY_NAMES[d] for d in sorted(days))
+        return _("weekends")
+    return ", ".join(weekday_abbreviation(d, WEEKDAY_NAMES[d]) for d in sorted(days))
 
 
 def weekdays_to_text(days: frozenset[int]) -> str:

@@ -23,6 +23,7 @@ from bot.checkins._history import weekly_summary
 from bot.checkins._recovery import Milestone, milestones_after
 from bot.checkins._schedule import ReminderPlan, local_wall_to_utc, next_occurrence, should_send_late
 from bot.clock import Clock
+from bot.i18n import using_locale
 from bot.timers import Timer, TimerService
 
 if TYPE_CHECKING:
@@ -213,7 +214,9 @@ class CheckinScheduler:
 
     async def _attempt_send(self, user_id: int, guild_id: int | None, due_at: datetime) -> Outcome:
         """Hand one reminder to the sender and say what happened."""
-        sent = await self._send_reminder(user_id, guild_id)
+        # A timer carries no language: the one the member last used a command in, else English.
+        with using_locale(await self._store.prefs.locale_of(user_id)):
+            sent = await self._send_reminder(user_id, guild_id)
         if sent:
             if type(sent) is int:
                 await self._store.checkins.note_reminder_dm(user_id, sent, due_at)
@@ -253,7 +256,9 @@ class CheckinScheduler:
         paused = settings.paused_until is not None and local_day < settings.paused_until
         if not paused and should_send_late(timer.lateness(now)):
             entries = await self._store.checkins.entries_since(timer.user_id, local_day - timedelta(days=6))
-            sent = await self._send_weekly(timer.user_id, weekly_summary(entries).render())
+            with using_locale(await self._store.prefs.locale_of(timer.user_id)):
+                text = weekly_summary(entries).render()
+            sent = await self._send_weekly(timer.user_id, text)
             if not sent and not await self._store.prefs.is_reachable(timer.user_id):
                 return  # DMs closed: no weekly retrying until the member turns it on again
             if not sent:

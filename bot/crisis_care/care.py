@@ -41,6 +41,7 @@ from bot.crisis_care.memory import AnswerMemory
 from bot.crisis_care.policy import CLOSED_DM_LINE_LIFETIME, MemberState, decide_answer
 from bot.crisis_care.text import CLOSED_DM_LINE, answer_text
 from bot.crisis_care.work import REPOST_KIND, CareWork, CrisisButtons, Source, bounded, repost_key
+from bot.i18n import using_locale
 from bot.messaging import NO_PINGS
 from bot.resources import contacts_for
 
@@ -296,8 +297,11 @@ class CrisisCare:
             # In a DM, a member who shares one server with the bot gets that server's region by default.
             region_guild = source.guild_id or (guilds[0].id if len(guilds) == 1 else None)
             contacts = contacts_for(await self.work.region_for(source.user_id, region_guild))
-            content = answer_text(detection.level, detection.categories, contacts, talk_offered=bool(guilds))
-            dm = await self._dm(source.user_id, content, self.buttons.answer(guilds, detection.level))
+            # A message carries no language: the one the member last used a command in, else English.
+            with using_locale(await self.work.locale_for(source.user_id)):
+                content = answer_text(detection.level, detection.categories, contacts, talk_offered=bool(guilds))
+                buttons = self.buttons.answer(guilds, detection.level)
+            dm = await self._dm(source.user_id, content, buttons)
             delivered = dm is not None or await self._closed_dm_fallback(source)
             if delivered:
                 # The channel line counts too: it keeps a closed-DM member from being replied to again and again.

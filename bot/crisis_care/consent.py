@@ -14,6 +14,7 @@ import discord
 
 from bot.crisis_care.policy import REPOST_AFTER
 from bot.crisis_care.text import talk_limited_text
+from bot.i18n import _
 from bot.rate_limits import DEFAULT_LIMITS, Action
 from bot.resources import Contacts, contacts_for
 from bot.store.crisis import NewAlert
@@ -46,17 +47,21 @@ class ConsentDesk:
         if guild is None or guild.get_member(user_id) is None:
             contacts = contacts_for(await self.work.region_for(user_id, None))
             return (
-                "I can't reach that server's team any more (one of us has left it). These people are there right now:",
+                _(
+                    "I can't reach that server's team any more (one of us has left it). These people are there right now:"
+                ),
                 contacts,
             )
         pending = asyncio.ensure_future(self.request(guild, user_id, level))
-        done, _ = await asyncio.wait({pending}, timeout=self.work.consent_wait)
+        done, _pending = await asyncio.wait({pending}, timeout=self.work.consent_wait)
         if not done:
             # Still going (the database is slow): let it finish in the background, never cancel it.
             self.work.spawn(_finish(pending, guild_id), "consent")
             return (
-                f"Thank you for asking. I'm passing this on to the crisis team in **{guild.name}**; it's taking "
-                "me a little longer than usual. While you wait, these people are there right now:",
+                _(
+                    "Thank you for asking. I'm passing this on to the crisis team in **{server}**; it's taking "
+                    "me a little longer than usual. While you wait, these people are there right now:"
+                ).format(server=guild.name),
                 contacts_for("other"),
             )
         try:
@@ -65,8 +70,10 @@ class ConsentDesk:
             log.exception("consent alert in guild %s failed", guild_id)
             contacts = contacts_for(await self.work.region_for(user_id, guild_id))
             return (
-                "I'm sorry, something on my side stopped me from reaching the crisis team. "
-                "Please reach one of these people now, or message a moderator you trust:",
+                _(
+                    "I'm sorry, something on my side stopped me from reaching the crisis team. "
+                    "Please reach one of these people now, or message a moderator you trust:"
+                ),
                 contacts,
             )
 
@@ -77,9 +84,11 @@ class ConsentDesk:
         channel_id = config.crisis_alert_channel_id
         if channel_id is None or not isinstance(guild.get_channel(channel_id), discord.TextChannel | discord.Thread):
             return (
-                f"Thank you for asking. **{guild.name}** hasn't set up a crisis team channel yet, so I can't pass "
-                "this on myself. Please reach one of these people now, or message a moderator you trust. "
-                "`/resources show` has these any time.",
+                _(
+                    "Thank you for asking. **{server}** hasn't set up a crisis team channel yet, so I can't pass "
+                    "this on myself. Please reach one of these people now, or message a moderator you trust. "
+                    "`/resources show` has these any time."
+                ).format(server=guild.name),
                 contacts,
             )
         now = self.bot.clock.now()
@@ -106,13 +115,17 @@ class ConsentDesk:
             if posted is None:
                 await self.bot.store.limits.give_back(verdict)
                 return (
-                    "I'm sorry, I couldn't reach the crisis team just now. Please reach one of these people now, "
-                    "or message a moderator you trust:",
+                    _(
+                        "I'm sorry, I couldn't reach the crisis team just now. Please reach one of these people now, "
+                        "or message a moderator you trust:"
+                    ),
                     contacts,
                 )
         return (
-            f"Thank you for telling me. I've let the crisis team in **{guild.name}** know you'd like to talk, "
-            "and someone will message you soon. Until then, these people are there right now:",
+            _(
+                "Thank you for telling me. I've let the crisis team in **{server}** know you'd like to talk, "
+                "and someone will message you soon. Until then, these people are there right now:"
+            ).format(server=guild.name),
             contacts,
         )
 

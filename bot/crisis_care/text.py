@@ -13,7 +13,8 @@ from datetime import datetime
 
 from bot.clock import discord_ts
 from bot.crisis import Category, Detection, Level
-from bot.resources import Contacts, render_contacts
+from bot.i18n import N_, _, country_name
+from bot.resources import Contacts, emergency_number, render_contacts
 
 __all__ = [
     "CATEGORY_LABELS",
@@ -54,12 +55,16 @@ CLOSED_DM_LINE = (
 )
 
 _OPENINGS: dict[Level, str] = {
-    Level.CONCERN: "Hey, I'm checking in privately because it sounded like things might be heavy for you right now.",
-    Level.HIGH: "Hey, I'm reaching out privately because it sounded like you're carrying something really painful right now.",
-    Level.IMMINENT: "Hey, I'm reaching out privately because I'm worried you might not be safe right now.",
+    Level.CONCERN: N_(
+        "Hey, I'm checking in privately because it sounded like things might be heavy for you right now."
+    ),
+    Level.HIGH: N_(
+        "Hey, I'm reaching out privately because it sounded like you're carrying something really painful right now."
+    ),
+    Level.IMMINENT: N_("Hey, I'm reaching out privately because I'm worried you might not be safe right now."),
 }
 
-_CORE = (
+_CORE = N_(
     "You matter, and you don't have to carry this alone. Help is available right now, "
     "and things can get better, even if that's hard to believe today."
 )
@@ -72,8 +77,8 @@ def needs_substance_line(categories: Iterable[Category]) -> bool:
 
 def emergency_phrase(contacts: Contacts) -> str:
     """ "**911**" for a region with a number; a plain phrase where we only know "your local emergency number"."""
-    number = contacts.emergency
-    return number if number.lower().startswith("your") else f"**{number}**"
+    number = emergency_number(contacts)
+    return number if contacts.emergency.lower().startswith("your") else f"**{number}**"
 
 
 def categories_line(categories: Sequence[Category]) -> str:
@@ -82,33 +87,53 @@ def categories_line(categories: Sequence[Category]) -> str:
 
 
 def answer_text(level: Level, categories: Sequence[Category], contacts: Contacts, *, talk_offered: bool) -> str:
-    """The member's private answer for one detection. Never contains their words."""
-    opening = _OPENINGS.get(level, _OPENINGS[Level.CONCERN])
-    parts = [f"{opening} {_CORE}"]
+    """The member's private answer for one detection, in the current locale. Never contains their words."""
+    opening = _(_OPENINGS.get(level, _OPENINGS[Level.CONCERN]))
+    parts = [f"{opening} {_(_CORE)}"]
     emergency = emergency_phrase(contacts)
     substance = needs_substance_line(categories)
     if level >= Level.IMMINENT and substance:
         parts.append(
-            f"If you're in danger, or you've taken something or might have overdosed, please call {emergency} now, "
-            "even if you feel OK."
+            _(
+                "If you're in danger, or you've taken something or might have overdosed, please call {emergency} "
+                "now, even if you feel OK."
+            ).format(emergency=emergency)
         )
     elif level >= Level.IMMINENT:
-        parts.append(f"If you're in danger or might act on these thoughts, please call {emergency} now.")
+        parts.append(
+            _("If you're in danger or might act on these thoughts, please call {emergency} now.").format(
+                emergency=emergency
+            )
+        )
     elif substance:
         parts.append(
-            f"If you've taken something or might have overdosed, please call {emergency} now, "
-            "even if you feel OK. Please don't wait it out alone."
+            _(
+                "If you've taken something or might have overdosed, please call {emergency} now, "
+                "even if you feel OK. Please don't wait it out alone."
+            ).format(emergency=emergency)
         )
-    region = "" if contacts.region == "other" else f" ({contacts.region_name})"
-    parts.append(f"**People you can reach right now{region}:**\n" + render_contacts(contacts, substance=substance))
+    if contacts.region == "other":
+        heading = _("**People you can reach right now:**")
+    else:
+        heading = _("**People you can reach right now ({region}):**").format(
+            region=country_name(contacts.region, contacts.region_name)
+        )
+    parts.append(heading + "\n" + render_contacts(contacts, substance=substance))
     if talk_offered:
         parts.append(
-            "If you'd like someone from the community to reach out to you, tap **Talk to someone here**. "
-            "If you're OK, tap **I'm OK** and I'll give you space."
+            _(
+                "If you'd like someone from the community to reach out to you, tap **{talk}**. "
+                "If you're OK, tap **{ok}** and I'll give you space."
+            ).format(talk=_("Talk to someone here"), ok=_("I'm OK"))
         )
     else:
-        parts.append("If you're OK, tap **I'm OK** and I'll give you space.")
-    parts.append("-# I'm a bot and this message is only for you. `/resources mute` turns these messages off.")
+        parts.append(_("If you're OK, tap **{ok}** and I'll give you space.").format(ok=_("I'm OK")))
+    parts.append(
+        "-# "
+        + _("I'm a bot and this message is only for you. {mute} turns these messages off.").format(
+            mute="`/resources mute`"
+        )
+    )
     return "\n\n".join(parts)
 
 
@@ -184,12 +209,12 @@ def dry_run_report(
 def talk_limited_text(guild_name: str, *, member_limit: bool) -> str:
     """What a member hears when "Talk to someone here" can't ping the team again; their contacts follow it."""
     if member_limit:
-        return (
-            f"Thank you for asking. I've passed on your requests to the crisis team in **{guild_name}** several times "
+        return _(
+            "Thank you for asking. I've passed on your requests to the crisis team in **{server}** several times "
             "in the last few hours, so I haven't pinged them again: they know you'd like to talk. If you haven't "
             "heard back, please message a moderator you trust, or reach one of these people now:"
-        )
-    return (
-        f"Thank you for asking. The crisis team in **{guild_name}** has had a lot of requests in the last hour, so I "
+        ).format(server=guild_name)
+    return _(
+        "Thank you for asking. The crisis team in **{server}** has had a lot of requests in the last hour, so I "
         "couldn't ping them again just now. Please message a moderator you trust, or reach one of these people now:"
-    )
+    ).format(server=guild_name)

@@ -140,6 +140,12 @@ class CareWork:
 
         self.spawn(write(), what)
 
+    async def locale_for(self, user_id: int) -> str | None:
+        """The Discord language the member last used (``None``: English, also when the database is down or slow)."""
+        return await self.attempt(
+            "reading the member's language", lambda: self.bot.store.prefs.locale_of(user_id), None
+        )
+
     async def region_for(self, user_id: int, guild_id: int | None) -> str:
         """The member's own region, else the server's, else "other" (also when the database is down or slow)."""
         prefs = await self.attempt("reading member prefs", lambda: self.bot.store.prefs.get(user_id), None)

@@ -107,6 +107,19 @@ class PrefsRepo(Repo):
             (user_id, region, to_db(now)),
         )
 
+    async def set_locale(self, user_id: int, locale: str, *, now: datetime) -> None:
+        """Remember the Discord language the member last used, for messages no interaction carries one for."""
+        await self._db.execute(
+            "INSERT INTO member_prefs (user_id, locale, created_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (user_id) DO UPDATE SET locale = excluded.locale",
+            (user_id, locale, to_db(now)),
+        )
+
+    async def locale_of(self, user_id: int) -> str | None:
+        """The Discord language the member last used a command in (``None``: never seen, so English)."""
+        value = await self._db.fetchval("SELECT locale FROM member_prefs WHERE user_id = ?", (user_id,))
+        return None if value is None else str(value)
+
     async def mark_dm_closed(self, user_id: int, *, now: datetime) -> None:
         """Remember that a DM failed, so we stop trying and tell them next time they use a command."""
         await self._db.execute(

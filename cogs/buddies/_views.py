@@ -124,7 +124,7 @@ class AvoidListView(KindView):
 
     async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
         """Only the list's owner can change it."""
-        return interaction.user.id == self.owner_id
+        return await super().interaction_check(interaction) and interaction.user.id == self.owner_id
 
     async def _remove(self, interaction: discord.Interaction[Any]) -> None:
         """Remove the chosen members from the list."""

@@ -39,6 +39,7 @@ from bot.checkins.chart import render_history_png
 from bot.checkins.reminders import CheckinScheduler
 from bot.clock import discord_ts
 from bot.errors import KindredError
+from bot.i18n import N_, SHIPPED_LOCALES, _, format_date_long, gettext_for
 from bot.timeparse import parse_clock_time
 from bot.timezones import resolve_timezone
 from cogs._when import timezone_autocomplete
@@ -170,10 +171,17 @@ class CheckinCog(
         if settings.weekly:
             await self.scheduler.schedule_weekly(settings)
         await interaction.response.send_message(
-            f"Your reminder is set for **{at:%H:%M}** ({zone.key}), {format_weekdays(days)}. "
-            f"The next one is {discord_ts(due, 'F')} ({discord_ts(due, 'R')}).\n"
-            "If you've already checked in that day, I won't send it. `/checkin pause` takes a break; "
-            "`/checkin remind off` stops it. Please keep DMs from this server open so I can reach you.",
+            _(
+                "Your reminder is set for **{time}** ({zone}), {days}. The next one is {when} ({relative}).\n"
+                "If you've already checked in that day, I won't send it. `/checkin pause` takes a break; "
+                "`/checkin remind off` stops it. Please keep DMs from this server open so I can reach you."
+            ).format(
+                time=f"{at:%H:%M}",
+                zone=zone.key,
+                days=format_weekdays(days),
+                when=discord_ts(due, "F"),
+                relative=discord_ts(due, "R"),
+            ),
             ephemeral=True,
         )
 
@@ -192,9 +200,9 @@ class CheckinCog(
         was_on = await self.bot.store.checkins.disable_reminder(interaction.user.id, now=self.bot.clock.now())
         await self.scheduler.cancel_reminder(interaction.user.id)
         text = (
-            "Your daily reminder is off. `/checkin remind set` turns it back on whenever you like."
+            _("Your daily reminder is off. `/checkin remind set` turns it back on whenever you like.")
             if was_on
-            else "You don't have a daily reminder on, so there's nothing to stop."
+            else _("You don't have a daily reminder on, so there's nothing to stop.")
         )
         await interaction.response.send_message(text, ephemeral=True)
 
@@ -206,7 +214,7 @@ class CheckinCog(
         store = self.bot.store
         settings = await store.checkins.get_reminder(user_id)
         if settings is None or (not settings.enabled and not settings.weekly):
-            raise KindredError("You don't have a reminder to pause. `/checkin remind set` sets one up.")
+            raise KindredError(_("You don't have a reminder to pause. `/checkin remind set` sets one up."))
         today = now.astimezone(settings.plan().zone).date()
         until = today + timedelta(days=days) if days else None
         await store.checkins.set_paused_until(user_id, until, now=now)
@@ -214,11 +222,13 @@ class CheckinCog(
         assert settings is not None
         due = await self.scheduler.schedule_reminder(settings) if settings.enabled else None
         if until is None:
-            text = "Reminders are back on."
+            text = _("Reminders are back on.")
         else:
-            text = f"Reminders are paused. They start again on **{until:%A %d %B}**. Take the time you need."
+            text = _("Reminders are paused. They start again on **{day}**. Take the time you need.").format(
+                day=format_date_long(until)
+            )
         if due is not None:
-            text += f" The next one is {discord_ts(due, 'F')}."
+            text += " " + _("The next one is {when}.").format(when=discord_ts(due, "F"))
         await interaction.response.send_message(text, ephemeral=True)
 
     # -- history ----------------------------------------------------------------------------
@@ -232,8 +242,10 @@ class CheckinCog(
         entries = await self.bot.store.checkins.entries_since(user_id, start)
         if not entries:
             raise KindredError(
-                f"There are no check-ins in the last {days} days yet. `/checkin today` takes thirty seconds: "
-                "pick a mood and a craving level. After a few days, your chart and patterns show up here."
+                _(
+                    "There are no check-ins in the last {days} days yet. `/checkin today` takes thirty seconds: "
+                    "pick a mood and a craving level. After a few days, your chart and patterns show up here."
+                ).format(days=days)
             )
         # Acknowledge before the slow part: drawing the chart (and matplotlib's first-use font cache)
         # can take longer than Discord's 3-second deadline on a busy host.
@@ -243,14 +255,17 @@ class CheckinCog(
         summary = summarise(entries, today)
         current_streak = count_streak(all_days, today)
         png = await asyncio.to_thread(render_history_png, summary.days, start, today)
-        triggers = ", ".join(f"{name} ({n})" for name, n in summary.top_triggers) or "none noted"
-        embed = discord.Embed(title=f"Your last {days} days", colour=discord.Colour.teal())
-        embed.add_field(name="Check-ins", value=f"{len(entries)} on {days_text(len(summary.days))}")
-        embed.add_field(name="Current streak", value=days_text(current_streak))
-        embed.add_field(name="Most noted", value=triggers, inline=False)
-        embed.add_field(name="Something to notice", value=summary.observation, inline=False)
+        triggers = ", ".join(f"{name} ({n})" for name, n in summary.top_triggers) or _("none noted")
+        embed = discord.Embed(title=_("Your last {days} days").format(days=days), colour=discord.Colour.teal())
+        embed.add_field(
+            name=_("Check-ins"),
+            value=_("{count} on {days}").format(count=len(entries), days=days_text(len(summary.days))),
+        )
+        embed.add_field(name=_("Current streak"), value=days_text(current_streak))
+        embed.add_field(name=_("Most noted"), value=triggers, inline=False)
+        embed.add_field(name=_("Something to notice"), value=summary.observation, inline=False)
         embed.set_image(url="attachment://checkins.png")
-        embed.set_footer(text="Only you can see this.")
+        embed.set_footer(text=_("Only you can see this."))
         await interaction.edit_original_response(
             embed=embed, attachments=[discord.File(io.BytesIO(png), filename="checkins.png")]
         )
@@ -269,18 +284,20 @@ class CheckinCog(
         )
         if not on:
             await self.scheduler.cancel_weekly(user_id)
-            await interaction.response.send_message("The weekly reflection is off.", ephemeral=True)
+            await interaction.response.send_message(_("The weekly reflection is off."), ephemeral=True)
             return
         await self.bot.store.prefs.clear_dm_closed(user_id)
         due = await self.scheduler.schedule_weekly(settings)
         await interaction.response.send_message(
-            f"The weekly reflection is on: Sundays at **{settings.local_time:%H:%M}** ({settings.timezone}), "
-            f"first on {discord_ts(due, 'F')}. It uses your reminder time; `/checkin remind set` changes it.",
+            _(
+                "The weekly reflection is on: Sundays at **{time}** ({zone}), first on {when}. "
+                "It uses your reminder time; `/checkin remind set` changes it."
+            ).format(time=f"{settings.local_time:%H:%M}", zone=settings.timezone, when=discord_ts(due, "F")),
             ephemeral=True,
         )
 
 
-REMINDER_TEXT = "🌱 Time for your check-in. How are you today? It takes thirty seconds, and it's just for you."
+REMINDER_TEXT = N_("🌱 Time for your check-in. How are you today? It takes thirty seconds, and it's just for you.")
 
 
 async def send_reminder_dm(bot: KindredBot, user_id: int, guild_id: int | None) -> int | bool:
@@ -289,7 +306,7 @@ async def send_reminder_dm(bot: KindredBot, user_id: int, guild_id: int | None) 
 
     view = discord.ui.View(timeout=None)
     view.add_item(CheckinNowButton(guild_id))
-    message = await send_dm(bot, user_id, content=REMINDER_TEXT, view=view)
+    message = await send_dm(bot, user_id, content=_(REMINDER_TEXT), view=view)
     return False if message is None else message.id
 
 
@@ -298,11 +315,13 @@ async def reminder_already_sent(bot: KindredBot, user_id: int, after: int | None
 
     A run cut off by a crash may have delivered its DM before recording it; the DM channel is the truth.
     """
+    every_reminder = {REMINDER_TEXT, *(gettext_for(locale, REMINDER_TEXT) for locale in SHIPPED_LOCALES)}
     try:
         user = bot.get_user(user_id) or await bot.fetch_user(user_id)
         channel = user.dm_channel or await user.create_dm()
         async for message in channel.history(limit=20, after=discord.Object(after) if after else None):
-            if bot.user is not None and message.author.id == bot.user.id and message.content == REMINDER_TEXT:
+            # In whichever language it went out: the member may have changed theirs since.
+            if bot.user is not None and message.author.id == bot.user.id and message.content in every_reminder:
                 return True
     except discord.HTTPException:
         log.warning("couldn't read the DM history of %s", user_id, exc_info=True)

@@ -25,6 +25,7 @@ from bot.checkins import (
 )
 from bot.errors import KindredError
 from bot.events import MemberText
+from bot.i18n import N_, _
 from bot.messaging import NO_PINGS
 from bot.resources import contacts_for, render_contacts
 
@@ -46,11 +47,11 @@ log = logging.getLogger(__name__)
 # milliseconds, but waits its turn behind other messages); past it, the word list's verdict is used.
 NOTE_REVIEW_TIMEOUT = 2.0
 
-CRISIS_NOTE_LINE = (
+CRISIS_NOTE_LINE = N_(
     "What you wrote sounds really heavy. You matter, and you don't have to carry this alone: "
     "there are people ready to listen right now, and things can get better."
 )
-NO_SHARE_CHANNEL = (
+NO_SHARE_CHANNEL = N_(
     "Your check-in is saved. This server hasn't set up a check-in share channel yet, so nothing was posted. "
     "A moderator can choose one with `/config share-channel`."
 )
@@ -78,7 +79,7 @@ async def current_member(bot: KindredBot, guild_id: int, user_id: int) -> discor
         return None
 
 
-NOT_A_MEMBER = (
+NOT_A_MEMBER = N_(
     "That button is for a server you're not in (any more), so I can't record a check-in there. Nothing was saved. "
     "If today is hard, findahelpline.com lists people you can reach right now."
 )
@@ -91,7 +92,7 @@ async def require_member(bot: KindredBot, guild_id: int | None, user_id: int) ->
     not record a check-in in a server the member isn't in, nor send that server's team an alert.
     """
     if guild_id is not None and await current_member(bot, guild_id, user_id) is None:
-        raise KindredError(NOT_A_MEMBER)
+        raise KindredError(_(NOT_A_MEMBER))
 
 
 def display_name(bot: KindredBot, guild_id: int | None, user: discord.abc.User) -> str:
@@ -108,17 +109,19 @@ async def post_to_share_channel(bot: KindredBot, guild_id: int, content: str) ->
     """
     config = await bot.store.config.get(guild_id)
     if config.checkin_share_channel_id is None:
-        return NO_SHARE_CHANNEL
+        return _(NO_SHARE_CHANNEL)
     channel = bot.get_channel(config.checkin_share_channel_id)
     try:
         if channel is None:
             channel = await bot.fetch_channel(config.checkin_share_channel_id)
         if not isinstance(channel, discord.abc.Messageable):
-            return "Your check-in is saved, but the check-in share channel isn't a text channel, so nothing was posted."
+            return _(
+                "Your check-in is saved, but the check-in share channel isn't a text channel, so nothing was posted."
+            )
         await channel.send(content, allowed_mentions=NO_PINGS)
     except discord.HTTPException:
         log.exception("could not post to the share channel of guild %s", guild_id)
-        return (
+        return _(
             "Your check-in is saved, but I couldn't post in the check-in share channel (a moderator may need to check "
             "my permissions there). Nothing else was affected."
         )
@@ -160,7 +163,7 @@ async def record_checkin(
     else:
         if not await store.checkins.update_checkin(existing_id, user.id, draft):
             raise KindredError(
-                "I couldn't find that check-in to add detail to. You can make a new one with `/checkin today`."
+                _("I couldn't find that check-in to add detail to. You can make a new one with `/checkin today`.")
             )
         checkin_id = existing_id
     if draft.note:
@@ -182,13 +185,15 @@ async def record_checkin(
         prefs = await store.prefs.get(user.id)
         region = prefs.region or ((await store.config.get(guild_id)).region if guild_id else None)
         if crisis_note:
-            parts.append(CRISIS_NOTE_LINE)
+            parts.append(_(CRISIS_NOTE_LINE))
         if hard:
             parts.append(hard_moment_text())
-        parts.append("**People you can reach right now:**\n" + render_contacts(contacts_for(region)))
+        parts.append(_("**People you can reach right now:**") + "\n" + render_contacts(contacts_for(region)))
         if guild_id is not None and await _buddy_can_be_told(bot, guild_id, user.id):
             offer_buddy_notice = True
-            parts.append("If you'd like, I can let your buddy know you could use a check-in (nothing else is shared).")
+            parts.append(
+                _("If you'd like, I can let your buddy know you could use a check-in (nothing else is shared).")
+            )
     return CheckinAnswer("\n\n".join(parts)[:2000], guild_id, checkin_id, offer_buddy_notice)
 
 
@@ -229,10 +234,10 @@ async def _share(
     include_note: bool,
 ) -> str:
     if guild_id is None:
-        return "Your check-in is saved. Sharing works from inside a server, so nothing was posted."
+        return _("Your check-in is saved. Sharing works from inside a server, so nothing was posted.")
     if await current_member(bot, guild_id, interaction.user.id) is None:
         # An old reminder button still names a server the member has left: nothing goes there.
-        return "Your check-in is saved. You're no longer in that server, so nothing was posted there."
+        return _("Your check-in is saved. You're no longer in that server, so nothing was posted there.")
     who = None
     if share == "with my name":
         who = discord.utils.escape_markdown(safe_text(display_name(bot, guild_id, interaction.user)))
@@ -241,6 +246,11 @@ async def _share(
     if problem is not None:
         return problem
     await bot.store.checkins.mark_shared(checkin_id, share)
-    how = "anonymously" if share == "anonymously" else "with your name"
-    note = " with your note" if include_note and draft.note else ""
-    return f"Shared {how}{note} in the check-in channel."
+    with_note = include_note and draft.note
+    if share == "anonymously":
+        if with_note:
+            return _("Shared anonymously with your note in the check-in channel.")
+        return _("Shared anonymously in the check-in channel.")
+    if with_note:
+        return _("Shared with your name and your note in the check-in channel.")
+    return _("Shared with your name in the check-in channel.")

@@ -17,9 +17,19 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checkins import Milestone, date_suggestions, milestone_on, next_milestone, parse_recovery_date, set_date, slip
+from bot.checkins import (
+    Milestone,
+    date_suggestions,
+    milestone_label,
+    milestone_on,
+    next_milestone,
+    parse_recovery_date,
+    set_date,
+    slip,
+)
 from bot.checkins.reminders import CheckinScheduler
 from bot.errors import KindredError
+from bot.i18n import N_, _, format_day, ngettext, using_locale
 from bot.messaging import send_dm
 from cogs._buttons import PersistentButton
 from cogs.checkins._flow import current_member, post_to_share_channel, safe_text
@@ -33,7 +43,7 @@ __all__ = ["RecoveryCog", "send_milestone"]
 log = logging.getLogger(__name__)
 
 ONOFF_CHOICES = [app_commands.Choice(name="on", value="on"), app_commands.Choice(name="off", value="off")]
-NEXT_STEPS = (
+NEXT_STEPS = N_(
     "**If it helps, one small step today:**\n"
     "• Tell your buddy or someone you trust. `/buddy status` shows your buddy.\n"
     "• `/resources show` lists people you can talk to right now.\n"
@@ -42,31 +52,43 @@ NEXT_STEPS = (
 
 
 def _fmt(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    return format_day(day)
 
 
 def render_show(state: RecoveryState, today: date) -> str:
-    """The private ``/recovery show`` answer."""
+    """The private ``/recovery show`` answer, in the current locale."""
     record = state.record
     stretch = record.stretch_days(today)
-    lines = ["**Your recovery**"]
+    lines = [_("**Your recovery**")]
     reached = milestone_on(record.stretch_start, today)
     if reached is not None:
-        lines.append(f"🎉 Today you reach **{reached.label}**.")
+        lines.append("🎉 " + _("Today you reach **{milestone}**.").format(milestone=milestone_label(reached.label)))
+    stretch_text = ngettext("{n} day", "{n} days", stretch).format(n=stretch)
     lines.append(
-        f"• Current stretch: **{stretch} day{'s' if stretch != 1 else ''}** (since {_fmt(record.stretch_start)})"
+        "• "
+        + _("Current stretch: **{days}** (since {start})").format(days=stretch_text, start=_fmt(record.stretch_start))
     )
-    lines.append(f"• Journey started: {_fmt(record.journey_start)}")
-    lines.append(f"• Total days in recovery: **{record.total_days(today)}**")
+    lines.append("• " + _("Journey started: {day}").format(day=_fmt(record.journey_start)))
+    lines.append("• " + _("Total days in recovery: **{days}**").format(days=record.total_days(today)))
     nxt = next_milestone(record.stretch_start, today)
     days_to = (nxt.on - today).days
-    lines.append(f"• Next milestone: **{nxt.label}** on {_fmt(nxt.on)} (in {days_to} day{'s' if days_to != 1 else ''})")
-    lines.append(f"Milestone celebrations in the check-in channel: **{'on' if state.celebrate else 'off'}**.")
+    lines.append(
+        "• "
+        + _("Next milestone: **{milestone}** on {day} (in {days})").format(
+            milestone=milestone_label(nxt.label),
+            day=_fmt(nxt.on),
+            days=ngettext("{n} day", "{n} days", days_to).format(n=days_to),
+        )
+    )
+    if state.celebrate:
+        lines.append(_("Milestone celebrations in the check-in channel: **on**."))
+    else:
+        lines.append(_("Milestone celebrations in the check-in channel: **off**."))
     return "\n".join(lines)
 
 
-SLIP_YES_LABEL = "Yes, start a new stretch today"
-SLIP_NO_LABEL = "Not now"
+SLIP_YES_LABEL = N_("Yes, start a new stretch today")
+SLIP_NO_LABEL = N_("Not now")
 
 
 async def record_slip(bot: KindredBot, scheduler: CheckinScheduler, interaction: discord.Interaction) -> str:
@@ -75,7 +97,7 @@ async def record_slip(bot: KindredBot, scheduler: CheckinScheduler, interaction:
     store = bot.store
     state = await store.checkins.get_recovery(user_id)
     if state is None:
-        raise KindredError("I couldn't find your recovery date any more. `/recovery set` takes one.")
+        raise KindredError(_("I couldn't find your recovery date any more. `/recovery set` takes one."))
     today = await scheduler.local_today(user_id, interaction.guild_id)
     record = slip(state.record, today)
     await store.checkins.save_recovery(user_id, record, now=bot.clock.now())
@@ -84,10 +106,17 @@ async def record_slip(bot: KindredBot, scheduler: CheckinScheduler, interaction:
     zone = await scheduler.member_zone(user_id, interaction.guild_id)
     nxt = await scheduler.schedule_milestone(user_id, fresh, zone)
     return (
-        "A new stretch starts today. Being honest with yourself takes courage.\n"
-        f"Your journey began on **{_fmt(record.journey_start)}**, and you've lived "
-        f"**{record.total_days(today)} days** in recovery. Those days are yours and they count. "
-        f"Your next milestone is **{nxt.label}**.\n\n{NEXT_STEPS}"
+        _(
+            "A new stretch starts today. Being honest with yourself takes courage.\n"
+            "Your journey began on **{start}**, and you've lived **{days}** in recovery. "
+            "Those days are yours and they count. Your next milestone is **{milestone}**."
+        ).format(
+            start=_fmt(record.journey_start),
+            days=ngettext("{n} day", "{n} days", record.total_days(today)).format(n=record.total_days(today)),
+            milestone=milestone_label(nxt.label),
+        )
+        + "\n\n"
+        + _(NEXT_STEPS)
     )
 
 
@@ -103,7 +132,7 @@ class SlipButton(PersistentButton, template=r"recovery:slip:(?P<answer>yes|no):(
         yes = answer == "yes"
         super().__init__(
             f"recovery:slip:{'yes' if yes else 'no'}:{user_id}",
-            SLIP_YES_LABEL if yes else SLIP_NO_LABEL,
+            _(SLIP_YES_LABEL) if yes else _(SLIP_NO_LABEL),
             discord.ButtonStyle.primary if yes else discord.ButtonStyle.secondary,
         )
         self.answer = "yes" if yes else "no"
@@ -117,14 +146,14 @@ class SlipButton(PersistentButton, template=r"recovery:slip:(?P<answer>yes|no):(
     async def press(self, interaction: discord.Interaction) -> None:
         """Record the slip (or leave everything as it is) and replace the question with the answer."""
         if interaction.user.id != self.user_id:
-            raise KindredError("This confirmation belongs to someone else, so nothing has changed.")
+            raise KindredError(_("This confirmation belongs to someone else, so nothing has changed."))
         if self.answer == "no":
-            text = "Okay, nothing has changed. I'm glad you're here."
+            text = _("Okay, nothing has changed. I'm glad you're here.")
         else:
             bot = cast("KindredBot", interaction.client)
             scheduler = bot.features.checkins
             if scheduler is None:
-                raise KindredError("Recovery dates are unavailable for a moment. Please try `/recovery slip` again.")
+                raise KindredError(_("Recovery dates are unavailable for a moment. Please try `/recovery slip` again."))
             text = await record_slip(bot, scheduler, interaction)
         await interaction.response.edit_message(content=text, view=None)
         if self.answer == "yes":
@@ -174,7 +203,8 @@ class RecoveryCog(commands.GroupCog, group_name="recovery", group_description="Y
         zone = await self.scheduler.member_zone(user_id, interaction.guild_id)
         await self.scheduler.schedule_milestone(user_id, state, zone)
         await interaction.response.send_message(
-            f"Your recovery date is saved: **{_fmt(chosen)}**.\n\n{render_show(state, today)}", ephemeral=True
+            _("Your recovery date is saved: **{day}**.").format(day=_fmt(chosen)) + f"\n\n{render_show(state, today)}",
+            ephemeral=True,
         )
         # Other features may follow up privately (a recent date brings the first-30-days offer).
         self.bot.dispatch("recovery_date_set", interaction, chosen)
@@ -191,7 +221,9 @@ class RecoveryCog(commands.GroupCog, group_name="recovery", group_description="Y
         """Your current stretch, journey start, total days and next milestone. Only you can see it."""
         state = await self.bot.store.checkins.get_recovery(interaction.user.id)
         if state is None:
-            raise KindredError("You haven't set a recovery date yet. `/recovery set` takes one; only you will see it.")
+            raise KindredError(
+                _("You haven't set a recovery date yet. `/recovery set` takes one; only you will see it.")
+            )
         await interaction.response.send_message(render_show(state, await self._today(interaction)), ephemeral=True)
 
     @app_commands.command(name="slip")
@@ -199,10 +231,14 @@ class RecoveryCog(commands.GroupCog, group_name="recovery", group_description="Y
         """Had a slip? Start a new stretch today and keep everything you've built."""
         state = await self.bot.store.checkins.get_recovery(interaction.user.id)
         if state is None:
-            raise KindredError("You haven't set a recovery date yet. `/recovery set` takes one whenever you're ready.")
+            raise KindredError(
+                _("You haven't set a recovery date yet. `/recovery set` takes one whenever you're ready.")
+            )
         await interaction.response.send_message(
-            "Thank you for telling me. A slip is part of many people's recovery, and it doesn't undo the days "
-            "you've lived. Shall I start a new stretch today? Your journey start and your total days stay.",
+            _(
+                "Thank you for telling me. A slip is part of many people's recovery, and it doesn't undo the days "
+                "you've lived. Shall I start a new stretch today? Your journey start and your total days stay."
+            ),
             view=slip_confirm_view(interaction.user.id),
             ephemeral=True,
         )
@@ -214,32 +250,35 @@ class RecoveryCog(commands.GroupCog, group_name="recovery", group_description="Y
         """Choose whether your milestones are celebrated in the check-in channel."""
         on = setting == "on"
         if on and interaction.guild_id is None:
-            raise KindredError("Run this inside the server where you'd like your milestones celebrated.")
+            raise KindredError(_("Run this inside the server where you'd like your milestones celebrated."))
         changed = await self.bot.store.checkins.set_celebrate(
             interaction.user.id, on, interaction.guild_id, now=self.bot.clock.now()
         )
         if not changed:
-            raise KindredError("Set your recovery date first with `/recovery set`; then you can choose this.")
+            raise KindredError(_("Set your recovery date first with `/recovery set`; then you can choose this."))
         if not on:
-            text = "Milestone celebrations are off. You'll still get a private congratulation by DM."
+            text = _("Milestone celebrations are off. You'll still get a private congratulation by DM.")
         else:
             config = await self.bot.store.config.get(interaction.guild_id or 0)
-            text = (
+            text = _(
                 "Milestone celebrations are on. On each milestone day I'll post a short celebration with your name "
                 "in the check-in channel (never a number of days compared with anyone)."
             )
             if config.checkin_share_channel_id is None:
-                text += " This server hasn't chosen a check-in channel yet; a moderator can set one with `/config share-channel`."
+                text += " " + _(
+                    "This server hasn't chosen a check-in channel yet; a moderator can set one with "
+                    "`/config share-channel`."
+                )
         await interaction.response.send_message(text, ephemeral=True)
 
 
 async def send_milestone(bot: KindredBot, user_id: int, milestone: Milestone, guild_id: int | None) -> bool:
-    """The congratulation DM, and the opt-in celebration post."""
-    await send_dm(
-        bot,
-        user_id,
-        content=f"🎉 Today you reach **{milestone.label}** in your recovery. That's worth pausing to feel. Well done.",
-    )
+    """The congratulation DM (in the language the member last used), and the opt-in celebration post."""
+    with using_locale(await bot.store.prefs.locale_of(user_id)):
+        congratulation = "🎉 " + _(
+            "Today you reach **{milestone}** in your recovery. That's worth pausing to feel. Well done."
+        ).format(milestone=milestone_label(milestone.label))
+    await send_dm(bot, user_id, content=congratulation)
     if guild_id is not None:
         member = await current_member(bot, guild_id, user_id)
         if member is None:

@@ -23,6 +23,7 @@ from bot.checkins import (
     validate_checkin,
 )
 from bot.errors import KindModal, KindredError, KindView, reply_ephemeral
+from bot.i18n import _
 from bot.rate_limits import Action, enforce
 from cogs._buttons import PersistentButton
 from cogs.checkins._flow import CheckinAnswer, record_checkin, require_member
@@ -47,45 +48,56 @@ async def send_answer(interaction: discord.Interaction, answer: CheckinAnswer) -
 
 
 class CheckinModal(KindModal, title="Check in"):
-    """The detailed check-in: the same fields as ``/checkin today``, typed instead of picked."""
+    """The detailed check-in: the same fields as ``/checkin today``, typed instead of picked.
 
-    mood: discord.ui.TextInput[CheckinModal] = discord.ui.TextInput(
-        custom_id="mood", label="Mood: 1 (really struggling) to 5 (doing well)", max_length=1, placeholder="3"
-    )
-    craving: discord.ui.TextInput[CheckinModal] = discord.ui.TextInput(
-        custom_id="craving", label="Craving: 0 (none) to 10 (overwhelming)", max_length=2, placeholder="0"
-    )
-    triggers: discord.ui.TextInput[CheckinModal] = discord.ui.TextInput(
-        custom_id="triggers",
-        label="Anything around you? (optional)",
-        required=False,
-        max_length=200,
-        placeholder="stress, people, places, boredom, loneliness, tiredness, conflict, celebration, other",
-    )
-    note: discord.ui.TextInput[CheckinModal] = discord.ui.TextInput(
-        custom_id="note",
-        label="A note, just for you (optional)",
-        style=discord.TextStyle.paragraph,
-        required=False,
-        max_length=MAX_NOTE,
-    )
-    share: discord.ui.TextInput[CheckinModal] = discord.ui.TextInput(
-        custom_id="share",
-        label="Share? no / anonymously / with my name",
-        required=False,
-        max_length=40,
-        placeholder="no (add 'with note' to include your note)",
-    )
+    The fields are made per modal, labelled in the language of the member opening it.
+    """
+
+    mood: discord.ui.TextInput[CheckinModal]
+    craving: discord.ui.TextInput[CheckinModal]
+    triggers: discord.ui.TextInput[CheckinModal]
+    note: discord.ui.TextInput[CheckinModal]
+    share: discord.ui.TextInput[CheckinModal]
 
     def __init__(self, guild_id: int | None, *, existing: CheckinEntry | None = None) -> None:
-        super().__init__(timeout=MODAL_TIMEOUT)
+        super().__init__(title=_("Check in"), timeout=MODAL_TIMEOUT)
         self.guild_id = guild_id
         self.existing_id = existing.id if existing else None
+        self.mood = discord.ui.TextInput(
+            custom_id="mood", label=_("Mood: 1 (really struggling) to 5 (doing well)"), max_length=1, placeholder="3"
+        )
+        self.craving = discord.ui.TextInput(
+            custom_id="craving", label=_("Craving: 0 (none) to 10 (overwhelming)"), max_length=2, placeholder="0"
+        )
+        self.triggers = discord.ui.TextInput(
+            custom_id="triggers",
+            label=_("Anything around you? (optional)"),
+            required=False,
+            max_length=200,
+            # The trigger names are what members type, in every language.
+            placeholder="stress, people, places, boredom, loneliness, tiredness, conflict, celebration, other",
+        )
+        self.note = discord.ui.TextInput(
+            custom_id="note",
+            label=_("A note, just for you (optional)"),
+            style=discord.TextStyle.paragraph,
+            required=False,
+            max_length=MAX_NOTE,
+        )
+        self.share = discord.ui.TextInput(
+            custom_id="share",
+            label=_("Share? no / anonymously / with my name"),
+            required=False,
+            max_length=40,
+            placeholder=_("no (add 'with note' to include your note)"),
+        )
         if existing is not None:
             self.mood.default = str(existing.mood)
             self.craving.default = str(existing.craving)
             self.triggers.default = ", ".join(existing.triggers) or None
             self.note.default = existing.note
+        for field in (self.mood, self.craving, self.triggers, self.note, self.share):
+            self.add_item(field)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         """Validate every field (the note length too: the client limit isn't a guarantee) and record."""
@@ -105,7 +117,7 @@ class CheckinNowButton(PersistentButton, template=r"checkin:now:(?P<guild_id>\d+
     """ "Check in now" on a reminder DM: opens the modal for a new check-in."""
 
     def __init__(self, guild_id: int | None) -> None:
-        super().__init__(f"checkin:now:{guild_id or 0}", "Check in now", discord.ButtonStyle.primary, emoji="🌱")
+        super().__init__(f"checkin:now:{guild_id or 0}", _("Check in now"), discord.ButtonStyle.primary, emoji="🌱")
         self.guild_id = guild_id
 
     @classmethod
@@ -124,7 +136,7 @@ class MoreDetailButton(PersistentButton, template=r"checkin:more:(?P<checkin_id>
 
     def __init__(self, checkin_id: int) -> None:
         super().__init__(
-            f"checkin:more:{checkin_id}", "Check in with more detail", discord.ButtonStyle.secondary, emoji="📝"
+            f"checkin:more:{checkin_id}", _("Check in with more detail"), discord.ButtonStyle.secondary, emoji="📝"
         )
         self.checkin_id = checkin_id
 
@@ -138,7 +150,9 @@ class MoreDetailButton(PersistentButton, template=r"checkin:more:(?P<checkin_id>
         bot = cast("KindredBot", interaction.client)
         entry = await bot.store.checkins.get_checkin(self.checkin_id, interaction.user.id)
         if entry is None:
-            raise KindredError("That check-in isn't one of yours, so I can't open it. `/checkin today` starts yours.")
+            raise KindredError(
+                _("That check-in isn't one of yours, so I can't open it. `/checkin today` starts yours.")
+            )
         await interaction.response.send_modal(CheckinModal(entry.guild_id, existing=entry))
 
 
@@ -148,7 +162,7 @@ class BuddyNoticeButton(PersistentButton, template=r"checkin:buddy:(?P<guild_id>
     def __init__(self, guild_id: int, checkin_id: int | None = None) -> None:
         super().__init__(
             f"checkin:buddy:{guild_id}" + (f":{checkin_id}" if checkin_id is not None else ""),
-            "Let my buddy know",
+            _("Let my buddy know"),
             discord.ButtonStyle.success,
             emoji="🤝",
         )
@@ -168,8 +182,10 @@ class BuddyNoticeButton(PersistentButton, template=r"checkin:buddy:(?P<guild_id>
         await require_member(bot, self.guild_id, user.id)
         if not await _buddy_can_be_told_now(bot, self.guild_id, user.id):
             raise KindredError(
-                "I can't send that right now: you need a current buddy and `/buddy notify on`. "
-                "`/resources show` has people you can reach straight away."
+                _(
+                    "I can't send that right now: you need a current buddy and `/buddy notify on`. "
+                    "`/resources show` has people you can reach straight away."
+                )
             )
         limit = await enforce(bot.store.limits, Action.BUDDY_NOTICE, self.guild_id, user.id, now=bot.clock.now())
         # Answer within Discord's 3 seconds by taking this button away (so the buddy hears once),
@@ -180,10 +196,10 @@ class BuddyNoticeButton(PersistentButton, template=r"checkin:buddy:(?P<guild_id>
         await interaction.response.edit_message(view=remaining)
         reached = await notify_partners_of_hard_moment(bot, self.guild_id, user.id)
         if reached:
-            text = "I let your buddy know you could use a check-in. Nothing from your check-in was shared."
+            text = _("I let your buddy know you could use a check-in. Nothing from your check-in was shared.")
         else:
             await bot.store.limits.give_back(limit)  # nobody was reached, so it doesn't count
-            text = (
+            text = _(
                 "I couldn't reach your buddy by DM (their DMs may be closed). You could message them directly, "
                 "or reach someone through `/resources show`."
             )

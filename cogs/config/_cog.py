@@ -25,6 +25,7 @@ from bot.crisis.languages import detection_coverage
 from bot.errors import KindredError, reply_ephemeral
 from bot.events import ConfigChange
 from bot.guild_config import ALERT_POLICIES, CADENCES, GuildConfig
+from bot.i18n import _
 from bot.modlog import send_modlog
 from bot.rate_limits import limit_lines
 from bot.regions import regions_for_locale, require_region, search_regions
@@ -164,10 +165,10 @@ class Config(
                 )
         suggested: tuple[str, ...]
         if current_region and current_region != "other":
-            suggested, note = (current_region,), "current setting"
+            suggested, note = (current_region,), _("current setting")
         else:
             locale = interaction.guild_locale or interaction.locale
-            suggested, note = regions_for_locale(locale), "suggested from the server's language"
+            suggested, note = regions_for_locale(locale), _("suggested from the server's language")
         return [Choice(name=c.label, value=c.code) for c in search_regions(current, suggested=suggested, note=note)]
 
     @app_commands.command(name="timezone")

@@ -21,6 +21,7 @@ from discord.ext import commands
 
 from bot.crisis_care.work import DB_TIMEOUT, bounded
 from bot.errors import KindredError, reply_ephemeral
+from bot.i18n import N_, _, country_name
 from bot.regions import describe_regions, regions_for_locale, require_region, search_regions
 from bot.resources import REGION_NAMES, contacts_for, render_contacts
 
@@ -31,8 +32,8 @@ __all__ = ["Resources", "contacts_message", "locale_hint"]
 
 log = logging.getLogger(__name__)
 
-GUESSED = "guessed from your Discord language"
-_FOOTER = "-# `/resources region` changes your region; `/resources mute` stops automatic support messages."
+GUESSED = N_("guessed from your Discord language")
+_FOOTER = N_("`/resources region` changes your region; `/resources mute` stops automatic support messages.")
 
 
 def contacts_message(region: str, *, whose: str, hint: str = "") -> str:
@@ -41,17 +42,23 @@ def contacts_message(region: str, *, whose: str, hint: str = "") -> str:
     ``hint`` is a line about a region suggested by the member's language, shown above the footer.
     """
     contacts = contacts_for(region)
-    place = "" if contacts.region == "other" else f" in {contacts.region_name}"
-    footer = _FOOTER
+    footer = "-# " + _(_FOOTER)
     if whose == GUESSED:
-        footer = (
-            f"-# Not in {contacts.region_name}? Pick your country with `/resources region`; "
+        footer = "-# " + _(
+            "Not in {region}? Pick your country with `/resources region`; "
             "nothing is saved until you do. `/resources mute` stops automatic support messages."
+        ).format(region=country_name(contacts.region, contacts.region_name))
+    if contacts.region == "other":
+        heading = _("**People you can reach right now** ({whose}):").format(whose=_(whose))
+    else:
+        heading = _("**People you can reach right now in {region}** ({whose}):").format(
+            region=country_name(contacts.region, contacts.region_name), whose=_(whose)
         )
     return (
-        f"**People you can reach right now{place}** ({whose}):\n"
+        f"{heading}\n"
         f"{render_contacts(contacts, substance=True)}\n\n"
-        "You matter, and reaching out is a strong thing to do. You can also talk to someone here.\n"
+        + _("You matter, and reaching out is a strong thing to do. You can also talk to someone here.")
+        + "\n"
         + (f"{hint}\n" if hint else "")
         + footer
     )
@@ -59,10 +66,9 @@ def contacts_message(region: str, *, whose: str, hint: str = "") -> str:
 
 def locale_hint(codes: tuple[str, ...]) -> str:
     """A line offering the countries a language suggests when it doesn't point to just one."""
-    return (
-        f"Your Discord language suggests {describe_regions(codes)}. "
-        "Pick yours with `/resources region` to see lines you can call there."
-    )
+    return _(
+        "Your Discord language suggests {regions}. Pick yours with `/resources region` to see lines you can call there."
+    ).format(regions=describe_regions(codes))
 
 
 class Resources(
@@ -92,16 +98,16 @@ class Resources(
         except Exception:
             # Contacts must show even when the database is down.
             log.exception("could not read the region for %s; showing the worldwide directory", user_id)
-        return "other", "worldwide"
+        return "other", N_("worldwide")
 
     async def _stored_region(self, user_id: int, guild_id: int | None) -> tuple[str, str]:
         """The member's own region, else the server's, else the worldwide directory (may raise)."""
         prefs = await self.bot.store.prefs.get(user_id)
         if prefs.region:
-            return prefs.region, "your region"
+            return prefs.region, N_("your region")
         if guild_id is not None:
-            return (await self.bot.store.config.get(guild_id)).region, "this server's region"
-        return "other", "worldwide"
+            return (await self.bot.store.config.get(guild_id)).region, N_("this server's region")
+        return "other", N_("worldwide")
 
     async def _set_muted(self, user_id: int, muted: bool) -> bool:
         """Save the choice, or say specifically that it couldn't be saved (never a silent or generic failure)."""
@@ -112,8 +118,10 @@ class Resources(
         except Exception:
             log.exception("could not save the automatic-messages choice of %s", user_id)
             raise KindredError(
-                "I couldn't save that just now, so nothing changed. Please try again in a few minutes. "
-                "`/resources show` works any time."
+                _(
+                    "I couldn't save that just now, so nothing changed. Please try again in a few minutes. "
+                    "`/resources show` works any time."
+                )
             ) from None
         crisis = self.bot.features.crisis
         if crisis is not None:
@@ -142,7 +150,7 @@ class Resources(
         """Choose which country's crisis lines Kindred shows you (everywhere, in every server)."""
         code = require_region(region)
         await self.bot.store.prefs.set_region(interaction.user.id, code, now=self.bot.clock.now())
-        await reply_ephemeral(interaction, "Saved. " + contacts_message(code, whose="your region"))
+        await reply_ephemeral(interaction, _("Saved.") + " " + contacts_message(code, whose=N_("your region")))
 
     @region.autocomplete("region")
     async def _region_autocomplete(
@@ -158,28 +166,27 @@ class Resources(
             log.warning("reading the region of %s for autocomplete failed", interaction.user.id, exc_info=True)
             prefs = None
         if prefs is not None and prefs.region in REGION_NAMES:
-            suggested, note = (prefs.region,), "your current choice"
+            suggested, note = (prefs.region,), _("your current choice")
         else:
-            suggested, note = regions_for_locale(interaction.locale), "suggested from your Discord language"
+            suggested, note = regions_for_locale(interaction.locale), _("suggested from your Discord language")
         return [Choice(name=c.label, value=c.code) for c in search_regions(current, suggested=suggested, note=note)]
 
     @app_commands.command(name="mute")
     async def mute(self, interaction: discord.Interaction[KindredBot]) -> None:
         """Stop automatic support messages to you (the server's crisis team may still be alerted)."""
         changed = await self._set_muted(interaction.user.id, True)
-        head = "Done." if changed else "They're already off."
-        await reply_ephemeral(
-            interaction,
-            f"{head} I won't send you automatic support messages when I notice hard words, in any server. "
+        head = _("Done.") if changed else _("They're already off.")
+        body = _(
+            "I won't send you automatic support messages when I notice hard words, in any server. "
             "The server's crisis team may still be told, under its own settings. "
-            "`/resources show` is always here, and `/resources unmute` turns the messages back on.",
+            "`/resources show` is always here, and `/resources unmute` turns the messages back on."
         )
+        await reply_ephemeral(interaction, f"{head} {body}")
 
     @app_commands.command(name="unmute")
     async def unmute(self, interaction: discord.Interaction[KindredBot]) -> None:
         """Turn Kindred's automatic support messages back on for you."""
         changed = await self._set_muted(interaction.user.id, False)
-        head = "Done, they're back on." if changed else "They're already on."
-        await reply_ephemeral(
-            interaction, f"{head} If I notice you might be going through something hard, I'll message you privately."
-        )
+        head = _("Done, they're back on.") if changed else _("They're already on.")
+        body = _("If I notice you might be going through something hard, I'll message you privately.")
+        await reply_ephemeral(interaction, f"{head} {body}")

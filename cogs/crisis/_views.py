@@ -20,6 +20,7 @@ from bot.crisis import Level
 from bot.crisis_care.alerts import GONE
 from bot.crisis_care.work import claim_custom_id
 from bot.errors import KindredError, reply_ephemeral
+from bot.i18n import N_, _
 from bot.messaging import NO_PINGS
 from bot.resources import render_contacts
 from cogs._buttons import PersistentButton
@@ -32,7 +33,7 @@ __all__ = ["ClaimButton", "OkButton", "TalkButton", "answer_view", "claim_view"]
 
 log = logging.getLogger(__name__)
 
-RESTARTING = (
+RESTARTING = N_(
     "Crisis support is restarting, so I couldn't do that just now. Please try again in a minute; "
     "`/resources show` lists people you can reach any time."
 )
@@ -42,7 +43,11 @@ def answer_view(guilds: Sequence[discord.Guild], level: Level) -> discord.ui.Vie
     """The buttons under a member's private answer: one "talk" per server they could ask, and "I'm OK"."""
     view = discord.ui.View(timeout=None)
     for guild in guilds:
-        label = "Talk to someone here" if len(guilds) == 1 else f"Talk to someone in {guild.name}"
+        label = (
+            _("Talk to someone here")
+            if len(guilds) == 1
+            else _("Talk to someone in {server}").format(server=guild.name)
+        )
         view.add_item(TalkButton(guild.id, level, label=label[:80]))
     view.add_item(OkButton())
     return view
@@ -62,14 +67,14 @@ def _care(interaction: discord.Interaction) -> CrisisCare:
     """The crisis service, reached by type: buttons rebuilt after a restart find it on ``bot.features``."""
     care = cast("KindredBot", interaction.client).features.crisis
     if care is None:
-        raise KindredError(RESTARTING)
+        raise KindredError(_(RESTARTING))
     return care
 
 
 class TalkButton(PersistentButton, template=r"crisis:talk:(?P<guild_id>\d+)(?::(?P<level>\d))?"):
     """With the member's consent, tell the server's crisis team they'd like someone to reach out."""
 
-    def __init__(self, guild_id: int, level: Level = Level.CONCERN, *, label: str = "Talk to someone here") -> None:
+    def __init__(self, guild_id: int, level: Level = Level.CONCERN, *, label: str = _("Talk to someone here")) -> None:
         super().__init__(f"crisis:talk:{guild_id}:{int(level)}", label, discord.ButtonStyle.primary)
         self.guild_id = guild_id
         self.level = level
@@ -98,7 +103,7 @@ class OkButton(PersistentButton, template=r"crisis:ok"):
     """The member is OK: acknowledged, and no automatic message for 24 hours unless it's imminent."""
 
     def __init__(self) -> None:
-        super().__init__("crisis:ok", "I'm OK", discord.ButtonStyle.secondary)
+        super().__init__("crisis:ok", _("I'm OK"), discord.ButtonStyle.secondary)
 
     @classmethod
     def rebuild(cls, match: re.Match[str]) -> OkButton:
@@ -116,8 +121,10 @@ async def _ok(interaction: discord.Interaction) -> None:
     care.acknowledge(interaction.user.id, care.bot.clock.now())
     await reply_ephemeral(
         interaction,
-        "Thanks for letting me know. I'll give you space: no automatic messages from me for the next day. "
-        "`/resources show` is there any time, and you can always talk to someone here.",
+        _(
+            "Thanks for letting me know. I'll give you space: no automatic messages from me for the next day. "
+            "`/resources show` is there any time, and you can always talk to someone here."
+        ),
     )
 
 

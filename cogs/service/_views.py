@@ -151,7 +151,7 @@ class CompleteView(KindView):
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """Only the organiser who opened this can use it."""
-        return interaction.user.id == self.author_id
+        return await super().interaction_check(interaction) and interaction.user.id == self.author_id
 
     async def _confirm(self, interaction: discord.Interaction) -> None:
         served = [uid for uid in self.opp.volunteers if any(uid in s for s in self.chosen.values())]

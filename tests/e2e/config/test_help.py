@@ -74,3 +74,17 @@ async def test_help_for_one_feature_gives_a_line_per_command(running: Harness) -
     unknown = await running.dd.slash(running.world.alice, "help", channel=running.world.general, feature="Karaoke")
     await unknown.response()
     assert unknown.ephemeral and "Karaoke" in unknown.content and "Getting started" in unknown.content
+
+
+async def test_help_speaks_the_members_language_with_the_names_their_client_shows(harness: Harness) -> None:
+    await harness.start(extensions=EXTENSIONS)
+    harness.world.alice.user.locale = "es-ES"
+    fields = await help_embed_fields(harness, harness.world.alice)
+    assert next(iter(fields)) == "Para empezar" and "Tus datos" in fields
+    listed = "\n".join(fields.values())
+    assert "`/privacidad borrar`: Borra todo lo que Kindred guarda sobre ti" in listed
+    refused = await harness.dd.slash(
+        harness.world.alice, "help", channel=harness.world.general, options={"feature": "Astrology"}
+    )
+    await refused.response()
+    assert refused.content.startswith("No tengo ninguna función llamada")

@@ -171,3 +171,18 @@ async def test_talk_without_an_alert_channel_is_told_kindly_with_resources(h: Ha
     talked, text = await talk(h, w.alice, dm, f"crisis:talk:{w.guild.id}:2")
     assert talked.ephemeral and "hasn't set up a crisis team channel" in text
     assert "/resources show" in text and "findahelpline.com" in text
+
+
+async def test_a_spanish_member_who_asks_to_talk_is_answered_in_spanish(h: Harness) -> None:
+    w = h.world
+    await h.configure(region="ES")
+    w.alice.user.locale = "es-ES"
+    await h.private_command(w.alice, "resources show")  # the language Kindred last saw from her
+    await h.dd.send_message(w.alice, w.general, CRISIS)
+    dm = await h.dd.wait_for_dm(w.alice)
+    _, text = await talk(h, w.alice, dm, f"crisis:talk:{w.guild.id}:2")
+    assert text.startswith("Gracias por decírmelo. He avisado al equipo de crisis de")
+    assert "**024, line for people with suicidal thoughts (free, 24/7)**: llama al **024**" in text
+    alert = await h.dd.wait_for_message(w.crisis_alerts)
+    assert "Talk to someone here" in alert["content"]  # the team's alert is in the bot's own words
+    await settle(h)

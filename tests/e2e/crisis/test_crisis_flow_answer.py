@@ -256,3 +256,30 @@ async def test_a_failing_scan_is_logged_and_never_stops_message_handling(
     assert "could not post the closed-DM line" in caplog.text
     await say(h, w.carol, CRISIS)
     await h.dd.wait_for_dm(w.carol)  # and the next member is still answered
+
+
+async def test_the_answer_speaks_the_language_the_member_last_used_and_never_translates_a_line(h: Harness) -> None:
+    w = h.world
+    await h.configure(region="US")
+    w.alice.user.locale = "es-419"
+    await h.private_command(w.alice, "resources show")  # the last language Kindred saw from her
+    await say(h, w.alice, IMMINENT)
+    dm = await h.dd.wait_for_dm(w.alice)
+    text = dm["content"]
+    labels = [c["label"] for row in dm.get("components", []) for c in row.get("components", [])]
+    assert labels == ["Hablar con alguien de aquí", "Estoy bien"]
+    assert text.startswith("Hola, te escribo en privado porque me preocupa que ahora mismo no estés a salvo.")
+    assert "Importas" in text and "las cosas pueden mejorar" in text
+    assert "llama ahora a **911**" in text
+    # Line names and numbers stay exactly as the service gives them.
+    assert "**988 Suicide & Crisis Lifeline**" in text and "**Text HOME to 741741**" in text
+    assert "SAMHSA National Helpline" in text
+    assert "pills" not in text and "goodbye" not in text  # never quoted, in any language
+    await settle(h)
+
+
+async def test_a_member_kindred_never_saw_use_a_command_is_answered_in_english(h: Harness) -> None:
+    await h.configure(region="US")
+    await say(h, h.world.bob, CRISIS)
+    assert "You matter" in (await h.dd.wait_for_dm(h.world.bob))["content"]
+    await settle(h)

@@ -38,8 +38,9 @@ async def test_autocomplete_never_offers_more_than_25_and_keeps_the_worldwide_di
 async def test_without_a_region_the_members_language_country_comes_first(h: Harness) -> None:
     h.world.alice.user.locale = "es-ES"
     found = await choices(h, h.world.alice, "resources region", "")
-    assert found[0]["value"] == "ES" and "suggested from your Discord language" in found[0]["name"]
-    assert "suggested" not in found[1]["name"]
+    # In her language: the country's own name and the note.
+    assert found[0] == {"name": "España (ES) · sugerido por tu idioma de Discord", "value": "ES"}
+    assert "sugerido" not in found[1]["name"]
     # Latin American Spanish names several countries; all are offered first, none is picked for them.
     h.world.alice.user.locale = "es-419"
     found = await choices(h, h.world.alice, "resources region", "")
@@ -58,7 +59,7 @@ async def test_a_saved_region_comes_first_instead_of_the_language_guess(h: Harne
     h.world.alice.user.locale = "es-ES"
     await h.private_command(h.world.alice, "resources region", region="MX")
     found = await choices(h, h.world.alice, "resources region", "")
-    assert found[0]["value"] == "MX" and "your current choice" in found[0]["name"]
+    assert found[0]["value"] == "MX" and "tu elección actual" in found[0]["name"]
 
 
 async def test_autocomplete_still_answers_with_the_database_down(h: Harness) -> None:
@@ -108,9 +109,10 @@ async def test_show_lists_the_chosen_countrys_lines(h: Harness, region: str, exp
 async def test_show_offers_the_languages_country_as_a_labelled_guess_and_saves_nothing(h: Harness) -> None:
     h.world.bob.user.locale = "es-ES"
     shown = await h.private_command(h.world.bob, "resources show", dm=True)
-    assert "in Spain" in shown.content and "024" in shown.content
-    assert "guessed from your Discord language" in shown.content
-    assert "Not in Spain?" in shown.content and "/resources region" in shown.content
+    # In Spanish, the member's language; the line's name and number are never translated.
+    assert "ahora mismo en España" in shown.content and "**024, line for people" in shown.content
+    assert "deducida de tu idioma de Discord" in shown.content
+    assert "¿No estás en España?" in shown.content and "/recursos región" in shown.content
     assert "findahelpline.com" in shown.content  # anyone the guess is wrong for still has a way
     assert (await h.bot.store.prefs.get(h.world.bob.id)).region is None
 
@@ -118,9 +120,9 @@ async def test_show_offers_the_languages_country_as_a_labelled_guess_and_saves_n
 async def test_show_names_the_countries_a_shared_language_suggests_without_picking_one(h: Harness) -> None:
     h.world.bob.user.locale = "de"
     shown = await h.private_command(h.world.bob, "resources show", dm=True)
-    assert "Germany, Austria or Switzerland" in shown.content
+    assert "Deutschland, Österreich oder Schweiz" in shown.content  # named as her language names them
     assert "findahelpline.com" in shown.content and "0800 111 0 111" not in shown.content
-    assert "guessed" not in shown.content
+    assert "erraten" not in shown.content
 
 
 async def test_a_chosen_region_wins_over_the_language(h: Harness) -> None:
@@ -143,7 +145,7 @@ async def test_show_still_guesses_from_the_language_with_the_database_down(h: Ha
     h.world.alice.user.locale = "pt-BR"
     await h.bot.db.close()
     shown = await h.private_command(h.world.alice, "resources show")
-    assert "188" in shown.content and "guessed from your Discord language" in shown.content
+    assert "188" in shown.content and "deduzida do seu idioma do Discord" in shown.content
 
 
 # -- /config region -----------------------------------------------------------------------------------
@@ -163,3 +165,21 @@ async def test_config_region_refuses_an_unknown_country(h: Harness) -> None:
     refused = await h.private_command(h.world.mod, "config region", region="Narnia")
     assert "Narnia" in refused.content and "Somewhere else" in refused.content
     assert (await h.bot.store.config.get(h.world.guild.id)).region == "other"
+
+
+# -- the member's language ------------------------------------------------------------------------------
+async def test_a_spanish_member_gets_commands_and_replies_in_spanish(h: Harness) -> None:
+    synced = {c["name"]: c for c in h.dd.world.commands_for(None)}
+    resources = synced["resources"]
+    assert resources["name_localizations"]["es-ES"] == "recursos"
+    assert resources["description_localizations"]["de"].startswith("Krisentelefone")
+    show = next(o for o in resources["options"] if o["name"] == "show")
+    assert show["name_localizations"] == {**show["name_localizations"], "es-419": "ver", "pt-BR": "ver"}
+    h.world.alice.user.locale = "es-ES"
+    await h.private_command(h.world.alice, "resources region", region="ES")
+    shown = await h.private_command(h.world.alice, "resources show")
+    assert shown.content.startswith("**Personas a las que puedes acudir ahora mismo en España** (tu región)")
+    assert "112" in shown.content and "Importas" in shown.content
+    assert await h.bot.store.prefs.locale_of(h.world.alice.id) == "es-ES"  # for the DMs no interaction carries
+    h.world.alice.user.locale = "en-US"
+    assert "People you can reach" in (await h.private_command(h.world.alice, "resources show")).content
