@@ -39,7 +39,7 @@ from bot.crisis_care.alerts import AlertDesk
 from bot.crisis_care.consent import ConsentDesk
 from bot.crisis_care.memory import AnswerMemory
 from bot.crisis_care.policy import CLOSED_DM_LINE_LIFETIME, MemberState, decide_answer
-from bot.crisis_care.text import CLOSED_DM_LINE, answer_text
+from bot.crisis_care.text import CLOSED_DM_LINE, answer_locale, answer_text
 from bot.crisis_care.work import REPOST_KIND, CareWork, CrisisButtons, Source, bounded, repost_key
 from bot.i18n import using_locale
 from bot.messaging import NO_PINGS
@@ -297,8 +297,8 @@ class CrisisCare:
             # In a DM, a member who shares one server with the bot gets that server's region by default.
             region_guild = source.guild_id or (guilds[0].id if len(guilds) == 1 else None)
             contacts = contacts_for(await self.work.region_for(source.user_id, region_guild))
-            # A message carries no language: the one the member last used a command in, else English.
-            with using_locale(await self.work.locale_for(source.user_id)):
+            # The language the message was written in, else the one the member last used a command in.
+            with using_locale(answer_locale(detection.language, await self.work.locale_for(source.user_id))):
                 content = answer_text(detection.level, detection.categories, contacts, talk_offered=bool(guilds))
                 buttons = self.buttons.answer(guilds, detection.level)
             dm = await self._dm(source.user_id, content, buttons)

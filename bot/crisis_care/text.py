@@ -21,6 +21,7 @@ __all__ = [
     "CLOSED_DM_LINE",
     "LEVEL_LABELS",
     "alert_text",
+    "answer_locale",
     "answer_text",
     "categories_line",
     "claimed_line",
@@ -68,6 +69,24 @@ _CORE = N_(
     "You matter, and you don't have to carry this alone. Help is available right now, "
     "and things can get better, even if that's hard to believe today."
 )
+
+# The Discord locale a crisis answer uses when the message was written in one of these languages.
+_LANGUAGE_LOCALES = {"es": "es-ES", "pt": "pt-BR", "fr": "fr", "de": "de"}
+
+
+def answer_locale(message_language: str, last_used: str | None) -> str | None:
+    """The language of a member's private crisis answer: the one they wrote in, else the one they last used.
+
+    A message in Spanish gets a Spanish answer even from someone whose Discord is set to English: in a hard
+    moment, the language a person writes in is the one they read most easily. Their own variant of it
+    (``es-419``, ``pt-PT``…) is kept when their Discord language agrees. ``None`` means English.
+    """
+    wanted = _LANGUAGE_LOCALES.get(message_language)
+    if wanted is None:
+        return last_used
+    if last_used is not None and last_used.split("-")[0].lower() == message_language:
+        return last_used
+    return wanted
 
 
 def needs_substance_line(categories: Iterable[Category]) -> bool:

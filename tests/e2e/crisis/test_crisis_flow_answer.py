@@ -283,3 +283,23 @@ async def test_a_member_kindred_never_saw_use_a_command_is_answered_in_english(h
     await say(h, h.world.bob, CRISIS)
     assert "You matter" in (await h.dd.wait_for_dm(h.world.bob))["content"]
     await settle(h)
+
+
+async def test_a_message_in_spanish_is_answered_in_spanish_even_from_a_member_kindred_never_saw(h: Harness) -> None:
+    await h.configure(region="ES")
+    await say(h, h.world.bob, "ya no aguanto más, quiero morirme")
+    text = (await h.dd.wait_for_dm(h.world.bob))["content"]
+    assert "Importas" in text and "You matter" not in text
+    assert "aguanto" not in text and "morirme" not in text  # never quoted, in any language
+    await settle(h)
+
+
+async def test_the_language_a_member_writes_in_wins_over_the_one_they_last_used(h: Harness) -> None:
+    w = h.world
+    await h.configure(region="FR")
+    w.alice.user.locale = "en-US"
+    await h.private_command(w.alice, "resources show")  # Kindred last saw her in English
+    await say(h, w.alice, "je veux mourir, je n'en peux plus")
+    text = (await h.dd.wait_for_dm(w.alice))["content"]
+    assert "Tu comptes" in text and "You matter" not in text
+    await settle(h)
