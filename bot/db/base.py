@@ -102,8 +102,8 @@ def load_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
     return found
 
 
-class Tx(ABC):
-    """The handle a transaction body uses. Only valid inside ``async with db.transaction()``."""
+class Statements(ABC):
+    """What both a transaction and the database run: statements with ``?`` parameters, and reads."""
 
     @abstractmethod
     async def execute(self, sql: str, params: Params = ()) -> int:
@@ -131,6 +131,10 @@ class Tx(ABC):
         return None if row is None else row[0]
 
 
+class Tx(Statements):
+    """The handle a transaction body uses. Only valid inside ``async with db.transaction()``."""
+
+
 def redacted_url(url: str) -> str:
     """``url`` without its password, for logs and messages."""
     parts = urlsplit(url)
@@ -145,7 +149,7 @@ def returning_id(sql: str) -> str:
     return sql.rstrip().rstrip(";") + " RETURNING id"
 
 
-class Database(ABC):
+class Database(Statements):
     """The store's database. Every statement goes through it; bodies that must be atomic use :meth:`transaction`.
 
     Write transactions never interleave, on either backend: SQLite's ``BEGIN IMMEDIATE`` takes the one write
@@ -200,31 +204,10 @@ class Database(ABC):
     def transaction(self) -> AbstractAsyncContextManager[Tx]:
         """Run the body atomically, with the write lock held from the start."""
 
-    @abstractmethod
-    async def execute(self, sql: str, params: Params = ()) -> int:
-        """Run one statement on its own; return the rows changed."""
-
-    @abstractmethod
-    async def insert(self, sql: str, params: Params = ()) -> int:
-        """Run one INSERT on its own and return the new row's id."""
-
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         """Run one statement for many rows in one transaction."""
         async with self.transaction() as tx:
             await tx.executemany(sql, rows)
-
-    @abstractmethod
-    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
-        """Return the first row or ``None``."""
-
-    @abstractmethod
-    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        """Return every row."""
-
-    async def fetchval(self, sql: str, params: Params = ()) -> Any:
-        """Return the first column of the first row, or ``None``."""
-        row = await self.fetchone(sql, params)
-        return None if row is None else row[0]
 
     @abstractmethod
     async def table_columns(self) -> dict[str, list[str]]:
