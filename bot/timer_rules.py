@@ -18,9 +18,11 @@ __all__ = [
     "RETRY_BASE",
     "RETRY_CAP",
     "URGENT",
+    "DueReminder",
     "Timer",
     "TimerHandler",
     "reminder_still_worth_sending",
+    "reminders_ahead",
     "retry_delay",
 ]
 
@@ -55,6 +57,24 @@ RETRY_CAP = timedelta(hours=1)
 def retry_delay(attempt: int) -> timedelta:
     """How long to wait before try ``attempt + 1`` after ``attempt`` failed (1, 2, 4, ... minutes, capped)."""
     return min(RETRY_BASE * (2 ** max(attempt - 1, 0)), RETRY_CAP)
+
+
+@dataclass(frozen=True, slots=True)
+class DueReminder:
+    """One reminder to schedule: its lead's label (``24h``, ``1h``…) and when it should go out."""
+
+    lead: str
+    due_at: datetime
+
+
+def reminders_ahead(leads: Mapping[str, timedelta], start: datetime, now: datetime) -> list[DueReminder]:
+    """The reminders of ``leads`` still ahead for something starting at ``start``, soonest first.
+
+    One whose time has passed is dropped, not sent late: something scheduled 3 hours ahead gets only its
+    shorter reminders.
+    """
+    found = [DueReminder(lead, start - before) for lead, before in leads.items() if start - before > now]
+    return sorted(found, key=lambda r: r.due_at)
 
 
 def reminder_still_worth_sending(lead: str, leads: Mapping[str, timedelta], start: datetime, now: datetime) -> bool:

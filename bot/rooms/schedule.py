@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.problems import within
 from bot.repeats import Repeat, next_occurrence
 from bot.text import checked_text
-from bot.timers import reminder_still_worth_sending
+from bot.timer_rules import DueReminder, reminder_still_worth_sending, reminders_ahead
 
 DURATION_MIN = 15
 DURATION_MAX = 240
@@ -20,14 +19,6 @@ REMINDER_LEADS: dict[str, timedelta] = {"24h": timedelta(hours=24), "15m": timed
 
 _TITLE_MAX = 100  # Discord's limit for a scheduled event's name
 _DESCRIPTION_MAX = 800  # Discord allows 1000; we add a line about the host and interest
-
-
-@dataclass(frozen=True, slots=True)
-class Reminder:
-    """One reminder that should go out: ``lead`` is a key of :data:`REMINDER_LEADS`."""
-
-    lead: str
-    due_at: datetime
 
 
 def validate_duration(minutes: int) -> int:
@@ -63,14 +54,10 @@ def next_room_start(start: datetime, zone: ZoneInfo, recurrence: str, *, after: 
     return next_occurrence(start, zone, Repeat(recurrence), after=after)
 
 
-def reminders_due(start: datetime, now: datetime) -> list[Reminder]:
-    """The reminders still worth sending for a room starting at ``start``, soonest first.
-
-    A reminder whose time has already passed is dropped, not sent late: a room scheduled 3 hours
-    ahead gets only the 15-minute reminder.
-    """
-    found = [Reminder(lead, start - delta) for lead, delta in REMINDER_LEADS.items() if start - delta > now]
-    return sorted(found, key=lambda r: r.due_at)
+def reminders_due(start: datetime, now: datetime) -> list[DueReminder]:
+    """The reminders still worth sending for a room starting at ``start``, soonest first (a room scheduled
+    3 hours ahead gets only the 15-minute reminder)."""
+    return reminders_ahead(REMINDER_LEADS, start, now)
 
 
 def reminder_still_timely(lead: str, start: datetime, now: datetime) -> bool:

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.repeats import Repeat, next_occurrence
-from bot.timers import reminder_still_worth_sending
+from bot.timer_rules import DueReminder, reminder_still_worth_sending, reminders_ahead
 
 # Lead label -> how long before the start the DM goes out. The label is part of the timer key.
 REMINDER_LEADS: dict[str, timedelta] = {"24h": timedelta(hours=24), "1h": timedelta(hours=1)}
-
-
-@dataclass(frozen=True, slots=True)
-class DueReminder:
-    """One reminder to schedule: its label (``24h``/``1h``) and when it should go out."""
-
-    lead: str
-    due_at: datetime
 
 
 def next_weekly(starts_at: datetime, zone: ZoneInfo, now: datetime) -> datetime:
@@ -40,9 +31,7 @@ def reminder_times(starts_at: datetime, now: datetime) -> list[DueReminder]:
 
     Someone signing up 3 hours ahead gets only the 1-hour reminder; 30 minutes ahead, none.
     """
-    return [
-        DueReminder(lead, starts_at - before) for lead, before in REMINDER_LEADS.items() if starts_at - before > now
-    ]
+    return reminders_ahead(REMINDER_LEADS, starts_at, now)
 
 
 def reminder_still_useful(lead: str, starts_at: datetime, now: datetime) -> bool:
