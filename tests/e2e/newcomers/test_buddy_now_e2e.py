@@ -12,6 +12,7 @@ from bot.newcomers.pairing import PAIR_KIND
 from tests.harness import Harness
 from tests.support.members import leave_server
 from tests.support.newcomers import button_id
+from tests.support.privacy import confirm_erasure
 
 EXTENSIONS = ["cogs.checkins", "cogs.buddies", "cogs.newcomers", "cogs.config"]
 pytestmark = [pytest.mark.extensions(*EXTENSIONS), pytest.mark.configure(buddy_channel_id="buddies"), pytest.mark.quiet]
@@ -168,14 +169,7 @@ async def test_erasing_either_member_ends_the_pair_and_tells_the_other_neutrally
     await mentor(h, w.bob)
     await ask_for_buddy(h, w.alice)
     asked = await h.private_command(w.bob, "privacy delete")
-    click = await h.dd.click(w.bob, asked, asked.components[0]["components"][0]["custom_id"])
-    await click.response()
-    message_id = int((await asked.original())["id"])
-    await h.dd.world.signal.wait_for(
-        lambda: "Done" in (h.dd.messages[message_id].get("content") or "") or None,
-        timeout=10,
-        describe=lambda: "the erasure was never confirmed",
-    )
+    await confirm_erasure(h, w.bob, asked)
     notes = [m["content"] for m in h.dd.dms_to(w.alice) if "isn't about you" in m["content"]]
     assert len(notes) == 1 and "Bob" not in notes[0] and "delete" not in notes[0].lower()
     assert await h.bot.db.fetchval("SELECT count(*) FROM newcomer_pairs WHERE mentor_user_id = ?", (w.bob.id,)) == 0

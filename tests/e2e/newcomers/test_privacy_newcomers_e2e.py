@@ -10,7 +10,7 @@ import pytest
 from bot.privacy import registered_tables
 from tests.harness import Harness
 from tests.support.newcomers import live_until, prompts_to
-from tests.support.privacy import rows_mentioning
+from tests.support.privacy import confirm_erasure, rows_mentioning
 
 EXTENSIONS = ["cogs.checkins", "cogs.newcomers", "cogs.privacy"]
 pytestmark = [pytest.mark.extensions(*EXTENSIONS), pytest.mark.quiet]
@@ -39,15 +39,7 @@ async def test_export_holds_the_members_support_and_nobody_elses(h: Harness) -> 
 async def test_delete_erases_the_support_and_nothing_more_arrives(h: Harness) -> None:
     await h.private_command(h.world.alice, "recovery support on")
     asked = await h.private_command(h.world.alice, "privacy delete")
-    confirm = asked.components[0]["components"][0]["custom_id"]
-    click = await h.dd.click(h.world.alice, asked, confirm)
-    await click.response()
-    message_id = int((await asked.original())["id"])
-    await h.dd.world.signal.wait_for(
-        lambda: "Done" in (h.dd.messages[message_id].get("content") or "") or None,
-        timeout=10,
-        describe=lambda: "the erasure was never confirmed",
-    )
+    await confirm_erasure(h, h.world.alice, asked)
     assert await rows_mentioning(h.bot.db, h.world.alice.id) == {}
     await live_until(h, h.clock.now() + timedelta(days=35))
     assert prompts_to(h, h.world.alice) == [] and h.dd.dms_to(h.world.alice) == []

@@ -19,7 +19,7 @@ from tests.harness import Harness
 from tests.support.crisis import care
 from tests.support.interact import answer, click_answer
 from tests.support.members import leave_server
-from tests.support.privacy import rows_mentioning
+from tests.support.privacy import confirm_erasure, rows_mentioning
 
 CRISIS = "honestly i want to die, i can't do this anymore"
 TO_ROUND = timedelta(hours=30)  # the default round: Monday 18:00 UTC
@@ -137,15 +137,7 @@ async def export_of(h: Harness, member: Any) -> tuple[dict[str, Any], str]:
 async def erase(h: Harness, member: Any) -> None:
     asked = await h.dd.slash(member, "privacy delete", channel=h.world.general)
     await asked.response()
-    confirm = ids(asked.data)[0]
-    click_ = await h.dd.click(member, asked, confirm)
-    await click_.response()
-    message_id = int((await asked.original())["id"])
-    await h.dd.world.signal.wait_for(
-        lambda: "Done" in (h.dd.messages[message_id].get("content") or "") or None,
-        timeout=10,
-        describe=lambda: "the erasure was never confirmed",
-    )
+    await confirm_erasure(h, member, asked)
 
 
 async def leave(h: Harness, member: Any) -> None:
