@@ -119,6 +119,16 @@ def score(examples: list[Example], classify: Classify | None = None) -> tuple[Sc
     return overall, per_cat
 
 
+def check_floors(overall: Scores, floors: tuple[float, float, float]) -> None:
+    """Assert ``overall`` meets ``floors``: (least recall, most false alarms, least precision), naming the misses."""
+    min_recall, max_false_alarms, min_precision = floors
+    assert overall.recall >= min_recall, f"recall {overall.recall:.3f}; missed: {overall.misses}"
+    assert overall.false_alarm_rate <= max_false_alarms, (
+        f"false alarms {overall.false_alarm_rate:.3f}: {overall.false_alarms}"
+    )
+    assert overall.precision >= min_precision, f"precision {overall.precision:.3f}"
+
+
 def _report(name: str, examples: list[Example], errors: bool, classify: Classify) -> None:
     overall, per_cat = score(examples, classify)
     n_crisis = sum(e.crisis for e in examples)

@@ -20,7 +20,7 @@ from bot.crisis.languages import (
 from bot.crisis.second_opinion import SecondOpinion
 from tests.paths import CRISIS_SETS
 
-from .evaluate import Scores, load, score
+from .evaluate import check_floors, load, score
 from .evaluate_languages import LANGUAGES, language_right, language_sets
 
 # (language, set): (min recall, max false-alarm rate, min precision). Measured figures in the comments.
@@ -56,19 +56,10 @@ def detector() -> Detector:
     return load_default_detector()
 
 
-def _check(overall: Scores, floors: tuple[float, float, float]) -> None:
-    min_recall, max_false_alarms, min_precision = floors
-    assert overall.recall >= min_recall, f"recall {overall.recall:.3f}; missed: {overall.misses}"
-    assert overall.false_alarm_rate <= max_false_alarms, (
-        f"false alarms {overall.false_alarm_rate:.3f}: {overall.false_alarms}"
-    )
-    assert overall.precision >= min_precision, f"precision {overall.precision:.3f}"
-
-
 @pytest.mark.parametrize(("code", "name"), sorted(FLOORS))
 def test_quality_on_written_sets(code: str, name: str) -> None:
     overall, _ = score(load(CRISIS_SETS / code / name))
-    _check(overall, FLOORS[(code, name)])
+    check_floors(overall, FLOORS[(code, name)])
 
 
 @pytest.mark.parametrize("category", list(PER_CATEGORY))
