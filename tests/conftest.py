@@ -61,6 +61,15 @@ def postgres_databases() -> Iterator[PostgresTestDatabases | None]:
 
 
 @pytest.fixture
+async def blank_url(postgres_databases: PostgresTestDatabases | None) -> AsyncIterator[str]:
+    """An empty PostgreSQL database (no migrations yet), for tests marked with ``NEEDS_POSTGRES``."""
+    assert postgres_databases is not None
+    url = await postgres_databases.blank()
+    yield url
+    await postgres_databases.discard(url)
+
+
+@pytest.fixture
 async def database_url(request: pytest.FixtureRequest, postgres_databases: PostgresTestDatabases | None) -> str | None:
     """A migrated PostgreSQL database holding no rows, for this test; ``None`` when the test runs on SQLite."""
     if postgres_databases is None or request.node.get_closest_marker("sqlite_only"):

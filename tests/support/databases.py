@@ -19,6 +19,7 @@ import uuid
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+import pytest
 
 from bot.db import Database
 
@@ -40,6 +41,11 @@ _EXTRAS = "SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal"
 def server_url_for_tests() -> str | None:
     """The PostgreSQL server the tests run on, or ``None`` for SQLite."""
     return os.environ.get(TEST_DATABASE_URL, "").strip() or None
+
+
+NEEDS_POSTGRES = pytest.mark.skipif(
+    server_url_for_tests() is None, reason="needs KINDRED_TEST_DATABASE_URL (a PostgreSQL server; .ci/run starts one)"
+)
 
 
 def _with_database(url: str, name: str) -> str:

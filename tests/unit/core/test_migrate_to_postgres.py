@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -12,20 +11,9 @@ from bot.__main__ import main
 from bot.clock import FakeClock
 from bot.db import Database
 from bot.store import Store
-from tests.support.databases import PostgresTestDatabases, server_url_for_tests
+from tests.support.databases import NEEDS_POSTGRES
 
-pytestmark = pytest.mark.skipif(
-    server_url_for_tests() is None, reason="needs KINDRED_TEST_DATABASE_URL (a PostgreSQL server; .ci/run starts one)"
-)
-
-
-@pytest.fixture
-async def blank_url(postgres_databases: PostgresTestDatabases | None) -> AsyncIterator[str]:
-    """An empty PostgreSQL database."""
-    assert postgres_databases is not None
-    url = await postgres_databases.blank()
-    yield url
-    await postgres_databases.discard(url)
+pytestmark = NEEDS_POSTGRES
 
 
 async def _seed(path: Path, clock: FakeClock) -> None:

@@ -7,7 +7,6 @@ are skipped, and every other store test runs on PostgreSQL there through the ``d
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import asyncpg
@@ -16,20 +15,9 @@ import pytest
 from bot.db import Database, PostgresDatabase, load_migrations, write_wait
 from bot.db.postgres import MIGRATION_LOCK, WRITE_LOCK
 from bot.problems import STORAGE_BUSY, storage_problem
-from tests.support.databases import PostgresTestDatabases, server_url_for_tests
+from tests.support.databases import NEEDS_POSTGRES
 
-pytestmark = pytest.mark.skipif(
-    server_url_for_tests() is None, reason="needs KINDRED_TEST_DATABASE_URL (a PostgreSQL server; .ci/run starts one)"
-)
-
-
-@pytest.fixture
-async def blank_url(postgres_databases: PostgresTestDatabases | None) -> AsyncIterator[str]:
-    """An empty PostgreSQL database (no migrations yet)."""
-    assert postgres_databases is not None
-    url = await postgres_databases.blank()
-    yield url
-    await postgres_databases.discard(url)
+pytestmark = NEEDS_POSTGRES
 
 
 async def test_the_two_schemas_have_the_same_tables_and_columns(blank_url: str, tmp_path: Path) -> None:
