@@ -83,6 +83,12 @@ class FirstDays:
         today = await self._today(user_id, guild_id)
         if not is_recent(recovery_date, today):
             return False
+        record = await self._store.newcomers.get(user_id)
+        if record is not None and record.status == "ended" and record.start_on is not None:
+            # A new start after a finished period is the first days again: offer once more, never assume.
+            return recovery_date > record.start_on and await self._store.newcomers.offer_again(
+                user_id, guild_id, now=self._clock.now()
+            )
         return await self._offer(user_id, guild_id)
 
     async def offer_on_request(self, user_id: int, guild_id: int | None) -> bool:

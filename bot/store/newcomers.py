@@ -87,6 +87,15 @@ class NewcomerRepo(Repo):
         assert record is not None
         return record
 
+    async def offer_again(self, user_id: int, guild_id: int | None, *, now: datetime) -> bool:
+        """Offer the support once more after a finished period (never after a "no thanks" or a turn-off)."""
+        changed = await self._db.execute(
+            "UPDATE newcomer_support SET status = 'offered', guild_id = coalesce(?, guild_id), offered_at = ?, "
+            "decided_at = NULL, updated_at = ? WHERE user_id = ? AND status = 'ended'",
+            (guild_id, to_db(now), to_db(now), user_id),
+        )
+        return changed > 0
+
     async def turn_on(
         self,
         user_id: int,

@@ -4,6 +4,7 @@ DM's answer, and the moderators' count with no names."""
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from bot.newcomers.pairing import PAIR_KIND
 from bot.newcomers.rhythm import END_KIND, MILESTONE_KIND, PROMPT_KIND, ROOMS_KIND
 from tests.harness import Harness
-from tests.support.newcomers import button_id, listeners_done, offer_of, select_id
+from tests.support.newcomers import button_id, listeners_done, live_until, offer_of, select_id
 
 EXTENSIONS = ["cogs.checkins", "cogs.newcomers", "cogs.config", "cogs.welcome"]
 pytestmark = [pytest.mark.extensions(*EXTENSIONS), pytest.mark.quiet]
@@ -58,6 +59,22 @@ async def test_no_thanks_changes_nothing_and_is_not_asked_again(h: Harness) -> N
     again = await h.command(h.world.alice, "recovery set", date="2026-11-22")
     await listeners_done("recovery_date_set")
     assert again.record.followup_ids == []
+
+
+async def test_a_new_start_after_a_finished_period_brings_the_offer_once_more(h: Harness) -> None:
+    offer = await offer_of(h, h.world.alice, "2026-11-20")
+    click = await h.dd.click(h.world.alice, offer, button_id(offer, "Yes, all of it"))
+    await click.response()
+    await live_until(h, h.clock.now() + timedelta(days=31))
+    record = await h.bot.store.newcomers.get(h.world.alice.id)
+    assert record is not None and record.status == "ended"
+    same = await h.command(h.world.alice, "recovery set", date="2026-11-20")  # the old start again: no offer
+    await listeners_done("recovery_date_set")
+    assert same.record.followup_ids == []
+    again = await offer_of(h, h.world.alice, h.clock.now().date().isoformat())
+    assert "first 30 days" in again["content"]
+    record = await h.bot.store.newcomers.get(h.world.alice.id)
+    assert record is not None and record.status == "offered"
 
 
 async def test_an_older_recovery_date_brings_no_offer(h: Harness) -> None:
