@@ -231,7 +231,7 @@ class WelcomeHowButton(PersistentButton, template=r"newcomers:how:(?P<how>dm|thr
     """How the member would like a volunteer to welcome them."""
 
     def __init__(self, how: str, user_id: int) -> None:
-        label = _(HOW_DM_LABEL if how == "dm" else HOW_THREAD_LABEL)
+        label = _(HOW_DM_LABEL) if how == "dm" else _(HOW_THREAD_LABEL)
         super().__init__(f"newcomers:how:{how}:{user_id}", label, discord.ButtonStyle.secondary)
         self.how, self.user_id = how, user_id
 
