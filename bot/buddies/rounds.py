@@ -25,11 +25,13 @@ from bot.buddies.profiles import build_candidates, eligibility
 from bot.buddies.schedule import Cadence, connect_at, next_round_at, nudge_at
 from bot.clock import from_db, to_db
 from bot.errors import permission_names
-from bot.matching import match
+from bot.i18n import N_, _, catalogue_for, current_locale, format_day_month, using_locale
+from bot.matching import explain, match
 from bot.messaging import NO_PINGS, pinging, send_dm
 
 if TYPE_CHECKING:
     from bot.host import Host
+    from bot.matching import Group
     from bot.timers import Timer
 
 __all__ = ["CONNECT", "NUDGE", "ROUND", "BuddyRounds", "EndedPairing", "Plan", "RoundButtons", "RoundReport"]
@@ -40,6 +42,7 @@ ROUND, NUDGE, CONNECT = "buddy-round", "buddy-nudge", "buddy-connect"
 # Enough history for the matcher's "not paired recently" preference.
 _FRESH_HISTORY = 8
 _THREAD_PERMS = ("view_channel", "create_private_threads", "send_messages_in_threads")
+THREAD_CLOSED = N_("This pairing has ended. Thank you both for giving it a go.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +61,16 @@ class BuddyRounds:
     def __init__(self, bot: Host, buttons: RoundButtons) -> None:
         self.bot = bot
         self.buttons = buttons
+
+    async def _locale(self, user_id: int) -> str | None:
+        """The language a timer writes to this member in: the one they last used with Kindred."""
+        return await self.bot.store.prefs.locale_of(user_id)
+
+    async def _shared_locale(self, user_ids: tuple[int, ...]) -> str | None:
+        """The language for a message several members read: theirs if they all share it, else English."""
+        locales = [await self._locale(u) for u in user_ids]
+        catalogues = {catalogue_for(loc) for loc in locales}
+        return locales[0] if len(catalogues) == 1 else None
 
     # -- scheduling --------------------------------------------------------------------------
     async def next_scheduled(self, guild_id: int) -> datetime | None:
@@ -137,12 +150,9 @@ class BuddyRounds:
                 continue  # they left the server: no DMs about it, and they won't be paired anyway
             if profile.skip_round_at is not None and profile.skip_round_at >= round_at:
                 continue
-            await send_dm(
-                self.bot,
-                profile.user_id,
-                content=text.nudge_dm(round_at),
-                view=self.buttons.skip(timer.guild_id, round_at),
-            )
+            with using_locale(await self._locale(profile.user_id)):
+                content, view = text.nudge_dm(round_at), self.buttons.skip(timer.guild_id, round_at)
+            await send_dm(self.bot, profile.user_id, content=content, view=view)
 
     async def on_connect_timer(self, timer: Timer) -> None:
         """Halfway through a round: ask each member still paired whether they connected."""
@@ -153,7 +163,9 @@ class BuddyRounds:
             return  # a newer round already replaced this one
         for group in await self.bot.store.buddies.rounds.round_groups(round_id):
             for user_id in group.user_ids:
-                await send_dm(self.bot, user_id, content=text.connect_prompt(), view=self.buttons.connect(group.id))
+                with using_locale(await self._locale(user_id)):
+                    content, view = text.connect_prompt(), self.buttons.connect(group.id)
+                await send_dm(self.bot, user_id, content=content, view=view)
 
     # -- planning and running ----------------------------------------------------------------
     async def plan(self, guild_id: int, round_at: datetime) -> Plan:
@@ -183,9 +195,11 @@ class BuddyRounds:
         # Seconds of CPU in a large server: in a thread, the bot keeps answering everyone meanwhile.
         # (A process would free the interpreter lock too, but copying the round there and back holds
         # it as long as the thread's own longest stretch does: benchmarks/bench_loop_lag.py measures.)
-        result = await asyncio.to_thread(
-            functools.partial(match, candidates, avoid=avoid, recent_pairs=recent, seed=seed)
-        )
+        # The stored reason is English whoever runs the round; each introduction is written in its readers' language.
+        with using_locale(None):
+            result = await asyncio.to_thread(
+                functools.partial(match, candidates, avoid=avoid, recent_pairs=recent, seed=seed)
+            )
         return Plan(result, len(eligible), len(profiles) - len(eligible), quiet, seed)
 
     async def _connect_answers(self, round_id: int) -> dict[int, str | None]:
@@ -240,9 +254,13 @@ class BuddyRounds:
         report = RoundReport(round_id, len(group_ids), plan.result.unmatched, paused=tuple(sorted(plan.quiet.to_pause)))
         report.by_dm = await self._introduce_all(guild_id, config.buddy_channel_id, plan, group_ids, ends_at)
         for user_id in plan.result.unmatched:
-            await send_dm(self.bot, user_id, content=text.unmatched_dm(ends_at))
+            with using_locale(await self._locale(user_id)):
+                content = text.unmatched_dm(ends_at)
+            await send_dm(self.bot, user_id, content=content)
         for user_id in report.paused:
-            await send_dm(self.bot, user_id, content=text.auto_pause_dm())
+            with using_locale(await self._locale(user_id)):
+                content = text.auto_pause_dm()
+            await send_dm(self.bot, user_id, content=content)
         log.info(
             "buddy round %s in guild %s: %d groups, %d unmatched, %d by DM",
             round_id,
@@ -263,7 +281,13 @@ class BuddyRounds:
         missing: str | None = None
         by_dm = 0
         for index, (group, group_id) in enumerate(zip(plan.result.groups, group_ids, strict=True)):
-            intro = text.intro_message(group.user_ids, group.reason, text.starter_questions(plan.seed + index), ends_at)
+            questions = text.starter_questions(plan.seed + index)
+
+            def intro(group: Group = group, questions: list[str] = questions) -> str:
+                """The introduction in the current locale (the reason too, from what the group shares)."""
+                reason = group.reason if current_locale() is None else explain(group)
+                return text.intro_message(group.user_ids, reason, questions, ends_at)
+
             if threads_ok and isinstance(channel, discord.TextChannel):
                 try:
                     await self._thread_intro(channel, group_id, group.user_ids, intro)
@@ -281,14 +305,21 @@ class BuddyRounds:
             by_dm += 1
         if by_dm and guild is not None:
             found = channel_id is None or isinstance(channel, discord.TextChannel)
-            await self._tell_moderators(guild, text.mod_fix_message(channel_id, missing, channel_found=found))
+            with using_locale(None):  # the mod log is read by the whole team
+                note = text.mod_fix_message(channel_id, missing, channel_found=found)
+            await self._tell_moderators(guild, note)
         return by_dm
 
     async def _thread_intro(
-        self, channel: discord.TextChannel, group_id: int, user_ids: tuple[int, ...], intro: str
+        self, channel: discord.TextChannel, group_id: int, user_ids: tuple[int, ...], intro: Callable[[], str]
     ) -> None:
+        now = self.bot.clock.now()
+        with using_locale(await self._shared_locale(user_ids)):
+            content = intro()
+            day = f"{now:%d %b}" if current_locale() is None else format_day_month(now.date())
+            name = _("Buddy chat · {day}").format(day=day)
         thread = await channel.create_thread(
-            name=f"Buddy chat · {self.bot.clock.now():%d %b}",
+            name=name,
             type=discord.ChannelType.private_thread,
             invitable=False,
             auto_archive_duration=10080,
@@ -296,21 +327,24 @@ class BuddyRounds:
         await self.bot.store.buddies.rounds.set_thread(group_id, thread.id)
         for user_id in user_ids:
             await thread.add_user(discord.Object(user_id))
-        await thread.send(intro, allowed_mentions=pinging(user_ids))
+        await thread.send(content, allowed_mentions=pinging(user_ids))
 
-    async def _dm_intro(self, user_ids: tuple[int, ...], intro: str) -> None:
-        unreachable = [
-            u for u in user_ids if await send_dm(self.bot, u, content=intro, allowed_mentions=pinging(user_ids)) is None
-        ]
+    async def _dm_intro(self, user_ids: tuple[int, ...], intro: Callable[[], str]) -> None:
+        unreachable = []
+        for user_id in user_ids:
+            with using_locale(await self._locale(user_id)):
+                content = intro()
+            if await send_dm(self.bot, user_id, content=content, allowed_mentions=pinging(user_ids)) is None:
+                unreachable.append(user_id)
         # Never leave a buddy waiting without knowing: tell the others who couldn't be reached.
         for user_id in unreachable:
             for other in user_ids:
                 if other not in unreachable:
-                    await send_dm(
-                        self.bot,
-                        other,
-                        content=f"I couldn't reach <@{user_id}> by DM. A hello from you in the server would reach them.",
-                    )
+                    with using_locale(await self._locale(other)):
+                        content = _(
+                            "I couldn't reach {member} by DM. A hello from you in the server would reach them."
+                        ).format(member=f"<@{user_id}>")
+                    await send_dm(self.bot, other, content=content)
 
     def _missing_thread_perms(self, channel: discord.TextChannel) -> str | None:
         me = channel.guild.me
@@ -361,11 +395,15 @@ class BuddyRounds:
         still_grouped = len(ended.remaining) >= 2
         next_round = await self.next_scheduled(ended.guild_id)
         for partner in ended.remaining:
-            await send_dm(self.bot, partner, content=text.end_partner_dm(next_round, still_grouped=still_grouped))
+            with using_locale(await self._locale(partner)):
+                content = text.end_partner_dm(next_round, still_grouped=still_grouped)
+            await send_dm(self.bot, partner, content=content)
         if ended.thread_id is not None:
-            await self._close_thread(ended.thread_id, ended.user_id, still_grouped)
+            with using_locale(await self._shared_locale((ended.user_id, *ended.remaining))):
+                closing = _(THREAD_CLOSED)
+            await self._close_thread(ended.thread_id, ended.user_id, still_grouped, closing)
 
-    async def _close_thread(self, thread_id: int, user_id: int, still_grouped: bool) -> None:
+    async def _close_thread(self, thread_id: int, user_id: int, still_grouped: bool, closing: str) -> None:
         try:
             thread = self.bot.get_channel(thread_id) or await self.bot.fetch_channel(thread_id)
             if not isinstance(thread, discord.Thread):
@@ -373,9 +411,7 @@ class BuddyRounds:
             if still_grouped:
                 await thread.remove_user(discord.Object(user_id))
             else:
-                await thread.send(
-                    "This pairing has ended. Thank you both for giving it a go.", allowed_mentions=NO_PINGS
-                )
+                await thread.send(closing, allowed_mentions=NO_PINGS)
                 await thread.edit(archived=True, locked=True)
         except discord.HTTPException:
             log.exception("could not tidy buddy thread %s after a pairing ended", thread_id)
