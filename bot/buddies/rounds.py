@@ -1,7 +1,8 @@
 """The buddy feature's service: round timers, matching, introductions, follow-ups.
 
 Published by the buddy cog as ``bot.features.buddies``. The rules live in :mod:`bot.buddies` and
-:mod:`bot.matching`; this module gathers data from the store, calls them, and does the sending, with
+:mod:`bot.matching`; this module gathers data from the store, calls them, and does the sending (the groups'
+introductions in :mod:`bot.buddies.introductions`), with
 the buttons it attaches passed in by the cog (:class:`RoundButtons`). A round is recorded (round row, groups, everyone's new
 state) in one transaction keyed by its scheduled time, so a restart can neither lose nor repeat it.
 """
@@ -19,19 +20,18 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.buddies import text
+from bot.buddies.introductions import introduce_all, shared_locale
 from bot.buddies.lifecycle import rounds_since_paired, settle_quiet_rounds
 from bot.buddies.outcomes import EndedPairing, Plan, RoundReport
 from bot.buddies.profiles import build_candidates, eligibility
 from bot.buddies.schedule import Cadence, connect_at, next_round_at, nudge_at
 from bot.clock import from_db, to_db
-from bot.errors import permission_names
-from bot.i18n import N_, _, catalogue_for, current_locale, format_day_month, using_locale
-from bot.matching import explain, match
-from bot.messaging import NO_PINGS, pinging, send_dm
+from bot.i18n import N_, _, using_locale
+from bot.matching import match
+from bot.messaging import NO_PINGS, send_dm
 
 if TYPE_CHECKING:
     from bot.host import Host
-    from bot.matching import Group
     from bot.timers import Timer
 
 __all__ = ["CONNECT", "NUDGE", "ROUND", "BuddyRounds", "EndedPairing", "Plan", "RoundButtons", "RoundReport"]
@@ -41,7 +41,6 @@ log = logging.getLogger(__name__)
 ROUND, NUDGE, CONNECT = "buddy-round", "buddy-nudge", "buddy-connect"
 # Enough history for the matcher's "not paired recently" preference.
 _FRESH_HISTORY = 8
-_THREAD_PERMS = ("view_channel", "create_private_threads", "send_messages_in_threads")
 THREAD_CLOSED = N_("This pairing has ended. Thank you both for giving it a go.")
 
 
@@ -65,12 +64,6 @@ class BuddyRounds:
     async def _locale(self, user_id: int) -> str | None:
         """The language a timer writes to this member in: the one they last used with Kindred."""
         return await self.bot.store.prefs.locale_of(user_id)
-
-    async def _shared_locale(self, user_ids: tuple[int, ...]) -> str | None:
-        """The language for a message several members read: theirs if they all share it, else English."""
-        locales = [await self._locale(u) for u in user_ids]
-        catalogues = {catalogue_for(loc) for loc in locales}
-        return locales[0] if len(catalogues) == 1 else None
 
     # -- scheduling --------------------------------------------------------------------------
     async def next_scheduled(self, guild_id: int) -> datetime | None:
@@ -252,7 +245,7 @@ class BuddyRounds:
             dedupe_key=f"{CONNECT}:{round_id}",
         )
         report = RoundReport(round_id, len(group_ids), plan.result.unmatched, paused=tuple(sorted(plan.quiet.to_pause)))
-        report.by_dm = await self._introduce_all(guild_id, config.buddy_channel_id, plan, group_ids, ends_at)
+        report.by_dm = await introduce_all(self.bot, guild_id, config.buddy_channel_id, plan, group_ids, ends_at)
         for user_id in plan.result.unmatched:
             with using_locale(await self._locale(user_id)):
                 content = text.unmatched_dm(ends_at)
@@ -270,101 +263,6 @@ class BuddyRounds:
             report.by_dm,
         )
         return report
-
-    # -- introductions -----------------------------------------------------------------------
-    async def _introduce_all(
-        self, guild_id: int, channel_id: int | None, plan: Plan, group_ids: list[int], ends_at: datetime
-    ) -> int:
-        guild = self.bot.get_guild(guild_id)
-        channel = guild.get_channel(channel_id) if guild is not None and channel_id is not None else None
-        threads_ok = isinstance(channel, discord.TextChannel)
-        missing: str | None = None
-        by_dm = 0
-        for index, (group, group_id) in enumerate(zip(plan.result.groups, group_ids, strict=True)):
-            questions = text.starter_questions(plan.seed + index)
-
-            def intro(group: Group = group, questions: list[str] = questions) -> str:
-                """The introduction in the current locale (the reason too, from what the group shares)."""
-                reason = group.reason if current_locale() is None else explain(group)
-                return text.intro_message(group.user_ids, reason, questions, ends_at)
-
-            if threads_ok and isinstance(channel, discord.TextChannel):
-                try:
-                    await self._thread_intro(channel, group_id, group.user_ids, intro)
-                    continue
-                except discord.Forbidden as exc:
-                    # One refusal means every thread this round would be refused too.
-                    log.warning(
-                        "buddy thread refused in channel %s (code %s); falling back to DMs", channel.id, exc.code
-                    )
-                    threads_ok = False
-                    missing = self._missing_thread_perms(channel)
-                except discord.HTTPException:
-                    log.exception("buddy thread for group %s failed; introducing by DM", group_id)
-            await self._dm_intro(group.user_ids, intro)
-            by_dm += 1
-        if by_dm and guild is not None:
-            found = channel_id is None or isinstance(channel, discord.TextChannel)
-            with using_locale(None):  # the mod log is read by the whole team
-                note = text.mod_fix_message(channel_id, missing, channel_found=found)
-            await self._tell_moderators(guild, note)
-        return by_dm
-
-    async def _thread_intro(
-        self, channel: discord.TextChannel, group_id: int, user_ids: tuple[int, ...], intro: Callable[[], str]
-    ) -> None:
-        now = self.bot.clock.now()
-        with using_locale(await self._shared_locale(user_ids)):
-            content = intro()
-            day = f"{now:%d %b}" if current_locale() is None else format_day_month(now.date())
-            name = _("Buddy chat · {day}").format(day=day)
-        thread = await channel.create_thread(
-            name=name,
-            type=discord.ChannelType.private_thread,
-            invitable=False,
-            auto_archive_duration=10080,
-        )
-        await self.bot.store.buddies.rounds.set_thread(group_id, thread.id)
-        for user_id in user_ids:
-            await thread.add_user(discord.Object(user_id))
-        await thread.send(content, allowed_mentions=pinging(user_ids))
-
-    async def _dm_intro(self, user_ids: tuple[int, ...], intro: Callable[[], str]) -> None:
-        unreachable = []
-        for user_id in user_ids:
-            with using_locale(await self._locale(user_id)):
-                content = intro()
-            if await send_dm(self.bot, user_id, content=content, allowed_mentions=pinging(user_ids)) is None:
-                unreachable.append(user_id)
-        # Never leave a buddy waiting without knowing: tell the others who couldn't be reached.
-        for user_id in unreachable:
-            for other in user_ids:
-                if other not in unreachable:
-                    with using_locale(await self._locale(other)):
-                        content = _(
-                            "I couldn't reach {member} by DM. A hello from you in the server would reach them."
-                        ).format(member=f"<@{user_id}>")
-                    await send_dm(self.bot, other, content=content)
-
-    def _missing_thread_perms(self, channel: discord.TextChannel) -> str | None:
-        me = channel.guild.me
-        if me is None:
-            return None
-        perms = channel.permissions_for(me)
-        missing = [p for p in _THREAD_PERMS if not getattr(perms, p)]
-        return permission_names(missing) if missing else None
-
-    async def _tell_moderators(self, guild: discord.Guild, note: str) -> None:
-        config = await self.bot.store.config.get(guild.id)
-        modlog = guild.get_channel(config.modlog_channel_id) if config.modlog_channel_id else None
-        if isinstance(modlog, discord.TextChannel):
-            try:
-                await modlog.send(note, allowed_mentions=NO_PINGS)
-                return
-            except discord.HTTPException:
-                log.exception("could not post the buddy-thread fix to the mod log in guild %s", guild.id)
-        if guild.owner_id is not None and await send_dm(self.bot, guild.owner_id, content=note) is None:
-            log.warning("could not tell anyone in guild %s how to fix buddy threads", guild.id)
 
     # -- ending ------------------------------------------------------------------------------
     async def end_for(self, guild_id: int, user_id: int) -> bool:
@@ -399,7 +297,7 @@ class BuddyRounds:
                 content = text.end_partner_dm(next_round, still_grouped=still_grouped)
             await send_dm(self.bot, partner, content=content)
         if ended.thread_id is not None:
-            with using_locale(await self._shared_locale((ended.user_id, *ended.remaining))):
+            with using_locale(await shared_locale(self.bot, (ended.user_id, *ended.remaining))):
                 closing = _(THREAD_CLOSED)
             await self._close_thread(ended.thread_id, ended.user_id, still_grouped, closing)
 
