@@ -37,6 +37,8 @@ __all__ = [
     "current_locale",
     "format_date_long",
     "format_day",
+    "format_day_month",
+    "format_day_short",
     "format_decimal",
     "gettext_for",
     "ngettext",
@@ -164,6 +166,26 @@ def format_day(day: date) -> str:
     if catalogue is None:
         return f"{day.day} {day:%B %Y}"
     return str(format_date(day, format="long", locale=catalogue))
+
+
+def format_day_month(day: date) -> str:
+    """A day and month without the year, as the current locale writes it ("7 December", "7 de diciembre")."""
+    from babel.dates import format_skeleton
+
+    catalogue = catalogue_for(_locale.get())
+    if catalogue is None:
+        return f"{day.day} {day:%B}"
+    return str(format_skeleton("MMMMd", day, locale=catalogue))
+
+
+def format_day_short(day: date) -> str:
+    """A short weekday, day and month, as the current locale writes it ("Mon 7 Dec", "lun, 7 dic")."""
+    from babel.dates import format_skeleton
+
+    catalogue = catalogue_for(_locale.get())
+    if catalogue is None:
+        return f"{day:%a} {day.day} {day:%b}"
+    return str(format_skeleton("MMMEd", day, locale=catalogue))
 
 
 def weekday_abbreviation(weekday: int, english: str) -> str:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.buddies.text import hard_moment_dm
+from bot.i18n import _, using_locale
 from bot.messaging import NO_PINGS, send_dm
 
 if TYPE_CHECKING:
@@ -34,10 +35,13 @@ async def notify_partners_of_hard_moment(bot: Host, guild_id: int, user_id: int)
     guild = bot.get_guild(guild_id)
     member = guild.get_member(user_id) if guild is not None else None
     # Escaped so a display name can't restyle the message; NO_PINGS below stops any mention.
-    name = discord.utils.escape_markdown(member.display_name) if member is not None else "Your buddy"
     reached = 0
     for partner in partners:
-        if await send_dm(bot, partner, content=hard_moment_dm(name), allowed_mentions=NO_PINGS) is not None:
+        # The partner reads it in the language they last used with Kindred, not the member's.
+        with using_locale(await bot.store.prefs.locale_of(partner)):
+            name = discord.utils.escape_markdown(member.display_name) if member is not None else _("Your buddy")
+            content = hard_moment_dm(name)
+        if await send_dm(bot, partner, content=content, allowed_mentions=NO_PINGS) is not None:
             reached += 1
         else:
             log.info("a hard-moment notice to a buddy could not be delivered")

@@ -1,7 +1,8 @@
 """The buddy feature's service: round timers, matching, introductions, follow-ups.
 
 Published by the buddy cog as ``bot.features.buddies``. The rules live in :mod:`bot.buddies` and
-:mod:`bot.matching`; this module gathers data from the store, calls them, and does the sending, with
+:mod:`bot.matching`; this module gathers data from the store, calls them, and does the sending (the groups'
+introductions in :mod:`bot.buddies.introductions`), with
 the buttons it attaches passed in by the cog (:class:`RoundButtons`). A round is recorded (round row, groups, everyone's new
 state) in one transaction keyed by its scheduled time, so a restart can neither lose nor repeat it.
 """
@@ -19,14 +20,15 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.buddies import text
+from bot.buddies.introductions import introduce_all, shared_locale
 from bot.buddies.lifecycle import rounds_since_paired, settle_quiet_rounds
 from bot.buddies.outcomes import EndedPairing, Plan, RoundReport
 from bot.buddies.profiles import build_candidates, eligibility
 from bot.buddies.schedule import Cadence, connect_at, next_round_at, nudge_at
 from bot.clock import from_db, to_db
-from bot.errors import permission_names
+from bot.i18n import N_, _, using_locale
 from bot.matching import match
-from bot.messaging import NO_PINGS, pinging, send_dm
+from bot.messaging import NO_PINGS, send_dm
 
 if TYPE_CHECKING:
     from bot.host import Host
@@ -39,7 +41,7 @@ log = logging.getLogger(__name__)
 ROUND, NUDGE, CONNECT = "buddy-round", "buddy-nudge", "buddy-connect"
 # Enough history for the matcher's "not paired recently" preference.
 _FRESH_HISTORY = 8
-_THREAD_PERMS = ("view_channel", "create_private_threads", "send_messages_in_threads")
+THREAD_CLOSED = N_("This pairing has ended. Thank you both for giving it a go.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,10 @@ class BuddyRounds:
     def __init__(self, bot: Host, buttons: RoundButtons) -> None:
         self.bot = bot
         self.buttons = buttons
+
+    async def _locale(self, user_id: int) -> str | None:
+        """The language a timer writes to this member in: the one they last used with Kindred."""
+        return await self.bot.store.prefs.locale_of(user_id)
 
     # -- scheduling --------------------------------------------------------------------------
     async def next_scheduled(self, guild_id: int) -> datetime | None:
@@ -137,12 +143,9 @@ class BuddyRounds:
                 continue  # they left the server: no DMs about it, and they won't be paired anyway
             if profile.skip_round_at is not None and profile.skip_round_at >= round_at:
                 continue
-            await send_dm(
-                self.bot,
-                profile.user_id,
-                content=text.nudge_dm(round_at),
-                view=self.buttons.skip(timer.guild_id, round_at),
-            )
+            with using_locale(await self._locale(profile.user_id)):
+                content, view = text.nudge_dm(round_at), self.buttons.skip(timer.guild_id, round_at)
+            await send_dm(self.bot, profile.user_id, content=content, view=view)
 
     async def on_connect_timer(self, timer: Timer) -> None:
         """Halfway through a round: ask each member still paired whether they connected."""
@@ -153,7 +156,9 @@ class BuddyRounds:
             return  # a newer round already replaced this one
         for group in await self.bot.store.buddies.rounds.round_groups(round_id):
             for user_id in group.user_ids:
-                await send_dm(self.bot, user_id, content=text.connect_prompt(), view=self.buttons.connect(group.id))
+                with using_locale(await self._locale(user_id)):
+                    content, view = text.connect_prompt(), self.buttons.connect(group.id)
+                await send_dm(self.bot, user_id, content=content, view=view)
 
     # -- planning and running ----------------------------------------------------------------
     async def plan(self, guild_id: int, round_at: datetime) -> Plan:
@@ -183,9 +188,11 @@ class BuddyRounds:
         # Seconds of CPU in a large server: in a thread, the bot keeps answering everyone meanwhile.
         # (A process would free the interpreter lock too, but copying the round there and back holds
         # it as long as the thread's own longest stretch does: benchmarks/bench_loop_lag.py measures.)
-        result = await asyncio.to_thread(
-            functools.partial(match, candidates, avoid=avoid, recent_pairs=recent, seed=seed)
-        )
+        # The stored reason is English whoever runs the round; each introduction is written in its readers' language.
+        with using_locale(None):
+            result = await asyncio.to_thread(
+                functools.partial(match, candidates, avoid=avoid, recent_pairs=recent, seed=seed)
+            )
         return Plan(result, len(eligible), len(profiles) - len(eligible), quiet, seed)
 
     async def _connect_answers(self, round_id: int) -> dict[int, str | None]:
@@ -238,11 +245,15 @@ class BuddyRounds:
             dedupe_key=f"{CONNECT}:{round_id}",
         )
         report = RoundReport(round_id, len(group_ids), plan.result.unmatched, paused=tuple(sorted(plan.quiet.to_pause)))
-        report.by_dm = await self._introduce_all(guild_id, config.buddy_channel_id, plan, group_ids, ends_at)
+        report.by_dm = await introduce_all(self.bot, guild_id, config.buddy_channel_id, plan, group_ids, ends_at)
         for user_id in plan.result.unmatched:
-            await send_dm(self.bot, user_id, content=text.unmatched_dm(ends_at))
+            with using_locale(await self._locale(user_id)):
+                content = text.unmatched_dm(ends_at)
+            await send_dm(self.bot, user_id, content=content)
         for user_id in report.paused:
-            await send_dm(self.bot, user_id, content=text.auto_pause_dm())
+            with using_locale(await self._locale(user_id)):
+                content = text.auto_pause_dm()
+            await send_dm(self.bot, user_id, content=content)
         log.info(
             "buddy round %s in guild %s: %d groups, %d unmatched, %d by DM",
             round_id,
@@ -252,85 +263,6 @@ class BuddyRounds:
             report.by_dm,
         )
         return report
-
-    # -- introductions -----------------------------------------------------------------------
-    async def _introduce_all(
-        self, guild_id: int, channel_id: int | None, plan: Plan, group_ids: list[int], ends_at: datetime
-    ) -> int:
-        guild = self.bot.get_guild(guild_id)
-        channel = guild.get_channel(channel_id) if guild is not None and channel_id is not None else None
-        threads_ok = isinstance(channel, discord.TextChannel)
-        missing: str | None = None
-        by_dm = 0
-        for index, (group, group_id) in enumerate(zip(plan.result.groups, group_ids, strict=True)):
-            intro = text.intro_message(group.user_ids, group.reason, text.starter_questions(plan.seed + index), ends_at)
-            if threads_ok and isinstance(channel, discord.TextChannel):
-                try:
-                    await self._thread_intro(channel, group_id, group.user_ids, intro)
-                    continue
-                except discord.Forbidden as exc:
-                    # One refusal means every thread this round would be refused too.
-                    log.warning(
-                        "buddy thread refused in channel %s (code %s); falling back to DMs", channel.id, exc.code
-                    )
-                    threads_ok = False
-                    missing = self._missing_thread_perms(channel)
-                except discord.HTTPException:
-                    log.exception("buddy thread for group %s failed; introducing by DM", group_id)
-            await self._dm_intro(group.user_ids, intro)
-            by_dm += 1
-        if by_dm and guild is not None:
-            found = channel_id is None or isinstance(channel, discord.TextChannel)
-            await self._tell_moderators(guild, text.mod_fix_message(channel_id, missing, channel_found=found))
-        return by_dm
-
-    async def _thread_intro(
-        self, channel: discord.TextChannel, group_id: int, user_ids: tuple[int, ...], intro: str
-    ) -> None:
-        thread = await channel.create_thread(
-            name=f"Buddy chat · {self.bot.clock.now():%d %b}",
-            type=discord.ChannelType.private_thread,
-            invitable=False,
-            auto_archive_duration=10080,
-        )
-        await self.bot.store.buddies.rounds.set_thread(group_id, thread.id)
-        for user_id in user_ids:
-            await thread.add_user(discord.Object(user_id))
-        await thread.send(intro, allowed_mentions=pinging(user_ids))
-
-    async def _dm_intro(self, user_ids: tuple[int, ...], intro: str) -> None:
-        unreachable = [
-            u for u in user_ids if await send_dm(self.bot, u, content=intro, allowed_mentions=pinging(user_ids)) is None
-        ]
-        # Never leave a buddy waiting without knowing: tell the others who couldn't be reached.
-        for user_id in unreachable:
-            for other in user_ids:
-                if other not in unreachable:
-                    await send_dm(
-                        self.bot,
-                        other,
-                        content=f"I couldn't reach <@{user_id}> by DM. A hello from you in the server would reach them.",
-                    )
-
-    def _missing_thread_perms(self, channel: discord.TextChannel) -> str | None:
-        me = channel.guild.me
-        if me is None:
-            return None
-        perms = channel.permissions_for(me)
-        missing = [p for p in _THREAD_PERMS if not getattr(perms, p)]
-        return permission_names(missing) if missing else None
-
-    async def _tell_moderators(self, guild: discord.Guild, note: str) -> None:
-        config = await self.bot.store.config.get(guild.id)
-        modlog = guild.get_channel(config.modlog_channel_id) if config.modlog_channel_id else None
-        if isinstance(modlog, discord.TextChannel):
-            try:
-                await modlog.send(note, allowed_mentions=NO_PINGS)
-                return
-            except discord.HTTPException:
-                log.exception("could not post the buddy-thread fix to the mod log in guild %s", guild.id)
-        if guild.owner_id is not None and await send_dm(self.bot, guild.owner_id, content=note) is None:
-            log.warning("could not tell anyone in guild %s how to fix buddy threads", guild.id)
 
     # -- ending ------------------------------------------------------------------------------
     async def end_for(self, guild_id: int, user_id: int) -> bool:
@@ -361,11 +293,15 @@ class BuddyRounds:
         still_grouped = len(ended.remaining) >= 2
         next_round = await self.next_scheduled(ended.guild_id)
         for partner in ended.remaining:
-            await send_dm(self.bot, partner, content=text.end_partner_dm(next_round, still_grouped=still_grouped))
+            with using_locale(await self._locale(partner)):
+                content = text.end_partner_dm(next_round, still_grouped=still_grouped)
+            await send_dm(self.bot, partner, content=content)
         if ended.thread_id is not None:
-            await self._close_thread(ended.thread_id, ended.user_id, still_grouped)
+            with using_locale(await shared_locale(self.bot, (ended.user_id, *ended.remaining))):
+                closing = _(THREAD_CLOSED)
+            await self._close_thread(ended.thread_id, ended.user_id, still_grouped, closing)
 
-    async def _close_thread(self, thread_id: int, user_id: int, still_grouped: bool) -> None:
+    async def _close_thread(self, thread_id: int, user_id: int, still_grouped: bool, closing: str) -> None:
         try:
             thread = self.bot.get_channel(thread_id) or await self.bot.fetch_channel(thread_id)
             if not isinstance(thread, discord.Thread):
@@ -373,9 +309,7 @@ class BuddyRounds:
             if still_grouped:
                 await thread.remove_user(discord.Object(user_id))
             else:
-                await thread.send(
-                    "This pairing has ended. Thank you both for giving it a go.", allowed_mentions=NO_PINGS
-                )
+                await thread.send(closing, allowed_mentions=NO_PINGS)
                 await thread.edit(archived=True, locked=True)
         except discord.HTTPException:
             log.exception("could not tidy buddy thread %s after a pairing ended", thread_id)

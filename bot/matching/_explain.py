@@ -12,17 +12,19 @@ from collections.abc import Sequence
 from itertools import combinations
 from typing import Final
 
+from bot.i18n import N_, _, current_locale, ngettext
+
 from ._models import Candidate, Group
 from ._scoring import clock_distance_minutes, is_mentoring_pair, mentoring_asked
 
 # How each shared pathway reads after "share". Lower-case names for the rest keep the tone plain.
 _PATHWAY_PHRASE: Final = {
-    "12-step": "the 12-step pathway",
-    "smart": "the SMART pathway",
-    "secular": "a secular pathway",
-    "faith-based": "a faith-based pathway",
-    "medication-assisted": "a medication-assisted pathway",
-    "harm-reduction": "a harm-reduction approach",
+    "12-step": N_("the 12-step pathway"),
+    "smart": N_("the SMART pathway"),
+    "secular": N_("a secular pathway"),
+    "faith-based": N_("a faith-based pathway"),
+    "medication-assisted": N_("a medication-assisted pathway"),
+    "harm-reduction": N_("a harm-reduction approach"),
 }
 # Name at most this many shared interests: a long list reads like a report, not a hello.
 _MAX_INTERESTS_NAMED: Final = 2
@@ -48,10 +50,12 @@ def _hours_phrase(minutes: int) -> str:
 
 
 def explain(group: Group | Sequence[Candidate]) -> str:
-    """One warm, plain line saying what a group of two or three members has in common."""
+    """One warm, plain line saying what a group of two or three members has in common, in the current locale."""
     members = group.members if isinstance(group, Group) else tuple(group)
     if len(members) < 2:
         raise ValueError("a group needs at least two members")
+    if current_locale() is not None:
+        return _explain_translated(members)
     trio = len(members) > 2
     # Verb phrases sharing the subject "you both" / "you all".
     shared_phrases: list[str] = []
@@ -95,8 +99,78 @@ def explain(group: Group | Sequence[Candidate]) -> str:
 
 def _mentoring_clause(members: Sequence[Candidate]) -> str | None:
     """Mention experience only when a newer member is with a steadier one and someone asked for that."""
+    guide = _guide(members)
+    return None if guide is None else f"one of you is newer and one is {guide}"
+
+
+def _guide(members: Sequence[Candidate]) -> str | None:
     asked = any(mentoring_asked(a.experience, a.wants, b.experience, b.wants) for a, b in combinations(members, 2))
     if not asked or not any(is_mentoring_pair(a.experience, b.experience) for a, b in combinations(members, 2)):
         return None
-    guide = "a mentor" if any(m.experience == "mentor" for m in members) else "steady"
-    return f"one of you is newer and one is {guide}"
+    return "a mentor" if any(m.experience == "mentor" for m in members) else "steady"
+
+
+# Other languages don't share English's one-subject verb list ("you both like X and are 3 hours apart"), so
+# there each thing in common is its own whole clause, translated as a sentence, and the clauses are joined by
+# semicolons. The same privacy rule holds: only what every member shares.
+
+
+def _explain_translated(members: Sequence[Candidate]) -> str:
+    trio = len(members) > 2
+    clauses: list[str] = []
+    guide = _guide(members)
+    if guide == "a mentor":
+        clauses.append(_("one of you is newer and one is a mentor"))
+    elif guide is not None:
+        clauses.append(_("one of you is newer and one is steady"))
+    common = frozenset.intersection(*(m.interests for m in members))
+    if common:
+        named = _join_translated(sorted(common, key=str.casefold)[:_MAX_INTERESTS_NAMED])
+        clauses.append(
+            (_("you all like {interests}") if trio else _("you both like {interests}")).format(interests=named)
+        )
+    pathways = {m.pathway for m in members}
+    if len(pathways) == 1 and (pathway := next(iter(pathways))) != "any":
+        phrase = _(_PATHWAY_PHRASE[pathway])
+        clauses.append((_("you all share {pathway}") if trio else _("you both share {pathway}")).format(pathway=phrase))
+    offsets = [m.utc_offset_minutes for m in members]
+    if all(o is not None for o in offsets):
+        widest = max(
+            clock_distance_minutes(a, b) for a, b in combinations(offsets, 2) if a is not None and b is not None
+        )
+        if widest == 0:
+            clauses.append(_("you're all in the same time zone") if trio else _("you're in the same time zone"))
+        else:
+            hours = _hours_translated(widest)
+            clauses.append(
+                (_("you're all within {hours} of each other") if trio else _("you're {hours} apart")).format(
+                    hours=hours
+                )
+            )
+    if not clauses:
+        return (
+            _("you're all open to meeting someone new this round")
+            if trio
+            else _("you're both open to meeting someone new this round")
+        )
+    return "; ".join(clauses)
+
+
+def _join_translated(items: Sequence[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return _("{first} and {last}").format(first=", ".join(items[:-1]), last=items[-1])
+
+
+def _hours_translated(minutes: int) -> str:
+    """:func:`_hours_phrase` in the current locale."""
+    halves = round(minutes / 30)
+    if halves == 0:
+        return _("less than half an hour")
+    whole, half = divmod(halves, 2)
+    if not whole:
+        spoken = _("half an hour")
+    else:
+        number = f"{whole}½" if half else str(whole)
+        spoken = ngettext("{number} hour", "{number} hours", 2 if half else whole).format(number=number)
+    return spoken if halves * 30 == minutes else _("about {hours}").format(hours=spoken)

@@ -16,6 +16,7 @@ import logging
 from typing import TYPE_CHECKING, Protocol
 
 from bot.buddies.profiles import build_candidates, eligibility
+from bot.i18n import N_
 from bot.matching import Candidate, compatibility
 from bot.timezones import utc_offset_minutes
 
@@ -31,19 +32,20 @@ log = logging.getLogger(__name__)
 
 PAIR_KIND = "newcomer-pair"
 
-NO_MENTOR_TEXT = (
+# Notes are English, marked for the catalogue; the port writes each in its reader's language.
+NO_MENTOR_TEXT = N_(
     "I haven't been able to introduce you to a buddy yet: everyone who offered to be a buddy for people "
     "starting out has their hands full right now. I haven't forgotten you. You're in line, and I'll "
     "introduce you as soon as one is free.\n"
     "Meanwhile, `/room list` shows rooms you can drop into (listening is fine), and `/resources show` lists "
     "people you can reach any time."
 )
-ENDED_TEXT = "Your first-30-days buddy pairing has ended. No reason is shared, and none is needed. Thank you."
-NEXT_BUDDY_TEXT = (
+ENDED_TEXT = N_("Your first-30-days buddy pairing has ended. No reason is shared, and none is needed. Thank you.")
+NEXT_BUDDY_TEXT = N_(
     "Your first-30-days buddy pairing has ended; that happens and it isn't about you. "
     "I'll introduce you to someone else as soon as a buddy is free."
 )
-PERIOD_DONE_TEXT = (
+PERIOD_DONE_TEXT = N_(
     "A member you've been walking alongside has finished their first 30 days, so that pairing comes to its "
     "natural end. Thank you for being there for them."
 )
@@ -54,8 +56,13 @@ class PairPort(Protocol):
 
     def in_server(self, guild_id: int, user_id: int) -> bool: ...
     async def introduce(self, guild_id: int, pair_id: int, newcomer_id: int, mentor_id: int) -> None: ...
-    async def tell(self, user_id: int, text: str) -> bool: ...
-    async def close_thread(self, thread_id: int) -> None: ...
+    async def tell(self, user_id: int, text: str) -> bool:
+        """Send ``text`` (English, marked for the catalogue) privately, in the member's own language."""
+        ...
+
+    async def close_thread(self, thread_id: int, newcomer_id: int) -> None:
+        """Close the pair's thread with a neutral line, in the newcomer's language."""
+        ...
 
 
 def pick_mentor(
@@ -183,7 +190,7 @@ class BuddyNow:
         if ended is None:
             return False
         if ended.thread_id is not None:
-            await self._port.close_thread(ended.thread_id)
+            await self._port.close_thread(ended.thread_id, ended.user_id)
         if by_user_id == ended.user_id:
             if ended.mentor_user_id is not None:
                 await self._port.tell(ended.mentor_user_id, ENDED_TEXT)
@@ -203,7 +210,7 @@ class BuddyNow:
             ended = await self._store.newcomer_pairs.end(pair.id, now=self._clock.now())
             if ended is not None and ended.mentor_user_id is not None:
                 if ended.thread_id is not None and not period_done:
-                    await self._port.close_thread(ended.thread_id)
+                    await self._port.close_thread(ended.thread_id, ended.user_id)
                 await self._port.tell(ended.mentor_user_id, PERIOD_DONE_TEXT if period_done else ENDED_TEXT)
                 await self.free_up(ended.guild_id)
 
@@ -217,7 +224,7 @@ class BuddyNow:
             if ended is None:
                 continue
             if ended.thread_id is not None:
-                await self._port.close_thread(ended.thread_id)
+                await self._port.close_thread(ended.thread_id, ended.user_id)
             other = ended.mentor_user_id if ended.user_id == user_id else ended.user_id
             if other is not None:
                 await self._port.tell(other, ENDED_TEXT if other == ended.mentor_user_id else NEXT_BUDDY_TEXT)

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from bot.checkins._recovery import milestone_on
 from bot.checkins._schedule import LATE_LIMIT, should_send_late
+from bot.i18n import using_locale
 from bot.newcomers.rules import Due, end_due, next_milestone, next_prompt, next_rooms_note
 from bot.newcomers.text import end_text, milestone_text, prompt_text
 from bot.timers import Timer
@@ -210,7 +211,10 @@ class Rhythm:
         elif await self._store.checkins.checked_in_on(user_id, local_day):
             pass
         else:
-            sent = await self._port.send_prompt(user_id, record.guild_id, prompt_text(int(timer.payload["what"])))
+            # A timer carries no language: the one the member last used a command in, else English.
+            with using_locale(await self._store.prefs.locale_of(user_id)):
+                text = prompt_text(int(timer.payload["what"]))
+                sent = await self._port.send_prompt(user_id, record.guild_id, text)
             outcome = await self._delivered(sent, user_id, "prompt")
             if outcome is None:
                 return
@@ -238,7 +242,8 @@ class Rhythm:
         elif recovery is not None and milestone_on(recovery.record.stretch_start, local_day) is not None:
             pass  # the recovery milestone congratulates them today; one note is enough
         else:
-            sent = await self._port.send_note(user_id, milestone_text(str(timer.payload["what"])))
+            with using_locale(await self._store.prefs.locale_of(user_id)):
+                sent = await self._port.send_note(user_id, milestone_text(str(timer.payload["what"])))
             outcome = await self._delivered(sent, user_id, "note")
             if outcome is None:
                 return
@@ -259,7 +264,8 @@ class Rhythm:
         elif not rooms:
             log.info("first-30-days rooms note for %s: no newcomer-friendly rooms this week", user_id)
         else:
-            sent = await self._port.send_rooms(user_id, rooms, ZoneInfo(record.timezone))
+            with using_locale(await self._store.prefs.locale_of(user_id)):
+                sent = await self._port.send_rooms(user_id, rooms, ZoneInfo(record.timezone))
             if await self._delivered(sent, user_id, "rooms note") is None:
                 return
         await self._next_link(timer, ROOMS_KIND, "rooms", now)
@@ -280,9 +286,11 @@ class Rhythm:
             await self._buddies.end_for_newcomer(user_id, period_done=True)
         checkins = len(await self._store.checkins.entries_since(user_id, record.start_on))
         own = await self.own_reminder(user_id)
-        text = end_text(checkins, record.prompts_sent, record.notes_sent, record.parts, own)
         if not await self._store.prefs.is_reachable(user_id):
             log.info("first-30-days reflection for %s not sent: DMs closed; the support ended quietly", user_id)
             return
-        if not await self._port.send_end(user_id, text, offer_reminder=not own):
+        with using_locale(await self._store.prefs.locale_of(user_id)):
+            text = end_text(checkins, record.prompts_sent, record.notes_sent, record.parts, own)
+            delivered = await self._port.send_end(user_id, text, offer_reminder=not own)
+        if not delivered:
             log.info("first-30-days reflection for %s not delivered; the support ended all the same", user_id)

@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.checkins._schedule import local_wall_to_utc
+from bot.i18n import N_
 
 __all__ = [
     "ALL_PARTS",
@@ -36,13 +37,16 @@ __all__ = [
 
 PERIOD_DAYS = 30
 
-# The parts a member can choose, with the words the offer and /recovery support use for each.
+# The parts a member can choose, with the words the offer and /recovery support use for each (English,
+# translated where they are shown).
 PARTS: dict[str, str] = {
-    "buddy": "a buddy within a day, not next round: a steady member who offered to walk alongside people starting out",
-    "checkins": "a gentle check-in prompt at a time you choose: daily for the first week, then every other day",
-    "milestones": "a private note at 24 hours, 3 days, 1 week and 2 weeks",
-    "rooms": "once a week, the next rooms marked newcomer-friendly, in your own time zone",
-    "welcome": "a hello from a volunteer on the welcome rota, by DM or in your buddy thread: you choose",
+    "buddy": N_(
+        "a buddy within a day, not next round: a steady member who offered to walk alongside people starting out"
+    ),
+    "checkins": N_("a gentle check-in prompt at a time you choose: daily for the first week, then every other day"),
+    "milestones": N_("a private note at 24 hours, 3 days, 1 week and 2 weeks"),
+    "rooms": N_("once a week, the next rooms marked newcomer-friendly, in your own time zone"),
+    "welcome": N_("a hello from a volunteer on the welcome rota, by DM or in your buddy thread: you choose"),
 }
 ALL_PARTS: frozenset[str] = frozenset(PARTS)
 
@@ -53,7 +57,13 @@ PROMPT_DAYS: tuple[int, ...] = (*range(1, 8), *range(9, PERIOD_DAYS, 2))
 ROOM_NOTE_DAYS: tuple[int, ...] = (1, 8, 15, 22, 29)
 
 # (days after the start, label) of the period's milestone notes; 30 days is part of the closing reflection.
-MILESTONES: tuple[tuple[int, str], ...] = ((1, "24 hours"), (3, "3 days"), (7, "1 week"), (14, "2 weeks"))
+# The English label is what a timer stores; the note translates it when it is sent.
+MILESTONES: tuple[tuple[int, str], ...] = (
+    (1, N_("24 hours")),
+    (3, N_("3 days")),
+    (7, N_("1 week")),
+    (14, N_("2 weeks")),
+)
 MILESTONE_TIME = time(9, 0)  # a morning note, in the member's own time zone
 
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.newcomers.rhythm import KINDS, Rhythm
 from bot.newcomers.rules import ALL_PARTS, is_recent, period_start
-from bot.newcomers.text import SLIP_NOTE, on_text, status_text
+from bot.newcomers.text import on_text, slip_text, status_text
 
 if TYPE_CHECKING:
     from bot.clock import Clock
@@ -172,7 +172,7 @@ class FirstDays:
         if record is None or not record.on:
             return None
         await self._store.newcomers.bump(user_id, "slips")
-        return SLIP_NOTE
+        return slip_text()
 
     async def count_on(self, guild_id: int) -> int:
         """How many members of the server have it on (a number for moderators, never names)."""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from bot.clock import from_db, to_db
 from bot.errors import KindredError
+from bot.i18n import N_, _
 from bot.service import Kind
 
 if TYPE_CHECKING:
@@ -32,18 +33,19 @@ HOWS = ("dm", "thread")
 RETRY = timedelta(hours=6)
 KEEP_TRYING = timedelta(days=7)
 
+# Notes to the member are English, marked for the catalogue; the port writes them in the member's language.
 ASKED_TEXT = {
-    "dm": "I've let the volunteers on the welcome rota know you'd welcome a hello by DM. Reply only if you like.",
-    "thread": "I've let the volunteers on the welcome rota know. One of them will say hello in your buddy thread.",
+    "dm": N_("I've let the volunteers on the welcome rota know you'd welcome a hello by DM. Reply only if you like."),
+    "thread": N_("I've let the volunteers on the welcome rota know. One of them will say hello in your buddy thread."),
 }
 WAITING_TEXT = {
-    "dm": "Nobody is on the welcome rota at this moment. I'll let the next volunteers on shift know, this week.",
-    "thread": (
+    "dm": N_("Nobody is on the welcome rota at this moment. I'll let the next volunteers on shift know, this week."),
+    "thread": N_(
         "I'll ask a volunteer to say hello in your buddy thread as soon as both are ready: your buddy thread and "
         "someone on the welcome rota. It may take a little while."
     ),
 }
-MISSED_TEXT = (
+MISSED_TEXT = N_(
     "I'm sorry: no volunteer on the welcome rota was free this week to say hello. That's about timing, not "
     "about you. `/room list` shows rooms where you'll find friendly people, and `/buddy status` your buddy."
 )
@@ -52,7 +54,10 @@ MISSED_TEXT = (
 class WelcomePort(Protocol):
     """The Discord side: private notes, and the thread hello."""
 
-    async def tell(self, user_id: int, text: str) -> bool: ...
+    async def tell(self, user_id: int, text: str) -> bool:
+        """Send ``text`` (English, marked for the catalogue) privately, in the member's own language."""
+        ...
+
     async def ask_volunteer(self, volunteer_id: int, guild_id: int, newcomer_id: int, how: str) -> bool: ...
     async def greet_in_thread(self, thread_id: int, volunteer_id: int, newcomer_id: int) -> bool: ...
 
@@ -79,11 +84,15 @@ class WelcomeRota:
         """The member's choice of how to be welcomed; asks the rota at once."""
         record = await self._store.newcomers.get(user_id)
         if record is None or not record.on or "welcome" not in record.parts or record.guild_id is None:
-            raise KindredError("The welcome is part of first-30-days support: `/recovery support on` in your server.")
+            raise KindredError(
+                _("The welcome is part of first-30-days support: `/recovery support on` in your server.")
+            )
         if how not in HOWS:
-            raise KindredError("Pick a DM from a volunteer, or a hello in your buddy thread.")
+            raise KindredError(_("Pick a DM from a volunteer, or a hello in your buddy thread."))
         if how == "thread" and "buddy" not in record.parts:
-            raise KindredError("A hello in your buddy thread needs the buddy part. Choose a DM, or turn the buddy on.")
+            raise KindredError(
+                _("A hello in your buddy thread needs the buddy part. Choose a DM, or turn the buddy on.")
+            )
         now = self._clock.now()
         await self._store.newcomers.set_welcome(user_id, how, "waiting", now=now)
         await self._timers.schedule(
@@ -94,8 +103,9 @@ class WelcomeRota:
             payload={"since": to_db(now), "told": False},
             dedupe_key=f"{WELCOME_KIND}:{user_id}",
         )
-        where = "by DM" if how == "dm" else "in your buddy thread"
-        return f"Thank you. A volunteer on the welcome rota will be asked to say hello {where}."
+        if how == "dm":
+            return _("Thank you. A volunteer on the welcome rota will be asked to say hello by DM.")
+        return _("Thank you. A volunteer on the welcome rota will be asked to say hello in your buddy thread.")
 
     async def cancel(self, user_id: int) -> None:
         """Forget a pending attempt (support off, or the welcome part dropped)."""
@@ -148,14 +158,14 @@ class WelcomeRota:
     async def greet(self, newcomer_id: int, guild_id: int, volunteer_id: int) -> str:
         """A volunteer answers "I'll say hello": the first one is added to the buddy thread."""
         if volunteer_id not in await self._volunteers(guild_id, newcomer_id):
-            raise KindredError("This is for volunteers on a running welcome shift. Thank you for wanting to help!")
+            raise KindredError(_("This is for volunteers on a running welcome shift. Thank you for wanting to help!"))
         thread_id = await self._thread(guild_id, newcomer_id)
         record = await self._store.newcomers.get(newcomer_id)
         if thread_id is None or record is None or not record.on:
-            raise KindredError("That welcome isn't needed any more. Thank you all the same.")
+            raise KindredError(_("That welcome isn't needed any more. Thank you all the same."))
         if not await self._store.newcomers.claim_welcome(newcomer_id, now=self._clock.now()):
-            return "Someone on the rota already said hello. Thank you for offering!"
+            return _("Someone on the rota already said hello. Thank you for offering!")
         if not await self._port.greet_in_thread(thread_id, volunteer_id, newcomer_id):
             await self._store.newcomers.set_welcome(newcomer_id, "thread", "asked", now=self._clock.now())
-            raise KindredError("I couldn't add you to their thread just now. Please try again in a moment.")
-        return "You're in their buddy thread now, with a short hello posted. Thank you for being of service."
+            raise KindredError(_("I couldn't add you to their thread just now. Please try again in a moment."))
+        return _("You're in their buddy thread now, with a short hello posted. Thank you for being of service.")

@@ -16,6 +16,7 @@ from bot.clock import discord_ts
 from bot.confirm import ConfirmView
 from bot.errors import KindredError, reply_ephemeral
 from bot.events import ConfigChange
+from bot.i18n import _, current_locale
 from cogs._hooks import Hooks, TimerRoute
 
 from ._avoid import add_or_show_avoid, remove_avoid
@@ -104,7 +105,10 @@ class Buddies(commands.GroupCog, group_name="buddy", group_description="Opt-in p
         # Someone sitting out because a DM bounced may join again: that is how they say DMs are open now.
         if existing is not None and existing.status == "active" and not existing.paused_at(now) and existing.reachable:
             raise KindredError(
-                "You're already in buddy pairing. `/buddy prefs` changes your choices; `/buddy status` shows your buddy."
+                _(
+                    "You're already in buddy pairing. `/buddy prefs` changes your choices; "
+                    "`/buddy status` shows your buddy."
+                )
             )
         # Validate everything before saving anything.
         await validate_profile_input(self.bot, guild_id, interests or None, timezone)
@@ -126,13 +130,13 @@ class Buddies(commands.GroupCog, group_name="buddy", group_description="Opt-in p
         tips = (
             ""
             if profile.timezone
-            else "\nTip: add your time zone with `/buddy prefs` so your buddy is awake when you are."
+            else "\n" + _("Tip: add your time zone with `/buddy prefs` so your buddy is awake when you are.")
         )
-        await reply_ephemeral(
-            interaction,
-            f"Welcome in! You'll be paired in the next round, {discord_ts(next_round, 'F')}. "
-            f"A day before, I'll DM you in case you'd like to skip that week.\n\n{summary(profile)}{tips}",
-        )
+        welcome = _(
+            "Welcome in! You'll be paired in the next round, {when}. "
+            "A day before, I'll DM you in case you'd like to skip that week."
+        ).format(when=discord_ts(next_round, "F"))
+        await reply_ephemeral(interaction, f"{welcome}\n\n{summary(profile)}{tips}")
 
     @app_commands.command(name="prefs")
     @profile_options
@@ -159,7 +163,7 @@ class Buddies(commands.GroupCog, group_name="buddy", group_description="Opt-in p
             await set_timezone(self.bot, user_id, timezone)
         changed = bool(fields) or interests is not None or bool(timezone)
         profile = await active_profile(self.bot, interaction)
-        head = "Saved. Your next pairing will use these:" if changed else "Your buddy preferences:"
+        head = _("Saved. Your next pairing will use these:") if changed else _("Your buddy preferences:")
         await reply_ephemeral(interaction, f"{head}\n\n{summary(profile)}")
 
     @app_commands.command(name="status")
@@ -172,26 +176,37 @@ class Buddies(commands.GroupCog, group_name="buddy", group_description="Opt-in p
         lines: list[str] = []
         if group is not None:
             others = ", ".join(f"<@{u}>" for u in group.user_ids if u != interaction.user.id)
-            where = f" Your thread: <#{group.thread_id}>." if group.thread_id else ""
-            lines.append(f"**Your buddy:** {others}, because {group.reason}.{where}")
-            lines.append(f"**This round ends:** {discord_ts(group.ends_at, 'F')}")
+            # The stored reason is English: other languages name the buddy, and the introduction says why.
+            buddy = (
+                _("**Your buddy:** {buddy}, because {reason}.").format(buddy=others, reason=group.reason)
+                if current_locale() is None
+                else _("**Your buddy:** {buddy}.").format(buddy=others)
+            )
+            if group.thread_id:
+                buddy += " " + _("Your thread: {thread}.").format(thread=f"<#{group.thread_id}>")
+            lines.append(buddy)
+            lines.append(_("**This round ends:** {when}").format(when=discord_ts(group.ends_at, "F")))
         else:
-            lines.append("**Your buddy:** nobody right now.")
+            lines.append(_("**Your buddy:** nobody right now."))
         next_round = await self.rounds.next_scheduled(interaction.guild_id)
         if next_round is not None:
-            lines.append(f"**Next round:** {discord_ts(next_round, 'F')}")
+            lines.append(_("**Next round:** {when}").format(when=discord_ts(next_round, "F")))
         if profile.auto_paused:
-            lines.append("**Paused** after a few quiet rounds. `/buddy resume` brings you back.")
+            lines.append(_("**Paused** after a few quiet rounds. `/buddy resume` brings you back."))
         elif profile.paused_at(now) and profile.paused_until is not None:
             lines.append(
-                f"**Paused until** {discord_ts(profile.paused_until, 'D')}. `/buddy resume` to come back sooner."
+                _("**Paused until** {day}. `/buddy resume` to come back sooner.").format(
+                    day=discord_ts(profile.paused_until, "D")
+                )
             )
         elif profile.skip_round_at is not None and profile.skip_round_at > now:
-            lines.append("You're skipping the next round.")
+            lines.append(_("You're skipping the next round."))
         if not profile.reachable:
             lines.append(
-                "**Sitting out for now:** my last DM to you didn't go through (DMs closed), and buddies need to "
-                "reach each other. Allow DMs from server members, then use `/buddy resume`."
+                _(
+                    "**Sitting out for now:** my last DM to you didn't go through (DMs closed), and buddies need to "
+                    "reach each other. Allow DMs from server members, then use `/buddy resume`."
+                )
             )
         await reply_ephemeral(interaction, "\n".join(lines) + "\n\n" + summary(profile))
 
@@ -206,7 +221,9 @@ class Buddies(commands.GroupCog, group_name="buddy", group_description="Opt-in p
         await self.bot.store.buddies.pause(interaction.guild_id, interaction.user.id, until, now=now)
         await reply_ephemeral(
             interaction,
-            f"Paused until {discord_ts(until, 'D')}. Take the time you need. `/buddy resume` brings you back sooner.",
+            _("Paused until {day}. Take the time you need. `/buddy resume` brings you back sooner.").format(
+                day=discord_ts(until, "D")
+            ),
         )
 
     @app_commands.command(name="resume")
@@ -219,19 +236,22 @@ class Buddies(commands.GroupCog, group_name="buddy", group_description="Opt-in p
         # tells them to run the feature's command again once DMs are open).
         await self.bot.store.prefs.clear_dm_closed(interaction.user.id)
         next_round = await self.rounds.ensure_scheduled(interaction.guild_id)
-        await reply_ephemeral(interaction, f"Welcome back! You'll be in the next round, {discord_ts(next_round, 'F')}.")
+        await reply_ephemeral(
+            interaction,
+            _("Welcome back! You'll be in the next round, {when}.").format(when=discord_ts(next_round, "F")),
+        )
 
     @app_commands.command(name="leave")
     async def leave(self, interaction: discord.Interaction[Any]) -> None:
         """Stop being paired. Your preferences are kept in case you come back with /buddy join."""
         assert interaction.guild_id is not None
         if not await self.bot.store.buddies.leave(interaction.guild_id, interaction.user.id, now=self.bot.clock.now()):
-            raise KindredError("You're not in buddy pairing here, so there's nothing to leave.")
+            raise KindredError(_("You're not in buddy pairing here, so there's nothing to leave."))
         still = await self.bot.store.buddies.rounds.active_group(interaction.guild_id, interaction.user.id)
-        extra = " Your current pairing carries on until the round ends; `/buddy end` closes it now." if still else ""
-        await reply_ephemeral(
-            interaction, f"Done: you won't be paired in future rounds. Thanks for being part of it.{extra}"
-        )
+        done = _("Done: you won't be paired in future rounds. Thanks for being part of it.")
+        if still:
+            done += " " + _("Your current pairing carries on until the round ends; `/buddy end` closes it now.")
+        await reply_ephemeral(interaction, done)
 
     @app_commands.command(name="end")
     async def end(self, interaction: discord.Interaction[Any]) -> None:
@@ -239,21 +259,23 @@ class Buddies(commands.GroupCog, group_name="buddy", group_description="Opt-in p
         assert interaction.guild_id is not None
         guild_id = interaction.guild_id
         if await self.bot.store.buddies.rounds.active_group(guild_id, interaction.user.id) is None:
-            raise KindredError("You don't have a buddy right now, so there's nothing to end.")
+            raise KindredError(_("You don't have a buddy right now, so there's nothing to end."))
 
         async def confirmed(inner: discord.Interaction[Any]) -> None:
             ended = await self.rounds.end_pairing(guild_id, inner.user.id)
             if ended is None:
-                raise KindredError("That pairing has already ended.")
+                raise KindredError(_("That pairing has already ended."))
             # Answer before the slow part: DMs and thread tidying can outlast Discord's 3-second deadline.
             await inner.response.edit_message(content=text.end_thanks(), view=None)
             await self.rounds.tell_ended(ended)
 
         await reply_ephemeral(
             interaction,
-            "End your current pairing? Your buddy gets a short, neutral note (no reason given) and both of you "
-            "will be in the next round.",
-            view=ConfirmView(interaction.user.id, "End the pairing", confirmed),
+            _(
+                "End your current pairing? Your buddy gets a short, neutral note (no reason given) and both of you "
+                "will be in the next round."
+            ),
+            view=ConfirmView(interaction.user.id, _("End the pairing"), confirmed),
         )
 
     @app_commands.command(name="notify")
@@ -270,12 +292,12 @@ class Buddies(commands.GroupCog, group_name="buddy", group_description="Opt-in p
             interaction.guild_id, interaction.user.id, on, now=self.bot.clock.now()
         )
         if on:
-            message = (
+            message = _(
                 "On. When you check in with a hard moment, your buddy gets only: "
-                "\u201c<your name> could use a check-in from you\u201d. Never the check-in itself. `/buddy notify off` stops it."
-            )
+                "\u201c{example}\u201d. Never the check-in itself. `/buddy notify off` stops it."
+            ).format(example=_("<your name> could use a check-in from you"))
         else:
-            message = "Off. Your buddy won't hear about your check-ins at all."
+            message = _("Off. Your buddy won't hear about your check-ins at all.")
         await reply_ephemeral(interaction, message)
 
     # -- the do-not-pair list (cogs/buddies/_avoid.py) ------------------------------------------

@@ -10,6 +10,7 @@ from discord import app_commands
 
 from bot.buddies.profiles import EXPERIENCE_LABELS, PATHWAY_LABELS, WANTS_LABELS, BuddyProfile, parse_interest_list
 from bot.errors import KindredError
+from bot.i18n import _, pgettext
 from bot.text import echo
 from bot.timezones import resolve_timezone
 from cogs._when import timezone_autocomplete
@@ -98,8 +99,10 @@ async def interest_ids(bot: KindredBot, guild_id: int, raw: str) -> dict[str, in
     if unknown:
         names = ", ".join(i.name for i in catalogue[:25])
         raise KindredError(
-            f"I don't know the interest {echo(unknown[0])} in this server. Pick from the list as you type, "
-            f"separated by commas. Available: {names}."
+            _(
+                "I don't know the interest {interest} in this server. Pick from the list as you type, "
+                "separated by commas. Available: {names}."
+            ).format(interest=echo(unknown[0]), names=names)
         )
     by_name = {i.name: i.id for i in catalogue}
     return {name: by_name[name] for name in known}
@@ -127,11 +130,21 @@ async def set_timezone(bot: KindredBot, user_id: int, name: str) -> str:
 
 def summary(profile: BuddyProfile) -> str:
     """The member's own preferences, for their eyes only."""
-    interests = ", ".join(sorted(profile.interests, key=str.casefold)) or "none yet"
-    return (
-        f"**Interests:** {interests}\n**Time zone:** {profile.timezone or 'not set'}\n"
-        f"**Pathway:** {PATHWAY_LABELS.get(profile.pathway, profile.pathway)} · "
-        f"**Experience:** {EXPERIENCE_LABELS.get(profile.experience, profile.experience)} · "
-        f"**Looking for:** {WANTS_LABELS.get(profile.wants, profile.wants)}\n"
-        f"**Tell my buddy about hard moments:** {'on' if profile.notify_hard_moments else 'off'}"
+    interests = ", ".join(sorted(profile.interests, key=str.casefold)) or _("none yet")
+
+    def label(labels: dict[str, str], value: str) -> str:
+        # The same words as the command's choices, so the summary reads as the member chose.
+        return pgettext("choice name", labels[value]) if value in labels else value
+
+    return _(
+        "**Interests:** {interests}\n**Time zone:** {timezone}\n"
+        "**Pathway:** {pathway} · **Experience:** {experience} · **Looking for:** {wants}\n"
+        "**Tell my buddy about hard moments:** {notify}"
+    ).format(
+        interests=interests,
+        timezone=profile.timezone or _("not set"),
+        pathway=label(PATHWAY_LABELS, profile.pathway),
+        experience=label(EXPERIENCE_LABELS, profile.experience),
+        wants=label(WANTS_LABELS, profile.wants),
+        notify=pgettext("choice name", "on") if profile.notify_hard_moments else pgettext("choice name", "off"),
     )

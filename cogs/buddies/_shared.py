@@ -8,6 +8,7 @@ import discord
 
 from bot.buddies.profiles import BuddyProfile
 from bot.errors import KindredError
+from bot.i18n import N_, _
 from bot.moderation import require_moderator
 
 if TYPE_CHECKING:
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 
 __all__ = ["NOT_JOINED", "active_profile", "member_name", "require_manage_guild"]
 
-NOT_JOINED = "You haven't joined buddy pairing here yet. `/buddy join` opts you in."
+NOT_JOINED = N_("You haven't joined buddy pairing here yet. `/buddy join` opts you in.")
 
 
 async def active_profile(bot: KindredBot, interaction: discord.Interaction[Any]) -> BuddyProfile:
@@ -23,7 +24,7 @@ async def active_profile(bot: KindredBot, interaction: discord.Interaction[Any])
     assert interaction.guild_id is not None
     profile = await bot.store.buddies.get(interaction.guild_id, interaction.user.id)
     if profile is None or profile.status != "active":
-        raise KindredError(NOT_JOINED)
+        raise KindredError(_(NOT_JOINED))
     return profile
 
 
@@ -35,4 +36,4 @@ def require_manage_guild(interaction: discord.Interaction[Any]) -> None:
 def member_name(guild: discord.Guild, user_id: int) -> str:
     """The member's display name, or a neutral stand-in when they are no longer cached."""
     member = guild.get_member(user_id)
-    return member.display_name if member is not None else f"Member {user_id}"
+    return member.display_name if member is not None else _("Member {id}").format(id=user_id)

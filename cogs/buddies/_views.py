@@ -15,6 +15,7 @@ import discord
 
 from bot.buddies import text
 from bot.errors import KindredError, KindView
+from bot.i18n import N_, _, ngettext
 from bot.messaging import NO_PINGS
 from cogs._buttons import PersistentButton
 
@@ -31,7 +32,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-_CONNECT_LABELS = {"yes": "Yes", "not_yet": "Not yet", "no": "Not this time"}
+# English labels, marked for the catalogue; translated when a button is built or an answer shown.
+_CONNECT_LABELS = {"yes": N_("Yes"), "not_yet": N_("Not yet"), "no": N_("Not this time")}
 
 
 def _bot(interaction: discord.Interaction[Any]) -> KindredBot:
@@ -42,7 +44,7 @@ class SkipRoundButton(PersistentButton, template=r"buddy:skip:(?P<guild_id>\d+):
     """In the day-before nudge: sit out the coming round only."""
 
     def __init__(self, guild_id: int, ts: int) -> None:
-        super().__init__(f"buddy:skip:{guild_id}:{ts}", "Skip this round", discord.ButtonStyle.secondary)
+        super().__init__(f"buddy:skip:{guild_id}:{ts}", _(text.SKIP_LABEL), discord.ButtonStyle.secondary)
         self.guild_id = guild_id
         self.ts = ts
 
@@ -56,11 +58,11 @@ class SkipRoundButton(PersistentButton, template=r"buddy:skip:(?P<guild_id>\d+):
         bot = _bot(interaction)
         round_at = datetime.fromtimestamp(self.ts, tz=UTC)
         if round_at <= bot.clock.now():
-            raise KindredError("That round has already started, so there's nothing to skip. See you next time.")
+            raise KindredError(_("That round has already started, so there's nothing to skip. See you next time."))
         if not await bot.store.buddies.skip_round(self.guild_id, interaction.user.id, round_at, now=bot.clock.now()):
-            raise KindredError("You're not in buddy pairing in that server any more, so there's nothing to skip.")
+            raise KindredError(_("You're not in buddy pairing in that server any more, so there's nothing to skip."))
         await interaction.response.edit_message(
-            content="You're sitting this round out. No problem at all: you'll be back in the one after.",
+            content=_("You're sitting this round out. No problem at all: you'll be back in the one after."),
             view=None,
         )
 
@@ -70,7 +72,7 @@ class ConnectButton(PersistentButton, template=r"buddy:connect:(?P<group_id>\d+)
 
     def __init__(self, group_id: int, answer: str) -> None:
         style = discord.ButtonStyle.success if answer == "yes" else discord.ButtonStyle.secondary
-        super().__init__(f"buddy:connect:{group_id}:{answer}", _CONNECT_LABELS[answer], style)
+        super().__init__(f"buddy:connect:{group_id}:{answer}", _(_CONNECT_LABELS[answer]), style)
         self.group_id = group_id
         self.answer = answer
 
@@ -85,9 +87,9 @@ class ConnectButton(PersistentButton, template=r"buddy:connect:(?P<group_id>\d+)
         if not await bot.store.buddies.rounds.record_connect(
             self.group_id, interaction.user.id, self.answer, now=bot.clock.now()
         ):
-            raise KindredError("I couldn't find that buddy round for you any more. Thanks all the same!")
+            raise KindredError(_("I couldn't find that buddy round for you any more. Thanks all the same!"))
         await interaction.response.edit_message(
-            content=f"{text.connect_prompt()}\n\n**{_CONNECT_LABELS[self.answer]}.** "
+            content=f"{text.connect_prompt()}\n\n**{_(_CONNECT_LABELS[self.answer])}.** "
             f"{text.connect_answer_reply(self.answer)}",
             view=None,
         )
@@ -117,7 +119,7 @@ class AvoidListView(KindView):
         self.guild_id = guild_id
         options = [discord.SelectOption(label=name[:100], value=str(uid)) for uid, name in entries[:25]]
         self.remove: discord.ui.Select[AvoidListView] = discord.ui.Select(
-            placeholder="Take someone off your list…", min_values=1, max_values=len(options), options=options
+            placeholder=_("Take someone off your list…"), min_values=1, max_values=len(options), options=options
         )
         self.remove.callback = self._remove  # type: ignore[method-assign]
         self.add_item(self.remove)
@@ -133,7 +135,11 @@ class AvoidListView(KindView):
             await bot.store.buddies.unavoid(self.guild_id, self.owner_id, int(value))
         self.stop()
         await interaction.response.edit_message(
-            content=f"Done: taken {len(self.remove.values)} off your do-not-pair list. Nobody is told.",
+            content=ngettext(
+                "Done: taken {n} off your do-not-pair list. Nobody is told.",
+                "Done: taken {n} off your do-not-pair list. Nobody is told.",
+                len(self.remove.values),
+            ).format(n=len(self.remove.values)),
             view=None,
             allowed_mentions=NO_PINGS,
         )

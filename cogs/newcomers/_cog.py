@@ -18,8 +18,9 @@ from discord.ext import commands
 
 from bot.errors import KindredError
 from bot.events import ConfigChange
+from bot.i18n import N_, _, using_locale
 from bot.newcomers.rules import ALL_PARTS
-from bot.newcomers.text import OFF, OFFER
+from bot.newcomers.text import off_text, offer_text
 from bot.timeparse import parse_clock_time
 from cogs.newcomers._views import DYNAMIC_ITEMS, offer_view, on_reply
 
@@ -37,7 +38,7 @@ ONOFF = [app_commands.Choice(name="on", value="on"), app_commands.Choice(name="o
 def _service(interaction: discord.Interaction) -> FirstDays:
     service = cast("KindredBot", interaction.client).features.newcomers
     if service is None:
-        raise KindredError("First-30-days support is unavailable for a moment. Please try again shortly.")
+        raise KindredError(_("First-30-days support is unavailable for a moment. Please try again shortly."))
     return service
 
 
@@ -78,8 +79,10 @@ class SupportGroup(app_commands.Group):
         parts = frozenset(p for p, yes in wanted if yes)
         if not parts:
             raise KindredError(
-                "Choose at least one part (a buddy, check-ins, milestones, rooms or a welcome), "
-                "or use `/recovery support off` to stop it."
+                _(
+                    "Choose at least one part (a buddy, check-ins, milestones, rooms or a welcome), "
+                    "or use `/recovery support off` to stop it."
+                )
             )
         chosen = parse_clock_time(at) if at else None
         service = _service(interaction)
@@ -93,7 +96,7 @@ class SupportGroup(app_commands.Group):
     async def off(self, interaction: discord.Interaction) -> None:
         """Stop first-30-days support at once. Nothing else changes."""
         was_on = await _service(interaction).turn_off(interaction.user.id)
-        text = OFF if was_on else "First-30-days support isn't on, so there was nothing to stop."
+        text = off_text() if was_on else _("First-30-days support isn't on, so there was nothing to stop.")
         await interaction.response.send_message(text, ephemeral=True)
 
     @app_commands.command(name="status")
@@ -103,12 +106,12 @@ class SupportGroup(app_commands.Group):
         await interaction.response.send_message(text, ephemeral=True)
 
 
-MENTOR_ON = (
+MENTOR_ON = N_(
     "Thank you. You've offered to be a buddy for members in their first 30 days. When one asks, I may "
     "introduce you in a private thread (never more than this server's limit at once). Either of you can "
     "change buddy any time, and `/buddy mentor setting:off` stops new introductions."
 )
-MENTOR_OFF = (
+MENTOR_OFF = N_(
     "No new first-30-days introductions will come to you. Buddies you have now stay, unless either of you changes."
 )
 
@@ -121,21 +124,23 @@ async def mentor_command(interaction: discord.Interaction, setting: str) -> None
     service = _service(interaction)
     bot = cast("KindredBot", interaction.client)
     if interaction.guild_id is None or service.buddies is None:
-        raise KindredError("Run this inside the server where you'd like to be a buddy.")
+        raise KindredError(_("Run this inside the server where you'd like to be a buddy."))
     guild_id, user_id = interaction.guild_id, interaction.user.id
     profile = await bot.store.buddies.get(guild_id, user_id)
     on = setting == "on"
     if profile is None or profile.status != "active":
-        raise KindredError("Join buddy pairing first with `/buddy join`; then you can offer this.")
+        raise KindredError(_("Join buddy pairing first with `/buddy join`; then you can offer this."))
     if on and profile.experience not in ("steady", "mentor"):
         raise KindredError(
-            "This is for members who describe themselves as steady or a mentor. "
-            "`/buddy prefs experience:` changes that when it feels right."
+            _(
+                "This is for members who describe themselves as steady or a mentor. "
+                "`/buddy prefs experience:` changes that when it feels right."
+            )
         )
     await bot.store.newcomer_pairs.set_mentor(guild_id, user_id, on, now=bot.clock.now())
     if on:
         await service.buddies.free_up(guild_id)
-    await interaction.response.send_message(MENTOR_ON if on else MENTOR_OFF, ephemeral=True)
+    await interaction.response.send_message(_(MENTOR_ON if on else MENTOR_OFF), ephemeral=True)
 
 
 class Newcomers(commands.Cog):
@@ -187,7 +192,10 @@ class Newcomers(commands.Cog):
         user_id = interaction.user.id
         try:
             if await self.service.offer_after_recovery_date(user_id, interaction.guild_id, chosen):
-                await interaction.followup.send(OFFER, view=offer_view(user_id, interaction.guild_id), ephemeral=True)
+                # An event handler runs in its own task: the member's language is set again from the interaction.
+                with using_locale(interaction.locale):
+                    offer, view = offer_text(), offer_view(user_id, interaction.guild_id)
+                await interaction.followup.send(offer, view=view, ephemeral=True)
         except Exception:
             log.exception("couldn't offer first-30-days support to %s", user_id)
 
@@ -211,7 +219,8 @@ class Newcomers(commands.Cog):
     async def on_recovery_slip(self, interaction: discord.Interaction) -> None:
         """A slip during the period: a kind private note that the support stays on."""
         try:
-            note = await self.service.on_slip(interaction.user.id)
+            with using_locale(interaction.locale):
+                note = await self.service.on_slip(interaction.user.id)
             if note is not None:
                 await interaction.followup.send(note, ephemeral=True)
         except Exception:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.i18n import N_, _, current_locale, format_day_month, using_locale
 from bot.messaging import NO_PINGS, pinging, send_dm
 from bot.newcomers.text import greeting_text, intro_text, rooms_text, volunteer_text
 from cogs.checkins._views import CheckinNowButton
@@ -23,9 +24,20 @@ __all__ = ["DiscordNewcomers", "DiscordPairs", "DiscordWelcome"]
 
 log = logging.getLogger(__name__)
 
+THREAD_CLOSED = N_("This pairing has ended. Thank you both for giving it a go.")
+
+
+async def _tell(bot: KindredBot, user_id: int, text: str) -> bool:
+    """``text`` (English, marked for the catalogue) by DM in the language the member last used with Kindred."""
+    with using_locale(await bot.store.prefs.locale_of(user_id)):
+        content = _(text)
+    return await send_dm(bot, user_id, content=content, allowed_mentions=NO_PINGS) is not None
+
 
 class DiscordNewcomers:
-    """Implements :class:`bot.newcomers.service.NewcomerPort` with private DMs that ping no one."""
+    """Implements :class:`bot.newcomers.service.NewcomerPort` with private DMs that ping no one.
+
+    The rhythm calls these inside the member's language, so the buttons are labelled in it too."""
 
     def __init__(self, bot: KindredBot) -> None:
         self._bot = bot
@@ -63,24 +75,31 @@ class DiscordPairs:
         return guild is not None and guild.get_member(user_id) is not None
 
     async def tell(self, user_id: int, text: str) -> bool:
-        """A private note to one member."""
-        return await send_dm(self._bot, user_id, content=text, allowed_mentions=NO_PINGS) is not None
+        """A private note to one member, in their language."""
+        return await _tell(self._bot, user_id, text)
 
-    async def close_thread(self, thread_id: int) -> None:
-        """A neutral closing line, then archive and lock the thread (a failure is logged, never shown)."""
+    async def close_thread(self, thread_id: int, newcomer_id: int) -> None:
+        """A neutral closing line in the newcomer's language, then archive and lock the thread (a failure is
+        logged, never shown)."""
+        with using_locale(await self._bot.store.prefs.locale_of(newcomer_id)):
+            closing = _(THREAD_CLOSED)
         try:
             thread = self._bot.get_channel(thread_id) or await self._bot.fetch_channel(thread_id)
             if isinstance(thread, discord.Thread):
-                await thread.send(
-                    "This pairing has ended. Thank you both for giving it a go.", allowed_mentions=NO_PINGS
-                )
+                await thread.send(closing, allowed_mentions=NO_PINGS)
                 await thread.edit(archived=True, locked=True)
         except discord.HTTPException:
             log.warning("couldn't close first-30-days buddy thread %s", thread_id, exc_info=True)
 
     async def introduce(self, guild_id: int, pair_id: int, newcomer_id: int, mentor_id: int) -> None:
-        """Introduce the two privately, pinging exactly them; by DM when no thread can be made."""
-        text = intro_text(newcomer_id, mentor_id)
+        """Introduce the two privately, pinging exactly them; by DM when no thread can be made.
+
+        The thread is written in the newcomer's language (they asked for the buddy); each DM in its reader's."""
+        now = self._bot.clock.now()
+        with using_locale(await self._bot.store.prefs.locale_of(newcomer_id)):
+            text, view = intro_text(newcomer_id, mentor_id), change_view(pair_id)
+            day = f"{now:%d %b}" if current_locale() is None else format_day_month(now.date())
+            name = _("Buddy chat · {day}").format(day=day)
         both = (newcomer_id, mentor_id)
         config = await self._bot.store.config.get(guild_id)
         guild = self._bot.get_guild(guild_id)
@@ -88,7 +107,7 @@ class DiscordPairs:
         if isinstance(channel, discord.TextChannel):
             try:
                 thread = await channel.create_thread(
-                    name=f"Buddy chat · {self._bot.clock.now():%d %b}",
+                    name=name,
                     type=discord.ChannelType.private_thread,
                     invitable=False,
                     auto_archive_duration=10080,
@@ -96,12 +115,14 @@ class DiscordPairs:
                 await self._bot.store.newcomer_pairs.set_thread(pair_id, thread.id)
                 for user_id in both:
                     await thread.add_user(discord.Object(user_id))
-                await thread.send(text, view=change_view(pair_id), allowed_mentions=pinging(both))
+                await thread.send(text, view=view, allowed_mentions=pinging(both))
                 return
             except discord.HTTPException:
                 log.warning("first-30-days buddy thread in channel %s failed; introducing by DM", channel.id)
         for user_id in both:
-            await send_dm(self._bot, user_id, content=text, view=change_view(pair_id), allowed_mentions=pinging(both))
+            with using_locale(await self._bot.store.prefs.locale_of(user_id)):
+                text, view = intro_text(newcomer_id, mentor_id), change_view(pair_id)
+            await send_dm(self._bot, user_id, content=text, view=view, allowed_mentions=pinging(both))
 
 
 class DiscordWelcome:
@@ -111,24 +132,17 @@ class DiscordWelcome:
         self._bot = bot
 
     async def tell(self, user_id: int, text: str) -> bool:
-        """A private note to one member."""
-        return await send_dm(self._bot, user_id, content=text, allowed_mentions=NO_PINGS) is not None
+        """A private note to one member, in their language."""
+        return await _tell(self._bot, user_id, text)
 
     async def ask_volunteer(self, volunteer_id: int, guild_id: int, newcomer_id: int, how: str) -> bool:
         """Tell a volunteer on shift that this member asked for a hello (mentioning them pings no one here)."""
         guild = self._bot.get_guild(guild_id)
-        server = discord.utils.escape_markdown(guild.name) if guild is not None else "your server"
-        extra: dict[str, object] = {"view": greet_view(newcomer_id, guild_id)} if how == "thread" else {}
-        return (
-            await send_dm(
-                self._bot,
-                volunteer_id,
-                content=volunteer_text(server, newcomer_id, how),
-                allowed_mentions=NO_PINGS,
-                **extra,
-            )
-            is not None
-        )
+        with using_locale(await self._bot.store.prefs.locale_of(volunteer_id)):
+            server = discord.utils.escape_markdown(guild.name) if guild is not None else _("your server")
+            extra: dict[str, object] = {"view": greet_view(newcomer_id, guild_id)} if how == "thread" else {}
+            content = volunteer_text(server, newcomer_id, how)
+        return await send_dm(self._bot, volunteer_id, content=content, allowed_mentions=NO_PINGS, **extra) is not None
 
     async def greet_in_thread(self, thread_id: int, volunteer_id: int, newcomer_id: int) -> bool:
         """Add the volunteer to the buddy thread and post a short hello that pings exactly the two of them."""
@@ -137,9 +151,9 @@ class DiscordWelcome:
             if not isinstance(thread, discord.Thread):
                 return False
             await thread.add_user(discord.Object(volunteer_id))
-            await thread.send(
-                greeting_text(volunteer_id, newcomer_id), allowed_mentions=pinging((volunteer_id, newcomer_id))
-            )
+            with using_locale(await self._bot.store.prefs.locale_of(newcomer_id)):
+                hello = greeting_text(volunteer_id, newcomer_id)
+            await thread.send(hello, allowed_mentions=pinging((volunteer_id, newcomer_id)))
         except discord.HTTPException:
             log.warning("couldn't add a welcome volunteer to buddy thread %s", thread_id, exc_info=True)
             return False

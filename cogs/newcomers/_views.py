@@ -10,8 +10,9 @@ import discord
 
 from bot.checkins import ALL_WEEKDAYS
 from bot.errors import KindredError, run_guarded
+from bot.i18n import N_, _
 from bot.newcomers.rules import ALL_PARTS
-from bot.newcomers.text import DECLINED, OFFER, PART_HINTS, PART_LABELS
+from bot.newcomers.text import PART_HINTS, PART_LABELS, declined_text, offer_text
 from cogs._buttons import PersistentButton
 
 if TYPE_CHECKING:
@@ -37,31 +38,35 @@ __all__ = [
     "welcome_view",
 ]
 
-ACCEPT_LABEL = "Yes, all of it"
-CHOOSE_LABEL = "Let me choose"
-DECLINE_LABEL = "No thanks"
-KEEP_LABEL = "Keep a daily check-in reminder"
-CHANGE_LABEL = "Change my buddy"
-HOW_DM_LABEL = "A DM from a volunteer"
-HOW_THREAD_LABEL = "A hello in my buddy thread"
-GREET_LABEL = "I'll say hello in their buddy thread"
-HOW_QUESTION = "**How would you like the welcome?** A volunteer on the welcome rota can write to you by DM, or say hello in your buddy thread."
-WELCOME_LABEL = "I'm just starting out: tell me about extra support"
+# Labels are English constants (tests find buttons by them), translated when a button is built.
+ACCEPT_LABEL = N_("Yes, all of it")
+CHOOSE_LABEL = N_("Let me choose")
+DECLINE_LABEL = N_("No thanks")
+KEEP_LABEL = N_("Keep a daily check-in reminder")
+CHANGE_LABEL = N_("Change my buddy")
+HOW_DM_LABEL = N_("A DM from a volunteer")
+HOW_THREAD_LABEL = N_("A hello in my buddy thread")
+GREET_LABEL = N_("I'll say hello in their buddy thread")
+HOW_QUESTION = N_(
+    "**How would you like the welcome?** A volunteer on the welcome rota can write to you by DM, or say hello in "
+    "your buddy thread."
+)
+WELCOME_LABEL = N_("I'm just starting out: tell me about extra support")
 _ANSWERS = {"all": (ACCEPT_LABEL, discord.ButtonStyle.primary), "choose": (CHOOSE_LABEL, discord.ButtonStyle.secondary)}
 _ANSWERS["no"] = (DECLINE_LABEL, discord.ButtonStyle.secondary)
-UNAVAILABLE = "First-30-days support is unavailable for a moment. Please try again, or use `/recovery support on`."
+UNAVAILABLE = N_("First-30-days support is unavailable for a moment. Please try again, or use `/recovery support on`.")
 
 
 def _service(interaction: discord.Interaction) -> FirstDays:
     service = cast("KindredBot", interaction.client).features.newcomers
     if service is None:
-        raise KindredError(UNAVAILABLE)
+        raise KindredError(_(UNAVAILABLE))
     return service
 
 
 def _own(interaction: discord.Interaction, user_id: int) -> None:
     if interaction.user.id != user_id:
-        raise KindredError("This belongs to someone else, so nothing has changed.")
+        raise KindredError(_("This belongs to someone else, so nothing has changed."))
 
 
 class OfferButton(
@@ -71,7 +76,7 @@ class OfferButton(
 
     def __init__(self, answer: str, user_id: int, guild_id: int | None) -> None:
         label, style = _ANSWERS[answer]
-        super().__init__(f"newcomers:offer:{answer}:{user_id}:{guild_id or 0}", label, style)
+        super().__init__(f"newcomers:offer:{answer}:{user_id}:{guild_id or 0}", _(label), style)
         self.answer, self.user_id, self.guild_id = answer, user_id, guild_id
 
     @classmethod
@@ -88,12 +93,12 @@ class OfferButton(
             await interaction.response.edit_message(**await on_reply(service, self.user_id, text))
         elif self.answer == "no":
             await service.decline(self.user_id, self.guild_id)
-            await interaction.response.edit_message(content=DECLINED, view=None)
+            await interaction.response.edit_message(content=declined_text(), view=None)
         else:
             view = discord.ui.View(timeout=None)
             view.add_item(PartsSelect(self.user_id, self.guild_id))
             await interaction.response.send_message(
-                "Pick the parts you'd like (one or more). You can change this any time with `/recovery support on`.",
+                _("Pick the parts you'd like (one or more). You can change this any time with `/recovery support on`."),
                 view=view,
                 ephemeral=True,
             )
@@ -106,13 +111,13 @@ class PartsSelect(
 
     def __init__(self, user_id: int, guild_id: int | None) -> None:
         options = [
-            discord.SelectOption(label=PART_LABELS[name], value=name, description=PART_HINTS[name])
+            discord.SelectOption(label=_(PART_LABELS[name]), value=name, description=_(PART_HINTS[name]))
             for name in sorted(ALL_PARTS)
         ]
         super().__init__(
             discord.ui.Select(
                 custom_id=f"newcomers:parts:{user_id}:{guild_id or 0}",
-                placeholder="Choose the parts you'd like",
+                placeholder=_("Choose the parts you'd like"),
                 min_values=1,
                 max_values=len(options),
                 options=options,
@@ -135,7 +140,9 @@ class PartsSelect(
         _own(interaction, self.user_id)
         parts = frozenset(self.item.values) & ALL_PARTS
         if not parts:
-            raise KindredError("Pick at least one part, or choose “No thanks” on the offer.")
+            raise KindredError(
+                _("Pick at least one part, or choose “{no_thanks}” on the offer.").format(no_thanks=_(DECLINE_LABEL))
+            )
         service = _service(interaction)
         text = await service.turn_on(self.user_id, self.guild_id, parts)
         await interaction.response.edit_message(**await on_reply(service, self.user_id, text))
@@ -145,7 +152,7 @@ class KeepReminderButton(PersistentButton, template=r"newcomers:keep:checkins:(?
     """On the day-30 reflection: keep a daily check-in reminder at the time the prompts came."""
 
     def __init__(self, user_id: int) -> None:
-        super().__init__(f"newcomers:keep:checkins:{user_id}", KEEP_LABEL, discord.ButtonStyle.primary)
+        super().__init__(f"newcomers:keep:checkins:{user_id}", _(KEEP_LABEL), discord.ButtonStyle.primary)
         self.user_id = user_id
 
     @classmethod
@@ -160,14 +167,16 @@ class KeepReminderButton(PersistentButton, template=r"newcomers:keep:checkins:(?
         checkins = bot.features.checkins
         record = await bot.store.newcomers.get(self.user_id)
         if checkins is None or record is None:
-            raise KindredError("That isn't available right now. `/checkin remind set` sets a daily reminder.")
+            raise KindredError(_("That isn't available right now. `/checkin remind set` sets a daily reminder."))
         settings = await bot.store.checkins.set_reminder(
             self.user_id, record.guild_id, record.checkin_time, record.timezone, ALL_WEEKDAYS, now=bot.clock.now()
         )
         await checkins.schedule_reminder(settings)
         at = record.checkin_time.strftime("%H:%M")
         await interaction.response.send_message(
-            f"Done: a daily check-in reminder at **{at}** your time. `/checkin remind off` stops it any time.",
+            _(
+                "Done: a daily check-in reminder at **{time}** your time. `/checkin remind off` stops it any time."
+            ).format(time=at),
             ephemeral=True,
         )
 
@@ -176,7 +185,7 @@ class WelcomeSupportButton(PersistentButton, template=r"newcomers:welcome:(?P<gu
     """On the welcome DM: the member's answer that brings the offer (nobody is assumed to be new)."""
 
     def __init__(self, guild_id: int) -> None:
-        super().__init__(f"newcomers:welcome:{guild_id}", WELCOME_LABEL, discord.ButtonStyle.secondary)
+        super().__init__(f"newcomers:welcome:{guild_id}", _(WELCOME_LABEL), discord.ButtonStyle.secondary)
         self.guild_id = guild_id
 
     @classmethod
@@ -191,14 +200,14 @@ class WelcomeSupportButton(PersistentButton, template=r"newcomers:welcome:(?P<gu
         if not await service.offer_on_request(user_id, self.guild_id):
             await interaction.response.send_message(await service.status(user_id, self.guild_id), ephemeral=True)
             return
-        await interaction.response.send_message(OFFER, view=offer_view(user_id, self.guild_id), ephemeral=True)
+        await interaction.response.send_message(offer_text(), view=offer_view(user_id, self.guild_id), ephemeral=True)
 
 
 class ChangeBuddyButton(PersistentButton, template=r"newcomers:change:(?P<pair_id>\d+)"):
     """On a first-30-days introduction: either member ends the pairing kindly, with no reason given."""
 
     def __init__(self, pair_id: int) -> None:
-        super().__init__(f"newcomers:change:{pair_id}", CHANGE_LABEL, discord.ButtonStyle.secondary)
+        super().__init__(f"newcomers:change:{pair_id}", _(CHANGE_LABEL), discord.ButtonStyle.secondary)
         self.pair_id = pair_id
 
     @classmethod
@@ -210,11 +219,11 @@ class ChangeBuddyButton(PersistentButton, template=r"newcomers:change:(?P<pair_i
         """End the pairing (only a member of it may)."""
         buddies = _service(interaction).buddies
         if buddies is None:
-            raise KindredError(UNAVAILABLE)
+            raise KindredError(_(UNAVAILABLE))
         if not await buddies.change(self.pair_id, interaction.user.id):
-            raise KindredError("This pairing has already ended, or it isn't yours, so nothing has changed.")
+            raise KindredError(_("This pairing has already ended, or it isn't yours, so nothing has changed."))
         await interaction.response.send_message(
-            "Done. The pairing has ended and no reason was shared. Thank you for giving it a go.", ephemeral=True
+            _("Done. The pairing has ended and no reason was shared. Thank you for giving it a go."), ephemeral=True
         )
 
 
@@ -222,7 +231,7 @@ class WelcomeHowButton(PersistentButton, template=r"newcomers:how:(?P<how>dm|thr
     """How the member would like a volunteer to welcome them."""
 
     def __init__(self, how: str, user_id: int) -> None:
-        label = HOW_DM_LABEL if how == "dm" else HOW_THREAD_LABEL
+        label = _(HOW_DM_LABEL) if how == "dm" else _(HOW_THREAD_LABEL)
         super().__init__(f"newcomers:how:{how}:{user_id}", label, discord.ButtonStyle.secondary)
         self.how, self.user_id = how, user_id
 
@@ -236,7 +245,7 @@ class WelcomeHowButton(PersistentButton, template=r"newcomers:how:(?P<how>dm|thr
         _own(interaction, self.user_id)
         welcome = _service(interaction).welcome
         if welcome is None:
-            raise KindredError(UNAVAILABLE)
+            raise KindredError(_(UNAVAILABLE))
         text = await welcome.choose(self.user_id, self.how)
         await interaction.response.send_message(text, ephemeral=True)
 
@@ -245,7 +254,7 @@ class GreetButton(PersistentButton, template=r"newcomers:greet:(?P<newcomer_id>\
     """On a volunteer's DM: "I'll say hello" in the member's buddy thread (the first one to press does)."""
 
     def __init__(self, newcomer_id: int, guild_id: int) -> None:
-        super().__init__(f"newcomers:greet:{newcomer_id}:{guild_id}", GREET_LABEL, discord.ButtonStyle.primary)
+        super().__init__(f"newcomers:greet:{newcomer_id}:{guild_id}", _(GREET_LABEL), discord.ButtonStyle.primary)
         self.newcomer_id, self.guild_id = newcomer_id, guild_id
 
     @classmethod
@@ -257,7 +266,7 @@ class GreetButton(PersistentButton, template=r"newcomers:greet:(?P<newcomer_id>\
         """Add the volunteer to the thread with a short hello, unless someone already did."""
         welcome = _service(interaction).welcome
         if welcome is None:
-            raise KindredError(UNAVAILABLE)
+            raise KindredError(_(UNAVAILABLE))
         text = await welcome.greet(self.newcomer_id, self.guild_id, interaction.user.id)
         await interaction.response.send_message(text, ephemeral=True)
 
@@ -293,7 +302,7 @@ def greet_view(newcomer_id: int, guild_id: int) -> discord.ui.View:
 async def on_reply(service: FirstDays, user_id: int, text: str) -> dict[str, Any]:
     """The confirmation after turning the support on, with the welcome question when it's needed."""
     if await service.needs_welcome_choice(user_id):
-        return {"content": f"{text}\n{HOW_QUESTION}", "view": how_view(user_id)}
+        return {"content": f"{text}\n{_(HOW_QUESTION)}", "view": how_view(user_id)}
     return {"content": text, "view": None}
 
 

@@ -191,3 +191,21 @@ async def test_a_mentor_who_leaves_the_server_frees_their_buddy_kindly(h: Harnes
     await h.run_timers()
     # Dave asked never to be paired with her, so she waits, and is told honestly.
     assert await paired_with(h, w.alice) is None and honest_notes(h, w.alice) == 1
+
+
+async def test_the_introduction_is_in_the_newcomers_language_and_each_note_in_its_readers(h: Harness) -> None:
+    w = h.world
+    await mentor(h, w.bob)
+    w.alice.user.locale = "fr"
+    await ask_for_buddy(h, w.alice)
+    [thread] = threads(h)
+    assert thread.name.startswith("Discussion de binôme · ")
+    intro = await h.dd.wait_for_message(thread)
+    assert intro["content"].startswith(f"👋 <@{w.alice.id}>, voici <@{w.bob.id}>.")
+    change = await h.dd.click(w.bob, intro, button_id(intro, "Changer de binôme"))
+    await change.response()
+    assert change.content.startswith("Done. The pairing has ended")  # Bob's own client is in English
+    assert any(m["content"].startswith("Ce binôme a pris fin.") for m in h.dd.messages_in(thread))
+    assert any(
+        m["content"].startswith("Ton binôme des 30 premiers jours a pris fin ; ça arrive") for m in h.dd.dms_to(w.alice)
+    )

@@ -119,3 +119,22 @@ async def test_a_thread_welcome_needs_the_buddy_part(h: Harness) -> None:
     chose = await h.dd.click(h.world.alice, ask, button_id(ask, "A hello in my buddy thread"))
     await chose.response()
     assert chose.ephemeral and "needs the buddy part" in chose.content
+
+
+async def test_each_person_reads_the_welcome_in_their_own_language(h: Harness) -> None:
+    w = h.world
+    w.dave.user.locale = "de"
+    await h.private_command(w.dave, "recovery support status")  # Dave last used Kindred in German
+    await welcome_shift(h, w.mod, [w.dave], when="2026-11-22 12:30")
+    await h.advance(timedelta(hours=1))
+    w.alice.user.locale = "pt-BR"
+    ask = await h.private_command(w.alice, "recovery support on", checkins=False, milestones=False, buddy=False)
+    assert "**Como você gostaria das boas-vindas?**" in ask.content
+    chose = await h.dd.click(w.alice, ask, button_id(ask, "Uma DM de um voluntário"))
+    await chose.response()
+    assert chose.content == "Obrigado. Vamos pedir a um voluntário da escala de boas-vindas que te dê um oi por DM."
+    await h.run_timers()
+    [told] = [m for m in h.dd.dms_to(w.dave) if f"<@{w.alice.id}>" in m["content"]]
+    assert told["content"].startswith("Jemand in den ersten 30 Tagen auf **")
+    assert "Die Person freut sich über ein kurzes, freundliches Hallo per DM." in told["content"]
+    assert any(m["content"].startswith("Avisei os voluntários da escala de boas-vindas") for m in h.dd.dms_to(w.alice))

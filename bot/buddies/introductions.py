@@ -1,0 +1,138 @@
+"""Introducing a round's groups: a private thread in the buddy channel, else DMs, each in its readers' language.
+
+A thread is read by the whole group, so it is written in the language they all last used with Kindred, or in
+English when they differ; a DM is written in its reader's language. The match reason stored with the round is
+English; other languages get it again from what the group shares (:func:`bot.matching.explain`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.buddies import text
+from bot.errors import permission_names
+from bot.i18n import _, catalogue_for, current_locale, format_day_month, using_locale
+from bot.matching import explain
+from bot.messaging import NO_PINGS, pinging, send_dm
+
+if TYPE_CHECKING:
+    from bot.buddies.outcomes import Plan
+    from bot.host import Host
+    from bot.matching import Group
+
+__all__ = ["introduce_all", "shared_locale"]
+
+log = logging.getLogger(__name__)
+
+_THREAD_PERMS = ("view_channel", "create_private_threads", "send_messages_in_threads")
+
+
+async def shared_locale(bot: Host, user_ids: tuple[int, ...]) -> str | None:
+    """The language for a message several members read: theirs if they all share it, else English."""
+    locales = [await bot.store.prefs.locale_of(u) for u in user_ids]
+    catalogues = {catalogue_for(loc) for loc in locales}
+    return locales[0] if len(catalogues) == 1 else None
+
+
+async def introduce_all(
+    bot: Host, guild_id: int, channel_id: int | None, plan: Plan, group_ids: list[int], ends_at: datetime
+) -> int:
+    """Introduce each group of a round: a private thread when the buddy channel allows it, else by DM. Returns
+    how many groups were introduced by DM (and the moderators are told how to fix it)."""
+    guild = bot.get_guild(guild_id)
+    channel = guild.get_channel(channel_id) if guild is not None and channel_id is not None else None
+    threads_ok = isinstance(channel, discord.TextChannel)
+    missing: str | None = None
+    by_dm = 0
+    for index, (group, group_id) in enumerate(zip(plan.result.groups, group_ids, strict=True)):
+        questions = text.starter_questions(plan.seed + index)
+
+        def intro(group: Group = group, questions: list[str] = questions) -> str:
+            """The introduction in the current locale (the reason too, from what the group shares)."""
+            reason = group.reason if current_locale() is None else explain(group)
+            return text.intro_message(group.user_ids, reason, questions, ends_at)
+
+        if threads_ok and isinstance(channel, discord.TextChannel):
+            try:
+                await _thread_intro(bot, channel, group_id, group.user_ids, intro)
+                continue
+            except discord.Forbidden as exc:
+                # One refusal means every thread this round would be refused too.
+                log.warning("buddy thread refused in channel %s (code %s); falling back to DMs", channel.id, exc.code)
+                threads_ok = False
+                missing = _missing_thread_perms(channel)
+            except discord.HTTPException:
+                log.exception("buddy thread for group %s failed; introducing by DM", group_id)
+        await _dm_intro(bot, group.user_ids, intro)
+        by_dm += 1
+    if by_dm and guild is not None:
+        found = channel_id is None or isinstance(channel, discord.TextChannel)
+        with using_locale(None):  # the mod log is read by the whole team
+            note = text.mod_fix_message(channel_id, missing, channel_found=found)
+        await _tell_moderators(bot, guild, note)
+    return by_dm
+
+
+async def _thread_intro(
+    bot: Host, channel: discord.TextChannel, group_id: int, user_ids: tuple[int, ...], intro: Callable[[], str]
+) -> None:
+    now = bot.clock.now()
+    with using_locale(await shared_locale(bot, user_ids)):
+        content = intro()
+        day = f"{now:%d %b}" if current_locale() is None else format_day_month(now.date())
+        name = _("Buddy chat · {day}").format(day=day)
+    thread = await channel.create_thread(
+        name=name,
+        type=discord.ChannelType.private_thread,
+        invitable=False,
+        auto_archive_duration=10080,
+    )
+    await bot.store.buddies.rounds.set_thread(group_id, thread.id)
+    for user_id in user_ids:
+        await thread.add_user(discord.Object(user_id))
+    await thread.send(content, allowed_mentions=pinging(user_ids))
+
+
+async def _dm_intro(bot: Host, user_ids: tuple[int, ...], intro: Callable[[], str]) -> None:
+    unreachable = []
+    for user_id in user_ids:
+        with using_locale(await bot.store.prefs.locale_of(user_id)):
+            content = intro()
+        if await send_dm(bot, user_id, content=content, allowed_mentions=pinging(user_ids)) is None:
+            unreachable.append(user_id)
+    # Never leave a buddy waiting without knowing: tell the others who couldn't be reached.
+    for user_id in unreachable:
+        for other in user_ids:
+            if other not in unreachable:
+                with using_locale(await bot.store.prefs.locale_of(other)):
+                    content = _(
+                        "I couldn't reach {member} by DM. A hello from you in the server would reach them."
+                    ).format(member=f"<@{user_id}>")
+                await send_dm(bot, other, content=content)
+
+
+def _missing_thread_perms(channel: discord.TextChannel) -> str | None:
+    me = channel.guild.me
+    if me is None:
+        return None
+    perms = channel.permissions_for(me)
+    missing = [p for p in _THREAD_PERMS if not getattr(perms, p)]
+    return permission_names(missing) if missing else None
+
+
+async def _tell_moderators(bot: Host, guild: discord.Guild, note: str) -> None:
+    config = await bot.store.config.get(guild.id)
+    modlog = guild.get_channel(config.modlog_channel_id) if config.modlog_channel_id else None
+    if isinstance(modlog, discord.TextChannel):
+        try:
+            await modlog.send(note, allowed_mentions=NO_PINGS)
+            return
+        except discord.HTTPException:
+            log.exception("could not post the buddy-thread fix to the mod log in guild %s", guild.id)
+    if guild.owner_id is not None and await send_dm(bot, guild.owner_id, content=note) is None:
+        log.warning("could not tell anyone in guild %s how to fix buddy threads", guild.id)
