@@ -148,14 +148,17 @@ def format_decimal(number: float) -> str:
     return babel_decimal(number, format="0.0", locale=catalogue or "en")
 
 
-def format_date_long(day: date) -> str:
-    """A weekday and date as the current locale writes it ("Monday 07 December", "lun, 7 de diciembre")."""
+def _skeleton(day: date, skeleton: str, english: str) -> str:
+    """``day`` by Babel's ``skeleton`` in the current locale; ``english`` (already formatted) for English."""
     from babel.dates import format_skeleton
 
     catalogue = catalogue_for(_locale.get())
-    if catalogue is None:
-        return f"{day:%A %d %B}"
-    return str(format_skeleton("MMMMEEEEd", day, locale=catalogue))
+    return english if catalogue is None else str(format_skeleton(skeleton, day, locale=catalogue))
+
+
+def format_date_long(day: date) -> str:
+    """A weekday and date as the current locale writes it ("Monday 07 December", "lun, 7 de diciembre")."""
+    return _skeleton(day, "MMMMEEEEd", f"{day:%A %d %B}")
 
 
 def format_day(day: date) -> str:
@@ -170,22 +173,12 @@ def format_day(day: date) -> str:
 
 def format_day_month(day: date) -> str:
     """A day and month without the year, as the current locale writes it ("7 December", "7 de diciembre")."""
-    from babel.dates import format_skeleton
-
-    catalogue = catalogue_for(_locale.get())
-    if catalogue is None:
-        return f"{day.day} {day:%B}"
-    return str(format_skeleton("MMMMd", day, locale=catalogue))
+    return _skeleton(day, "MMMMd", f"{day.day} {day:%B}")
 
 
 def format_day_short(day: date) -> str:
     """A short weekday, day and month, as the current locale writes it ("Mon 7 Dec", "lun, 7 dic")."""
-    from babel.dates import format_skeleton
-
-    catalogue = catalogue_for(_locale.get())
-    if catalogue is None:
-        return f"{day:%a} {day.day} {day:%b}"
-    return str(format_skeleton("MMMEd", day, locale=catalogue))
+    return _skeleton(day, "MMMEd", f"{day:%a} {day.day} {day:%b}")
 
 
 def weekday_abbreviation(weekday: int, english: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
@@ -29,6 +29,33 @@ def pinging(user_ids: Iterable[int]) -> discord.AllowedMentions:
     return discord.AllowedMentions(
         everyone=False, roles=False, replied_user=False, users=[discord.Object(u) for u in user_ids]
     )
+
+
+async def open_private_thread(
+    channel: discord.TextChannel,
+    name: str,
+    user_ids: Sequence[int],
+    content: str,
+    *,
+    remember: Callable[[int], Awaitable[object]],
+    view: discord.ui.View | None = None,
+) -> discord.Thread:
+    """A private thread nobody else can be invited to, with exactly ``user_ids`` in it and greeted by ``content``.
+
+    ``remember`` stores the thread's id as soon as it exists, before anyone is added, so whatever happens next
+    the thread can still be found and closed. The greeting pings exactly these members.
+    """
+    thread = await channel.create_thread(
+        name=name, type=discord.ChannelType.private_thread, invitable=False, auto_archive_duration=10080
+    )
+    await remember(thread.id)
+    for user_id in user_ids:
+        await thread.add_user(discord.Object(user_id))
+    if view is None:
+        await thread.send(content, allowed_mentions=pinging(user_ids))
+    else:
+        await thread.send(content, view=view, allowed_mentions=pinging(user_ids))
+    return thread
 
 
 DMS_CLOSED_NOTICE = (

@@ -16,9 +16,9 @@ import discord
 
 from bot.buddies import text
 from bot.errors import permission_names
-from bot.i18n import _, catalogue_for, current_locale, format_day_month, using_locale
+from bot.i18n import _, catalogue_for, current_locale, using_locale
 from bot.matching import explain
-from bot.messaging import NO_PINGS, pinging, send_dm
+from bot.messaging import NO_PINGS, open_private_thread, pinging, send_dm
 
 if TYPE_CHECKING:
     from bot.buddies.outcomes import Plan
@@ -81,21 +81,13 @@ async def introduce_all(
 async def _thread_intro(
     bot: Host, channel: discord.TextChannel, group_id: int, user_ids: tuple[int, ...], intro: Callable[[], str]
 ) -> None:
-    now = bot.clock.now()
     with using_locale(await shared_locale(bot, user_ids)):
-        content = intro()
-        day = f"{now:%d %b}" if current_locale() is None else format_day_month(now.date())
-        name = _("Buddy chat · {day}").format(day=day)
-    thread = await channel.create_thread(
-        name=name,
-        type=discord.ChannelType.private_thread,
-        invitable=False,
-        auto_archive_duration=10080,
-    )
-    await bot.store.buddies.rounds.set_thread(group_id, thread.id)
-    for user_id in user_ids:
-        await thread.add_user(discord.Object(user_id))
-    await thread.send(content, allowed_mentions=pinging(user_ids))
+        content, name = intro(), text.thread_name(bot.clock.now())
+
+    async def remember(thread_id: int) -> None:
+        await bot.store.buddies.rounds.set_thread(group_id, thread_id)
+
+    await open_private_thread(channel, name, user_ids, content, remember=remember)
 
 
 async def _dm_intro(bot: Host, user_ids: tuple[int, ...], intro: Callable[[], str]) -> None:

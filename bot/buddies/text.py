@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Final
 
 from bot.clock import discord_ts
-from bot.i18n import N_, _
+from bot.i18n import N_, _, current_locale, format_day_month
 
 __all__ = [
     "SKIP_LABEL",
@@ -173,3 +173,9 @@ def mod_fix_message(channel_id: int | None, missing: str | None, *, channel_foun
         "Buddy round: I couldn't create private threads in {channel}, so I introduced this round's "
         "buddies by DM. Please give my role **{permissions}** in that channel."
     ).format(channel=f"<#{channel_id}>", permissions=missing or _("Create Private Threads, Send Messages in Threads"))
+
+
+def thread_name(now: datetime) -> str:
+    """A buddy thread's name, in the current locale: "Buddy chat · 07 Dec"."""
+    day = f"{now:%d %b}" if current_locale() is None else format_day_month(now.date())
+    return _("Buddy chat · {day}").format(day=day)

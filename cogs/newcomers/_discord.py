@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.i18n import N_, _, current_locale, format_day_month, using_locale
-from bot.messaging import NO_PINGS, pinging, send_dm
+from bot.buddies.text import thread_name
+from bot.i18n import N_, _, using_locale
+from bot.messaging import NO_PINGS, open_private_thread, pinging, send_dm
 from bot.newcomers.text import greeting_text, intro_text, rooms_text, volunteer_text
 from cogs.checkins._views import CheckinNowButton
 from cogs.newcomers._views import change_view, end_view, greet_view
@@ -95,27 +96,19 @@ class DiscordPairs:
         """Introduce the two privately, pinging exactly them; by DM when no thread can be made.
 
         The thread is written in the newcomer's language (they asked for the buddy); each DM in its reader's."""
-        now = self._bot.clock.now()
         with using_locale(await self._bot.store.prefs.locale_of(newcomer_id)):
             text, view = intro_text(newcomer_id, mentor_id), change_view(pair_id)
-            day = f"{now:%d %b}" if current_locale() is None else format_day_month(now.date())
-            name = _("Buddy chat · {day}").format(day=day)
+            name = thread_name(self._bot.clock.now())
         both = (newcomer_id, mentor_id)
         config = await self._bot.store.config.get(guild_id)
         guild = self._bot.get_guild(guild_id)
         channel = guild.get_channel(config.buddy_channel_id) if guild and config.buddy_channel_id else None
         if isinstance(channel, discord.TextChannel):
             try:
-                thread = await channel.create_thread(
-                    name=name,
-                    type=discord.ChannelType.private_thread,
-                    invitable=False,
-                    auto_archive_duration=10080,
+                pairs = self._bot.store.newcomer_pairs
+                await open_private_thread(
+                    channel, name, both, text, remember=lambda t: pairs.set_thread(pair_id, t), view=view
                 )
-                await self._bot.store.newcomer_pairs.set_thread(pair_id, thread.id)
-                for user_id in both:
-                    await thread.add_user(discord.Object(user_id))
-                await thread.send(text, view=view, allowed_mentions=pinging(both))
                 return
             except discord.HTTPException:
                 log.warning("first-30-days buddy thread in channel %s failed; introducing by DM", channel.id)
