@@ -35,33 +35,51 @@ def guild_purge_key(guild_id: int) -> str:
     return f"{GUILD_PURGE_KIND}:{guild_id}"
 
 
-async def members_with_data(db: Database, guild_id: int) -> set[int]:
-    """Every member id Kindred holds server-scoped rows for in ``guild_id``."""
-    schema = await db.table_columns()
-    found: set[int] = set()
+def _member_columns(schema: dict[str, list[str]]) -> Iterable[tuple[str, str, str]]:
+    """(table, server column, member column) of every registered server-scoped member column in ``schema``."""
     for entry in registered_tables():
         columns = schema.get(entry.table, [])
         if entry.guild_column is None or entry.guild_column not in columns:
             continue
         for column in entry.user_columns:
-            if column not in columns:
-                continue
-            # Table and column names come from the registry (code constants), never from values.
-            rows = await db.fetchall(
-                f'SELECT DISTINCT "{column}" FROM "{entry.table}" '
-                f'WHERE "{entry.guild_column}" = ? AND "{column}" IS NOT NULL',
-                (guild_id,),
-            )
-            found.update(int(r[0]) for r in rows)
+            if column in columns:
+                yield entry.table, entry.guild_column, column
+
+
+async def members_with_data(db: Database, guild_id: int) -> set[int]:
+    """Every member id Kindred holds server-scoped rows for in ``guild_id``."""
+    found: set[int] = set()
+    for table, guild_column, column in _member_columns(await db.table_columns()):
+        # Table and column names come from the registry (code constants), never from values.
+        rows = await db.fetchall(
+            f'SELECT DISTINCT "{column}" FROM "{table}" WHERE "{guild_column}" = ? AND "{column}" IS NOT NULL',
+            (guild_id,),
+        )
+        found.update(int(r[0]) for r in rows)
     return found
 
 
 async def note_departure(db: Database, guild_id: int, user_id: int, left_at: datetime) -> bool:
-    """Record a departure noticed late (keeping an earlier one); True if it is new."""
-    changed = await db.execute(
-        "INSERT INTO departures (guild_id, user_id, left_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-        (guild_id, user_id, to_db(left_at)),
-    )
+    """Record a departure noticed late (keeping an earlier one); True if it is new.
+
+    The member must still hold data in the server when the departure is written, checked in the same
+    transaction: a retention purge that ran since the audit listed them has nothing left to keep, and must
+    not be followed by a fresh departure and a second retention period.
+    """
+    member_columns = list(_member_columns(await db.table_columns()))
+    async with db.transaction() as tx:
+        for table, guild_column, column in member_columns:
+            held = await tx.fetchval(
+                f'SELECT 1 FROM "{table}" WHERE "{guild_column}" = ? AND "{column}" = ? LIMIT 1', (guild_id, user_id)
+            )
+            if held:
+                break
+        else:
+            return False
+        changed = await tx.execute(
+            "INSERT INTO departures (guild_id, user_id, left_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            (guild_id, user_id, to_db(left_at)),
+        )
     return changed == 1
 
 

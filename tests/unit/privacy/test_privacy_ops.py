@@ -23,6 +23,7 @@ from bot.privacy_ops import (
     retention_due,
     run_erase_hooks,
 )
+from bot.retention import note_departure
 from bot.store import Store
 from tests.support.privacy import rows_mentioning
 
@@ -223,3 +224,16 @@ async def test_export_redacts_another_members_id_in_a_shared_row(db: Database, c
     [alert] = bob["tables"]["crisis_alerts"]["rows"]
     assert (alert["subject_user_id"], alert["claimed_by_user_id"]) == (BOB, "(another member)")
     assert ALICE not in [v for t in bob["tables"].values() for row in t["rows"] for v in row.values()]
+
+
+async def test_a_late_departure_is_noted_only_while_the_member_still_holds_data(
+    db: Database, store: Store, clock: FakeClock
+) -> None:
+    await store.buddies.join(GUILD, ALICE, pathway="any", experience="steady", wants="either", now=clock.now())
+    assert not await note_departure(db, OTHER_GUILD, ALICE, clock.now())  # nothing of hers there
+    assert await note_departure(db, GUILD, ALICE, clock.now())  # she still holds data here
+    assert not await note_departure(db, GUILD, ALICE, clock.now())  # an earlier departure is kept
+    await erase_member(db, ALICE, guild_id=GUILD, include_personal=False)
+    # The purge already ran: no second departure and no second retention period.
+    assert not await note_departure(db, GUILD, ALICE, clock.now())
+    assert await db.fetchval("SELECT COUNT(*) FROM departures WHERE user_id = ?", (ALICE,)) == 0
