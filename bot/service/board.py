@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.clock import discord_ts
 from bot.errors import KindredError
 from bot.repeats import check_repeat, describe_repeat
-from bot.service._models import JoinOutcome, Kind, Opportunity, Recurrence, SignupStatus, Status
+from bot.service._models import JoinOutcome, Kind, NewOpportunity, Opportunity, Recurrence, SignupStatus, Status
 from bot.service._render import (
     cancel_notice,
     change_notice,
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
     from bot.clock import Clock
     from bot.rate_limits import Verdict
     from bot.store import Store
-    from bot.store.service import NewOpportunity
     from bot.timers import TimerService
 
 __all__ = ["ServiceBoard"]
@@ -110,17 +110,17 @@ class ServiceBoard:
 
         ``recurrence`` ``None`` keeps the repeat; a monthly repeat follows the (new) start's weekday.
         """
-        check_repeat(starts_at, resolve_timezone(opp.zone), recurrence or opp.recurrence)
-        old, new, promoted = await self.store.service.update(
-            opp.id,
+        edited = replace(
+            opp,
             title=title,
             description=description,
             starts_at=starts_at,
             duration=duration,
             slots=slots,
-            recurrence=recurrence,
-            now=self.clock.now(),
+            recurrence=recurrence or opp.recurrence,
         )
+        check_repeat(starts_at, resolve_timezone(opp.zone), edited.recurrence)
+        old, new, promoted = await self.store.service.update(edited, now=self.clock.now())
         changes = describe_changes(old, new)
         if not changes:
             await reply("That's the same as before, so nothing changed.", False)
