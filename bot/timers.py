@@ -30,7 +30,7 @@ from typing import Any
 
 from bot.clock import Clock, from_db, to_db
 from bot.db import Database, write_wait
-from bot.shards import Ownership
+from bot.shards import NotOwned, Ownership
 from bot.timer_rules import (
     BULK,
     LANES,
@@ -310,8 +310,8 @@ class TimerService:
             claimed.append(timer)
         return claimed
 
-    async def _hand_back(self, timer_id: int) -> None:
-        await self._db.execute(
+    async def _hand_back(self, timer_id: int) -> int:
+        return await self._db.execute(
             "UPDATE timers SET status = 'pending', fired_at = NULL, claimed_by = NULL WHERE id = ? AND status = 'running'",
             (timer_id,),
         )
@@ -340,6 +340,14 @@ class TimerService:
                 return
             try:
                 await handler(timer)
+            except NotOwned as exc:
+                if self.ownership.owns(timer.guild_id):
+                    # Ours, yet its work is in another process's server: handing it back would loop here.
+                    outcome = self._failed(timer, exc)
+                else:
+                    # Another process's server's timer (ownership changed after the claim): left to its owner.
+                    log.warning("timer %s (%s) handed back: %s", timer.id, timer.kind, exc)
+                    outcome = self._hand_back(timer.id)
             except Exception as exc:
                 outcome = self._failed(timer, exc)
             else:
