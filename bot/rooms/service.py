@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.clock import discord_ts
-from bot.errors import KindredError
+from bot.errors import KindredError, permission_names
 from bot.i18n import _, ngettext, using_locale
 from bot.rooms.lifecycle import (
     EMPTY_GRACE,
@@ -89,7 +89,11 @@ class RoomService:
         if room is None or room.guild_id != guild_id:
             raise KindredError(_("I couldn't find that room. Pick one of yours from the list as you type."))
         if room.host_user_id != user_id and not manages_events:
-            raise KindredError(_("Only the room's host (or someone with **Manage Events**) can change it."))
+            raise KindredError(
+                _("Only the room's host (or someone with **{permission}**) can change it.").format(
+                    permission=permission_names(["manage_events"])
+                )
+            )
         if not room.is_open:
             raise KindredError(describe_state(room) or _("That room has finished."))
         if scheduled_only and room.status != SCHEDULED:
