@@ -1,6 +1,6 @@
 """What the two gathering features, rooms and service opportunities, share on the Discord side: how their cogs
-plug their timers and buttons in, their persistent buttons' faces, and the language of what the whole server
-reads."""
+plug their timers, buttons and service in and out, their persistent buttons' faces, and the language of what the
+whole server reads."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ from cogs._buttons import PersistentButton
 from cogs._hooks import Hooks, TimerRoute
 
 if TYPE_CHECKING:
+    from bot.client import KindredBot
     from bot.timers import TimerHandler
 
-__all__ = ["FacedButton", "GatheringService", "gathering_hooks", "server_locale"]
+__all__ = ["FacedButton", "GatheringCog", "GatheringService", "gathering_hooks", "server_locale"]
 
 
 class GatheringService(Protocol):
@@ -54,6 +55,31 @@ def gathering_hooks(
         erase=service.before_erase,
         reconcile=service.reconcile,
     )
+
+
+class GatheringCog:
+    """What a gathering feature's cog does when it loads and unloads: its hooks go in (and come out again, so a
+    reload duplicates nothing), and its service is published on ``bot.features`` (and taken off).
+
+    Mixed in before ``commands.GroupCog``; the cog sets ``bot`` and ``hooks`` and says where its service goes.
+    """
+
+    bot: KindredBot
+    hooks: Hooks
+
+    def publish(self, loaded: bool) -> None:
+        """Put the feature's service on ``bot.features`` (``loaded``), or take it off."""
+        raise NotImplementedError
+
+    async def cog_load(self) -> None:
+        """Timers, persistent buttons, the erase hook and the reconciler, then the service on ``bot.features``."""
+        self.hooks.attach(self.bot)
+        self.publish(True)
+
+    async def cog_unload(self) -> None:
+        """Undo :meth:`cog_load`."""
+        self.hooks.detach(self.bot)
+        self.publish(False)
 
 
 class FacedButton(PersistentButton, template=r"(?!)"):

@@ -21,7 +21,7 @@ from bot.repeats import Repeat, check_repeat, describe_repeat
 from bot.rooms import DURATION_MAX, DURATION_MIN, OPEN_LEAD, validate_duration, validate_text
 from bot.rooms.service import RoomService
 from bot.store.rooms import Room
-from cogs._gatherings import gathering_hooks
+from cogs._gatherings import GatheringCog, gathering_hooks
 from cogs._when import NEW_REPEAT_HELP, REPEAT_OPTIONS, REPEATS_HELP, WHEN_HELP, read_when
 from cogs.rooms._discord import DiscordRooms, category_for, check_can_host
 from cogs.rooms._render import event_url, list_line
@@ -44,7 +44,7 @@ def _my_interests_typed() -> set[str]:
 
 
 @app_commands.guild_only()
-class Rooms(commands.GroupCog, group_name="room"):
+class Rooms(GatheringCog, commands.GroupCog, group_name="room"):
     """Voice gatherings around shared interests, as Discord events."""
 
     def __init__(self, bot: KindredBot) -> None:
@@ -55,15 +55,9 @@ class Rooms(commands.GroupCog, group_name="room"):
         self.hooks = gathering_hooks("rooms", self.rooms, RoomButton, retried=lambda kind: kind != "room:remind")
         super().__init__()
 
-    async def cog_load(self) -> None:
-        """Timers, persistent buttons, the erase hook, the rooms' reconciler, and the service on ``bot.features``."""
-        self.hooks.attach(self.bot)
-        self.bot.features.rooms = self.rooms
-
-    async def cog_unload(self) -> None:
-        """Undo cog_load, so a reload doesn't duplicate anything."""
-        self.hooks.detach(self.bot)
-        self.bot.features.rooms = None
+    def publish(self, loaded: bool) -> None:
+        """The room service on ``bot.features`` while the cog is loaded."""
+        self.bot.features.rooms = self.rooms if loaded else None
 
     # -- /room schedule -------------------------------------------------------------------------
     @app_commands.command(name="schedule")

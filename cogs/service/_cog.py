@@ -30,7 +30,7 @@ from bot.service import (
 from bot.service.board import ServiceBoard
 from bot.service.upkeep import END_KIND, NO_BOARD
 from bot.store.service import NewOpportunity
-from cogs._gatherings import gathering_hooks
+from cogs._gatherings import GatheringCog, gathering_hooks
 from cogs._when import NEW_REPEAT_HELP, REPEAT_OPTIONS, REPEATS_HELP, WHEN_HELP, read_when
 from cogs.service._discord import DiscordService
 from cogs.service._render import id_choices, mine_embed, open_list_embed
@@ -69,7 +69,12 @@ SCOPE_CHOICES = [
 
 
 @app_commands.guild_only()
-class Service(commands.GroupCog, group_name="service", group_description="Ways to help each other, and saying thanks"):
+class Service(
+    GatheringCog,
+    commands.GroupCog,
+    group_name="service",
+    group_description="Ways to help each other, and saying thanks",
+):
     """Service opportunities: posting, signing up, reminders and gratitude."""
 
     def __init__(self, bot: KindredBot) -> None:
@@ -79,15 +84,9 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
         self.hooks = gathering_hooks("service", self.board, OpportunityButton, retried=lambda kind: kind == END_KIND)
         super().__init__()
 
-    async def cog_load(self) -> None:
-        """Buttons on old messages route here again; timers find their handlers; the board goes on ``bot.features``."""
-        self.hooks.attach(self.bot)
-        self.bot.features.service = self.board
-
-    async def cog_unload(self) -> None:
-        """Undo everything cog_load did."""
-        self.hooks.detach(self.bot)
-        self.bot.features.service = None
+    def publish(self, loaded: bool) -> None:
+        """The service board on ``bot.features`` while the cog is loaded."""
+        self.bot.features.service = self.board if loaded else None
 
     async def _managed(self, interaction: discord.Interaction, opp_id: int) -> Opportunity:
         return await self.board.load_managed(

@@ -12,7 +12,7 @@ import pytest
 from tests.harness import Harness
 from tests.support.interact import answer
 from tests.support.languages import labels, language_remembered, set_server_language
-from tests.support.service import button, click, opp_id, post, run
+from tests.support.service import button, click, opp_id, post, post_refused, run
 
 pytestmark = [pytest.mark.extensions("cogs.service"), pytest.mark.configure(service_board_channel_id="service_board")]
 
@@ -33,34 +33,10 @@ async def test_a_spanish_poster_is_answered_in_spanish_and_the_card_stays_in_the
     )
     assert labels(card) == ["Volunteer", "Withdraw"]
     assert fields(card)["Volunteers"] == "0 of 2 slots filled · 2 open"
-    too_many = await answer(
-        await run(
-            h,
-            h.world.alice,
-            "post",
-            title="T",
-            description="D",
-            when="tomorrow 7pm",
-            duration="1h",
-            slots=51,
-            kind="other",
-        )
-    )
-    assert too_many["content"].startswith("Las plazas deben estar entre 1 y 50 (pediste 51).")
-    unreadable = await answer(
-        await run(
-            h,
-            h.world.alice,
-            "post",
-            title="T",
-            description="D",
-            when="tomorrow 7pm",
-            duration="a while",
-            kind="other",
-            slots=1,
-        )
-    )
-    assert unreadable["content"].startswith("No he podido leer 'a while' como una duración. Prueba con `90m`")
+    too_many = await post_refused(h, slots=51)
+    assert too_many.startswith("Las plazas deben estar entre 1 y 50 (pediste 51).")
+    unreadable = await post_refused(h, duration="a while")
+    assert unreadable.startswith("No he podido leer 'a while' como una duración. Prueba con `90m`")
     mine = await run(h, h.world.alice, "mine")
     assert mine.embeds[0]["title"] == "Tu servicio"
 
