@@ -10,6 +10,7 @@ import pytest
 
 from bot.i18n import using_locale
 from bot.problems import KindredError
+from bot.rate_limits import Action, Verdict, refusal
 from bot.repeats import Repeat, check_repeat, describe_repeat
 from bot.service import format_duration
 from bot.text import checked_text
@@ -73,3 +74,13 @@ def test_button_labels_and_the_event_location_fit_discord(locale: str) -> None:
             assert label is not None and 0 < len(label) <= 80
         assert len(temp_location(None)) <= LOCATION_LIMIT
         assert "15" in temp_location("x" * 90)  # too long with the category: the plain one is used
+
+
+def test_a_posting_limit_is_explained_in_the_members_language() -> None:
+    with using_locale("es-ES"):
+        text = refusal(Action.ROOM_SCHEDULE, Verdict(False, "member", SECOND_TUESDAY))
+    assert text.startswith("Hoy has programado bastantes salas. ¡Gracias por dar tanto!")
+    assert f"<t:{int(SECOND_TUESDAY.timestamp())}:R>" in text
+    with using_locale("fr"):
+        later = refusal(Action.SERVICE_POST, Verdict(False, "server"))
+    assert "tu pourras en publier à nouveau plus tard" in later
