@@ -13,7 +13,7 @@ they were made. A pair sits out the normal rounds together until either asks to 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from bot.buddies.profiles import build_candidates, eligibility
 from bot.i18n import N_
@@ -80,16 +80,11 @@ def pick_mentor(
 class BuddyNow:
     """First-30-days pairing for every server."""
 
+    kind: ClassVar[str] = PAIR_KIND
+    """The timer kind whose attempts :meth:`handle_attempt` takes (routed by ``FirstDays``)."""
+
     def __init__(self, store: Store, timers: TimerService, clock: Clock, port: PairPort) -> None:
         self._store, self._timers, self._clock, self._port = store, timers, clock, port
-
-    def register(self) -> None:
-        """Route pairing attempts here."""
-        self._timers.register(PAIR_KIND, self.handle_attempt)
-
-    def unregister(self) -> None:
-        """Stop routing pairing attempts."""
-        self._timers.unregister(PAIR_KIND)
 
     # -- requests -------------------------------------------------------------------------------
     async def request(self, guild_id: int, user_id: int) -> NewcomerPair:

@@ -186,15 +186,18 @@ class Rhythm:
             return None
         return record if await self._store.prefs.is_reachable(record.user_id) else None
 
-    async def _delivered(self, sent: bool, user_id: int, what: str) -> bool | None:
-        """True when delivered; None when DMs are closed (the chain pauses); False for any other failure."""
+    async def _goes_on(self, sent: bool, user_id: int, what: str, counter: str | None = None) -> bool:
+        """Whether the chain goes on after a send: yes when delivered (counted in ``counter``) or lost for another
+        reason; no when DMs are closed (the chain pauses until the member comes back)."""
         if sent:
+            if counter is not None:
+                await self._store.newcomers.bump(user_id, counter)
             return True
         if not await self._store.prefs.is_reachable(user_id):
             log.info("first-30-days %s for %s not delivered: DMs closed; pausing until they come back", what, user_id)
-            return None
+            return False
         log.warning("first-30-days %s for %s not delivered; keeping the next one", what, user_id)
-        return False
+        return True
 
     async def handle_prompt(self, timer: Timer) -> None:
         """Send (or skip) one check-in prompt, then schedule the next."""
@@ -215,11 +218,8 @@ class Rhythm:
             with using_locale(await self._store.prefs.locale_of(user_id)):
                 text = prompt_text(int(timer.payload["what"]))
                 sent = await self._port.send_prompt(user_id, record.guild_id, text)
-            outcome = await self._delivered(sent, user_id, "prompt")
-            if outcome is None:
+            if not await self._goes_on(sent, user_id, "prompt", "prompts_sent"):
                 return
-            if outcome:
-                await self._store.newcomers.bump(user_id, "prompts_sent")
         await self._next_link(timer, PROMPT_KIND, "checkins", now)
 
     async def _next_link(self, timer: Timer, kind: str, part: str, now: datetime) -> None:
@@ -244,11 +244,8 @@ class Rhythm:
         else:
             with using_locale(await self._store.prefs.locale_of(user_id)):
                 sent = await self._port.send_note(user_id, milestone_text(str(timer.payload["what"])))
-            outcome = await self._delivered(sent, user_id, "note")
-            if outcome is None:
+            if not await self._goes_on(sent, user_id, "note", "notes_sent"):
                 return
-            if outcome:
-                await self._store.newcomers.bump(user_id, "notes_sent")
         await self._next_link(timer, MILESTONE_KIND, "milestones", now)
 
     async def handle_rooms(self, timer: Timer) -> None:
@@ -266,7 +263,7 @@ class Rhythm:
         else:
             with using_locale(await self._store.prefs.locale_of(user_id)):
                 sent = await self._port.send_rooms(user_id, rooms, ZoneInfo(record.timezone))
-            if await self._delivered(sent, user_id, "rooms note") is None:
+            if not await self._goes_on(sent, user_id, "rooms note"):
                 return
         await self._next_link(timer, ROOMS_KIND, "rooms", now)
 

@@ -53,16 +53,18 @@ class FirstDays:
     def register(self) -> None:
         """Route this feature's timer kinds here (from ``cog_load``)."""
         self.rhythm.register()
-        for part in (self.buddies, self.welcome):
-            if part is not None:
-                part.register()
+        for part in self._parts():
+            self._timers.register(part.kind, part.handle_attempt)
 
     def unregister(self) -> None:
         """Stop routing (from ``cog_unload``); pending timers wait in the table."""
         self.rhythm.unregister()
-        for part in (self.buddies, self.welcome):
-            if part is not None:
-                part.unregister()
+        for part in self._parts():
+            self._timers.unregister(part.kind)
+
+    def _parts(self) -> list[BuddyNow | WelcomeRota]:
+        """The wired-up parts that route one timer kind each."""
+        return [part for part in (self.buddies, self.welcome) if part is not None]
 
     async def _let_go(self, user_id: int) -> None:
         """Support off or declined: no more buddy search, welcome or rhythm."""

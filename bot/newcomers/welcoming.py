@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from bot.clock import from_db, to_db
 from bot.errors import KindredError
@@ -65,16 +65,11 @@ class WelcomePort(Protocol):
 class WelcomeRota:
     """Asks the welcome rota to greet members in their first 30 days who said yes."""
 
+    kind: ClassVar[str] = WELCOME_KIND
+    """The timer kind whose attempts :meth:`handle_attempt` takes (routed by ``FirstDays``)."""
+
     def __init__(self, store: Store, timers: TimerService, clock: Clock, port: WelcomePort) -> None:
         self._store, self._timers, self._clock, self._port = store, timers, clock, port
-
-    def register(self) -> None:
-        """Route welcome attempts here."""
-        self._timers.register(WELCOME_KIND, self.handle_attempt)
-
-    def unregister(self) -> None:
-        """Stop routing welcome attempts."""
-        self._timers.unregister(WELCOME_KIND)
 
     def wants_choice(self, record: SupportRecord) -> bool:
         """Whether the member chose the welcome part and hasn't said how yet."""

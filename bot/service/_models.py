@@ -60,10 +60,9 @@ class SignupStatus(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Opportunity:
-    """One posted opportunity, with its current sign-up counts."""
+class NewOpportunity:
+    """What a poster asked for, already validated."""
 
-    id: int
     guild_id: int
     poster_user_id: int
     title: str
@@ -74,6 +73,13 @@ class Opportunity:
     slots: int
     recurrence: Recurrence
     zone: str  # the poster's IANA zone: repeats keep its local wall-clock time
+
+
+@dataclass(frozen=True, slots=True)
+class Opportunity(NewOpportunity):
+    """One posted opportunity: what was asked for, plus where it stands and its current sign-ups."""
+
+    id: int
     status: Status
     channel_id: int | None = None
     message_id: int | None = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
@@ -17,7 +18,7 @@ from bot.clock import discord_ts
 from bot.errors import KindredError, permission_names
 from bot.i18n import _
 from bot.repeats import check_repeat, describe_repeat
-from bot.service._models import JoinOutcome, Kind, Opportunity, Recurrence, SignupStatus, Status
+from bot.service._models import JoinOutcome, Kind, NewOpportunity, Opportunity, Recurrence, SignupStatus, Status
 from bot.service._render import (
     cancel_notice,
     change_notice,
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
     from bot.clock import Clock
     from bot.rate_limits import Verdict
     from bot.store import Store
-    from bot.store.service import NewOpportunity
     from bot.timers import TimerService
 
 __all__ = ["ServiceBoard"]
@@ -118,17 +118,17 @@ class ServiceBoard:
 
         ``recurrence`` ``None`` keeps the repeat; a monthly repeat follows the (new) start's weekday.
         """
-        check_repeat(starts_at, resolve_timezone(opp.zone), recurrence or opp.recurrence)
-        old, new, promoted = await self.store.service.update(
-            opp.id,
+        edited = replace(
+            opp,
             title=title,
             description=description,
             starts_at=starts_at,
             duration=duration,
             slots=slots,
-            recurrence=recurrence,
-            now=self.clock.now(),
+            recurrence=recurrence or opp.recurrence,
         )
+        check_repeat(starts_at, resolve_timezone(opp.zone), edited.recurrence)
+        old, new, promoted = await self.store.service.update(edited, now=self.clock.now())
         if not describe_changes(old, new):
             await reply(_("That's the same as before, so nothing changed."), False)
             return

@@ -283,12 +283,7 @@ class CheckinRepo(Repo):
         )
         if row is None:
             return None
-        record = RecoveryRecord(
-            journey_start=date.fromisoformat(row["journey_start"]),
-            stretch_start=date.fromisoformat(row["stretch_start"]),
-            prior_days=row["prior_days"],
-        )
-        return RecoveryState(record, bool(row["celebrate"]), row["celebrate_guild_id"])
+        return from_row(RecoveryState, row, record=from_row(RecoveryRecord, row))
 
     async def save_recovery(self, user_id: int, record: RecoveryRecord, *, now: datetime) -> None:
         """Store the record (celebration choice untouched)."""

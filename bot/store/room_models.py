@@ -18,6 +18,7 @@ __all__ = [
     "SCHEDULED",
     "SERIES_COLUMNS",
     "Room",
+    "RoomDetails",
     "RoomSeries",
     "room_from_row",
 ]
@@ -68,10 +69,9 @@ register_private_table(
 
 
 @dataclass(frozen=True, slots=True)
-class RoomSeries:
-    """What the host asked for; a repeating series spawns one :class:`Room` after another."""
+class RoomDetails:
+    """What the host described: a series holds it, and each room the series spawns copies it."""
 
-    id: int
     guild_id: int
     host_user_id: int
     interest_id: int | None
@@ -80,27 +80,26 @@ class RoomSeries:
     description: str | None
     duration_minutes: int
     voice_channel_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class RoomSeries(RoomDetails):
+    """What the host asked for; a repeating series spawns one :class:`Room` after another."""
+
+    id: int
     timezone: str
     recurrence: str
     active: bool
 
 
 @dataclass(frozen=True, slots=True)
-class Room:
+class Room(RoomDetails):
     """One occurrence: a native event, an announcement, and where it stands."""
 
     id: int
     series_id: int
-    guild_id: int
-    host_user_id: int
-    interest_id: int | None
-    interest_name: str
-    title: str
-    description: str | None
     start_at: datetime
     end_at: datetime
-    duration_minutes: int
-    voice_channel_id: int | None
     temp_channel_id: int | None
     event_id: int | None
     announce_channel_id: int | None

@@ -6,8 +6,7 @@ inside a single ``db.transaction()``, which takes SQLite's write lock up front (
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.clock import from_db, to_db
 from bot.db import Tx
@@ -17,6 +16,7 @@ from bot.service import (
     JoinOutcome,
     JoinResult,
     Kind,
+    NewOpportunity,
     Opportunity,
     Recurrence,
     SignupStatus,
@@ -58,22 +58,6 @@ register_private_table(
         order=60,
     )
 )
-
-
-@dataclass(frozen=True, slots=True)
-class NewOpportunity:
-    """What a poster asked for, already validated."""
-
-    guild_id: int
-    poster_user_id: int
-    title: str
-    description: str
-    kind: Kind
-    starts_at: datetime
-    duration: timedelta
-    slots: int
-    recurrence: Recurrence
-    zone: str
 
 
 class ServiceRepo(Repo):
@@ -188,27 +172,18 @@ class ServiceRepo(Repo):
             (channel_id, message_id, opp_id),
         )
 
-    async def update(
-        self,
-        opp_id: int,
-        *,
-        title: str,
-        description: str,
-        starts_at: datetime,
-        duration: timedelta,
-        slots: int,
-        recurrence: Recurrence | None = None,
-        now: datetime,
-    ) -> tuple[Opportunity, Opportunity, list[int]]:
-        """Apply an edit (``recurrence`` ``None`` keeps the repeat); returns (before, after, members
-        promoted because slots grew)."""
+    async def update(self, edited: Opportunity, *, now: datetime) -> tuple[Opportunity, Opportunity, list[int]]:
+        """Write a poster's edit: the title, description, start, length, slots and repeat of ``edited``.
+
+        Returns (before, after, members promoted because slots grew)."""
+        opp_id = edited.id
         async with self._db.transaction() as tx:
             old = await load_or_none(tx, opp_id)
             if old is None:
                 raise KindredError(f"I couldn't find service opportunity #{opp_id}.")
             if old.status is not Status.OPEN:
                 raise KindredError(f"#{opp_id} is {old.status.value}, so it can't be edited any more.")
-            if slots < old.filled:
+            if edited.slots < old.filled:
                 raise KindredError(
                     f"{old.filled} people have already volunteered, so slots can't go below {old.filled}. "
                     "If fewer helpers are needed, you could talk to them first."
@@ -217,18 +192,18 @@ class ServiceRepo(Repo):
                 "UPDATE service_opportunities SET title = ?, description = ?, starts_at = ?, ends_at = ?, "
                 "duration_minutes = ?, slots = ?, recurrence = ?, updated_at = ? WHERE id = ?",
                 (
-                    title,
-                    description,
-                    to_db(starts_at),
-                    to_db(starts_at + duration),
-                    int(duration.total_seconds() // 60),
-                    slots,
-                    (recurrence or old.recurrence).value,
+                    edited.title,
+                    edited.description,
+                    to_db(edited.starts_at),
+                    to_db(edited.ends_at),
+                    int(edited.duration.total_seconds() // 60),
+                    edited.slots,
+                    edited.recurrence.value,
                     to_db(now),
                     opp_id,
                 ),
             )
-            promoted = promotions(slots, old.filled, list(old.waitlist))
+            promoted = promotions(edited.slots, old.filled, list(old.waitlist))
             await self._promote(tx, opp_id, promoted, now)
             return old, await load(tx, opp_id), promoted
 

@@ -184,6 +184,13 @@ class RecoveryCog(commands.GroupCog, group_name="recovery", group_description="Y
         """Undo :meth:`cog_load`."""
         self.bot.remove_dynamic_items(SlipButton)
 
+    async def _recorded(self, interaction: discord.Interaction, refusal: str) -> RecoveryState:
+        """The member's recovery record, or ``refusal`` (a kind pointer to ``/recovery set``) when there is none."""
+        state = await self.bot.store.checkins.get_recovery(interaction.user.id)
+        if state is None:
+            raise KindredError(refusal)
+        return state
+
     async def _today(self, interaction: discord.Interaction) -> date:
         return await self.scheduler.local_today(interaction.user.id, interaction.guild_id)
 
@@ -219,21 +226,17 @@ class RecoveryCog(commands.GroupCog, group_name="recovery", group_description="Y
     @app_commands.command(name="show")
     async def show(self, interaction: discord.Interaction) -> None:
         """Your current stretch, journey start, total days and next milestone. Only you can see it."""
-        state = await self.bot.store.checkins.get_recovery(interaction.user.id)
-        if state is None:
-            raise KindredError(
-                _("You haven't set a recovery date yet. `/recovery set` takes one; only you will see it.")
-            )
+        state = await self._recorded(
+            interaction, _("You haven't set a recovery date yet. `/recovery set` takes one; only you will see it.")
+        )
         await interaction.response.send_message(render_show(state, await self._today(interaction)), ephemeral=True)
 
     @app_commands.command(name="slip")
     async def slip_(self, interaction: discord.Interaction) -> None:
         """Had a slip? Start a new stretch today and keep everything you've built."""
-        state = await self.bot.store.checkins.get_recovery(interaction.user.id)
-        if state is None:
-            raise KindredError(
-                _("You haven't set a recovery date yet. `/recovery set` takes one whenever you're ready.")
-            )
+        await self._recorded(
+            interaction, _("You haven't set a recovery date yet. `/recovery set` takes one whenever you're ready.")
+        )
         await interaction.response.send_message(
             _(
                 "Thank you for telling me. A slip is part of many people's recovery, and it doesn't undo the days "

@@ -95,6 +95,12 @@ async def confirm_press(h: Harness, member: Any, prompt: InteractionHandle, cust
     return await press.original()
 
 
+async def cancel_room(h: Harness, rid: int, scope: str | None = None) -> dict[str, Any]:
+    """Alice cancels a room through the confirmation; the prompt as the confirmation left it."""
+    ask, confirm = await ask_cancel(h, rid, scope)
+    return await confirm_press(h, h.world.alice, ask, confirm)
+
+
 async def advance_to(h: Harness, when: datetime) -> None:
     """Move the clock to ``when`` and fire whatever fell due."""
     await h.advance(when - h.clock.now())

@@ -3,6 +3,7 @@ opportunities made and edited straight in the store (unit tests)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -117,5 +118,4 @@ async def update_opportunity(
     store: Store, clock: FakeClock, opp: Opportunity, **changes: Any
 ) -> tuple[Opportunity, Opportunity, list[int]]:
     """Edit ``opp`` in the store with ``changes``, keeping every other field as it is."""
-    kept = {name: getattr(opp, name) for name in ("title", "description", "starts_at", "duration", "slots")}
-    return await store.service.update(opp.id, **{**kept, **changes}, now=clock.now())
+    return await store.service.update(replace(opp, **changes), now=clock.now())
