@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Literal, Protocol
 
 from bot.clock import discord_ts
+from bot.i18n import _
 from bot.problems import KindredError
 
 __all__ = [
@@ -145,16 +146,39 @@ def refusal(action: Action, verdict: Verdict) -> str:
             f"try again{when}. You could message your buddy yourself, and `/resources show` has people you can "
             "reach right now."
         )
-    what = "rooms" if action is Action.ROOM_SCHEDULE else "service opportunities"
+    return _posting_refusal(action, verdict)
+
+
+def _posting_refusal(action: Action, verdict: Verdict) -> str:
+    """A room or service post refused by its limit, in the current locale."""
+    when = discord_ts(verdict.retry_at, "R") if verdict.retry_at is not None else _("later")
+    rooms = action is Action.ROOM_SCHEDULE
     if verdict.scope == "member":
-        return (
-            f"You've posted quite a few {what} today. Thank you for giving so much! To keep things calm for "
-            f"everyone there's a daily limit; you can post again{when}. A moderator can post for you meanwhile."
+        text = (
+            _(
+                "You've posted quite a few rooms today. Thank you for giving so much! To keep things calm for "
+                "everyone there's a daily limit; you can post again {when}. A moderator can post for you meanwhile."
+            )
+            if rooms
+            else _(
+                "You've posted quite a few service opportunities today. Thank you for giving so much! To keep things "
+                "calm for everyone there's a daily limit; you can post again {when}. A moderator can post for you "
+                "meanwhile."
+            )
         )
-    return (
-        f"This server has had a lot of new {what} today, so there's a pause on new ones to keep things calm; "
-        f"you can post again{when}. A moderator can still post if it can't wait."
-    )
+    else:
+        text = (
+            _(
+                "This server has had a lot of new rooms today, so there's a pause on new ones to keep things calm; "
+                "you can post again {when}. A moderator can still post if it can't wait."
+            )
+            if rooms
+            else _(
+                "This server has had a lot of new service opportunities today, so there's a pause on new ones to "
+                "keep things calm; you can post again {when}. A moderator can still post if it can't wait."
+            )
+        )
+    return text.format(when=when)
 
 
 async def enforce(

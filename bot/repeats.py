@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.i18n import _, catalogue_for, current_locale, format_day_month, pgettext, pgettext_noop
 from bot.problems import KindredError
 
 __all__ = [
@@ -52,7 +53,14 @@ REPEAT_CHOICES: tuple[tuple[Repeat, str], ...] = (
     (Repeat.MONTHLY_LAST, "Monthly, last weekday of the month (e.g. the last Friday)"),
 )
 
-_ORDINALS = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 5: "5th"}
+# Which of its weekday a date is in its month. Each language writes the ordinal as its own sentence around it needs.
+_ORDINALS = {
+    1: pgettext_noop("ordinal", "1st"),
+    2: pgettext_noop("ordinal", "2nd"),
+    3: pgettext_noop("ordinal", "3rd"),
+    4: pgettext_noop("ordinal", "4th"),
+    5: pgettext_noop("ordinal", "5th"),
+}
 # However long the bot was away, a monthly series finds its next date within this many months.
 _MAX_MONTHS = 1200
 
@@ -115,33 +123,48 @@ def next_occurrence(start: datetime, zone: ZoneInfo, repeat: Repeat, *, after: d
     raise ValueError(f"{repeat!r} has no next occurrence")
 
 
+def _weekday(day: date) -> str:
+    """The day's weekday, written out in the current locale ("Tuesday", "martes", "Dienstag")."""
+    from babel.dates import get_day_names
+
+    catalogue = catalogue_for(current_locale())
+    if catalogue is None:
+        return calendar.day_name[day.weekday()]
+    return str(get_day_names("wide", locale=catalogue)[day.weekday()])
+
+
+def _ordinal(day: date) -> str:
+    return pgettext("ordinal", _ORDINALS[nth_weekday(day)])
+
+
 def check_repeat(start: datetime, zone: ZoneInfo, repeat: Repeat) -> None:
-    """Refuse, kindly and specifically, a repeat that doesn't fit the first date."""
+    """Refuse, kindly and specifically (in the current locale), a repeat that doesn't fit the first date."""
     day = start.astimezone(zone).date()
     if repeat is Repeat.MONTHLY_LAST and not is_last_weekday(day):
-        weekday = calendar.day_name[day.weekday()]
         raise KindredError(
-            f"{day:%d %B} is the {_ORDINALS[nth_weekday(day)]} {weekday} of its month, not the last one. "
-            f"Choose the monthly nth-weekday repeat for the {_ORDINALS[nth_weekday(day)]} {weekday}, "
-            f"or start on a date in the month's last 7 days."
+            _(
+                "{date} is the {nth} {weekday} of its month, not the last one. "
+                "Choose the monthly nth-weekday repeat for the {nth} {weekday}, "
+                "or start on a date in the month's last 7 days."
+            ).format(date=format_day_month(day), nth=_ordinal(day), weekday=_weekday(day))
         )
 
 
 def describe_repeat(start: datetime, zone: ZoneInfo, repeat: Repeat) -> str:
-    """How the series repeats, in words for a confirmation or a card: "every two weeks", "monthly on the
-    last Friday". Empty for a one-off."""
+    """How the series repeats, in words for a confirmation or a card (in the current locale): "every two weeks",
+    "monthly on the last Friday". Empty for a one-off."""
     day = start.astimezone(zone).date()
-    weekday = calendar.day_name[day.weekday()]
     if repeat is Repeat.WEEKLY:
-        return "every week"
+        return _("every week")
     if repeat is Repeat.BIWEEKLY:
-        return "every two weeks"
+        return _("every two weeks")
     if repeat is Repeat.MONTHLY_LAST:
-        return f"monthly on the last {weekday}"
+        return _("monthly on the last {weekday}").format(weekday=_weekday(day))
     if repeat is Repeat.MONTHLY:
-        n = nth_weekday(day)
-        text = f"monthly on the {_ORDINALS[n]} {weekday}"
-        if n == 5:
-            text += f" (months without a 5th {weekday} are skipped; the last-{weekday} repeat never skips)"
+        text = _("monthly on the {nth} {weekday}").format(nth=_ordinal(day), weekday=_weekday(day))
+        if nth_weekday(day) == 5:
+            text += " " + _(
+                "(months without a 5th {weekday} are skipped; the last-{weekday} repeat never skips)"
+            ).format(weekday=_weekday(day))
         return text
     return ""

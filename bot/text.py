@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from bot.i18n import _, catalogue_for, current_locale
 from bot.problems import KindredError
 
-__all__ = ["ECHO_LIMIT", "checked_text", "clamp", "echo", "fit_lines", "is_row_id"]
+__all__ = ["ECHO_LIMIT", "checked_text", "clamp", "echo", "fit_lines", "format_number", "is_row_id"]
 
 # Enough to recognise what was typed; short enough that an error message can never outgrow Discord's limits.
 ECHO_LIMIT = 60
@@ -38,8 +39,19 @@ def checked_text(
     if not cleaned and empty is not None:
         raise KindredError(empty)
     if len(cleaned) > limit:
-        raise KindredError(f"{what} is {len(cleaned):,} characters; the limit is {limit:,}. {hint}".rstrip())
+        too_long = _("{what} is {length} characters; the limit is {limit}.").format(
+            what=what, length=format_number(len(cleaned)), limit=format_number(limit)
+        )
+        raise KindredError(f"{too_long} {hint}".rstrip())
     return cleaned
+
+
+def format_number(number: int) -> str:
+    """A whole number as the current locale writes it ("1,000", "1.000", "1 000")."""
+    from babel.numbers import format_decimal
+
+    catalogue = catalogue_for(current_locale())
+    return f"{number:,}" if catalogue is None else str(format_decimal(number, locale=catalogue))
 
 
 def is_row_id(text: str) -> bool:
@@ -48,6 +60,10 @@ def is_row_id(text: str) -> bool:
     ``str.isdigit`` is not enough: it accepts superscripts and other digits that ``int()`` refuses.
     """
     return text.isascii() and text.isdigit() and 0 < int(text) < 2**63
+
+
+def _more(count: int) -> str:
+    return _("…and {count} more.").format(count=count)
 
 
 def fit_lines(lines: list[str], limit: int = 1024) -> str:
@@ -59,13 +75,13 @@ def fit_lines(lines: list[str], limit: int = 1024) -> str:
     shown: list[str] = []
     for index, line in enumerate(lines):
         rest = len(lines) - index - 1
-        more = f"\n…and {rest} more." if rest else ""
+        more = "\n" + _more(rest) if rest else ""
         if len("\n".join([*shown, line])) + len(more) <= limit:
             shown.append(line)
             continue
-        tail = f"…and {len(lines) - index} more."
+        tail = _more(len(lines) - index)
         while shown and len("\n".join([*shown, tail])) > limit:
             shown.pop()
-            tail = f"…and {len(lines) - len(shown)} more."
+            tail = _more(len(lines) - len(shown))
         return "\n".join([*shown, tail])
     return "\n".join(shown)

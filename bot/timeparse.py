@@ -13,12 +13,14 @@ from zoneinfo import ZoneInfo
 
 import dateparser
 
+from bot.i18n import _
 from bot.problems import KindredError
 from bot.text import echo
 
 __all__ = ["EXAMPLES", "parse_clock_time", "parse_when"]
 
-EXAMPLES = "`tomorrow 7pm`, `fri 19:00`, `2026-12-01 18:30` or `in 3 hours`"
+# In English in every language: times are read in English (and in numbers), so these are what works.
+EXAMPLES = "`tomorrow 7pm`, `fri 19:00`, `2026-12-01 18:30`, `in 3 hours`"
 _MAX_AHEAD = timedelta(days=366)
 _CLOCK = re.compile(r"^\s*(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\s*$", re.IGNORECASE)
 
@@ -30,9 +32,11 @@ def parse_when(text: str, zone: ZoneInfo, now: datetime) -> datetime:
     """
     cleaned = " ".join(text.split())
     if not cleaned:
-        raise KindredError(f"Please say when, for example {EXAMPLES}.")
+        raise KindredError(_("Please say when, for example {examples}.").format(examples=EXAMPLES))
     if len(cleaned) > 100:
-        raise KindredError(f"That time is too long for me to read. Try something like {EXAMPLES}.")
+        raise KindredError(
+            _("That time is too long for me to read. Try something like {examples}.").format(examples=EXAMPLES)
+        )
     local_now = now.astimezone(zone)
     with warnings.catch_warnings():
         # dateparser emits a PytzUsageWarning-style deprecation on some inputs; it is noise here.
@@ -51,15 +55,18 @@ def parse_when(text: str, zone: ZoneInfo, now: datetime) -> datetime:
             },
         )
     if parsed is None:
-        raise KindredError(f"I couldn't read {echo(cleaned)} as a time. Try {EXAMPLES}.")
+        raise KindredError(
+            _("I couldn't read {text} as a time. Try {examples}.").format(text=echo(cleaned), examples=EXAMPLES)
+        )
     when = parsed.astimezone(UTC).replace(microsecond=0)
     if when <= now:
         raise KindredError(
-            f"{echo(cleaned)} is <t:{int(when.timestamp())}:F>, which has already passed. "
-            f"Please pick a time in the future, like {EXAMPLES}."
+            _("{text} is {when}, which has already passed. Please pick a time in the future, like {examples}.").format(
+                text=echo(cleaned), when=f"<t:{int(when.timestamp())}:F>", examples=EXAMPLES
+            )
         )
     if when - now > _MAX_AHEAD:
-        raise KindredError("That's more than a year away. Please pick a time within the next year.")
+        raise KindredError(_("That's more than a year away. Please pick a time within the next year."))
     return when
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.i18n import _, ngettext
 from bot.rooms.schedule import OPEN_LEAD
 from bot.store.rooms import CANCELLED, COMPLETED, SCHEDULED, Room
 
@@ -61,22 +62,25 @@ def count_attendees(user_ids: Iterable[int], *, exclude: Iterable[int] = ()) -> 
 
 
 def attendance_line(title: str, others: int) -> str:
-    """The private note to the host after a room. A count for them alone, never a comparison."""
+    """The private note to the host after a room, in the current locale. A count for them alone, never a comparison."""
     if others == 0:
-        return (
-            f"**{title}** has finished. Nobody else made it this time; that happens, and holding the space "
+        return _(
+            "**{title}** has finished. Nobody else made it this time; that happens, and holding the space "
             "still matters. Thank you for hosting."
-        )
-    people = "1 person" if others == 1 else f"{others} people"
-    return f"**{title}** has finished: {people} came and joined you. Thank you for hosting."
+        ).format(title=title)
+    return ngettext(
+        "**{title}** has finished: {count} person came and joined you. Thank you for hosting.",
+        "**{title}** has finished: {count} people came and joined you. Thank you for hosting.",
+        others,
+    ).format(title=title, count=others)
 
 
 def describe_state(room: Room) -> str | None:
-    """Why a button on this room no longer does anything, or ``None`` if it is open."""
+    """Why a button on this room no longer does anything (in the current locale), or ``None`` if it is open."""
     if room.status == CANCELLED:
-        return f"**{room.title}** was cancelled, so there's nothing to answer any more."
+        return _("**{title}** was cancelled, so there's nothing to answer any more.").format(title=room.title)
     if room.status == COMPLETED:
-        return f"**{room.title}** has already finished. `/room list` shows what's coming up."
+        return _("**{title}** has already finished. `/room list` shows what's coming up.").format(title=room.title)
     return None
 
 

@@ -11,12 +11,14 @@ than 15 minutes away, the channel is created at once and the event is a voice ev
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot.clock import discord_ts
 from bot.errors import KindredError
+from bot.i18n import _, using_locale
 from bot.repeats import Repeat, check_repeat, describe_repeat
 from bot.rooms.ports import RoomDiscord
 from bot.rooms.schedule import channel_open_at, reminders_due
@@ -45,6 +47,15 @@ class RoomMaker:
     def now(self) -> datetime:
         """The bot's clock."""
         return self.clock.now()
+
+    async def dm(self, user_id: int, render: Callable[[], str]) -> bool:
+        """DM a member the text ``render`` writes, in the language they last used with Kindred; whether it arrived.
+
+        A room's notices reach people other than whoever acted (or arrive from a timer), so each recipient's own
+        language is looked up rather than the one of the moment.
+        """
+        with using_locale(await self.store.prefs.locale_of(user_id)):
+            return await self.discord.dm(user_id, render())
 
     async def reload(self, room: Room) -> Room:
         """The room as the database has it now."""
@@ -166,7 +177,8 @@ class RoomMaker:
                 continue
             if not await self.store.prefs.is_reachable(user_id):
                 continue  # they were told once; we don't keep knocking on a closed door
-            await self.discord.dm_new_room(user_id, room)
+            with using_locale(await self.store.prefs.locale_of(user_id)):
+                await self.discord.dm_new_room(user_id, room)
 
     # -- temporary channels ---------------------------------------------------------------------
     async def open_temp_channel(self, room: Room) -> Room:
@@ -176,10 +188,15 @@ class RoomMaker:
         if room.voice_channel_id is not None:
             return room
         try:
-            channel_id = await self.discord.create_temp_channel(room)
+            # A refusal is told to the host, so it is written in their language.
+            with using_locale(await self.store.prefs.locale_of(room.host_user_id)):
+                channel_id = await self.discord.create_temp_channel(room)
         except KindredError as exc:
             log.warning("room %s: %s", room.id, exc.message)
-            await self.discord.dm(room.host_user_id, f"About **{room.title}**: {exc.message}")
+            problem = exc.message
+            await self.dm(
+                room.host_user_id, lambda: _("About **{title}**: {problem}").format(title=room.title, problem=problem)
+            )
             return room
         await self.store.rooms.set_temp_channel(room.id, channel_id)
         room = await self.reload(room)
@@ -207,13 +224,14 @@ class RoomMaker:
         await self.store.rooms.set_temp_channel(room.id, None)
 
     # -- notices ----------------------------------------------------------------------------------
-    async def tell_going(self, room: Room, content: str) -> int:
-        """DM everyone coming (not the host) about a change; returns how many were reached."""
+    async def tell_going(self, room: Room, render: Callable[[], str]) -> int:
+        """DM everyone coming (not the host) about a change, each in their own language; returns how many were
+        reached."""
         told = 0
         for user_id in await self.store.rooms.going(room.id):
             if user_id == room.host_user_id or not self.discord.is_member(room.guild_id, user_id):
                 continue  # the host knows; someone who left the server isn't contacted any more
-            if await self.discord.dm(user_id, content):
+            if await self.dm(user_id, render):
                 told += 1
         return told
 
@@ -232,11 +250,10 @@ class RoomMaker:
         ``recurrence`` ``None`` keeps the series' repeat; a monthly repeat follows the (new) start's weekday.
         """
         series = await self.store.rooms.series(room.series_id)
-        rule = ""
-        if series is not None:
-            zone = ZoneInfo(series.timezone)
-            check_repeat(start, zone, Repeat(recurrence or series.recurrence))
-            rule = describe_repeat(start, zone, Repeat(recurrence or series.recurrence))
+        zone = ZoneInfo(series.timezone) if series is not None else None
+        repeat = Repeat(recurrence or series.recurrence) if series is not None else Repeat.NONE
+        if zone is not None:
+            check_repeat(start, zone, repeat)
         end = start + timedelta(minutes=duration)
         await self.discord.edit_event(room, title=title, description=description, start=start, end=end)
         before = room
@@ -250,23 +267,29 @@ class RoomMaker:
         await self.timers.cancel_prefix(f"room:{room.id}:")
         await self.schedule_timers(room)
         await self.discord.refresh_announcement(room)
-        changes = [
-            text
-            for changed, text in (
-                (before.start_at != room.start_at, f"it's now {discord_ts(room.start_at, 'F')}"),
-                (before.duration_minutes != room.duration_minutes, f"it runs {room.duration_minutes} minutes"),
-                (before.title != room.title, f"it's now called **{room.title}**"),
-                (before.description != room.description, "the description changed"),
-                (
-                    series is not None and recurrence not in (None, series.recurrence),
-                    f"it now repeats {rule}" if rule else "it no longer repeats after this one",
-                ),
-            )
-            if changed
-        ]
-        if not changes:
-            return room, 0
-        told = await self.tell_going(
-            room, f"A room you RSVP'd to, **{before.title}**, has changed: {'; '.join(changes)}."
+        changed = (
+            before.start_at != room.start_at,
+            before.duration_minutes != room.duration_minutes,
+            before.title != room.title,
+            before.description != room.description,
+            series is not None and recurrence not in (None, series.recurrence),
         )
+        if not any(changed):
+            return room, 0
+
+        def notice() -> str:
+            """What changed, in the current locale (each member's own)."""
+            rule = describe_repeat(start, zone, repeat) if zone is not None else ""
+            lines = (
+                _("it's now {when}").format(when=discord_ts(room.start_at, "F")),
+                _("it runs {minutes} minutes").format(minutes=room.duration_minutes),
+                _("it's now called **{title}**").format(title=room.title),
+                _("the description changed"),
+                _("it now repeats {rule}").format(rule=rule) if rule else _("it no longer repeats after this one"),
+            )
+            return _("A room you RSVP'd to, **{title}**, has changed: {changes}.").format(
+                title=before.title, changes="; ".join(line for line, on in zip(lines, changed, strict=True) if on)
+            )
+
+        told = await self.tell_going(room, notice)
         return room, told

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.i18n import _
 from bot.problems import within
 from bot.repeats import Repeat, next_occurrence
 from bot.text import checked_text
@@ -27,7 +28,9 @@ def validate_duration(minutes: int) -> int:
         minutes,
         DURATION_MIN,
         DURATION_MAX,
-        f"A room can last from {DURATION_MIN} to {DURATION_MAX} minutes; {minutes} is outside that. Try 60 for an hour.",
+        _("A room can last from {low} to {high} minutes; {minutes} is outside that. Try 60 for an hour.").format(
+            low=DURATION_MIN, high=DURATION_MAX, minutes=minutes
+        ),
     )
 
 
@@ -35,12 +38,12 @@ def validate_text(title: str, description: str | None) -> tuple[str, str | None]
     """Trim a title and description and check them against Discord's limits."""
     clean_title = checked_text(
         title,
-        what="That title",
+        what=_("That title"),
         limit=_TITLE_MAX,
         one_line=True,
-        empty="Please give the room a title, like `Sunday meditation sit`.",
+        empty=_("Please give the room a title, like `Sunday meditation sit`."),
     )
-    clean_description = checked_text(description, what="That description", limit=_DESCRIPTION_MAX)
+    clean_description = checked_text(description, what=_("That description"), limit=_DESCRIPTION_MAX)
     return clean_title, clean_description or None
 
 

@@ -8,12 +8,14 @@ or loses it. The Discord side is passed in as a :class:`~bot.rooms.ports.RoomDis
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.clock import discord_ts
-from bot.errors import KindredError
+from bot.errors import KindredError, permission_names
+from bot.i18n import _, ngettext, using_locale
 from bot.rooms.lifecycle import (
     EMPTY_GRACE,
     Completion,
@@ -85,45 +87,75 @@ class RoomService:
         raw = value.strip()
         room = await self.store.rooms.get(int(raw)) if is_row_id(raw) else None
         if room is None or room.guild_id != guild_id:
-            raise KindredError("I couldn't find that room. Pick one of yours from the list as you type.")
+            raise KindredError(_("I couldn't find that room. Pick one of yours from the list as you type."))
         if room.host_user_id != user_id and not manages_events:
-            raise KindredError("Only the room's host (or someone with **Manage Events**) can change it.")
+            raise KindredError(
+                _("Only the room's host (or someone with **{permission}**) can change it.").format(
+                    permission=permission_names(["manage_events"])
+                )
+            )
         if not room.is_open:
-            raise KindredError(describe_state(room) or "That room has finished.")
+            raise KindredError(describe_state(room) or _("That room has finished."))
         if scheduled_only and room.status != SCHEDULED:
-            raise KindredError(f"**{room.title}** has already started, so it can't be changed now.")
+            raise KindredError(
+                _("**{title}** has already started, so it can't be changed now.").format(title=room.title)
+            )
         return room
 
     async def confirm_cancel(self, room_id: int, *, whole: bool) -> str:
         """A host confirmed a cancel: do it if the room is still there to cancel; returns the answer."""
         fresh = await self.store.rooms.get(room_id)
         if fresh is None or not fresh.is_open:
-            return "That room has already finished."
+            return _("That room has already finished.")
         if fresh.status != SCHEDULED:
             # The host hesitated past the start: a running room isn't pulled from under people.
             if whole:
                 await self.cancel(fresh, whole_series=True)
-                return f"**{fresh.title}** has already started, so it runs to its end; the series ends with it."
-            return f"**{fresh.title}** has already started, so it can't be cancelled now. Nothing changed."
+                return _("**{title}** has already started, so it runs to its end; the series ends with it.").format(
+                    title=fresh.title
+                )
+            return _("**{title}** has already started, so it can't be cancelled now. Nothing changed.").format(
+                title=fresh.title
+            )
         told = await self.cancel(fresh, whole_series=whole)
-        people = "nobody needed telling" if told == 0 else f"I've let {told} member{'s' * (told != 1)} know"
-        what = "this room and the rest of its series" if whole else "this room"
-        text = f"Cancelled {what}; {people}."
+        if told == 0:
+            text = (
+                _("Cancelled this room and the rest of its series; nobody needed telling.")
+                if whole
+                else _("Cancelled this room; nobody needed telling.")
+            )
+        elif whole:
+            text = ngettext(
+                "Cancelled this room and the rest of its series; I've let {count} member know.",
+                "Cancelled this room and the rest of its series; I've let {count} members know.",
+                told,
+            ).format(count=told)
+        else:
+            text = ngettext(
+                "Cancelled this room; I've let {count} member know.",
+                "Cancelled this room; I've let {count} members know.",
+                told,
+            ).format(count=told)
         series = await self.store.rooms.series(fresh.series_id)
         if not whole and series is not None and series.active and series.recurrence != "none":
             nxt = await self.store.rooms.later_in_series(series.id, fresh.start_at)
             if nxt is not None:
-                text += f" The series carries on: the next one is {discord_ts(nxt.start_at, 'F')}."
+                text += " " + _("The series carries on: the next one is {when}.").format(
+                    when=discord_ts(nxt.start_at, "F")
+                )
             else:
-                text += " The series carries on."
+                text += " " + _("The series carries on.")
         return text
 
     async def before_erase(self, user_id: int, guild_id: int | None) -> None:
         """A host's data is about to be erased: their upcoming rooms are cancelled, neutrally."""
         for room in await self.store.rooms.hosted_anywhere(user_id, guild_id):
-            notice = (
-                f"**{room.title}** on {discord_ts(room.start_at, 'F')} won't go ahead after all. Sorry for the change."
-            )
+
+            def notice(room: Room = room) -> str:
+                return _("**{title}** on {when} won't go ahead after all. Sorry for the change.").format(
+                    title=room.title, when=discord_ts(room.start_at, "F")
+                )
+
             await self.cancel(room, whole_series=True, notice=notice)
 
     # -- buttons ------------------------------------------------------------------------------
@@ -131,25 +163,25 @@ class RoomService:
         """RSVP / Can't make it; returns the private answer."""
         room = await self.store.rooms.get(room_id)
         if room is None:
-            raise KindredError("I can't find that room any more.")
+            raise KindredError(_("I can't find that room any more."))
         closed = describe_state(room)
         if closed:
             raise KindredError(closed)
         await self.store.rooms.rsvp(room.id, user_id, going=going, source="button", now=self.now)
         if going:
-            return (
-                f"You're in for **{room.title}**, {discord_ts(room.start_at, 'F')}. I'll DM you a reminder "
-                "a day before and 15 minutes before; each reminder has a button to stop them."
-            )
-        return f"Thanks for letting us know. No reminders for **{room.title}**; maybe next time."
+            return _(
+                "You're in for **{title}**, {when}. I'll DM you a reminder a day before and 15 minutes before; "
+                "each reminder has a button to stop them."
+            ).format(title=room.title, when=discord_ts(room.start_at, "F"))
+        return _("Thanks for letting us know. No reminders for **{title}**; maybe next time.").format(title=room.title)
 
     async def mute(self, room_id: int, user_id: int) -> str:
         """ "No more reminders for this room"; returns the private answer."""
         room = await self.store.rooms.get(room_id)
         if room is None:
-            raise KindredError("I can't find that room any more.")
+            raise KindredError(_("I can't find that room any more."))
         await self.store.rooms.set_reminders(room.id, user_id, False)
-        return f"Done: no more reminders for **{room.title}**. You're still welcome to drop in."
+        return _("Done: no more reminders for **{title}**. You're still welcome to drop in.").format(title=room.title)
 
     # -- native "Interested" ------------------------------------------------------------------
     async def event_interest(self, event_id: int, user_id: int, interested: bool) -> None:
@@ -198,7 +230,9 @@ class RoomService:
                 continue  # they left the server; an RSVP is no consent to DMs after that
             if not await self.store.prefs.is_reachable(user_id):
                 continue
-            await self.discord.dm_reminder(user_id, room, lead)
+            # A timer carries no language: the one the member last used a command in, else English.
+            with using_locale(await self.store.prefs.locale_of(user_id)):
+                await self.discord.dm_reminder(user_id, room, lead)
 
     async def on_start(self, timer: Timer) -> None:
         """Start time: mark the event active and note who is already there."""
@@ -275,7 +309,7 @@ class RoomService:
         await self.discord.mark_event(room, "completed")
         room = await self.maker.reload(room)
         came = count_attendees(await self.store.rooms.attendees(room.id), exclude=[room.host_user_id])
-        await self.discord.dm(room.host_user_id, attendance_line(room.title, came))
+        await self.maker.dm(room.host_user_id, lambda: attendance_line(room.title, came))
         await self.discord.refresh_announcement(room)
         await self.maker.cleanup_temp_channel(room)
         await self.spawn_next(room)
@@ -295,12 +329,20 @@ class RoomService:
             return None
         start = next_room_start(room.start_at, ZoneInfo(series.timezone), series.recurrence, after=self.now)
         try:
-            created, warnings = await self.maker.create_occurrence(
-                room.guild_id, series, start, fallback_channel_id=room.announce_channel_id
-            )
+            # A refusal is told to the host, so it is written in their language.
+            with using_locale(await self.store.prefs.locale_of(series.host_user_id)):
+                created, warnings = await self.maker.create_occurrence(
+                    room.guild_id, series, start, fallback_channel_id=room.announce_channel_id
+                )
         except KindredError as exc:
             log.warning("room series %s: next occurrence refused: %s", series.id, exc.message)
-            await self.discord.dm(series.host_user_id, f"I couldn't set up the next **{series.title}**: {exc.message}")
+            problem = exc.message
+            await self.maker.dm(
+                series.host_user_id,
+                lambda: _("I couldn't set up the next **{title}**: {problem}").format(
+                    title=series.title, problem=problem
+                ),
+            )
             return None
         except Exception:
             await self._next_failed(room, series, attempt)
@@ -312,10 +354,12 @@ class RoomService:
     async def _next_failed(self, room: Room, series: RoomSeries, attempt: int) -> None:
         if attempt >= NEXT_MAX_ATTEMPTS:
             log.exception("room series %s: next occurrence failed %d times; giving up", series.id, attempt)
-            await self.discord.dm(
+            await self.maker.dm(
                 series.host_user_id,
-                f"I couldn't set up the next **{series.title}**: Discord kept failing for hours. "
-                "You can schedule it again with `/room schedule`.",
+                lambda: _(
+                    "I couldn't set up the next **{title}**: Discord kept failing for hours. "
+                    "You can schedule it again with `/room schedule`."
+                ).format(title=series.title),
             )
             return
         log.exception("room series %s: next occurrence failed (try %d); retrying later", series.id, attempt)
@@ -328,7 +372,7 @@ class RoomService:
         )
 
     # -- host changes -------------------------------------------------------------------------
-    async def cancel(self, room: Room, *, whole_series: bool, notice: str | None = None) -> int:
+    async def cancel(self, room: Room, *, whole_series: bool, notice: Callable[[], str] | None = None) -> int:
         """Cancel one occurrence (or stop the series too); returns how many members were told."""
         if whole_series:
             await self.store.rooms.end_series(room.series_id)
@@ -341,11 +385,14 @@ class RoomService:
         room = await self.maker.reload(room)
         await self.discord.refresh_announcement(room)
         await self.maker.cleanup_temp_channel(room)
-        message = notice or (
-            f"**{room.title}** on {discord_ts(room.start_at, 'F')} has been cancelled by its host. "
-            "Sorry for the change; `/room list` shows other rooms coming up."
-        )
-        told = await self.maker.tell_going(room, message)
+
+        def cancelled() -> str:
+            return _(
+                "**{title}** on {when} has been cancelled by its host. "
+                "Sorry for the change; `/room list` shows other rooms coming up."
+            ).format(title=room.title, when=discord_ts(room.start_at, "F"))
+
+        told = await self.maker.tell_going(room, notice or cancelled)
         if not whole_series:
             # Skipping one occurrence must not end a series: occurrences are otherwise only
             # spawned when one completes, and a cancelled one never does.

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from bot.i18n import N_
 from bot.repeats import Repeat
 
 TITLE_MAX = 100
@@ -26,14 +27,15 @@ class Kind(StrEnum):
     OTHER = "other"
 
 
+# English, marked for the catalogue; translated where shown.
 KIND_LABELS: dict[Kind, str] = {
-    Kind.GREETER: "Greeter",
-    Kind.LISTENER: "Listener",
-    Kind.MEETING_HOST: "Meeting host",
-    Kind.NEWCOMER_WELCOME: "Newcomer welcome",
-    Kind.TECH_HELP: "Tech help",
-    Kind.EVENT_HELP: "Event help",
-    Kind.OTHER: "Other",
+    Kind.GREETER: N_("Greeter"),
+    Kind.LISTENER: N_("Listener"),
+    Kind.MEETING_HOST: N_("Meeting host"),
+    Kind.NEWCOMER_WELCOME: N_("Newcomer welcome"),
+    Kind.TECH_HELP: N_("Tech help"),
+    Kind.EVENT_HELP: N_("Event help"),
+    Kind.OTHER: N_("Other"),
 }
 
 

@@ -6,13 +6,15 @@ import math
 import re
 from datetime import timedelta
 
+from bot.i18n import N_, _, ngettext
 from bot.problems import KindredError, within
 from bot.service._models import DESCRIPTION_MAX, SLOTS_MAX, SLOTS_MIN, TITLE_MAX
 from bot.text import checked_text, echo
 
 MIN_DURATION = timedelta(minutes=5)
 MAX_DURATION = timedelta(hours=12)
-DURATION_EXAMPLES = "`90m`, `1h30`, `2 hours` or `45 minutes`"
+# Kept in English in every language: they are what the duration reader understands.
+DURATION_EXAMPLES = "`90m`, `1h30`, `2 hours`, `45 minutes`"
 # Longer than any way of writing up to 12 hours ("11 hours and 59 minutes" is 23).
 _DURATION_INPUT_MAX = 40
 
@@ -33,20 +35,23 @@ _PART = re.compile(r"(\d+(?:[.,]\d+)?)\s*(hours|hour|hrs|hr|h|minutes|minute|min
 _CLOCKLIKE = re.compile(r"^(\d{1,2}):(\d{2})$")  # "1:30" = one hour thirty
 
 
-_NO_TITLE = "Please give the opportunity a short title, like `Greeter for Friday's meeting`."
-_LONG_TITLE = "Try a shorter title and put the details in the description."
-_NO_DESCRIPTION = "Please add a description: what will volunteers do, and where?"
+_NO_TITLE = N_("Please give the opportunity a short title, like `Greeter for Friday's meeting`.")
+_LONG_TITLE = N_("Try a shorter title and put the details in the description.")
+_NO_DESCRIPTION = N_("Please add a description: what will volunteers do, and where?")
+_TOO_LONG = N_("That's longer than 12 hours. For longer commitments, post separate shifts so people can share them.")
 
 
 def validate_title(text: str) -> str:
     """Trim and check a title (1..100 characters)."""
-    return checked_text(text, what="That title", limit=TITLE_MAX, one_line=True, empty=_NO_TITLE, hint=_LONG_TITLE)
+    return checked_text(
+        text, what=_("That title"), limit=TITLE_MAX, one_line=True, empty=_(_NO_TITLE), hint=_(_LONG_TITLE)
+    )
 
 
 def validate_description(text: str) -> str:
     """Trim and check a description (1..1,000 characters). Line breaks are kept."""
-    hint = "Could you trim it a little?"
-    return checked_text(text, what="That description", limit=DESCRIPTION_MAX, empty=_NO_DESCRIPTION, hint=hint)
+    hint = _("Could you trim it a little?")
+    return checked_text(text, what=_("That description"), limit=DESCRIPTION_MAX, empty=_(_NO_DESCRIPTION), hint=hint)
 
 
 def validate_slots(slots: int) -> int:
@@ -55,8 +60,10 @@ def validate_slots(slots: int) -> int:
         slots,
         SLOTS_MIN,
         SLOTS_MAX,
-        f"Slots must be between {SLOTS_MIN} and {SLOTS_MAX} (you asked for {slots}). "
-        "For bigger events, post a few opportunities for different roles.",
+        _(
+            "Slots must be between {low} and {high} (you asked for {slots}). "
+            "For bigger events, post a few opportunities for different roles."
+        ).format(low=SLOTS_MIN, high=SLOTS_MAX, slots=slots),
     )
 
 
@@ -67,24 +74,26 @@ def parse_duration(text: str) -> timedelta:
     """
     cleaned = text.strip().lower().replace(" and ", " ")
     if not cleaned:
-        raise KindredError(f"Please say how long it lasts, like {DURATION_EXAMPLES}.")
+        raise KindredError(_("Please say how long it lasts, like {examples}.").format(examples=DURATION_EXAMPLES))
     if len(cleaned) > _DURATION_INPUT_MAX:
-        raise KindredError(f"That's too long for a length of time. Try {DURATION_EXAMPLES}.")
+        raise KindredError(
+            _("That's too long for a length of time. Try {examples}.").format(examples=DURATION_EXAMPLES)
+        )
     minutes = _minutes(cleaned)
     if minutes is None:
-        raise KindredError(f"I couldn't read {echo(text)} as a length of time. Try {DURATION_EXAMPLES}.")
+        raise KindredError(
+            _("I couldn't read {text} as a length of time. Try {examples}.").format(
+                text=echo(text), examples=DURATION_EXAMPLES
+            )
+        )
     if not math.isfinite(minutes) or minutes > MAX_DURATION.total_seconds() / 60:
         # Checked before building a timedelta: a number with hundreds of digits reads as infinity.
-        raise KindredError(
-            "That's longer than 12 hours. For longer commitments, post separate shifts so people can share them."
-        )
+        raise KindredError(_(_TOO_LONG))
     duration = timedelta(minutes=round(minutes))
     if duration < MIN_DURATION:
-        raise KindredError("That's very short: an opportunity needs to last at least 5 minutes.")
+        raise KindredError(_("That's very short: an opportunity needs to last at least 5 minutes."))
     if duration > MAX_DURATION:
-        raise KindredError(
-            "That's longer than 12 hours. For longer commitments, post separate shifts so people can share them."
-        )
+        raise KindredError(_(_TOO_LONG))
     return duration
 
 
@@ -113,14 +122,14 @@ def _minutes(text: str) -> float | None:
 
 
 def format_duration(duration: timedelta) -> str:
-    """Plain words: ``1 hour 30 minutes``."""
+    """Plain words in the current locale: ``1 hour 30 minutes``."""
     minutes = int(duration.total_seconds() // 60)
     hours, mins = divmod(minutes, 60)
     parts = []
     if hours:
-        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+        parts.append(ngettext("{count} hour", "{count} hours", hours).format(count=hours))
     if mins or not parts:
-        parts.append(f"{mins} minute{'s' if mins != 1 else ''}")
+        parts.append(ngettext("{count} minute", "{count} minutes", mins).format(count=mins))
     return " ".join(parts)
 
 

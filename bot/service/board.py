@@ -11,10 +11,12 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING
 
 from bot.clock import discord_ts
-from bot.errors import KindredError
+from bot.errors import KindredError, permission_names
+from bot.i18n import _
 from bot.repeats import check_repeat, describe_repeat
 from bot.service._models import JoinOutcome, Kind, NewOpportunity, Opportunity, Recurrence, SignupStatus, Status
 from bot.service._render import (
@@ -63,7 +65,9 @@ class ServiceBoard:
         """The opportunity, or a specific error if it doesn't exist (here)."""
         opp = await self.store.service.get(opp_id)
         if opp is None or (guild_id is not None and opp.guild_id != guild_id):
-            raise KindredError(f"I couldn't find service opportunity #{opp_id}. `/service list` shows open ones.")
+            raise KindredError(
+                _("I couldn't find service opportunity #{id}. `/service list` shows open ones.").format(id=opp_id)
+            )
         return opp
 
     async def load_managed(self, opp_id: int, guild_id: int | None, user_id: int, *, moderator: bool) -> Opportunity:
@@ -71,7 +75,9 @@ class ServiceBoard:
         opp = await self.load(opp_id, guild_id)
         if opp.poster_user_id != user_id and not moderator:
             raise KindredError(
-                "Only the person who posted this opportunity, or a moderator with **Manage Server**, can change it."
+                _(
+                    "Only the person who posted this opportunity, or a moderator with **{permission}**, can change it."
+                ).format(permission=permission_names(["manage_guild"]))
             )
         return opp
 
@@ -88,8 +94,10 @@ class ServiceBoard:
                 raise
             log.exception("could not post opportunity %s on the board", opp.id)
             raise KindredError(
-                "I couldn't post on the service board: I may be missing permission to send messages there. "
-                "A moderator can check my role's permissions for that channel."
+                _(
+                    "I couldn't post on the service board: I may be missing permission to send messages there. "
+                    "A moderator can check my role's permissions for that channel."
+                )
             ) from exc
         return opp, link
 
@@ -121,9 +129,8 @@ class ServiceBoard:
         )
         check_repeat(starts_at, resolve_timezone(opp.zone), edited.recurrence)
         old, new, promoted = await self.store.service.update(edited, now=self.clock.now())
-        changes = describe_changes(old, new)
-        if not changes:
-            await reply("That's the same as before, so nothing changed.", False)
+        if not describe_changes(old, new):
+            await reply(_("That's the same as before, so nothing changed."), False)
             return
         if old.ends_at != new.ends_at:
             await self.keeper.schedule_end(new)
@@ -132,14 +139,17 @@ class ServiceBoard:
                 if user_id not in promoted:
                     await self.keeper.schedule_reminders(new, user_id)
         rule = describe_repeat(new.starts_at, resolve_timezone(new.zone), new.recurrence)
-        await reply(
-            f"Updated **{new.title}** (#{new.id}), now {when_echo(new.starts_at)}"
-            f"{f', repeating {rule}' if rule else ''}. I'm letting the volunteers know what changed.",
-            False,
+        updated = (
+            _(
+                "Updated **{title}** (#{id}), now {when}, repeating {rule}. I'm letting the volunteers know what changed."
+            )
+            if rule
+            else _("Updated **{title}** (#{id}), now {when}. I'm letting the volunteers know what changed.")
         )
+        await reply(updated.format(title=new.title, id=new.id, when=when_echo(new.starts_at), rule=rule), False)
         for user_id in (*old.volunteers, *old.waitlist):
             if user_id != by_user:
-                await self.discord.dm(user_id, change_notice(new, changes))
+                await self.keeper.dm(user_id, lambda: change_notice(old, new))
         await self.keeper.promoted(new, promoted)
         await self.keeper.refresh_card(new.id)
 
@@ -153,15 +163,22 @@ class ServiceBoard:
             await reply(join_text(opp, leads), bool(leads))
         elif result.outcome is JoinOutcome.WAITLISTED:
             await reply(
-                f"**{opp.title}** is full right now, so you're number {result.position} on the waitlist. "
-                "If a place opens up it's yours automatically, and I'll DM you.",
+                _(
+                    "**{title}** is full right now, so you're number {position} on the waitlist. "
+                    "If a place opens up it's yours automatically, and I'll DM you."
+                ).format(title=opp.title, position=result.position),
                 False,
             )
         elif result.outcome is JoinOutcome.ALREADY_VOLUNTEER:
-            await reply(f"You're already signed up for **{opp.title}**. Thank you!", False)
+            await reply(_("You're already signed up for **{title}**. Thank you!").format(title=opp.title), False)
             return
         else:
-            await reply(f"You're already on the waitlist for **{opp.title}** (number {result.position}).", False)
+            await reply(
+                _("You're already on the waitlist for **{title}** (number {position}).").format(
+                    title=opp.title, position=result.position
+                ),
+                False,
+            )
             return
         await self.keeper.refresh_card(opp_id)
 
@@ -170,10 +187,16 @@ class ServiceBoard:
         opp = await self.load(opp_id, guild_id)
         result = await self.store.service.withdraw(opp_id, user_id, now=self.clock.now())
         if result.was is None:
-            raise KindredError(f"You aren't signed up for **{opp.title}**, so there's nothing to withdraw from.")
+            raise KindredError(
+                _("You aren't signed up for **{title}**, so there's nothing to withdraw from.").format(title=opp.title)
+            )
         await self.keeper.cancel_reminders(opp_id, user_id)
-        where = "the waitlist for " if result.was is SignupStatus.WAITLIST else ""
-        await reply(f"You've left {where}**{opp.title}**. Thanks for letting us know; that's a kindness too.", False)
+        left = (
+            _("You've left the waitlist for **{title}**. Thanks for letting us know; that's a kindness too.")
+            if result.was is SignupStatus.WAITLIST
+            else _("You've left **{title}**. Thanks for letting us know; that's a kindness too.")
+        )
+        await reply(left.format(title=opp.title), False)
         await self.keeper.promoted(opp, list(result.promoted))
         await self.keeper.refresh_card(opp_id)
 
@@ -181,9 +204,16 @@ class ServiceBoard:
         """Turn reminders off for one opportunity; they stay signed up."""
         opp = await self.load(opp_id)
         if not await self.store.service.set_reminders(opp_id, user_id, on=False):
-            raise KindredError(f"You're not signed up for **{opp.title}** any more, so there are no reminders to stop.")
+            raise KindredError(
+                _("You're not signed up for **{title}** any more, so there are no reminders to stop.").format(
+                    title=opp.title
+                )
+            )
         await self.keeper.cancel_reminders(opp_id, user_id)
-        await reply(f"Okay, no more reminders for **{opp.title}**. You're still signed up; thank you.", False)
+        await reply(
+            _("Okay, no more reminders for **{title}**. You're still signed up; thank you.").format(title=opp.title),
+            False,
+        )
 
     # -- after -----------------------------------------------------------------------------
     async def cancel(
@@ -204,24 +234,23 @@ class ServiceBoard:
         before = await self.store.service.get(opp_id)
         closed = await self.store.service.close(opp_id, Status.CANCELLED, now=self.clock.now(), end_series=whole_series)
         if before is None or closed is None:
-            raise KindredError(f"#{opp_id} isn't open any more, so there's nothing to cancel.")
+            raise KindredError(_("#{id} isn't open any more, so there's nothing to cancel.").format(id=opp_id))
         await self.keeper.cancel_all_timers(opp_id)
         repeats = before.recurrence is not Recurrence.NONE
+        text = _("**{title}** is cancelled, and I'm letting everyone who signed up know.").format(title=closed.title)
         if repeats and whole_series:
-            series = " The series ends with it: nothing more will be posted."
+            text += " " + _("The series ends with it: nothing more will be posted.")
         elif repeats:
             # Worked out before posting it: the answer must reach Discord within its 3 seconds.
             zone = resolve_timezone(closed.zone)
             upcoming = next_start(closed.starts_at, zone, closed.recurrence, self.clock.now())
-            series = f" The series carries on: the next one is {discord_ts(upcoming, 'F')}."
-        else:
-            series = ""
-        await answer(f"**{closed.title}** is cancelled, and I'm letting everyone who signed up know.{series}")
+            text += " " + _("The series carries on: the next one is {when}.").format(when=discord_ts(upcoming, "F"))
+        await answer(text)
         if repeats and not whole_series:
             await self.keeper.spawn_next(closed)
         for user_id in (*closed.volunteers, *closed.waitlist):
             if user_id != by_user:
-                await self.discord.dm(user_id, cancel_notice(closed, reason))
+                await self.keeper.dm(user_id, lambda: cancel_notice(closed, reason))
         await self.keeper.refresh_card(opp_id)
 
     async def complete(
@@ -230,14 +259,15 @@ class ServiceBoard:
         """Record who served, thank each one personally, and optionally thank them in public."""
         done = await self.store.service.complete(opp_id, served, now=self.clock.now())
         if done is None:
-            raise KindredError(f"#{opp_id} was already completed or cancelled.")
+            raise KindredError(_("#{id} was already completed or cancelled.").format(id=opp_id))
         served = [uid for uid in served if uid in done.volunteers]
         await self.keeper.cancel_all_timers(opp_id)
-        text = f"**{done.title}** is marked complete."
-        text += " I've sent each person who helped a personal thank-you." if served else ""
+        text = _("**{title}** is marked complete.").format(title=done.title)
+        if served:
+            text += " " + _("I've sent each person who helped a personal thank-you.")
         await answer(text)
         for user_id in served:
-            await self.discord.dm(user_id, thank_you_dm(done))
+            await self.keeper.dm(user_id, lambda: thank_you_dm(done))
         if thank_publicly and served and done.channel_id is not None:
             await self.discord.thank_in_public(done, served)
         await self.keeper.refresh_card(opp_id)
@@ -259,7 +289,7 @@ class ServiceBoard:
                 continue
             await self.keeper.cancel_all_timers(opp_id)
             for volunteer in (*closed.volunteers, *closed.waitlist):
-                await self.discord.dm(volunteer, cancel_notice(closed, None))
+                await self.keeper.dm(volunteer, partial(cancel_notice, closed, None))
             await self.keeper.refresh_card(opp_id)
 
     async def member_left(self, guild_id: int, user_id: int) -> None:
@@ -277,4 +307,4 @@ class ServiceBoard:
             for volunteer in opp.volunteers:
                 if volunteer not in told:
                     told.add(volunteer)
-                    await self.discord.dm(volunteer, newcomer_notice(guild_name, member_id))
+                    await self.keeper.dm(volunteer, lambda: newcomer_notice(guild_name, member_id))

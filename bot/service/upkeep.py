@@ -8,11 +8,13 @@ and by the timers, so each step is written once. The Discord side is passed in a
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.clock import to_db
 from bot.errors import KindredError
+from bot.i18n import N_, _, using_locale
 from bot.service._models import Opportunity, Recurrence, Status
 from bot.service._render import next_not_posted_notice, reminder_text, when_echo
 from bot.service._schedule import next_start, reminder_still_useful, reminder_times
@@ -31,7 +33,7 @@ log = logging.getLogger(__name__)
 
 REMIND_KIND = "service-remind"
 END_KIND = "service-end"
-NO_BOARD = (
+NO_BOARD = N_(
     "There's no service board set up yet, so I have nowhere to post this. "
     "A moderator can choose one with `/config service-board`."
 )
@@ -50,6 +52,15 @@ class BoardKeeper:
 
     def __init__(self, store: Store, timers: TimerService, clock: Clock, discord: ServiceDiscord) -> None:
         self.store, self.timers, self.clock, self.discord = store, timers, clock, discord
+
+    async def dm(self, user_id: int, render: Callable[[], str], *, stop_button_for: int | None = None) -> None:
+        """DM a member the text ``render`` writes, in the language they last used with Kindred.
+
+        Notices and reminders reach people other than whoever acted (or arrive from a timer), so each recipient's
+        own language is looked up rather than the one of the moment; the "Stop reminders" button follows it too.
+        """
+        with using_locale(await self.store.prefs.locale_of(user_id)):
+            await self.discord.dm(user_id, render(), stop_button_for=stop_button_for)
 
     # -- the board card --------------------------------------------------------------------
     async def post_card(self, opp: Opportunity) -> str:
@@ -115,7 +126,7 @@ class BoardKeeper:
             return  # the bot was removed from that server: its board and card are gone
         if not await self.store.service.wants_reminder(opp.id, user_id):
             return
-        await self.discord.dm(user_id, reminder_text(opp, lead, now), stop_button_for=opp.id)
+        await self.dm(user_id, lambda: reminder_text(opp, lead, now), stop_button_for=opp.id)
 
     async def on_end(self, timer: Timer) -> None:
         """The end time passed: close it if nobody completed it, and start the series' next one."""
@@ -156,7 +167,7 @@ class BoardKeeper:
             # series ends after it, since further occurrences would land nowhere too.
             log.exception("could not post the next occurrence %s of %s", nxt.id, opp.id)
             await self.schedule_end(nxt)
-            await self.discord.dm(nxt.poster_user_id, next_not_posted_notice(nxt))
+            await self.dm(nxt.poster_user_id, lambda: next_not_posted_notice(nxt))
         return nxt
 
     async def reconcile(self) -> int:
@@ -178,10 +189,12 @@ class BoardKeeper:
         """Tell members who moved up from the waitlist, and set their reminders."""
         for user_id in user_ids:
             await self.schedule_reminders(opp, user_id)
-            await self.discord.dm(
+            await self.dm(
                 user_id,
-                f"Good news: a place opened up on **{opp.title}**, {when_echo(opp.starts_at)}, and it's yours. "
-                f"If you can't make it now, `/service withdraw {opp.id}` passes it on.",
+                lambda: _(
+                    "Good news: a place opened up on **{title}**, {when}, and it's yours. "
+                    "If you can't make it now, `/service withdraw {id}` passes it on."
+                ).format(title=opp.title, when=when_echo(opp.starts_at), id=opp.id),
                 stop_button_for=opp.id,
             )
 

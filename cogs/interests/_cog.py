@@ -10,7 +10,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import KindredError
-from bot.interests import interest_choices, unknown_interest
+from bot.i18n import _
+from bot.interests import interest_suggestions, unknown_interest
 from bot.messaging import NO_PINGS
 from bot.store.core import Interest
 
@@ -29,6 +30,13 @@ class Interests(commands.GroupCog, group_name="interests"):
     def __init__(self, bot: KindredBot) -> None:
         self.bot = bot
         super().__init__()
+
+    async def _suggest(
+        self, interaction: discord.Interaction, current: str, *, followed: bool
+    ) -> list[app_commands.Choice[str]]:
+        return await interest_suggestions(
+            self.bot.store.interests, interaction, current, now=self.bot.clock.now(), followed=followed
+        )
 
     async def _find(self, guild_id: int, name: str) -> Interest:
         found = await self.bot.store.interests.find(guild_id, name, now=self.bot.clock.now())
@@ -49,18 +57,17 @@ class Interests(commands.GroupCog, group_name="interests"):
         if notify_on:
             # Room notices are one switch per member: a newly followed interest follows it.
             await store.set_notify(interaction.guild.id, interaction.user.id, True)
-        text = f"You already follow **{found.name}**." if found.name in already else f"You now follow **{found.name}**."
+        text = (
+            _("You already follow **{interest}**.") if found.name in already else _("You now follow **{interest}**.")
+        ).format(interest=found.name)
         if not notify_on:
-            text += " Want a DM when someone schedules a room for it? Use `/interests notify on`."
+            text += " " + _("Want a DM when someone schedules a room for it? Use `/interests notify on`.")
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
 
     @add.autocomplete("interest")
     async def _add_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        if interaction.guild is None:
-            return []
-        catalogue = await self.bot.store.interests.catalogue(interaction.guild.id, now=self.bot.clock.now())
-        mine = set(await self.bot.store.interests.of_member(interaction.guild.id, interaction.user.id))
-        return interest_choices([i.name for i in catalogue if i.name not in mine], current)
+        """The server's interests the member doesn't follow yet."""
+        return await self._suggest(interaction, current, followed=False)
 
     @app_commands.command(name="remove")
     @app_commands.describe(interest="An interest you follow")
@@ -69,19 +76,17 @@ class Interests(commands.GroupCog, group_name="interests"):
         assert interaction.guild is not None
         found = await self._find(interaction.guild.id, interest)
         if await self.bot.store.interests.unfollow(found.id, interaction.user.id):
-            text = f"You no longer follow **{found.name}**."
+            text = _("You no longer follow **{interest}**.").format(interest=found.name)
         else:
-            text = f"You weren't following **{found.name}**, so nothing changed."
+            text = _("You weren't following **{interest}**, so nothing changed.").format(interest=found.name)
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
 
     @remove.autocomplete("interest")
     async def _remove_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        if interaction.guild is None:
-            return []
-        mine = await self.bot.store.interests.of_member(interaction.guild.id, interaction.user.id)
-        return interest_choices(mine, current)
+        """The interests the member follows."""
+        return await self._suggest(interaction, current, followed=True)
 
     @app_commands.command(name="list")
     async def list_(self, interaction: discord.Interaction) -> None:
@@ -92,19 +97,19 @@ class Interests(commands.GroupCog, group_name="interests"):
         mine = await store.of_member(interaction.guild.id, interaction.user.id)
         notify_on = await _notify_is_on(self.bot, interaction.guild.id, interaction.user.id)
         others = [i.name for i in catalogue if i.name not in set(mine)]
-        embed = discord.Embed(title="Interests", colour=discord.Colour.teal())
+        embed = discord.Embed(title=_("Interests"), colour=discord.Colour.teal())
         embed.add_field(
-            name="You follow",
-            value=", ".join(mine)[:1024] if mine else "Nothing yet. `/interests add` to pick some.",
+            name=_("You follow"),
+            value=", ".join(mine)[:1024] if mine else _("Nothing yet. `/interests add` to pick some."),
             inline=False,
         )
         if others:
-            embed.add_field(name="Also here", value=", ".join(others)[:1024], inline=False)
+            embed.add_field(name=_("Also here"), value=", ".join(others)[:1024], inline=False)
         embed.set_footer(
             text=(
-                "Room notices by DM: on. /interests notify off to stop."
+                _("Room notices by DM: on. /interests notify off to stop.")
                 if notify_on
-                else "Room notices by DM: off. /interests notify on to get them."
+                else _("Room notices by DM: off. /interests notify on to get them.")
             )
         )
         await interaction.response.send_message(embed=embed, ephemeral=True)
@@ -120,14 +125,14 @@ class Interests(commands.GroupCog, group_name="interests"):
         on = setting.value == "on"
         changed = await self.bot.store.interests.set_notify(interaction.guild.id, interaction.user.id, on)
         if on and changed == 0:
-            raise KindredError("You don't follow any interests here yet. Add one with `/interests add` first.")
+            raise KindredError(_("You don't follow any interests here yet. Add one with `/interests add` first."))
         if on:
-            text = (
+            text = _(
                 "Room notices are on: I'll DM you when someone schedules a room for an interest you follow. "
                 "(If an interest has its own role, the announcement pings that role instead.)"
             )
         else:
-            text = "Room notices are off. You'll still see rooms in the rooms channel and in `/room list`."
+            text = _("Room notices are off. You'll still see rooms in the rooms channel and in `/room list`.")
         await interaction.response.send_message(text, ephemeral=True)
 
 

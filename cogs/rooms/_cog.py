@@ -13,14 +13,15 @@ from discord.ext import commands
 from bot.clock import discord_ts
 from bot.confirm import ConfirmView
 from bot.errors import KindredError
-from bot.interests import interest_choices, unknown_interest
+from bot.i18n import N_, _, format_day_short, ngettext
+from bot.interests import interest_suggestions, unknown_interest
 from bot.messaging import NO_PINGS
 from bot.rate_limits import Action, enforce
 from bot.repeats import Repeat, check_repeat, describe_repeat
 from bot.rooms import DURATION_MAX, DURATION_MIN, OPEN_LEAD, validate_duration, validate_text
 from bot.rooms.service import RoomService
 from bot.store.rooms import Room
-from cogs._hooks import Hooks, TimerRoute
+from cogs._gatherings import GatheringCog, gathering_hooks
 from cogs._when import NEW_REPEAT_HELP, REPEAT_OPTIONS, REPEATS_HELP, WHEN_HELP, read_when
 from cogs.rooms._discord import DiscordRooms, category_for, check_can_host
 from cogs.rooms._render import event_url, list_line
@@ -34,38 +35,29 @@ __all__ = ["Rooms"]
 log = logging.getLogger(__name__)
 
 MY_INTERESTS = "@mine"  # the /room list filter value meaning "the interests I follow"
+MY_INTERESTS_LABEL = N_("My interests")
+
+
+def _my_interests_typed() -> set[str]:
+    """What a member may type for "My interests": the English words, or those of their language."""
+    return {"my interests", _(MY_INTERESTS_LABEL).casefold()}
 
 
 @app_commands.guild_only()
-class Rooms(commands.GroupCog, group_name="room"):
+class Rooms(GatheringCog, commands.GroupCog, group_name="room"):
     """Voice gatherings around shared interests, as Discord events."""
 
     def __init__(self, bot: KindredBot) -> None:
         self.bot = bot
         self.rooms = RoomService(bot.store, bot.timers, bot.clock, DiscordRooms(bot))
-        self.hooks = Hooks(
-            "rooms",
-            # Every step but the reminder DMs re-reads the room and changes it conditionally, so it
-            # can run again safely; a reminder is never repeated (a miss is kinder than a duplicate).
-            timers=[
-                TimerRoute(kind, handler, retry_interrupted=kind != "room:remind")
-                for kind, handler in self.rooms.timer_handlers().items()
-            ],
-            buttons=[RoomButton],
-            erase=self.rooms.before_erase,
-            reconcile=self.rooms.reconcile,
-        )
+        # Every step but the reminder DMs re-reads the room and changes it conditionally, so it can run
+        # again safely; a reminder is never repeated (a miss is kinder than a duplicate).
+        self.hooks = gathering_hooks("rooms", self.rooms, RoomButton, retried=lambda kind: kind != "room:remind")
         super().__init__()
 
-    async def cog_load(self) -> None:
-        """Timers, persistent buttons, the erase hook, the rooms' reconciler, and the service on ``bot.features``."""
-        self.hooks.attach(self.bot)
-        self.bot.features.rooms = self.rooms
-
-    async def cog_unload(self) -> None:
-        """Undo cog_load, so a reload doesn't duplicate anything."""
-        self.hooks.detach(self.bot)
-        self.bot.features.rooms = None
+    def publish(self, loaded: bool) -> None:
+        """The room service on ``bot.features`` while the cog is loaded."""
+        self.bot.features.rooms = self.rooms if loaded else None
 
     # -- /room schedule -------------------------------------------------------------------------
     @app_commands.command(name="schedule")
@@ -138,35 +130,40 @@ class Rooms(commands.GroupCog, group_name="room"):
         if newcomer_friendly:
             await store.newcomer_rooms.mark(room.series_id, guild.id, now=now)
         rule = describe_repeat(room.start_at, zone, Repeat(recurrence))
-        lines = [
-            f"Scheduled **{room.title}** for {discord_ts(room.start_at, 'F')} ({discord_ts(room.start_at, 'R')}), "
-            f"{room.duration_minutes} minutes{f', repeating {rule}' if rule else ''}."
-        ]
+        when = f"{discord_ts(room.start_at, 'F')} ({discord_ts(room.start_at, 'R')})"
+        scheduled = (
+            _("Scheduled **{title}** for {when}, {minutes} minutes, repeating {rule}.")
+            if rule
+            else _("Scheduled **{title}** for {when}, {minutes} minutes.")
+        )
+        lines = [scheduled.format(title=room.title, when=when, minutes=room.duration_minutes, rule=rule)]
         if room.channel_id:
-            lines.append(f"It meets in <#{room.channel_id}>.")
+            lines.append(_("It meets in {channel}.").format(channel=f"<#{room.channel_id}>"))
         else:
-            minutes = int(OPEN_LEAD.total_seconds() // 60)
-            lines.append(f"A temporary voice room opens {minutes} minutes before and is removed after.")
-        lines.append("You'll get the reminders too, and a private note afterwards on how many came.")
+            lines.append(
+                _("A temporary voice room opens {minutes} minutes before and is removed after.").format(
+                    minutes=int(OPEN_LEAD.total_seconds() // 60)
+                )
+            )
+        lines.append(_("You'll get the reminders too, and a private note afterwards on how many came."))
         if newcomer_friendly:
-            lines.append("Marked newcomer-friendly: members in their first 30 days who asked will hear about it.")
+            lines.append(_("Marked newcomer-friendly: members in their first 30 days who asked will hear about it."))
         if link := event_url(room):
             lines.append(link)
         lines.extend(warnings)
         await interaction.followup.send("\n".join(lines), ephemeral=True, allowed_mentions=NO_PINGS)
 
-    async def _catalogue_choices(self, guild_id: int, current: str) -> list[app_commands.Choice[str]]:
+    async def _catalogue_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
         """The server's interests matching what the member typed."""
-        catalogue = await self.bot.store.interests.catalogue(guild_id, now=self.bot.clock.now())
-        return interest_choices([i.name for i in catalogue], current)
+        return await interest_suggestions(self.bot.store.interests, interaction, current, now=self.bot.clock.now())
 
     @schedule.autocomplete("interest")
     async def _interest_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        if interaction.guild is None:
-            return []
-        return await self._catalogue_choices(interaction.guild.id, current)
+        return await self._catalogue_choices(interaction, current)
 
     # -- /room list -------------------------------------------------------------------------------
     @app_commands.command(name="list")
@@ -177,18 +174,18 @@ class Rooms(commands.GroupCog, group_name="room"):
         assert guild is not None
         store, now = self.bot.store, self.bot.clock.now()
         interest_ids: list[int] | None = None
-        heading = "Upcoming rooms"
+        heading = _("Upcoming rooms")
         if interest is not None and interest.strip():
-            if interest == MY_INTERESTS or interest.strip().casefold() == "my interests":
+            if interest == MY_INTERESTS or interest.strip().casefold() in _my_interests_typed():
                 names = await store.interests.of_member(guild.id, interaction.user.id)
                 catalogue = await store.interests.catalogue(guild.id, now=now)
                 interest_ids = [i.id for i in catalogue if i.name in set(names)]
-                heading = "Upcoming rooms for your interests"
+                heading = _("Upcoming rooms for your interests")
             else:
                 found = await store.interests.find(guild.id, interest, now=now)
                 if found is None:
                     raise unknown_interest(interest)
-                interest_ids, heading = [found.id], f"Upcoming {found.name} rooms"
+                interest_ids, heading = [found.id], _("Upcoming {interest} rooms").format(interest=found.name)
         rooms = await store.rooms.upcoming(guild.id, now=now, interest_ids=interest_ids)
         lines = []
         for room in rooms:
@@ -196,7 +193,7 @@ class Rooms(commands.GroupCog, group_name="room"):
             lines.append(list_line(room, going=bool(answer and answer[0]), now=now))
         embed = discord.Embed(title=heading, colour=discord.Colour.teal())
         embed.description = (
-            "\n".join(lines)[:4000] if lines else "Nothing scheduled yet. Why not start one with `/room schedule`?"
+            "\n".join(lines)[:4000] if lines else _("Nothing scheduled yet. Why not start one with `/room schedule`?")
         )
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
@@ -205,11 +202,12 @@ class Rooms(commands.GroupCog, group_name="room"):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """The server's interests, led by "My interests" when what the member typed fits it."""
+        choices = await self._catalogue_choices(interaction, current)
         if interaction.guild is None:
-            return []
-        choices = await self._catalogue_choices(interaction.guild.id, current)
-        if not current or "my interests".startswith(current.strip().casefold()):
-            choices = [app_commands.Choice(name="My interests", value=MY_INTERESTS), *choices[:24]]
+            return choices
+        typed = current.strip().casefold()
+        if not typed or any(words.startswith(typed) for words in _my_interests_typed()):
+            choices = [app_commands.Choice(name=_(MY_INTERESTS_LABEL), value=MY_INTERESTS), *choices[:24]]
         return choices
 
     # -- /room cancel and /room edit ----------------------------------------------------------------
@@ -232,7 +230,8 @@ class Rooms(commands.GroupCog, group_name="room"):
         query = current.strip().casefold()
         choices = []
         for room in await self.bot.store.rooms.hosted_open(interaction.guild.id, interaction.user.id):
-            label = f"{room.title} · {room.start_at.astimezone(zone):%a %d %b %H:%M}"
+            local = room.start_at.astimezone(zone)
+            label = f"{room.title} · {format_day_short(local.date())} {local:%H:%M}"
             if query in label.casefold():
                 choices.append(app_commands.Choice(name=label[:100], value=str(room.id)))
         return choices[:25]
@@ -252,7 +251,6 @@ class Rooms(commands.GroupCog, group_name="room"):
         """Cancel a room you host; everyone who RSVP'd is told."""
         whole = scope is not None and scope.value == "series"
         found = await self._hosted_room(interaction, room, scheduled_only=not whole)
-        what = "this room and the rest of its series" if whole else "this room"
 
         async def confirmed(press: discord.Interaction) -> None:
             # Deleting the event, redrawing the announcement and DMing everyone who RSVP'd can
@@ -263,13 +261,18 @@ class Rooms(commands.GroupCog, group_name="room"):
 
         view = ConfirmView(
             interaction.user.id,
-            "Cancel it",
+            _("Cancel it"),
             confirmed,
-            keep_label="Keep it",
-            kept_text="Nothing changed; the room is still on.",
+            keep_label=_("Keep it"),
+            kept_text=_("Nothing changed; the room is still on."),
+        )
+        question = (
+            _("Cancel this room and the rest of its series: **{title}**, {when}? Everyone who RSVP'd will get a DM.")
+            if whole
+            else _("Cancel this room: **{title}**, {when}? Everyone who RSVP'd will get a DM.")
         )
         await interaction.response.send_message(
-            f"Cancel {what}: **{found.title}**, {discord_ts(found.start_at, 'F')}? Everyone who RSVP'd will get a DM.",
+            question.format(title=found.title, when=discord_ts(found.start_at, "F")),
             view=view,
             ephemeral=True,
             allowed_mentions=NO_PINGS,
@@ -300,7 +303,7 @@ class Rooms(commands.GroupCog, group_name="room"):
         await interaction.response.defer(ephemeral=True, thinking=True)
         found = await self._hosted_room(interaction, room, scheduled_only=True)
         if title is None and when is None and duration is None and description is None and repeats is None:
-            raise KindredError("Tell me what to change: a new title, time, length, description or repeat.")
+            raise KindredError(_("Tell me what to change: a new title, time, length, description or repeat."))
         new_duration = validate_duration(duration) if duration is not None else found.duration_minutes
         new_title, new_description = validate_text(
             title if title is not None else found.title,
@@ -319,15 +322,23 @@ class Rooms(commands.GroupCog, group_name="room"):
             duration=new_duration,
             recurrence=repeats.value if repeats is not None else None,
         )
-        people = "" if told == 0 else f" I've let {told} member{'s' * (told != 1)} who RSVP'd know."
         series = await self.bot.store.rooms.series(updated.series_id)
         rule = ""
         if series is not None and series.active:
             rule = describe_repeat(updated.start_at, ZoneInfo(series.timezone), Repeat(series.recurrence))
-        repeating = f", repeating {rule}" if rule else ""
+        text = (
+            _("Updated **{title}**: {when}, {minutes} minutes, repeating {rule}.")
+            if rule
+            else _("Updated **{title}**: {when}, {minutes} minutes.")
+        ).format(
+            title=updated.title, when=discord_ts(updated.start_at, "F"), minutes=updated.duration_minutes, rule=rule
+        )
+        if told:
+            text += " " + ngettext(
+                "I've let {count} member who RSVP'd know.", "I've let {count} members who RSVP'd know.", told
+            ).format(count=told)
         await interaction.followup.send(
-            f"Updated **{updated.title}**: {discord_ts(updated.start_at, 'F')}, {updated.duration_minutes} minutes"
-            f"{repeating}.{people}",
+            text,
             ephemeral=True,
             allowed_mentions=NO_PINGS,
         )

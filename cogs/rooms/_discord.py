@@ -2,6 +2,9 @@
 
 Implements :class:`bot.rooms.ports.RoomDiscord` for :class:`bot.rooms.service.RoomService`, which
 decides what happens and when; each call here is one Discord step, logged and survived when it fails.
+
+What the whole server reads (the announcement, its buttons, the native event's description and location) is
+written in the server's language (:func:`cogs._gatherings.server_locale`), whoever's action or timer led to it.
 """
 
 from __future__ import annotations
@@ -13,9 +16,11 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.errors import KindredError, permission_names
+from bot.i18n import _, using_locale
 from bot.messaging import NO_PINGS, send_dm
 from bot.rooms.ports import EventStatus
 from bot.store.rooms import Room, RoomSeries
+from cogs._gatherings import server_locale
 from cogs.rooms._render import announcement_embed, event_description, reminder_text, temp_location
 from cogs.rooms._views import reminder_view, rsvp_view
 
@@ -34,8 +39,10 @@ def _missing(perms: discord.Permissions, needed: tuple[str, ...]) -> list[str]:
 def manage_events_error() -> KindredError:
     """The error when Discord (or our check) says the bot lacks Manage Events."""
     return KindredError(
-        "I'm missing the **Manage Events** permission, so I can't create the room's event. "
-        "A moderator can grant it to my role in Server Settings → Roles, then try again."
+        _(
+            "I'm missing the **{permission}** permission, so I can't create the room's event. "
+            "A moderator can grant it to my role in Server Settings → Roles, then try again."
+        ).format(permission=permission_names(["manage_events"]))
     )
 
 
@@ -50,17 +57,25 @@ def check_can_host(
         missing = _missing(voice_channel.permissions_for(me), ("view_channel", "connect", "manage_events"))
         if missing:
             raise KindredError(
-                f"I can't host a room in {voice_channel.mention}: I'm missing **{permission_names(missing)}** there. "
-                "Pick another voice channel, leave it empty for a temporary one, or ask a moderator to adjust it."
+                _(
+                    "I can't host a room in {channel}: I'm missing **{permissions}** there. "
+                    "Pick another voice channel, leave it empty for a temporary one, or ask a moderator to adjust it."
+                ).format(channel=voice_channel.mention, permissions=permission_names(missing))
             )
         return
     perms = category.permissions_for(me) if category is not None else me.guild_permissions
     missing = _missing(perms, ("manage_channels", "view_channel", "connect"))
     if missing:
-        where = f"the **{category.name}** category" if category is not None else "this server"
+        where = (
+            _("the **{category}** category").format(category=category.name)
+            if category is not None
+            else _("this server")
+        )
         raise KindredError(
-            f"I can't create a temporary voice room in {where}: I'm missing **{permission_names(missing)}**. "
-            "Pick an existing voice channel instead, or ask a moderator to grant it."
+            _(
+                "I can't create a temporary voice room in {where}: I'm missing **{permissions}**. "
+                "Pick an existing voice channel instead, or ask a moderator to grant it."
+            ).format(where=where, permissions=permission_names(missing))
         )
 
 
@@ -139,7 +154,7 @@ class DiscordRooms:
     # -- events ---------------------------------------------------------------------------------
     def _host_name(self, guild: discord.Guild | None, user_id: int) -> str:
         host = guild.get_member(user_id) if guild is not None else None
-        return host.display_name if host is not None else "a member"
+        return host.display_name if host is not None else _("a member")
 
     async def create_event(
         self, guild_id: int, series: RoomSeries, start: datetime, end: datetime, *, open_now: bool
@@ -147,15 +162,17 @@ class DiscordRooms:
         """Create the native event (and the temporary channel when ``open_now``): ``(event id, temp channel id)``."""
         guild = self.bot.get_guild(guild_id)
         assert guild is not None  # the service checks the bot is in the server first
-        host_name = self._host_name(guild, series.host_user_id)
-        description = event_description(series.title, series.interest_name, series.description, host_name)
+        category = await category_for(self.bot, guild)
+        with using_locale(server_locale(guild)):
+            host_name = self._host_name(guild, series.host_user_id)
+            description = event_description(series.title, series.interest_name, series.description, host_name)
+            location = temp_location(category.name if category else None)
         voice: discord.VoiceChannel | None = None
         temp: discord.VoiceChannel | None = None
-        category = await category_for(self.bot, guild)
         if series.voice_channel_id is not None:
             found = guild.get_channel(series.voice_channel_id)
             if not isinstance(found, discord.VoiceChannel):
-                raise KindredError("The voice channel for this room no longer exists. Please schedule it again.")
+                raise KindredError(_("The voice channel for this room no longer exists. Please schedule it again."))
             voice = found
         elif open_now:
             temp = await self._new_temp_channel(guild, series.title, category)
@@ -167,7 +184,7 @@ class DiscordRooms:
             if voice is not None
             else {
                 "entity_type": discord.EntityType.external,
-                "location": temp_location(category.name if category else None),
+                "location": location,
             }
         )
         try:
@@ -195,7 +212,8 @@ class DiscordRooms:
     ) -> None:
         """Change the native event; a missing permission is the host's error to read."""
         guild = self.bot.get_guild(room.guild_id)
-        text = event_description(title, room.interest_name, description, self._host_name(guild, room.host_user_id))
+        with using_locale(server_locale(guild)):
+            text = event_description(title, room.interest_name, description, self._host_name(guild, room.host_user_id))
         event = await self.scheduled_event(room)
         if event is None:
             return
@@ -203,7 +221,9 @@ class DiscordRooms:
             await event.edit(name=title, description=text, start_time=start, end_time=end)
         except discord.Forbidden as exc:
             raise KindredError(
-                "I couldn't update the room's event: I'm missing the **Manage Events** permission."
+                _("I couldn't update the room's event: I'm missing the **{permission}** permission.").format(
+                    permission=permission_names(["manage_events"])
+                )
             ) from exc
 
     async def mark_event(self, room: Room, status: EventStatus) -> None:
@@ -250,8 +270,10 @@ class DiscordRooms:
             return await guild.create_voice_channel(name=title[:100], category=category, reason="Temporary room")
         except discord.Forbidden as exc:
             raise KindredError(
-                "I couldn't create the temporary voice room: I'm missing **Manage Channels** there. "
-                "Pick an existing voice channel, or ask a moderator to grant it."
+                _(
+                    "I couldn't create the temporary voice room: I'm missing **{permission}** there. "
+                    "Pick an existing voice channel, or ask a moderator to grant it."
+                ).format(permission=permission_names(["manage_channels"]))
             ) from exc
 
     async def create_temp_channel(self, room: Room) -> int:
@@ -271,22 +293,24 @@ class DiscordRooms:
         guild = self.bot.get_guild(room.guild_id)
         channel = guild.get_channel(channel_id) if guild is not None and channel_id else None
         if guild is None or not isinstance(channel, discord.TextChannel):
-            return "I couldn't post an announcement: a moderator can choose one with `/config rooms-channel`."
+            return _("I couldn't post an announcement: a moderator can choose one with `/config rooms-channel`.")
         role = guild.get_role(role_id) if role_id else None
-        if role is not None:
-            # Ping the interest's own role and nothing else; the title and description sit in
-            # the embed, where no mention can fire.
-            content = f"{role.mention}: a new **{room.interest_name}** room."
-            mentions = discord.AllowedMentions(everyone=False, users=False, roles=[role], replied_user=False)
-        else:
-            content, mentions = f"A new **{room.interest_name}** room.", NO_PINGS
+        with using_locale(server_locale(guild)):
+            if role is not None:
+                # Ping the interest's own role and nothing else; the title and description sit in
+                # the embed, where no mention can fire.
+                content = _("{role}: a new **{interest}** room.").format(role=role.mention, interest=room.interest_name)
+                mentions = discord.AllowedMentions(everyone=False, users=False, roles=[role], replied_user=False)
+            else:
+                content, mentions = _("A new **{interest}** room.").format(interest=room.interest_name), NO_PINGS
+            embed, view = announcement_embed(room), rsvp_view(room.id)
         try:
-            message = await channel.send(
-                content, embed=announcement_embed(room), view=rsvp_view(room.id), allowed_mentions=mentions
-            )
+            message = await channel.send(content, embed=embed, view=view, allowed_mentions=mentions)
         except discord.HTTPException:
             log.exception("could not announce room %s in channel %s", room.id, channel.id)
-            return f"I couldn't post the announcement in {channel.mention}; a moderator can check my permissions."
+            return _("I couldn't post the announcement in {channel}; a moderator can check my permissions.").format(
+                channel=channel.mention
+            )
         return channel.id, message.id
 
     async def refresh_announcement(self, room: Room) -> None:
@@ -296,10 +320,11 @@ class DiscordRooms:
         channel = self.bot.get_channel(room.announce_channel_id)
         if not isinstance(channel, discord.TextChannel):
             return
-        view = rsvp_view(room.id) if room.is_open else None
+        with using_locale(server_locale(channel.guild)):
+            embed, view = announcement_embed(room), rsvp_view(room.id) if room.is_open else None
         try:
             await channel.get_partial_message(room.announce_message_id).edit(
-                embed=announcement_embed(room), view=view, allowed_mentions=NO_PINGS
+                embed=embed, view=view, allowed_mentions=NO_PINGS
             )
         except discord.HTTPException:
             log.warning("could not update the announcement of room %s", room.id, exc_info=True)
@@ -309,17 +334,19 @@ class DiscordRooms:
         return await send_dm(self.bot, user_id, content=content) is not None
 
     async def dm_reminder(self, user_id: int, room: Room, lead: str) -> None:
-        """The reminder DM for one lead time, with its opt-out button."""
+        """The reminder DM for one lead time, with its opt-out button (in the current locale: the recipient's)."""
         await send_dm(self.bot, user_id, content=reminder_text(room, lead), view=reminder_view(room.id))
 
     async def dm_new_room(self, user_id: int, room: Room) -> None:
-        """Tell a follower of the interest about a new room, with the RSVP buttons."""
+        """Tell a follower of the interest about a new room, with the RSVP buttons (in the recipient's locale)."""
         guild = self.bot.get_guild(room.guild_id)
-        name = guild.name if guild is not None else "the server"
+        name = discord.utils.escape_markdown(guild.name) if guild is not None else _("the server")
         await send_dm(
             self.bot,
             user_id,
-            content=f"A new **{room.interest_name}** room in {name}. You asked to hear about these.",
+            content=_("A new **{interest}** room in {server}. You asked to hear about these.").format(
+                interest=room.interest_name, server=name
+            ),
             embed=announcement_embed(room),
             view=rsvp_view(room.id),
         )

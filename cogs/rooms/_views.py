@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import discord
 
-from cogs._buttons import PersistentButton
+from bot.i18n import N_
+from cogs._gatherings import FacedButton
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -27,23 +28,20 @@ def _rooms(interaction: discord.Interaction) -> RoomService:
     return rooms
 
 
-# What each press does: (label, style) by the custom id's answer ("yes"/"no" RSVPs, "mute" the opt-out).
-_FACES = {
-    "yes": ("RSVP", discord.ButtonStyle.success),
-    "no": ("Can't make it", discord.ButtonStyle.secondary),
-    "mute": ("No more reminders for this room", discord.ButtonStyle.secondary),
-}
-
-
-class RoomButton(PersistentButton, template=r"room:(?:rsvp:(?P<room_id>\d+):(?P<answer>yes|no)|mute:(?P<mute_id>\d+))"):
+class RoomButton(FacedButton, template=r"room:(?:rsvp:(?P<room_id>\d+):(?P<answer>yes|no)|mute:(?P<mute_id>\d+))"):
     """**RSVP** / **Can't make it** on an announcement or notice, or "No more reminders" on a reminder DM."""
+
+    # What each press does: (label, style) by the custom id's answer ("yes"/"no" RSVPs, "mute" the opt-out).
+    FACES: ClassVar[dict[str, tuple[str, discord.ButtonStyle]]] = {
+        "yes": (N_("RSVP"), discord.ButtonStyle.success),
+        "no": (N_("Can't make it"), discord.ButtonStyle.secondary),
+        "mute": (N_("No more reminders for this room"), discord.ButtonStyle.secondary),
+    }
 
     def __init__(self, room_id: int, answer: str) -> None:
         custom_id = f"room:mute:{room_id}" if answer == "mute" else f"room:rsvp:{room_id}:{answer}"
-        label, style = _FACES[answer]
-        super().__init__(custom_id, label, style)
+        super().__init__(custom_id, answer)
         self.room_id = room_id
-        self.answer = answer
 
     @classmethod
     def rebuild(cls, match: re.Match[str]) -> RoomButton:
@@ -55,10 +53,10 @@ class RoomButton(PersistentButton, template=r"room:(?:rsvp:(?P<room_id>\d+):(?P<
     async def press(self, interaction: discord.Interaction) -> None:
         """Record the answer (or the opt-out) and confirm privately."""
         rooms, user_id = _rooms(interaction), interaction.user.id
-        if self.answer == "mute":
+        if self.action == "mute":
             text = await rooms.mute(self.room_id, user_id)
         else:
-            text = await rooms.answer(self.room_id, user_id, self.answer == "yes")
+            text = await rooms.answer(self.room_id, user_id, self.action == "yes")
         await interaction.response.send_message(text, ephemeral=True)
 
 

@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from bot.clock import discord_ts
 from bot.errors import KindredError, reply_ephemeral
+from bot.i18n import N_, _, ngettext
 from bot.rate_limits import Action, enforce
 from bot.repeats import check_repeat, describe_repeat
 from bot.service import (
@@ -29,7 +30,7 @@ from bot.service import (
 from bot.service.board import ServiceBoard
 from bot.service.upkeep import END_KIND, NO_BOARD
 from bot.store.service import NewOpportunity
-from cogs._hooks import Hooks, TimerRoute
+from cogs._gatherings import GatheringCog, gathering_hooks
 from cogs._when import NEW_REPEAT_HELP, REPEAT_OPTIONS, REPEATS_HELP, WHEN_HELP, read_when
 from cogs.service._discord import DiscordService
 from cogs.service._render import id_choices, mine_embed, open_list_embed
@@ -49,6 +50,18 @@ __all__ = ["Service"]
 log = logging.getLogger(__name__)
 
 KIND_CHOICES = [app_commands.Choice(name=KIND_LABELS[k], value=k.value) for k in Kind]
+_CLOSED = {
+    Status.CANCELLED: N_("#{id} is already cancelled."),
+    Status.COMPLETED: N_("#{id} is already completed."),
+    Status.PASSED: N_("#{id} has already passed."),
+}
+
+
+def _closed(opp: Opportunity, opp_id: int) -> str:
+    """Where the opportunity already is, in the member's words: "#12 is already cancelled."."""
+    return _(_CLOSED[opp.status]).format(id=opp_id)
+
+
 SCOPE_CHOICES = [
     app_commands.Choice(name="Just this one: a repeating series carries on", value="one"),
     app_commands.Choice(name="This one and the rest of its series", value="series"),
@@ -56,34 +69,24 @@ SCOPE_CHOICES = [
 
 
 @app_commands.guild_only()
-class Service(commands.GroupCog, group_name="service", group_description="Ways to help each other, and saying thanks"):
+class Service(
+    GatheringCog,
+    commands.GroupCog,
+    group_name="service",
+    group_description="Ways to help each other, and saying thanks",
+):
     """Service opportunities: posting, signing up, reminders and gratitude."""
 
     def __init__(self, bot: KindredBot) -> None:
         self.bot = bot
         self.board = ServiceBoard(bot.store, bot.timers, bot.clock, DiscordService(bot))
-        self.hooks = Hooks(
-            "service",
-            # Closing and spawning the next week's happen once whatever runs them, so an end can be retried.
-            timers=[
-                TimerRoute(kind, handler, retry_interrupted=kind == END_KIND)
-                for kind, handler in self.board.timer_handlers().items()
-            ],
-            buttons=[OpportunityButton],
-            erase=self.board.before_erase,
-            reconcile=self.board.reconcile,
-        )
+        # Closing and spawning the next week's happen once whatever runs them, so an end can be retried.
+        self.hooks = gathering_hooks("service", self.board, OpportunityButton, retried=lambda kind: kind == END_KIND)
         super().__init__()
 
-    async def cog_load(self) -> None:
-        """Buttons on old messages route here again; timers find their handlers; the board goes on ``bot.features``."""
-        self.hooks.attach(self.bot)
-        self.bot.features.service = self.board
-
-    async def cog_unload(self) -> None:
-        """Undo everything cog_load did."""
-        self.hooks.detach(self.bot)
-        self.bot.features.service = None
+    def publish(self, loaded: bool) -> None:
+        """The service board on ``bot.features`` while the cog is loaded."""
+        self.bot.features.service = self.board if loaded else None
 
     async def _managed(self, interaction: discord.Interaction, opp_id: int) -> Opportunity:
         return await self.board.load_managed(
@@ -123,11 +126,13 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
             member_roles = {r.id for r in getattr(interaction.user, "roles", [])}
             if role_id not in member_roles:
                 raise KindredError(
-                    f"Only members with the <@&{role_id}> role can post service opportunities here; "
-                    "that's this server's setting. A moderator can tell you more."
+                    _(
+                        "Only members with the {role} role can post service opportunities here; "
+                        "that's this server's setting. A moderator can tell you more."
+                    ).format(role=f"<@&{role_id}>")
                 )
         if config.service_board_channel_id is None:
-            raise KindredError(NO_BOARD)
+            raise KindredError(_(NO_BOARD))
         zone = await self.bot.store.member_zone(interaction.user.id, interaction.guild.id)
         starts_at = await read_when(when, zone, self.bot.clock.now())
         recurrence = Recurrence(recurring.value if recurring else Recurrence.NONE.value)
@@ -154,13 +159,21 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
         )
         opp, link = await self.board.post(new, limit)
         rule = describe_repeat(opp.starts_at, zone, opp.recurrence)
-        repeat = f" It repeats {rule}, at the same local time." if rule else ""
-        await reply_ephemeral(
-            interaction,
-            f"Posted **{opp.title}** (#{opp.id}) for {when_echo(opp.starts_at)}, "
-            f"{format_duration(opp.duration)}, {opp.slots} slot{'s' if opp.slots != 1 else ''}.{repeat}\n"
-            f"If that time looks wrong, fix it with `/service edit {opp.id}`. {link}",
+        text = ngettext(
+            "Posted **{title}** (#{id}) for {when}, {duration}, {count} slot.",
+            "Posted **{title}** (#{id}) for {when}, {duration}, {count} slots.",
+            opp.slots,
+        ).format(
+            title=opp.title,
+            id=opp.id,
+            when=when_echo(opp.starts_at),
+            duration=format_duration(opp.duration),
+            count=opp.slots,
         )
+        if rule:
+            text += " " + _("It repeats {rule}, at the same local time.").format(rule=rule)
+        fix = _("If that time looks wrong, fix it with `/service edit {id}`.").format(id=opp.id)
+        await reply_ephemeral(interaction, f"{text}\n{fix} {link}")
 
     # -- signing up ------------------------------------------------------------------------
     @app_commands.command(name="join")
@@ -193,8 +206,14 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
         wanted = Kind(kind.value) if kind else None
         opps = await self.bot.store.service.list_open(interaction.guild_id, now=self.bot.clock.now(), kind=wanted)
         if not opps:
-            what = f"{KIND_LABELS[wanted].lower()} " if wanted else ""
-            await reply_ephemeral(interaction, f"There are no open {what}opportunities right now. Check back soon!")
+            none = (
+                _("There are no open opportunities of the kind “{kind}” right now. Check back soon!").format(
+                    kind=_(KIND_LABELS[wanted])
+                )
+                if wanted
+                else _("There are no open opportunities right now. Check back soon!")
+            )
+            await reply_ephemeral(interaction, none)
             return
         await reply_ephemeral(interaction, embed=open_list_embed(opps))
 
@@ -227,7 +246,7 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
         opp = await self._managed(interaction, id)
         if all(v is None for v in (title, description, when, duration, slots, repeats)):
             raise KindredError(
-                "Tell me what to change: a new title, description, time, length, number of slots or repeat."
+                _("Tell me what to change: a new title, description, time, length, number of slots or repeat.")
             )
         starts_at = opp.starts_at
         if when is not None:
@@ -262,19 +281,20 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
         """Cancel an opportunity you posted; everyone who signed up is told kindly."""
         opp = await self._managed(interaction, id)
         if opp.status is not Status.OPEN:
-            raise KindredError(f"#{id} is already {opp.status.value}, so there's nothing to cancel.")
+            raise KindredError(_closed(opp, id) + " " + _("There's nothing to cancel."))
         whole = scope is not None and scope.value == "series"
-        series = ""
+        question = _("Cancel **{title}** ({when})? Everyone who signed up will get a kind note.").format(
+            title=opp.title, when=discord_ts(opp.starts_at, "F")
+        )
         if opp.recurrence is not Recurrence.NONE:
-            series = (
-                " It's part of a repeating series: this ends the series too."
+            question += " " + (
+                _("It's part of a repeating series: this ends the series too.")
                 if whole
-                else " It's part of a repeating series: only this one is cancelled, the series carries on."
+                else _("It's part of a repeating series: only this one is cancelled, the series carries on.")
             )
         await reply_ephemeral(
             interaction,
-            f"Cancel **{opp.title}** ({discord_ts(opp.starts_at, 'F')})? Everyone who signed up will get a kind note."
-            + series,
+            question,
             view=cancel_confirm_view(
                 id, reason.strip()[:300] if reason else None, author_id=interaction.user.id, whole_series=whole
             ),
@@ -289,7 +309,7 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
         """Confirm who showed up; each gets a personal thank-you."""
         opp = await self._managed(interaction, id)
         if opp.status not in (Status.OPEN, Status.PASSED):
-            raise KindredError(f"#{id} is already {opp.status.value}.")
+            raise KindredError(_closed(opp, id))
         if not opp.volunteers:
             await self.board.complete(id, [], thank_publicly=False, answer=complete_answer(interaction))
             return
@@ -297,10 +317,12 @@ class Service(commands.GroupCog, group_name="service", group_description="Ways t
         names = {}
         for uid in opp.volunteers:
             member = guild.get_member(uid) if guild else None
-            names[uid] = member.display_name if member else f"Member {uid}"
+            names[uid] = member.display_name if member else _("Member {id}").format(id=uid)
         await reply_ephemeral(
             interaction,
-            f"Who showed up for **{opp.title}**? Everyone is ticked; untick anyone who couldn't make it, then confirm.",
+            _(
+                "Who showed up for **{title}**? Everyone is ticked; untick anyone who couldn't make it, then confirm."
+            ).format(title=opp.title),
             view=CompleteView(opp, names, thank_publicly=thank_publicly, author_id=interaction.user.id),
         )
 

@@ -11,15 +11,16 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 import discord
 
 from bot.confirm import ConfirmView
 from bot.errors import KindView, reply_ephemeral
+from bot.i18n import N_, _
 from bot.service import Card, Opportunity, board_card
 from bot.service.ports import Reply
-from cogs._buttons import PersistentButton
+from cogs._gatherings import FacedButton
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -44,7 +45,7 @@ def card_embed(card: Card) -> discord.Embed:
     colour = discord.Colour.green() if card.open else discord.Colour.light_grey()
     embed = discord.Embed(title=card.title, description=card.description, colour=colour)
     for name, value in card.fields:
-        embed.add_field(name=name, value=value, inline=name != "Volunteers")
+        embed.add_field(name=name, value=value, inline=name != card.wide)
     embed.set_footer(text=card.footer)
     return embed
 
@@ -95,21 +96,18 @@ def complete_answer(interaction: discord.Interaction) -> Callable[[str], Awaitab
     return answer
 
 
-# Each button's face, by the action its custom id carries.
-_FACES = {
-    "vol": ("Volunteer", discord.ButtonStyle.success),
-    "wd": ("Withdraw", discord.ButtonStyle.secondary),
-    "mute": ("Stop reminders for this", discord.ButtonStyle.secondary),
-}
-
-
-class OpportunityButton(PersistentButton, template=r"service:(?P<action>vol|wd|mute):(?P<opp_id>\d+)"):
+class OpportunityButton(FacedButton, template=r"service:(?P<action>vol|wd|mute):(?P<opp_id>\d+)"):
     """**Volunteer** / **Withdraw** on a card, or "Stop reminders" (works in DMs), for the opportunity in the custom id."""
 
+    # Each button's face, by the action its custom id carries.
+    FACES: ClassVar[dict[str, tuple[str, discord.ButtonStyle]]] = {
+        "vol": (N_("Volunteer"), discord.ButtonStyle.success),
+        "wd": (N_("Withdraw"), discord.ButtonStyle.secondary),
+        "mute": (N_("Stop reminders for this"), discord.ButtonStyle.secondary),
+    }
+
     def __init__(self, action: str, opp_id: int, *, disabled: bool = False) -> None:
-        label, style = _FACES[action]
-        super().__init__(f"service:{action}:{opp_id}", label, style, disabled=disabled)
-        self.action = action
+        super().__init__(f"service:{action}:{opp_id}", action, disabled=disabled)
         self.opp_id = opp_id
 
     @classmethod
@@ -144,7 +142,7 @@ class CompleteView(KindView):
             self.chosen[index] = set(chunk)
             self.add_item(_WhoCameSelect(self, opp.id, index, [(uid, names.get(uid, str(uid))) for uid in chunk]))
         done: discord.ui.Button[CompleteView] = discord.ui.Button(
-            label="Confirm and send thank-yous", style=discord.ButtonStyle.success
+            label=_("Confirm and send thank-yous"), style=discord.ButtonStyle.success
         )
         done.callback = self._confirm  # type: ignore[method-assign]
         self.add_item(done)
@@ -166,7 +164,7 @@ class _WhoCameSelect(discord.ui.Select[CompleteView]):
 
     def __init__(self, parent: CompleteView, opp_id: int, index: int, people: list[tuple[int, str]]) -> None:
         super().__init__(
-            placeholder="Who showed up?",
+            placeholder=_("Who showed up?"),
             min_values=0,
             max_values=len(people),
             custom_id=f"service:complete:{opp_id}:{index}",
@@ -188,7 +186,9 @@ def cancel_confirm_view(opp_id: int, reason: str | None, *, author_id: int, whol
         # Cancel and tell the volunteers, answering in place of the question.
         await _board(press).cancel(opp_id, reason, press.user.id, _edit_answer(press), whole_series=whole_series)
 
-    return ConfirmView(author_id, "Yes, cancel it", cancel, keep_label="Keep it")
+    return ConfirmView(
+        author_id, _("Yes, cancel it"), cancel, keep_label=_("Keep it"), kept_text=_("Okay, nothing changed.")
+    )
 
 
 def _edit_answer(interaction: discord.Interaction) -> Callable[[str], Awaitable[None]]:

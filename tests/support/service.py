@@ -26,8 +26,8 @@ async def run(h: Harness, member: Any, command: str, **options: Any) -> Interact
     return await h.command(member, f"service {command}", **options)
 
 
-async def post(h: Harness, member: Any = None, **overrides: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Post an opportunity and return the confirmation and the board card."""
+async def _post_reply(h: Harness, member: Any, overrides: dict[str, Any]) -> dict[str, Any]:
+    """Run /service post (a greeter shift on Friday 27 November unless ``overrides`` say otherwise); the private reply."""
     options: dict[str, Any] = {
         "title": "Greeter for Friday's meeting",
         "description": "Welcome people at the door and show them where the coffee is.",
@@ -39,8 +39,19 @@ async def post(h: Harness, member: Any = None, **overrides: Any) -> tuple[dict[s
     options.update(overrides)
     msg = await answer(await run(h, member or h.world.alice, "post", **options))
     assert msg["flags"] & 64, msg
+    return msg
+
+
+async def post(h: Harness, member: Any = None, **overrides: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Post an opportunity and return the confirmation and the board card."""
+    msg = await _post_reply(h, member, overrides)
     card = await h.dd.wait_for_message(h.world.service_board)
     return msg, card
+
+
+async def post_refused(h: Harness, member: Any = None, **overrides: Any) -> str:
+    """Run a /service post that is expected to be refused; the private reply's text."""
+    return str((await _post_reply(h, member, overrides))["content"])
 
 
 def opp_id(card: dict[str, Any]) -> int:

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from bot.interests import interest_choices
 from bot.store.core import DEFAULT_INTERESTS
-from cogs.interests._cog import interest_choices
 from tests.double import InteractionHandle
 from tests.harness import Harness
 
