@@ -190,52 +190,8 @@ class Config(
         """Set the server's default time zone, used for members who haven't set their own."""
         await self.apply(interaction, {"timezone": resolve_timezone(name).key})
 
-    # -- channels ---------------------------------------------------------------------------------
-    crisis_channel = channel_setting(
-        "crisis-channel",
-        "crisis_alert_channel_id",
-        "Choose where crisis alerts for the team are posted.",
-        "A private channel only the crisis team can read",
-    )
-    share_channel = channel_setting(
-        "share-channel",
-        "checkin_share_channel_id",
-        "Choose where members' shared check-ins and celebrations are posted.",
-        "Where check-ins and celebrations members choose to share appear",
-    )
-    buddy_channel = channel_setting(
-        "buddy-channel",
-        "buddy_channel_id",
-        "Choose the channel where private buddy threads are created.",
-        "A text channel; each buddy pair gets a private thread in it",
-    )
-    service_board = channel_setting(
-        "service-board",
-        "service_board_channel_id",
-        "Choose the channel where service opportunities are posted.",
-        "Where service opportunities are posted",
-    )
-    rooms_channel = channel_setting(
-        "rooms-channel",
-        "rooms_channel_id",
-        "Choose where voice rooms are announced.",
-        "Where voice rooms are announced",
-    )
-    rooms_category = channel_setting(
-        "rooms-category",
-        "rooms_category_id",
-        "Choose the category where temporary voice rooms are created.",
-        "The category temporary voice rooms are created in",
-        option="category",
-    )
-    modlog = channel_setting(
-        "modlog",
-        "modlog_channel_id",
-        "Choose where changes to these settings are logged.",
-        "A moderators-only channel for the log of settings changes",
-    )
-
     # -- crisis -----------------------------------------------------------------------------------
+    crisis_channel = channel_setting("crisis-channel", "crisis_alert_channel_id")
 
     @app_commands.command(name="crisis-role")
     @app_commands.describe(role="The role mentioned on crisis alerts")
@@ -264,7 +220,10 @@ class Config(
             raise KindredError(_("Pick a policy from the list."))
         await self.apply(interaction, {"alert_policy": policy})
 
-    # -- buddies ----------------------------------------------------------------------------------
+    # -- check-ins and buddies --------------------------------------------------------------------
+    share_channel = channel_setting("share-channel", "checkin_share_channel_id")
+    buddy_channel = channel_setting("buddy-channel", "buddy_channel_id")
+
     @app_commands.command(name="pairing")
     @app_commands.describe(
         cadence="How often buddy rounds run",
@@ -300,6 +259,8 @@ class Config(
         await self.apply(interaction, values)
 
     # -- service ----------------------------------------------------------------------------------
+    service_board = channel_setting("service-board", "service_board_channel_id")
+
     @app_commands.command(name="service-posters")
     @app_commands.describe(role="Only this role may post opportunities; leave empty to let everyone post")
     async def service_posters(
@@ -309,7 +270,13 @@ class Config(
         value = None if role is None else validated_role("service_post_role_id", role)
         await self.apply(interaction, {"service_post_role_id": value})
 
-    # -- privacy and newcomers --------------------------------------------------------------------
+    # -- rooms ------------------------------------------------------------------------------------
+    rooms_channel = channel_setting("rooms-channel", "rooms_channel_id")
+    rooms_category = channel_setting("rooms-category", "rooms_category_id")
+
+    # -- moderation and privacy -------------------------------------------------------------------
+    modlog = channel_setting("modlog", "modlog_channel_id")
+
     retention = number_setting(
         "retention",
         "retention_days",

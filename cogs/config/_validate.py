@@ -3,7 +3,7 @@ number setting shares."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import discord
 from discord import app_commands
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from bot.client import KindredBot
 
 __all__ = [
+    "CHANNEL_COMMANDS",
+    "ChannelCommand",
     "ChannelFor",
     "channel_setting",
     "number_setting",
@@ -93,10 +95,50 @@ def validated_role(key: str, role: discord.Role) -> int:
     return role.id
 
 
-def channel_setting(
-    name: str, key: str, description: str, option_help: str, *, option: str = "channel"
-) -> app_commands.Command[Any, ..., None]:
-    """The ``/config <name>`` command that sets the channel setting ``key``.
+class ChannelCommand(NamedTuple):
+    """What the ``/config`` command of one channel setting says: its description, its picker's, the picker's name."""
+
+    description: str
+    option_help: str
+    option: str = "channel"
+
+
+# Keyed by setting, like CHANNEL_KINDS and REQUIRED_PERMISSIONS.
+CHANNEL_COMMANDS: dict[str, ChannelCommand] = {
+    "crisis_alert_channel_id": ChannelCommand(
+        "Choose where crisis alerts for the team are posted.",
+        "A private channel only the crisis team can read",
+    ),
+    "checkin_share_channel_id": ChannelCommand(
+        "Choose where members' shared check-ins and celebrations are posted.",
+        "Where check-ins and celebrations members choose to share appear",
+    ),
+    "buddy_channel_id": ChannelCommand(
+        "Choose the channel where private buddy threads are created.",
+        "A text channel; each buddy pair gets a private thread in it",
+    ),
+    "service_board_channel_id": ChannelCommand(
+        "Choose the channel where service opportunities are posted.",
+        "Where service opportunities are posted",
+    ),
+    "rooms_channel_id": ChannelCommand(
+        "Choose where voice rooms are announced.",
+        "Where voice rooms are announced",
+    ),
+    "rooms_category_id": ChannelCommand(
+        "Choose the category where temporary voice rooms are created.",
+        "The category temporary voice rooms are created in",
+        "category",
+    ),
+    "modlog_channel_id": ChannelCommand(
+        "Choose where changes to these settings are logged.",
+        "A moderators-only channel for the log of settings changes",
+    ),
+}
+
+
+def channel_setting(name: str, key: str) -> app_commands.Command[Any, ..., None]:
+    """The ``/config <name>`` command that sets the channel setting ``key``, worded as :data:`CHANNEL_COMMANDS` says.
 
     Every channel setting is the same command: a picker showing only the kinds ``key`` accepts, re-checked,
     then saved (by the cog's ``apply_channel``) once the bot has what the feature needs there.
@@ -106,7 +148,8 @@ def channel_setting(
         await cog.apply_channel(interaction, key, value)
 
     kind = app_commands.Transform[discord.abc.GuildChannel, ChannelFor(key)]
-    return _setting_command(name, description, option, option_help, kind, save)
+    words = CHANNEL_COMMANDS[key]
+    return _setting_command(name, words.description, words.option, words.option_help, kind, save)
 
 
 def number_setting(
