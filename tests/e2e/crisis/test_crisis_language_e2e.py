@@ -7,6 +7,8 @@ line are German whoever reads or clicks them; what a moderator alone reads (the 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from tests.double import DiscordDouble
@@ -79,6 +81,11 @@ async def test_the_alert_after_talk_to_someone_here_is_german_too(h: Harness) ->
     assert "**Krisenalarm**: hoch" in alert["content"]
     assert "hat in meiner privaten Nachricht auf **Mit jemandem hier reden** getippt" in alert["content"]
     assert "**Anzeichen:**" not in alert["content"]  # nothing was matched: the member asked
+    await care(h).wait_idle()
+    await h.advance(timedelta(minutes=15))  # unclaimed: the timer posts it again, still in German
+    repost = await h.dd.wait_for_message(w.crisis_alerts, lambda m: m["id"] != alert["id"])
+    assert "**Noch nicht übernommen** (Wiederholung 1 von 3, zuerst gepostet <t:" in repost["content"]
+    assert repost["components"][0]["components"][0]["label"] == "Ich melde mich"
 
 
 async def test_crisis_test_and_terms_answer_in_the_moderators_language(h: Harness) -> None:
