@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from bot.clock import discord_ts
 from bot.crisis import Category, Level
 from bot.crisis_care.text import category_label, level_label
-from bot.i18n import _, ngettext
+from bot.i18n import N_, _, ngettext
 from bot.store.crisis import AuditEntry
 from bot.text import fit_lines
 
@@ -54,44 +54,36 @@ def _detail_words(detail: str) -> str:
         return detail
 
 
+# What each action reads as: (about a member, about nobody recorded). {actor} did it; {detail} is the level,
+# the term's category and level, or the re-post's number.
+_ACTIONS: dict[str, tuple[str, str]] = {
+    "alert": (
+        N_("{alert} about {member} posted for a detection ({detail})"),
+        N_("{alert} posted for a detection ({detail})"),
+    ),
+    "consent": (N_("{alert}: {member} asked to talk to someone"), N_("{alert}: someone asked to talk to someone")),
+    "repost": (
+        N_("{alert} about {member} posted again, unclaimed (re-post {detail})"),
+        N_("{alert} posted again, unclaimed (re-post {detail})"),
+    ),
+    "claim": (N_("{alert} about {member} claimed by {actor}"), N_("{alert} claimed by {actor}")),
+    "term-add": (N_("{actor} added or changed an extra crisis term ({detail})"),) * 2,
+    "term-remove": (N_("{actor} removed an extra crisis term"),) * 2,
+}
+
+
 def audit_line(entry: AuditEntry) -> str:
     """One entry in plain words (the current locale), with a Discord timestamp each reader sees in their own time zone."""
     when = discord_ts(entry.at, "f")
     alert = _("alert #{number}").format(number=entry.alert_id) if entry.alert_id is not None else _("an alert")
-    about = f"<@{entry.subject_user_id}>" if entry.subject_user_id is not None else None
     actor = _who(entry.actor_user_id)
-    match entry.action:
-        case "alert":
-            detail = _detail_words(entry.detail) if entry.detail else _("level unknown")
-            text = (
-                _("{alert} about {member} posted for a detection ({detail})")
-                if about
-                else _("{alert} posted for a detection ({detail})")
-            ).format(alert=alert, member=about, detail=detail)
-        case "consent":
-            text = _("{alert}: {member} asked to talk to someone").format(
-                alert=alert, member=_who(entry.subject_user_id)
-            )
-        case "repost":
-            number = entry.detail or "?"
-            text = (
-                _("{alert} about {member} posted again, unclaimed (re-post {number})")
-                if about
-                else _("{alert} posted again, unclaimed (re-post {number})")
-            ).format(alert=alert, member=about, number=number)
-        case "claim":
-            text = (
-                _("{alert} about {member} claimed by {helper}") if about else _("{alert} claimed by {helper}")
-            ).format(alert=alert, member=about, helper=actor)
-        case "term-add":
-            text = _("{moderator} added or changed an extra crisis term ({detail})").format(
-                moderator=actor, detail=_detail_words(entry.detail)
-            )
-        case "term-remove":
-            text = _("{moderator} removed an extra crisis term").format(moderator=actor)
-        case _:
-            text = f"{entry.action} · {actor}" + (f" · {about}" if about else "")
-    return f"{when} · {text}"
+    member = f"<@{entry.subject_user_id}>" if entry.subject_user_id is not None else None
+    templates = _ACTIONS.get(entry.action)
+    if templates is None:  # an action this version doesn't know: shown as stored
+        return f"{when} · {entry.action} · {actor}" + (f" · {member}" if member else "")
+    template = _(templates[0] if member is not None else templates[1])
+    detail = _detail_words(entry.detail) if entry.detail else "?"
+    return f"{when} · " + template.format(alert=alert, member=member, actor=actor, detail=detail)
 
 
 def render_audit(page: AuditPage) -> str:
