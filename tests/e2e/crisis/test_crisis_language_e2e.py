@@ -105,8 +105,9 @@ async def test_crisis_test_and_terms_answer_in_the_moderators_language(h: Harnes
     assert added.content.startswith("**yeet myself** adicionado (autolesão, alto).")
     listed = await h.command(w.mod, "crisis terms list")
     assert listed.content == "**Termos de crise extras aqui (1):**\n• **yeet myself**: autolesão, alto"
-    log = "\n".join(m["content"] for m in h.dd.messages_in(w.modlog))
-    assert "added the extra crisis term **yeet myself** (self-harm, high)" in log
+    # The mod-log line is posted after the reply, in English.
+    logged = await h.dd.wait_for_message(w.modlog, lambda m: "yeet myself" in m["content"])
+    assert logged["content"].endswith("added the extra crisis term **yeet myself** (self-harm, high).")
 
 
 async def test_the_closed_dm_line_is_in_the_servers_language(h: Harness) -> None:
