@@ -10,6 +10,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from bot.i18n import N_
 from bot.resources import REGION_NAMES
 
 __all__ = [
@@ -65,25 +66,25 @@ def default_config(guild_id: int) -> GuildConfig:
     return GuildConfig(guild_id=guild_id)
 
 
-# Plain-words description of each setting, shown by /config show.
+# Plain-words description of each setting, shown by /config show (translated there).
 SETTING_HELP: dict[str, str] = {
-    "region": "Hotline region for crisis resources",
-    "timezone": "Default time zone for members who haven't set one",
-    "crisis_alert_channel_id": "Where crisis alerts for the team are posted",
-    "crisis_team_role_id": "Role mentioned on crisis alerts",
-    "alert_policy": "Which detections alert the team (off, imminent, all)",
-    "checkin_share_channel_id": "Where members' shared check-ins and celebrations appear",
-    "buddy_channel_id": "Where private buddy threads are created",
-    "pairing_cadence": "How often buddy rounds run",
-    "pairing_weekday": "Day buddy rounds run (0 = Monday)",
-    "pairing_hour": "Hour buddy rounds run, server time zone",
-    "pairing_repeat_window": "Rounds before the same pair can meet again",
-    "service_board_channel_id": "Where service opportunities are posted",
-    "service_post_role_id": "Role allowed to post service opportunities (empty = everyone)",
-    "rooms_channel_id": "Where voice rooms are announced",
-    "rooms_category_id": "Category for temporary voice rooms",
-    "modlog_channel_id": "Where configuration changes are logged",
-    "retention_days": "Days a departed member's data is kept before erasure",
-    "welcome_dm": "Whether new members get a private welcome DM (on, off)",
-    "newcomer_mentor_cap": "Most members in their first 30 days one mentor buddies at once",
+    "region": N_("Hotline region for crisis resources"),
+    "timezone": N_("Default time zone for members who haven't set one"),
+    "crisis_alert_channel_id": N_("Where crisis alerts for the team are posted"),
+    "crisis_team_role_id": N_("Role mentioned on crisis alerts"),
+    "alert_policy": N_("Which detections alert the team (off, imminent, all)"),
+    "checkin_share_channel_id": N_("Where members' shared check-ins and celebrations appear"),
+    "buddy_channel_id": N_("Where private buddy threads are created"),
+    "pairing_cadence": N_("How often buddy rounds run"),
+    "pairing_weekday": N_("Day buddy rounds run (0 = Monday)"),
+    "pairing_hour": N_("Hour buddy rounds run, server time zone"),
+    "pairing_repeat_window": N_("Rounds before the same pair can meet again"),
+    "service_board_channel_id": N_("Where service opportunities are posted"),
+    "service_post_role_id": N_("Role allowed to post service opportunities (empty = everyone)"),
+    "rooms_channel_id": N_("Where voice rooms are announced"),
+    "rooms_category_id": N_("Category for temporary voice rooms"),
+    "modlog_channel_id": N_("Where configuration changes are logged"),
+    "retention_days": N_("Days a departed member's data is kept before erasure"),
+    "welcome_dm": N_("Whether new members get a private welcome DM (on, off)"),
+    "newcomer_mentor_cap": N_("Most members in their first 30 days one mentor buddies at once"),
 }

@@ -1,6 +1,8 @@
 """Crisis-team alerts: by the server's policy, by the member's consent, re-posted while nobody has claimed them.
 
-An alert names the level, the categories, the member and where (a jump link), never the message text.
+An alert names the level, the categories, the member and where (a jump link), never the message text. It is
+written in the server's language (:func:`~bot.crisis_care.text.team_locale`), as are its claim button and the
+claimed line; answers to the moderator who clicks are in their own. Mod-log lines stay English.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ import discord
 
 from bot.crisis import Detection
 from bot.crisis_care.policy import ALERT_DEDUPE, MAX_REPOSTS, REPOST_AFTER, alert_wanted
-from bot.crisis_care.text import alert_text, claimed_line
+from bot.crisis_care.text import alert_text, claimed_line, team_locale
 from bot.crisis_care.work import REPOST_KIND, CareWork, CrisisButtons, Source, bounded, claim_custom_id, repost_key
 from bot.errors import KindredError
+from bot.i18n import N_, _, using_locale
 from bot.messaging import NO_PINGS
 from bot.modlog import post_modlog
 from bot.store.crisis import Alert, ClaimResult, NewAlert
@@ -33,15 +36,15 @@ log = logging.getLogger(__name__)
 # How far back a restart looks for unclaimed alerts whose re-posts were cut off. Older ones have been
 # seen (and will have been followed up) by a team; re-posting a day-old alert would only add noise.
 RESUME_WINDOW = timedelta(hours=24)
-SELF_CLAIM = (
+SELF_CLAIM = N_(
     "This alert is about you, so someone else on the team will reach out. You don't have to handle this "
     "alone: `/resources show` lists people you can reach right now."
 )
-SLOW_CLAIM = (
+SLOW_CLAIM = N_(
     "I couldn't record your claim just now (things are slow on my side). Please try again in a moment, and if "
     "you're already reaching out, say so here so nobody doubles up."
 )
-GONE = "This alert isn't on record any more (the member's data may have been erased)."
+GONE = N_("This alert isn't on record any more (the member's data may have been erased).")
 
 
 class AlertDesk:
@@ -152,26 +155,34 @@ class AlertDesk:
     async def _send_alert(
         self, channel: discord.abc.Messageable, alert: Alert, *, role_id: int | None, repost: int
     ) -> discord.Message | None:
-        content = self.text(alert, role_id=role_id, repost=repost)
+        with using_locale(self.team_locale(alert.guild_id)):
+            content = self.text(alert, role_id=role_id, repost=repost)
+            view = self.buttons.claim(alert.id)
         # The team role is pinged on purpose; the member is named without a ping; nobody else at all.
         mentions = discord.AllowedMentions(
             roles=[discord.Object(role_id)] if role_id is not None else False, users=False, everyone=False
         )
         try:
-            return await channel.send(content, view=self.buttons.claim(alert.id), allowed_mentions=mentions)
+            return await channel.send(content, view=view, allowed_mentions=mentions)
         except discord.HTTPException:
             log.exception("could not post crisis alert %s", alert.id)
             return None
+
+    def team_locale(self, guild_id: int) -> str | None:
+        """The language the server's crisis team reads alerts in (see :func:`team_locale`)."""
+        return team_locale(self.bot.get_guild(guild_id))
 
     @staticmethod
     def where(alert: Alert) -> str:
         """Where the alert came from, as a link when there is a message. Never the message text."""
         if alert.reason == "consent":
-            return "they tapped **Talk to someone here** in my private message and would like someone to reach out"
+            return _("they tapped **{talk}** in my private message and would like someone to reach out").format(
+                talk=_("Talk to someone here")
+            )
         if alert.source_message_id is not None and alert.source_channel_id is not None:
             link = f"https://discord.com/channels/{alert.guild_id}/{alert.source_channel_id}/{alert.source_message_id}"
-            return f"a message in <#{alert.source_channel_id}>: {link}"
-        return "something they wrote privately to Kindred (no link)"
+            return _("a message in {channel}: {link}").format(channel=f"<#{alert.source_channel_id}>", link=link)
+        return _("something they wrote privately to Kindred (no link)")
 
     @classmethod
     def text(cls, alert: Alert, *, role_id: int | None, repost: int = 0) -> str:
@@ -190,8 +201,9 @@ class AlertDesk:
     def claimed_text(self, alert: Alert) -> str:
         """What every copy of a claimed alert shows: the alert without its ping, and who is reaching out."""
         assert alert.claimed_by_user_id is not None and alert.claimed_at is not None
-        body = self.text(alert, role_id=None)
-        return body + "\n" + claimed_line(alert.claimed_by_user_id, alert.claimed_at)
+        with using_locale(self.team_locale(alert.guild_id)):
+            body = self.text(alert, role_id=None)
+            return body + "\n" + claimed_line(alert.claimed_by_user_id, alert.claimed_at)
 
     async def repost(self, timer: Timer) -> None:
         """Timer handler: post an unclaimed alert again, up to :data:`MAX_REPOSTS` times.
@@ -270,7 +282,7 @@ class AlertDesk:
                 lambda: self._claim(guild, member, alert_id, moderator=moderator), self.work.db_timeout * 2
             )
         except TimeoutError:
-            raise KindredError(SLOW_CLAIM) from None
+            raise KindredError(_(SLOW_CLAIM)) from None
 
     async def _claim(
         self, guild: discord.Guild, member: discord.Member, alert_id: int, *, moderator: bool
@@ -278,13 +290,13 @@ class AlertDesk:
         config = await self.bot.store.config.get(guild.id)
         on_team = config.crisis_team_role_id is not None and member.get_role(config.crisis_team_role_id) is not None
         if not (on_team or moderator):
-            raise KindredError("Only the crisis team or moderators (Manage Server) can claim crisis alerts.")
+            raise KindredError(_("Only the crisis team or moderators (Manage Server) can claim crisis alerts."))
         alert = await self.bot.store.crisis.alert(alert_id)
         if alert is None or alert.guild_id != guild.id:
-            raise KindredError(GONE)
+            raise KindredError(_(GONE))
         if alert.subject_user_id == member.id:
             # A claim stops the re-posts and tells the team someone is on it: the member it's about can't do that.
-            raise KindredError(SELF_CLAIM)
+            raise KindredError(_(SELF_CLAIM))
         result = await self.bot.store.crisis.claim(alert_id, member.id, now=self.bot.clock.now())
         if result.claimed:
             self._modlog(guild.id, f"Crisis alert #{alert_id} was claimed by <@{member.id}>.")

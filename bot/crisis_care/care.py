@@ -39,9 +39,9 @@ from bot.crisis_care.alerts import AlertDesk
 from bot.crisis_care.consent import ConsentDesk
 from bot.crisis_care.memory import AnswerMemory
 from bot.crisis_care.policy import CLOSED_DM_LINE_LIFETIME
-from bot.crisis_care.text import CLOSED_DM_LINE, answer_locale, answer_text
+from bot.crisis_care.text import CLOSED_DM_LINE, answer_locale, answer_text, team_locale
 from bot.crisis_care.work import REPOST_KIND, CareWork, CrisisButtons, Source, bounded, repost_key
-from bot.i18n import using_locale
+from bot.i18n import gettext_for, using_locale
 from bot.messaging import NO_PINGS
 from bot.resources import contacts_for
 
@@ -347,7 +347,9 @@ class CrisisCare:
             log.info("crisis answer undeliverable (DMs closed, %s)", source.kind)
             return False
         try:
-            line = await message.channel.send(CLOSED_DM_LINE, allowed_mentions=NO_PINGS)
+            # In the server's language: the channel reads it, and it must not single anyone out.
+            text = gettext_for(team_locale(message.guild), CLOSED_DM_LINE)
+            line = await message.channel.send(text, allowed_mentions=NO_PINGS)
         except discord.HTTPException:
             log.exception("could not post the closed-DM line in channel %s", message.channel.id)
             return False

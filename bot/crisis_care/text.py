@@ -4,6 +4,11 @@ the crisis-team alert and the moderator's ``/crisis test`` report.
 Safe-messaging rules (``shared/guide/crisis-safety.md``) are built in: the member's words are never
 quoted or echoed, methods are never described, the answer is warm and brief, says they matter, that
 help is there now and things can get better, and always gives a way to reach a person now.
+
+Every text is written in the current locale. The member's answer follows :func:`answer_locale`; a team
+alert is read by several moderators, so it is written in the server's language (:func:`team_locale`);
+``/crisis test`` answers in the moderator's own. Levels and categories are also ``/crisis terms add``
+choice names, so they are translated as such (one catalogue entry for both uses).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from datetime import datetime
 
 from bot.clock import discord_ts
 from bot.crisis import Category, Detection, Level
-from bot.i18n import N_, _, country_name
+from bot.i18n import N_, _, catalogue_for, country_name, pgettext
 from bot.resources import Contacts, emergency_number, render_contacts
 
 __all__ = [
@@ -24,13 +29,18 @@ __all__ = [
     "answer_locale",
     "answer_text",
     "categories_line",
+    "category_label",
     "claimed_line",
     "dry_run_report",
     "emergency_phrase",
+    "level_label",
     "needs_substance_line",
     "talk_limited_text",
+    "team_locale",
 ]
 
+# English, as /crisis terms add offers them and as the mod-log records them; level_label and category_label
+# give them in the current locale.
 LEVEL_LABELS: dict[Level, str] = {
     Level.NONE: "none",
     Level.CONCERN: "concern",
@@ -51,7 +61,7 @@ _SUBSTANCE = frozenset({Category.OVERDOSE, Category.SUBSTANCE_CRISIS})
 # Neutral on purpose: it is posted in public, so it says nothing about what was written or why.
 # Posted in the channel when a member's DMs are closed: not a reply, and addressed to nobody in particular,
 # so it doesn't show the channel which message was flagged. It is deleted after CLOSED_DM_LINE_LIFETIME.
-CLOSED_DM_LINE = (
+CLOSED_DM_LINE = N_(
     "If anyone here would like someone to talk to, `/resources show` lists people you can reach any time, privately."
 )
 
@@ -100,9 +110,29 @@ def emergency_phrase(contacts: Contacts) -> str:
     return number if contacts.emergency.lower().startswith("your") else f"**{number}**"
 
 
+def team_locale(guild: object) -> str | None:
+    """The language of a server's crisis-team alerts: the server's own (its community language) when Kindred
+    ships it, else English (``None``). Several moderators read one alert, each with their own Discord language;
+    the server's is the one they share."""
+    locale = getattr(guild, "preferred_locale", None)
+    return str(getattr(locale, "value", locale)) if catalogue_for(locale) is not None else None
+
+
+def level_label(level: Level) -> str:
+    """A level in plain words, in the current locale ("imminent risk")."""
+    if level <= Level.NONE:
+        return _("none")
+    return pgettext("choice name", LEVEL_LABELS.get(level, str(level)))
+
+
+def category_label(category: Category) -> str:
+    """A category in plain words, in the current locale ("self-harm")."""
+    return pgettext("choice name", CATEGORY_LABELS[category]) if category in CATEGORY_LABELS else str(category)
+
+
 def categories_line(categories: Sequence[Category]) -> str:
-    """Plain-words categories for moderators, e.g. "suicidal thoughts, self-harm"."""
-    return ", ".join(CATEGORY_LABELS.get(c, str(c)) for c in categories) or "none"
+    """Plain-words categories for moderators, in the current locale, e.g. "suicidal thoughts, self-harm"."""
+    return ", ".join(category_label(c) for c in categories) or _("none")
 
 
 def answer_text(level: Level, categories: Sequence[Category], contacts: Contacts, *, talk_offered: bool) -> str:
@@ -167,26 +197,35 @@ def alert_text(
     repost: int = 0,
     max_reposts: int = 3,
 ) -> str:
-    """The crisis-team alert. Gives level, categories, the member and where, never the message text."""
+    """The crisis-team alert, in the current locale (the team's: :func:`team_locale`).
+
+    Gives level, categories, the member and where, never the message text."""
     lines = []
     head = f"<@&{role_id}> " if role_id is not None else ""
     if repost:
-        head += f"**Still unclaimed** (re-post {repost} of {max_reposts}, first posted {discord_ts(created_at, 'R')}): "
-    lines.append(f"{head}**Crisis alert**: {LEVEL_LABELS.get(level, str(level))}")
-    lines.append(f"**Member:** <@{subject_user_id}>")
+        head += _("**Still unclaimed** (re-post {number} of {most}, first posted {when}):").format(
+            number=repost, most=max_reposts, when=discord_ts(created_at, "R")
+        )
+        head += " "
+    lines.append(head + _("**Crisis alert**: {level}").format(level=level_label(level)))
+    lines.append(_("**Member:** {member}").format(member=f"<@{subject_user_id}>"))
     if categories:  # a consent alert carries none: the member asked, nothing was matched
-        lines.append(f"**Signs:** {categories_line(categories)}")
-    lines.append(f"**Where:** {where}")
+        lines.append(_("**Signs:** {signs}").format(signs=categories_line(categories)))
+    lines.append(_("**Where:** {where}").format(where=where))
     lines.append(
-        "Click **I'm reaching out** when you contact them, so nobody doubles up or assumes someone else did. "
-        "Please reach out privately, and never repeat what they wrote in public."
+        _(
+            "Click **{claim}** when you contact them, so nobody doubles up or assumes someone else did. "
+            "Please reach out privately, and never repeat what they wrote in public."
+        ).format(claim=_("I'm reaching out"))
     )
     return "\n".join(lines)
 
 
 def claimed_line(claimer_user_id: int, at: datetime) -> str:
-    """What an alert shows once someone has claimed it."""
-    return f"✅ <@{claimer_user_id}> is reaching out ({discord_ts(at, 'R')})."
+    """What an alert shows once someone has claimed it (in the team's language, like the alert)."""
+    return "✅ " + _("{helper} is reaching out ({when}).").format(
+        helper=f"<@{claimer_user_id}>", when=discord_ts(at, "R")
+    )
 
 
 def dry_run_report(
@@ -197,30 +236,52 @@ def dry_run_report(
     alert_channel_id: int | None,
     contacts: Contacts,
 ) -> str:
-    """``/crisis test``: the detector's verdict and why, and what the bot would do under the current policy."""
-    lines = [f"**Level:** {LEVEL_LABELS.get(detection.level, str(detection.level))}"]
-    lines.append(f"**Categories:** {categories_line(detection.categories)}")
+    """``/crisis test``: the detector's verdict and why, and what the bot would do under the current policy,
+    in the moderator's language. ``policy`` is already in words."""
+    lines = [_("**Level:** {level}").format(level=level_label(detection.level))]
+    lines.append(_("**Categories:** {categories}").format(categories=categories_line(detection.categories)))
     if detection.evidence:
-        lines.append("**Why:**\n" + "\n".join(f"• `{e}`" for e in detection.evidence[:15]))
+        # The evidence is the word list's own terms (which may be in any language), shown as they are.
+        lines.append(_("**Why:**") + "\n" + "\n".join(f"• `{e}`" for e in detection.evidence[:15]))
     else:
-        lines.append("**Why:** nothing in the crisis word list matched, and the models saw no risk.")
+        lines.append(_("**Why:** nothing in the crisis word list matched, and the models saw no risk."))
     lines.append("")
-    lines.append(f"**What I'd do** (alert policy: {policy}):")
+    lines.append(_("**What I'd do** (alert policy: {policy}):").format(policy=policy))
     if not detection.detected:
-        lines.append("• Nothing: no answer, no alert.")
+        lines.append("• " + _("Nothing: no answer, no alert."))
         return "\n".join(lines)
-    substance = " with the substance-use line" if needs_substance_line(detection.categories) else ""
+    region = country_name(contacts.region, contacts.region_name) if contacts.region != "other" else None
+    if needs_substance_line(detection.categories):
+        dm = (
+            _("DM the member privately with the {region} contacts and the substance-use line")
+            if region
+            else _("DM the member privately with the worldwide contacts and the substance-use line")
+        )
+    else:
+        dm = (
+            _("DM the member privately with the {region} contacts")
+            if region
+            else _("DM the member privately with the worldwide contacts")
+        )
     lines.append(
-        f"• DM the member privately with the {contacts.region_name} contacts{substance} "
-        "(unless they muted answers, said they're OK, or were answered in the last 6 hours and this isn't an escalation)."
+        "• "
+        + dm.format(region=region)
+        + " "
+        + _(
+            "(unless they muted answers, said they're OK, or were answered in the last 6 hours and this isn't "
+            "an escalation)."
+        )
     )
     if not alert_wanted:
-        lines.append("• No team alert under this policy (the member can still ask to talk by button).")
+        lines.append("• " + _("No team alert under this policy (the member can still ask to talk by button)."))
     elif alert_channel_id is None:
-        lines.append("• A team alert is wanted, but no crisis alert channel is set: `/config crisis-channel`.")
+        lines.append("• " + _("A team alert is wanted, but no crisis alert channel is set: `/config crisis-channel`."))
     else:
         lines.append(
-            f"• Alert the crisis team in <#{alert_channel_id}> (level, categories and a link, never the text)."
+            "• "
+            + _("Alert the crisis team in {channel} (level, categories and a link, never the text).").format(
+                channel=f"<#{alert_channel_id}>"
+            )
         )
     return "\n".join(lines)
 

@@ -17,15 +17,16 @@ from bot.config_ops import (
     WEEKDAYS,
     change_line,
     check_int_range,
+    detection_languages_text,
     format_value,
+    label,
     settable_keys,
     setting_rows,
 )
-from bot.crisis.languages import detection_coverage
 from bot.errors import KindredError, reply_ephemeral
 from bot.events import ConfigChange
 from bot.guild_config import ALERT_POLICIES, CADENCES, GuildConfig
-from bot.i18n import _
+from bot.i18n import _, ngettext
 from bot.modlog import send_modlog
 from bot.rate_limits import limit_lines
 from bot.regions import regions_for_locale, require_region, search_regions
@@ -33,14 +34,18 @@ from bot.text import fit_lines
 from bot.timezones import resolve_timezone
 from cogs._when import timezone_autocomplete
 from cogs.config._interests import InterestCommands
-from cogs.config._validate import ChannelFor, require_manager, validated_channel, validated_role
+from cogs.config._validate import (
+    channel_setting,
+    number_setting,
+    require_manager,
+    validated_channel,
+    validated_role,
+)
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
 
 log = logging.getLogger(__name__)
-
-Channel = discord.abc.GuildChannel
 
 
 @app_commands.guild_only()
@@ -87,12 +92,12 @@ class Config(
         lines, log_lines = [], []
         for key in keys:
             old, new = getattr(before, key), getattr(after, key)
-            lines.append(f"**{LABELS[key]}** is now {format_value(key, new)}.")
+            lines.append(_("**{setting}** is now {value}.").format(setting=label(key), value=format_value(key, new)))
             if old != new:
                 log_lines.append(change_line(interaction.user.id, key, old, new))
                 self.bot.dispatch("guild_config_changed", ConfigChange(guild.id, key, old, new, interaction.user.id))
         if not log_lines:
-            lines.append("(That was already the setting, so nothing changed.)")
+            lines.append(_("(That was already the setting, so nothing changed.)"))
         await reply_ephemeral(interaction, "\n".join(lines))
         if log_lines:
             await self.post_modlog(guild, after, "\n".join(log_lines))
@@ -107,26 +112,33 @@ class Config(
         """See every setting for this server, its current value and its default."""
         guild = require_manager(interaction)
         config = await self.bot.store.config.get(guild.id)
-        embed = discord.Embed(title=f"Kindred settings for {guild.name}", colour=discord.Colour.teal())
+        embed = discord.Embed(
+            title=_("Kindred settings for {server}").format(server=guild.name), colour=discord.Colour.teal()
+        )
         for row in setting_rows(config):
-            default = "(default)" if row.is_default else f"(default: {row.default})"
+            default = _("(default)") if row.is_default else _("(default: {value})").format(value=row.default)
             embed.add_field(name=row.label, value=f"{row.current} {default}\n-# {row.help}"[:1024], inline=True)
         embed.add_field(
-            name="Crisis detection languages", value=detection_coverage(interaction.guild_locale), inline=False
+            name=_("Crisis detection languages"), value=detection_languages_text(interaction.guild_locale), inline=False
         )
         embed.add_field(
-            name="Limits on actions that reach others",
+            name=_("Limits on actions that reach others"),
             value=fit_lines(limit_lines())
-            + "\n-# Built in; a refused member gets a kind private note saying when they can again.",
+            + "\n-# "
+            + _("Built in; a refused member gets a kind private note saying when they can again."),
             inline=False,
         )
+        newcomers = await self.bot.store.newcomers.count_on(guild.id)
         embed.add_field(
-            name="First-30-days support",
-            value=f"{await self.bot.store.newcomers.count_on(guild.id)} member(s) have it on now."
-            "\n-# A count only: who has it is private to each member.",
+            name=_("First-30-days support"),
+            value=ngettext("{n} member has it on now.", "{n} members have it on now.", newcomers).format(n=newcomers)
+            + "\n-# "
+            + _("A count only: who has it is private to each member."),
             inline=False,
         )
-        embed.set_footer(text="Change one with its /config command; /config reset puts a setting back to its default.")
+        embed.set_footer(
+            text=_("Change one with its /config command; /config reset puts a setting back to its default.")
+        )
         await reply_ephemeral(interaction, embed=embed)
 
     @app_commands.command(name="reset")
@@ -136,7 +148,7 @@ class Config(
         """Put one setting back to its default."""
         guild = require_manager(interaction)
         if setting not in LABELS:
-            raise KindredError("That isn't a setting I know. Pick one from the list.")
+            raise KindredError(_("That isn't a setting I know. Pick one from the list."))
         before = await self.bot.store.config.get(guild.id)
         after = await self.bot.store.config.reset(guild.id, setting)
         await self._after_change(interaction, guild, before, after, [setting])
@@ -179,15 +191,7 @@ class Config(
         await self.apply(interaction, {"timezone": resolve_timezone(name).key})
 
     # -- crisis -----------------------------------------------------------------------------------
-    @app_commands.command(name="crisis-channel")
-    @app_commands.describe(channel="A private channel only the crisis team can read")
-    async def crisis_channel(
-        self,
-        interaction: discord.Interaction[KindredBot],
-        channel: app_commands.Transform[Channel, ChannelFor("crisis_alert_channel_id")],
-    ) -> None:
-        """Choose where crisis alerts for the team are posted."""
-        await self.apply_channel(interaction, "crisis_alert_channel_id", channel)
+    crisis_channel = channel_setting("crisis-channel", "crisis_alert_channel_id")
 
     @app_commands.command(name="crisis-role")
     @app_commands.describe(role="The role mentioned on crisis alerts")
@@ -201,8 +205,10 @@ class Config(
             if not perms.mention_everyone:
                 await reply_ephemeral(
                     interaction,
-                    f"Heads-up: {role.mention} can't be mentioned by me, so alerts would name it without "
-                    "notifying anyone. Turn on **Allow anyone to @mention this role** in the role's settings.",
+                    _(
+                        "Heads-up: I can't mention {role}, so alerts would name it without notifying anyone. "
+                        "Turn on **Allow anyone to @mention this role** in the role's settings."
+                    ).format(role=role.mention),
                 )
 
     @app_commands.command(name="alert-policy")
@@ -211,29 +217,12 @@ class Config(
     async def alert_policy(self, interaction: discord.Interaction[KindredBot], policy: str) -> None:
         """Choose which crisis detections alert the team: off, imminent risk only, or all."""
         if policy not in ALERT_POLICIES:
-            raise KindredError(f"Pick a policy from the list: {', '.join(ALERT_POLICIES)}.")
+            raise KindredError(_("Pick a policy from the list."))
         await self.apply(interaction, {"alert_policy": policy})
 
     # -- check-ins and buddies --------------------------------------------------------------------
-    @app_commands.command(name="share-channel")
-    @app_commands.describe(channel="Where check-ins and celebrations members choose to share appear")
-    async def share_channel(
-        self,
-        interaction: discord.Interaction[KindredBot],
-        channel: app_commands.Transform[Channel, ChannelFor("checkin_share_channel_id")],
-    ) -> None:
-        """Choose where members' shared check-ins and celebrations are posted."""
-        await self.apply_channel(interaction, "checkin_share_channel_id", channel)
-
-    @app_commands.command(name="buddy-channel")
-    @app_commands.describe(channel="A text channel; each buddy pair gets a private thread in it")
-    async def buddy_channel(
-        self,
-        interaction: discord.Interaction[KindredBot],
-        channel: app_commands.Transform[Channel, ChannelFor("buddy_channel_id")],
-    ) -> None:
-        """Choose the channel where private buddy threads are created."""
-        await self.apply_channel(interaction, "buddy_channel_id", channel)
+    share_channel = channel_setting("share-channel", "checkin_share_channel_id")
+    buddy_channel = channel_setting("buddy-channel", "buddy_channel_id")
 
     @app_commands.command(name="pairing")
     @app_commands.describe(
@@ -256,28 +245,21 @@ class Config(
         values: dict[str, Any] = {}
         if cadence is not None:
             if cadence not in CADENCES:
-                raise KindredError("Pick a cadence from the list: every week or every two weeks.")
+                raise KindredError(_("Pick a cadence from the list: every week or every two weeks."))
             values["pairing_cadence"] = cadence
+        # The client enforces these ranges too, but a value can arrive from elsewhere (an old client).
         if weekday is not None:
-            values["pairing_weekday"] = _in_range("The day", weekday, 0, 6)
+            values["pairing_weekday"] = check_int_range("pairing_weekday", weekday, 0, 6)
         if hour is not None:
-            values["pairing_hour"] = _in_range("The hour", hour, 0, 23)
+            values["pairing_hour"] = check_int_range("pairing_hour", hour, 0, 23)
         if repeat_window is not None:
-            values["pairing_repeat_window"] = _in_range("The repeat window", repeat_window, 1, 12)
+            values["pairing_repeat_window"] = check_int_range("pairing_repeat_window", repeat_window, 1, 12)
         if not values:
-            raise KindredError("Tell me what to change: a cadence, a day, an hour or a repeat window.")
+            raise KindredError(_("Tell me what to change: a cadence, a day, an hour or a repeat window."))
         await self.apply(interaction, values)
 
     # -- service ----------------------------------------------------------------------------------
-    @app_commands.command(name="service-board")
-    @app_commands.describe(channel="Where service opportunities are posted")
-    async def service_board(
-        self,
-        interaction: discord.Interaction[KindredBot],
-        channel: app_commands.Transform[Channel, ChannelFor("service_board_channel_id")],
-    ) -> None:
-        """Choose the channel where service opportunities are posted."""
-        await self.apply_channel(interaction, "service_board_channel_id", channel)
+    service_board = channel_setting("service-board", "service_board_channel_id")
 
     @app_commands.command(name="service-posters")
     @app_commands.describe(role="Only this role may post opportunities; leave empty to let everyone post")
@@ -289,52 +271,30 @@ class Config(
         await self.apply(interaction, {"service_post_role_id": value})
 
     # -- rooms ------------------------------------------------------------------------------------
-    @app_commands.command(name="rooms-channel")
-    @app_commands.describe(channel="Where voice rooms are announced")
-    async def rooms_channel(
-        self,
-        interaction: discord.Interaction[KindredBot],
-        channel: app_commands.Transform[Channel, ChannelFor("rooms_channel_id")],
-    ) -> None:
-        """Choose where voice rooms are announced."""
-        await self.apply_channel(interaction, "rooms_channel_id", channel)
-
-    @app_commands.command(name="rooms-category")
-    @app_commands.describe(category="The category temporary voice rooms are created in")
-    async def rooms_category(
-        self,
-        interaction: discord.Interaction[KindredBot],
-        category: app_commands.Transform[Channel, ChannelFor("rooms_category_id")],
-    ) -> None:
-        """Choose the category where temporary voice rooms are created."""
-        await self.apply_channel(interaction, "rooms_category_id", category)
+    rooms_channel = channel_setting("rooms-channel", "rooms_channel_id")
+    rooms_category = channel_setting("rooms-category", "rooms_category_id")
 
     # -- moderation and privacy -------------------------------------------------------------------
-    @app_commands.command(name="modlog")
-    @app_commands.describe(channel="A moderators-only channel for the log of settings changes")
-    async def modlog(
-        self,
-        interaction: discord.Interaction[KindredBot],
-        channel: app_commands.Transform[Channel, ChannelFor("modlog_channel_id")],
-    ) -> None:
-        """Choose where changes to these settings are logged."""
-        await self.apply_channel(interaction, "modlog_channel_id", channel)
+    modlog = channel_setting("modlog", "modlog_channel_id")
 
-    @app_commands.command(name="retention")
-    @app_commands.describe(days="Days to keep a departed member's data in case they come back (1-365)")
-    async def retention(
-        self, interaction: discord.Interaction[KindredBot], days: app_commands.Range[int, 1, 365]
-    ) -> None:
-        """Set how long a member's data is kept after they leave, before it is erased."""
-        await self.apply(interaction, {"retention_days": _in_range("Retention", days, 1, 365)})
-
-    @app_commands.command(name="newcomer-mentors")
-    @app_commands.describe(cap="At most this many members in their first 30 days per mentor at once (1-10)")
-    async def newcomer_mentors(
-        self, interaction: discord.Interaction[KindredBot], cap: app_commands.Range[int, 1, 10]
-    ) -> None:
-        """Set how many members in their first 30 days one mentor buddies at once, so no one is overloaded."""
-        await self.apply(interaction, {"newcomer_mentor_cap": _in_range("Mentor cap", cap, 1, 10)})
+    retention = number_setting(
+        "retention",
+        "retention_days",
+        "Set how long a member's data is kept after they leave, before it is erased.",
+        "days",
+        "Days to keep a departed member's data in case they come back (1-365)",
+        1,
+        365,
+    )
+    newcomer_mentors = number_setting(
+        "newcomer-mentors",
+        "newcomer_mentor_cap",
+        "Set how many members in their first 30 days one mentor buddies at once, so no one is overloaded.",
+        "cap",
+        "At most this many members in their first 30 days per mentor at once (1-10)",
+        1,
+        10,
+    )
 
     @app_commands.command(name="welcome")
     @app_commands.describe(state="on: each new member gets a short, private welcome DM from Kindred; off: none")
@@ -342,10 +302,5 @@ class Config(
     async def welcome(self, interaction: discord.Interaction[KindredBot], state: str) -> None:
         """Turn the private welcome DM to new members on or off (nothing about an arrival is ever posted)."""
         if state not in ("on", "off"):
-            raise KindredError("Pick on or off from the list.")
+            raise KindredError(_("Pick on or off from the list."))
         await self.apply(interaction, {"welcome_dm": state == "on"})
-
-
-def _in_range(label: str, value: int, low: int, high: int) -> int:
-    # The client enforces these ranges too, but a value can arrive from elsewhere (an old client).
-    return check_int_range(label, value, low, high)

@@ -16,6 +16,7 @@ from discord.ext import commands
 from bot.config_ops import check_interest_name
 from bot.confirm import ConfirmView
 from bot.errors import KindredError, reply_ephemeral
+from bot.i18n import _, pgettext
 from bot.messaging import NO_PINGS
 from bot.moderation import moderated_guild
 from bot.text import ECHO_LIMIT, clamp
@@ -60,19 +61,35 @@ class InterestCommands(commands.Cog):
         if role is not None:
             role_id = validated_role("interest", role)
             if not guild.me.guild_permissions.manage_roles:
-                raise KindredError("To link a role I need the **Manage Roles** permission. Grant it, then try again.")
+                raise KindredError(
+                    _("To link a role I need the **Manage Roles** permission. Grant it, then try again.")
+                )
             if role >= guild.me.top_role:
                 raise KindredError(
-                    f"I can't give members **{role.name}** because it sits above my highest role. "
-                    "Drag my role above it in Server Settings → Roles, then try again."
+                    _(
+                        "I can't give members **{role}** because it sits above my highest role. "
+                        "Drag my role above it in Server Settings → Roles, then try again."
+                    ).format(role=role.name)
                 )
         now = self.bot.clock.now()
         existed = await self.bot.store.interests.find(guild.id, cleaned, now=now)
         interest = await self.bot.store.interests.add(guild.id, cleaned, role_id, now=now)
+        if role_id:
+            done = (
+                _("**{interest}** updated, linked to {role}. Members can follow it now.")
+                if existed
+                else _("**{interest}** added, linked to {role}. Members can follow it now.")
+            )
+        else:
+            done = (
+                _("**{interest}** updated. Members can follow it now.")
+                if existed
+                else _("**{interest}** added. Members can follow it now.")
+            )
+        await reply_ephemeral(interaction, done.format(interest=interest.name, role=f"<@&{role_id}>"))
+        # The mod-log is a moderators' record, kept in English.
         linked = f" linked to <@&{role_id}>" if role_id else ""
-        verb = "updated" if existed else "added"
-        await reply_ephemeral(interaction, f"**{interest.name}** {verb}{linked}. Members can follow it now.")
-        await self._log(interaction, f"{verb} the interest **{interest.name}**{linked}.")
+        await self._log(interaction, f"{'updated' if existed else 'added'} the interest **{interest.name}**{linked}.")
 
     @interests.command(name="remove")
     @app_commands.describe(name="The interest to remove")
@@ -82,17 +99,28 @@ class InterestCommands(commands.Cog):
         interest = await self.bot.store.interests.find(guild.id, name, now=self.bot.clock.now())
         if interest is None:
             raise KindredError(
-                f"There's no interest called **{discord.utils.escape_markdown(clamp(name.strip(), ECHO_LIMIT))}**. `/config interests list` shows them."
+                _("There's no interest called **{name}**. `/config interests list` shows them.").format(
+                    name=discord.utils.escape_markdown(clamp(name.strip(), ECHO_LIMIT))
+                )
             )
         name = interest.name
 
         async def remove(clicked: discord.Interaction[KindredBot]) -> None:
             await self.remove_confirmed(clicked, name)
 
-        view = ConfirmView(interaction.user.id, "Remove", remove, keep_label="Keep it", kept_text=f"Kept **{name}**.")
+        view = ConfirmView(
+            interaction.user.id,
+            _("Remove"),
+            remove,
+            # Spanish and French need the pronoun's gender: an interest is masculine, a room or opportunity not.
+            keep_label=pgettext("keep an interest", "Keep it"),
+            kept_text=_("Kept **{interest}**.").format(interest=name),
+        )
         await reply_ephemeral(
             interaction,
-            f"Remove **{interest.name}**? Members who follow it will stop following it. This can't be undone.",
+            _("Remove **{interest}**? Members who follow it will stop following it. This can't be undone.").format(
+                interest=name
+            ),
             view=view,
         )
 
@@ -113,17 +141,19 @@ class InterestCommands(commands.Cog):
         guild = require_manager(interaction)
         catalogue = await self.bot.store.interests.catalogue(guild.id, now=self.bot.clock.now())
         if not catalogue:
-            await reply_ephemeral(interaction, "There are no interests yet. Add one with `/config interests add`.")
+            await reply_ephemeral(interaction, _("There are no interests yet. Add one with `/config interests add`."))
             return
         lines = [f"• {i.name}" + (f" (<@&{i.role_id}>)" if i.role_id else "") for i in catalogue]
-        embed = discord.Embed(title="Interests", description="\n".join(lines)[:4000], colour=discord.Colour.teal())
+        embed = discord.Embed(title=_("Interests"), description="\n".join(lines)[:4000], colour=discord.Colour.teal())
         await reply_ephemeral(interaction, embed=embed)
 
     async def remove_confirmed(self, interaction: discord.Interaction[KindredBot], name: str) -> None:
         """Called by the confirm button."""
         guild = require_manager(interaction)
         removed = await self.bot.store.interests.remove(guild.id, name)
-        text = f"**{name}** is removed." if removed else f"**{name}** was already gone."
+        text = (_("**{interest}** is removed.") if removed else _("**{interest}** was already gone.")).format(
+            interest=name
+        )
         await interaction.response.edit_message(content=text, view=None, allowed_mentions=NO_PINGS)
         if removed:
             await self._log(interaction, f"removed the interest **{name}**.")

@@ -1,7 +1,8 @@
 """Onboarding: when Kindred joins a server, it posts a short setup checklist.
 
 The checklist goes to the server's system channel; if there is none, or the bot can't post there,
-it goes to the owner by DM instead.
+it goes to the owner by DM instead. Either way it is written in the server's language (its community
+locale), since the moderators who set Kindred up read it together; English when that isn't shipped.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
-from bot.crisis.languages import detection_coverage
+from bot.config_ops import detection_languages_text
+from bot.i18n import N_, _, using_locale
 from bot.messaging import NO_PINGS, send_dm
 
 if TYPE_CHECKING:
@@ -22,7 +24,7 @@ __all__ = ["CHECKLIST", "Onboarding", "checklist_for"]
 
 log = logging.getLogger(__name__)
 
-CHECKLIST = (
+CHECKLIST = N_(
     "Thanks for adding **Kindred**, a companion for recovery peer support. "
     "A moderator with **Manage Server** can set it up in a few minutes:\n"
     "1. `/config region` and `/config timezone`: which crisis hotlines to show, and the server's time.\n"
@@ -39,14 +41,16 @@ CHECKLIST = (
 
 
 def checklist_for(guild_name: str, *, by_dm: bool, locale: object = None) -> str:
-    """The checklist, with a line saying which server it's about when it arrives by DM, and which languages
-    crisis detection reads (said plainly when ``locale``, the server's language, is not one of them)."""
-    text = CHECKLIST + "\n" + detection_coverage(locale)
-    if by_dm:
-        return (
-            f"I've just joined **{guild_name}**, but I couldn't post in its system channel, "
-            "so here's the setup checklist.\n\n" + text
-        )
+    """The checklist in the server's language ``locale``, with a line saying which server it's about when it
+    arrives by DM, and which languages crisis detection reads (said plainly when the server's is not one of them)."""
+    with using_locale(locale):
+        text = _(CHECKLIST) + "\n" + detection_languages_text(locale)
+        if by_dm:
+            lead = _(
+                "I've just joined **{server}**, but I couldn't post in its system channel, "
+                "so here's the setup checklist."
+            )
+            return lead.format(server=guild_name) + "\n\n" + text
     return text
 
 

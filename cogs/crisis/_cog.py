@@ -11,12 +11,15 @@ from discord import app_commands
 from discord.app_commands import Choice
 from discord.ext import commands
 
+from bot.config_ops import format_value
 from bot.crisis import Category, Level, Term, load_default_detector
 from bot.crisis_care import CATEGORY_LABELS, LEVEL_LABELS, alert_wanted, dry_run_report
 from bot.crisis_care.audit import PAGE_SIZE, AuditPage, render_audit, term_change_line
 from bot.crisis_care.care import LINE_REMOVAL_KIND, REPOST_KIND, CrisisCare
+from bot.crisis_care.text import category_label, level_label
 from bot.crisis_care.work import CrisisButtons
 from bot.errors import KindredError, reply_ephemeral
+from bot.i18n import N_, _
 from bot.moderation import moderated_guild, require_moderator
 from bot.modlog import post_modlog
 from bot.resources import contacts_for
@@ -38,15 +41,12 @@ MIN_TERM_CHARS = 3
 _DYNAMIC = (TalkButton, OkButton, ClaimButton)
 CATEGORY_CHOICES = [Choice(name=CATEGORY_LABELS[c], value=c.value) for c in Category]
 LEVEL_CHOICES = [Choice(name=LEVEL_LABELS[lv], value=lv.name.lower()) for lv in Level if lv > Level.NONE]
-NOT_A_MODERATOR = "Crisis settings are for moderators: this needs the **Manage Server** permission."
+NOT_A_MODERATOR = N_("Crisis settings are for moderators: this needs the **Manage Server** permission.")
+OUTSIDE_A_SERVER = N_("Crisis tools belong to a server, so please run this inside the server you look after.")
 
 
 def _require_moderator(interaction: discord.Interaction[KindredBot]) -> discord.Guild:
-    return require_moderator(
-        interaction,
-        refusal=NOT_A_MODERATOR,
-        outside="Crisis tools belong to a server, so please run this inside the server you look after.",
-    )
+    return require_moderator(interaction, refusal=_(NOT_A_MODERATOR), outside=_(OUTSIDE_A_SERVER))
 
 
 @app_commands.guild_only()
@@ -123,7 +123,7 @@ class Crisis(commands.GroupCog, group_name="crisis", group_description="Crisis d
         config = await self.bot.store.config.get(guild.id)
         report = dry_run_report(
             detection,
-            policy=config.alert_policy,
+            policy=format_value("alert_policy", config.alert_policy),
             alert_wanted=alert_wanted(config.alert_policy, detection.level),
             alert_channel_id=config.crisis_alert_channel_id,
             contacts=contacts_for(config.region),
@@ -177,34 +177,47 @@ class Crisis(commands.GroupCog, group_name="crisis", group_description="Crisis d
         try:
             parsed = Term(term.strip(), Category(category), Level.parse(level))
         except ValueError:
-            raise KindredError("Pick the category and level from the lists.") from None
+            raise KindredError(_("Pick the category and level from the lists.")) from None
         words = [w for w in load_default_detector().normalize(parsed.term).split() if w.isalnum()]
         if sum(len(w) for w in words) < MIN_TERM_CHARS:
             raise KindredError(
-                f"{echo(parsed.term)} is too short to match safely: use at least {MIN_TERM_CHARS} letters or digits."
+                _("{term} is too short to match safely: use at least {count} letters or digits.").format(
+                    term=echo(parsed.term), count=MIN_TERM_CHARS
+                )
             )
         if parsed.level <= Level.NONE:
-            raise KindredError("Pick a level from the list: concern, high or imminent risk.")
+            raise KindredError(_("Pick a level from the list: concern, high or imminent risk."))
         existing = await self.bot.store.crisis.terms(guild.id)
         known = {t.term.term.lower() for t in existing}
         if parsed.term.lower() not in known and len(existing) >= MAX_TERMS:
             raise KindredError(
-                f"This server already has {MAX_TERMS} extra terms. Remove one with `/crisis terms remove`."
+                _("This server already has {count} extra terms. Remove one with `/crisis terms remove`.").format(
+                    count=MAX_TERMS
+                )
             )
         new = await self.bot.store.crisis.add_term(
             guild.id, parsed, user_id=interaction.user.id, now=self.bot.clock.now()
         )
         self.care.invalidate(guild.id)
-        verb = "Added" if new else "Updated"
+        done = (
+            _(
+                "Added **{term}** ({category}, {level}). It counts in this server only, from now on. Try it with `/crisis test`."
+            )
+            if new
+            else _(
+                "Updated **{term}** ({category}, {level}). It counts in this server only, from now on. "
+                "Try it with `/crisis test`."
+            )
+        )
         await reply_ephemeral(
             interaction,
-            f"{verb} **{parsed.term}** ({CATEGORY_LABELS[parsed.category]}, {LEVEL_LABELS[parsed.level]}). "
-            "It counts in this server only, from now on. Try it with `/crisis test`.",
+            done.format(term=parsed.term, category=category_label(parsed.category), level=level_label(parsed.level)),
         )
-        # After the reply: the mod-log is a record, and must not hold up the moderator's answer.
+        # After the reply: the mod-log is a record (in English), and must not hold up the moderator's answer.
         detail = f"{CATEGORY_LABELS[parsed.category]}, {LEVEL_LABELS[parsed.level]}"
         shown = discord.utils.escape_markdown(parsed.term)
-        await post_modlog(self.bot, guild.id, term_change_line(interaction.user.id, verb.lower(), shown, detail))
+        verb = "added" if new else "updated"
+        await post_modlog(self.bot, guild.id, term_change_line(interaction.user.id, verb, shown, detail))
 
     @terms.command(name="remove")
     @app_commands.describe(term="The extra term to remove")
@@ -216,10 +229,15 @@ class Crisis(commands.GroupCog, group_name="crisis", group_description="Crisis d
         )
         if not removed:
             raise KindredError(
-                f"**{term.strip()}** isn't one of this server's extra terms. `/crisis terms list` shows them."
+                _("**{term}** isn't one of this server's extra terms. `/crisis terms list` shows them.").format(
+                    term=term.strip()
+                )
             )
         self.care.invalidate(guild.id)
-        await reply_ephemeral(interaction, f"Removed **{term.strip()}**. The built-in word list still applies.")
+        await reply_ephemeral(
+            interaction,
+            _("Removed **{term}**. The built-in word list still applies.").format(term=term.strip()),
+        )
         shown = discord.utils.escape_markdown(term.strip())
         await post_modlog(self.bot, guild.id, term_change_line(interaction.user.id, "removed", shown))
 
@@ -240,13 +258,11 @@ class Crisis(commands.GroupCog, group_name="crisis", group_description="Crisis d
         if not stored:
             await reply_ephemeral(
                 interaction,
-                "This server has no extra terms; the built-in word list applies. Add one with `/crisis terms add`.",
+                _("This server has no extra terms; the built-in word list applies. Add one with `/crisis terms add`."),
             )
             return
-        lines = [
-            f"• **{s.term.term}**: {CATEGORY_LABELS[s.term.category]}, {LEVEL_LABELS[s.term.level]}" for s in stored
-        ]
-        text = f"**Extra crisis terms here ({len(stored)}):**\n" + "\n".join(lines)
+        lines = [f"• **{s.term.term}**: {category_label(s.term.category)}, {level_label(s.term.level)}" for s in stored]
+        text = _("**Extra crisis terms here ({count}):**").format(count=len(stored)) + "\n" + "\n".join(lines)
         if len(text) > 2000:
-            text = text[:1950].rsplit("\n", 1)[0] + "\n… (more not shown)"
+            text = text[:1950].rsplit("\n", 1)[0] + "\n" + _("… (more not shown)")
         await reply_ephemeral(interaction, text)

@@ -18,9 +18,10 @@ import discord
 from bot.clock import discord_ts
 from bot.crisis import Level
 from bot.crisis_care.alerts import GONE
+from bot.crisis_care.text import team_locale
 from bot.crisis_care.work import claim_custom_id
 from bot.errors import KindredError, reply_ephemeral
-from bot.i18n import N_, _
+from bot.i18n import N_, _, using_locale
 from bot.messaging import NO_PINGS
 from bot.resources import render_contacts
 from cogs._buttons import PersistentButton
@@ -54,7 +55,7 @@ def answer_view(guilds: Sequence[discord.Guild], level: Level) -> discord.ui.Vie
 
 
 def claim_view(alert_id: int, *, claimed: bool = False) -> discord.ui.View:
-    """The claim button under a crisis-team alert.
+    """The claim button under a crisis-team alert, labelled in the current locale (the team's, like the alert).
 
     It stays after a claim (greyed, relabelled) so a later click is told who is already reaching out.
     """
@@ -134,7 +135,7 @@ class ClaimButton(PersistentButton, template=r"crisis:claim:(?P<alert_id>\d+)"):
     def __init__(self, alert_id: int, *, claimed: bool = False) -> None:
         super().__init__(
             claim_custom_id(alert_id),
-            "Claimed" if claimed else "I'm reaching out",
+            _("Claimed") if claimed else _("I'm reaching out"),
             discord.ButtonStyle.secondary if claimed else discord.ButtonStyle.success,
         )
         self.alert_id = alert_id
@@ -153,32 +154,43 @@ async def _claim(interaction: discord.Interaction, alert_id: int) -> None:
     care = _care(interaction)
     guild, member = interaction.guild, interaction.user
     if guild is None or not isinstance(member, discord.Member):
-        raise KindredError("Alerts can only be claimed inside their server.")
+        raise KindredError(_("Alerts can only be claimed inside their server."))
     result = await care.alerts.claim(guild, member, alert_id, moderator=interaction.permissions.manage_guild)
     alert = result.alert
     if alert is None:
-        raise KindredError(GONE)
+        raise KindredError(_(GONE))
     if not result.claimed:
         if alert.claimed_by_user_id == member.id:
-            await reply_ephemeral(interaction, "You've already claimed this one. Thank you for reaching out.")
+            await reply_ephemeral(interaction, _("You've already claimed this one. Thank you for reaching out."))
         else:
-            when = discord_ts(alert.claimed_at, "R") if alert.claimed_at else "already"
+            claimed = (
+                _("{helper} claimed this {when} and is reaching out.").format(
+                    helper=f"<@{alert.claimed_by_user_id}>", when=discord_ts(alert.claimed_at, "R")
+                )
+                if alert.claimed_at
+                else _("{helper} has already claimed this and is reaching out.").format(
+                    helper=f"<@{alert.claimed_by_user_id}>"
+                )
+            )
             await reply_ephemeral(
                 interaction,
-                f"<@{alert.claimed_by_user_id}> claimed this {when} and is reaching out. "
-                "Please check with them before messaging the member too, so they aren't overwhelmed.",
+                claimed
+                + " "
+                + _("Please check with them before messaging the member too, so they aren't overwhelmed."),
             )
         return
     content = care.alerts.claimed_text(alert)
     await care.alerts.stop_reposts(alert_id)
-    await interaction.response.edit_message(
-        content=content, view=claim_view(alert_id, claimed=True), allowed_mentions=NO_PINGS
-    )
+    with using_locale(team_locale(guild)):  # the alert's button, in the alert's language
+        view = claim_view(alert_id, claimed=True)
+    await interaction.response.edit_message(content=content, view=view, allowed_mentions=NO_PINGS)
     clicked = interaction.message.id if interaction.message is not None else None
     await care.alerts.mark_copies_claimed(alert, content, except_id=clicked)
     await interaction.followup.send(
-        f"Thank you for reaching out to <@{alert.subject_user_id}>. A private, gentle message is best; "
-        "`/resources show` has the hotlines if they need more than we can give.",
+        _(
+            "Thank you for reaching out to {member}. A private, gentle message is best; "
+            "`/resources show` has the hotlines if they need more than we can give."
+        ).format(member=f"<@{alert.subject_user_id}>"),
         ephemeral=True,
         allowed_mentions=NO_PINGS,
     )

@@ -97,7 +97,7 @@ async def test_the_audit_is_paged_newest_first(h: Harness) -> None:
     second = str((await command(h, h.world.mod, "crisis audit", page=2)).content)
     assert "Page 2 of 2" in second and second.count(" · ") == 2 and "page:3" not in second
     beyond = str((await command(h, h.world.mod, "crisis audit", page=5)).content)
-    assert "only 2 page(s)" in beyond
+    assert "There are only 2 pages for this filter." in beyond
 
 
 async def test_only_moderators_see_the_audit(h: Harness) -> None:

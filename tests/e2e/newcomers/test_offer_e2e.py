@@ -134,7 +134,7 @@ async def test_moderators_see_a_count_and_never_a_name(h: Harness) -> None:
     await h.private_command(h.world.bob, "recovery support off")
     show = await h.private_command(h.world.mod, "config show")
     [field] = [f for f in show.embeds[0]["fields"] if f["name"] == "First-30-days support"]
-    assert field["value"].startswith("1 member(s) have it on")
+    assert field["value"].startswith("1 member has it on now.")
     everything = str(show.embeds)
     for member in (h.world.alice, h.world.bob):
         assert str(member.id) not in everything and "Alice" not in everything and "Bob" not in everything

@@ -115,3 +115,27 @@ def test_setting_rows_mark_defaults() -> None:
     assert len(rows) == len(settable_keys())
     assert rows["retention_days"].current == "10 days" and not rows["retention_days"].is_default
     assert rows["region"].is_default and rows["region"].default == "Other (worldwide directory)"
+
+
+@pytest.mark.parametrize("locale", ["es-ES", "pt-BR", "fr", "de", "it"])
+def test_the_checklist_fits_one_message_in_every_language(locale: str) -> None:
+    from cogs.config._onboarding import checklist_for
+
+    assert len(checklist_for("A server with a rather long name, as some have", by_dm=True, locale=locale)) <= 2000
+
+
+def test_values_read_in_the_current_language_and_the_mod_log_stays_english() -> None:
+    from bot.i18n import using_locale
+
+    with using_locale("de"):
+        assert format_value("retention_days", 1) == "1 Tag" and format_value("retention_days", 30) == "30 Tage"
+        assert format_value("welcome_dm", True) == "an" and format_value("pairing_weekday", 2) == "Mittwoch"
+        assert format_value("region", "DE") == "Deutschland"
+        rows = {row.key: row for row in setting_rows(GuildConfig(guild_id=1))}
+        assert rows["timezone"].label == "Zeitzone" and rows["timezone"].help.startswith("Standard-Zeitzone für alle")
+        with pytest.raises(
+            KindredError, match=r"^\*\*Datenaufbewahrung nach dem Verlassen\*\* muss zwischen 1 und 365 liegen"
+        ):
+            check_int_range("retention_days", 0, 1, 365)
+        line = change_line(5, "retention_days", 30, 7)
+    assert line == "<@5> changed **Data retention after leaving** from 30 days to 7 days."

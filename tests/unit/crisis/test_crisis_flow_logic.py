@@ -17,6 +17,8 @@ from bot.crisis_care import (
     decide_answer,
     dry_run_report,
 )
+from bot.crisis_care.text import team_locale
+from bot.i18n import using_locale
 from bot.privacy import registered_tables
 from bot.resources import contacts_for
 from bot.store import Store
@@ -170,3 +172,24 @@ def test_crisis_tables_are_in_the_privacy_registry() -> None:
     tables = {t.table: t for t in registered_tables()}
     assert tables["crisis_alerts"].user_columns == ("subject_user_id", "claimed_by_user_id")
     assert {"crisis_member_state", "crisis_audit", "crisis_terms"} <= set(tables)
+
+
+def test_team_alerts_use_the_servers_language_when_kindred_ships_it_else_english() -> None:
+    class Server:
+        def __init__(self, locale: str) -> None:
+            self.preferred_locale = locale
+
+    assert team_locale(Server("de")) == "de" and team_locale(Server("es-419")) == "es-419"
+    assert team_locale(Server("it")) is None and team_locale(Server("en-US")) is None and team_locale(None) is None
+    with using_locale(team_locale(Server("fr"))):
+        text = alert_text(
+            role_id=None,
+            subject_user_id=7,
+            level=Level.HIGH,
+            categories=(Category.OVERDOSE,),
+            where="x",
+            created_at=START,
+            repost=2,
+        )
+    assert text.startswith("**Toujours pas prise en charge** (rappel 2 sur 3, publiée pour la première fois <t:")
+    assert "**Alerte de crise** : élevé" in text and "**Signes :** surdose ou intoxication" in text

@@ -164,5 +164,11 @@ def test_button_labels_fit_discords_limit() -> None:
             "Check in now",
             "Check in with more detail",
             "Let my buddy know",
+            "I'm reaching out",
+            "Claimed",
+            "Erase everything",
+            "Keep my data",
+            "Remove",
+            "Keep it",
         ):
             assert 0 < len(gettext_for(locale, english)) <= 80

@@ -1,0 +1,67 @@
+"""/privacy in the member's language: show, export, delete with its confirmation buttons, and an error."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.harness import Harness
+from tests.support.interact import answer, click
+
+EXTENSIONS = ["cogs.config", "cogs.privacy", "cogs.meta"]
+pytestmark = pytest.mark.extensions(*EXTENSIONS)
+
+
+async def test_show_is_in_brazilian_portuguese(h: Harness) -> None:
+    h.world.alice.user.locale = "pt-BR"
+    await h.bot.store.prefs.set_timezone(h.world.alice.id, "America/Sao_Paulo", now=h.clock.now())
+    shown = await h.private_command(h.world.alice, "privacy show")
+    embed = shown.embeds[0]
+    assert embed["title"] == "O que o Kindred guarda sobre você"
+    names = [f["name"] for f in embed["fields"]]
+    assert names[0] == "Guardado agora" and names[-1] == "Detecção de crise"
+    assert "Guardado só se você usar o recurso" in names
+    assert "(1 guardado). Quem vê: " in embed["fields"][0]["value"]
+    assert embed["fields"][-1]["value"].startswith("A detecção de crise do Kindred lê mensagens")
+    assert embed["footer"]["text"].startswith("/privacidade exportar envia uma cópia para você.")
+
+
+async def test_export_says_so_in_german(h: Harness) -> None:
+    h.world.alice.user.locale = "de"
+    await h.bot.store.prefs.set_timezone(h.world.alice.id, "Europe/Berlin", now=h.clock.now())
+    sent = await answer(await h.dd.slash(h.world.alice, "privacy export", channel=h.world.general))
+    assert sent["content"] == (
+        "Hier ist alles, was Kindred über dich gespeichert hat (1 Eintrag). Nur du siehst diese Nachricht."
+    )
+
+
+async def test_delete_asks_in_french_with_french_buttons_and_keeps_or_erases_in_french(h: Harness) -> None:
+    w = h.world
+    w.alice.user.locale = "fr"
+    await h.bot.store.prefs.set_timezone(w.alice.id, "Europe/Paris", now=h.clock.now())
+    asked = await h.private_command(w.alice, "privacy delete")
+    assert asked.content.startswith("Ceci efface **tout** ce que Kindred conserve sur toi, dans tous les serveurs")
+    assert asked.content.endswith("Tu veux une copie avant ? Utilise `/confidentialité exporter`.")
+    buttons = asked.components[0]["components"]
+    assert [b["label"] for b in buttons] == ["Tout effacer", "Garder mes données"]
+    kept = await click(h, w.alice, asked, buttons[1]["custom_id"])
+    assert kept.data["content"] == "Rien n'a été effacé. Tes données sont restées telles quelles."
+    assert await h.bot.store.prefs.get(w.alice.id) is not None
+
+    asked = await h.private_command(w.alice, "privacy delete")
+    await click(h, w.alice, asked, asked.components[0]["components"][0]["custom_id"])
+    message_id = int((await asked.original())["id"])
+    done = await h.dd.world.signal.wait_for(
+        lambda: h.dd.messages[message_id].get("content", "").startswith("C'est fait.") or None,
+        timeout=10,
+        describe=lambda: "the erasure was never confirmed",
+    )
+    assert done
+    text = h.dd.messages[message_id]["content"]
+    assert "J'ai effacé tout ce que je conservais sur toi (1 élément)." in text and "Prends soin de toi." in text
+
+
+async def test_an_error_is_answered_in_spanish(h: Harness) -> None:
+    h.world.alice.user.locale = "es-ES"
+    await h.bot.db.close()  # whatever goes wrong, the member hears it kindly, in their language
+    failed = await h.private_command(h.world.alice, "privacy show")
+    assert failed.content.startswith("Lo siento, algo ha fallado por nuestra parte.")
