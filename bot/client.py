@@ -26,6 +26,7 @@ from bot.i18n import set_locale
 from bot.messaging import DMS_CLOSED_NOTICE, NO_PINGS
 from bot.metrics import Metrics
 from bot.settings import Settings
+from bot.shards import Ownership
 from bot.store import Store
 from bot.timers import BULK, LANES, TimerService
 from bot.translator import KindredTranslator
@@ -102,6 +103,12 @@ class KindredBot(commands.AutoShardedBot):
         # warnings about missing voice libraries would only alarm operators at every start.
         discord.VoiceClient.warn_nacl = False
         discord.VoiceClient.warn_dave = False
+        # The servers this process owns: with SHARD_IDS, only its shards' (other processes run the rest).
+        self.ownership = Ownership.from_settings(settings)
+        if settings.shard_count is not None:
+            options.setdefault("shard_count", settings.shard_count)
+        if settings.shard_ids is not None:
+            options.setdefault("shard_ids", list(settings.shard_ids))
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -334,4 +341,4 @@ class KindredBot(commands.AutoShardedBot):
 
     async def on_ready(self) -> None:
         """Only log: on_ready fires again after reconnects, so no work starts here."""
-        log.info("connected as %s to %d servers", self.user, len(self.guilds))
+        log.info("connected as %s to %d servers (%s)", self.user, len(self.guilds), self.ownership.identity)

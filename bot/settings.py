@@ -17,6 +17,7 @@ __all__ = ["Settings", "SettingsError", "load_settings"]
 # obvious copy-paste mistake is caught before we ever talk to Discord.
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_\-]{20,}\.[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{20,}$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+MAX_SHARDS = 100_000  # far beyond any bot's need; only keeps a typo from becoming a huge number
 
 
 class SettingsError(ValueError):
@@ -49,6 +50,10 @@ class Settings:
     health_host: str = "127.0.0.1"
     # /healthz fails when more timers than this are more than five minutes late.
     health_max_late_timers: int = 100
+    # Sharding across processes: this process runs shards ``shard_ids`` of ``shard_count`` (bot/shards.py).
+    # Both None: Discord recommends a count and this process runs every shard.
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
 
     @property
     def database_target(self) -> Path | str:
@@ -135,6 +140,9 @@ def load_settings(env: Mapping[str, str], *, require_token: bool = True) -> Sett
     max_late = _number(env, "HEALTH_MAX_LATE_TIMERS", 100, 0, 1_000_000, "a number of timers")
     assert max_late is not None
 
+    shard_count = _number(env, "SHARD_COUNT", None, 1, MAX_SHARDS, f"a number of shards from 1 to {MAX_SHARDS}")
+    shard_ids = _shard_ids(env.get("SHARD_IDS", "").strip(), shard_count)
+
     return Settings(
         discord_token=token,
         database_path=database_path,
@@ -147,7 +155,31 @@ def load_settings(env: Mapping[str, str], *, require_token: bool = True) -> Sett
         health_port=health_port,
         health_host=health_host,
         health_max_late_timers=max_late,
+        shard_count=shard_count,
+        shard_ids=shard_ids,
     )
+
+
+def _shard_ids(raw: str, shard_count: int | None) -> tuple[int, ...] | None:
+    """``SHARD_IDS`` (comma-separated shard numbers, each below ``SHARD_COUNT``), sorted; ``None`` when unset."""
+    if not raw:
+        return None
+    if shard_count is None:
+        raise SettingsError("SHARD_IDS", "needs SHARD_COUNT (how many shards the whole bot runs, across processes)")
+    parts = [part.strip() for part in raw.split(",")]
+    if any(not (part.isascii() and part.isdigit()) for part in parts):
+        raise SettingsError("SHARD_IDS", f"{raw[:40]!r} is not a comma-separated list of shard numbers such as 0,2")
+    ids = [int(part) for part in parts]
+    too_big = [i for i in ids if i >= shard_count]
+    if too_big:
+        raise SettingsError(
+            "SHARD_IDS",
+            f"shard {too_big[0]} doesn't exist: with SHARD_COUNT={shard_count}, "
+            f"shards are numbered 0 to {shard_count - 1}",
+        )
+    if len(set(ids)) != len(ids):
+        raise SettingsError("SHARD_IDS", f"{raw[:40]!r} names a shard twice")
+    return tuple(sorted(ids))
 
 
 def _number(env: Mapping[str, str], name: str, default: int | None, low: int, high: int, what: str) -> int | None:
