@@ -146,7 +146,8 @@ class KindredBot(commands.AutoShardedBot):
         """Migrate, build the store, start the scheduler, load extensions, then sync commands."""
         await self.db.migrate()
         self.store = Store(self.db)
-        self.timers = TimerService(self.db, self.clock)
+        self.timers = TimerService(self.db, self.clock, self.ownership)
+        self.chains.scope = self.timers.owned_only
         self.scheduler.start()
         for name in self._extensions:
             await self.load_extension(name)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-__all__ = ["Ownership", "ShardSettings", "shard_of"]
+__all__ = ["NotOwned", "Ownership", "ShardSettings", "shard_of"]
 
 
 def shard_of(guild_id: int, shard_count: int) -> int:
@@ -21,6 +21,15 @@ def shard_of(guild_id: int, shard_count: int) -> int:
     if shard_count < 1:
         raise ValueError("shard_count must be at least 1")
     return (guild_id >> 22) % shard_count
+
+
+class NotOwned(Exception):
+    """Work for a server another process owns reached this one, whose cache can't tell whether the bot is
+    still there: it is left untouched to that process (a timer goes back to pending for it)."""
+
+    def __init__(self, guild_id: int) -> None:
+        super().__init__(f"server {guild_id} belongs to another process's shards")
+        self.guild_id = guild_id
 
 
 class ShardSettings(Protocol):
@@ -71,6 +80,14 @@ class Ownership:
             return True
         assert self.shard_count is not None and self.shard_ids is not None
         return shard_of(guild_id, self.shard_count) in self.shard_ids
+
+    def require(self, guild_id: int) -> None:
+        """Raise :class:`NotOwned` unless this process owns server ``guild_id``.
+
+        Call it before reading "not in my cache" as "the bot was removed": that holds only for owned servers.
+        """
+        if not self.owns(guild_id):
+            raise NotOwned(guild_id)
 
     @property
     def identity(self) -> str:

@@ -12,6 +12,11 @@ Rules that make a stop or crash lose nothing and send nothing twice:
 - a handler that raises is retried with exponential backoff, a bounded number of times, when its kind
   is safe to repeat; a permanent failure is logged and counted (:meth:`TimerService.counts`);
 - kinds run in lanes, so urgent work (crisis re-posts) never waits behind a wave of bulk reminders.
+
+Several processes may share one database, each owning some shards' servers (:mod:`bot.shards`). A process
+claims only timers of the servers it owns and timers of no server (a DM reminder), each claim one atomic
+statement, so two processes never take the same timer; the claim records the process's identity, so
+start-up recovery settles only what this process owns or was running itself.
 """
 
 from __future__ import annotations
@@ -19,11 +24,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot.clock import Clock, from_db, to_db
 from bot.db import Database, write_wait
+from bot.shards import NotOwned, Ownership
 from bot.timer_rules import (
     BULK,
     LANES,
@@ -34,12 +41,14 @@ from bot.timer_rules import (
     reminder_still_worth_sending,
     retry_delay,
 )
+from bot.timer_shards import Skipped, left_out, owned_condition, owned_only, settled_here_condition
 
 __all__ = [
     "BULK",
     "LANES",
     "MAX_ATTEMPTS",
     "URGENT",
+    "Skipped",
     "Timer",
     "TimerHandler",
     "TimerService",
@@ -59,6 +68,7 @@ def _like_prefix(prefix: str) -> str:
 KEEP_FINISHED = timedelta(days=28)
 _FINISHED = ("done", "failed", "interrupted", "skipped")
 SETTLE_WAIT = 120.0  # seconds a finished timer's status write may wait for another process's lock
+_COLUMNS = "id, kind, due_at, guild_id, user_id, payload, attempts"
 
 
 # Going back to pending must not collide with a successor the handler already scheduled under the same
@@ -74,9 +84,11 @@ class TimerService:
 
     BATCH = 500  # the most :meth:`claim_due` hands out at once
 
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, ownership: Ownership | None = None) -> None:
         self._db = db
         self._clock = clock
+        # Which servers' timers this process runs (every server's, unless SHARD_IDS says otherwise).
+        self.ownership = ownership or Ownership()
         self._handlers: dict[str, TimerHandler] = {}
         self._repeatable: set[str] = set()
         self._lanes: dict[str, str] = {}
@@ -110,6 +122,14 @@ class TimerService:
         """Registered kinds, optionally only one lane's."""
         return sorted(k for k in self._handlers if lane is None or self._lanes.get(k) == lane)
 
+    def owned_only(self) -> AbstractContextManager[Skipped]:
+        """Within the block, :meth:`schedule` leaves out timers of servers other processes own, and counts them.
+
+        For rebuilding chains from the facts (:mod:`bot.chains`): each process rebuilds its own servers' chains,
+        so two processes never race to add the same missing link.
+        """
+        return owned_only(self.ownership)
+
     async def recover_interrupted(self) -> tuple[int, int]:
         """At start-up, settle timers a crash left ``running``; returns (retried, given up).
 
@@ -117,29 +137,34 @@ class TimerService:
         before the handler). Repeatable kinds go back to pending, counting the crash as a try so a
         handler that kills the process cannot loop for ever. Others become ``interrupted`` and are
         logged: running them twice could send something twice, which is worse than a logged miss.
+        Only this process's timers are touched (:func:`bot.timer_shards.settled_here_condition`): never
+        another live process's running ones.
         """
-        now = to_db(self._clock.now())
+        now = self._clock.now()
+        where, params = settled_here_condition(self.ownership, now)
         async with self._db.transaction() as tx:
             # In the same transaction as the updates, so no claim can slip in between. Also called by the
             # daily upkeep: a row whose outcome couldn't be written (a full disk) is left running, while
             # the handlers this process is running right now are left alone.
             rows = [
                 r
-                for r in await tx.fetchall("SELECT id, kind, attempts FROM timers WHERE status = 'running'")
+                for r in await tx.fetchall(
+                    f"SELECT id, kind, attempts FROM timers WHERE status = 'running'{where}", params
+                )
                 if r["id"] not in self._running
             ]
             retry = [r for r in rows if r["kind"] in self._repeatable and r["attempts"] + 1 < MAX_ATTEMPTS]
             retry_ids = {r["id"] for r in retry}
             give_up = [r for r in rows if r["id"] not in retry_ids]
             await tx.executemany(
-                f"UPDATE timers SET status = 'pending', attempts = attempts + 1, fired_at = NULL, {_KEY_IF_FREE} "
-                "WHERE id = ? AND status = 'running'",
+                "UPDATE timers SET status = 'pending', attempts = attempts + 1, fired_at = NULL, claimed_by = NULL, "
+                f"{_KEY_IF_FREE} WHERE id = ? AND status = 'running'",
                 [(r["id"],) for r in retry],
             )
             await tx.executemany(
                 "UPDATE timers SET status = 'interrupted', finished_at = ?, "
                 "last_error = 'cut off by a restart' WHERE id = ? AND status = 'running'",
-                [(now, r["id"]) for r in give_up],
+                [(to_db(now), r["id"]) for r in give_up],
             )
         for r in retry:
             log.info("timer %s (%s) was cut off by a restart; running it again", r["id"], r["kind"])
@@ -158,7 +183,12 @@ class TimerService:
         payload: dict[str, Any] | None = None,
         dedupe_key: str | None = None,
     ) -> int:
-        """Add a timer. With ``dedupe_key``, an existing pending timer for the key is replaced."""
+        """Add a timer. With ``dedupe_key``, an existing pending timer for the key is replaced.
+
+        Inside :meth:`owned_only`, a timer of a server another process owns is left out (and 0 returned).
+        """
+        if left_out(guild_id):
+            return 0
         async with self._db.transaction() as tx:
             if dedupe_key is not None:
                 await tx.execute("DELETE FROM timers WHERE dedupe_key = ? AND status = 'pending'", (dedupe_key,))
@@ -235,28 +265,29 @@ class TimerService:
         """Atomically move the next due timer with a handler (in ``lane``) to running and return it.
 
         One at a time on purpose: a claim is taken only when its handler is about to run, so a stop
-        or crash never strands a batch of claimed-but-unstarted timers.
+        or crash never strands a batch of claimed-but-unstarted timers. Only timers of servers this
+        process owns (and of no server) are claimed, in one statement: PostgreSQL skips a row locked by a
+        claim in another process (``FOR UPDATE SKIP LOCKED``), SQLite has one writer at a time, and the
+        pending condition makes a row leave pending once, whoever asks.
         """
         kinds = self.kinds(lane)
         if not kinds:
             return None
         placeholders = ",".join("?" for _ in kinds)  # only "?" marks are joined, never values
+        owned, owned_params = owned_condition(self.ownership)
         row: Any = None
         try:
             async with self._db.transaction() as tx:
-                row = await tx.fetchone(
-                    "SELECT id, kind, due_at, guild_id, user_id, payload, attempts FROM timers "
-                    f"WHERE status = 'pending' AND due_at <= ? AND kind IN ({placeholders}) "
-                    "ORDER BY due_at, id LIMIT 1",
-                    (to_db(now), *kinds),
+                rows = await tx.fetchall(
+                    "UPDATE timers SET status = 'running', fired_at = ?, claimed_by = ? WHERE id = ("
+                    f"SELECT id FROM timers WHERE status = 'pending' AND due_at <= ? AND kind IN ({placeholders})"
+                    f"{owned} ORDER BY due_at, id LIMIT 1{self._db.skip_locked}) AND status = 'pending' "
+                    f"RETURNING {_COLUMNS}",
+                    (to_db(now), self.ownership.identity, to_db(now), *kinds, *owned_params),
                 )
-                if row is not None:
-                    await tx.execute(
-                        "UPDATE timers SET status = 'running', fired_at = ? WHERE id = ? AND status = 'pending'",
-                        (to_db(now), row["id"]),
-                    )
-                    if track:  # ours from the moment the claim commits: the upkeep must not settle it
-                        self._running.add(row["id"])
+                row = rows[0] if rows else None
+                if row is not None and track:  # ours from the moment the claim commits: the upkeep must not settle it
+                    self._running.add(row["id"])
         except asyncio.CancelledError:
             # Cancelled around COMMIT: the claim may have landed, but its handler will never start.
             if row is not None:
@@ -279,9 +310,10 @@ class TimerService:
             claimed.append(timer)
         return claimed
 
-    async def _hand_back(self, timer_id: int) -> None:
-        await self._db.execute(
-            "UPDATE timers SET status = 'pending', fired_at = NULL WHERE id = ? AND status = 'running'", (timer_id,)
+    async def _hand_back(self, timer_id: int) -> int:
+        return await self._db.execute(
+            "UPDATE timers SET status = 'pending', fired_at = NULL, claimed_by = NULL WHERE id = ? AND status = 'running'",
+            (timer_id,),
         )
 
     async def run_due(self, now: datetime | None = None, *, lane: str | None = None) -> int:
@@ -308,6 +340,14 @@ class TimerService:
                 return
             try:
                 await handler(timer)
+            except NotOwned as exc:
+                if self.ownership.owns(timer.guild_id):
+                    # Ours, yet its work is in another process's server: handing it back would loop here.
+                    outcome = self._failed(timer, exc)
+                else:
+                    # Another process's server's timer (ownership changed after the claim): left to its owner.
+                    log.warning("timer %s (%s) handed back: %s", timer.id, timer.kind, exc)
+                    outcome = self._hand_back(timer.id)
             except Exception as exc:
                 outcome = self._failed(timer, exc)
             else:
@@ -338,8 +378,8 @@ class TimerService:
                 exc_info=exc,
             )
             return await self._db.execute(
-                f"UPDATE timers SET status = 'pending', due_at = ?, attempts = ?, last_error = ?, {_KEY_IF_FREE} "
-                "WHERE id = ? AND status = 'running'",
+                "UPDATE timers SET status = 'pending', due_at = ?, attempts = ?, last_error = ?, claimed_by = NULL, "
+                f"{_KEY_IF_FREE} WHERE id = ? AND status = 'running'",
                 (to_db(retry_at), attempt, error, timer.id),
             )
         log.error("timer %s (%s) failed for good after %d tries", timer.id, timer.kind, attempt, exc_info=exc)
@@ -356,11 +396,12 @@ class TimerService:
         return {(r["kind"], r["status"]): r["n"] for r in rows}
 
     async def backlog(self, now: datetime, late_after: timedelta) -> tuple[int, int]:
-        """Pending timers already due, and those of them due more than ``late_after`` ago (for health)."""
+        """Pending timers this process would run already due, and those due more than ``late_after`` ago (health)."""
+        owned, owned_params = owned_condition(self.ownership)
         row = await self._db.fetchone(
             "SELECT count(*) AS due, coalesce(sum(CASE WHEN due_at < ? THEN 1 ELSE 0 END), 0) AS late FROM timers "
-            "WHERE status = 'pending' AND due_at <= ?",
-            (to_db(now - late_after), to_db(now)),
+            f"WHERE status = 'pending' AND due_at <= ?{owned}",
+            (to_db(now - late_after), to_db(now), *owned_params),
         )
         return (int(row["due"]), int(row["late"])) if row is not None else (0, 0)
 

@@ -81,7 +81,8 @@ class BuddyRounds:
         taken = await self.bot.timers.active_keys(f"{ROUND}:")
         added = 0
         for guild_id in await self.bot.store.buddies.guilds_with_members():
-            if f"{ROUND}:{guild_id}" not in taken:
+            # Each process rebuilds its own servers' rhythm (another's server isn't in this one's cache).
+            if f"{ROUND}:{guild_id}" not in taken and self.bot.timers.ownership.owns(guild_id):
                 await self.reschedule(guild_id)
                 added += 1
         return added
@@ -113,6 +114,7 @@ class BuddyRounds:
         """A scheduled round fell due: run it, and always line up the next one."""
         assert timer.guild_id is not None
         scheduled_for = from_db(timer.payload["at"])
+        self.bot.timers.ownership.require(timer.guild_id)  # absent from another process's cache isn't removed
         if self.bot.get_guild(timer.guild_id) is None:
             # The bot was removed from the server: let its rhythm stop. Rejoining re-seeds it.
             log.info("buddy round for guild %s skipped: the bot is no longer in that server", timer.guild_id)
@@ -132,6 +134,7 @@ class BuddyRounds:
         if await self.next_scheduled(timer.guild_id) != round_at:
             log.info("stale buddy nudge for guild %s ignored", timer.guild_id)
             return
+        self.bot.timers.ownership.require(timer.guild_id)
         guild = self.bot.get_guild(timer.guild_id)
         if guild is None:
             log.info("buddy nudge for guild %s skipped: the bot is no longer in that server", timer.guild_id)

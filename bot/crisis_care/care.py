@@ -38,7 +38,7 @@ from bot.crisis.second_opinion import SecondOpinion, default_second_opinion
 from bot.crisis_care.alerts import AlertDesk
 from bot.crisis_care.consent import ConsentDesk
 from bot.crisis_care.memory import AnswerMemory
-from bot.crisis_care.policy import CLOSED_DM_LINE_LIFETIME, MemberState, decide_answer
+from bot.crisis_care.policy import CLOSED_DM_LINE_LIFETIME
 from bot.crisis_care.text import CLOSED_DM_LINE, answer_locale, answer_text
 from bot.crisis_care.work import REPOST_KIND, CareWork, CrisisButtons, Source, bounded, repost_key
 from bot.i18n import using_locale
@@ -288,28 +288,30 @@ class CrisisCare:
             lock = self._locks[source.user_id] = asyncio.Lock()
         async with lock:
             now = self.bot.clock.now()
-            state = await self.memory.member_state(source.user_id)
-            decision = decide_answer(state, detection.level, now)
-            if not decision.answer:
-                log.info("no automatic crisis answer: %s", decision.why)
+            taken = await self.memory.take_answer(source.user_id, detection.level, now)
+            if not taken.decision.answer:
+                log.info("no automatic crisis answer: %s", taken.decision.why)
                 return
-            guilds = self._talk_guilds(source)
-            # In a DM, a member who shares one server with the bot gets that server's region by default.
-            region_guild = source.guild_id or (guilds[0].id if len(guilds) == 1 else None)
-            contacts = contacts_for(await self.work.region_for(source.user_id, region_guild))
-            # The language the message was written in, else the one the member last used a command in.
-            with using_locale(answer_locale(detection.language, await self.work.locale_for(source.user_id))):
-                content = answer_text(detection.level, detection.categories, contacts, talk_offered=bool(guilds))
-                buttons = self.buttons.answer(guilds, detection.level)
-            dm = await self._dm(source.user_id, content, buttons)
-            delivered = dm is not None or await self._closed_dm_fallback(source)
-            if delivered:
+            delivered = False
+            try:
+                delivered = await self._send_answer(source, detection)
+            finally:
                 # The channel line counts too: it keeps a closed-DM member from being replied to again and again.
-                self.memory.remember(source.user_id, MemberState(last_answer_at=now, last_answer_level=detection.level))
-                self.work.write_later(
-                    "recording the answer",
-                    lambda: self.bot.store.crisis.record_answer(source.user_id, detection.level, now=now),
-                )
+                # An answer that never went out is given back, so the cooldown doesn't hold for nothing.
+                self.memory.answered(source.user_id, detection.level, now, taken, delivered=delivered)
+
+    async def _send_answer(self, source: Source, detection: Detection) -> bool:
+        """The private answer by DM, else the channel line; whether either reached the member."""
+        guilds = self._talk_guilds(source)
+        # In a DM, a member who shares one server with the bot gets that server's region by default.
+        region_guild = source.guild_id or (guilds[0].id if len(guilds) == 1 else None)
+        contacts = contacts_for(await self.work.region_for(source.user_id, region_guild))
+        # The language the message was written in, else the one the member last used a command in.
+        with using_locale(answer_locale(detection.language, await self.work.locale_for(source.user_id))):
+            content = answer_text(detection.level, detection.categories, contacts, talk_offered=bool(guilds))
+            buttons = self.buttons.answer(guilds, detection.level)
+        dm = await self._dm(source.user_id, content, buttons)
+        return dm is not None or await self._closed_dm_fallback(source)
 
     async def _dm(self, user_id: int, content: str, view: discord.ui.View) -> discord.Message | None:
         """DM the answer. Like :func:`bot.messaging.send_dm`, but recording "DMs closed" never delays the

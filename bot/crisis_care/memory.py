@@ -1,23 +1,26 @@
 """What the crisis service remembers about each member's answers, so the cooldown and a mute hold while
 the database is down or slow.
 
-The database is the truth; this memory is only a stand-in for it, kept beside it: every answer and
-acknowledgement is remembered here at once and stored in the background.
+The database is the truth, shared by every process on it: an answer is decided and recorded in one
+transaction (:meth:`AnswerMemory.take_answer`), so two processes seeing the same member at once answer once.
+This memory is only a stand-in for it, kept beside it: every answer and acknowledgement is remembered here
+too, and when the database is down or slow the decision is taken on what this process remembers (logged).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.crisis_care.policy import MemberState
+from bot.crisis import Level
+from bot.crisis_care.policy import AnswerDecision, MemberState, decide_answer
 
 if TYPE_CHECKING:
     from bot.crisis_care.work import CareWork
     from bot.host import Host
 
-__all__ = ["AnswerMemory", "merge_state"]
+__all__ = ["AnswerMemory", "TakenAnswer", "merge_state"]
 
 # Memory of recent answers is only a stand-in for the database; past this size old entries are dropped.
 _MEMORY_LIMIT = 5000
@@ -32,6 +35,15 @@ def merge_state(stored: MemberState, remembered: MemberState | None) -> MemberSt
         last_at, last_level = remembered.last_answer_at, remembered.last_answer_level
     acks = [a for a in (stored.acknowledged_at, remembered.acknowledged_at) if a is not None]
     return MemberState(stored.muted, last_at, last_level, max(acks) if acks else None)
+
+
+@dataclass(frozen=True, slots=True)
+class TakenAnswer:
+    """An answer decided on: whether to send it, and what the database held before it was recorded there
+    (``None``: the database couldn't be reached, so nothing is recorded yet)."""
+
+    decision: AnswerDecision
+    previous: MemberState | None
 
 
 class AnswerMemory:
@@ -73,3 +85,43 @@ class AnswerMemory:
             return replace(fallback, muted=self._muted.get(user_id, False))
         self.note_muted(user_id, stored.muted)
         return merge_state(stored, remembered)
+
+    async def take_answer(self, user_id: int, level: Level, now: datetime) -> TakenAnswer:
+        """Decide whether to answer the member now and, if so, record it in the same transaction, for every process.
+
+        Bounded like every store call on the member's path: with the database down or slow, the decision is
+        taken on this process's memory (and recorded once the answer went out, by :meth:`answered`).
+        """
+        decisions: list[AnswerDecision] = []
+
+        def decide(stored: MemberState) -> bool:
+            self.note_muted(user_id, stored.muted)
+            decisions.append(decide_answer(merge_state(stored, self._remembered.get(user_id)), level, now))
+            return decisions[-1].answer
+
+        taken = await self.work.attempt(
+            "deciding on a crisis answer",
+            lambda: self.bot.store.crisis.take_answer(user_id, level, now=now, decide=decide),
+            None,
+        )
+        if taken is None or not decisions:
+            fallback = merge_state(MemberState(), self._remembered.get(user_id))
+            state = replace(fallback, muted=self._muted.get(user_id, False))
+            return TakenAnswer(decide_answer(state, level, now), None)
+        return TakenAnswer(decisions[-1], taken[0])
+
+    def answered(self, user_id: int, level: Level, now: datetime, taken: TakenAnswer, *, delivered: bool) -> None:
+        """After sending: remember a delivered answer (and store it, if the database missed it at the decision);
+        give an undelivered one back, so the cooldown doesn't hold for an answer nobody received."""
+        if delivered:
+            self.remember(user_id, MemberState(last_answer_at=now, last_answer_level=level))
+            if taken.previous is None:
+                self.work.write_later(
+                    "recording the answer", lambda: self.bot.store.crisis.record_answer(user_id, level, now=now)
+                )
+        elif taken.previous is not None:
+            previous = taken.previous
+            self.work.write_later(
+                "giving back an undelivered answer",
+                lambda: self.bot.store.crisis.give_back_answer(user_id, taken_at=now, previous=previous, now=now),
+            )

@@ -161,6 +161,10 @@ class Database(Statements):
     backend: ClassVar[str]
     #: What this database is, for messages (a file path, or a URL without its password).
     where: str
+    #: Appended to a sub-SELECT that picks rows a write transaction is about to take (a queue's claim):
+    #: PostgreSQL locks the rows it picks and skips rows another transaction holds, so concurrent claims
+    #: never take the same row or wait on each other; SQLite's one writer needs nothing.
+    skip_locked: ClassVar[str] = ""
 
     # Each backend module registers itself by subclassing (bot/db/__init__.py imports both), so open() can choose
     # one without this module importing the backends, which import it.

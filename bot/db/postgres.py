@@ -104,6 +104,7 @@ class PostgresDatabase(Database):
     """A pool of connections to one PostgreSQL database (``DATABASE_URL``)."""
 
     backend = "postgresql"
+    skip_locked = " FOR UPDATE SKIP LOCKED"
     POOL_SIZE = 10
 
     def __init__(self, pool: Any, url: str) -> None:

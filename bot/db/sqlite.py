@@ -119,9 +119,12 @@ class SqliteTx(Tx):
         return row
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        """Return every row."""
-        cursor = await self._conn.execute(sql, params)
-        return list(await cursor.fetchall())
+        """Return every row (also of a write with ``RETURNING``).
+
+        One call on aiosqlite's thread runs the statement and reads it to the end, so a caller cancelled
+        meanwhile never leaves a half-read statement open, which would make the next COMMIT fail.
+        """
+        return list(await self._conn.execute_fetchall(sql, params))
 
 
 class SqliteDatabase(Database):

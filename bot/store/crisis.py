@@ -11,10 +11,9 @@ from datetime import datetime
 
 from bot.clock import from_db, to_db
 from bot.crisis import Category, Level, Term
-from bot.crisis_care.policy import MemberState
 from bot.db import Row
 from bot.privacy import PrivateTable, register_private_table
-from bot.store.repo import Repo
+from bot.store.crisis_member import CrisisMemberRepo
 from bot.store.rows import columns, from_row
 
 __all__ = ["Alert", "AuditEntry", "ClaimResult", "CrisisRepo", "NewAlert", "StoredTerm"]
@@ -131,50 +130,8 @@ def _categories(text: str) -> tuple[Category, ...]:
     return tuple(Category(c) for c in text.split(",") if c)
 
 
-class CrisisRepo(Repo):
+class CrisisRepo(CrisisMemberRepo):
     """Crisis care storage. Every method is one statement or one transaction."""
-
-    # -- member state -------------------------------------------------------------------------
-    async def member_state(self, user_id: int) -> MemberState:
-        """The member's answer state (defaults when nothing is stored)."""
-        row = await self._db.fetchone(
-            "SELECT muted, last_answer_at, last_answer_level, acknowledged_at FROM crisis_member_state WHERE user_id = ?",
-            (user_id,),
-        )
-        if row is None:
-            return MemberState()
-        return from_row(MemberState, row)
-
-    async def record_answer(self, user_id: int, level: Level, *, now: datetime) -> None:
-        """Remember that the member was answered automatically now, at ``level``."""
-        await self._db.execute(
-            "INSERT INTO crisis_member_state (user_id, last_answer_at, last_answer_level, updated_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (user_id) DO UPDATE SET last_answer_at = excluded.last_answer_at, "
-            "last_answer_level = excluded.last_answer_level, updated_at = excluded.updated_at",
-            (user_id, to_db(now), int(level), to_db(now)),
-        )
-
-    async def acknowledge(self, user_id: int, *, now: datetime) -> None:
-        """The member clicked "I'm OK"."""
-        await self._db.execute(
-            "INSERT INTO crisis_member_state (user_id, acknowledged_at, updated_at) VALUES (?, ?, ?) "
-            "ON CONFLICT (user_id) DO UPDATE SET acknowledged_at = excluded.acknowledged_at, "
-            "updated_at = excluded.updated_at",
-            (user_id, to_db(now), to_db(now)),
-        )
-
-    async def set_muted(self, user_id: int, muted: bool, *, now: datetime) -> bool:
-        """Turn automatic answers off (or on); returns False when it already was that way."""
-        async with self._db.transaction() as tx:
-            current = await tx.fetchval("SELECT muted FROM crisis_member_state WHERE user_id = ?", (user_id,))
-            if bool(current) == muted:
-                return False
-            await tx.execute(
-                "INSERT INTO crisis_member_state (user_id, muted, updated_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (user_id) DO UPDATE SET muted = excluded.muted, updated_at = excluded.updated_at",
-                (user_id, int(muted), to_db(now)),
-            )
-        return True
 
     # -- per-server terms ---------------------------------------------------------------------
     async def terms(self, guild_id: int) -> list[StoredTerm]:

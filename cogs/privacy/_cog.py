@@ -231,12 +231,16 @@ class Privacy(commands.GroupCog, group_name="privacy", group_description="See, e
             log.warning("retention timer %s has no guild or user; ignored", timer.id)
             return
         guild_id, user_id = timer.guild_id, timer.user_id
+        self.bot.ownership.require(guild_id)  # only its owner sees whether the member came back
         guild = self.bot.get_guild(guild_id)
         if guild is not None and guild.get_member(user_id) is not None:
             # They came back but we missed the join event (e.g. while offline): keep everything.
             await clear_departure(self.bot.db, guild_id, user_id)
             return
-        shares = any(g.get_member(user_id) is not None for g in self.bot.guilds if g.id != guild_id)
+        # Other processes' servers are out of sight: the member may share one of them, so personal data stays.
+        shares = self.bot.ownership.partial or any(
+            g.get_member(user_id) is not None for g in self.bot.guilds if g.id != guild_id
+        )
         report = await purge_departed(self.bot.db, self.bot.erase_hooks, guild_id, user_id, shares_a_server=shares)
         if report is not None:
             log.info("retention purge in guild %s removed %d rows", guild_id, report.total)

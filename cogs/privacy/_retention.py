@@ -126,8 +126,13 @@ class ServerRetention(commands.Cog):
     async def on_guild_purge_timer(self, timer: Timer) -> None:
         """The retention period passed without the bot coming back: erase the server's data."""
         assert timer.guild_id is not None
+        self.bot.ownership.require(timer.guild_id)  # only its owner can tell the bot is gone from it
         if self.bot.get_guild(timer.guild_id) is not None:
             await clear_guild_departure(self.bot.db, timer.guild_id)  # back, and we missed the join
             return
         present = {m.id for g in self.bot.guilds for m in g.members}
+        if self.bot.ownership.partial:
+            # Other processes' servers are out of sight: any member may still share one with the bot, so
+            # personal data (a crisis mute) stays; only this server's rows go.
+            present |= await members_with_data(self.bot.db, timer.guild_id)
         await erase_guild(self.bot.db, timer.guild_id, still_present=present)

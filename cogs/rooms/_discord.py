@@ -79,7 +79,8 @@ class DiscordRooms:
 
     # -- what the gateway tells us ------------------------------------------------------------
     def has_guild(self, guild_id: int) -> bool:
-        """Whether the bot is still in the server."""
+        """Whether the bot is still in the server; :class:`bot.shards.NotOwned` for another process's server."""
+        self.bot.ownership.require(guild_id)  # only an owned server missing from the cache was removed
         return self.bot.get_guild(guild_id) is not None
 
     def is_member(self, guild_id: int, user_id: int) -> bool:

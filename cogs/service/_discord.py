@@ -33,7 +33,8 @@ class DiscordService:
         self.bot = bot
 
     def has_guild(self, guild_id: int) -> bool:
-        """Whether the bot is still in the server."""
+        """Whether the bot is still in the server; :class:`bot.shards.NotOwned` for another process's server."""
+        self.bot.ownership.require(guild_id)  # only an owned server missing from the cache was removed
         return self.bot.get_guild(guild_id) is not None
 
     async def post_card(self, opp: Opportunity, channel_id: int | None) -> tuple[int, int, str]:
