@@ -13,7 +13,7 @@ import discord.http
 import yarl
 
 from .drivers import DriverError, MemberDrivers
-from .faults import FaultRule
+from .faults import FaultRule, Hold
 from .gateway import Gateway, GatewaySession
 from .guild import GuildHandle
 from .ids import shard_of
@@ -322,6 +322,13 @@ class DiscordDouble(MemberDrivers):
         """
         self.world.rate_limiter = RateLimiter(limits or RateLimits()) if on else None
         return self.world.rate_limiter
+
+    def hold(self, method: str, route: str) -> Hold:
+        """Calls to ``method route`` wait, received but unanswered, until ``hold.release()`` (``hold.waiting``
+        counts them). A client killed meanwhile never hears back, though the call is then done, as on Discord."""
+        hold = Hold(method.upper(), route)
+        self.world.faults.holds.append(hold)
+        return hold
 
     def rate_limit_next(self, method: str, route: str, *, retry_after: float = 0.05, count: int = 1) -> FaultRule:
         """The next ``count`` calls get 429 + ``retry_after``; discord.py sleeps and retries by itself."""

@@ -124,14 +124,28 @@ class ClusterReport:
     rounds_while_down: dict[int, int] = field(default_factory=dict)
     crisis_answers: int = 0
     crisis_decisions: int = 0
-    killed_mid_wave: bool = False
     reminders_before_kill: int = 0
+    left_running_by_kill: int = 0  # timers process 1 had claimed and not finished when it was killed
     chain_problems: list[str] = field(default_factory=list)
     failed_timers: list[str] = field(default_factory=list)
     tracebacks: list[str] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        """The figures in one line (printed with ``pytest -s``)."""
+        once = sum(n == 1 for n in self.reminders_after_start.values())
+        twice = sum(n == 2 for n in self.reminders_after_restart.values())
+        return (
+            f"{len(self.members)} members: first wave once each {once}, second wave (through the kill) once each "
+            f"{twice}; {self.reminders_before_kill} of the second wave sent before the SIGKILL, which left {self.left_running_by_kill} "
+            f"claimed timer(s) running; rounds per server "
+            f"{ {k: len(v) for k, v in self.rounds.items()} } (while shard 1 was down {self.rounds_while_down}), "
+            f"buddy threads {self.threads}; crisis: {self.crisis_decisions} decisions, {self.crisis_answers} answer; "
+            f"chain problems {len(self.chain_problems)}, failed timers {len(self.failed_timers)}; "
+            f"phases {', '.join(f'{k} {v:.1f}s' for k, v in self.seconds.items())}"
+        )
 
     def phase_ok(self, phase: str) -> str | None:
         """Why ``phase`` has nothing to check (failed or skipped), or None when it ran."""
@@ -281,11 +295,20 @@ async def run_cluster(dd: DiscordDouble, url: str, workdir: Path, say: Callable[
             for server in servers:
                 await _schedule_round(timers, server.guild.id, second_wave)
 
-        await _with_db(url, schedule)
-        await poll_until(lambda: delivered() > before, timeout=WORK_TIMEOUT)
-        report.killed_mid_wave = delivered() < before + len(everyone)
-        report.reminders_before_kill = delivered() - before
-        await procs[1].stop(signal.SIGKILL)
+        # Messages wait unanswered at the double, so process 1 is caught in the middle of sending a reminder
+        # (its timer claimed and running) when it is killed; the DM it asked for is delivered all the same.
+        hold = dd.hold("POST", "/channels/{channel_id}/messages")
+        try:
+            await _with_db(url, schedule)
+            await poll_until_async(lambda: _not_yet_running(url, f"shards 1 of {SHARDS}"), timeout=WORK_TIMEOUT)
+            report.reminders_before_kill = delivered() - before
+            await procs[1].stop(signal.SIGKILL)
+            sql = "SELECT count(*) FROM timers WHERE status = 'running' AND claimed_by = ?"
+            report.left_running_by_kill = int(
+                await _with_db(url, lambda db: db.fetchval(sql, (f"shards 1 of {SHARDS}",)))
+            )
+        finally:
+            hold.release()
         # Process 0 goes on alone: it sends every reminder nobody holds (they belong to no server) and runs its
         # own server's round; server 1's round is left for its owner, however long it is away.
         await poll_until_async(lambda: _pending_due(url, REMINDER_KIND, second_wave), timeout=WORK_TIMEOUT)
@@ -313,7 +336,14 @@ async def run_cluster(dd: DiscordDouble, url: str, workdir: Path, say: Callable[
     report.chain_problems = await _chain_problems(url, report.members)
     report.failed_timers = await _failed_timers(url)
     report.tracebacks = [p.log_path.name for p in procs if "Traceback" in p.log_text()]
+    say(report.summary())
     return report
+
+
+async def _not_yet_running(url: str, claimed_by: str) -> int:
+    """1 until some timer is running under the claim of ``claimed_by`` (a process's identity), then 0."""
+    sql = "SELECT count(*) FROM timers WHERE status = 'running' AND claimed_by = ?"
+    return 0 if int(await _with_db(url, lambda db: db.fetchval(sql, (claimed_by,))) or 0) else 1
 
 
 async def _pending_due(url: str, kind: str, at: datetime) -> int:

@@ -75,7 +75,7 @@ def test_a_crisis_cooldown_holds_across_processes(cluster: ClusterReport) -> Non
 
 def test_a_killed_process_loses_none_of_its_work_once_back(cluster: ClusterReport) -> None:
     _ran(cluster, "kill")
-    assert cluster.killed_mid_wave, "the second wave was already sent when process 1 was killed"
+    assert cluster.left_running_by_kill >= 1  # killed in the middle of its work
     # While process 1 was down, process 0 left server 1's round to it (its own server's ran)...
     assert cluster.rounds_while_down == {0: 2, 1: 1}
     # ...which came back and ran it, once; every member got the second wave's reminder exactly once.
