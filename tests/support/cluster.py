@@ -46,6 +46,9 @@ CRISIS_TEXT = "honestly i want to die, i can't do this anymore"  # the lexicon r
 CRISIS_ANSWER = "You matter"  # in every crisis answer (English: the member never used a command)
 # Logged (at INFO) by a process that scanned a crisis message and decided not to answer it.
 NO_ANSWER_LOG = re.compile(r"no automatic crisis answer")
+# Logged when the database took too long for the decision, which is then taken on the process's own memory:
+# by design a possible second answer then beats a late one, so the cooldown across processes isn't tested.
+DECISION_FALLBACK_LOG = re.compile(r"deciding on a crisis answer took over")
 START_TIMEOUT = 120.0  # seconds; two interpreters importing on a shared two-core machine can be slow
 WORK_TIMEOUT = 90.0  # a bulk poll every 15 s, so anything due is picked up well inside this
 
@@ -124,6 +127,7 @@ class ClusterReport:
     rounds_while_down: dict[int, int] = field(default_factory=dict)
     crisis_answers: int = 0
     crisis_decisions: int = 0
+    crisis_fallbacks: int = 0
     reminders_before_kill: int = 0
     left_running_by_kill: int = 0  # timers process 1 had claimed and not finished when it was killed
     chain_problems: list[str] = field(default_factory=list)
@@ -270,6 +274,9 @@ async def run_cluster(dd: DiscordDouble, url: str, workdir: Path, say: Callable[
     async def crisis() -> None:
         # The same moment in both servers: each process scans one message, and the cooldown allows one answer.
         here, there = (server.guild.members[both.id] for server in servers)
+        # Everyday words first: each process reads its server's crisis terms once, before the moment that counts.
+        for member, server in ((here, servers[0]), (there, servers[1])):
+            await dd.send_message(member, server.general, "long week, heading to a meeting later")
         await asyncio.gather(
             dd.send_message(here, servers[0].general, CRISIS_TEXT),
             dd.send_message(there, servers[1].general, CRISIS_TEXT),
@@ -283,17 +290,21 @@ async def run_cluster(dd: DiscordDouble, url: str, workdir: Path, say: Callable[
 
         await poll_until(lambda: decided() >= 2, timeout=WORK_TIMEOUT)
         report.crisis_answers, report.crisis_decisions = answers(), decided()
+        report.crisis_fallbacks = sum(len(DECISION_FALLBACK_LOG.findall(p.log_text())) for p in procs)
 
     async def kill_and_return() -> None:
-        second_wave = datetime.now(UTC) - timedelta(seconds=1)
+        # Claims go in due order: the reminders first (each process is caught in its first one, below), then
+        # server 1's round, then server 0's. So once process 0 has run its own round, it has passed server 1's.
+        second_wave = datetime.now(UTC) - timedelta(seconds=2)
+        rounds_due = [second_wave + timedelta(seconds=1), second_wave + timedelta(seconds=0.5)]
         before = delivered()
 
         async def schedule(db: Database) -> None:
             timers = TimerService(db, Clock())
             for member in everyone:
                 await timers.schedule(REMINDER_KIND, second_wave, user_id=member.id, dedupe_key=reminder_key(member.id))
-            for server in servers:
-                await _schedule_round(timers, server.guild.id, second_wave)
+            for server, due in zip(servers, rounds_due, strict=True):
+                await _schedule_round(timers, server.guild.id, due)
 
         # Messages wait unanswered at the double, so process 1 is caught in the middle of sending a reminder
         # (its timer claimed and running) when it is killed; the DM it asked for is delivered all the same.
@@ -321,7 +332,7 @@ async def run_cluster(dd: DiscordDouble, url: str, workdir: Path, say: Callable[
         await procs[1].start()
         await procs[1].wait_identified()
         await poll_until_async(lambda: _due_left(url, REMINDER_KIND, second_wave), timeout=WORK_TIMEOUT)
-        await poll_until_async(lambda: _due_left(url, ROUND, second_wave), timeout=WORK_TIMEOUT)
+        await poll_until_async(lambda: _due_left(url, ROUND, max(rounds_due)), timeout=WORK_TIMEOUT)
         report.reminders_after_restart = reminder_counts(dd, everyone)
 
     await phase("start-up", start_up)
