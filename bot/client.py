@@ -144,6 +144,13 @@ class KindredBot(commands.AutoShardedBot):
 
     async def setup_hook(self) -> None:
         """Migrate, build the store, start the scheduler, load extensions, then sync commands."""
+        if self.ownership.partial and not self.settings.uses_postgres:
+            # Not refused: one process may run some shards alone, on purpose. But the processes running the others
+            # can't share a SQLite file (its run lock keeps a second process out), so their servers go unserved.
+            log.warning(
+                "SHARD_IDS runs %s here; the other shards' processes need the same database: set DATABASE_URL",
+                self.ownership.identity,
+            )
         await self.db.migrate()
         self.store = Store(self.db)
         self.timers = TimerService(self.db, self.clock, self.ownership)
