@@ -15,9 +15,13 @@ import pytest
 from bot.db import Database
 from tests.double import DiscordDouble
 from tests.support.cluster import ClusterReport, run_cluster
-from tests.support.databases import NEEDS_POSTGRES, PostgresTestDatabases
+from tests.support.databases import TEST_DATABASE_URL, PostgresTestDatabases, server_url_for_tests
 
-pytestmark = NEEDS_POSTGRES
+pytestmark = pytest.mark.skipif(
+    server_url_for_tests() is None,
+    reason=f"a cluster shares one PostgreSQL database (a SQLite file is for one process): needs {TEST_DATABASE_URL}, "
+    "which .ci/run sets",
+)
 
 
 async def _run(databases: PostgresTestDatabases, workdir: Path) -> ClusterReport:
