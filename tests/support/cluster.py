@@ -7,7 +7,8 @@ phase; the tests in ``tests/e2e/cluster`` then check one property each:
 1. **start-up**: every member of both servers has a daily reminder due at once, and each server a buddy round
    due at once (facts and timers written before the processes start, as a long outage leaves them);
 2. **crisis**: one member of both servers posts crisis words in each at the same moment, so both processes scan
-   a crisis message of theirs together; the cooldown allows one answer;
+   a crisis message of theirs together; answers are held at the double until both have decided, and the
+   cooldown allows one;
 3. **a process dies**: a second wave of reminders and a second round in each server fall due; once the wave
    is going out, process 1 is SIGKILLed; process 0 goes on alone (and must leave server 1's round alone), then
    process 1 comes back with the same shard and settles what it owned.
@@ -277,19 +278,28 @@ async def run_cluster(dd: DiscordDouble, url: str, workdir: Path, say: Callable[
         # Everyday words first: each process reads its server's crisis terms once, before the moment that counts.
         for member, server in ((here, servers[0]), (there, servers[1])):
             await dd.send_message(member, server.general, "long week, heading to a meeting later")
-        await asyncio.gather(
-            dd.send_message(here, servers[0].general, CRISIS_TEXT),
-            dd.send_message(there, servers[1].general, CRISIS_TEXT),
-        )
+        # Answers wait at the double until both processes have decided, so neither can see the other's answer
+        # go out first: only the decision itself, in the database, can keep the second one back.
+        hold = dd.hold("POST", "/channels/{channel_id}/messages")
+        try:
+            await asyncio.gather(
+                dd.send_message(here, servers[0].general, CRISIS_TEXT),
+                dd.send_message(there, servers[1].general, CRISIS_TEXT),
+            )
+
+            def decided() -> int:
+                return hold.waiting + sum(len(NO_ANSWER_LOG.findall(p.log_text())) for p in procs)
+
+            await poll_until(lambda: decided() >= 2, timeout=WORK_TIMEOUT)
+            report.crisis_decisions = decided()
+        finally:
+            hold.release()
 
         def answers() -> int:
             return sum(CRISIS_ANSWER in dm["content"] for dm in dd.dms_to(both))
 
-        def decided() -> int:
-            return answers() + sum(len(NO_ANSWER_LOG.findall(p.log_text())) for p in procs)
-
-        await poll_until(lambda: decided() >= 2, timeout=WORK_TIMEOUT)
-        report.crisis_answers, report.crisis_decisions = answers(), decided()
+        await poll_until(lambda: answers() >= hold.held, timeout=WORK_TIMEOUT)
+        report.crisis_answers = answers()
         report.crisis_fallbacks = sum(len(DECISION_FALLBACK_LOG.findall(p.log_text())) for p in procs)
 
     async def kill_and_return() -> None:
