@@ -13,9 +13,10 @@ import discord.http
 import yarl
 
 from .drivers import DriverError, MemberDrivers
-from .faults import FaultRule
+from .faults import FaultRule, Hold
 from .gateway import Gateway, GatewaySession
 from .guild import GuildHandle
+from .ids import shard_of
 from .models import JSON, ChannelHandle, MemberHandle, ScheduledEventRecord, UserRecord
 from .ratelimit import RateLimiter, RateLimits
 from .recorder import DEFAULT_TIMEOUT, Claims, RecordedCall, route_matches
@@ -33,8 +34,8 @@ class DiscordDouble(MemberDrivers):
     with :meth:`add_guild`, then ``await dd.connect(bot)``.
     """
 
-    def __init__(self, *, bot_name: str = "Kindred", interaction_timeout: float = 3.0) -> None:
-        self.world = World(bot_name=bot_name, interaction_timeout=interaction_timeout)
+    def __init__(self, *, bot_name: str = "Kindred", interaction_timeout: float = 3.0, shard_count: int = 1) -> None:
+        self.world = World(bot_name=bot_name, interaction_timeout=interaction_timeout, shard_count=shard_count)
         self.gateway = Gateway(self.world)
         self.server = DoubleServer(self.world, self.gateway)
         self._bots: dict[int, tuple[discord.Client, asyncio.Task[None]]] = {}
@@ -132,9 +133,26 @@ class DiscordDouble(MemberDrivers):
         self.unpatch_discord()
 
     # -- building -------------------------------------------------------------------------------------
-    def add_guild(self, name: str, *, owner_name: str = "Owner") -> GuildHandle:
-        """Add a guild the bot is in. After connecting, the bot receives GUILD_CREATE (``on_guild_join``)."""
-        guild = GuildHandle(self.world, name, owner_name=owner_name)
+    @property
+    def shard_count(self) -> int:
+        """The shard count ``GET /gateway/bot`` recommends (settable before a bot connects)."""
+        return self.world.shard_count
+
+    @shard_count.setter
+    def shard_count(self, count: int) -> None:
+        self.world.shard_count = count
+
+    def shard_of(self, guild: GuildHandle | int) -> int:
+        """The shard (of :attr:`shard_count`) that receives ``guild``'s events: ``(guild_id >> 22) % count``."""
+        return shard_of(guild if isinstance(guild, int) else guild.id, self.world.shard_count)
+
+    def add_guild(self, name: str, *, owner_name: str = "Owner", shard: int | None = None) -> GuildHandle:
+        """Add a guild the bot is in. After connecting, the bot receives GUILD_CREATE (``on_guild_join``).
+
+        ``shard`` gives the guild an id that shard (of :attr:`shard_count`) owns; by default the id is just the
+        next snowflake, whichever shard that lands on.
+        """
+        guild = GuildHandle(self.world, name, owner_name=owner_name, shard=shard)
         self.world.guilds[guild.id] = guild
         payload = guild.payload(include_members=False)
         del payload["unavailable"]  # a guild joined while connected -> on_guild_join, as on Discord
@@ -304,6 +322,13 @@ class DiscordDouble(MemberDrivers):
         """
         self.world.rate_limiter = RateLimiter(limits or RateLimits()) if on else None
         return self.world.rate_limiter
+
+    def hold(self, method: str, route: str) -> Hold:
+        """Calls to ``method route`` wait, received but unanswered, until ``hold.release()`` (``hold.waiting``
+        counts them). A client killed meanwhile never hears back, though the call is then done, as on Discord."""
+        hold = Hold(method.upper(), route)
+        self.world.faults.holds.append(hold)
+        return hold
 
     def rate_limit_next(self, method: str, route: str, *, retry_after: float = 0.05, count: int = 1) -> FaultRule:
         """The next ``count`` calls get 429 + ``retry_after``; discord.py sleeps and retries by itself."""

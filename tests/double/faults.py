@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import math
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from aiohttp import web
 
@@ -52,11 +54,50 @@ class FaultRule:
         return json_body_response({"message": text, "code": self.code}, status=self.status)
 
 
+@dataclass(eq=False)
+class Hold:
+    """Calls matching ``method`` + ``route`` wait, received but unanswered, until :meth:`release`.
+
+    Discord being slow; and, when the client dies meanwhile, a request that was done all the same (a DM
+    delivered) although its sender never heard back, as on Discord.
+    """
+
+    method: str
+    route: str
+    waiting: int = 0  # calls held right now
+    held: int = 0  # calls held in all
+    _open: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def matches(self, method: str, route: str, path: str) -> bool:
+        return (
+            not self._open.is_set() and method.upper() == self.method.upper() and route_matches(self.route, route, path)
+        )
+
+    async def wait(self, changed: Callable[[], None]) -> None:
+        """Wait for the release (``changed`` wakes the double's waiters, which may watch :attr:`waiting`)."""
+        self.waiting += 1
+        self.held += 1
+        changed()
+        try:
+            await self._open.wait()
+        finally:
+            self.waiting -= 1
+
+    def release(self) -> None:
+        """Let every held call (and every later one) through."""
+        self._open.set()
+
+
 class FaultInjector:
-    """Holds pending fault rules; the REST middleware consults it before routing."""
+    """Holds pending fault rules and holds; the REST middleware consults it before routing."""
 
     def __init__(self) -> None:
         self.rules: list[FaultRule] = []
+        self.holds: list[Hold] = []
+
+    def hold_for(self, method: str, route: str, path: str) -> Hold | None:
+        """The first unreleased hold matching this call."""
+        return next((h for h in self.holds if h.matches(method, route, path)), None)
 
     def add(self, rule: FaultRule) -> FaultRule:
         self.rules.append(rule)
@@ -73,6 +114,9 @@ class FaultInjector:
 
     def clear(self) -> None:
         self.rules.clear()
+        for hold in self.holds:
+            hold.release()
+        self.holds.clear()
 
 
 def rate_limited_response(retry_after: float, *, scope: str = "user", is_global: bool = False) -> web.Response:

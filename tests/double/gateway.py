@@ -1,5 +1,9 @@
 """The gateway: HELLO, IDENTIFY -> READY + GUILD_CREATE, heartbeats, RESUME with replay, member chunks.
 
+Sessions are sharded as on Discord: IDENTIFY's ``shard: [shard_id, shard_count]`` picks the guilds a session
+hears about, those with ``(guild_id >> 22) % shard_count == shard_id``; events without a guild (DMs) go to
+shard 0. The default ``[0, 1]`` hears everything.
+
 Frames are plain JSON text; the client's ``compress=zlib-stream`` request is ignored, which discord.py
 accepts because it only decompresses binary frames.
 """
@@ -15,6 +19,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import WSMsgType, web
 
+from .ids import shard_of
 from .models import JSON, PRIVATE_THREAD
 from .permissions import MANAGE_THREADS, VIEW_CHANNEL
 from .state import World, log
@@ -27,6 +32,8 @@ GUILD_MESSAGES, GUILD_MESSAGE_REACTIONS, DIRECT_MESSAGES = 1 << 9, 1 << 10, 1 <<
 DIRECT_MESSAGE_REACTIONS, MESSAGE_CONTENT, GUILD_SCHEDULED_EVENTS = 1 << 13, 1 << 15, 1 << 16
 
 _GUILD_EVENTS = {"GUILD_CREATE", "GUILD_UPDATE", "GUILD_DELETE", "THREAD_MEMBER_UPDATE"}
+_GUILD_OBJECT_EVENTS = ("GUILD_CREATE", "GUILD_UPDATE", "GUILD_DELETE")  # the guild's id is ``id``
+INVALID_SHARD = 4010  # Discord's close code for an IDENTIFY whose shard is not [id < count, count]
 _EVENT_INTENTS = {
     "GUILD_MEMBER_ADD": GUILD_MEMBERS,
     "GUILD_MEMBER_UPDATE": GUILD_MEMBERS,
@@ -48,6 +55,19 @@ def required_intent(event: str, data: JSON) -> int:
     if event.startswith("GUILD_SCHEDULED_EVENT_"):
         return GUILD_SCHEDULED_EVENTS
     return _EVENT_INTENTS.get(event, 0)
+
+
+def event_guild_id(event: str, data: JSON) -> int | None:
+    """The guild an event belongs to, or None for a DM (Discord sends those to shard 0)."""
+    raw = data.get("id") if event in _GUILD_OBJECT_EVENTS else data.get("guild_id")
+    return int(raw) if raw else None
+
+
+def valid_shard(shard: object) -> bool:
+    """Whether IDENTIFY's ``shard`` is ``[shard_id, shard_count]`` with ``0 <= shard_id < shard_count``."""
+    if not isinstance(shard, list) or len(shard) != 2 or not all(isinstance(n, int) for n in shard):
+        return False
+    return 0 <= shard[0] < shard[1]
 
 
 class GatewayConnection:
@@ -93,6 +113,13 @@ class GatewaySession:
     invalid: bool = False
     resumes: int = 0
     received: list[JSON] = field(default_factory=list)
+
+    def owns(self, guild_id: int | None) -> bool:
+        """Whether this session's shard receives the events of ``guild_id`` (None: DMs, shard 0)."""
+        shard_id, shard_count = self.shard
+        if guild_id is None:
+            return shard_id == 0
+        return shard_of(guild_id, shard_count) == shard_id
 
     def emit(self, event: str, data: JSON) -> None:
         """Sequence a DISPATCH, keep it for replay, and send it if connected (subject to intents)."""
@@ -154,8 +181,11 @@ class Gateway:
         world.add_dispatcher(self.broadcast)
 
     def broadcast(self, event: str, data: JSON) -> None:
+        """Send an event to every session of the shard that owns its guild."""
+        guild_id = event_guild_id(event, data)
         for session in self.sessions.values():
-            session.emit(event, data)
+            if session.owns(guild_id):
+                session.emit(event, data)
 
     def live_sessions(self) -> list[GatewaySession]:
         return [s for s in self.sessions.values() if not s.invalid]
@@ -207,12 +237,17 @@ class Gateway:
         if data.get("token") != self.world.token:
             await conn.close(4004)
             return None
-        session = GatewaySession(self.world, int(data.get("intents", 0)), list(data.get("shard", [0, 1])))
+        shard = data.get("shard", [0, 1])
+        if not valid_shard(shard):
+            await conn.close(INVALID_SHARD)
+            return None
+        session = GatewaySession(self.world, int(data.get("intents", 0)), list(shard))
         session.received.append({"op": 2, "d": {**data, "token": "<redacted>"}})
         session.conn = conn
         self.sessions[session.id] = session
         self.identify_count += 1
         world = self.world
+        guilds = [guild for gid, guild in world.guilds.items() if session.owns(gid)]
         user = {**world.bot_user.payload(), "verified": True, "mfa_enabled": False, "email": None}
         session.emit(
             "READY",
@@ -220,7 +255,7 @@ class Gateway:
                 "v": 10,
                 "user": user,
                 "user_settings": {},
-                "guilds": [{"id": str(gid), "unavailable": True} for gid in world.guilds],
+                "guilds": [{"id": str(guild.id), "unavailable": True} for guild in guilds],
                 "session_id": session.id,
                 "session_type": "normal",
                 "resume_gateway_url": f"{world.base_url.replace('http', 'ws', 1)}/gateway",
@@ -235,7 +270,7 @@ class Gateway:
                 "_trace": ["discord-double"],
             },
         )
-        for guild in world.guilds.values():
+        for guild in guilds:
             session.emit("GUILD_CREATE", guild.payload(include_members=False))
         world.changed()
         return session
@@ -261,8 +296,8 @@ class Gateway:
         guild_ids = data["guild_id"] if isinstance(data["guild_id"], list) else [data["guild_id"]]
         for guild_id in guild_ids:
             guild = self.world.guilds.get(int(guild_id))
-            if guild is None:
-                continue
+            if guild is None or not session.owns(guild.id):
+                continue  # Discord answers only for guilds on the asking shard
             members = list(guild.members.values())
             not_found: list[str] = []
             if data.get("user_ids"):

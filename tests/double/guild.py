@@ -51,9 +51,11 @@ class GuildHandle:
         voice_states: user id -> voice channel id.
     """
 
-    def __init__(self, world: World, name: str, *, owner_name: str = "Owner") -> None:
+    def __init__(self, world: World, name: str, *, owner_name: str = "Owner", shard: int | None = None) -> None:
         self.world = world
-        self.id = world.snowflake()
+        if shard is not None and not 0 <= shard < world.shard_count:
+            raise ValueError(f"shard {shard} is outside the double's {world.shard_count} shard(s)")
+        self.id = world.snowflake(shard=None if shard is None else (shard, world.shard_count))
         self.name = name
         self.roles: dict[int, RoleHandle] = {}
         self.members: dict[int, MemberHandle] = {}
@@ -117,12 +119,21 @@ class GuildHandle:
         roles: Iterable[RoleHandle] = (),
         permissions: PermissionsLike | None = None,
         bot: bool = False,
+        user: UserRecord | MemberHandle | None = None,
     ) -> MemberHandle:
-        """Add a member. ``permissions`` creates a personal role granting them. Dispatches GUILD_MEMBER_ADD."""
+        """Add a member. ``permissions`` creates a personal role granting them. Dispatches GUILD_MEMBER_ADD.
+
+        ``user`` (a user, or their member handle in another guild) makes someone already in another server a
+        member here too: one account, one DM channel, a member in each server.
+        """
         role_list = list(roles)
         if permissions is not None:
             role_list.append(self.add_role(f"{name} perms", permissions=permissions))
-        member = self._new_member(name, [r.id for r in role_list], bot=bot)
+        if user is not None:
+            account = user.user if isinstance(user, MemberHandle) else user
+            member = self.members[account.id] = MemberHandle(account, self, [r.id for r in role_list])
+        else:
+            member = self._new_member(name, [r.id for r in role_list], bot=bot)
         self.world.dispatch("GUILD_MEMBER_ADD", {"guild_id": str(self.id), **member.payload()})
         return member
 

@@ -23,7 +23,12 @@ class SnowflakeGenerator:
         self._last_ms = 0
         self._increment = 0
 
-    def __call__(self) -> int:
+    def __call__(self, *, shard: tuple[int, int] | None = None) -> int:
+        """The next snowflake; with ``shard=(shard_id, shard_count)``, the next one that shard owns.
+
+        A shard owns the guilds whose timestamp part is ``shard_id`` modulo ``shard_count`` (see
+        :func:`shard_of`), so asking for a shard moves the clock on by at most ``shard_count - 1`` ms.
+        """
         now_ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
         if now_ms <= self._last_ms:
             self._increment += 1
@@ -33,8 +38,16 @@ class SnowflakeGenerator:
             now_ms = self._last_ms
         else:
             self._increment = 0
+        if shard is not None and now_ms % shard[1] != shard[0]:
+            now_ms += (shard[0] - now_ms) % shard[1]
+            self._increment = 0
         self._last_ms = now_ms
         return (now_ms << 22) | (self._worker << 17) | (self._process << 12) | self._increment
+
+
+def shard_of(guild_id: int, shard_count: int) -> int:
+    """The shard that receives a guild's events: ``(guild_id >> 22) % shard_count``, as Discord routes them."""
+    return (guild_id >> 22) % shard_count
 
 
 def snowflake_time(snowflake: int) -> dt.datetime:

@@ -39,7 +39,8 @@ def require(world: World, channel: ChannelHandle, needed: int) -> None:
 async def gateway_bot(request: web.Request) -> web.Response:
     world = world_of(request)
     limit = {"total": 1000, "remaining": 999, "reset_after": 14_400_000, "max_concurrency": 1}
-    return ok({"url": world.base_url.replace("http", "ws", 1) + "/gateway", "shards": 1, "session_start_limit": limit})
+    url = world.base_url.replace("http", "ws", 1) + "/gateway"
+    return ok({"url": url, "shards": world.shard_count, "session_start_limit": limit})
 
 
 @routes.get(API + "/gateway")

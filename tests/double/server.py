@@ -114,6 +114,9 @@ class DoubleServer:
         if not call.path.startswith(_NO_AUTH_PREFIXES) and request.headers.get("Authorization") != f"Bot {world.token}":
             call.fault = "unauthorized"
             return json_body_response({"message": "401: Unauthorized", "code": 0}, status=401)
+        hold = world.faults.hold_for(call.method, call.route, call.path)
+        if hold is not None:
+            await hold.wait(world.changed)
         rule = world.faults.take(call.method, call.route, call.path)
         if rule is not None:
             call.fault = rule.label

@@ -28,8 +28,10 @@ Dispatcher = Callable[[str, JSON], None]
 class World:
     """The double's state. Tests normally reach it through :class:`DiscordDouble`."""
 
-    def __init__(self, *, bot_name: str = "Kindred", interaction_timeout: float = 3.0) -> None:
+    def __init__(self, *, bot_name: str = "Kindred", interaction_timeout: float = 3.0, shard_count: int = 1) -> None:
         self.snowflake = SnowflakeGenerator()
+        #: The shard count ``GET /gateway/bot`` recommends; guilds can be placed on a shard (``add_guild(shard=)``).
+        self.shard_count = shard_count
         self.bot_user = UserRecord(self.snowflake(), bot_name.lower(), global_name=None, bot=True)
         self.app_owner = UserRecord(self.snowflake(), "appowner", global_name="App Owner")
         self.application_id = self.bot_user.id

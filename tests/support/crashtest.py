@@ -152,7 +152,7 @@ class BotProcess:
             return await self.proc.wait()
 
 
-async def seed_reminders(db_path: Path, guild_id: int, user_ids: list[int], at: wall_time) -> None:
+async def seed_reminders(db_path: Path | str, guild_id: int, user_ids: list[int], at: wall_time) -> None:
     """Give every member a daily reminder at ``at`` UTC, through the store as ``/checkin remind set`` does.
 
     No timer is written: the bot's start-up reconciliation builds every chain from these facts.

@@ -74,11 +74,11 @@ class FeedbackModal(discord.ui.Modal, title="Feedback"):
 class TinyBot(commands.AutoShardedBot):
     """A minimal bot with the command shapes the project uses."""
 
-    def __init__(self, guild_id: int) -> None:
+    def __init__(self, guild_id: int, **options: Any) -> None:
         intents = discord.Intents.default()
         intents.members = True
         intents.message_content = True
-        super().__init__(command_prefix="!", intents=intents, guild_ready_timeout=0.05)
+        super().__init__(command_prefix="!", intents=intents, guild_ready_timeout=0.05, **options)
         self.guild_id = guild_id
         self.seen = Seen()
 

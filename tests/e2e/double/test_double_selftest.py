@@ -308,3 +308,14 @@ async def test_interaction_response_with_file_then_edit_original(dd: DiscordDoub
     assert message["content"] == "chart v2"
     assert [a["filename"] for a in message["attachments"]] == ["c.png"]
     assert message["interaction_metadata"]["user"]["id"] == str(world.alice.id)
+
+
+async def test_a_held_call_waits_unanswered_until_released(dd: DiscordDouble, world: World, bot: TinyBot) -> None:
+    hold = dd.hold("POST", "/channels/{channel_id}/messages")
+    inter = await dd.slash(world.alice, "dmme")
+    await inter.response()
+    await dd.world.signal.wait_for(lambda: hold.waiting or None, timeout=5, describe=lambda: "no call was held")
+    assert dd.dms_to(world.alice) == []  # received, not yet done
+    hold.release()
+    assert (await dd.wait_for_dm(world.alice))["content"] == "hello from the bot"
+    assert (hold.waiting, hold.held) == (0, 1)
