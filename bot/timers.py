@@ -31,6 +31,7 @@ from typing import Any
 from bot.clock import Clock, from_db, to_db
 from bot.db import Database, write_wait
 from bot.shards import NotOwned, Ownership
+from bot.timer_recovery import KEY_IF_FREE, settle_cut_off
 from bot.timer_rules import (
     BULK,
     LANES,
@@ -41,7 +42,7 @@ from bot.timer_rules import (
     reminder_still_worth_sending,
     retry_delay,
 )
-from bot.timer_shards import Skipped, left_out, owned_condition, owned_only, settled_here_condition
+from bot.timer_shards import Skipped, left_out, owned_condition, owned_only
 
 __all__ = [
     "BULK",
@@ -69,14 +70,6 @@ KEEP_FINISHED = timedelta(days=28)
 _FINISHED = ("done", "failed", "interrupted", "skipped")
 SETTLE_WAIT = 120.0  # seconds a finished timer's status write may wait for another process's lock
 _COLUMNS = "id, kind, due_at, guild_id, user_id, payload, attempts"
-
-
-# Going back to pending must not collide with a successor the handler already scheduled under the same
-# key (the unique index allows one pending row per key): the retried row then gives up its key.
-_KEY_IF_FREE = (
-    "dedupe_key = CASE WHEN EXISTS (SELECT 1 FROM timers o WHERE o.dedupe_key = timers.dedupe_key "
-    "AND o.status = 'pending' AND o.id != timers.id) THEN NULL ELSE dedupe_key END"
-)
 
 
 class TimerService:
@@ -140,37 +133,14 @@ class TimerService:
         Only this process's timers are touched (:func:`bot.timer_shards.settled_here_condition`): never
         another live process's running ones.
         """
-        now = self._clock.now()
-        where, params = settled_here_condition(self.ownership, now)
-        async with self._db.transaction() as tx:
-            # In the same transaction as the updates, so no claim can slip in between. Also called by the
-            # daily upkeep: a row whose outcome couldn't be written (a full disk) is left running, while
-            # the handlers this process is running right now are left alone.
-            rows = [
-                r
-                for r in await tx.fetchall(
-                    f"SELECT id, kind, attempts FROM timers WHERE status = 'running'{where}", params
-                )
-                if r["id"] not in self._running
-            ]
-            retry = [r for r in rows if r["kind"] in self._repeatable and r["attempts"] + 1 < MAX_ATTEMPTS]
-            retry_ids = {r["id"] for r in retry}
-            give_up = [r for r in rows if r["id"] not in retry_ids]
-            await tx.executemany(
-                "UPDATE timers SET status = 'pending', attempts = attempts + 1, fired_at = NULL, claimed_by = NULL, "
-                f"{_KEY_IF_FREE} WHERE id = ? AND status = 'running'",
-                [(r["id"],) for r in retry],
-            )
-            await tx.executemany(
-                "UPDATE timers SET status = 'interrupted', finished_at = ?, "
-                "last_error = 'cut off by a restart' WHERE id = ? AND status = 'running'",
-                [(to_db(now), r["id"]) for r in give_up],
-            )
-        for r in retry:
-            log.info("timer %s (%s) was cut off by a restart; running it again", r["id"], r["kind"])
-        for r in give_up:
-            log.warning("timer %s (%s) was cut off by a restart and will not run again", r["id"], r["kind"])
-        return len(retry), len(give_up)
+        retried, given_up = await settle_cut_off(
+            self._db, self.ownership, self._clock.now(), running=self._running, repeatable=self._repeatable
+        )
+        for timer_id, kind in retried:
+            log.info("timer %s (%s) was cut off by a restart; running it again", timer_id, kind)
+        for timer_id, kind in given_up:
+            log.warning("timer %s (%s) was cut off by a restart and will not run again", timer_id, kind)
+        return len(retried), len(given_up)
 
     # -- scheduling -------------------------------------------------------------------------
     async def schedule(
@@ -379,7 +349,7 @@ class TimerService:
             )
             return await self._db.execute(
                 "UPDATE timers SET status = 'pending', due_at = ?, attempts = ?, last_error = ?, claimed_by = NULL, "
-                f"{_KEY_IF_FREE} WHERE id = ? AND status = 'running'",
+                f"{KEY_IF_FREE} WHERE id = ? AND status = 'running'",
                 (to_db(retry_at), attempt, error, timer.id),
             )
         log.error("timer %s (%s) failed for good after %d tries", timer.id, timer.kind, attempt, exc_info=exc)
