@@ -53,6 +53,7 @@ from bot.package_data import data_path
 
 from .blend import DEFAULT_BLEND, SURE, Blend, load_blend
 from .encoder import SentenceEncoder, default_encoder
+from .mentions import about_writer
 from .models import Category, Detection, Level
 from .quick import QuickRead, default_quick_read
 
@@ -185,7 +186,8 @@ class SecondOpinion:
         if detection.language != ENGLISH:
             return None
         if NEVER_CLEARED.isdisjoint(detection.categories):
-            return self.clear_threshold
+            mention = self.blend.mention_clear if self.blend is not None and detection.topic_only else None
+            return self.clear_threshold if mention is None else max(mention, self.clear_threshold)
         return self.blend.agreed_clear if self.blend is not None else None
 
     def windows(self, text: str) -> list[str]:
@@ -257,7 +259,7 @@ class SecondOpinion:
         for i, (text, detection) in enumerate(items):
             if not self.wanted(text, detection):
                 continue
-            settled = self.settled_by_quick_read(text, detection)
+            settled = self.not_about_writer(text, detection) or self.settled_by_quick_read(text, detection)
             if settled is not None:
                 results[i] = settled
             else:
@@ -271,6 +273,17 @@ class SecondOpinion:
             results[i] = self.decide(detection, self._opinion_of(text, vectors[start : start + len(windows)]))
             start += len(windows)
         return results
+
+    def not_about_writer(self, text: str, detection: Detection) -> Detection | None:
+        """None, or ``detection`` cleared when it rests on a bare topic word ("suicidal", "suicide") and no
+        sentence that says it is about the writer (:mod:`bot.crisis.mentions`): news, talk about others,
+        advice to everyone. Only with a blend (the shipped pipeline), and for the verdicts it may clear."""
+        if not detection.topic_only or self.blend is None or self.blend.mention_clear is None:
+            return None
+        if self.clear_bar(detection) is None or about_writer(plain_words(text)):
+            return None
+        note = "a topic word in sentences about someone else or no one in particular -> none"
+        return Detection(Level.NONE, (), (*detection.evidence, note))
 
     def settled_by_quick_read(self, text: str, detection: Detection) -> Detection | None:
         """The verdict when the quick read alone decides it, else None (the sentence model must read).
