@@ -35,7 +35,7 @@ from crisis_training_data import FRESH, real_rows, written_rows  # type: ignore[
 
 from bot.crisis import Detection, Level, load_default_detector  # noqa: E402
 from bot.crisis.encoder import default_encoder  # noqa: E402
-from bot.crisis.mentions import about_writer  # noqa: E402
+from bot.crisis.mentions import about_writer, laughs  # noqa: E402
 from bot.crisis.quick import default_quick_read  # noqa: E402
 from bot.crisis.second_opinion import (  # noqa: E402
     _MIN_WORDS,
@@ -143,7 +143,7 @@ def main() -> None:
         for t, d in zip(texts, lexicon, strict=True)
     ]
     full = [
-        opinion.not_about_writer(t, d) or opinion.decide(d, o)
+        opinion.not_about_writer(t, d) or opinion.decide(d, o, t)
         if opinion is not None and o is not None and opinion.wanted(t, d)
         else d
         for t, d, o in zip(texts, lexicon, opinions, strict=True)
@@ -189,6 +189,7 @@ def main() -> None:
             never_cleared=np.array([not NEVER_CLEARED.isdisjoint(d.categories) for d in lexicon]),
             topic_only=np.array([d.topic_only for d in lexicon]),
             about_writer=np.array([about_writer(plain_words(t)) for t in texts]),
+            laughs=np.array([laughs(t) for t in texts]),
         )
 
 

@@ -103,7 +103,12 @@ def simulate(scores: dict[str, np.ndarray], params: dict[str, object]) -> np.nda
     mention = params.get("mention_clear")
     topic = scores["topic_only"].astype(bool) if mention is not None else np.zeros(len(level), bool)
     if mention is not None:
-        clear = np.where(topic, max(float(mention), clear), clear)  # type: ignore[arg-type, assignment]
+        bar_topic = np.where(
+            scores["laughs"].astype(bool),
+            max(float(mention), clear, float(params["threshold"])),
+            max(float(mention), clear),
+        )  # type: ignore[arg-type]
+        clear = np.where(topic, bar_topic, clear)  # type: ignore[assignment]
     bar = np.where(never, float(params["agreed_clear"]), clear)  # type: ignore[arg-type]
     cleared = ran & (level > 0) & ((s < bar) | (topic & ~never & ~scores["about_writer"].astype(bool)))
     final[cleared] = 0

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["about_writer"]
+__all__ = ["about_writer", "laughs"]
 
 _SENTENCE = re.compile(r"[.!?;\n…]+")
 _WORD = re.compile(r"[^\W_]+")
+# Laughter beside a bare topic word ("suicidal lmao", "suicide season 💀") is the commonest hyperbole.
+_LAUGHTER = re.compile(r"\b(?:lo+l+|lmf?ao+|rofl|ha(?:ha)+h?|he(?:he)+|jk|xd)\b|😂|🤣|💀|😭", re.IGNORECASE)
 _TOPIC = re.compile(r"suicid\w*|sewerslide|unaliv\w*|ctb")
 # The writer, as chat spells it once apostrophes are gone ("i'm" -> "im", "i'll" -> "ill").
 FIRST_PERSON = frozenset({"i", "im", "ive", "id", "ill", "me", "my", "myself", "mine", "imma", "ima", "mines"})
@@ -52,3 +54,8 @@ def about_writer(text: str) -> bool:
         if FIRST_PERSON.intersection(words) or all(w in _FEELING for w in words[:first]):
             return True
     return not found
+
+
+def laughs(text: str) -> bool:
+    """True when ``text`` laughs ("lol", "lmao", "haha", 😂, 💀...): beside a bare topic word, often a joke."""
+    return _LAUGHTER.search(text) is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.crisis import Level, load_default_detector
-from bot.crisis.mentions import about_writer
+from bot.crisis.mentions import about_writer, laughs
 from bot.crisis.second_opinion import default_second_opinion, plain_words
 
 
@@ -74,3 +74,17 @@ def test_the_shipped_pipeline_keeps_a_topic_word_about_the_writer(text: str) -> 
     if opinion is None:
         pytest.skip("the shipped models are not installed")
     assert opinion.review(text, load_default_detector().detect(text)).detected
+
+
+def test_laughter_beside_a_bare_topic_word_asks_the_models_to_read_a_crisis_on_their_own() -> None:
+    opinion = default_second_opinion()
+    if opinion is None or opinion.blend is None or opinion.blend.mention_clear is None:
+        pytest.skip("the shipped models are not installed")
+    detect = load_default_detector().detect
+    text = "this exam makes me suicidal lmao"
+    assert laughs(text) and not laughs("i'm suicidal")
+    assert opinion.clear_bar(detect(text), text) == opinion.threshold
+    assert (
+        opinion.clear_bar(detect("i'm suicidal these days"), "i'm suicidal these days") == opinion.blend.mention_clear
+    )
+    assert opinion.clear_bar(detect("im so tired"), "im so tired") == opinion.clear_threshold
