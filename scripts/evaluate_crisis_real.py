@@ -35,6 +35,7 @@ from crisis_training_data import FRESH, real_rows, written_rows  # type: ignore[
 
 from bot.crisis import Detection, Level, load_default_detector  # noqa: E402
 from bot.crisis.encoder import default_encoder  # noqa: E402
+from bot.crisis.mentions import about_writer, laughs  # noqa: E402
 from bot.crisis.quick import default_quick_read  # noqa: E402
 from bot.crisis.second_opinion import (  # noqa: E402
     _MIN_WORDS,
@@ -43,6 +44,7 @@ from bot.crisis.second_opinion import (  # noqa: E402
     SecondOpinion,
     default_second_opinion,
     load_second_opinion,
+    plain_words,
 )
 
 # The obvious phrases a first attempt would list (shared/guide/crisis-safety.md).
@@ -141,7 +143,9 @@ def main() -> None:
         for t, d in zip(texts, lexicon, strict=True)
     ]
     full = [
-        opinion.decide(d, o) if opinion is not None and o is not None and opinion.wanted(t, d) else d
+        opinion.not_about_writer(t, d) or opinion.decide(d, o, t)
+        if opinion is not None and o is not None and opinion.wanted(t, d)
+        else d
         for t, d, o in zip(texts, lexicon, opinions, strict=True)
     ]
     took = time.perf_counter() - start
@@ -183,6 +187,9 @@ def main() -> None:
             model=np.array([o.model if o and o.model is not None else o.probability if o else 0.0 for o in opinions]),
             short=np.array([len(_WORD.findall(t)) < _MIN_WORDS for t in texts]),
             never_cleared=np.array([not NEVER_CLEARED.isdisjoint(d.categories) for d in lexicon]),
+            topic_only=np.array([d.topic_only for d in lexicon]),
+            about_writer=np.array([about_writer(plain_words(t)) for t in texts]),
+            laughs=np.array([laughs(t) for t in texts]),
         )
 
 

@@ -14,7 +14,8 @@ community's own phrasing), the fresh ones (``indep_mixed``, ``indep_social``) ar
 1. The blend: for short messages and for long posts (``--long-words``) separately, logistic regression of the
    label on (logit quick, logit model), classes weighted equally.
 2. The thresholds stay at concern 0.7, high 0.95, clear 0.3, the gate at 0.05, the sentence model alone
-   raising a short message at 0.93, and both models clearing overdose or self-harm below 0.05 (each
+   raising a short message at 0.93, both models clearing overdose or self-harm below 0.05, and a bare
+   topic word about the writer cleared below 0.45 (one not about the writer always is; each
    measured on dev and the written training sets, never on the fresh ones); the two regimes' biases
    are shifted over a grid, simulating what the bot does (:meth:`bot.crisis.second_opinion.SecondOpinion.review`).
    The chosen point has the lowest mean false-alarm rate over the everyday sources among those with recall
@@ -51,6 +52,9 @@ HIGH = 0.95
 CLEAR = 0.3
 MODEL_ALONE = 0.93
 AGREED_CLEAR = 0.05
+# A verdict resting on a bare topic word about the writer ("i'm suicidal") is cleared below this (chosen on
+# dev: the highest bar on a 0.05 grid that clears no dev crisis post the about-the-writer rule keeps).
+MENTION_CLEAR = 0.45
 EVERYDAY_SOURCES = ("goemotions", "tweeteval", "rmhd", "twitter_intent", "twitter_ideation")
 CRISIS_SOURCES = ("rmhd", "twitter_intent")
 
@@ -95,8 +99,18 @@ def simulate(scores: dict[str, np.ndarray], params: dict[str, object]) -> np.nda
     final = level.copy()
     reviewable = (level < 3) & ~scores["short"].astype(bool)
     ran = reviewable & ~((level == 0) & (scores["quick"] < float(params["gate"])))  # type: ignore[arg-type]
-    bar = np.where(never, float(params["agreed_clear"]), float(params["clear_threshold"]))  # type: ignore[arg-type]
-    cleared = ran & (level > 0) & (s < bar)
+    clear = float(params["clear_threshold"])  # type: ignore[arg-type]
+    mention = params.get("mention_clear")
+    topic = scores["topic_only"].astype(bool) if mention is not None else np.zeros(len(level), bool)
+    if mention is not None:
+        bar_topic = np.where(
+            scores["laughs"].astype(bool),
+            max(float(mention), clear, float(params["threshold"])),
+            max(float(mention), clear),
+        )  # type: ignore[arg-type]
+        clear = np.where(topic, bar_topic, clear)  # type: ignore[assignment]
+    bar = np.where(never, float(params["agreed_clear"]), clear)  # type: ignore[arg-type]
+    cleared = ran & (level > 0) & ((s < bar) | (topic & ~never & ~scores["about_writer"].astype(bool)))
     final[cleared] = 0
     alone = ran & ~cleared & (scores["words"] < int(params["long_words"]))  # type: ignore[call-overload]
     alone &= scores["model"] >= float(params["model_alone"])  # type: ignore[arg-type]
@@ -166,6 +180,7 @@ def main() -> None:
                 "clear_threshold": CLEAR,
                 "model_alone": MODEL_ALONE,
                 "agreed_clear": AGREED_CLEAR,
+                "mention_clear": MENTION_CLEAR,
             }
             final = simulate(dev, params)
             per = {name: rates(dev, final, dev["source"] == name) for name in EVERYDAY_SOURCES}

@@ -56,6 +56,10 @@ class Blend:
     # A verdict naming overdose or self-harm is cleared only below this blended probability: both models
     # must agree that it is everyday talk ("overdosed on pizza again", "5 years free from self harm").
     agreed_clear: float | None = None
+    # A verdict resting on a bare topic word ("suicidal") about the writer is cleared below this blended
+    # probability, higher than the usual bar: the word is as common in jokes and news as in a cry for help,
+    # so it proves less than a first-person crisis phrase (:mod:`bot.crisis.mentions`).
+    mention_clear: float | None = None
 
     def combine(self, quick: float, model: float, words: int) -> float:
         """The blended crisis probability of a message of ``words`` words."""
@@ -71,7 +75,7 @@ def load_blend(path: Path = DEFAULT_BLEND) -> tuple[Blend, dict[str, float]]:
     def weights(part: dict[str, float]) -> Weights:
         return Weights(float(part["quick"]), float(part["model"]), float(part["bias"]))
 
-    optional = {k: float(data[k]) for k in ("model_alone", "agreed_clear") if data.get(k) is not None}
+    optional = {k: float(data[k]) for k in ("model_alone", "agreed_clear", "mention_clear") if data.get(k) is not None}
     blend = Blend(
         float(data["gate"]), int(data["long_words"]), weights(data["short"]), weights(data["long"]), **optional
     )

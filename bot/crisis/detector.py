@@ -270,7 +270,14 @@ def _combine(hits: list[_Hit], weak: list[_Hit] | None = None) -> Detection:
         if level is Level.IMMINENT and Category.IMMEDIATE_DANGER not in categories:
             categories.append(Category.IMMEDIATE_DANGER)
     server_term = any(h.entry.id.startswith(EXTRA_PREFIX) for h in active)
-    return Detection(level, tuple(categories), tuple(evidence), server_term)
+    # Nothing but a topic word about suicide, and nothing combined with it: news, jokes and talk about others
+    # say "suicidal" too, so the second opinion asks who it is about.
+    topic_only = (
+        not reason
+        and not clean_weak
+        and all(h.entry.kind is Kind.MENTION and h.entry.categories == (Category.SUICIDAL_IDEATION,) for h in active)
+    )
+    return Detection(level, tuple(categories), tuple(evidence), server_term, topic_only=topic_only)
 
 
 @cache

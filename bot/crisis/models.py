@@ -82,7 +82,10 @@ class Detection:
     ``evidence`` names each lexicon entry that matched with the normalised words it matched, and any
     context rule that changed a level, so a moderator can see why the bot reacted. ``server_term`` is True
     when a term this server's moderators added matched: their word is final, so the sentence model never
-    clears it (:mod:`bot.crisis.second_opinion`). ``language`` is the code of the word list that gave the
+    clears it (:mod:`bot.crisis.second_opinion`). ``topic_only`` is True when the verdict rests on nothing
+    but a topic word about suicide ("suicidal", "suicide": kind ``mention``), which news, jokes and talk
+    about others share with a cry for help; the second opinion then asks who the sentence is about
+    (:mod:`bot.crisis.mentions`). ``language`` is the code of the word list that gave the
     verdict (:mod:`bot.crisis.languages`): ``"en"`` for the English stage (and when nothing matched), or
     ``"es"``, ``"pt"``, ``"fr"``, ``"de"`` when another language's list did, so the answer can use it.
     """
@@ -92,6 +95,7 @@ class Detection:
     evidence: tuple[str, ...] = ()
     server_term: bool = False
     language: str = "en"
+    topic_only: bool = False
 
     @property
     def detected(self) -> bool:

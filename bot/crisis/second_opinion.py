@@ -53,6 +53,7 @@ from bot.package_data import data_path
 
 from .blend import DEFAULT_BLEND, SURE, Blend, load_blend
 from .encoder import SentenceEncoder, default_encoder
+from .mentions import about_writer, laughs
 from .models import Category, Detection, Level
 from .quick import QuickRead, default_quick_read
 
@@ -178,15 +179,22 @@ class SecondOpinion:
         (:attr:`Blend.agreed_clear`)."""
         return self.clear_bar(detection) is not None
 
-    def clear_bar(self, detection: Detection) -> float | None:
-        """The probability below which ``detection`` is cleared, or None when it is never cleared."""
+    def clear_bar(self, detection: Detection, text: str = "") -> float | None:
+        """The probability below which ``detection`` (of ``text``) is cleared, or None when it is never cleared.
+
+        A verdict resting on a bare topic word has a higher bar (:attr:`Blend.mention_clear`); beside
+        laughter, the models must read a crisis on their own (the raise threshold).
+        """
         if self.clear_threshold is None or detection.level >= KEPT or detection.server_term:
             return None
         if detection.language != ENGLISH:
             return None
-        if NEVER_CLEARED.isdisjoint(detection.categories):
+        if not NEVER_CLEARED.isdisjoint(detection.categories):
+            return self.blend.agreed_clear if self.blend is not None else None
+        if not detection.topic_only or self.blend is None or self.blend.mention_clear is None:
             return self.clear_threshold
-        return self.blend.agreed_clear if self.blend is not None else None
+        bar = max(self.blend.mention_clear, self.clear_threshold)
+        return max(bar, self.threshold) if laughs(text) else bar
 
     def windows(self, text: str) -> list[str]:
         """The text, or for a long post, runs of whole sentences of at most :data:`WINDOW_TOKENS` wordpieces."""
@@ -257,7 +265,7 @@ class SecondOpinion:
         for i, (text, detection) in enumerate(items):
             if not self.wanted(text, detection):
                 continue
-            settled = self.settled_by_quick_read(text, detection)
+            settled = self.not_about_writer(text, detection) or self.settled_by_quick_read(text, detection)
             if settled is not None:
                 results[i] = settled
             else:
@@ -268,9 +276,20 @@ class SecondOpinion:
         start = 0
         for i, windows in reads:
             text, detection = items[i]
-            results[i] = self.decide(detection, self._opinion_of(text, vectors[start : start + len(windows)]))
+            results[i] = self.decide(detection, self._opinion_of(text, vectors[start : start + len(windows)]), text)
             start += len(windows)
         return results
+
+    def not_about_writer(self, text: str, detection: Detection) -> Detection | None:
+        """None, or ``detection`` cleared when it rests on a bare topic word ("suicidal", "suicide") and no
+        sentence that says it is about the writer (:mod:`bot.crisis.mentions`): news, talk about others,
+        advice to everyone. Only with a blend (the shipped pipeline), and for the verdicts it may clear."""
+        if not detection.topic_only or self.blend is None or self.blend.mention_clear is None:
+            return None
+        if self.clear_bar(detection) is None or about_writer(plain_words(text)):
+            return None
+        note = "a topic word in sentences about someone else or no one in particular -> none"
+        return Detection(Level.NONE, (), (*detection.evidence, note))
 
     def settled_by_quick_read(self, text: str, detection: Detection) -> Detection | None:
         """The verdict when the quick read alone decides it, else None (the sentence model must read).
@@ -285,7 +304,7 @@ class SecondOpinion:
             return None
         quick = self.quick.probability(text)
         words = len(_WORD.findall(text))
-        outcomes = {self._outcome(detection, quick, model, words) for model in (1 - SURE, SURE)}
+        outcomes = {self._outcome(text, detection, quick, model, words) for model in (1 - SURE, SURE)}
         if len(outcomes) != 1:
             return None
         outcome = outcomes.pop()
@@ -296,11 +315,11 @@ class SecondOpinion:
             return detection
         return None
 
-    def _outcome(self, detection: Detection, quick: float, model: float, words: int) -> str:
+    def _outcome(self, text: str, detection: Detection, quick: float, model: float, words: int) -> str:
         """What :meth:`decide` would do with these probabilities: "clear", "keep" or "raise"."""
         assert self.blend is not None
         p = self.blend.combine(quick, model, words)
-        bar = self.clear_bar(detection)
+        bar = self.clear_bar(detection, text)
         if detection.detected and bar is not None and p < bar:
             return "clear"
         return "keep" if self._level(p, model, words) <= detection.level else "raise"
@@ -315,9 +334,10 @@ class SecondOpinion:
             return Level.CONCERN if short and model >= blend.model_alone else level
         return level
 
-    def decide(self, detection: Detection, opinion: Opinion) -> Detection:
-        """``detection`` raised, cleared or kept by ``opinion`` (for a message :meth:`wanted` let through)."""
-        clear = self.clear_bar(detection)
+    def decide(self, detection: Detection, opinion: Opinion, text: str = "") -> Detection:
+        """``detection`` raised, cleared or kept by ``opinion`` (for a message ``text`` :meth:`wanted` let
+        through)."""
+        clear = self.clear_bar(detection, text)
         if detection.detected and clear is not None and opinion.probability < clear:
             note = f"{opinion.evidence()} < {clear:.2f}: reads as everyday talk -> none"
             return Detection(Level.NONE, (), (*detection.evidence, note))
