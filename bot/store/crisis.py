@@ -14,6 +14,7 @@ from bot.crisis import Category, Level, Term
 from bot.db import Row, Tx
 from bot.privacy import PrivateTable, register_private_table
 from bot.store.crisis_member import CrisisMemberRepo
+from bot.store.crisis_servers import CrisisServerRepo
 from bot.store.rows import columns, from_row
 
 __all__ = ["Alert", "AuditEntry", "ClaimResult", "CrisisRepo", "NewAlert", "StoredTerm"]
@@ -169,7 +170,7 @@ async def _insert_alert(tx: Tx, new: NewAlert, now: datetime) -> int:
     return alert_id
 
 
-class CrisisRepo(CrisisMemberRepo):
+class CrisisRepo(CrisisMemberRepo, CrisisServerRepo):
     """Crisis care storage. Every method is one statement or one transaction."""
 
     # -- per-server terms ---------------------------------------------------------------------
