@@ -7,6 +7,7 @@ plays that process (:func:`tests.support.shards.elsewhere`), then, restarted, th
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from bot.crisis_care.consent import HANDOVER_KIND
 from tests.e2e.crisis.test_crisis_flow_alerts import talk
@@ -20,14 +21,19 @@ pytestmark = CRISIS_ALERTS
 PASSED_ON = "passed your request on to that server's crisis team"
 
 
-async def _talk_from_elsewhere(h: Harness) -> str:
-    """Alice is answered by DM, then taps "Talk to someone here" in a process that doesn't own the server."""
-    w = h.world
-    await h.dd.send_message(w.alice, w.general, CRISIS)
-    dm = await h.dd.wait_for_dm(w.alice)
+async def _answered_then_elsewhere(h: Harness) -> dict[str, Any]:
+    """Alice is answered by DM; then the bot plays the process that gets DMs but doesn't own the server."""
+    await h.dd.send_message(h.world.alice, h.world.general, CRISIS)
+    dm = await h.dd.wait_for_dm(h.world.alice)
     await settle(h)
     elsewhere(h)
-    _, text = await talk(h, w.alice, dm, f"crisis:talk:{w.guild.id}:2")
+    return dm
+
+
+async def _talk_from_elsewhere(h: Harness) -> str:
+    """Alice taps "Talk to someone here" on her answer in a process that doesn't own the server."""
+    dm = await _answered_then_elsewhere(h)
+    _, text = await talk(h, h.world.alice, dm, f"crisis:talk:{h.world.guild.id}:2")
     return text
 
 
@@ -71,10 +77,7 @@ async def test_a_hand_over_cut_off_by_the_owner_s_crash_is_posted_once(h: Harnes
 
 async def test_pressing_twice_from_elsewhere_hands_over_once(h: Harness) -> None:
     w = h.world
-    await h.dd.send_message(w.alice, w.general, CRISIS)
-    dm = await h.dd.wait_for_dm(w.alice)
-    await settle(h)
-    elsewhere(h)
+    dm = await _answered_then_elsewhere(h)
     for _ in range(2):
         _, text = await talk(h, w.alice, dm, f"crisis:talk:{w.guild.id}:2")
         assert PASSED_ON in text
