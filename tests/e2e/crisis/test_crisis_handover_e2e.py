@@ -108,3 +108,11 @@ async def test_the_member_hears_by_dm_when_the_owner_can_t_reach_the_team(h: Har
     assert bot_messages(h, w.crisis_alerts) == []
     await h.run_timers()
     assert len(h.dd.dms_to(w.alice)) == 2  # the answer and this one: told once
+
+
+async def test_with_the_database_down_the_member_is_told_the_truth_with_their_contacts(h: Harness) -> None:
+    dm = await _answered_then_elsewhere(h)
+    await h.bot.db.close()  # nothing can be handed over durably
+    _, text = await talk(h, h.world.alice, dm, f"crisis:talk:{h.world.guild.id}:2")
+    assert "something on my side stopped me from reaching the crisis team" in text and "findahelpline.com" in text
+    assert PASSED_ON not in text

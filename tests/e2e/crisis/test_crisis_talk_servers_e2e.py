@@ -11,7 +11,7 @@ from typing import Any
 from tests.e2e.crisis.test_crisis_flow_alerts import talk
 from tests.harness import Harness
 from tests.support.alerts import CRISIS, CRISIS_ALERTS
-from tests.support.crisis import settle
+from tests.support.crisis import care, settle
 from tests.support.shards import beside, elsewhere
 
 pytestmark = CRISIS_ALERTS
@@ -61,3 +61,13 @@ async def test_one_process_running_every_shard_notes_nothing_and_offers_from_its
     await h.dd.send_dm(w.alice, CRISIS)
     [button] = talk_buttons(await h.dd.wait_for_dm(w.alice))
     assert button.startswith(f"crisis:talk:{w.guild.id}:")
+
+
+async def test_with_the_database_down_a_cluster_process_still_answers_a_dm(h: Harness) -> None:
+    w = h.world
+    elsewhere(h)
+    await h.bot.db.close()
+    await h.dd.send_dm(w.alice, CRISIS)
+    dm = await h.dd.wait_for_dm(w.alice)
+    assert "findahelpline.com" in dm["content"] and talk_buttons(dm) == []  # its cache has none of her servers
+    await care(h).wait_idle()
