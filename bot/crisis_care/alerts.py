@@ -105,16 +105,35 @@ class AlertDesk:
                 source_message_id=source.message.id if source.message is not None else None,
             ),
             role_id=config.crisis_team_role_id,
+            unless_since=now - ALERT_DEDUPE,
+            at_least=True,
         )
 
-    async def post_alert(self, new: NewAlert, *, role_id: int | None) -> Alert | None:
-        """Store, post and schedule the re-post of one alert. Returns None when it couldn't be posted."""
+    async def post_alert(
+        self, new: NewAlert, *, role_id: int | None, unless_since: datetime | None = None, at_least: bool = False
+    ) -> Alert | None:
+        """Store, post and schedule the re-post of one alert. Returns None when it couldn't be posted.
+
+        With ``unless_since``, an alert of the same reason about the member created since then (at the same
+        level or above, with ``at_least``) is returned instead of storing and posting a new one. That check is
+        made in the same database transaction as the insert: the per-process lock around a decision doesn't
+        reach another process deciding about the same member at the same moment, the database does."""
         channel = self.bot.get_channel(new.alert_channel_id)
         if not isinstance(channel, discord.TextChannel | discord.Thread):
             log.warning("crisis alert channel %s of guild %s is gone", new.alert_channel_id, new.guild_id)
             return None
         now = self.bot.clock.now()
-        alert_id = await self.bot.store.crisis.create_alert(new, now=now)
+        if unless_since is None:
+            alert_id = await self.bot.store.crisis.create_alert(new, now=now)
+        else:
+            created, recent = await self.bot.store.crisis.create_alert_unless_recent(
+                new, now=now, since=unless_since, at_least=at_least
+            )
+            if created is None:
+                assert recent is not None
+                log.info("crisis alert skipped: alert %s is recent (decided in the database)", recent.id)
+                return recent
+            alert_id = created
         # The re-post is scheduled before posting: if the post fails, or the bot stops before the post is
         # recorded, the team still hears of it (repost() finds a copy that did go out instead of sending twice).
         await self._schedule_repost(alert_id, new.guild_id, now + REPOST_AFTER)

@@ -39,6 +39,7 @@ from bot.crisis_care.alerts import AlertDesk
 from bot.crisis_care.consent import ConsentDesk
 from bot.crisis_care.memory import AnswerMemory
 from bot.crisis_care.policy import CLOSED_DM_LINE_LIFETIME
+from bot.crisis_care.servers import TalkServers
 from bot.crisis_care.text import CLOSED_DM_LINE, answer_locale, answer_text, team_locale
 from bot.crisis_care.work import REPOST_KIND, CareWork, CrisisButtons, Source, bounded, repost_key
 from bot.i18n import gettext_for, using_locale
@@ -77,7 +78,8 @@ class _OnWork:
 
 class CrisisCare:
     """The crisis feature's service: per-server detectors and the member's answer; it has the team's alert
-    desk (:attr:`alerts`), the "Talk to someone here" desk (:attr:`consent`) and the answer memory."""
+    desk (:attr:`alerts`), the "Talk to someone here" desk (:attr:`consent`), the answer memory and the
+    servers an answer offers (:attr:`servers`)."""
 
     def __init__(self, bot: Host, buttons: CrisisButtons) -> None:
         self.bot = bot
@@ -89,6 +91,7 @@ class CrisisCare:
         # One answer decision at a time per member, so two quick messages can't both pass the cooldown.
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
         self.memory = AnswerMemory(bot, self.work)
+        self.servers = TalkServers(bot, self.work)
         self.opinion: SecondOpinion | None = None
         self._reviews = ReviewQueue(self._review_batch)
         bot.metrics.watch_crisis_queue(lambda: self._waiting)
@@ -171,6 +174,7 @@ class CrisisCare:
             if message.author.bot or message.webhook_id is not None or not message.content:
                 return
             guild_id = message.guild.id if message.guild is not None else None
+            self.servers.note_seen(message)
             source = Source(
                 message.author.id, guild_id, message.channel.id, message, "dm" if guild_id is None else "message"
             )
@@ -266,14 +270,6 @@ class CrisisCare:
             self.work.spawn(self.alerts.alert_by_policy(source, detection), "alert")
 
     # -- the member's answer ----------------------------------------------------------------------
-    def _talk_guilds(self, source: Source) -> list[discord.Guild]:
-        """The servers whose team the member could ask to talk to from this answer."""
-        if source.guild_id is not None:
-            guild = self.bot.get_guild(source.guild_id)
-            return [guild] if guild is not None else []
-        user = self.bot.get_user(source.user_id)
-        return sorted(user.mutual_guilds, key=lambda g: g.name)[:3] if user is not None else []
-
     def acknowledge(self, user_id: int, now: datetime) -> None:
         """The member said they're OK: remembered at once, stored in the background."""
         self.memory.acknowledge(user_id, now)
@@ -302,7 +298,7 @@ class CrisisCare:
 
     async def _send_answer(self, source: Source, detection: Detection) -> bool:
         """The private answer by DM, else the channel line; whether either reached the member."""
-        guilds = self._talk_guilds(source)
+        guilds = await self.servers.for_answer(source)
         # In a DM, a member who shares one server with the bot gets that server's region by default.
         region_guild = source.guild_id or (guilds[0].id if len(guilds) == 1 else None)
         contacts = contacts_for(await self.work.region_for(source.user_id, region_guild))

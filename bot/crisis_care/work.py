@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
     import discord
@@ -26,6 +26,7 @@ __all__ = [
     "REPOST_KIND",
     "CareWork",
     "CrisisButtons",
+    "NamedServer",
     "Source",
     "bounded",
     "claim_custom_id",
@@ -69,11 +70,21 @@ class Source:
     kind: str = "message"  # "message", "dm", "checkin_note" or "other"
 
 
+class NamedServer(Protocol):
+    """A server as a talk button needs it: a cached ``discord.Guild``, or one read from the database."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
+
+
 @dataclass(frozen=True, slots=True)
 class CrisisButtons:
     """The buttons the service attaches to what it sends, built by the crisis cog (views live beside it)."""
 
-    answer: Callable[[Sequence[discord.Guild], Level], discord.ui.View]
+    answer: Callable[[Sequence[NamedServer], Level], discord.ui.View]
     """The buttons under a member's private answer, given the servers they could ask and the level."""
     claim: Callable[[int], discord.ui.View]
     """The claim button under a crisis-team alert, given the alert's id."""

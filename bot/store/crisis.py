@@ -11,9 +11,10 @@ from datetime import datetime
 
 from bot.clock import from_db, to_db
 from bot.crisis import Category, Level, Term
-from bot.db import Row
+from bot.db import Row, Tx
 from bot.privacy import PrivateTable, register_private_table
 from bot.store.crisis_member import CrisisMemberRepo
+from bot.store.crisis_servers import CrisisServerRepo
 from bot.store.rows import columns, from_row
 
 __all__ = ["Alert", "AuditEntry", "ClaimResult", "CrisisRepo", "NewAlert", "StoredTerm"]
@@ -126,11 +127,50 @@ def _audit_entry(row: Row) -> AuditEntry:
 _ALERT_COLUMNS = columns(Alert)
 
 
+_RECENT = (
+    f"SELECT {_ALERT_COLUMNS} FROM crisis_alerts WHERE guild_id = ? AND subject_user_id = ? AND reason = ? "
+    "AND created_at >= ? ORDER BY created_at DESC, id DESC LIMIT 1"
+)
+
+
 def _categories(text: str) -> tuple[Category, ...]:
     return tuple(Category(c) for c in text.split(",") if c)
 
 
-class CrisisRepo(CrisisMemberRepo):
+async def _insert_alert(tx: Tx, new: NewAlert, now: datetime) -> int:
+    """Insert an alert and its audit line inside ``tx``; returns the alert's id."""
+    alert_id = await tx.insert(
+        "INSERT INTO crisis_alerts (guild_id, subject_user_id, level, categories, reason, source_channel_id, "
+        "source_message_id, alert_channel_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            new.guild_id,
+            new.subject_user_id,
+            int(new.level),
+            ",".join(str(c) for c in new.categories),
+            new.reason,
+            new.source_channel_id,
+            new.source_message_id,
+            new.alert_channel_id,
+            to_db(now),
+        ),
+    )
+    await tx.execute(
+        "INSERT INTO crisis_audit (guild_id, alert_id, action, actor_user_id, subject_user_id, detail, at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            new.guild_id,
+            alert_id,
+            "alert" if new.reason == "detection" else "consent",
+            new.actor_user_id,
+            new.subject_user_id,
+            new.level.name.lower(),
+            to_db(now),
+        ),
+    )
+    return alert_id
+
+
+class CrisisRepo(CrisisMemberRepo, CrisisServerRepo):
     """Crisis care storage. Every method is one statement or one transaction."""
 
     # -- per-server terms ---------------------------------------------------------------------
@@ -189,35 +229,24 @@ class CrisisRepo(CrisisMemberRepo):
     async def create_alert(self, new: NewAlert, *, now: datetime) -> int:
         """Store an alert (not yet posted) and audit it; returns its id."""
         async with self._db.transaction() as tx:
-            alert_id = await tx.insert(
-                "INSERT INTO crisis_alerts (guild_id, subject_user_id, level, categories, reason, source_channel_id, "
-                "source_message_id, alert_channel_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    new.guild_id,
-                    new.subject_user_id,
-                    int(new.level),
-                    ",".join(str(c) for c in new.categories),
-                    new.reason,
-                    new.source_channel_id,
-                    new.source_message_id,
-                    new.alert_channel_id,
-                    to_db(now),
-                ),
-            )
-            await tx.execute(
-                "INSERT INTO crisis_audit (guild_id, alert_id, action, actor_user_id, subject_user_id, detail, at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    new.guild_id,
-                    alert_id,
-                    "alert" if new.reason == "detection" else "consent",
-                    new.actor_user_id,
-                    new.subject_user_id,
-                    new.level.name.lower(),
-                    to_db(now),
-                ),
-            )
-        return alert_id
+            return await _insert_alert(tx, new, now)
+
+    async def create_alert_unless_recent(
+        self, new: NewAlert, *, now: datetime, since: datetime, at_least: bool = False
+    ) -> tuple[int | None, Alert | None]:
+        """Store an alert unless one of the same reason about the member in the server is recent, atomically.
+
+        Recent means created at or after ``since`` (and, with ``at_least``, at ``new.level`` or above, so a rise
+        in level still alerts). Returns ``(new id, None)``, or ``(None, the recent alert)`` when none was stored.
+        The check and the insert are one write transaction, and write transactions never interleave on either
+        backend, so processes deciding at once about the same member store one alert between them.
+        """
+        async with self._db.transaction() as tx:
+            row = await tx.fetchone(_RECENT, (new.guild_id, new.subject_user_id, new.reason, to_db(since)))
+            recent = self._alert(row) if row is not None else None
+            if recent is not None and (not at_least or recent.level >= new.level):
+                return None, recent
+            return await _insert_alert(tx, new, now), None
 
     async def alert(self, alert_id: int) -> Alert | None:
         """One alert, or None if it was erased."""
@@ -226,11 +255,7 @@ class CrisisRepo(CrisisMemberRepo):
 
     async def recent_alert(self, guild_id: int, subject_user_id: int, *, since: datetime, reason: str) -> Alert | None:
         """The latest alert of this kind about the member in the server since ``since``."""
-        row = await self._db.fetchone(
-            f"SELECT {_ALERT_COLUMNS} FROM crisis_alerts WHERE guild_id = ? AND subject_user_id = ? AND reason = ? "
-            "AND created_at >= ? ORDER BY created_at DESC, id DESC LIMIT 1",
-            (guild_id, subject_user_id, reason, to_db(since)),
-        )
+        row = await self._db.fetchone(_RECENT, (guild_id, subject_user_id, reason, to_db(since)))
         return self._alert(row) if row is not None else None
 
     async def open_alerts(self, *, since: datetime, max_reposts: int) -> list[Alert]:

@@ -16,6 +16,7 @@ from bot.crisis import Category, Level, Term, load_default_detector
 from bot.crisis_care import CATEGORY_LABELS, LEVEL_LABELS, alert_wanted, dry_run_report
 from bot.crisis_care.audit import PAGE_SIZE, AuditPage, render_audit, term_change_line
 from bot.crisis_care.care import LINE_REMOVAL_KIND, REPOST_KIND, CrisisCare
+from bot.crisis_care.consent import HANDOVER_KIND
 from bot.crisis_care.text import category_label, level_label
 from bot.crisis_care.work import CrisisButtons
 from bot.errors import KindredError, reply_ephemeral
@@ -65,6 +66,8 @@ class Crisis(commands.GroupCog, group_name="crisis", group_description="Crisis d
                 # Idempotent (a cut-off run finds the copy it already posted), so a restart runs it again.
                 # The urgent lane: a wave of bulk reminders must never hold back a re-post to the crisis team.
                 TimerRoute(REPOST_KIND, self.care.alerts.repost, retry_interrupted=True, lane=URGENT),
+                # A "talk to someone" another process handed over to this server's owner: idempotent too.
+                TimerRoute(HANDOVER_KIND, self.care.consent.deliver, retry_interrupted=True, lane=URGENT),
                 # Deleting a line that may already be gone is safe to repeat.
                 TimerRoute(LINE_REMOVAL_KIND, self.care.remove_line, retry_interrupted=True),
             ],

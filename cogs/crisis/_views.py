@@ -19,7 +19,7 @@ from bot.clock import discord_ts
 from bot.crisis import Level
 from bot.crisis_care.alerts import GONE
 from bot.crisis_care.text import team_locale
-from bot.crisis_care.work import claim_custom_id
+from bot.crisis_care.work import NamedServer, claim_custom_id
 from bot.errors import KindredError, reply_ephemeral
 from bot.i18n import N_, _, using_locale
 from bot.messaging import NO_PINGS
@@ -40,7 +40,7 @@ RESTARTING = N_(
 )
 
 
-def answer_view(guilds: Sequence[discord.Guild], level: Level) -> discord.ui.View:
+def answer_view(guilds: Sequence[NamedServer], level: Level) -> discord.ui.View:
     """The buttons under a member's private answer: one "talk" per server they could ask, and "I'm OK"."""
     view = discord.ui.View(timeout=None)
     for guild in guilds:

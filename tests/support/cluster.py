@@ -11,7 +11,10 @@ phase; the tests in ``tests/e2e/cluster`` then check one property each:
    cooldown allows one;
 3. **a process dies**: a second wave of reminders and a second round in each server fall due; once the wave
    is going out, process 1 is SIGKILLed; process 0 goes on alone (and must leave server 1's round alone), then
-   process 1 comes back with the same shard and settles what it owned.
+   process 1 comes back with the same shard and settles what it owned;
+4. **hand-over**: a member of server 1 only, seen posting there, DMs crisis words: process 0 (DMs go to shard 0)
+   answers with server 1's "Talk to someone here", and the tap, which also reaches process 0, is handed over to
+   process 1, which posts the alert in server 1's crisis channel.
 
 A phase that fails records its error and the phases after it are skipped, so each test reports its own check.
 """
@@ -109,6 +112,7 @@ class Server:
     general: ChannelHandle
     buddies: ChannelHandle
     members: list[MemberHandle]
+    crisis_alerts: ChannelHandle
 
     def buddy_threads(self, dd: DiscordDouble) -> list[ChannelHandle]:
         """Threads the bot opened in the buddy channel."""
@@ -129,6 +133,9 @@ class ClusterReport:
     crisis_answers: int = 0
     crisis_decisions: int = 0
     crisis_fallbacks: int = 0
+    handover_talk_buttons: list[str] = field(default_factory=list)  # on process 0's answer to the DM
+    handover_reply: str = ""  # what the member was told when they tapped it
+    handover_alerts: int = 0  # alerts process 1 posted in server 1's crisis channel
     reminders_before_kill: int = 0
     left_running_by_kill: int = 0  # timers process 1 had claimed and not finished when it was killed
     chain_problems: list[str] = field(default_factory=list)
@@ -148,6 +155,7 @@ class ClusterReport:
             f"claimed timer(s) running; rounds per server "
             f"{ {k: len(v) for k, v in self.rounds.items()} } (while shard 1 was down {self.rounds_while_down}), "
             f"buddy threads {self.threads}; crisis: {self.crisis_decisions} decisions, {self.crisis_answers} answer; "
+            f"hand-over: {self.handover_alerts} alert; "
             f"chain problems {len(self.chain_problems)}, failed timers {len(self.failed_timers)}; "
             f"phases {', '.join(f'{k} {v:.1f}s' for k, v in self.seconds.items())}"
         )
@@ -167,7 +175,8 @@ async def _prepare(dd: DiscordDouble, url: str) -> tuple[list[Server], MemberHan
     for shard in range(SHARDS):
         guild = dd.add_guild(f"Cluster {shard}", shard=shard)
         general, buddies = guild.add_text_channel("general"), guild.add_text_channel("buddies")
-        servers.append(Server(guild, general, buddies, [guild.add_member(f"s{shard}m{i}") for i in range(12)]))
+        members = [guild.add_member(f"s{shard}m{i}") for i in range(12)]
+        servers.append(Server(guild, general, buddies, members, guild.add_text_channel("crisis-alerts")))
     both = servers[0].guild.add_member("Both")
     servers[1].guild.add_member("Both", user=both)
     # The wave: a minute just past, as if the cluster had been down when it came (see crashtest.py).
@@ -181,6 +190,7 @@ async def _prepare(dd: DiscordDouble, url: str) -> tuple[list[Server], MemberHan
         store, timers, now = Store(db), TimerService(db, Clock()), datetime.now(UTC)
         for server in servers:
             await store.config.set(server.guild.id, "buddy_channel_id", server.buddies.id, now=now)
+            await store.config.set(server.guild.id, "crisis_alert_channel_id", server.crisis_alerts.id, now=now)
             for member in server.members[:4]:
                 await store.buddies.join(
                     server.guild.id, member.id, pathway="any", experience="some", wants="either", now=now
@@ -348,9 +358,28 @@ async def run_cluster(dd: DiscordDouble, url: str, workdir: Path, say: Callable[
     await phase("start-up", start_up)
     await phase("crisis", crisis)
     await phase("kill", kill_and_return)
+
+    async def hand_over() -> None:
+        member, server = servers[1].members[-1], servers[1]  # in server 1 only; never answered before
+        await dd.send_message(member, server.general, "evening all, day forty")
+        await poll_until_async(lambda: _not_noted(url, server.guild.id, member.id), timeout=WORK_TIMEOUT)
+        await dd.send_dm(member, CRISIS_TEXT)
+        answer = await dd.wait_for_dm(member, lambda m: CRISIS_ANSWER in m["content"], timeout=WORK_TIMEOUT)
+        report.handover_talk_buttons = [
+            str(b.get("custom_id")) for row in answer.get("components", []) for b in row["components"]
+        ]
+        tap = await dd.click(member, answer, f"crisis:talk:{server.guild.id}:2")
+        [reply] = await tap.followups(timeout=WORK_TIMEOUT)
+        report.handover_reply = str(reply["content"])
+        await dd.wait_for_message(server.crisis_alerts, timeout=WORK_TIMEOUT)
+
+    await phase("hand-over", hand_over)
     for proc in procs:
         if proc.proc is not None and proc.proc.returncode is None:
             await proc.stop(signal.SIGTERM)
+    report.handover_alerts = len(
+        [m for m in dd.messages_in(servers[1].crisis_alerts) if m["author"]["id"] == str(dd.bot_user.id)]
+    )
     for index, server in enumerate(servers):
         report.rounds[index] = await _rounds(url, server.guild.id)
         report.threads[index] = len(server.buddy_threads(dd))
@@ -359,6 +388,12 @@ async def run_cluster(dd: DiscordDouble, url: str, workdir: Path, say: Callable[
     report.tracebacks = [p.log_path.name for p in procs if "Traceback" in p.log_text()]
     say(report.summary())
     return report
+
+
+async def _not_noted(url: str, guild_id: int, user_id: int) -> int:
+    """1 until the server's owner has noted that the member was seen there, then 0."""
+    sql = "SELECT count(*) FROM crisis_member_servers WHERE guild_id = ? AND user_id = ?"
+    return 0 if int(await _with_db(url, lambda db: db.fetchval(sql, (guild_id, user_id))) or 0) else 1
 
 
 async def _not_yet_running(url: str, claimed_by: str) -> int:

@@ -92,6 +92,15 @@ def test_a_killed_process_loses_none_of_its_work_once_back(cluster: ClusterRepor
     assert {uid: counts[uid] for uid in cluster.members if counts[uid] != 2} == {}
 
 
+def test_talk_to_someone_for_another_process_s_server_is_handed_over_and_posted_once(cluster: ClusterReport) -> None:
+    _ran(cluster, "hand-over")
+    # Process 0 answered the DM and offered server 1 (it isn't in its cache: the list came from the database)...
+    assert len([b for b in cluster.handover_talk_buttons if b.startswith("crisis:talk:")]) == 1
+    # ...told the member at once that their request was passed on, and process 1 posted one alert.
+    assert "passed your request on to that server's crisis team" in cluster.handover_reply
+    assert cluster.handover_alerts == 1
+
+
 def test_nothing_failed_or_was_left_without_its_next_link(cluster: ClusterReport) -> None:
     assert cluster.errors == {}
     assert cluster.chain_problems == []  # each member has exactly one next reminder

@@ -1,8 +1,6 @@
 """A server another process owns is "not mine", never "removed": its rhythm, series and members' data stay.
 
-The running bot plays a process of a two-process cluster. ``elsewhere`` makes it one that doesn't own the
-test server (which then isn't in its cache, as it wouldn't be); ``beside`` one that owns the test server
-while the other process's servers are out of its sight.
+The running bot plays a process of a two-process cluster (:mod:`tests.support.shards`).
 """
 
 from __future__ import annotations
@@ -15,32 +13,14 @@ from bot.buddies.rounds import ROUND
 from bot.privacy_ops import RETENTION_KIND, retention_key
 from bot.retention import GUILD_PURGE_KIND, record_guild_departure
 from bot.service._models import Recurrence
-from bot.shards import NotOwned, Ownership, shard_of
+from bot.shards import NotOwned
 from bot.timers import Timer
 from tests.harness import Harness
 from tests.support.interact import settle
 from tests.support.service import opp_id, post
+from tests.support.shards import beside, elsewhere
 
 pytestmark = pytest.mark.configure(service_board_channel_id="service_board")
-
-
-def _as(h: Harness, shard: int) -> None:
-    ownership = Ownership(2, (shard,))
-    h.bot.ownership = ownership
-    h.bot.timers.ownership = ownership
-
-
-def elsewhere(h: Harness) -> None:
-    """This process runs the other shard: the test server is another process's, and not in this cache."""
-    _as(h, 1 - shard_of(h.world.guild.id, 2))
-    guild = h.bot.get_guild(h.world.guild.id)
-    assert guild is not None
-    h.bot._connection._remove_guild(guild)  # what a process running the other shard sees
-
-
-def beside(h: Harness) -> None:
-    """This process owns the test server; another process runs the other shard."""
-    _as(h, shard_of(h.world.guild.id, 2))
 
 
 async def test_buddy_rounds_of_another_process_s_server_go_on(h: Harness) -> None:
