@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from bot.i18n import N_, _, ngettext, pgettext, pgettext_noop
+from bot.i18n import _, ngettext, pgettext, pgettext_noop
 from bot.problems import KindredError
 from bot.text import echo
 
@@ -143,12 +143,13 @@ def parse_recovery_date(text: str, today: date) -> date:
 
 
 # The autocomplete's shortcuts, in the current locale; the value chosen is always the date itself.
+# A context of their own: "today" is also a command's name, which has Discord's naming rules.
 _SUGGESTED_DAYS = (
-    (N_("today"), 0),
-    (N_("yesterday"), 1),
-    (N_("a week ago"), 7),
-    (N_("30 days ago"), 30),
-    (N_("90 days ago"), 90),
+    (pgettext_noop("date suggestion", "today"), 0),
+    (pgettext_noop("date suggestion", "yesterday"), 1),
+    (pgettext_noop("date suggestion", "a week ago"), 7),
+    (pgettext_noop("date suggestion", "30 days ago"), 30),
+    (pgettext_noop("date suggestion", "90 days ago"), 90),
 )
 
 
@@ -163,7 +164,7 @@ def date_suggestions(query: str, today: date) -> list[tuple[str, str]]:
     except ValueError:
         pass
     for english, delta in _SUGGESTED_DAYS:
-        label = _(english)
+        label = pgettext("date suggestion", english)
         day = today - timedelta(days=delta)
         if typed and not day.isoformat().startswith(typed) and not label.startswith(typed.casefold()):
             continue
