@@ -22,7 +22,7 @@ from bot.db.errors import STORAGE_ERRORS
 from bot.errors import send_error
 from bot.features import Features
 from bot.health import HealthServer
-from bot.i18n import set_locale
+from bot.i18n import gettext_for, set_locale
 from bot.messaging import DMS_CLOSED_NOTICE, NO_PINGS
 from bot.metrics import Metrics
 from bot.settings import Settings
@@ -312,7 +312,7 @@ class KindredBot(commands.AutoShardedBot):
         await self._remember_locale(interaction)
         try:
             if await self.store.prefs.take_dm_closed_notice(interaction.user.id):
-                await interaction.followup.send(DMS_CLOSED_NOTICE, ephemeral=True)
+                await interaction.followup.send(gettext_for(interaction.locale, DMS_CLOSED_NOTICE), ephemeral=True)
         except discord.HTTPException:
             log.exception("could not deliver the closed-DM notice")
         except STORAGE_ERRORS as exc:

@@ -8,6 +8,7 @@ from typing import Any
 import discord
 
 from bot.errors import KindView
+from bot.i18n import _
 
 __all__ = ["ConfirmView"]
 
@@ -18,7 +19,8 @@ class ConfirmView(KindView):
     """Two buttons, a red confirm and a grey keep; only the member who asked can press them.
 
     ``on_confirm`` does the work and answers the click; keeping changes nothing and says so with
-    ``kept_text``.
+    ``kept_text``. Left out, the keep button's words are the defaults in the current locale (the view is
+    built in the member's interaction, so it speaks their language).
     """
 
     def __init__(
@@ -27,15 +29,15 @@ class ConfirmView(KindView):
         confirm_label: str,
         on_confirm: OnConfirm,
         *,
-        keep_label: str = "Keep things as they are",
-        kept_text: str = "Okay, nothing changed.",
+        keep_label: str | None = None,
+        kept_text: str | None = None,
     ) -> None:
         super().__init__(timeout=300)
         self.owner_id = owner_id
         self._on_confirm = on_confirm
-        self._kept_text = kept_text
+        self._kept_text = _("Okay, nothing changed.") if kept_text is None else kept_text
         self.confirm.label = confirm_label
-        self.keep.label = keep_label
+        self.keep.label = _("Keep things as they are") if keep_label is None else keep_label
 
     async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
         """Only the member who asked may answer."""

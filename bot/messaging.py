@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 
+from bot.i18n import N_
+
 if TYPE_CHECKING:
     from bot.clock import Clock
     from bot.metrics import Metrics
@@ -58,7 +60,7 @@ async def open_private_thread(
     return thread
 
 
-DMS_CLOSED_NOTICE = (
+DMS_CLOSED_NOTICE = N_(
     "I tried to send you a direct message but your DMs are closed, so I've stopped trying. "
     "To get reminders and notices again, allow DMs from server members (Server → Privacy Settings) "
     "and run the feature's command once more."

@@ -11,11 +11,12 @@ from typing import Any
 import discord
 
 from bot.errors import KindredRefusal
+from bot.i18n import N_, _
 
 __all__ = ["MANAGE_SERVER_NEEDED", "OUTSIDE_A_SERVER", "moderated_guild", "require_moderator"]
 
-MANAGE_SERVER_NEEDED = "This needs the **Manage Server** permission, which you don't have here."
-OUTSIDE_A_SERVER = "This belongs to a server, so please run it inside the server you look after."
+MANAGE_SERVER_NEEDED = N_("This needs the **Manage Server** permission, which you don't have here.")
+OUTSIDE_A_SERVER = N_("This belongs to a server, so please run it inside the server you look after.")
 
 
 def moderated_guild(interaction: discord.Interaction[Any]) -> discord.Guild | None:
@@ -27,17 +28,18 @@ def moderated_guild(interaction: discord.Interaction[Any]) -> discord.Guild | No
 def require_moderator(
     interaction: discord.Interaction[Any],
     *,
-    refusal: str = MANAGE_SERVER_NEEDED,
-    outside: str = OUTSIDE_A_SERVER,
+    refusal: str | None = None,
+    outside: str | None = None,
 ) -> discord.Guild:
     """The server, if the member may manage it; otherwise a kind refusal.
 
     ``refusal`` and ``outside`` let each feature say in its own words what needs the permission. The
-    refusal is a check failure, so it reaches the member from a cog's ``interaction_check`` too.
+    refusal is a check failure, so it reaches the member from a cog's ``interaction_check`` too. Left out,
+    they are the general wording in the current locale.
     """
     guild = interaction.guild
     if guild is None:
-        raise KindredRefusal(outside)
+        raise KindredRefusal(_(OUTSIDE_A_SERVER) if outside is None else outside)
     if not interaction.permissions.manage_guild:
-        raise KindredRefusal(refusal)
+        raise KindredRefusal(_(MANAGE_SERVER_NEEDED) if refusal is None else refusal)
     return guild

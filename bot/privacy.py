@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.i18n import N_
+
 __all__ = ["PrivateTable", "register_private_table", "registered_tables"]
 
 
@@ -63,16 +65,16 @@ register_private_table(
     PrivateTable(
         "member_prefs",
         ("user_id",),
-        "your time zone, hotline region, Discord language, and whether your DMs were closed the last time we tried",
-        "only you",
+        N_("your time zone, hotline region, Discord language, and whether your DMs were closed the last time we tried"),
+        N_("only you"),
     )
 )
 register_private_table(
     PrivateTable(
         "timers",
         ("user_id",),
-        "upcoming reminders the bot will send you",
-        "only you",
+        N_("upcoming reminders the bot will send you"),
+        N_("only you"),
         guild_column="guild_id",
     )
 )
@@ -80,8 +82,8 @@ register_private_table(
     PrivateTable(
         "member_interests",
         ("user_id",),
-        "the interests you follow and whether you asked for room notices",
-        "you; hosts see only that a room was announced to followers",
+        N_("the interests you follow and whether you asked for room notices"),
+        N_("you; hosts see only that a room was announced to followers"),
         guild_filter="interest_id IN (SELECT id FROM interests WHERE guild_id = ?)",
     )
 )
@@ -89,8 +91,8 @@ register_private_table(
     PrivateTable(
         "departures",
         ("user_id",),
-        "the date you left a server, so your data can be erased after the retention period",
-        "only the bot",
+        N_("the date you left a server, so your data can be erased after the retention period"),
+        N_("only the bot"),
         guild_column="guild_id",
     )
 )

@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.clock import from_db, to_db
 from bot.db import Database, Tx
+from bot.i18n import _
 from bot.privacy import PrivateTable, registered_tables
 
 __all__ = [
@@ -124,15 +125,17 @@ async def export_member(db: Database, user_id: int, *, now: datetime) -> dict[st
     """Every row holding the member's id, across every registered table, as JSON-ready data.
 
     Another member's id in a shared row (who claimed an alert about them, whom they helped) is
-    replaced by :data:`OTHER_MEMBER`: an export holds nothing of anyone else's.
+    replaced by :data:`OTHER_MEMBER`: an export holds nothing of anyone else's. The keys (table and
+    column names, ``what``, ``who_sees``, ``rows``) stay the same in every language for programs to read;
+    only the plain-words ``what`` and ``who_sees`` are in the current locale, for the member.
     """
     tables: dict[str, Any] = {}
     for entry in await _live_tables(db):
         where, params = _user_match(entry, user_id)
         rows = await db.fetchall(f"SELECT * FROM {_q(entry.table)} WHERE {where}", params)
         tables[entry.table] = {
-            "what": entry.what,
-            "who_sees": entry.who_sees,
+            "what": _(entry.what),
+            "who_sees": _(entry.who_sees),
             "rows": [
                 {k: _export_value(entry, k, row[k], user_id) for k in row.keys()}  # noqa: SIM118 - Row isn't a Mapping
                 for row in rows

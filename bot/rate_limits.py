@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Literal, Protocol
 
 from bot.clock import discord_ts
-from bot.i18n import _
+from bot.i18n import N_, _, ngettext
 from bot.problems import KindredError
 
 __all__ = [
@@ -60,10 +60,15 @@ class Limit:
     window: timedelta
 
     def describe(self) -> str:
-        """``3 per 6 hours``."""
+        """``3 per 6 hours``, in the current locale."""
         hours = int(self.window.total_seconds() // 3600)
-        span = "hour" if hours == 1 else "day" if hours == 24 else f"{hours} hours"
-        return f"{self.count} per {span}"
+        if hours == 1:
+            return _("{count} per hour").format(count=self.count)
+        if hours == 24:
+            return _("{count} per day").format(count=self.count)
+        return ngettext("{count} per {hours} hour", "{count} per {hours} hours", hours).format(
+            count=self.count, hours=hours
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +76,7 @@ class ActionLimits:
     """The member and server limits of one action, and whether moderators are held to them."""
 
     action: Action
-    label: str
+    label: str  # marked with N_, translated where it is shown
     member: Limit
     server: Limit
     # Moderators (Manage Server) post rooms and service for the whole server; limiting them protects nobody.
@@ -89,20 +94,24 @@ DAY = timedelta(days=1)
 DEFAULT_LIMITS: dict[Action, ActionLimits] = {
     # Repeated clicks within 15 minutes already reach the team only once; this caps the pings beyond that.
     Action.CRISIS_TALK: ActionLimits(
-        Action.CRISIS_TALK, '"Talk to someone here" pings to the crisis team', Limit(3, 6 * HOUR), Limit(10, HOUR)
+        Action.CRISIS_TALK, N_('"Talk to someone here" pings to the crisis team'), Limit(3, 6 * HOUR), Limit(10, HOUR)
     ),
     Action.BUDDY_NOTICE: ActionLimits(
-        Action.BUDDY_NOTICE, "Hard-moment notices to a buddy", Limit(3, DAY), Limit(30, HOUR)
+        Action.BUDDY_NOTICE, N_("Hard-moment notices to a buddy"), Limit(3, DAY), Limit(30, HOUR)
     ),
     Action.ROOM_SCHEDULE: ActionLimits(
         Action.ROOM_SCHEDULE,
-        "Rooms scheduled (`/room schedule`)",
+        N_("Rooms scheduled (`/room schedule`)"),
         Limit(5, DAY),
         Limit(20, DAY),
         moderators_exempt=True,
     ),
     Action.SERVICE_POST: ActionLimits(
-        Action.SERVICE_POST, "Service posts (`/service post`)", Limit(10, DAY), Limit(30, DAY), moderators_exempt=True
+        Action.SERVICE_POST,
+        N_("Service posts (`/service post`)"),
+        Limit(10, DAY),
+        Limit(30, DAY),
+        moderators_exempt=True,
     ),
 }
 
@@ -121,37 +130,40 @@ class Verdict:
 
 
 def limit_lines(limits: dict[Action, ActionLimits] = DEFAULT_LIMITS) -> list[str]:
-    """One line per limited action, for moderators (``/config show``)."""
+    """One line per limited action, for moderators (``/config show``), in the current locale."""
     lines = []
     for item in limits.values():
-        exempt = " (moderators exempt)" if item.moderators_exempt else ""
-        lines.append(
-            f"• {item.label}: {item.member.describe()} per member, {item.server.describe()} per server{exempt}"
+        line = (
+            _("• {action}: {member} per member, {server} per server (moderators exempt)")
+            if item.moderators_exempt
+            else _("• {action}: {member} per member, {server} per server")
         )
+        lines.append(line.format(action=_(item.label), member=item.member.describe(), server=item.server.describe()))
     return lines
 
 
 def refusal(action: Action, verdict: Verdict) -> str:
     """The kind, specific message for a refused action (never for the crisis flow, which has its own)."""
-    when = f" {discord_ts(verdict.retry_at, 'R')}" if verdict.retry_at is not None else " later"
     if action is Action.BUDDY_NOTICE:
-        if verdict.scope == "member":
-            return (
+        text = (
+            _(
                 "You've let your buddy know a few times today, so I won't message them again just yet; you can "
-                f"again{when}. You could message them yourself, and `/resources show` has people you can reach "
+                "ask again {when}. You could message them yourself, and `/resources show` has people you can reach "
                 "right now."
             )
-        return (
-            "A lot of notices have gone out in this server in the last hour, so I'm holding this one back; you can "
-            f"try again{when}. You could message your buddy yourself, and `/resources show` has people you can "
-            "reach right now."
+            if verdict.scope == "member"
+            else _(
+                "A lot of notices have gone out in this server in the last hour, so I'm holding this one back; you "
+                "can try again {when}. You could message your buddy yourself, and `/resources show` has people you "
+                "can reach right now."
+            )
         )
+        return text.format(when=_retry_when(verdict))
     return _posting_refusal(action, verdict)
 
 
 def _posting_refusal(action: Action, verdict: Verdict) -> str:
     """A room or service post refused by its limit, in the current locale."""
-    when = discord_ts(verdict.retry_at, "R") if verdict.retry_at is not None else _("later")
     rooms = action is Action.ROOM_SCHEDULE
     if verdict.scope == "member":
         text = (
@@ -178,7 +190,12 @@ def _posting_refusal(action: Action, verdict: Verdict) -> str:
                 "keep things calm; you can post again {when}. A moderator can still post if it can't wait."
             )
         )
-    return text.format(when=when)
+    return text.format(when=_retry_when(verdict))
+
+
+def _retry_when(verdict: Verdict) -> str:
+    """When the member can try again: a Discord relative time, or "later" in the current locale."""
+    return discord_ts(verdict.retry_at, "R") if verdict.retry_at is not None else _("later")
 
 
 async def enforce(

@@ -6,6 +6,7 @@ import functools
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from bot.i18n import _
 from bot.problems import KindredError
 from bot.text import echo
 
@@ -55,10 +56,10 @@ def resolve_timezone(name: str) -> ZoneInfo:
 
 
 def _unknown_zone(name: str) -> str:
-    return (
-        f"I don't know the time zone {echo(name)}. Pick one from the list as you type, "
+    return _(
+        "I don't know the time zone {name}. Pick one from the list as you type, "
         "for example `Europe/London`, `America/New_York` or `Australia/Sydney`."
-    )
+    ).format(name=echo(name))
 
 
 def suggest_timezones(query: str, limit: int = 25) -> list[str]:

@@ -106,8 +106,10 @@ def parse_share(text: str | None) -> tuple[ShareMode, bool]:
     if "name" in words or words in {"yes", "y"}:
         return "with my name", include_note
     raise KindredError(
-        f"I couldn't read {echo(text or '')} as a sharing choice. Write `no`, `anonymously` or `with my name` "
-        "(add `with note` to include your note)."
+        _(
+            "I couldn't read {text} as a sharing choice. Write `no`, `anonymously` or `with my name` "
+            "(add `with note` to include your note)."
+        ).format(text=echo(text or ""))
     )
 
 
@@ -116,15 +118,29 @@ def validate_checkin(mood: int, craving: int, note: str | None, triggers: tuple[
     within(mood, 1, 5, _("Mood runs from 1 (really struggling) to 5 (doing well). Please pick a number in that range."))
     within(craving, 0, 10, _("Craving runs from 0 (none) to 10 (overwhelming). Please pick a number in that range."))
     cleaned = checked_text(
-        note, what="Your note", limit=MAX_NOTE, hint="Nothing was saved yet. Please shorten it and try again."
+        note, what=_("Your note"), limit=MAX_NOTE, hint=_("Nothing was saved yet. Please shorten it and try again.")
     )
     return CheckinDraft(mood, craving, cleaned or None, triggers)
 
 
 def parse_int_field(text: str, name: str, low: int, high: int) -> int:
-    """Read a number typed into a modal field, with a specific message when it isn't one."""
+    """Read a number typed into a modal field, with a specific message when it isn't one.
+
+    ``name`` is the field's name in the current locale.
+    """
     try:
         value = int(text.strip())
     except ValueError:
-        raise KindredError(f"{name} should be a whole number from {low} to {high}; I got {echo(text)}.") from None
-    return within(value, low, high, f"{name} runs from {low} to {high}; {value} is outside that.")
+        raise KindredError(
+            _("{name} should be a whole number from {low} to {high}; I got {text}.").format(
+                name=name, low=low, high=high, text=echo(text)
+            )
+        ) from None
+    return within(
+        value,
+        low,
+        high,
+        _("{name} runs from {low} to {high}; {value} is outside that.").format(
+            name=name, low=low, high=high, value=value
+        ),
+    )

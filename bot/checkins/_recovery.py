@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from bot.i18n import ngettext, pgettext, pgettext_noop
+from bot.i18n import _, ngettext, pgettext, pgettext_noop
 from bot.problems import KindredError
 from bot.text import echo
 
@@ -126,16 +126,31 @@ def parse_recovery_date(text: str, today: date) -> date:
         value = date.fromisoformat(cleaned)
     except ValueError:
         raise KindredError(
-            f"I couldn't read {echo(text)} as a date. Use YYYY-MM-DD, for example `{today.isoformat()}`."
+            _("I couldn't read {text} as a date. Use YYYY-MM-DD, for example `{today}`.").format(
+                text=echo(text), today=today.isoformat()
+            )
         ) from None
     if value > today:
         raise KindredError(
-            f"{value.isoformat()} is in the future (today is {today.isoformat()} where you are). "
-            "Your recovery date is the day your journey started, so it can be today or earlier."
+            _(
+                "{date} is in the future (today is {today} where you are). "
+                "Your recovery date is the day your journey started, so it can be today or earlier."
+            ).format(date=value.isoformat(), today=today.isoformat())
         )
     if value.year < 1900:
-        raise KindredError("That date is too far back for me. Please check the year.")
+        raise KindredError(_("That date is too far back for me. Please check the year."))
     return value
+
+
+# The autocomplete's shortcuts, in the current locale; the value chosen is always the date itself.
+# A context of their own: "today" is also a command's name, which has Discord's naming rules.
+_SUGGESTED_DAYS = (
+    (pgettext_noop("date suggestion", "today"), 0),
+    (pgettext_noop("date suggestion", "yesterday"), 1),
+    (pgettext_noop("date suggestion", "a week ago"), 7),
+    (pgettext_noop("date suggestion", "30 days ago"), 30),
+    (pgettext_noop("date suggestion", "90 days ago"), 90),
+)
 
 
 def date_suggestions(query: str, today: date) -> list[tuple[str, str]]:
@@ -148,7 +163,8 @@ def date_suggestions(query: str, today: date) -> list[tuple[str, str]]:
             options.append((value.isoformat(), value.isoformat()))
     except ValueError:
         pass
-    for label, delta in (("today", 0), ("yesterday", 1), ("a week ago", 7), ("30 days ago", 30), ("90 days ago", 90)):
+    for english, delta in _SUGGESTED_DAYS:
+        label = pgettext("date suggestion", english)
         day = today - timedelta(days=delta)
         if typed and not day.isoformat().startswith(typed) and not label.startswith(typed.casefold()):
             continue

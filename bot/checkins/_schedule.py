@@ -112,7 +112,9 @@ def parse_weekdays(text: str | None) -> frozenset[int]:
         )
         if index is None:
             raise KindredError(
-                f"I couldn't read {echo(raw)} as a weekday. Use names like `mon,wed,fri`, or `weekdays`, `weekends`."
+                _(
+                    "I couldn't read {text} as a weekday. Use names like `mon,wed,fri`, or `weekdays`, `weekends`."
+                ).format(text=echo(raw))
             )
         chosen.add(index)
     if not chosen:

@@ -41,9 +41,9 @@ from bot.service._render import (
     when_echo,
 )
 from bot.service._rules import (
-    DURATION_EXAMPLES,
     MAX_DURATION,
     MIN_DURATION,
+    duration_examples,
     format_duration,
     parse_duration,
     promotions,
@@ -63,7 +63,6 @@ from bot.text import fit_lines
 
 __all__ = [
     "DESCRIPTION_MAX",
-    "DURATION_EXAMPLES",
     "KIND_LABELS",
     "MAX_DURATION",
     "MIN_DURATION",
@@ -86,6 +85,7 @@ __all__ = [
     "cancel_notice",
     "change_notice",
     "describe_changes",
+    "duration_examples",
     "fit_lines",
     "format_duration",
     "join_text",

@@ -3,42 +3,30 @@
 from __future__ import annotations
 
 import math
-import re
 from datetime import timedelta
 
 from bot.i18n import N_, _, ngettext
 from bot.problems import KindredError, within
 from bot.service._models import DESCRIPTION_MAX, SLOTS_MAX, SLOTS_MIN, TITLE_MAX
 from bot.text import checked_text, echo
+from bot.timeparse import duration_minutes
 
 MIN_DURATION = timedelta(minutes=5)
 MAX_DURATION = timedelta(hours=12)
-# Kept in English in every language: they are what the duration reader understands.
-DURATION_EXAMPLES = "`90m`, `1h30`, `2 hours`, `45 minutes`"
 # Longer than any way of writing up to 12 hours ("11 hours and 59 minutes" is 23).
 _DURATION_INPUT_MAX = 40
-
-_UNIT_MINUTES = {
-    "m": 1,
-    "min": 1,
-    "mins": 1,
-    "minute": 1,
-    "minutes": 1,
-    "h": 60,
-    "hr": 60,
-    "hrs": 60,
-    "hour": 60,
-    "hours": 60,
-}
-# "1h30", "1 h 30 m", "2 hours 15 minutes", "1.5h", "90m", "45 minutes"
-_PART = re.compile(r"(\d+(?:[.,]\d+)?)\s*(hours|hour|hrs|hr|h|minutes|minute|mins|min|m)?")
-_CLOCKLIKE = re.compile(r"^(\d{1,2}):(\d{2})$")  # "1:30" = one hour thirty
-
 
 _NO_TITLE = N_("Please give the opportunity a short title, like `Greeter for Friday's meeting`.")
 _LONG_TITLE = N_("Try a shorter title and put the details in the description.")
 _NO_DESCRIPTION = N_("Please add a description: what will volunteers do, and where?")
 _TOO_LONG = N_("That's longer than 12 hours. For longer commitments, post separate shifts so people can share them.")
+
+
+def duration_examples() -> str:
+    """Lengths of time the reader understands, as the member would write them in their language."""
+    # Translators: keep the backticks; each example must be something Kindred reads in your language
+    # (a test checks it): minutes, hours and minutes, hours in words, minutes in words.
+    return _("`90m`, `1h30`, `2 hours`, `45 minutes`")
 
 
 def validate_title(text: str) -> str:
@@ -68,22 +56,23 @@ def validate_slots(slots: int) -> int:
 
 
 def parse_duration(text: str) -> timedelta:
-    """Read a duration such as ``90m``, ``1h30``, ``2 hours``, ``1.5h`` or ``1:30``.
+    """Read a duration such as ``90m``, ``1h30``, ``2 hours``, ``1.5h`` or ``1:30``, or in the member's language
+    (``2 horas``, ``45 Minuten``).
 
     A bare number is minutes. Limits: 5 minutes to 12 hours.
     """
-    cleaned = text.strip().lower().replace(" and ", " ")
+    cleaned = text.strip()
     if not cleaned:
-        raise KindredError(_("Please say how long it lasts, like {examples}.").format(examples=DURATION_EXAMPLES))
+        raise KindredError(_("Please say how long it lasts, like {examples}.").format(examples=duration_examples()))
     if len(cleaned) > _DURATION_INPUT_MAX:
         raise KindredError(
-            _("That's too long for a length of time. Try {examples}.").format(examples=DURATION_EXAMPLES)
+            _("That's too long for a length of time. Try {examples}.").format(examples=duration_examples())
         )
-    minutes = _minutes(cleaned)
+    minutes = duration_minutes(cleaned)
     if minutes is None:
         raise KindredError(
             _("I couldn't read {text} as a length of time. Try {examples}.").format(
-                text=echo(text), examples=DURATION_EXAMPLES
+                text=echo(text), examples=duration_examples()
             )
         )
     if not math.isfinite(minutes) or minutes > MAX_DURATION.total_seconds() / 60:
@@ -95,30 +84,6 @@ def parse_duration(text: str) -> timedelta:
     if duration > MAX_DURATION:
         raise KindredError(_(_TOO_LONG))
     return duration
-
-
-def _minutes(text: str) -> float | None:
-    clock = _CLOCKLIKE.match(text)
-    if clock:
-        return int(clock.group(1)) * 60 + int(clock.group(2))
-    pos, total, units_seen = 0, 0.0, []
-    compact = text.replace(" ", "")
-    while pos < len(compact):
-        match = _PART.match(compact, pos)
-        if match is None or match.end() == pos:
-            return None
-        value = float(match.group(1).replace(",", "."))
-        unit = match.group(2)
-        if unit is None:
-            # A trailing bare number after hours is minutes ("1h30"); a lone number is minutes too.
-            unit = "m"
-        total += value * _UNIT_MINUTES[unit]
-        units_seen.append(_UNIT_MINUTES[unit])
-        pos = match.end()
-    # "30m 1h" or "1h 2h" are more likely typos than intentions.
-    if units_seen != sorted(set(units_seen), reverse=True):
-        return None
-    return total
 
 
 def format_duration(duration: timedelta) -> str:

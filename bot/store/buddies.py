@@ -12,6 +12,7 @@ from typing import Any
 from bot.buddies.profiles import BuddyProfile
 from bot.clock import to_db
 from bot.db import Database
+from bot.i18n import N_
 from bot.privacy import PrivateTable, register_private_table
 from bot.store.buddy_rounds import BuddyRounds, GroupInfo, RoundInfo
 from bot.store.repo import Repo
@@ -23,9 +24,11 @@ register_private_table(
     PrivateTable(
         "buddy_members",
         ("user_id",),
-        "whether you opted in to buddy pairing, your pathway, experience and what you'd like in a buddy, "
-        "pauses and skips, and whether your buddy may hear about hard moments",
-        "only you; Kindred uses it to pair you",
+        N_(
+            "whether you opted in to buddy pairing, your pathway, experience and what you'd like in a buddy, "
+            "pauses and skips, and whether your buddy may hear about hard moments"
+        ),
+        N_("only you; Kindred uses it to pair you"),
         guild_column="guild_id",
     )
 )
@@ -36,8 +39,8 @@ register_private_table(
     PrivateTable(
         "buddy_avoid",
         ("user_id",),
-        "the members you asked never to be paired with",
-        "only you; nobody is ever told",
+        N_("the members you asked never to be paired with"),
+        N_("only you; nobody is ever told"),
         guild_column="guild_id",
         referenced_columns=("avoided_user_id",),
     )
@@ -46,8 +49,8 @@ register_private_table(
     PrivateTable(
         "buddy_group_members",
         ("user_id",),
-        'which buddy groups you were in, and your answer to "Did you connect?"',
-        "you and your buddies",
+        N_('which buddy groups you were in, and your answer to "Did you connect?"'),
+        N_("you and your buddies"),
         guild_column="guild_id",
     )
 )

@@ -21,6 +21,7 @@ from bot.checkins import (
 )
 from bot.clock import from_db, to_db
 from bot.db import Row
+from bot.i18n import N_
 from bot.privacy import PrivateTable, register_private_table
 from bot.store.repo import Repo
 from bot.store.rows import columns, from_row
@@ -33,8 +34,8 @@ register_private_table(
     PrivateTable(
         "checkins",
         ("user_id",),
-        "your check-ins: mood, craving, triggers, notes, and whether you shared each one",
-        "only you (a shared check-in's summary is visible in the check-in channel)",
+        N_("your check-ins: mood, craving, triggers, notes, and whether you shared each one"),
+        N_("only you (a shared check-in's summary is visible in the check-in channel)"),
         guild_column="guild_id",
     )
 )
@@ -42,16 +43,16 @@ register_private_table(
     PrivateTable(
         "checkin_reminders",
         ("user_id",),
-        "your check-in reminder time, time zone, days, pause and weekly-reflection choice",
-        "only you",
+        N_("your check-in reminder time, time zone, days, pause and weekly-reflection choice"),
+        N_("only you"),
     )
 )
 register_private_table(
     PrivateTable(
         "recovery_dates",
         ("user_id",),
-        "your recovery date, the current stretch, total days, and whether milestones are celebrated",
-        "only you (a milestone is posted only if you turned celebrations on)",
+        N_("your recovery date, the current stretch, total days, and whether milestones are celebrated"),
+        N_("only you (a milestone is posted only if you turned celebrations on)"),
     )
 )
 

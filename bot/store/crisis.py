@@ -12,6 +12,7 @@ from datetime import datetime
 from bot.clock import from_db, to_db
 from bot.crisis import Category, Level, Term
 from bot.db import Row, Tx
+from bot.i18n import N_
 from bot.privacy import PrivateTable, register_private_table
 from bot.store.crisis_member import CrisisMemberRepo
 from bot.store.crisis_servers import CrisisServerRepo
@@ -23,16 +24,18 @@ register_private_table(
     PrivateTable(
         "crisis_member_state",
         ("user_id",),
-        "when Kindred last sent you a private support message, whether you said you're OK, and whether you muted them",
-        "only you",
+        N_(
+            "when Kindred last sent you a private support message, whether you said you're OK, and whether you muted them"
+        ),
+        N_("only you"),
     )
 )
 register_private_table(
     PrivateTable(
         "crisis_alerts",
         ("subject_user_id", "claimed_by_user_id"),
-        "crisis-team alerts about you (a level, categories and a link, never your words), and alerts you claimed",
-        "the server's crisis team",
+        N_("crisis-team alerts about you (a level, categories and a link, never your words), and alerts you claimed"),
+        N_("the server's crisis team"),
         guild_column="guild_id",
     )
 )
@@ -40,8 +43,8 @@ register_private_table(
     PrivateTable(
         "crisis_audit",
         ("actor_user_id", "subject_user_id"),
-        "the record of crisis alerts about you, and of alerts you claimed or asked for",
-        "the server's crisis team",
+        N_("the record of crisis alerts about you, and of alerts you claimed or asked for"),
+        N_("the server's crisis team"),
         guild_column="guild_id",
     )
 )
@@ -49,8 +52,8 @@ register_private_table(
     PrivateTable(
         "crisis_terms",
         ("added_by_user_id",),
-        "extra crisis-detection words you added as a moderator",
-        "the server's moderators",
+        N_("extra crisis-detection words you added as a moderator"),
+        N_("the server's moderators"),
         guild_column="guild_id",
     )
 )

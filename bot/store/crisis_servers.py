@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.clock import to_db
+from bot.i18n import N_
 from bot.privacy import PrivateTable, register_private_table
 from bot.store.repo import Repo
 
@@ -19,8 +20,8 @@ register_private_table(
     PrivateTable(
         "crisis_member_servers",
         ("user_id",),
-        "the servers Kindred has seen you in, so a private support message can offer their crisis team",
-        "only you",
+        N_("the servers Kindred has seen you in, so a private support message can offer their crisis team"),
+        N_("only you"),
         guild_column="guild_id",
     )
 )

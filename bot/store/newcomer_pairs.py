@@ -12,6 +12,7 @@ from datetime import datetime
 
 from bot.clock import to_db
 from bot.db import Row
+from bot.i18n import N_
 from bot.privacy import PrivateTable, register_private_table
 from bot.store.repo import Repo
 from bot.store.rows import from_row
@@ -22,8 +23,8 @@ register_private_table(
     PrivateTable(
         "newcomer_pairs",
         ("user_id", "mentor_user_id"),
-        "a first-30-days buddy you asked for or offered to be: who, when, and the private thread",
-        "only the two of you",
+        N_("a first-30-days buddy you asked for or offered to be: who, when, and the private thread"),
+        N_("only the two of you"),
         guild_column="guild_id",
     )
 )

@@ -11,6 +11,7 @@ from datetime import date, datetime, time
 
 from bot.clock import to_db
 from bot.db import Row
+from bot.i18n import N_
 from bot.newcomers.rules import parse_parts, parts_text
 from bot.privacy import PrivateTable, register_private_table
 from bot.store.repo import Repo
@@ -22,9 +23,11 @@ register_private_table(
     PrivateTable(
         "newcomer_support",
         ("user_id",),
-        "whether you asked for first-30-days support, the parts you chose, your prompt time, and how many "
-        "prompts and notes were sent",
-        "only you; moderators see only how many members have it on, never who",
+        N_(
+            "whether you asked for first-30-days support, the parts you chose, your prompt time, and how many "
+            "prompts and notes were sent"
+        ),
+        N_("only you; moderators see only how many members have it on, never who"),
         guild_column="guild_id",
     )
 )

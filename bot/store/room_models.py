@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.i18n import N_
 from bot.privacy import PrivateTable, register_private_table
 from bot.store.rows import columns, from_row
 
@@ -30,8 +31,8 @@ register_private_table(
     PrivateTable(
         "room_rsvps",
         ("user_id",),
-        "which rooms you said you'd come to, and whether you turned their reminders off",
-        "only you; hosts are told nothing about who RSVP'd beyond the reminders the bot sends",
+        N_("which rooms you said you'd come to, and whether you turned their reminders off"),
+        N_("only you; hosts are told nothing about who RSVP'd beyond the reminders the bot sends"),
         guild_filter="room_id IN (SELECT id FROM rooms WHERE guild_id = ?)",
         order=10,
     )
@@ -40,8 +41,8 @@ register_private_table(
     PrivateTable(
         "room_attendance",
         ("user_id",),
-        "which rooms you joined in voice (used only to tell the host how many came)",
-        "only the bot; the host sees a number, never names",
+        N_("which rooms you joined in voice (used only to tell the host how many came)"),
+        N_("only the bot; the host sees a number, never names"),
         guild_filter="room_id IN (SELECT id FROM rooms WHERE guild_id = ?)",
         order=10,
     )
@@ -50,8 +51,8 @@ register_private_table(
     PrivateTable(
         "rooms",
         ("host_user_id",),
-        "the rooms you host: title, time, description and their Discord event",
-        "everyone in the server sees a room's announcement and event",
+        N_("the rooms you host: title, time, description and their Discord event"),
+        N_("everyone in the server sees a room's announcement and event"),
         guild_column="guild_id",
         order=20,
     )
@@ -60,8 +61,8 @@ register_private_table(
     PrivateTable(
         "room_series",
         ("host_user_id",),
-        "the room series you set up (repeats)",
-        "everyone in the server sees the rooms it creates",
+        N_("the room series you set up (repeats)"),
+        N_("everyone in the server sees the rooms it creates"),
         guild_column="guild_id",
         order=30,
     )

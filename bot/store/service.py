@@ -10,6 +10,7 @@ from datetime import datetime
 
 from bot.clock import from_db, to_db
 from bot.db import Tx
+from bot.i18n import N_
 from bot.privacy import PrivateTable, register_private_table
 from bot.problems import KindredError
 from bot.service import (
@@ -33,8 +34,10 @@ register_private_table(
     PrivateTable(
         "service_signups",
         ("user_id",),
-        "the service opportunities you volunteered for or are waiting for, and whether you turned their reminders off",
-        "you; the organiser sees who volunteered when confirming who came",
+        N_(
+            "the service opportunities you volunteered for or are waiting for, and whether you turned their reminders off"
+        ),
+        N_("you; the organiser sees who volunteered when confirming who came"),
         guild_column="guild_id",
         order=50,  # before the opportunities they point to
     )
@@ -43,8 +46,8 @@ register_private_table(
     PrivateTable(
         "service_history",
         ("user_id",),
-        "the times you helped, as confirmed by the organiser",
-        "only you",
+        N_("the times you helped, as confirmed by the organiser"),
+        N_("only you"),
         guild_column="guild_id",
     )
 )
@@ -52,8 +55,8 @@ register_private_table(
     PrivateTable(
         "service_opportunities",
         ("poster_user_id",),
-        "service opportunities you posted",
-        "everyone in the server (they are posted on the service board)",
+        N_("service opportunities you posted"),
+        N_("everyone in the server (they are posted on the service board)"),
         guild_column="guild_id",
         order=60,
     )

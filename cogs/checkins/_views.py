@@ -101,8 +101,8 @@ class CheckinModal(KindModal, title="Check in"):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         """Validate every field (the note length too: the client limit isn't a guarantee) and record."""
-        mood = parse_int_field(self.mood.value, "Mood", 1, 5)
-        craving = parse_int_field(self.craving.value, "Craving", 0, 10)
+        mood = parse_int_field(self.mood.value, _("Mood"), 1, 5)
+        craving = parse_int_field(self.craving.value, _("Craving"), 0, 10)
         triggers = parse_triggers(self.triggers.value)
         share, include_note = parse_share(self.share.value)
         draft = validate_checkin(mood, craving, self.note.value, triggers)

@@ -75,7 +75,9 @@ def _care(interaction: discord.Interaction) -> CrisisCare:
 class TalkButton(PersistentButton, template=r"crisis:talk:(?P<guild_id>\d+)(?::(?P<level>\d))?"):
     """With the member's consent, tell the server's crisis team they'd like someone to reach out."""
 
-    def __init__(self, guild_id: int, level: Level = Level.CONCERN, *, label: str = _("Talk to someone here")) -> None:
+    def __init__(self, guild_id: int, level: Level = Level.CONCERN, *, label: str | None = None) -> None:
+        # Labelled when built, in the current locale (a default argument would be read once, in English, at import).
+        label = _("Talk to someone here") if label is None else label
         super().__init__(f"crisis:talk:{guild_id}:{int(level)}", label, discord.ButtonStyle.primary)
         self.guild_id = guild_id
         self.level = level

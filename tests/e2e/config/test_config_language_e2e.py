@@ -95,3 +95,25 @@ async def test_the_checklist_dm_names_a_server_without_detection_in_its_own_word
     dm = await harness.dd.wait_for_dm(guild.owner)
     assert dm["content"].startswith("I've just joined **Sunrise Circle**")  # Italian isn't shipped: English
     assert "This server's language (Italian) has no crisis detection yet." in dm["content"]
+
+
+async def test_the_built_in_limits_are_listed_in_the_moderators_language(h: Harness) -> None:
+    h.world.mod.user.locale = "es-ES"
+    shown = await h.command(h.world.mod, "config show")
+    limits = fields_of(shown)["Límites a acciones que llegan a otras personas"]
+    assert limits.splitlines()[:4] == [
+        "• Avisos de «Hablar con alguien de aquí» al equipo de crisis: 3 cada 6 horas por miembro, 10 por hora por "
+        "servidor",
+        "• Avisos de un momento difícil a un compañero: 3 al día por miembro, 30 por hora por servidor",
+        "• Salas programadas (`/sala programar`): 5 al día por miembro, 20 al día por servidor (la moderación no tiene "
+        "límite)",
+        "• Oportunidades de servicio publicadas (`/servicio publicar`): 10 al día por miembro, 30 al día por servidor "
+        "(la moderación no tiene límite)",
+    ]
+    h.world.mod.user.locale = "fr"
+    shown = await h.command(h.world.mod, "config show")
+    limits = fields_of(shown)["Limites des actions qui atteignent d'autres personnes"]
+    assert limits.startswith(
+        "• Appels « Parler à quelqu'un ici » à l'équipe de crise : 3 toutes les 6 heures par membre, 10 par heure par "
+        "serveur"
+    )

@@ -4,7 +4,7 @@ the server's language (English when it has none Kindred speaks)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tests.harness import Harness
@@ -101,3 +101,17 @@ async def test_interests_answer_in_the_members_language(h: Harness) -> None:
         await h.dd.slash(w.carol, "interests notify", channel=w.general, options={"setting": "on"})
     )
     assert refused_on["content"].startswith("You don't follow any interests here yet.")  # Carol's Discord is English
+
+
+async def test_a_spanish_host_can_say_when_in_spanish(h: Harness) -> None:
+    w = h.world
+    w.alice.user.locale = "es-ES"
+    await h.bot.store.prefs.set_timezone(w.alice.id, "Europe/Madrid", now=h.clock.now())
+    reply, _ = await schedule(h, when="mañana 19:00")
+    tomorrow_at_seven = int(datetime(2026, 11, 23, 18, 0, tzinfo=UTC).timestamp())  # 19:00 in Madrid
+    assert reply["content"].startswith(f"Sala **Evening sit** programada: <t:{tomorrow_at_seven}:F> (<t:")
+    unreadable = await refused(h, when="cuando podamos")
+    assert unreadable == (
+        "No he podido leer 'cuando podamos' como una fecha y hora. Prueba con `mañana 19:00`, `vie 19:00`, "
+        "`2026-12-01 18:30`, `en 3 horas`."
+    )

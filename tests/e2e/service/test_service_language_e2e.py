@@ -4,7 +4,7 @@ language (English when it has none Kindred speaks)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -96,3 +96,12 @@ async def test_the_board_card_follows_the_servers_language(h: Harness) -> None:
     # A member's own reply stays in their language, whatever the server's.
     joined = await click(h, h.world.bob, card, "vol")
     assert joined.content.startswith("You're in for **Greeter for Friday's meeting**")
+
+
+async def test_a_german_poster_says_when_and_how_long_in_german(h: Harness) -> None:
+    h.world.alice.user.locale = "de"
+    await h.bot.store.prefs.set_timezone(h.world.alice.id, "Europe/Berlin", now=h.clock.now())
+    msg, _ = await post(h, when="Freitag 19 Uhr", duration="2 Stunden")
+    friday_at_seven = int(datetime(2026, 11, 27, 18, 0, tzinfo=UTC).timestamp())  # 19:00 in Berlin
+    assert f"<t:{friday_at_seven}:F>" in msg["content"]
+    assert "2 Stunden" in msg["content"]
