@@ -1,6 +1,6 @@
 """What the two gathering features, rooms and service opportunities, share on the Discord side: how their cogs
-plug their timers, buttons and service in and out, their persistent buttons' faces, and the language of what the
-whole server reads."""
+plug their timers, buttons and service in and out, their Discord steps' shared checks, their persistent
+buttons' faces, and the language of what the whole server reads."""
 
 from __future__ import annotations
 
@@ -17,7 +17,14 @@ if TYPE_CHECKING:
     from bot.client import KindredBot
     from bot.timers import TimerHandler
 
-__all__ = ["FacedButton", "GatheringCog", "GatheringService", "gathering_hooks", "server_locale"]
+__all__ = [
+    "FacedButton",
+    "GatheringCog",
+    "GatheringService",
+    "GatheringSteps",
+    "gathering_hooks",
+    "server_locale",
+]
 
 
 class GatheringService(Protocol):
@@ -80,6 +87,19 @@ class GatheringCog:
         """Undo :meth:`cog_load`."""
         self.hooks.detach(self.bot)
         self.publish(False)
+
+
+class GatheringSteps:
+    """What a gathering feature's Discord steps share: the bot they work through, and whether it is still in a
+    server."""
+
+    def __init__(self, bot: KindredBot) -> None:
+        self.bot = bot
+
+    def has_guild(self, guild_id: int) -> bool:
+        """Whether the bot is still in the server; :class:`bot.shards.NotOwned` for another process's server."""
+        self.bot.ownership.require(guild_id)  # only an owned server missing from the cache was removed
+        return self.bot.get_guild(guild_id) is not None
 
 
 class FacedButton(PersistentButton, template=r"(?!)"):
