@@ -11,7 +11,7 @@ import discord
 
 from bot.i18n import _
 from cogs._buttons import PersistentButton
-from cogs._hooks import Hooks, TimerRoute
+from cogs._hooks import HookedCog, Hooks, TimerRoute
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -64,15 +64,12 @@ def gathering_hooks(
     )
 
 
-class GatheringCog:
+class GatheringCog(HookedCog):
     """What a gathering feature's cog does when it loads and unloads: its hooks go in (and come out again, so a
     reload duplicates nothing), and its service is published on ``bot.features`` (and taken off).
 
     Mixed in before ``commands.GroupCog``; the cog sets ``bot`` and ``hooks`` and says where its service goes.
     """
-
-    bot: KindredBot
-    hooks: Hooks
 
     def publish(self, loaded: bool) -> None:
         """Put the feature's service on ``bot.features`` (``loaded``), or take it off."""
@@ -80,12 +77,12 @@ class GatheringCog:
 
     async def cog_load(self) -> None:
         """Timers, persistent buttons, the erase hook and the reconciler, then the service on ``bot.features``."""
-        self.hooks.attach(self.bot)
+        await super().cog_load()
         self.publish(True)
 
     async def cog_unload(self) -> None:
         """Undo :meth:`cog_load`."""
-        self.hooks.detach(self.bot)
+        await super().cog_unload()
         self.publish(False)
 
 
