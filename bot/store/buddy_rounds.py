@@ -63,11 +63,8 @@ class BuddyRounds(Repo):
 
     async def round_ran(self, guild_id: int, scheduled_for: datetime) -> bool:
         """Whether the scheduled round at this time already ran."""
-        return bool(
-            await self._db.fetchval(
-                "SELECT 1 FROM buddy_rounds WHERE guild_id = ? AND scheduled_for = ?",
-                (guild_id, to_db(scheduled_for)),
-            )
+        return await self._db.exists(
+            "SELECT 1 FROM buddy_rounds WHERE guild_id = ? AND scheduled_for = ?", (guild_id, to_db(scheduled_for))
         )
 
     async def recent_pairs(self, guild_id: int, rounds: int) -> set[frozenset[int]]:
@@ -125,7 +122,7 @@ class BuddyRounds(Repo):
         ran (the unique (guild, time) key), which is what makes a round impossible to run twice.
         """
         async with self._db.transaction() as tx:
-            if scheduled_for is not None and await tx.fetchval(
+            if scheduled_for is not None and await tx.exists(
                 "SELECT 1 FROM buddy_rounds WHERE guild_id = ? AND scheduled_for = ?",
                 (guild_id, to_db(scheduled_for)),
             ):
