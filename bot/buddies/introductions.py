@@ -25,6 +25,7 @@ from bot.messaging import NO_PINGS, open_private_thread, pinging, send_dm
 if TYPE_CHECKING:
     from bot.host import Host
     from bot.matching import Candidate
+    from bot.store.buddy_rounds import GroupInfo
 
 __all__ = ["Intro", "introduce_all", "shared_locale"]
 
@@ -42,22 +43,21 @@ async def shared_locale(bot: Host, user_ids: tuple[int, ...]) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class Intro:
-    """One group to introduce: its stored id and place in the round, who is in it, and why they were matched."""
+    """One group to introduce, as the round stored it, with what its members share."""
 
-    group_id: int
+    group: GroupInfo
     index: int
-    user_ids: tuple[int, ...]
-    reason: str
-    """The stored English reason."""
+    """Its place among the round's groups (the starter questions follow it)."""
     members: tuple[Candidate, ...]
-    """What the members share, to say the reason again in another language; when some are missing (a member
-    whose profile is gone by a rerun) the English reason is used."""
+    """To say why they were matched in another language; when some are missing (a member whose profile
+    is gone by a rerun) the stored English reason is used."""
 
     def message(self, seed: int, ends_at: datetime) -> str:
         """The introduction in the current locale (the reason too, from what the group shares)."""
-        translated = current_locale() is not None and len(self.members) == len(self.user_ids)
-        reason = explain(self.members) if translated else self.reason
-        return text.intro_message(self.user_ids, reason, text.starter_questions(seed + self.index), ends_at)
+        group = self.group
+        translated = current_locale() is not None and len(self.members) == len(group.user_ids)
+        reason = explain(self.members) if translated else group.reason
+        return text.intro_message(group.user_ids, reason, text.starter_questions(seed + self.index), ends_at)
 
 
 async def introduce_all(
@@ -74,12 +74,12 @@ async def introduce_all(
     threads_ok = isinstance(channel, discord.TextChannel)
     missing: str | None = None
     by_dm = 0
-    for group in groups:
-        intro = functools.partial(group.message, seed, ends_at)
+    for to_introduce in groups:
+        intro, group = functools.partial(to_introduce.message, seed, ends_at), to_introduce.group
         if threads_ok and isinstance(channel, discord.TextChannel):
             try:
-                await _thread_intro(bot, channel, group.group_id, group.user_ids, intro)
-                await bot.store.buddies.rounds.mark_introduced(group.group_id, bot.clock.now())
+                await _thread_intro(bot, channel, group.id, group.user_ids, intro)
+                await bot.store.buddies.rounds.mark_introduced(group.id, bot.clock.now())
                 continue
             except discord.Forbidden as exc:
                 # One refusal means every thread this round would be refused too.
@@ -87,9 +87,9 @@ async def introduce_all(
                 threads_ok = False
                 missing = _missing_thread_perms(channel)
             except discord.HTTPException:
-                log.exception("buddy thread for group %s failed; introducing by DM", group.group_id)
+                log.exception("buddy thread for group %s failed; introducing by DM", group.id)
         await _dm_intro(bot, group.user_ids, intro)
-        await bot.store.buddies.rounds.mark_introduced(group.group_id, bot.clock.now())
+        await bot.store.buddies.rounds.mark_introduced(group.id, bot.clock.now())
         by_dm += 1
     if by_dm and guild is not None:
         found = channel_id is None or isinstance(channel, discord.TextChannel)

@@ -29,7 +29,7 @@ from bot.clock import from_db, to_db
 from bot.i18n import N_, _, using_locale
 from bot.matching import match
 from bot.messaging import NO_PINGS, send_dm
-from bot.store.buddy_rounds import UNMATCHED
+from bot.store.buddy_rounds import UNMATCHED, GroupInfo
 
 if TYPE_CHECKING:
     from bot.host import Host
@@ -251,7 +251,11 @@ class BuddyRounds:
         await self._schedule_connect(round_id, round_at, ends_at, guild_id)
         report = RoundReport(round_id, len(group_ids), plan.result.unmatched, paused=tuple(sorted(plan.quiet.to_pause)))
         intros = [
-            Intro(group_id, index, group.user_ids, group.reason, group.members)
+            Intro(
+                GroupInfo(group_id, round_id, guild_id, group.reason, None, "active", group.user_ids, ends_at),
+                index,
+                group.members,
+            )
             for index, (group, group_id) in enumerate(zip(plan.result.groups, group_ids, strict=True))
         ]
         report.by_dm = await self._deliver(guild_id, round_id, intros, seed=plan.seed, ends_at=ends_at)
@@ -308,13 +312,11 @@ class BuddyRounds:
         profiles = {p.user_id: p for p in await store.buddies.profiles(recorded.guild_id)}
         intros = [
             Intro(
-                p.group_id,
-                p.index,
-                p.user_ids,
-                p.reason,
-                tuple(build_candidates([profiles[u] for u in p.user_ids if u in profiles], round_at=round_at)),
+                group,
+                index,
+                tuple(build_candidates([profiles[u] for u in group.user_ids if u in profiles], round_at=round_at)),
             )
-            for p in pending
+            for index, group in pending
         ]
         log.warning(
             "buddy round %s for guild %s was cut off; finishing it: %d groups and %d DMs still owed",

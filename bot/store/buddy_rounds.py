@@ -12,7 +12,7 @@ from bot.clock import to_db
 from bot.store.repo import Repo
 from bot.store.rows import from_row
 
-__all__ = ["BuddyRounds", "GroupInfo", "Notice", "PendingIntro", "RoundInfo"]
+__all__ = ["BuddyRounds", "GroupInfo", "Notice", "RoundInfo"]
 
 UNMATCHED, PAUSED = "unmatched", "paused"
 """The kinds of DM a round owes a member who wasn't grouped."""
@@ -42,17 +42,6 @@ class GroupInfo:
     status: str
     user_ids: tuple[int, ...]
     ends_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class PendingIntro:
-    """A group of a recorded round whose introduction hasn't gone out yet."""
-
-    group_id: int
-    index: int
-    """Its place among the round's groups (the starter questions follow it)."""
-    reason: str
-    user_ids: tuple[int, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,21 +204,17 @@ class BuddyRounds(Repo):
         """The group's introduction went out: a rerun of its round must not send it again."""
         await self._db.execute("UPDATE buddy_groups SET introduced_at = ? WHERE id = ?", (to_db(now), group_id))
 
-    async def pending_intros(self, round_id: int) -> list[PendingIntro]:
-        """The round's running groups not yet introduced, with their place among all its groups."""
+    async def pending_intros(self, round_id: int) -> list[tuple[int, GroupInfo]]:
+        """The round's running groups not yet introduced, each with its place among all the round's groups
+        (the starter questions follow it)."""
         rows = await self._db.fetchall(
-            "SELECT id, reason, introduced_at, status FROM buddy_groups WHERE round_id = ? ORDER BY id", (round_id,)
+            "SELECT id, introduced_at, status FROM buddy_groups WHERE round_id = ? ORDER BY id", (round_id,)
         )
         pending = []
         for index, row in enumerate(rows):
-            if row[2] is not None or row[3] != "active":
-                continue
-            members = await self._db.fetchall(
-                "SELECT user_id FROM buddy_group_members WHERE group_id = ? AND left_at IS NULL ORDER BY user_id",
-                (row[0],),
-            )
-            if len(members) >= 2:  # someone who stepped away before hearing of it leaves nobody to introduce
-                pending.append(PendingIntro(row[0], index, row[1], tuple(r[0] for r in members)))
+            group = None if row[1] is not None or row[2] != "active" else await self.group(row[0])
+            if group is not None and len(group.user_ids) >= 2:  # nobody to introduce once one stepped away
+                pending.append((index, group))
         return pending
 
     async def notices_owed(self, guild_id: int, round_id: int) -> list[Notice]:

@@ -97,13 +97,13 @@ async def test_a_recorded_round_remembers_what_it_still_owes_until_sent(store: S
     rounds = store.buddies.rounds
     found = await rounds.scheduled_round(G, clock.now())
     assert found is not None and found.id == round_id
-    assert [(p.group_id, p.index, p.user_ids) for p in await rounds.pending_intros(round_id)] == [
-        (first, 0, (1, 2)),
-        (second, 1, (3, 4)),
+    assert [(index, g.id, g.user_ids) for index, g in await rounds.pending_intros(round_id)] == [
+        (0, first, (1, 2)),
+        (1, second, (3, 4)),
     ]
     await rounds.mark_introduced(first, clock.now())
-    [left] = await rounds.pending_intros(round_id)
-    assert (left.group_id, left.index, left.reason) == (second, 1, "you both like chess")
+    [(index, left)] = await rounds.pending_intros(round_id)
+    assert (index, left.id, left.reason) == (1, second, "you both like chess")
     assert await rounds.notices_owed(G, round_id) == [Notice(5, UNMATCHED), Notice(6, PAUSED)]
     await rounds.notice_sent(G, 5, round_id)
     assert await rounds.notices_owed(G, round_id) == [Notice(6, PAUSED)]
