@@ -2,7 +2,8 @@
 
 dateparser does the parsing; this module pins it to the member's time zone and "now", and turns
 every failure into a message with examples. Input is read in English (always) and in the member's own
-language (the current locale of :mod:`bot.i18n`): "mañana 19:00", "amanhã 19h", "demain 19h", "morgen 19 Uhr".
+language (the current locale of :mod:`bot.i18n`): "mañana 19:00", "amanhã 19h", "demain 19h", "morgen 19 Uhr",
+with the little words and day parts people put around a time ("el viernes a las 7 de la tarde", "am Freitag um 19 Uhr").
 """
 
 from __future__ import annotations
@@ -36,6 +37,26 @@ _UHR_CLOCK = re.compile(r"(?<![\w:.,])(\d{1,2})(?:[:.](\d{2}))?\s*uhr(?!\w)", re
 # Words after which "3h" is a length of time, not a clock time ("dans 3h", "en 3 h", "em 3h", "in 3h").
 _RELATIVE_WORDS = frozenset({"in", "dans", "en", "em", "de"})
 
+# Ways each language says "in the evening" or "in the morning" after an hour ("7 de la tarde", "7 da noite",
+# "7h du soir", "7 Uhr abends"), as pm (True) or am (False); dateparser reads none of them.
+_DAY_PARTS: dict[str, dict[str, bool]] = {
+    "es": {"de la mañana": False, "de la madrugada": False, "de la tarde": True, "de la noche": True},
+    "pt": {"da manhã": False, "da madrugada": False, "da tarde": True, "da noite": True},
+    "fr": {"du matin": False, "de l'après-midi": True, "de l’après-midi": True, "du soir": True},
+    "de": {"morgens": False, "früh": False, "nachmittags": True, "abends": True, "nachts": True},
+}
+# Little words that make dateparser refuse a whole phrase ("el viernes", "na sexta", "am Freitag"),
+# and phrasings of "in" it doesn't know ("daqui a 3 horas"), per language.
+_REWRITES: dict[str, dict[str, str]] = {
+    "es": {"el": ""},
+    "pt": {"na": "", "no": "", "daqui a": "em"},
+    "de": {"am": ""},
+}
+# In Spanish and French "mar" is also Tuesday (martes, mardi); followed by a clock time, that is what it means.
+_TUESDAY = {"es": "martes", "fr": "mardi"}
+# A bare number after it ("mar 19") stays a day of March.
+_MAR_BEFORE_CLOCK = re.compile(r"^mar\.?(?=\s+(?:a las\s+|à\s+)?\d{1,2}\s?(?:[:.]\d{2}|h))", re.IGNORECASE)
+
 # Units a length of time may be written in, in minutes: English always, plus the member's language.
 _UNITS: dict[str | None, dict[str, int]] = {
     None: dict.fromkeys(("m", "min", "mins", "minute", "minutes"), 1)
@@ -68,7 +89,8 @@ def parse_when(text: str, zone: ZoneInfo, now: datetime) -> datetime:
     """Parse ``text`` as a future instant in ``zone``; return it in UTC.
 
     English is read first, exactly as it always was, then the member's language; a date in numbers is
-    read in the member's language first (their day and month order). Raises :class:`KindredError` for
+    read in the member's language first (their day and month order), and so is "mar" before a time in
+    Spanish and French (Tuesday there, March in English). Raises :class:`KindredError` for
     empty, unparseable, past or far-future input.
     """
     cleaned = " ".join(text.split())
@@ -80,7 +102,7 @@ def parse_when(text: str, zone: ZoneInfo, now: datetime) -> datetime:
         )
     parsed = None
     for language in _reading_order(cleaned):
-        parsed = _dateparse(cleaned if language == "en" else _clock_words(cleaned), language, zone, now)
+        parsed = _dateparse(cleaned if language == "en" else _in_own_words(cleaned, language), language, zone, now)
         if parsed is not None:
             break
     if parsed is None:
@@ -103,7 +125,8 @@ def _reading_order(text: str) -> list[str]:
     own = reading_language()
     if own is None:
         return ["en"]
-    return [own, "en"] if _NUMERIC_DATE.search(text) else ["en", own]
+    own_first = _NUMERIC_DATE.search(text) or (own in _TUESDAY and _MAR_BEFORE_CLOCK.match(text))
+    return [own, "en"] if own_first else ["en", own]
 
 
 def _dateparse(text: str, language: str, zone: ZoneInfo, now: datetime) -> datetime | None:
@@ -123,6 +146,38 @@ def _dateparse(text: str, language: str, zone: ZoneInfo, now: datetime) -> datet
                 "RELATIVE_BASE": now.astimezone(zone).replace(tzinfo=None),
             },
         )
+
+
+def _in_own_words(text: str, language: str) -> str:
+    """``text`` rewritten into a form dateparser reads in ``language`` (clock times, day parts, little words)."""
+    if language in _TUESDAY:
+        text = _MAR_BEFORE_CLOCK.sub(_TUESDAY[language], text)
+    text = _clock_words(_day_parts(text, language))
+    for words, replacement in _REWRITES.get(language, {}).items():
+        text = re.sub(rf"(?<!\w){re.escape(words)}(?!\w)", replacement, text, flags=re.IGNORECASE)
+    return " ".join(text.split())
+
+
+def _day_parts(text: str, language: str) -> str:
+    """``7 de la tarde`` or ``7 Uhr abends`` as ``19:00``; an hour the day part doesn't fit is left alone."""
+    parts = _DAY_PARTS.get(language)
+    if not parts:
+        return text
+    names = "|".join(re.escape(name) for name in parts)
+    pattern = rf"(?<![\w:.,])(\d{{1,2}})(?:\s?(?:[:.]|h)\s?(\d{{2}})|\s?h)?(?:\s*uhr)?\s+({names})(?!\w)"
+
+    def as_clock(match: re.Match[str]) -> str:
+        hour, minute = int(match.group(1)), int(match.group(2) or 0)
+        pm = parts[match.group(3).lower()]
+        if pm and hour < 12:
+            hour += 12
+        elif not pm and hour == 12:
+            hour = 0
+        if hour > 23 or minute > 59 or (not pm and hour > 12):
+            return match.group(0)
+        return f"{hour}:{minute:02d}"
+
+    return re.sub(pattern, as_clock, text, flags=re.IGNORECASE)
 
 
 def _clock_words(text: str) -> str:

@@ -66,6 +66,79 @@ def test_times_in_the_members_language(locale: str, text: str, expected: datetim
         assert parse_when(text, MADRID, NOW) == expected
 
 
+# Everyday phrasings with little words and day parts around the time ("el", "às", "am", "de la tarde").
+PHRASINGS = {
+    "es-ES": [
+        ("el viernes a las 19:00", local(27, 19)),
+        ("mañana a las 7 de la tarde", local(23, 19)),
+        ("mañana a las 8 de la noche", local(23, 20)),
+        ("7 de la tarde", local(22, 19)),
+        ("a las 19h", local(22, 19)),
+        ("el 1 de diciembre a las 18:30", local(1, 18, 30, month=12)),
+    ],
+    "pt-BR": [
+        ("sexta às 19h", local(27, 19)),
+        ("na sexta às 19h", local(27, 19)),
+        ("amanhã às 19:00", local(23, 19)),
+        ("daqui a 3 horas", NOW + timedelta(hours=3)),
+        ("7 da noite", local(22, 19)),
+        ("amanhã às 7 da manhã", local(23, 7)),
+    ],
+    "fr": [
+        ("vendredi à 19h", local(27, 19)),
+        ("demain à 19h30", local(23, 19, 30)),
+        ("demain à 7h du soir", local(23, 19)),
+        ("demain à 3h de l'après-midi", local(23, 15)),
+        ("demain à 3h de l’après-midi", local(23, 15)),  # the typographic apostrophe phones type
+    ],
+    "de": [
+        ("am Freitag um 19 Uhr", local(27, 19)),
+        ("morgen um 19:00", local(23, 19)),
+        ("in 3 Stunden", NOW + timedelta(hours=3)),
+        ("morgen um 7 Uhr abends", local(23, 19)),
+        ("morgen um 7 Uhr früh", local(23, 7)),
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("locale", "text", "expected"), [(loc, text, when) for loc, cases in PHRASINGS.items() for text, when in cases]
+)
+def test_everyday_phrasings_in_the_members_language(locale: str, text: str, expected: datetime) -> None:
+    with using_locale(locale):
+        assert parse_when(text, MADRID, NOW) == expected
+
+
+@pytest.mark.parametrize(("locale", "text"), [("es-ES", "19 de la mañana"), ("de", "25 Uhr abends")])
+def test_an_hour_its_day_part_does_not_fit_is_refused(locale: str, text: str) -> None:
+    with using_locale(locale), pytest.raises(KindredError):
+        parse_when(text, MADRID, NOW)
+
+
+@pytest.mark.parametrize(
+    ("locale", "text", "expected"),
+    [
+        ("es-ES", "mar 19:00", local(24, 19)),
+        ("es-ES", "mar a las 19h", local(24, 19)),
+        ("fr", "mar 19h30", local(24, 19, 30)),
+        ("fr", "mar. à 19h", local(24, 19)),
+    ],
+)
+def test_mar_before_a_time_is_tuesday_in_spanish_and_french(locale: str, text: str, expected: datetime) -> None:
+    with using_locale(locale):
+        assert parse_when(text, MADRID, NOW) == expected
+
+
+def test_mar_stays_march_in_english_and_before_a_day_number() -> None:
+    march = parse_when("mar 19:00", MADRID, NOW)
+    assert (march.month, march.hour) == (3, 18)  # 19:00 in Madrid, in UTC
+    for locale in ("pt-BR", "de"):
+        with using_locale(locale):
+            assert parse_when("mar 19:00", MADRID, NOW) == march
+    with using_locale("es-ES"):
+        assert parse_when("mar 19", MADRID, NOW).astimezone(MADRID).date() == datetime(2027, 3, 19).date()
+
+
 ENGLISH = ["tomorrow 7pm", "fri 19:00", "2026-12-01 18:30", "in 3 hours", "next friday 6pm", "mon 9:00", "in 3h"]
 
 
