@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
-from bot.checkins import share_summary, validate_checkin
+from bot.checkins import CheckinEntry, share_summary, validate_checkin, weekly_summary
 from bot.checkins._history import DaySummary
 from bot.checkins.chart import PNG_SIGNATURE, day_axis_labels, render_history_png
 from bot.i18n import using_locale
@@ -44,3 +44,10 @@ def test_the_shared_line_is_in_the_locale_set_for_it_with_the_note_as_written() 
     assert share_summary(draft, who=None, include_note=False) == (
         "**Someone** checked in: mood 3 · getting by, craving 2/10.\nNoticing: stress, loneliness."
     )
+
+
+def test_the_weekly_note_names_triggers_in_the_locale() -> None:
+    noon = datetime(2026, 11, 23, 12, tzinfo=UTC)
+    entries = [CheckinEntry(i, 1, 2, noon, TICKS[0], 3, 2, None, ("stress",)) for i in (1, 2)]
+    with using_locale("es-ES"):
+        assert "estrés (2)" in weekly_summary(entries).render()
