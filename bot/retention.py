@@ -69,10 +69,9 @@ async def note_departure(db: Database, guild_id: int, user_id: int, left_at: dat
     member_columns = list(_member_columns(await db.table_columns()))
     async with db.transaction() as tx:
         for table, guild_column, column in member_columns:
-            held = await tx.fetchval(
+            if await tx.exists(
                 f'SELECT 1 FROM "{table}" WHERE "{guild_column}" = ? AND "{column}" = ? LIMIT 1', (guild_id, user_id)
-            )
-            if held:
+            ):
                 break
         else:
             return False
@@ -108,7 +107,7 @@ async def erase_guild(db: Database, guild_id: int, *, still_present: Iterable[in
     Members who share no other server with the bot (``still_present`` lists those who do) and are not
     inside another server's retention period lose their personal data too, as a departed member would.
     """
-    if await db.fetchval("SELECT 1 FROM guild_departures WHERE guild_id = ?", (guild_id,)) is None:
+    if not await db.exists("SELECT 1 FROM guild_departures WHERE guild_id = ?", (guild_id,)):
         return 0  # added back meanwhile
     present = set(still_present)
     removed = 0

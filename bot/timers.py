@@ -213,10 +213,9 @@ class TimerService:
 
     async def key_used_since(self, dedupe_key: str, since: datetime) -> bool:
         """Whether any timer (in any state) was created for ``dedupe_key`` at or after ``since``."""
-        found = await self._db.fetchval(
+        return await self._db.exists(
             "SELECT 1 FROM timers WHERE dedupe_key = ? AND created_at >= ? LIMIT 1", (dedupe_key, to_db(since))
         )
-        return found is not None
 
     async def last_fired(self, kind: str) -> dict[int, datetime]:
         """Per member, the due time of the latest ``kind`` timer that left pending (sent, skipped, cut off...).

@@ -4,17 +4,21 @@ after any number of restarts."""
 from __future__ import annotations
 
 import re
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import discord
 
 from bot.errors import run_guarded
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 __all__ = ["PersistentButton"]
 
 
 class PersistentButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?!)"):
-    """What every persistent button shares; a subclass gives its ``template``, :meth:`rebuild` and :meth:`press`.
+    """What every persistent button shares; a subclass gives its ``template`` and :meth:`press` (and
+    :meth:`rebuild` when the default does not fit).
 
     discord.py rebuilds the button from the clicked custom id through :meth:`from_custom_id`, and hands what a
     dynamic item raises to a throwaway view that only logs it. So :meth:`press` runs through
@@ -44,8 +48,13 @@ class PersistentButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=
 
     @classmethod
     def rebuild(cls, match: re.Match[str]) -> Self:
-        """The button again, from the parts of its custom id (the template's groups)."""
-        raise NotImplementedError
+        """The button again, from the parts of its custom id (the template's groups).
+
+        By default the groups are whole numbers passed to the constructor in the template's order; a button
+        whose id carries text, or parts the constructor takes otherwise, overrides this.
+        """
+        build: Callable[..., Self] = cls  # the subclass's own constructor, not this base's
+        return build(*(int(part) for part in match.groups()))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Run :meth:`press`, answering any failure kindly."""

@@ -1,6 +1,6 @@
 """What the two gathering features, rooms and service opportunities, share on the Discord side: how their cogs
-plug their timers, buttons and service in and out, their persistent buttons' faces, and the language of what the
-whole server reads."""
+plug their timers, buttons and service in and out, their Discord steps' shared checks, their persistent
+buttons' faces, and the language of what the whole server reads."""
 
 from __future__ import annotations
 
@@ -11,13 +11,20 @@ import discord
 
 from bot.i18n import _
 from cogs._buttons import PersistentButton
-from cogs._hooks import Hooks, TimerRoute
+from cogs._hooks import HookedCog, Hooks, TimerRoute
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
     from bot.timers import TimerHandler
 
-__all__ = ["FacedButton", "GatheringCog", "GatheringService", "gathering_hooks", "server_locale"]
+__all__ = [
+    "FacedButton",
+    "GatheringCog",
+    "GatheringService",
+    "GatheringSteps",
+    "gathering_hooks",
+    "server_locale",
+]
 
 
 class GatheringService(Protocol):
@@ -57,15 +64,12 @@ def gathering_hooks(
     )
 
 
-class GatheringCog:
+class GatheringCog(HookedCog):
     """What a gathering feature's cog does when it loads and unloads: its hooks go in (and come out again, so a
     reload duplicates nothing), and its service is published on ``bot.features`` (and taken off).
 
     Mixed in before ``commands.GroupCog``; the cog sets ``bot`` and ``hooks`` and says where its service goes.
     """
-
-    bot: KindredBot
-    hooks: Hooks
 
     def publish(self, loaded: bool) -> None:
         """Put the feature's service on ``bot.features`` (``loaded``), or take it off."""
@@ -73,13 +77,26 @@ class GatheringCog:
 
     async def cog_load(self) -> None:
         """Timers, persistent buttons, the erase hook and the reconciler, then the service on ``bot.features``."""
-        self.hooks.attach(self.bot)
+        await super().cog_load()
         self.publish(True)
 
     async def cog_unload(self) -> None:
         """Undo :meth:`cog_load`."""
-        self.hooks.detach(self.bot)
+        await super().cog_unload()
         self.publish(False)
+
+
+class GatheringSteps:
+    """What a gathering feature's Discord steps share: the bot they work through, and whether it is still in a
+    server."""
+
+    def __init__(self, bot: KindredBot) -> None:
+        self.bot = bot
+
+    def has_guild(self, guild_id: int) -> bool:
+        """Whether the bot is still in the server; :class:`bot.shards.NotOwned` for another process's server."""
+        self.bot.ownership.require(guild_id)  # only an owned server missing from the cache was removed
+        return self.bot.get_guild(guild_id) is not None
 
 
 class FacedButton(PersistentButton, template=r"(?!)"):

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from bot.privacy_ops import EraseHook
     from bot.timers import TimerHandler
 
-__all__ = ["Hooks", "TimerRoute"]
+__all__ = ["HookedCog", "Hooks", "TimerRoute"]
 
 
 @dataclass(frozen=True)
@@ -64,3 +64,21 @@ class Hooks:
             bot.erase_hooks.pop(self.name, None)
         if self.reconcile is not None:
             bot.chains.unregister(self.name)
+
+
+class HookedCog:
+    """A cog whose :class:`Hooks` go in when it loads and come out when it unloads.
+
+    Mixed in before ``commands.Cog`` (or ``GroupCog``); the cog sets ``bot`` and ``hooks`` in ``__init__``.
+    """
+
+    bot: KindredBot
+    hooks: Hooks
+
+    async def cog_load(self) -> None:
+        """Register the cog's timers, buttons, erase hook and reconciler."""
+        self.hooks.attach(self.bot)
+
+    async def cog_unload(self) -> None:
+        """Undo :meth:`cog_load`; pending timers wait in the database until the cog returns."""
+        self.hooks.detach(self.bot)

@@ -7,8 +7,10 @@ English; other languages get it again from what the group shares (:func:`bot.mat
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -21,11 +23,11 @@ from bot.matching import explain
 from bot.messaging import NO_PINGS, open_private_thread, pinging, send_dm
 
 if TYPE_CHECKING:
-    from bot.buddies.outcomes import Plan
     from bot.host import Host
-    from bot.matching import Group
+    from bot.matching import Candidate
+    from bot.store.buddy_rounds import GroupInfo
 
-__all__ = ["introduce_all", "shared_locale"]
+__all__ = ["Intro", "introduce_all", "shared_locale"]
 
 log = logging.getLogger(__name__)
 
@@ -39,27 +41,45 @@ async def shared_locale(bot: Host, user_ids: tuple[int, ...]) -> str | None:
     return locales[0] if len(catalogues) == 1 else None
 
 
+@dataclass(frozen=True, slots=True)
+class Intro:
+    """One group to introduce, as the round stored it, with what its members share."""
+
+    group: GroupInfo
+    index: int
+    """Its place among the round's groups (the starter questions follow it)."""
+    members: tuple[Candidate, ...]
+    """To say why they were matched in another language; when some are missing (a member whose profile
+    is gone by a rerun) the stored English reason is used."""
+
+    def message(self, seed: int, ends_at: datetime) -> str:
+        """The introduction in the current locale (the reason too, from what the group shares)."""
+        group = self.group
+        translated = current_locale() is not None and len(self.members) == len(group.user_ids)
+        reason = explain(self.members) if translated else group.reason
+        return text.intro_message(group.user_ids, reason, text.starter_questions(seed + self.index), ends_at)
+
+
 async def introduce_all(
-    bot: Host, guild_id: int, channel_id: int | None, plan: Plan, group_ids: list[int], ends_at: datetime
+    bot: Host, guild_id: int, channel_id: int | None, groups: Sequence[Intro], *, seed: int, ends_at: datetime
 ) -> int:
     """Introduce each group of a round: a private thread when the buddy channel allows it, else by DM. Returns
-    how many groups were introduced by DM (and the moderators are told how to fix it)."""
+    how many groups were introduced by DM (and the moderators are told how to fix it).
+
+    Each group is marked introduced as soon as its thread or DMs went out, so a round cut off by a restart
+    introduces only the rest on its rerun (a cut between sending and marking repeats that one group at worst).
+    """
     guild = bot.get_guild(guild_id)
     channel = guild.get_channel(channel_id) if guild is not None and channel_id is not None else None
     threads_ok = isinstance(channel, discord.TextChannel)
     missing: str | None = None
     by_dm = 0
-    for index, (group, group_id) in enumerate(zip(plan.result.groups, group_ids, strict=True)):
-        questions = text.starter_questions(plan.seed + index)
-
-        def intro(group: Group = group, questions: list[str] = questions) -> str:
-            """The introduction in the current locale (the reason too, from what the group shares)."""
-            reason = group.reason if current_locale() is None else explain(group)
-            return text.intro_message(group.user_ids, reason, questions, ends_at)
-
+    for to_introduce in groups:
+        intro, group = functools.partial(to_introduce.message, seed, ends_at), to_introduce.group
         if threads_ok and isinstance(channel, discord.TextChannel):
             try:
-                await _thread_intro(bot, channel, group_id, group.user_ids, intro)
+                await _thread_intro(bot, channel, group.id, group.user_ids, intro)
+                await bot.store.buddies.rounds.mark_introduced(group.id, bot.clock.now())
                 continue
             except discord.Forbidden as exc:
                 # One refusal means every thread this round would be refused too.
@@ -67,8 +87,9 @@ async def introduce_all(
                 threads_ok = False
                 missing = _missing_thread_perms(channel)
             except discord.HTTPException:
-                log.exception("buddy thread for group %s failed; introducing by DM", group_id)
+                log.exception("buddy thread for group %s failed; introducing by DM", group.id)
         await _dm_intro(bot, group.user_ids, intro)
+        await bot.store.buddies.rounds.mark_introduced(group.id, bot.clock.now())
         by_dm += 1
     if by_dm and guild is not None:
         found = channel_id is None or isinstance(channel, discord.TextChannel)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.buddies import text
-from bot.buddies.introductions import introduce_all, shared_locale
+from bot.buddies.introductions import Intro, introduce_all, shared_locale
 from bot.buddies.lifecycle import rounds_since_paired, settle_quiet_rounds
 from bot.buddies.outcomes import EndedPairing, Plan, RoundReport
 from bot.buddies.profiles import build_candidates, eligibility
@@ -29,9 +29,11 @@ from bot.clock import from_db, to_db
 from bot.i18n import N_, _, using_locale
 from bot.matching import match
 from bot.messaging import NO_PINGS, send_dm
+from bot.store.buddy_rounds import UNMATCHED, GroupInfo
 
 if TYPE_CHECKING:
     from bot.host import Host
+    from bot.store.buddy_rounds import RoundInfo
     from bot.timers import Timer
 
 __all__ = ["CONNECT", "NUDGE", "ROUND", "BuddyRounds", "EndedPairing", "Plan", "RoundButtons", "RoundReport"]
@@ -209,11 +211,17 @@ class BuddyRounds:
         return await self.bot.store.buddies.rounds.quiet_answers(round_id)
 
     async def run_round(self, guild_id: int, *, scheduled_for: datetime | None) -> RoundReport | None:
-        """Run a round (scheduled, or now for /buddy pair-now). None if this scheduled round already ran."""
+        """Run a round (scheduled, or now for /buddy pair-now). None if this scheduled round already ran.
+
+        A scheduled round that already ran but was cut off (a restart mid-introductions) is finished instead:
+        only the groups and DMs still owed go out.
+        """
         store = self.bot.store
-        if scheduled_for is not None and await store.buddies.rounds.round_ran(guild_id, scheduled_for):
-            log.warning("buddy round %s for guild %s already ran; not repeating it", scheduled_for, guild_id)
-            return None
+        if scheduled_for is not None:
+            already = await store.buddies.rounds.scheduled_round(guild_id, scheduled_for)
+            if already is not None:
+                await self._finish_cut_off(already)
+                return None
         now = self.bot.clock.now()
         round_at = scheduled_for or now
         config = await store.config.get(guild_id)
@@ -240,23 +248,17 @@ class BuddyRounds:
         # Line up what follows before any sending, so a crash mid-introductions loses no timer.
         if scheduled_for is not None:
             await self._schedule(guild_id, ends_at)
-        await self.bot.timers.schedule(
-            CONNECT,
-            connect_at(round_at, ends_at),
-            guild_id=guild_id,
-            payload={"round_id": round_id},
-            dedupe_key=f"{CONNECT}:{round_id}",
-        )
+        await self._schedule_connect(round_id, round_at, ends_at, guild_id)
         report = RoundReport(round_id, len(group_ids), plan.result.unmatched, paused=tuple(sorted(plan.quiet.to_pause)))
-        report.by_dm = await introduce_all(self.bot, guild_id, config.buddy_channel_id, plan, group_ids, ends_at)
-        for user_id in plan.result.unmatched:
-            with using_locale(await self._locale(user_id)):
-                content = text.unmatched_dm(ends_at)
-            await send_dm(self.bot, user_id, content=content)
-        for user_id in report.paused:
-            with using_locale(await self._locale(user_id)):
-                content = text.auto_pause_dm()
-            await send_dm(self.bot, user_id, content=content)
+        intros = [
+            Intro(
+                GroupInfo(group_id, round_id, guild_id, group.reason, None, "active", group.user_ids, ends_at),
+                index,
+                group.members,
+            )
+            for index, (group, group_id) in enumerate(zip(plan.result.groups, group_ids, strict=True))
+        ]
+        report.by_dm = await self._deliver(guild_id, round_id, intros, seed=plan.seed, ends_at=ends_at)
         log.info(
             "buddy round %s in guild %s: %d groups, %d unmatched, %d by DM",
             round_id,
@@ -266,6 +268,64 @@ class BuddyRounds:
             report.by_dm,
         )
         return report
+
+    async def _schedule_connect(self, round_id: int, round_at: datetime, ends_at: datetime, guild_id: int) -> None:
+        await self.bot.timers.schedule(
+            CONNECT,
+            connect_at(round_at, ends_at),
+            guild_id=guild_id,
+            payload={"round_id": round_id},
+            dedupe_key=f"{CONNECT}:{round_id}",
+        )
+
+    async def _deliver(self, guild_id: int, round_id: int, intros: list[Intro], *, seed: int, ends_at: datetime) -> int:
+        """Send what a recorded round owes: its introductions, then the unmatched and paused DMs, each marked
+        sent as it goes so a rerun never repeats one. Returns how many groups were introduced by DM."""
+        rounds = self.bot.store.buddies.rounds
+        config = await self.bot.store.config.get(guild_id)
+        by_dm = await introduce_all(self.bot, guild_id, config.buddy_channel_id, intros, seed=seed, ends_at=ends_at)
+        for notice in await rounds.notices_owed(guild_id, round_id):
+            with using_locale(await self._locale(notice.user_id)):
+                content = text.unmatched_dm(ends_at) if notice.kind == UNMATCHED else text.auto_pause_dm()
+            await send_dm(self.bot, notice.user_id, content=content)
+            await rounds.notice_sent(guild_id, notice.user_id, round_id)
+        return by_dm
+
+    async def _finish_cut_off(self, recorded: RoundInfo) -> None:
+        """A scheduled round ran before but may have been cut off mid-sending: send only what it still owes."""
+        store = self.bot.store
+        pending = await store.buddies.rounds.pending_intros(recorded.id)
+        owed = await store.buddies.rounds.notices_owed(recorded.guild_id, recorded.id)
+        if not pending and not owed:
+            log.warning("buddy round %s for guild %s already ran; not repeating it", recorded.id, recorded.guild_id)
+            return
+        round_at = recorded.scheduled_for or recorded.ran_at
+        latest = await store.buddies.rounds.latest_round(recorded.guild_id)
+        connect_key = f"{CONNECT}:{recorded.id}"
+        if (
+            latest is not None
+            and latest.id == recorded.id
+            and not await self.bot.timers.key_used_since(connect_key, recorded.ran_at)
+        ):
+            # Cut off before its halfway question was even lined up.
+            await self._schedule_connect(recorded.id, round_at, recorded.ends_at, recorded.guild_id)
+        profiles = {p.user_id: p for p in await store.buddies.profiles(recorded.guild_id)}
+        intros = [
+            Intro(
+                group,
+                index,
+                tuple(build_candidates([profiles[u] for u in group.user_ids if u in profiles], round_at=round_at)),
+            )
+            for index, group in pending
+        ]
+        log.warning(
+            "buddy round %s for guild %s was cut off; finishing it: %d groups and %d DMs still owed",
+            recorded.id,
+            recorded.guild_id,
+            len(intros),
+            len(owed),
+        )
+        await self._deliver(recorded.guild_id, recorded.id, intros, seed=recorded.seed, ends_at=recorded.ends_at)
 
     # -- ending ------------------------------------------------------------------------------
     async def end_for(self, guild_id: int, user_id: int) -> bool:

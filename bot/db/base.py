@@ -130,6 +130,10 @@ class Statements(ABC):
         row = await self.fetchone(sql, params)
         return None if row is None else row[0]
 
+    async def exists(self, sql: str, params: Params = ()) -> bool:
+        """Whether the query finds any row (write it as ``SELECT 1 ...``)."""
+        return await self.fetchone(sql, params) is not None
+
 
 class Tx(Statements):
     """The handle a transaction body uses. Only valid inside ``async with db.transaction()``."""

@@ -59,7 +59,7 @@ async def _copy(source: SqliteDatabase, target: PostgresDatabase) -> TransferRep
         raise TransferError("the SQLite and PostgreSQL schemas differ; is the PostgreSQL database Kindred's?")
     names = [t for t in await _parents_first(source, list(tables)) if t not in _OWN_ROWS]
     for table in names:
-        if await target.fetchval(f'SELECT 1 FROM "{table}" LIMIT 1') is not None:
+        if await target.exists(f'SELECT 1 FROM "{table}" LIMIT 1'):
             raise TransferError(f"the PostgreSQL database already holds rows (in {table}); copy only into an empty one")
     data = {}
     for table in names:

@@ -116,7 +116,7 @@ class BuddyRepo(Repo):
     ) -> bool:
         """Opt in (or back in): active, unpaused. Returns True if this is the first time in this server."""
         async with self._db.transaction() as tx:
-            existed = await tx.fetchval(
+            existed = await tx.exists(
                 "SELECT 1 FROM buddy_members WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
             )
             await tx.execute(

@@ -12,7 +12,10 @@ from bot.clock import to_db
 from bot.store.repo import Repo
 from bot.store.rows import from_row
 
-__all__ = ["BuddyRounds", "GroupInfo", "RoundInfo"]
+__all__ = ["BuddyRounds", "GroupInfo", "Notice", "RoundInfo"]
+
+UNMATCHED, PAUSED = "unmatched", "paused"
+"""The kinds of DM a round owes a member who wasn't grouped."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +44,14 @@ class GroupInfo:
     ends_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A DM a recorded round still owes a member: ``kind`` is :data:`UNMATCHED` or :data:`PAUSED`."""
+
+    user_id: int
+    kind: str
+
+
 class BuddyRounds(Repo):
     """Pairing rounds and their groups; part of :class:`bot.store.buddies.BuddyRepo`."""
 
@@ -63,12 +74,18 @@ class BuddyRounds(Repo):
 
     async def round_ran(self, guild_id: int, scheduled_for: datetime) -> bool:
         """Whether the scheduled round at this time already ran."""
-        return bool(
-            await self._db.fetchval(
-                "SELECT 1 FROM buddy_rounds WHERE guild_id = ? AND scheduled_for = ?",
-                (guild_id, to_db(scheduled_for)),
-            )
+        return await self._db.exists(
+            "SELECT 1 FROM buddy_rounds WHERE guild_id = ? AND scheduled_for = ?", (guild_id, to_db(scheduled_for))
         )
+
+    async def scheduled_round(self, guild_id: int, scheduled_for: datetime) -> RoundInfo | None:
+        """The scheduled round at this time, if it was recorded."""
+        row = await self._db.fetchone(
+            "SELECT id, guild_id, scheduled_for, ran_at, ends_at, seed FROM buddy_rounds "
+            "WHERE guild_id = ? AND scheduled_for = ?",
+            (guild_id, to_db(scheduled_for)),
+        )
+        return None if row is None else self._round(row)
 
     async def recent_pairs(self, guild_id: int, rounds: int) -> set[frozenset[int]]:
         """Every pair grouped together in the last ``rounds`` rounds (ended pairings included)."""
@@ -125,7 +142,7 @@ class BuddyRounds(Repo):
         ran (the unique (guild, time) key), which is what makes a round impossible to run twice.
         """
         async with self._db.transaction() as tx:
-            if scheduled_for is not None and await tx.fetchval(
+            if scheduled_for is not None and await tx.exists(
                 "SELECT 1 FROM buddy_rounds WHERE guild_id = ? AND scheduled_for = ?",
                 (guild_id, to_db(scheduled_for)),
             ):
@@ -159,23 +176,60 @@ class BuddyRounds(Repo):
                     "UPDATE buddy_members SET priority = 0, last_paired_at = ? WHERE guild_id = ? AND user_id = ?",
                     [(to_db(ran_at), guild_id, u) for u in user_ids],
                 )
+            # Who is owed a DM is stored with the round, so a rerun after a restart sends only what's missing.
             await tx.executemany(
-                "UPDATE buddy_members SET priority = 1 WHERE guild_id = ? AND user_id = ?",
-                [(guild_id, u) for u in unmatched],
+                "UPDATE buddy_members SET priority = 1, notice_round_id = ?, notice_kind = ? "
+                "WHERE guild_id = ? AND user_id = ?",
+                [(round_id, UNMATCHED, guild_id, u) for u in unmatched],
             )
             await tx.executemany(
                 "UPDATE buddy_members SET ignored_rounds = ? WHERE guild_id = ? AND user_id = ?",
                 [(count, guild_id, u) for u, count in quiet.counts.items()],
             )
             await tx.executemany(
-                "UPDATE buddy_members SET auto_paused = 1 WHERE guild_id = ? AND user_id = ? AND status = 'active'",
-                [(guild_id, u) for u in sorted(quiet.to_pause)],
+                "UPDATE buddy_members SET auto_paused = 1, notice_round_id = ?, notice_kind = ? "
+                "WHERE guild_id = ? AND user_id = ? AND status = 'active'",
+                [(round_id, PAUSED, guild_id, u) for u in sorted(quiet.to_pause)],
             )
         return round_id, group_ids
 
     async def set_thread(self, group_id: int, thread_id: int) -> None:
         """Remember the group's private thread."""
         await self._db.execute("UPDATE buddy_groups SET thread_id = ? WHERE id = ?", (thread_id, group_id))
+
+    async def mark_introduced(self, group_id: int, now: datetime) -> None:
+        """The group's introduction went out: a rerun of its round must not send it again."""
+        await self._db.execute("UPDATE buddy_groups SET introduced_at = ? WHERE id = ?", (to_db(now), group_id))
+
+    async def pending_intros(self, round_id: int) -> list[tuple[int, GroupInfo]]:
+        """The round's running groups not yet introduced, each with its place among all the round's groups
+        (the starter questions follow it)."""
+        rows = await self._db.fetchall(
+            "SELECT id, introduced_at, status FROM buddy_groups WHERE round_id = ? ORDER BY id", (round_id,)
+        )
+        pending = []
+        for index, row in enumerate(rows):
+            group = None if row[1] is not None or row[2] != "active" else await self.group(row[0])
+            if group is not None and len(group.user_ids) >= 2:  # nobody to introduce once one stepped away
+                pending.append((index, group))
+        return pending
+
+    async def notices_owed(self, guild_id: int, round_id: int) -> list[Notice]:
+        """The DMs this round still owes its unmatched and newly paused members."""
+        rows = await self._db.fetchall(
+            "SELECT user_id, notice_kind FROM buddy_members WHERE guild_id = ? AND notice_round_id = ? "
+            "ORDER BY user_id",
+            (guild_id, round_id),
+        )
+        return [Notice(r[0], r[1]) for r in rows]
+
+    async def notice_sent(self, guild_id: int, user_id: int, round_id: int) -> None:
+        """The member's DM from this round went out (or was given up on): never send it again."""
+        await self._db.execute(
+            "UPDATE buddy_members SET notice_round_id = NULL, notice_kind = NULL "
+            "WHERE guild_id = ? AND user_id = ? AND notice_round_id = ?",
+            (guild_id, user_id, round_id),
+        )
 
     # -- groups -----------------------------------------------------------------------------
     async def active_group(self, guild_id: int, user_id: int) -> GroupInfo | None:

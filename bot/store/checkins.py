@@ -158,12 +158,8 @@ class CheckinRepo(Repo):
 
     async def checked_in_on(self, user_id: int, local_date: date) -> bool:
         """Whether the member checked in on that local date."""
-        return (
-            await self._db.fetchval(
-                "SELECT 1 FROM checkins WHERE user_id = ? AND local_date = ? LIMIT 1",
-                (user_id, local_date.isoformat()),
-            )
-            is not None
+        return await self._db.exists(
+            "SELECT 1 FROM checkins WHERE user_id = ? AND local_date = ? LIMIT 1", (user_id, local_date.isoformat())
         )
 
     async def checked_in_many(self, pairs: Iterable[tuple[int, date]]) -> set[int]:

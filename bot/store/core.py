@@ -167,7 +167,7 @@ class InterestRepo(Repo):
         rows = await self._db.fetchall(
             "SELECT id, guild_id, name, role_id FROM interests WHERE guild_id = ? ORDER BY name", (guild_id,)
         )
-        if not rows and not await self._db.fetchval(
+        if not rows and not await self._db.exists(
             "SELECT 1 FROM guild_settings WHERE guild_id = ? AND key = 'interests_seeded'", (guild_id,)
         ):
             async with self._db.transaction() as tx:

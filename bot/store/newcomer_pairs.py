@@ -67,12 +67,11 @@ class NewcomerPairRepo(Repo):
 
     async def is_mentor(self, guild_id: int, user_id: int) -> bool:
         """Whether the member has offered (and is still in buddy pairing)."""
-        found = await self._db.fetchval(
+        return await self._db.exists(
             "SELECT 1 FROM buddy_members WHERE guild_id = ? AND user_id = ? AND status = 'active' "
             "AND newcomer_mentor = 1",
             (guild_id, user_id),
         )
-        return found is not None
 
     async def mentor_ids(self, guild_id: int) -> list[int]:
         """Active buddy members of the server who offered, steady or mentor by their own description."""

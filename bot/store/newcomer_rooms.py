@@ -29,7 +29,7 @@ class NewcomerRoomRepo(Repo):
 
     async def is_marked(self, series_id: int) -> bool:
         """Whether the series is marked."""
-        return await self._db.fetchval("SELECT 1 FROM newcomer_rooms WHERE series_id = ?", (series_id,)) is not None
+        return await self._db.exists("SELECT 1 FROM newcomer_rooms WHERE series_id = ?", (series_id,))
 
     async def upcoming(self, guild_id: int, after: datetime, until: datetime, *, limit: int = 5) -> list[Room]:
         """The next scheduled newcomer-friendly rooms of the server starting in (after, until], soonest first."""

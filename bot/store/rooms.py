@@ -317,12 +317,11 @@ class RoomRepo(Repo):
     # -- room notices -------------------------------------------------------------------------
     async def notices_on(self, guild_id: int, user_id: int) -> bool:
         """True if the member asked for room notices (``/interests notify on``) in this server."""
-        found = await self._db.fetchval(
+        return await self._db.exists(
             "SELECT 1 FROM member_interests m JOIN interests i ON i.id = m.interest_id "
             "WHERE i.guild_id = ? AND m.user_id = ? AND m.notify = 1 LIMIT 1",
             (guild_id, user_id),
         )
-        return found is not None
 
     # -- attendance ---------------------------------------------------------------------------
     async def record_attendance(self, room_id: int, user_id: int, *, now: datetime) -> None:

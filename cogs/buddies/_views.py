@@ -48,11 +48,6 @@ class SkipRoundButton(PersistentButton, template=r"buddy:skip:(?P<guild_id>\d+):
         self.guild_id = guild_id
         self.ts = ts
 
-    @classmethod
-    def rebuild(cls, match: re.Match[str]) -> SkipRoundButton:
-        """The button from its custom id."""
-        return cls(int(match["guild_id"]), int(match["ts"]))
-
     async def press(self, interaction: discord.Interaction[Any]) -> None:
         """Record the skip for that one round."""
         bot = _bot(interaction)

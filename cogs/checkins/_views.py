@@ -140,11 +140,6 @@ class MoreDetailButton(PersistentButton, template=r"checkin:more:(?P<checkin_id>
         )
         self.checkin_id = checkin_id
 
-    @classmethod
-    def rebuild(cls, match: re.Match[str]) -> MoreDetailButton:
-        """The button from its custom id."""
-        return cls(int(match["checkin_id"]))
-
     async def press(self, interaction: discord.Interaction) -> None:
         """Open the modal prefilled with this check-in (only its owner can)."""
         bot = cast("KindredBot", interaction.client)

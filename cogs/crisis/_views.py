@@ -108,11 +108,6 @@ class OkButton(PersistentButton, template=r"crisis:ok"):
     def __init__(self) -> None:
         super().__init__("crisis:ok", _("I'm OK"), discord.ButtonStyle.secondary)
 
-    @classmethod
-    def rebuild(cls, match: re.Match[str]) -> OkButton:
-        """The button from a click, e.g. after a restart."""
-        return cls()
-
     async def press(self, interaction: discord.Interaction) -> None:
         """Record the acknowledgement and thank them."""
         await _ok(interaction)
@@ -141,11 +136,6 @@ class ClaimButton(PersistentButton, template=r"crisis:claim:(?P<alert_id>\d+)"):
             discord.ButtonStyle.secondary if claimed else discord.ButtonStyle.success,
         )
         self.alert_id = alert_id
-
-    @classmethod
-    def rebuild(cls, match: re.Match[str]) -> ClaimButton:
-        """The button from a click's custom id, e.g. after a restart."""
-        return cls(int(match["alert_id"]))
 
     async def press(self, interaction: discord.Interaction) -> None:
         """Claim the alert (first click wins) and show it on every copy of the alert."""

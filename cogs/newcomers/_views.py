@@ -161,11 +161,6 @@ class KeepReminderButton(PersistentButton, template=r"newcomers:keep:checkins:(?
         super().__init__(f"newcomers:keep:checkins:{user_id}", _(KEEP_LABEL), discord.ButtonStyle.primary)
         self.user_id = user_id
 
-    @classmethod
-    def rebuild(cls, match: re.Match[str]) -> KeepReminderButton:
-        """The button from its custom id."""
-        return cls(int(match["user_id"]))
-
     async def press(self, interaction: discord.Interaction) -> None:
         """Turn the member's own daily reminder on at their prompt time."""
         _own(interaction, self.user_id)
@@ -194,11 +189,6 @@ class WelcomeSupportButton(PersistentButton, template=r"newcomers:welcome:(?P<gu
         super().__init__(f"newcomers:welcome:{guild_id}", _(WELCOME_LABEL), discord.ButtonStyle.secondary)
         self.guild_id = guild_id
 
-    @classmethod
-    def rebuild(cls, match: re.Match[str]) -> WelcomeSupportButton:
-        """The button from its custom id."""
-        return cls(int(match["guild_id"]))
-
     async def press(self, interaction: discord.Interaction) -> None:
         """Answer with the private offer."""
         service = _service(interaction)
@@ -215,11 +205,6 @@ class ChangeBuddyButton(PersistentButton, template=r"newcomers:change:(?P<pair_i
     def __init__(self, pair_id: int) -> None:
         super().__init__(f"newcomers:change:{pair_id}", _(CHANGE_LABEL), discord.ButtonStyle.secondary)
         self.pair_id = pair_id
-
-    @classmethod
-    def rebuild(cls, match: re.Match[str]) -> ChangeBuddyButton:
-        """The button from its custom id."""
-        return cls(int(match["pair_id"]))
 
     async def press(self, interaction: discord.Interaction) -> None:
         """End the pairing (only a member of it may)."""
@@ -258,11 +243,6 @@ class GreetButton(PersistentButton, template=r"newcomers:greet:(?P<newcomer_id>\
     def __init__(self, newcomer_id: int, guild_id: int) -> None:
         super().__init__(f"newcomers:greet:{newcomer_id}:{guild_id}", _(GREET_LABEL), discord.ButtonStyle.primary)
         self.newcomer_id, self.guild_id = newcomer_id, guild_id
-
-    @classmethod
-    def rebuild(cls, match: re.Match[str]) -> GreetButton:
-        """The button from its custom id."""
-        return cls(int(match["newcomer_id"]), int(match["guild_id"]))
 
     async def press(self, interaction: discord.Interaction) -> None:
         """Add the volunteer to the thread with a short hello, unless someone already did."""

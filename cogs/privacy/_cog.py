@@ -37,7 +37,7 @@ from bot.privacy_ops import (
     run_erase_hooks,
 )
 from bot.timers import Timer
-from cogs._hooks import Hooks, TimerRoute
+from cogs._hooks import HookedCog, Hooks, TimerRoute
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -118,7 +118,7 @@ def render_summary(summaries: list[MemberSummary]) -> discord.Embed:
     return embed
 
 
-class Privacy(commands.GroupCog, group_name="privacy", group_description="See, export or erase your data"):
+class Privacy(HookedCog, commands.GroupCog, group_name="privacy", group_description="See, export or erase your data"):
     """Every answer is ephemeral: nobody else sees what is stored about you."""
 
     def __init__(self, bot: KindredBot) -> None:
@@ -130,14 +130,6 @@ class Privacy(commands.GroupCog, group_name="privacy", group_description="See, e
             reconcile=self.reconcile,
         )
         super().__init__()
-
-    async def cog_load(self) -> None:
-        """Route retention timers here and keep one pending per departure."""
-        self.hooks.attach(self.bot)
-
-    async def cog_unload(self) -> None:
-        """Leave retention timers waiting in the table until the cog returns."""
-        self.hooks.detach(self.bot)
 
     async def reconcile(self) -> int:
         """Every departure has its retention timer; returns how many were missing and added."""

@@ -21,7 +21,7 @@ from bot.retention import (
     note_departure,
     record_guild_departure,
 )
-from cogs._hooks import Hooks, TimerRoute
+from cogs._hooks import HookedCog, Hooks, TimerRoute
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -32,24 +32,17 @@ __all__ = ["ServerRetention"]
 log = logging.getLogger(__name__)
 
 
-class ServerRetention(commands.Cog):
+class ServerRetention(HookedCog, commands.Cog):
     """Start-up departure audit and the purge of servers that removed the bot."""
 
     def __init__(self, bot: KindredBot) -> None:
         self.bot = bot
         self.hooks = Hooks(
             "server-retention",
+            # A server purge can run again safely: it re-reads the removal and erasing twice removes nothing more.
             timers=[TimerRoute(GUILD_PURGE_KIND, self.on_guild_purge_timer, retry_interrupted=True)],
             reconcile=self.reconcile,
         )
-
-    async def cog_load(self) -> None:
-        """Route server purges here (safe to repeat) and keep one pending per removal."""
-        self.hooks.attach(self.bot)
-
-    async def cog_unload(self) -> None:
-        """Pending purges wait in the table until the cog returns."""
-        self.hooks.detach(self.bot)
 
     # -- members who left while we were away ------------------------------------------------------
     @commands.Cog.listener()

@@ -20,7 +20,7 @@ from bot.i18n import _, using_locale
 from bot.messaging import NO_PINGS, send_dm
 from bot.rooms.ports import EventStatus
 from bot.store.rooms import Room, RoomSeries
-from cogs._gatherings import server_locale
+from cogs._gatherings import GatheringSteps, server_locale
 from cogs.rooms._render import announcement_embed, event_description, reminder_text, temp_location
 from cogs.rooms._views import reminder_view, rsvp_view
 
@@ -86,18 +86,10 @@ async def category_for(bot: KindredBot, guild: discord.Guild) -> discord.Categor
     return channel if isinstance(channel, discord.CategoryChannel) else None
 
 
-class DiscordRooms:
+class DiscordRooms(GatheringSteps):
     """Room steps on Discord, through the bot's gateway cache and REST client."""
 
-    def __init__(self, bot: KindredBot) -> None:
-        self.bot = bot
-
     # -- what the gateway tells us ------------------------------------------------------------
-    def has_guild(self, guild_id: int) -> bool:
-        """Whether the bot is still in the server; :class:`bot.shards.NotOwned` for another process's server."""
-        self.bot.ownership.require(guild_id)  # only an owned server missing from the cache was removed
-        return self.bot.get_guild(guild_id) is not None
-
     def is_member(self, guild_id: int, user_id: int) -> bool:
         """Whether the user is (still) a member of the server."""
         guild = self.bot.get_guild(guild_id)

@@ -18,27 +18,19 @@ from bot.messaging import NO_PINGS, send_dm
 from bot.service import Opportunity, board_card, public_thanks
 from bot.service.ports import CardNotPosted
 from bot.service.upkeep import NO_BOARD
-from cogs._gatherings import server_locale
+from cogs._gatherings import GatheringSteps, server_locale
 from cogs.service._views import board_view, card_embed, reminder_view
 
 if TYPE_CHECKING:
-    from bot.client import KindredBot
+    pass
 
 __all__ = ["DiscordService"]
 
 log = logging.getLogger(__name__)
 
 
-class DiscordService:
+class DiscordService(GatheringSteps):
     """Service board steps on Discord, through the bot's gateway cache and REST client."""
-
-    def __init__(self, bot: KindredBot) -> None:
-        self.bot = bot
-
-    def has_guild(self, guild_id: int) -> bool:
-        """Whether the bot is still in the server; :class:`bot.shards.NotOwned` for another process's server."""
-        self.bot.ownership.require(guild_id)  # only an owned server missing from the cache was removed
-        return self.bot.get_guild(guild_id) is not None
 
     async def post_card(self, opp: Opportunity, channel_id: int | None) -> tuple[int, int, str]:
         """Post the card: ``(channel id, message id, link)``; no board is a :class:`KindredError`."""

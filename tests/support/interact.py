@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tests.double import InteractionHandle
-    from tests.harness import Harness
+    from tests.double import ChannelHandle, InteractionHandle
+    from tests.harness import Harness, World
 
-__all__ = ["answer", "click", "click_answer", "listeners_done", "settle"]
+__all__ = ["Posting", "answer", "click", "click_answer", "listeners_done", "settle"]
 
 
 async def answer(inter: InteractionHandle) -> dict[str, Any]:
@@ -53,3 +54,31 @@ async def settle(h: Harness, event: str, action: Callable[[], object]) -> None:
     # The listener tasks were created in the same dispatch that resolved the waiter, so awaiting
     # them means the listeners are done.
     await listeners_done(event)
+
+
+@dataclass(frozen=True)
+class Posting:
+    """A slash command that posts to a channel (a room's announcement, an opportunity's card), run in #general
+    with everyday options that a test overrides one by one."""
+
+    command: str
+    defaults: dict[str, Any]
+    posts_in: Callable[[World], ChannelHandle]
+
+    async def reply(self, h: Harness, member: Any, overrides: dict[str, Any]) -> dict[str, Any]:
+        """Run the command as ``member`` (Alice by default); its private reply."""
+        options = {**self.defaults, **overrides}
+        reply = await answer(
+            await h.dd.slash(member or h.world.alice, self.command, channel=h.world.general, options=options)
+        )
+        assert reply["flags"] & 64, reply
+        return reply
+
+    async def posted(self, h: Harness, member: Any = None, **overrides: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Run the command; (its private reply, the message it posted)."""
+        reply = await self.reply(h, member, overrides)
+        return reply, await h.dd.wait_for_message(self.posts_in(h.world))
+
+    async def refused(self, h: Harness, member: Any = None, **overrides: Any) -> str:
+        """Run the command expecting a refusal; the private reply's text."""
+        return str((await self.reply(h, member, overrides))["content"])

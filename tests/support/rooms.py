@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.support.interact import answer, settle
+from tests.support.interact import Posting, settle
 
 if TYPE_CHECKING:
     from tests.double import InteractionHandle
@@ -28,26 +28,14 @@ ROOMS_MARKS = [
 ]
 
 
-async def _schedule_reply(h: Harness, member: Any, overrides: dict[str, Any]) -> dict[str, Any]:
-    """Run /room schedule (an evening meditation sit unless ``overrides`` say otherwise); the private reply."""
-    options: dict[str, Any] = {"interest": "meditation", "title": "Evening sit", "when": WHEN, "duration": 60}
-    options.update(overrides)
-    inter = await h.dd.slash(member or h.world.alice, "room schedule", channel=h.world.general, options=options)
-    reply = await answer(inter)
-    assert reply["flags"] & 64, reply
-    return reply
-
-
-async def schedule(h: Harness, member: Any = None, **overrides: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Run /room schedule and return (the host's private reply, the announcement)."""
-    reply = await _schedule_reply(h, member, overrides)
-    announcement = await h.dd.wait_for_message(h.world.rooms)
-    return reply, announcement
-
-
-async def refused(h: Harness, member: Any = None, **overrides: Any) -> str:
-    """Run a /room schedule that is expected to be refused; the private reply's text."""
-    return str((await _schedule_reply(h, member, overrides))["content"])
+# /room schedule: an evening meditation sit unless a test's options say otherwise.
+SCHEDULE = Posting(
+    "room schedule",
+    {"interest": "meditation", "title": "Evening sit", "when": WHEN, "duration": 60},
+    lambda world: world.rooms,
+)
+schedule = SCHEDULE.posted  # (the host's private reply, the announcement)
+refused = SCHEDULE.refused
 
 
 def room_id(announcement: dict[str, Any]) -> int:

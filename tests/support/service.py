@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.service import Kind, Opportunity, Recurrence
 from bot.store.service import NewOpportunity
-from tests.support.interact import answer
+from tests.support.interact import Posting
 
 if TYPE_CHECKING:
     from bot.clock import FakeClock
@@ -26,32 +26,21 @@ async def run(h: Harness, member: Any, command: str, **options: Any) -> Interact
     return await h.command(member, f"service {command}", **options)
 
 
-async def _post_reply(h: Harness, member: Any, overrides: dict[str, Any]) -> dict[str, Any]:
-    """Run /service post (a greeter shift on Friday 27 November unless ``overrides`` say otherwise); the private reply."""
-    options: dict[str, Any] = {
+# /service post: a greeter shift on Friday 27 November unless a test's options say otherwise.
+POST = Posting(
+    "service post",
+    {
         "title": "Greeter for Friday's meeting",
         "description": "Welcome people at the door and show them where the coffee is.",
         "when": "2026-11-27 18:30",
         "duration": "90m",
         "slots": 2,
         "kind": "greeter",
-    }
-    options.update(overrides)
-    msg = await answer(await run(h, member or h.world.alice, "post", **options))
-    assert msg["flags"] & 64, msg
-    return msg
-
-
-async def post(h: Harness, member: Any = None, **overrides: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Post an opportunity and return the confirmation and the board card."""
-    msg = await _post_reply(h, member, overrides)
-    card = await h.dd.wait_for_message(h.world.service_board)
-    return msg, card
-
-
-async def post_refused(h: Harness, member: Any = None, **overrides: Any) -> str:
-    """Run a /service post that is expected to be refused; the private reply's text."""
-    return str((await _post_reply(h, member, overrides))["content"])
+    },
+    lambda world: world.service_board,
+)
+post = POST.posted  # (the confirmation, the board card)
+post_refused = POST.refused
 
 
 def opp_id(card: dict[str, Any]) -> int:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
+
+import pytest
 
 from tests.harness import Harness
 
@@ -140,3 +142,56 @@ async def test_deleted_buddy_channel_is_reported_as_gone_not_as_a_permission(run
     note = await h.dd.wait_for_message(w.modlog)
     assert "no longer" in note["content"] and "/config buddy-channel" in note["content"]
     assert "Create Private Threads" not in note["content"]
+
+
+class _Killed(BaseException):
+    """The process dying mid-round: unlike an exception, nothing settles the timer, which stays running."""
+
+
+async def test_round_cut_off_mid_introductions_finishes_once_after_restart(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h, w = harness, harness.world
+    gid = w.guild.id
+    await h.start()
+    await h.configure(buddy_channel_id=w.buddies.id)
+    paired = (w.alice, w.bob, w.carol, w.dave)
+    for member in (*paired, w.mod):
+        await h.private_command(member, "buddy join")
+    for other in paired:  # the moderator can be paired with nobody: two pairs and one unmatched
+        await h.bot.store.buddies.avoid(gid, w.mod.id, other.id, now=h.clock.now())
+    rounds_store = h.bot.store.buddies.rounds
+    mark = rounds_store.mark_introduced
+
+    async def killed_after_first_group(group_id: int, now: datetime) -> None:
+        await mark(group_id, now)
+        raise _Killed
+
+    monkeypatch.setattr(rounds_store, "mark_introduced", killed_after_first_group)
+    h.clock.advance(TO_ROUND)
+    round_at = h.clock.now()
+    with pytest.raises(_Killed):
+        await h.run_timers()
+
+    def threads() -> list[Any]:
+        return [t for t in h.dd.threads if t.parent_id == w.buddies.id]
+
+    def unmatched_dms() -> list[dict[str, Any]]:
+        return [m for m in h.dd.dms_to(w.mod) if "couldn't find a buddy" in m["content"]]
+
+    assert len(threads()) == 1 and unmatched_dms() == []
+    await h.restart()  # the round timer was cut off running: it goes back to pending and runs again
+    await h.run_timers()
+    assert len(threads()) == 2
+    for member in paired:
+        assert sum(member.id in t.thread_members for t in threads()) == 1
+    assert len(unmatched_dms()) == 1
+    # Further reruns of the finished round send nothing more.
+    rounds = h.bot.features.buddies
+    assert rounds is not None
+    assert await rounds.run_round(gid, scheduled_for=round_at) is None
+    await h.restart()
+    await h.run_timers()
+    assert len(threads()) == 2 and len(unmatched_dms()) == 1
+    latest = await h.bot.store.buddies.rounds.latest_round(gid)
+    assert latest is not None and await h.bot.store.buddies.rounds.pending_intros(latest.id) == []

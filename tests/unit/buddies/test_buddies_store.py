@@ -8,6 +8,7 @@ from bot.buddies.lifecycle import QuietOutcome
 from bot.clock import FakeClock
 from bot.privacy import registered_tables
 from bot.store import Store
+from bot.store.buddy_rounds import PAUSED, UNMATCHED, Notice
 
 G = 100
 
@@ -77,6 +78,38 @@ async def test_scheduled_round_is_recorded_once(store: Store, clock: FakeClock) 
     assert await store.buddies.current_partners(G, 1) == [2]
     p3 = await store.buddies.get(G, 3)
     assert p3 is not None and p3.priority
+
+
+async def test_a_recorded_round_remembers_what_it_still_owes_until_sent(store: Store, clock: FakeClock) -> None:
+    await joined(store, clock, 1, 2, 3, 4, 5, 6)
+    recorded = await store.buddies.rounds.record_round(
+        G,
+        scheduled_for=clock.now(),
+        ran_at=clock.now(),
+        ends_at=clock.now() + timedelta(days=7),
+        seed=1,
+        groups=[("you both like music", (1, 2)), ("you both like chess", (3, 4))],
+        unmatched=(5,),
+        quiet=QuietOutcome(counts={6: 3}, to_pause=frozenset({6})),
+    )
+    assert recorded is not None
+    round_id, (first, second) = recorded
+    rounds = store.buddies.rounds
+    found = await rounds.scheduled_round(G, clock.now())
+    assert found is not None and found.id == round_id
+    assert [(index, g.id, g.user_ids) for index, g in await rounds.pending_intros(round_id)] == [
+        (0, first, (1, 2)),
+        (1, second, (3, 4)),
+    ]
+    await rounds.mark_introduced(first, clock.now())
+    [(index, left)] = await rounds.pending_intros(round_id)
+    assert (index, left.id, left.reason) == (1, second, "you both like chess")
+    assert await rounds.notices_owed(G, round_id) == [Notice(5, UNMATCHED), Notice(6, PAUSED)]
+    await rounds.notice_sent(G, 5, round_id)
+    assert await rounds.notices_owed(G, round_id) == [Notice(6, PAUSED)]
+    # A later round's notice isn't cleared by a late mark for an earlier one.
+    await rounds.notice_sent(G, 6, round_id + 1)
+    assert await rounds.notices_owed(G, round_id) == [Notice(6, PAUSED)]
 
 
 async def test_next_round_finishes_previous_pairings_and_remembers_recent_pairs(store: Store, clock: FakeClock) -> None:

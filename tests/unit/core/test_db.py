@@ -21,6 +21,15 @@ async def test_pragmas_are_wal_foreign_keys_and_busy_timeout(db: Database) -> No
     assert await db.fetchval("PRAGMA busy_timeout") == BUSY_TIMEOUT_MS
 
 
+async def test_exists_says_whether_a_query_finds_a_row(db: Database) -> None:
+    await db.execute("INSERT INTO member_prefs (user_id, timezone, created_at) VALUES (42, NULL, 'x')")
+    # A row whose only column is NULL still exists.
+    assert await db.exists("SELECT timezone FROM member_prefs WHERE user_id = ?", (42,))
+    assert not await db.exists("SELECT 1 FROM member_prefs WHERE user_id = ?", (43,))
+    async with db.transaction() as tx:
+        assert await tx.exists("SELECT 1 FROM member_prefs WHERE user_id = ?", (42,))
+
+
 async def test_migrations_are_tracked(db: Database) -> None:
     latest = load_migrations()[-1].version
     assert await db.schema_version() == latest
