@@ -40,6 +40,7 @@ __all__ = [
     "format_day_month",
     "format_day_short",
     "format_decimal",
+    "format_month_day_short",
     "gettext_for",
     "ngettext",
     "pgettext",
@@ -179,6 +180,11 @@ def format_day_month(day: date) -> str:
 def format_day_short(day: date) -> str:
     """A short weekday, day and month, as the current locale writes it ("Mon 7 Dec", "lun, 7 dic")."""
     return _skeleton(day, "MMMEd", f"{day:%a} {day.day} {day:%b}")
+
+
+def format_month_day_short(day: date) -> str:
+    """A short month and day, as the current locale writes it ("Dec 7", "7 dic", "7. Dez.")."""
+    return _skeleton(day, "MMMd", f"{day:%b} {day.day}")
 
 
 def weekday_abbreviation(weekday: int, english: str) -> str:

@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord.ext import commands
 
+from bot.i18n import using_locale
 from bot.messaging import NO_PINGS, send_dm
 from bot.welcome import welcome_text
+from cogs._gatherings import server_locale
 from cogs.newcomers._views import welcome_view
 
 if TYPE_CHECKING:
@@ -42,10 +44,13 @@ class Welcome(commands.Cog):
             return
         name = discord.utils.escape_markdown(member.guild.name)
         extra: dict[str, Any] = {}
-        if self.bot.features.newcomers is not None:
-            # The member's answer (this button) brings the first-30-days offer; nobody is assumed to be new.
-            extra["view"] = welcome_view(member.guild.id)
-        await send_dm(self.bot, member.id, content=welcome_text(name), allowed_mentions=NO_PINGS, **extra)
+        # A newcomer has no language on record yet: the server's own (English when Kindred doesn't speak it).
+        with using_locale(server_locale(member.guild)):
+            text = welcome_text(name)
+            if self.bot.features.newcomers is not None:
+                # The member's answer (this button) brings the first-30-days offer; nobody is assumed to be new.
+                extra["view"] = welcome_view(member.guild.id)
+        await send_dm(self.bot, member.id, content=text, allowed_mentions=NO_PINGS, **extra)
 
 
 async def setup(bot: KindredBot) -> None:

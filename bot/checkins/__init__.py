@@ -33,7 +33,14 @@ from bot.checkins._recovery import (
     set_date,
     slip,
 )
-from bot.checkins._reflection import COPING_STEPS, hard_moment_text, is_hard_moment, reflect, share_summary
+from bot.checkins._reflection import (
+    COPING_STEPS,
+    hard_moment_text,
+    is_hard_moment,
+    reflect,
+    share_summary,
+    trigger_names,
+)
 from bot.checkins._schedule import (
     ALL_WEEKDAYS,
     LATE_LIMIT,
@@ -87,6 +94,7 @@ __all__ = [
     "slip",
     "streak",
     "summarise",
+    "trigger_names",
     "validate_checkin",
     "weekdays_from_text",
     "weekdays_to_text",

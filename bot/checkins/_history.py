@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from statistics import fmean
 
 from bot.checkins._models import CheckinEntry
+from bot.checkins._reflection import trigger_names
 from bot.i18n import _, format_decimal, ngettext
 
 
@@ -58,7 +59,7 @@ class WeeklySummary:
                 + " "
                 + self.encouragement
             )
-        triggers = ", ".join(f"{name} ({n})" for name, n in self.top_triggers) or _("none noted")
+        triggers = ", ".join(f"{trigger_names((name,))} ({n})" for name, n in self.top_triggers) or _("none noted")
         return (
             _("**Your week**")
             + "\n• "
@@ -122,11 +123,16 @@ def observe(days: Sequence[DaySummary]) -> str:
         craving_gap = fmean(d.craving for d in with_t) - fmean(d.craving for d in without)
         mood_gap = fmean(d.mood for d in without) - fmean(d.mood for d in with_t)
         if craving_gap >= 1.5 and (best is None or craving_gap > best[0]):
-            best = (craving_gap, _("Cravings were higher on days you noted {trigger}.").format(trigger=trigger))
+            best = (
+                craving_gap,
+                _("Cravings were higher on days you noted {trigger}.").format(trigger=trigger_names((trigger,))),
+            )
         elif mood_gap >= 1.0 and (best is None or mood_gap * 1.5 > best[0]):
             best = (
                 mood_gap * 1.5,
-                _("Your mood tended to be lower on days you noted {trigger}.").format(trigger=trigger),
+                _("Your mood tended to be lower on days you noted {trigger}.").format(
+                    trigger=trigger_names((trigger,))
+                ),
             )
     if best is not None:
         return best[1] + " " + _("Worth keeping in mind when you plan your days.")

@@ -7,7 +7,7 @@ themselves (no randomness), so tests and members see the same thing for the same
 from __future__ import annotations
 
 from bot.checkins._models import CheckinDraft
-from bot.i18n import N_, _
+from bot.i18n import N_, _, pgettext, pgettext_noop
 
 # Concrete, doable-now steps; a mix of body, people and time so one of them fits.
 COPING_STEPS: tuple[str, ...] = (
@@ -25,6 +25,25 @@ _MOOD_LINES: dict[int, str] = {
     4: N_("Glad today is feeling okay. Noticing the okay days helps too."),
     5: N_("It's good to hear you're doing well. Take a second to enjoy that."),
 }
+
+
+# The trigger words members type stay English (they are the option's values); shown, they read in the locale.
+_TRIGGER_NAMES: dict[str, str] = {
+    "stress": pgettext_noop("check-in trigger", "stress"),
+    "people": pgettext_noop("check-in trigger", "people"),
+    "places": pgettext_noop("check-in trigger", "places"),
+    "boredom": pgettext_noop("check-in trigger", "boredom"),
+    "loneliness": pgettext_noop("check-in trigger", "loneliness"),
+    "tiredness": pgettext_noop("check-in trigger", "tiredness"),
+    "conflict": pgettext_noop("check-in trigger", "conflict"),
+    "celebration": pgettext_noop("check-in trigger", "celebration"),
+    "other": pgettext_noop("check-in trigger", "other"),
+}
+
+
+def trigger_names(triggers: tuple[str, ...]) -> str:
+    """The triggers as the current locale names them, joined for a sentence ("stress, loneliness")."""
+    return ", ".join(pgettext("check-in trigger", _TRIGGER_NAMES[t]) if t in _TRIGGER_NAMES else t for t in triggers)
 
 
 def is_hard_moment(mood: int, craving: int) -> bool:
@@ -53,8 +72,9 @@ def _trigger_line(triggers: tuple[str, ...]) -> str | None:
         return _("Celebrations can pull as hard as stress; it's worth noticing.")
     if "loneliness" in triggers:
         return _("Loneliness is one of the strongest pulls there is. Connecting with someone, even briefly, can help.")
-    named = ", ".join(triggers)
-    return _("You noted {triggers}. Naming what's around you makes it easier to plan for.").format(triggers=named)
+    return _("You noted {triggers}. Naming what's around you makes it easier to plan for.").format(
+        triggers=trigger_names(triggers)
+    )
 
 
 def reflect(draft: CheckinDraft, *, streak: int = 0) -> str:
@@ -77,19 +97,26 @@ def hard_moment_text() -> str:
 
 
 def share_summary(draft: CheckinDraft, *, who: str | None, include_note: bool) -> str:
-    """The short post for the share channel. ``who=None`` means anonymous.
+    """The short post for the share channel, in the current locale. ``who=None`` means anonymous.
 
-    English: it is public, read by the whole server, whatever language the member uses.
+    The whole server reads it, so the caller sets the server's language, whatever language the member uses.
 
     The caller neutralises mention syntax and sends with no pings; this text only echoes what
     the member chose to share.
     """
     from bot.checkins._models import mood_label  # local: keeps the import graph flat
 
-    name = who or "Someone"
-    parts = [f"**{name}** checked in: mood {mood_label(draft.mood)}, craving {draft.craving}/10."]
+    # The mood as the member picked it from the /checkin choices, whose names are translated in that context.
+    mood = pgettext("choice name", mood_label(draft.mood))
+    if who is None:
+        line = _("**Someone** checked in: mood {mood}, craving {craving}/10.").format(mood=mood, craving=draft.craving)
+    else:
+        line = _("**{name}** checked in: mood {mood}, craving {craving}/10.").format(
+            name=who, mood=mood, craving=draft.craving
+        )
+    parts = [line]
     if draft.triggers:
-        parts.append(f"Noticing: {', '.join(draft.triggers)}.")
+        parts.append(_("Noticing: {triggers}.").format(triggers=trigger_names(draft.triggers)))
     if include_note and draft.note:
         parts.append(f"> {draft.note.replace(chr(10), chr(10) + '> ')}")
     return "\n".join(parts)

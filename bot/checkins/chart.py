@@ -10,17 +10,42 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
+from matplotlib.dates import AutoDateLocator, date2num, num2date
 from matplotlib.figure import Figure
+from matplotlib.ticker import Formatter
 
 from bot.checkins._history import DaySummary
-from bot.i18n import _
+from bot.i18n import _, format_month_day_short
 
-__all__ = ["PNG_SIGNATURE", "render_history_png"]
+__all__ = ["PNG_SIGNATURE", "day_axis_labels", "render_history_png"]
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def day_axis_labels(days: Sequence[date]) -> list[str]:
+    """The chart's date-axis labels: day numbers, with the month named (by Babel, in the current locale) on
+    the first tick and wherever it changes ("30 nov", "7 dic", "14")."""
+    labels: list[str] = []
+    previous: date | None = None
+    for day in days:
+        same_month = previous is not None and (previous.year, previous.month) == (day.year, day.month)
+        labels.append(str(day.day) if same_month else format_month_day_short(day))
+        previous = day
+    return labels
+
+
+class _DayAxisFormatter(Formatter):
+    """:func:`day_axis_labels` for matplotlib, whose own date formatters name months through ``strftime``,
+    which only knows the process's C locale."""
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return format_month_day_short(num2date(x).date())
+
+    def format_ticks(self, values: Any) -> list[str]:
+        return day_axis_labels([num2date(value).date() for value in values])
 
 
 def render_history_png(days: Sequence[DaySummary], start: date, end: date) -> bytes:
@@ -40,7 +65,7 @@ def render_history_png(days: Sequence[DaySummary], start: date, end: date) -> by
     ax.set_xlim(float(date2num(start)) - 0.5, float(date2num(end)) + 0.5)
     locator = AutoDateLocator()
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    ax.xaxis.set_major_formatter(_DayAxisFormatter())
     ax.set_title(_("Your check-ins"))
     ax.grid(alpha=0.3)
     handles = ax.get_lines() + twin.get_lines()

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from bot.clock import from_db, to_db
 from bot.db import Tx
-from bot.i18n import N_
+from bot.i18n import N_, _, ngettext
 from bot.privacy import PrivateTable, register_private_table
 from bot.problems import KindredError
 from bot.service import (
@@ -61,6 +61,13 @@ register_private_table(
         order=60,
     )
 )
+
+# Why an opportunity can no longer be edited, one sentence per state (the state's name alone doesn't translate).
+_NOT_EDITABLE: dict[Status, str] = {
+    Status.CANCELLED: N_("#{id} was cancelled, so it can't be edited any more."),
+    Status.COMPLETED: N_("#{id} is completed, so it can't be edited any more."),
+    Status.PASSED: N_("#{id} has already taken place, so it can't be edited any more."),
+}
 
 
 class ServiceRepo(Repo):
@@ -183,13 +190,18 @@ class ServiceRepo(Repo):
         async with self._db.transaction() as tx:
             old = await load_or_none(tx, opp_id)
             if old is None:
-                raise KindredError(f"I couldn't find service opportunity #{opp_id}.")
+                raise KindredError(_("I couldn't find service opportunity #{id}.").format(id=opp_id))
             if old.status is not Status.OPEN:
-                raise KindredError(f"#{opp_id} is {old.status.value}, so it can't be edited any more.")
+                raise KindredError(_(_NOT_EDITABLE[old.status]).format(id=opp_id))
             if edited.slots < old.filled:
                 raise KindredError(
-                    f"{old.filled} people have already volunteered, so slots can't go below {old.filled}. "
-                    "If fewer helpers are needed, you could talk to them first."
+                    ngettext(
+                        "{count} person has already volunteered, so slots can't go below {count}. "
+                        "If fewer helpers are needed, you could talk to them first.",
+                        "{count} people have already volunteered, so slots can't go below {count}. "
+                        "If fewer helpers are needed, you could talk to them first.",
+                        old.filled,
+                    ).format(count=old.filled)
                 )
             await tx.execute(
                 "UPDATE service_opportunities SET title = ?, description = ?, starts_at = ?, ends_at = ?, "
@@ -283,10 +295,14 @@ class ServiceRepo(Repo):
                 "SELECT guild_id, status, slots, ends_at, title FROM service_opportunities WHERE id = ?", (opp_id,)
             )
             if opp is None:
-                raise KindredError(f"I couldn't find service opportunity #{opp_id}. `/service list` shows open ones.")
+                raise KindredError(
+                    _("I couldn't find service opportunity #{id}. `/service list` shows open ones.").format(id=opp_id)
+                )
             if opp["status"] != Status.OPEN.value or from_db(opp["ends_at"]) <= now:
                 raise KindredError(
-                    f"**{opp['title']}** isn't taking volunteers any more. `/service list` shows open ones."
+                    _("**{title}** isn't taking volunteers any more. `/service list` shows open ones.").format(
+                        title=opp["title"]
+                    )
                 )
             existing = await tx.fetchval(
                 "SELECT status FROM service_signups WHERE opportunity_id = ? AND user_id = ?", (opp_id, user_id)

@@ -28,6 +28,7 @@ from bot.checkins import (
     parse_triggers,
     parse_weekdays,
     summarise,
+    trigger_names,
     validate_checkin,
 )
 from bot.checkins import (
@@ -255,7 +256,7 @@ class CheckinCog(
         summary = summarise(entries, today)
         current_streak = count_streak(all_days, today)
         png = await asyncio.to_thread(render_history_png, summary.days, start, today)
-        triggers = ", ".join(f"{name} ({n})" for name, n in summary.top_triggers) or _("none noted")
+        triggers = ", ".join(f"{trigger_names((name,))} ({n})" for name, n in summary.top_triggers) or _("none noted")
         embed = discord.Embed(title=_("Your last {days} days").format(days=days), colour=discord.Colour.teal())
         embed.add_field(
             name=_("Check-ins"),

@@ -25,9 +25,10 @@ from bot.checkins import (
 )
 from bot.errors import KindredError
 from bot.events import MemberText
-from bot.i18n import N_, _
+from bot.i18n import N_, _, using_locale
 from bot.messaging import NO_PINGS
 from bot.resources import contacts_for, render_contacts
+from cogs._gatherings import server_locale
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
@@ -241,7 +242,8 @@ async def _share(
     who = None
     if share == "with my name":
         who = discord.utils.escape_markdown(safe_text(display_name(bot, guild_id, interaction.user)))
-    text = safe_text(share_summary(draft, who=who, include_note=include_note))
+    with using_locale(server_locale(bot.get_guild(guild_id))):  # the whole server reads it
+        text = safe_text(share_summary(draft, who=who, include_note=include_note))
     problem = await post_to_share_channel(bot, guild_id, text[:2000])
     if problem is not None:
         return problem

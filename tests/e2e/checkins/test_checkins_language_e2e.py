@@ -8,6 +8,7 @@ import pytest
 
 from cogs.checkins._checkin_cog import REMINDER_TEXT, reminder_already_sent
 from tests.harness import Harness
+from tests.support.languages import set_server_language
 
 pytestmark = pytest.mark.extensions("cogs.checkins")
 
@@ -46,6 +47,20 @@ async def test_the_reminder_dm_and_its_modal_follow_the_language_last_used(h: Ha
     # A crash between sending and recording must not send it twice, whatever language it went out in.
     assert await reminder_already_sent(h.bot, h.world.alice.id, None) is True
     assert REMINDER_TEXT not in [m["content"] for m in h.dd.dms_to(h.world.alice)]
+
+
+async def test_the_shared_line_is_in_the_servers_language_whatever_the_members(h: Harness) -> None:
+    await set_server_language(h, "de")
+    await h.configure(checkin_share_channel_id=h.world.share.id)
+    h.world.alice.user.locale = "es-ES"
+    answer = await h.command(
+        h.world.alice, "checkin today", mood=3, craving=2, triggers="stress, loneliness", share="with my name"
+    )
+    assert answer.ephemeral and "Compartido con tu nombre en el canal de registros." in answer.content
+    post = await h.dd.wait_for_message(h.world.share)
+    assert post["content"] == (
+        "**Alice** hat eingecheckt: Stimmung 3 · es geht so, Suchtdruck 2/10.\nBemerkt: Stress, Einsamkeit."
+    )
 
 
 async def test_pause_names_the_day_as_the_language_writes_it(h: Harness) -> None:

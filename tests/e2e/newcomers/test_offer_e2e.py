@@ -12,6 +12,7 @@ import pytest
 from bot.newcomers.pairing import PAIR_KIND
 from bot.newcomers.rhythm import END_KIND, MILESTONE_KIND, PROMPT_KIND, ROOMS_KIND
 from tests.harness import Harness
+from tests.support.languages import labels, set_server_language
 from tests.support.newcomers import button_id, listeners_done, live_until, offer_of, select_id
 
 EXTENSIONS = ["cogs.checkins", "cogs.newcomers", "cogs.config", "cogs.welcome"]
@@ -146,6 +147,18 @@ async def join(h: Harness, name: str) -> Any:
     await asyncio.wait_for(seen, 5)
     await listeners_done("member_join")
     return member
+
+
+async def test_the_welcome_dm_and_its_button_are_in_the_servers_language(h: Harness) -> None:
+    await set_server_language(h, "es-ES")
+    await h.configure(welcome_dm=True)
+    newcomer = await join(h, "Nueva Llegada")
+    [welcome] = h.dd.dms_to(newcomer)
+    text = welcome["content"]
+    assert text.startswith(f"Te damos la bienvenida a **{h.world.guild.name}**. Nos alegra que estés aquí.")
+    assert "• `/registro hoy`: treinta segundos para notar cómo estás. Solo tú lo ves." in text
+    assert "`/recursos ver`" in text and "Welcome" not in text and "/checkin" not in text
+    assert labels(welcome) == ["Estoy empezando: cuéntame sobre el apoyo extra"]
 
 
 async def test_answering_the_welcome_dm_brings_the_offer(h: Harness) -> None:
