@@ -31,6 +31,9 @@ __all__ = ["Intro", "introduce_all", "shared_locale"]
 
 log = logging.getLogger(__name__)
 
+_GREETING_WITHIN = 20
+"""How far into a resumed thread to look for the bot's greeting: it follows only the members being added."""
+
 _THREAD_PERMS = ("view_channel", "create_private_threads", "send_messages_in_threads")
 
 
@@ -67,7 +70,9 @@ async def introduce_all(
     how many groups were introduced by DM (and the moderators are told how to fix it).
 
     Each group is marked introduced as soon as its thread or DMs went out, so a round cut off by a restart
-    introduces only the rest on its rerun (a cut between sending and marking repeats that one group at worst).
+    introduces only the rest on its rerun. A group whose thread was saved but which was never marked (a cut
+    between sending and marking) gets that thread back on the rerun rather than a second one
+    (:func:`_resume_thread`); a cut between DMs and marking repeats that group's DMs.
     """
     guild = bot.get_guild(guild_id)
     channel = guild.get_channel(channel_id) if guild is not None and channel_id is not None else None
@@ -78,7 +83,8 @@ async def introduce_all(
         intro, group = functools.partial(to_introduce.message, seed, ends_at), to_introduce.group
         if threads_ok and isinstance(channel, discord.TextChannel):
             try:
-                await _thread_intro(bot, channel, group.id, group.user_ids, intro)
+                if group.thread_id is None or not await _resume_thread(bot, group.thread_id, group.user_ids, intro):
+                    await _thread_intro(bot, channel, group.id, group.user_ids, intro)
                 await bot.store.buddies.rounds.mark_introduced(group.id, bot.clock.now())
                 continue
             except discord.Forbidden as exc:
@@ -109,6 +115,30 @@ async def _thread_intro(
         await bot.store.buddies.rounds.set_thread(group_id, thread_id)
 
     await open_private_thread(channel, name, user_ids, content, remember=remember)
+
+
+async def _resume_thread(bot: Host, thread_id: int, user_ids: tuple[int, ...], intro: Callable[[], str]) -> bool:
+    """Finish a group's thread saved by a run that was cut off: greet it unless the bot already did. False
+    when the thread is gone, so the caller opens a new one."""
+    try:
+        thread = bot.get_channel(thread_id) or await bot.fetch_channel(thread_id)
+    except discord.NotFound:
+        thread = None
+    if not isinstance(thread, discord.Thread):
+        log.warning("buddy thread %s saved by a cut-off round is gone; opening a new one", thread_id)
+        return False
+    me = bot.user.id if bot.user is not None else None
+    # The greeting is the bot's first ordinary message there (adding members leaves system messages, by the bot).
+    async for message in thread.history(limit=_GREETING_WITHIN, oldest_first=True):
+        if message.author.id == me and message.type is discord.MessageType.default:
+            return True
+    with using_locale(await shared_locale(bot, user_ids)):
+        content = intro()
+    # The cut may have come while members were being added; adding one already in is harmless.
+    for user_id in user_ids:
+        await thread.add_user(discord.Object(user_id))
+    await thread.send(content, allowed_mentions=pinging(user_ids))
+    return True
 
 
 async def _dm_intro(bot: Host, user_ids: tuple[int, ...], intro: Callable[[], str]) -> None:

@@ -144,6 +144,19 @@ async def test_deleted_buddy_channel_is_reported_as_gone_not_as_a_permission(run
     assert "Create Private Threads" not in note["content"]
 
 
+async def two_pairs_and_one_unmatched(h: Harness) -> tuple[Any, ...]:
+    """Start the bot with four members who will make two pairs and a moderator nobody can be paired with."""
+    w = h.world
+    await h.start()
+    await h.configure(buddy_channel_id=w.buddies.id)
+    paired = (w.alice, w.bob, w.carol, w.dave)
+    for member in (*paired, w.mod):
+        await h.private_command(member, "buddy join")
+    for other in paired:
+        await h.bot.store.buddies.avoid(w.guild.id, w.mod.id, other.id, now=h.clock.now())
+    return paired
+
+
 class _Killed(BaseException):
     """The process dying mid-round: unlike an exception, nothing settles the timer, which stays running."""
 
@@ -153,13 +166,7 @@ async def test_round_cut_off_mid_introductions_finishes_once_after_restart(
 ) -> None:
     h, w = harness, harness.world
     gid = w.guild.id
-    await h.start()
-    await h.configure(buddy_channel_id=w.buddies.id)
-    paired = (w.alice, w.bob, w.carol, w.dave)
-    for member in (*paired, w.mod):
-        await h.private_command(member, "buddy join")
-    for other in paired:  # the moderator can be paired with nobody: two pairs and one unmatched
-        await h.bot.store.buddies.avoid(gid, w.mod.id, other.id, now=h.clock.now())
+    paired = await two_pairs_and_one_unmatched(h)
     rounds_store = h.bot.store.buddies.rounds
     mark = rounds_store.mark_introduced
 
@@ -194,4 +201,58 @@ async def test_round_cut_off_mid_introductions_finishes_once_after_restart(
     await h.run_timers()
     assert len(threads()) == 2 and len(unmatched_dms()) == 1
     latest = await h.bot.store.buddies.rounds.latest_round(gid)
+    assert latest is not None and await h.bot.store.buddies.rounds.pending_intros(latest.id) == []
+
+
+@pytest.mark.parametrize("cut", ["after the greeting", "before the greeting", "thread deleted since"])
+async def test_round_cut_off_before_a_thread_was_marked_opens_no_second_thread(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch, cut: str
+) -> None:
+    # The first group's thread was saved (and maybe greeted) but the group was never marked introduced.
+    h, w = harness, harness.world
+    paired = await two_pairs_and_one_unmatched(h)
+    rounds_store = h.bot.store.buddies.rounds
+
+    async def killed(*_: object) -> None:
+        raise _Killed
+
+    if cut == "before the greeting":
+        save = rounds_store.set_thread
+
+        async def killed_once_saved(group_id: int, thread_id: int) -> None:
+            await save(group_id, thread_id)
+            raise _Killed
+
+        monkeypatch.setattr(rounds_store, "set_thread", killed_once_saved)
+    else:
+        monkeypatch.setattr(rounds_store, "mark_introduced", killed)
+    with pytest.raises(_Killed):
+        await h.advance(TO_ROUND)
+
+    def threads() -> list[Any]:
+        return [t for t in h.dd.threads if t.parent_id == w.buddies.id]
+
+    def greetings(thread: Any) -> list[dict[str, Any]]:
+        return [
+            m
+            for m in h.dd.messages_in(thread)
+            if m["author"]["id"] == str(h.dd.bot_user.id) and "Why you were matched" in m["content"]
+        ]
+
+    [first] = threads()
+    assert len(greetings(first)) == (0 if cut == "before the greeting" else 1)
+    if cut == "thread deleted since":
+        assert first.guild is not None
+        first.guild.channels.pop(first.id)
+        h.dd.world.channels.pop(first.id)
+    monkeypatch.undo()
+    await h.restart()
+    await h.run_timers()
+    assert len(threads()) == 2
+    assert all(len(greetings(thread)) == 1 for thread in threads())
+    assert (first.id in [t.id for t in threads()]) == (cut != "thread deleted since")  # the saved one, reused
+    for member in paired:
+        assert sum(member.id in t.thread_members for t in threads()) == 1
+        assert not [m for m in h.dd.dms_to(member) if "Why you were matched" in m["content"]]
+    latest = await h.bot.store.buddies.rounds.latest_round(w.guild.id)
     assert latest is not None and await h.bot.store.buddies.rounds.pending_intros(latest.id) == []
