@@ -40,7 +40,6 @@ __all__ = [
     "ENGLISH_MARKERS",
     "DetectionLanguage",
     "LanguageStage",
-    "detection_coverage",
     "detection_language_for_locale",
     "load_stage",
     "other_language_stages",
@@ -65,38 +64,11 @@ DETECTION_LANGUAGES: tuple[DetectionLanguage, ...] = (
     DetectionLanguage("de", "German", ("de",), "lexicon.de.toml"),
 )
 
-# Discord's locales (discord.Locale values) and the language names moderators read.
-_LOCALE_NAMES = {
-    "id": "Indonesian", "da": "Danish", "de": "German", "en-GB": "English", "en-US": "English",
-    "es-ES": "Spanish", "es-419": "Spanish", "fr": "French", "hr": "Croatian", "it": "Italian",
-    "lt": "Lithuanian", "hu": "Hungarian", "nl": "Dutch", "no": "Norwegian", "pl": "Polish",
-    "pt-BR": "Portuguese", "ro": "Romanian", "fi": "Finnish", "sv-SE": "Swedish", "vi": "Vietnamese",
-    "tr": "Turkish", "cs": "Czech", "el": "Greek", "bg": "Bulgarian", "ru": "Russian", "uk": "Ukrainian",
-    "hi": "Hindi", "th": "Thai", "zh-CN": "Chinese", "ja": "Japanese", "zh-TW": "Chinese", "ko": "Korean",
-}  # fmt: skip
-
 
 def detection_language_for_locale(locale: object) -> str | None:
     """The detection language code for a Discord locale ("pt-BR" -> "pt"), or None when none reads it."""
     value = str(getattr(locale, "value", locale) or "")
     return next((lang.code for lang in DETECTION_LANGUAGES if value in lang.locales), None)
-
-
-def detection_coverage(locale: object = None) -> str:
-    """Plain words for moderators: which languages crisis detection reads and, given the server's locale,
-    whether its language is one of them."""
-    names = [lang.name for lang in DETECTION_LANGUAGES]
-    listed = ", ".join(names[:-1]) + " and " + names[-1]
-    text = (
-        f"Crisis detection reads messages in {listed} (word lists; English also has a learned model). "
-        "Messages in any other language are not checked for crisis language yet: in those, no automatic "
-        "answer or alert will come, so people on your team remain the safety net."
-    )
-    value = str(getattr(locale, "value", locale) or "")
-    if value and detection_language_for_locale(value) is None:
-        name = _LOCALE_NAMES.get(value, value)
-        text = f"**This server's language ({name}) has no crisis detection yet.** " + text
-    return text
 
 
 # Common English words no other shipped language uses ("in", "will", "me", "a", "so" are left out: German,

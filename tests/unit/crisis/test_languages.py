@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.config_ops import detection_languages_text
 from bot.crisis import Category, Detection, Detector, Level, load_default_detector
 from bot.crisis.languages import (
     DETECTION_LANGUAGES,
-    detection_coverage,
     detection_language_for_locale,
     other_language_stages,
 )
@@ -168,7 +168,7 @@ def test_the_shipped_languages_are_listed_once_for_moderators() -> None:
     assert detection_language_for_locale("pt-BR") == "pt"
     assert detection_language_for_locale("es-419") == "es"
     assert detection_language_for_locale("ja") is None
-    assert "no crisis detection yet" in detection_coverage("ja")
-    assert "(Japanese)" in detection_coverage("ja")
-    assert "no crisis detection yet" not in detection_coverage("de")
-    assert "English, Spanish, Portuguese, French and German" in detection_coverage(None)
+    assert "no crisis detection yet" in detection_languages_text("ja")
+    assert "(Japanese)" in detection_languages_text("ja")
+    assert "no crisis detection yet" not in detection_languages_text("de")
+    assert "English, Spanish, Portuguese, French and German" in detection_languages_text(None)
