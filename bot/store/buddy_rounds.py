@@ -72,12 +72,6 @@ class BuddyRounds(Repo):
         )
         return None if row is None else self._round(row)
 
-    async def round_ran(self, guild_id: int, scheduled_for: datetime) -> bool:
-        """Whether the scheduled round at this time already ran."""
-        return await self._db.exists(
-            "SELECT 1 FROM buddy_rounds WHERE guild_id = ? AND scheduled_for = ?", (guild_id, to_db(scheduled_for))
-        )
-
     async def scheduled_round(self, guild_id: int, scheduled_for: datetime) -> RoundInfo | None:
         """The scheduled round at this time, if it was recorded."""
         row = await self._db.fetchone(

@@ -74,7 +74,7 @@ async def test_scheduled_round_is_recorded_once(store: Store, clock: FakeClock) 
     first = await record(store, clock, [(1, 2)], unmatched=(3,))
     assert first is not None
     assert await record(store, clock, [(1, 2)]) is None
-    assert await store.buddies.rounds.round_ran(G, clock.now())
+    assert await store.buddies.rounds.scheduled_round(G, clock.now()) is not None
     assert await store.buddies.current_partners(G, 1) == [2]
     p3 = await store.buddies.get(G, 3)
     assert p3 is not None and p3.priority
