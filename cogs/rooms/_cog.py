@@ -62,14 +62,7 @@ class Rooms(GatheringCog, commands.GroupCog, group_name="room"):
     # -- /room schedule -------------------------------------------------------------------------
     @app_commands.command(name="schedule")
     @app_commands.describe(
-        interest="What the room gathers around (from this server's interests)",
-        title="A short title, like 'Sunday meditation sit'",
-        when=WHEN_HELP,
-        duration=f"How long, in minutes ({DURATION_MIN}–{DURATION_MAX})",
-        voice_channel="An existing voice channel; leave empty for a temporary one that opens 15 minutes before",
-        recurring=REPEATS_HELP,
-        description="What to expect (optional)",
-        newcomer_friendly="Mark it as a good first room: members in their first 30 days who asked hear about it",
+        when=WHEN_HELP, duration=f"How long, in minutes ({DURATION_MIN}–{DURATION_MAX})", recurring=REPEATS_HELP
     )
     @app_commands.choices(recurring=REPEAT_OPTIONS)
     async def schedule(
@@ -84,7 +77,15 @@ class Rooms(GatheringCog, commands.GroupCog, group_name="room"):
         description: str | None = None,
         newcomer_friendly: bool = False,
     ) -> None:
-        """Schedule a voice room as a Discord event, announced to everyone who follows the interest."""
+        """Schedule a voice room as a Discord event, announced to everyone who follows the interest.
+
+        Args:
+            interest: What the room gathers around (from this server's interests)
+            title: A short title, like 'Sunday meditation sit'
+            voice_channel: An existing voice channel; leave empty for a temporary one that opens 15 minutes before
+            description: What to expect (optional)
+            newcomer_friendly: Mark it as a good first room: members in their first 30 days who asked hear about it
+        """
         guild = interaction.guild
         assert guild is not None
         # Acknowledge first: parsing the time and creating the event can outlast Discord's 3 seconds
@@ -167,9 +168,12 @@ class Rooms(GatheringCog, commands.GroupCog, group_name="room"):
 
     # -- /room list -------------------------------------------------------------------------------
     @app_commands.command(name="list")
-    @app_commands.describe(interest="Only this interest, or 'My interests' for the ones you follow")
     async def list_(self, interaction: discord.Interaction, interest: str | None = None) -> None:
-        """Upcoming rooms, soonest first (only you see this)."""
+        """Upcoming rooms, soonest first (only you see this).
+
+        Args:
+            interest: Only this interest, or 'My interests' for the ones you follow
+        """
         guild = interaction.guild
         assert guild is not None
         store, now = self.bot.store, self.bot.clock.now()
@@ -237,7 +241,6 @@ class Rooms(GatheringCog, commands.GroupCog, group_name="room"):
         return choices[:25]
 
     @app_commands.command(name="cancel")
-    @app_commands.describe(room="One of the rooms you host", scope="Just this one, or the rest of its series too")
     @app_commands.choices(
         scope=[
             app_commands.Choice(name="just this one (a repeating series carries on)", value="one"),
@@ -248,7 +251,12 @@ class Rooms(GatheringCog, commands.GroupCog, group_name="room"):
     async def cancel(
         self, interaction: discord.Interaction, room: str, scope: app_commands.Choice[str] | None = None
     ) -> None:
-        """Cancel a room you host; everyone who RSVP'd is told."""
+        """Cancel a room you host; everyone who RSVP'd is told.
+
+        Args:
+            room: One of the rooms you host
+            scope: Just this one, or the rest of its series too
+        """
         whole = scope is not None and scope.value == "series"
         found = await self._hosted_room(interaction, room, scheduled_only=not whole)
 
@@ -279,14 +287,7 @@ class Rooms(GatheringCog, commands.GroupCog, group_name="room"):
         )
 
     @app_commands.command(name="edit")
-    @app_commands.describe(
-        room="One of the rooms you host",
-        title="New title",
-        when="New start, in your time zone: 'tomorrow 7pm', 'fri 19:00'",
-        duration=f"New length in minutes ({DURATION_MIN}–{DURATION_MAX})",
-        description="New description",
-        repeats=NEW_REPEAT_HELP,
-    )
+    @app_commands.describe(duration=f"New length in minutes ({DURATION_MIN}–{DURATION_MAX})", repeats=NEW_REPEAT_HELP)
     @app_commands.choices(repeats=REPEAT_OPTIONS)
     @app_commands.autocomplete(room=_room_autocomplete)
     async def edit(
@@ -299,7 +300,14 @@ class Rooms(GatheringCog, commands.GroupCog, group_name="room"):
         description: str | None = None,
         repeats: app_commands.Choice[str] | None = None,
     ) -> None:
-        """Change a room you host; everyone who RSVP'd is told what changed."""
+        """Change a room you host; everyone who RSVP'd is told what changed.
+
+        Args:
+            room: One of the rooms you host
+            title: New title
+            when: New start, in your time zone: 'tomorrow 7pm', 'fri 19:00'
+            description: New description
+        """
         await interaction.response.defer(ephemeral=True, thinking=True)
         found = await self._hosted_room(interaction, room, scheduled_only=True)
         if title is None and when is None and duration is None and description is None and repeats is None:
