@@ -22,7 +22,7 @@ from bot.rooms import DURATION_MAX, DURATION_MIN, OPEN_LEAD, validate_duration, 
 from bot.rooms.service import RoomService
 from bot.store.rooms import Room
 from cogs._gatherings import GatheringCog, gathering_hooks
-from cogs._when import NEW_REPEAT_HELP, REPEAT_OPTIONS, REPEATS_HELP, WHEN_HELP, read_when
+from cogs._when import new_repeat_option, read_when, start_options
 from cogs.rooms._discord import DiscordRooms, category_for, check_can_host
 from cogs.rooms._render import event_url, list_line
 from cogs.rooms._views import RoomButton
@@ -61,10 +61,8 @@ class Rooms(GatheringCog, commands.GroupCog, group_name="room"):
 
     # -- /room schedule -------------------------------------------------------------------------
     @app_commands.command(name="schedule")
-    @app_commands.describe(
-        when=WHEN_HELP, duration=f"How long, in minutes ({DURATION_MIN}–{DURATION_MAX})", recurring=REPEATS_HELP
-    )
-    @app_commands.choices(recurring=REPEAT_OPTIONS)
+    @app_commands.describe(duration=f"How long, in minutes ({DURATION_MIN}–{DURATION_MAX})")
+    @start_options
     async def schedule(
         self,
         interaction: discord.Interaction,
@@ -287,8 +285,8 @@ class Rooms(GatheringCog, commands.GroupCog, group_name="room"):
         )
 
     @app_commands.command(name="edit")
-    @app_commands.describe(duration=f"New length in minutes ({DURATION_MIN}–{DURATION_MAX})", repeats=NEW_REPEAT_HELP)
-    @app_commands.choices(repeats=REPEAT_OPTIONS)
+    @app_commands.describe(duration=f"New length in minutes ({DURATION_MIN}–{DURATION_MAX})")
+    @new_repeat_option
     @app_commands.autocomplete(room=_room_autocomplete)
     async def edit(
         self,

@@ -31,7 +31,7 @@ from bot.service.board import ServiceBoard
 from bot.service.upkeep import END_KIND, NO_BOARD
 from bot.store.service import NewOpportunity
 from cogs._gatherings import GatheringCog, gathering_hooks
-from cogs._when import NEW_REPEAT_HELP, REPEAT_OPTIONS, REPEATS_HELP, WHEN_HELP, read_when
+from cogs._when import new_repeat_option, read_when, start_options
 from cogs.service._discord import DiscordService
 from cogs.service._render import id_choices, mine_embed, open_list_embed
 from cogs.service._views import (
@@ -95,8 +95,8 @@ class Service(
 
     # -- posting ---------------------------------------------------------------------------
     @app_commands.command(name="post")
-    @app_commands.describe(when=WHEN_HELP, recurring=REPEATS_HELP)
-    @app_commands.choices(kind=KIND_CHOICES, recurring=REPEAT_OPTIONS)
+    @start_options
+    @app_commands.choices(kind=KIND_CHOICES)
     async def post(
         self,
         interaction: discord.Interaction,
@@ -228,8 +228,7 @@ class Service(
 
     # -- after -----------------------------------------------------------------------------
     @app_commands.command(name="edit")
-    @app_commands.describe(repeats=NEW_REPEAT_HELP)
-    @app_commands.choices(repeats=REPEAT_OPTIONS)
+    @new_repeat_option
     async def edit(
         self,
         interaction: discord.Interaction,
