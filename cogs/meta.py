@@ -42,9 +42,12 @@ class Meta(commands.Cog):
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @app_commands.command(name="help")
-    @app_commands.describe(feature="Show one line about each command of this feature")
     async def help(self, interaction: discord.Interaction, feature: str | None = None) -> None:
-        """Every command you can use, grouped by feature, one line each."""
+        """Every command you can use, grouped by feature, one line each.
+
+        Args:
+            feature: Show one line about each command of this feature
+        """
         entries = visible_entries(self.bot.tree.get_commands(), interaction.permissions)
         embed = discord.Embed(title=_("Kindred commands"), colour=discord.Colour.teal())
         footer = _("Everything personal is answered privately. /privacy show explains what is stored.")

@@ -211,9 +211,12 @@ class Buddies(commands.GroupCog, group_name="buddy", group_description="Opt-in p
         await reply_ephemeral(interaction, "\n".join(lines) + "\n\n" + summary(profile))
 
     @app_commands.command(name="pause")
-    @app_commands.describe(weeks="How many weeks to sit out (1 to 52)")
     async def pause(self, interaction: discord.Interaction[Any], weeks: app_commands.Range[int, 1, 52]) -> None:
-        """Sit out buddy rounds for a while. Your current pairing carries on."""
+        """Sit out buddy rounds for a while. Your current pairing carries on.
+
+        Args:
+            weeks: How many weeks to sit out (1 to 52)
+        """
         assert interaction.guild_id is not None
         await active_profile(self.bot, interaction)
         now = self.bot.clock.now()
@@ -279,12 +282,15 @@ class Buddies(commands.GroupCog, group_name="buddy", group_description="Opt-in p
         )
 
     @app_commands.command(name="notify")
-    @app_commands.describe(setting="on: your buddy hears you could use a check-in when you log a hard moment")
     @app_commands.choices(
         setting=[app_commands.Choice(name="on", value="on"), app_commands.Choice(name="off", value="off")]
     )
     async def notify(self, interaction: discord.Interaction[Any], setting: app_commands.Choice[str]) -> None:
-        """Let your buddy know when you check in with a hard moment (they never see the check-in)."""
+        """Let your buddy know when you check in with a hard moment (they never see the check-in).
+
+        Args:
+            setting: on: your buddy hears you could use a check-in when you log a hard moment
+        """
         assert interaction.guild_id is not None
         await active_profile(self.bot, interaction)
         on = setting.value == "on"
@@ -302,15 +308,21 @@ class Buddies(commands.GroupCog, group_name="buddy", group_description="Opt-in p
 
     # -- the do-not-pair list (cogs/buddies/_avoid.py) ------------------------------------------
     @app_commands.command(name="avoid")
-    @app_commands.describe(member="Someone you never want to be paired with (leave empty to see your list)")
     async def avoid(self, interaction: discord.Interaction[Any], member: discord.Member | None = None) -> None:
-        """Never be paired with someone. Confidential: nobody is told. With no member, see and edit your list."""
+        """Never be paired with someone. Confidential: nobody is told. With no member, see and edit your list.
+
+        Args:
+            member: Someone you never want to be paired with (leave empty to see your list)
+        """
         await add_or_show_avoid(self.bot, interaction, member)
 
     @app_commands.command(name="unavoid")
-    @app_commands.describe(member="Someone to take off your do-not-pair list")
     async def unavoid(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
-        """Take someone off your do-not-pair list."""
+        """Take someone off your do-not-pair list.
+
+        Args:
+            member: Someone to take off your do-not-pair list
+        """
         await remove_avoid(self.bot, interaction, member)
 
     # -- moderators (cogs/buddies/_mod.py) ------------------------------------------------------

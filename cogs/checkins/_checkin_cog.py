@@ -111,14 +111,6 @@ class CheckinCog(
 
     # -- the check-in -----------------------------------------------------------------------
     @app_commands.command(name="today")
-    @app_commands.describe(
-        mood="How are you, from 1 (really struggling) to 5 (doing well)?",
-        craving="Craving right now, 0 (none) to 10 (overwhelming)",
-        note="Anything you'd like to note, just for you (up to 1,000 characters)",
-        triggers="Anything around you today; pick one or several (comma-separated)",
-        share="Post a short summary in the check-in channel?",
-        include_note="Include your note in the shared summary (default: no)",
-    )
     @app_commands.choices(mood=MOOD_CHOICES)
     @app_commands.choices(share=SHARE_CHOICES)
     async def today(
@@ -131,7 +123,16 @@ class CheckinCog(
         share: str = "no",
         include_note: bool = False,
     ) -> None:
-        """Check in: how you are and how strong any craving is. Private unless you share."""
+        """Check in: how you are and how strong any craving is. Private unless you share.
+
+        Args:
+            mood: How are you, from 1 (really struggling) to 5 (doing well)?
+            craving: Craving right now, 0 (none) to 10 (overwhelming)
+            note: Anything you'd like to note, just for you (up to 1,000 characters)
+            triggers: Anything around you today; pick one or several (comma-separated)
+            share: Post a short summary in the check-in channel?
+            include_note: Include your note in the shared summary (default: no)
+        """
         draft = validate_checkin(mood, craving, note, parse_triggers(triggers))
         mode: Literal["no", "anonymously", "with my name"] = (
             "anonymously" if share == "anonymously" else "with my name" if share == "with my name" else "no"
@@ -149,16 +150,17 @@ class CheckinCog(
 
     # -- reminders --------------------------------------------------------------------------
     @remind.command(name="set")
-    @app_commands.describe(
-        time="Local time of day, HH:MM (24-hour), e.g. 19:00",
-        timezone="Your time zone; start typing a city, e.g. Europe/London",
-        weekdays="Which days: every day (default), weekdays, weekends, or e.g. mon,wed,fri",
-    )
     @app_commands.autocomplete(timezone=timezone_autocomplete)
     async def remind_set(
         self, interaction: discord.Interaction, time: str, timezone: str, weekdays: str | None = None
     ) -> None:
-        """Get a gentle DM at your chosen time with a button to check in."""
+        """Get a gentle DM at your chosen time with a button to check in.
+
+        Args:
+            time: Local time of day, HH:MM (24-hour), e.g. 19:00
+            timezone: Your time zone; start typing a city, e.g. Europe/London
+            weekdays: Which days: every day (default), weekdays, weekends, or e.g. mon,wed,fri
+        """
         at = parse_clock_time(time)
         zone = resolve_timezone(timezone)
         days = parse_weekdays(weekdays)
@@ -208,9 +210,12 @@ class CheckinCog(
         await interaction.response.send_message(text, ephemeral=True)
 
     @app_commands.command(name="pause")
-    @app_commands.describe(days="How many days to skip, starting today (0 resumes reminders now)")
     async def pause(self, interaction: discord.Interaction, days: app_commands.Range[int, 0, 60]) -> None:
-        """Take a break from reminders for a few days; they restart on their own."""
+        """Take a break from reminders for a few days; they restart on their own.
+
+        Args:
+            days: How many days to skip, starting today (0 resumes reminders now)
+        """
         user_id, now = interaction.user.id, self.bot.clock.now()
         store = self.bot.store
         settings = await store.checkins.get_reminder(user_id)
@@ -234,9 +239,12 @@ class CheckinCog(
 
     # -- history ----------------------------------------------------------------------------
     @app_commands.command(name="history")
-    @app_commands.describe(days="How many days to look back (7-90)")
     async def history(self, interaction: discord.Interaction, days: app_commands.Range[int, 7, 90] = 14) -> None:
-        """Your mood and craving over time, with a chart, your streak and a gentle observation."""
+        """Your mood and craving over time, with a chart, your streak and a gentle observation.
+
+        Args:
+            days: How many days to look back (7-90)
+        """
         user_id = interaction.user.id
         today = await self.scheduler.local_today(user_id, interaction.guild_id)
         start = today - timedelta(days=days - 1)
@@ -273,10 +281,13 @@ class CheckinCog(
 
     # -- weekly reflection ------------------------------------------------------------------
     @app_commands.command(name="weekly")
-    @app_commands.describe(setting="on: a short summary of your week by DM on Sundays; off: stop it")
     @app_commands.choices(setting=ONOFF_CHOICES)
     async def weekly(self, interaction: discord.Interaction, setting: str) -> None:
-        """Turn the weekly reflection DM on or off (sent Sundays at your reminder time)."""
+        """Turn the weekly reflection DM on or off (sent Sundays at your reminder time).
+
+        Args:
+            setting: on: a short summary of your week by DM on Sundays; off: stop it
+        """
         user_id, now = interaction.user.id, self.bot.clock.now()
         on = setting == "on"
         zone = await self.scheduler.member_zone(user_id, interaction.guild_id)

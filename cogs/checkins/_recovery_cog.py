@@ -195,9 +195,12 @@ class RecoveryCog(commands.GroupCog, group_name="recovery", group_description="Y
         return await self.scheduler.local_today(interaction.user.id, interaction.guild_id)
 
     @app_commands.command(name="set")
-    @app_commands.describe(date="The day your recovery began, YYYY-MM-DD (pick today or a recent date as you type)")
     async def set_(self, interaction: discord.Interaction, date: str) -> None:
-        """Set your recovery date. Only you can see it."""
+        """Set your recovery date. Only you can see it.
+
+        Args:
+            date: The day your recovery began, YYYY-MM-DD (pick today or a recent date as you type)
+        """
         today = await self._today(interaction)
         chosen = parse_recovery_date(date, today)
         store = self.bot.store
@@ -247,10 +250,13 @@ class RecoveryCog(commands.GroupCog, group_name="recovery", group_description="Y
         )
 
     @app_commands.command(name="celebrate")
-    @app_commands.describe(setting="on: post your milestones in this server's check-in channel; off: keep them private")
     @app_commands.choices(setting=ONOFF_CHOICES)
     async def celebrate(self, interaction: discord.Interaction, setting: str) -> None:
-        """Choose whether your milestones are celebrated in the check-in channel."""
+        """Choose whether your milestones are celebrated in the check-in channel.
+
+        Args:
+            setting: on: post your milestones in this server's check-in channel; off: keep them private
+        """
         on = setting == "on"
         if on and interaction.guild_id is None:
             raise KindredError(_("Run this inside the server where you'd like your milestones celebrated."))

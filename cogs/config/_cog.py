@@ -142,10 +142,13 @@ class Config(
         await reply_ephemeral(interaction, embed=embed)
 
     @app_commands.command(name="reset")
-    @app_commands.describe(setting="The setting to put back to its default")
     @app_commands.choices(setting=[Choice(name=LABELS[k], value=k) for k in settable_keys()])
     async def reset(self, interaction: discord.Interaction[KindredBot], setting: str) -> None:
-        """Put one setting back to its default."""
+        """Put one setting back to its default.
+
+        Args:
+            setting: The setting to put back to its default
+        """
         guild = require_manager(interaction)
         if setting not in LABELS:
             raise KindredError(_("That isn't a setting I know. Pick one from the list."))
@@ -155,9 +158,12 @@ class Config(
 
     # -- general ----------------------------------------------------------------------------------
     @app_commands.command(name="region")
-    @app_commands.describe(region="Where most members live: start typing a country, then pick it from the list")
     async def region(self, interaction: discord.Interaction[KindredBot], region: str) -> None:
-        """Choose which country's crisis hotlines Kindred shows by default."""
+        """Choose which country's crisis hotlines Kindred shows by default.
+
+        Args:
+            region: Where most members live: start typing a country, then pick it from the list
+        """
         code = require_region(region, for_server=True)
         await self.apply(interaction, {"region": code})
 
@@ -184,19 +190,25 @@ class Config(
         return [Choice(name=c.label, value=c.code) for c in search_regions(current, suggested=suggested, note=note)]
 
     @app_commands.command(name="timezone")
-    @app_commands.describe(name="A time zone such as Europe/London; start typing a city to search")
     @app_commands.autocomplete(name=timezone_autocomplete)
     async def timezone(self, interaction: discord.Interaction[KindredBot], name: str) -> None:
-        """Set the server's default time zone, used for members who haven't set their own."""
+        """Set the server's default time zone, used for members who haven't set their own.
+
+        Args:
+            name: A time zone such as Europe/London; start typing a city to search
+        """
         await self.apply(interaction, {"timezone": resolve_timezone(name).key})
 
     # -- crisis -----------------------------------------------------------------------------------
     crisis_channel = channel_setting("crisis-channel", "crisis_alert_channel_id")
 
     @app_commands.command(name="crisis-role")
-    @app_commands.describe(role="The role mentioned on crisis alerts")
     async def crisis_role(self, interaction: discord.Interaction[KindredBot], role: discord.Role) -> None:
-        """Choose the crisis team role that alerts mention."""
+        """Choose the crisis team role that alerts mention.
+
+        Args:
+            role: The role mentioned on crisis alerts
+        """
         await self.apply(interaction, {"crisis_team_role_id": validated_role("crisis_team_role_id", role)})
         if not role.mentionable:
             config = await self.bot.store.config.get(role.guild.id)
@@ -212,10 +224,13 @@ class Config(
                 )
 
     @app_commands.command(name="alert-policy")
-    @app_commands.describe(policy="Which crisis detections alert the team")
     @app_commands.choices(policy=[Choice(name=ALERT_POLICY_LABELS[p], value=p) for p in ALERT_POLICIES])
     async def alert_policy(self, interaction: discord.Interaction[KindredBot], policy: str) -> None:
-        """Choose which crisis detections alert the team: off, imminent risk only, or all."""
+        """Choose which crisis detections alert the team: off, imminent risk only, or all.
+
+        Args:
+            policy: Which crisis detections alert the team
+        """
         if policy not in ALERT_POLICIES:
             raise KindredError(_("Pick a policy from the list."))
         await self.apply(interaction, {"alert_policy": policy})
@@ -225,12 +240,6 @@ class Config(
     buddy_channel = channel_setting("buddy-channel", "buddy_channel_id")
 
     @app_commands.command(name="pairing")
-    @app_commands.describe(
-        cadence="How often buddy rounds run",
-        weekday="The day rounds run",
-        hour="The hour rounds run (0-23, server time zone)",
-        repeat_window="Rounds before the same two members can be paired again",
-    )
     @app_commands.choices(cadence=[Choice(name=CADENCE_LABELS[c], value=c) for c in CADENCES])
     @app_commands.choices(weekday=[Choice(name=day, value=i) for i, day in enumerate(WEEKDAYS)])
     async def pairing(
@@ -241,7 +250,14 @@ class Config(
         hour: app_commands.Range[int, 0, 23] | None = None,
         repeat_window: app_commands.Range[int, 1, 12] | None = None,
     ) -> None:
-        """Set when buddy rounds run: weekly or every two weeks, on which day and hour."""
+        """Set when buddy rounds run: weekly or every two weeks, on which day and hour.
+
+        Args:
+            cadence: How often buddy rounds run
+            weekday: The day rounds run
+            hour: The hour rounds run (0-23, server time zone)
+            repeat_window: Rounds before the same two members can be paired again
+        """
         values: dict[str, Any] = {}
         if cadence is not None:
             if cadence not in CADENCES:
@@ -262,11 +278,14 @@ class Config(
     service_board = channel_setting("service-board", "service_board_channel_id")
 
     @app_commands.command(name="service-posters")
-    @app_commands.describe(role="Only this role may post opportunities; leave empty to let everyone post")
     async def service_posters(
         self, interaction: discord.Interaction[KindredBot], role: discord.Role | None = None
     ) -> None:
-        """Choose who may post service opportunities: everyone, or one role."""
+        """Choose who may post service opportunities: everyone, or one role.
+
+        Args:
+            role: Only this role may post opportunities; leave empty to let everyone post
+        """
         value = None if role is None else validated_role("service_post_role_id", role)
         await self.apply(interaction, {"service_post_role_id": value})
 
@@ -297,10 +316,13 @@ class Config(
     )
 
     @app_commands.command(name="welcome")
-    @app_commands.describe(state="on: each new member gets a short, private welcome DM from Kindred; off: none")
     @app_commands.choices(state=[Choice(name="on", value="on"), Choice(name="off", value="off")])
     async def welcome(self, interaction: discord.Interaction[KindredBot], state: str) -> None:
-        """Turn the private welcome DM to new members on or off (nothing about an arrival is ever posted)."""
+        """Turn the private welcome DM to new members on or off (nothing about an arrival is ever posted).
+
+        Args:
+            state: on: each new member gets a short, private welcome DM from Kindred; off: none
+        """
         if state not in ("on", "off"):
             raise KindredError(_("Pick on or off from the list."))
         await self.apply(interaction, {"welcome_dm": state == "on"})

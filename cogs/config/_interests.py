@@ -47,14 +47,15 @@ class InterestCommands(commands.Cog):
         await self.post_modlog(interaction.guild, config, f"{interaction.user.mention} {text}")
 
     @interests.command(name="add")
-    @app_commands.describe(
-        name="The interest, e.g. meditation or jam bands",
-        role="A role for this interest; followers can be given it (optional)",
-    )
     async def interests_add(
         self, interaction: discord.Interaction[KindredBot], name: str, role: discord.Role | None = None
     ) -> None:
-        """Add an interest members can follow, or change the role linked to one."""
+        """Add an interest members can follow, or change the role linked to one.
+
+        Args:
+            name: The interest, e.g. meditation or jam bands
+            role: A role for this interest; followers can be given it (optional)
+        """
         guild = require_manager(interaction)
         cleaned = check_interest_name(name)
         role_id = None
@@ -92,9 +93,12 @@ class InterestCommands(commands.Cog):
         await self._log(interaction, f"{'updated' if existed else 'added'} the interest **{interest.name}**{linked}.")
 
     @interests.command(name="remove")
-    @app_commands.describe(name="The interest to remove")
     async def interests_remove(self, interaction: discord.Interaction[KindredBot], name: str) -> None:
-        """Remove an interest from the catalogue (asks you to confirm first)."""
+        """Remove an interest from the catalogue (asks you to confirm first).
+
+        Args:
+            name: The interest to remove
+        """
         guild = require_manager(interaction)
         interest = await self.bot.store.interests.find(guild.id, name, now=self.bot.clock.now())
         if interest is None:

@@ -117,9 +117,12 @@ class Crisis(commands.GroupCog, group_name="crisis", group_description="Crisis d
 
     # -- /crisis test -------------------------------------------------------------------------
     @app_commands.command(name="test")
-    @app_commands.describe(text="A message to try; only you see the result and nobody is alerted")
     async def test(self, interaction: discord.Interaction[KindredBot], text: app_commands.Range[str, 1, 2000]) -> None:
-        """See what crisis detection would make of a message here, why, and what the bot would do."""
+        """See what crisis detection would make of a message here, why, and what the bot would do.
+
+        Args:
+            text: A message to try; only you see the result and nobody is alerted
+        """
         guild = _require_moderator(interaction)
         detection = (await self.care.detector_for(guild.id)).detect(text)
         detection = await self.care.second_opinion(text, detection)
@@ -135,11 +138,6 @@ class Crisis(commands.GroupCog, group_name="crisis", group_description="Crisis d
 
     # -- /crisis audit ------------------------------------------------------------------------
     @app_commands.command(name="audit")
-    @app_commands.describe(
-        member="Only what this member did or what was about them (leave empty for everything)",
-        days="How far back to look, in days (1-365; default 30)",
-        page="Which page of results (newest first; default 1)",
-    )
     async def audit(
         self,
         interaction: discord.Interaction[KindredBot],
@@ -147,7 +145,13 @@ class Crisis(commands.GroupCog, group_name="crisis", group_description="Crisis d
         days: app_commands.Range[int, 1, 365] = 30,
         page: app_commands.Range[int, 1, 10_000] = 1,
     ) -> None:
-        """Look back on crisis alerts, claims, re-posts and term changes here (never message text)."""
+        """Look back on crisis alerts, claims, re-posts and term changes here (never message text).
+
+        Args:
+            member: Only what this member did or what was about them (leave empty for everything)
+            days: How far back to look, in days (1-365; default 30)
+            page: Which page of results (newest first; default 1)
+        """
         guild = _require_moderator(interaction)
         days, page = max(1, min(days, 365)), max(1, page)
         member_id = member.id if member is not None else None
@@ -162,11 +166,6 @@ class Crisis(commands.GroupCog, group_name="crisis", group_description="Crisis d
 
     # -- /crisis terms ------------------------------------------------------------------------
     @terms.command(name="add")
-    @app_commands.describe(
-        term="A word or phrase, e.g. a local slang term (matched as whole words, spelling tricks included)",
-        category="What it points to",
-        level="How urgent a message with it is",
-    )
     @app_commands.choices(category=CATEGORY_CHOICES, level=LEVEL_CHOICES)
     async def terms_add(
         self,
@@ -175,7 +174,13 @@ class Crisis(commands.GroupCog, group_name="crisis", group_description="Crisis d
         category: str,
         level: str,
     ) -> None:
-        """Add a crisis word or phrase that counts in this server only (or change an existing one)."""
+        """Add a crisis word or phrase that counts in this server only (or change an existing one).
+
+        Args:
+            term: A word or phrase, e.g. a local slang term (matched as whole words, spelling tricks included)
+            category: What it points to
+            level: How urgent a message with it is
+        """
         guild = _require_moderator(interaction)
         try:
             parsed = Term(term.strip(), Category(category), Level.parse(level))
@@ -223,9 +228,12 @@ class Crisis(commands.GroupCog, group_name="crisis", group_description="Crisis d
         await post_modlog(self.bot, guild.id, term_change_line(interaction.user.id, verb, shown, detail))
 
     @terms.command(name="remove")
-    @app_commands.describe(term="The extra term to remove")
     async def terms_remove(self, interaction: discord.Interaction[KindredBot], term: str) -> None:
-        """Remove one of this server's extra crisis terms."""
+        """Remove one of this server's extra crisis terms.
+
+        Args:
+            term: The extra term to remove
+        """
         guild = _require_moderator(interaction)
         removed = await self.bot.store.crisis.remove_term(
             guild.id, term.strip(), user_id=interaction.user.id, now=self.bot.clock.now()

@@ -145,9 +145,12 @@ class Resources(
         await reply_ephemeral(interaction, contacts_message(region, whose=whose, hint=hint))
 
     @app_commands.command(name="region")
-    @app_commands.describe(region="Where you live: start typing your country, then pick it from the list")
     async def region(self, interaction: discord.Interaction[KindredBot], region: str) -> None:
-        """Choose which country's crisis lines Kindred shows you (everywhere, in every server)."""
+        """Choose which country's crisis lines Kindred shows you (everywhere, in every server).
+
+        Args:
+            region: Where you live: start typing your country, then pick it from the list
+        """
         code = require_region(region)
         await self.bot.store.prefs.set_region(interaction.user.id, code, now=self.bot.clock.now())
         await reply_ephemeral(interaction, _("Saved.") + " " + contacts_message(code, whose=N_("your region")))

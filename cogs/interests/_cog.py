@@ -45,9 +45,12 @@ class Interests(commands.GroupCog, group_name="interests"):
         return found
 
     @app_commands.command(name="add")
-    @app_commands.describe(interest="One of this server's interests")
     async def add(self, interaction: discord.Interaction, interest: str) -> None:
-        """Follow an interest: rooms for it show up in /room list, and pairing uses it."""
+        """Follow an interest: rooms for it show up in /room list, and pairing uses it.
+
+        Args:
+            interest: One of this server's interests
+        """
         assert interaction.guild is not None
         store = self.bot.store.interests
         found = await self._find(interaction.guild.id, interest)
@@ -70,9 +73,12 @@ class Interests(commands.GroupCog, group_name="interests"):
         return await self._suggest(interaction, current, followed=False)
 
     @app_commands.command(name="remove")
-    @app_commands.describe(interest="An interest you follow")
     async def remove(self, interaction: discord.Interaction, interest: str) -> None:
-        """Stop following an interest."""
+        """Stop following an interest.
+
+        Args:
+            interest: An interest you follow
+        """
         assert interaction.guild is not None
         found = await self._find(interaction.guild.id, interest)
         if await self.bot.store.interests.unfollow(found.id, interaction.user.id):
@@ -115,12 +121,15 @@ class Interests(commands.GroupCog, group_name="interests"):
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @app_commands.command(name="notify")
-    @app_commands.describe(setting="on: DM me when a room is scheduled for an interest I follow; off: don't")
     @app_commands.choices(
         setting=[app_commands.Choice(name="on", value="on"), app_commands.Choice(name="off", value="off")]
     )
     async def notify(self, interaction: discord.Interaction, setting: app_commands.Choice[str]) -> None:
-        """Choose whether you get a DM when a room is scheduled for an interest you follow."""
+        """Choose whether you get a DM when a room is scheduled for an interest you follow.
+
+        Args:
+            setting: on: DM me when a room is scheduled for an interest I follow; off: don't
+        """
         assert interaction.guild is not None
         on = setting.value == "on"
         changed = await self.bot.store.interests.set_notify(interaction.guild.id, interaction.user.id, on)

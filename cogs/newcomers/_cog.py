@@ -50,14 +50,6 @@ class SupportGroup(app_commands.Group):
 
     @app_commands.command(name="on")
     @app_commands.rename(at="time")
-    @app_commands.describe(
-        buddy="A buddy within a day, not next round: a steady member who offered (default: yes)",
-        checkins="A gentle check-in prompt: daily for the first week, then every other day (default: yes)",
-        milestones="A private note at 24 hours, 3 days, 1 week and 2 weeks (default: yes)",
-        rooms="Once a week, the next rooms marked newcomer-friendly, in your time zone (default: yes)",
-        welcome="A hello from a volunteer on the welcome rota, by DM or in your buddy thread (default: yes)",
-        at="The time for check-in prompts, your local time, like 08:30 or 7pm (default: 19:00)",
-    )
     async def on(
         self,
         interaction: discord.Interaction,
@@ -68,7 +60,16 @@ class SupportGroup(app_commands.Group):
         welcome: bool = True,
         at: str | None = None,
     ) -> None:
-        """Turn on first-30-days support, or change its parts or time. Only you can see it."""
+        """Turn on first-30-days support, or change its parts or time. Only you can see it.
+
+        Args:
+            buddy: A buddy within a day, not next round: a steady member who offered (default: yes)
+            checkins: A gentle check-in prompt: daily for the first week, then every other day (default: yes)
+            milestones: A private note at 24 hours, 3 days, 1 week and 2 weeks (default: yes)
+            rooms: Once a week, the next rooms marked newcomer-friendly, in your time zone (default: yes)
+            welcome: A hello from a volunteer on the welcome rota, by DM or in your buddy thread (default: yes)
+            at: The time for check-in prompts, your local time, like 08:30 or 7pm (default: 19:00)
+        """
         wanted = (
             ("buddy", buddy),
             ("checkins", checkins),
@@ -117,10 +118,13 @@ MENTOR_OFF = N_(
 
 
 @app_commands.command(name="mentor")
-@app_commands.describe(setting="on: you may be introduced to someone starting out; off: no new introductions")
 @app_commands.choices(setting=ONOFF)
 async def mentor_command(interaction: discord.Interaction, setting: str) -> None:
-    """Offer to be a buddy for members in their first 30 days (steady or mentor experience)."""
+    """Offer to be a buddy for members in their first 30 days (steady or mentor experience).
+
+    Args:
+        setting: on: you may be introduced to someone starting out; off: no new introductions
+    """
     service = _service(interaction)
     bot = cast("KindredBot", interaction.client)
     if interaction.guild_id is None or service.buddies is None:

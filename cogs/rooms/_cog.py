@@ -22,7 +22,7 @@ from bot.rooms import DURATION_MAX, DURATION_MIN, OPEN_LEAD, validate_duration, 
 from bot.rooms.service import RoomService
 from bot.store.rooms import Room
 from cogs._gatherings import GatheringCog, gathering_hooks
-from cogs._when import NEW_REPEAT_HELP, REPEAT_OPTIONS, REPEATS_HELP, WHEN_HELP, read_when
+from cogs._when import new_repeat_option, read_when, start_options
 from cogs.rooms._discord import DiscordRooms, category_for, check_can_host
 from cogs.rooms._render import event_url, list_line
 from cogs.rooms._views import RoomButton
@@ -61,17 +61,8 @@ class Rooms(GatheringCog, commands.GroupCog, group_name="room"):
 
     # -- /room schedule -------------------------------------------------------------------------
     @app_commands.command(name="schedule")
-    @app_commands.describe(
-        interest="What the room gathers around (from this server's interests)",
-        title="A short title, like 'Sunday meditation sit'",
-        when=WHEN_HELP,
-        duration=f"How long, in minutes ({DURATION_MIN}–{DURATION_MAX})",
-        voice_channel="An existing voice channel; leave empty for a temporary one that opens 15 minutes before",
-        recurring=REPEATS_HELP,
-        description="What to expect (optional)",
-        newcomer_friendly="Mark it as a good first room: members in their first 30 days who asked hear about it",
-    )
-    @app_commands.choices(recurring=REPEAT_OPTIONS)
+    @app_commands.describe(duration=f"How long, in minutes ({DURATION_MIN}–{DURATION_MAX})")
+    @start_options
     async def schedule(
         self,
         interaction: discord.Interaction,
@@ -84,7 +75,15 @@ class Rooms(GatheringCog, commands.GroupCog, group_name="room"):
         description: str | None = None,
         newcomer_friendly: bool = False,
     ) -> None:
-        """Schedule a voice room as a Discord event, announced to everyone who follows the interest."""
+        """Schedule a voice room as a Discord event, announced to everyone who follows the interest.
+
+        Args:
+            interest: What the room gathers around (from this server's interests)
+            title: A short title, like 'Sunday meditation sit'
+            voice_channel: An existing voice channel; leave empty for a temporary one that opens 15 minutes before
+            description: What to expect (optional)
+            newcomer_friendly: Mark it as a good first room: members in their first 30 days who asked hear about it
+        """
         guild = interaction.guild
         assert guild is not None
         # Acknowledge first: parsing the time and creating the event can outlast Discord's 3 seconds
@@ -167,9 +166,12 @@ class Rooms(GatheringCog, commands.GroupCog, group_name="room"):
 
     # -- /room list -------------------------------------------------------------------------------
     @app_commands.command(name="list")
-    @app_commands.describe(interest="Only this interest, or 'My interests' for the ones you follow")
     async def list_(self, interaction: discord.Interaction, interest: str | None = None) -> None:
-        """Upcoming rooms, soonest first (only you see this)."""
+        """Upcoming rooms, soonest first (only you see this).
+
+        Args:
+            interest: Only this interest, or 'My interests' for the ones you follow
+        """
         guild = interaction.guild
         assert guild is not None
         store, now = self.bot.store, self.bot.clock.now()
@@ -237,7 +239,6 @@ class Rooms(GatheringCog, commands.GroupCog, group_name="room"):
         return choices[:25]
 
     @app_commands.command(name="cancel")
-    @app_commands.describe(room="One of the rooms you host", scope="Just this one, or the rest of its series too")
     @app_commands.choices(
         scope=[
             app_commands.Choice(name="just this one (a repeating series carries on)", value="one"),
@@ -248,7 +249,12 @@ class Rooms(GatheringCog, commands.GroupCog, group_name="room"):
     async def cancel(
         self, interaction: discord.Interaction, room: str, scope: app_commands.Choice[str] | None = None
     ) -> None:
-        """Cancel a room you host; everyone who RSVP'd is told."""
+        """Cancel a room you host; everyone who RSVP'd is told.
+
+        Args:
+            room: One of the rooms you host
+            scope: Just this one, or the rest of its series too
+        """
         whole = scope is not None and scope.value == "series"
         found = await self._hosted_room(interaction, room, scheduled_only=not whole)
 
@@ -279,15 +285,8 @@ class Rooms(GatheringCog, commands.GroupCog, group_name="room"):
         )
 
     @app_commands.command(name="edit")
-    @app_commands.describe(
-        room="One of the rooms you host",
-        title="New title",
-        when="New start, in your time zone: 'tomorrow 7pm', 'fri 19:00'",
-        duration=f"New length in minutes ({DURATION_MIN}–{DURATION_MAX})",
-        description="New description",
-        repeats=NEW_REPEAT_HELP,
-    )
-    @app_commands.choices(repeats=REPEAT_OPTIONS)
+    @app_commands.describe(duration=f"New length in minutes ({DURATION_MIN}–{DURATION_MAX})")
+    @new_repeat_option
     @app_commands.autocomplete(room=_room_autocomplete)
     async def edit(
         self,
@@ -299,7 +298,14 @@ class Rooms(GatheringCog, commands.GroupCog, group_name="room"):
         description: str | None = None,
         repeats: app_commands.Choice[str] | None = None,
     ) -> None:
-        """Change a room you host; everyone who RSVP'd is told what changed."""
+        """Change a room you host; everyone who RSVP'd is told what changed.
+
+        Args:
+            room: One of the rooms you host
+            title: New title
+            when: New start, in your time zone: 'tomorrow 7pm', 'fri 19:00'
+            description: New description
+        """
         await interaction.response.defer(ephemeral=True, thinking=True)
         found = await self._hosted_room(interaction, room, scheduled_only=True)
         if title is None and when is None and duration is None and description is None and repeats is None:

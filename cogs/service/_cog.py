@@ -31,7 +31,7 @@ from bot.service.board import ServiceBoard
 from bot.service.upkeep import END_KIND, NO_BOARD
 from bot.store.service import NewOpportunity
 from cogs._gatherings import GatheringCog, gathering_hooks
-from cogs._when import NEW_REPEAT_HELP, REPEAT_OPTIONS, REPEATS_HELP, WHEN_HELP, read_when
+from cogs._when import new_repeat_option, read_when, start_options
 from cogs.service._discord import DiscordService
 from cogs.service._render import id_choices, mine_embed, open_list_embed
 from cogs.service._views import (
@@ -95,16 +95,8 @@ class Service(
 
     # -- posting ---------------------------------------------------------------------------
     @app_commands.command(name="post")
-    @app_commands.describe(
-        title="A short title, up to 100 characters",
-        description="What volunteers will do, and where (up to 1,000 characters)",
-        when=WHEN_HELP,
-        duration="How long it lasts: '90m', '1h30', '2 hours'",
-        slots="How many volunteers are needed (1 to 50)",
-        kind="What sort of help this is",
-        recurring=REPEATS_HELP,
-    )
-    @app_commands.choices(kind=KIND_CHOICES, recurring=REPEAT_OPTIONS)
+    @start_options
+    @app_commands.choices(kind=KIND_CHOICES)
     async def post(
         self,
         interaction: discord.Interaction,
@@ -116,7 +108,15 @@ class Service(
         kind: app_commands.Choice[str],
         recurring: app_commands.Choice[str] | None = None,
     ) -> None:
-        """Post a way to help on the service board."""
+        """Post a way to help on the service board.
+
+        Args:
+            title: A short title, up to 100 characters
+            description: What volunteers will do, and where (up to 1,000 characters)
+            duration: How long it lasts: '90m', '1h30', '2 hours'
+            slots: How many volunteers are needed (1 to 50)
+            kind: What sort of help this is
+        """
         assert interaction.guild is not None
         # Reading free-form times can take a moment the first time; Discord allows 3 seconds.
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -177,15 +177,21 @@ class Service(
 
     # -- signing up ------------------------------------------------------------------------
     @app_commands.command(name="join")
-    @app_commands.describe(id="The opportunity's number (shown on its card)")
     async def join(self, interaction: discord.Interaction, id: int) -> None:
-        """Volunteer for an opportunity (or join its waitlist if it's full)."""
+        """Volunteer for an opportunity (or join its waitlist if it's full).
+
+        Args:
+            id: The opportunity's number (shown on its card)
+        """
         await self.board.join(id, interaction.guild_id, interaction.user.id, private_reply(interaction, id))
 
     @app_commands.command(name="withdraw")
-    @app_commands.describe(id="The opportunity's number")
     async def withdraw(self, interaction: discord.Interaction, id: int) -> None:
-        """Give up your place; the first person waiting gets it."""
+        """Give up your place; the first person waiting gets it.
+
+        Args:
+            id: The opportunity's number
+        """
         await self.board.withdraw(id, interaction.guild_id, interaction.user.id, private_reply(interaction, id))
 
     @app_commands.command(name="mine")
@@ -198,10 +204,13 @@ class Service(
         await reply_ephemeral(interaction, embed=mine_embed(upcoming, history))
 
     @app_commands.command(name="list")
-    @app_commands.describe(kind="Only show one sort of help")
     @app_commands.choices(kind=KIND_CHOICES)
     async def list_(self, interaction: discord.Interaction, kind: app_commands.Choice[str] | None = None) -> None:
-        """Open opportunities, soonest first."""
+        """Open opportunities, soonest first.
+
+        Args:
+            kind: Only show one sort of help
+        """
         assert interaction.guild_id is not None
         wanted = Kind(kind.value) if kind else None
         opps = await self.bot.store.service.list_open(interaction.guild_id, now=self.bot.clock.now(), kind=wanted)
@@ -219,16 +228,7 @@ class Service(
 
     # -- after -----------------------------------------------------------------------------
     @app_commands.command(name="edit")
-    @app_commands.describe(
-        id="The opportunity's number",
-        title="New title (up to 100 characters)",
-        description="New description (up to 1,000 characters)",
-        when="New start time, in your time zone",
-        duration="New length: '90m', '1h30', '2 hours'",
-        slots="New number of volunteer slots (1 to 50)",
-        repeats=NEW_REPEAT_HELP,
-    )
-    @app_commands.choices(repeats=REPEAT_OPTIONS)
+    @new_repeat_option
     async def edit(
         self,
         interaction: discord.Interaction,
@@ -240,7 +240,16 @@ class Service(
         slots: int | None = None,
         repeats: app_commands.Choice[str] | None = None,
     ) -> None:
-        """Change an opportunity you posted; volunteers are told what changed."""
+        """Change an opportunity you posted; volunteers are told what changed.
+
+        Args:
+            id: The opportunity's number
+            title: New title (up to 100 characters)
+            description: New description (up to 1,000 characters)
+            when: New start time, in your time zone
+            duration: New length: '90m', '1h30', '2 hours'
+            slots: New number of volunteer slots (1 to 50)
+        """
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
         opp = await self._managed(interaction, id)
@@ -265,11 +274,6 @@ class Service(
         )
 
     @app_commands.command(name="cancel")
-    @app_commands.describe(
-        id="The opportunity's number",
-        reason="Optional: a short note passed on to volunteers",
-        scope="For a repeating one: just this occurrence (the default), or the rest of the series too",
-    )
     @app_commands.choices(scope=SCOPE_CHOICES)
     async def cancel(
         self,
@@ -278,7 +282,13 @@ class Service(
         reason: str | None = None,
         scope: app_commands.Choice[str] | None = None,
     ) -> None:
-        """Cancel an opportunity you posted; everyone who signed up is told kindly."""
+        """Cancel an opportunity you posted; everyone who signed up is told kindly.
+
+        Args:
+            id: The opportunity's number
+            reason: Optional: a short note passed on to volunteers
+            scope: For a repeating one: just this occurrence (the default), or the rest of the series too
+        """
         opp = await self._managed(interaction, id)
         if opp.status is not Status.OPEN:
             raise KindredError(_closed(opp, id) + " " + _("There's nothing to cancel."))
@@ -301,12 +311,13 @@ class Service(
         )
 
     @app_commands.command(name="complete")
-    @app_commands.describe(
-        id="The opportunity's number",
-        thank_publicly="Also post a short thank-you on the board naming those who helped",
-    )
     async def complete(self, interaction: discord.Interaction, id: int, thank_publicly: bool = False) -> None:
-        """Confirm who showed up; each gets a personal thank-you."""
+        """Confirm who showed up; each gets a personal thank-you.
+
+        Args:
+            id: The opportunity's number
+            thank_publicly: Also post a short thank-you on the board naming those who helped
+        """
         opp = await self._managed(interaction, id)
         if opp.status not in (Status.OPEN, Status.PASSED):
             raise KindredError(_closed(opp, id))
