@@ -20,6 +20,7 @@ from .models import (
     TEXT,
     VOICE,
     ChannelHandle,
+    MemberHandle,
 )
 from .permissions import Overwrite
 from .rest_core import get_channel, require, world_of
@@ -29,6 +30,11 @@ routes = web.RouteTableDef()
 
 def get_guild(request: web.Request) -> GuildHandle:
     return known(world_of(request).guilds.get(snowflake_param(request, "guild_id")), "Guild", 10004)
+
+
+def get_member(request: web.Request, guild: GuildHandle) -> MemberHandle:
+    """The guild member named in the route, or Discord's Unknown Member."""
+    return known(guild.members.get(snowflake_param(request, "user_id")), "Member", 10007)
 
 
 def require_guild(guild: GuildHandle, needed: int) -> None:
@@ -65,15 +71,15 @@ async def list_members(request: web.Request) -> web.Response:
 
 
 @routes.get(API + "/guilds/{guild_id}/members/{user_id}")
-async def get_member(request: web.Request) -> web.Response:
-    return ok(known(get_guild(request).members.get(snowflake_param(request, "user_id")), "Member", 10007).payload())
+async def get_member_route(request: web.Request) -> web.Response:
+    return ok(get_member(request, get_guild(request)).payload())
 
 
 @routes.put(API + "/guilds/{guild_id}/members/{user_id}/roles/{role_id}")
 @routes.delete(API + "/guilds/{guild_id}/members/{user_id}/roles/{role_id}")
 async def member_role(request: web.Request) -> web.Response:
     guild = get_guild(request)
-    member = known(guild.members.get(snowflake_param(request, "user_id")), "Member", 10007)
+    member = get_member(request, guild)
     role = known(guild.roles.get(snowflake_param(request, "role_id")), "Role", 10011)
     require_guild(guild, perms.MANAGE_ROLES)
     top = max((guild.roles[r].position for r in guild.bot_member.role_ids), default=0)
@@ -91,7 +97,7 @@ async def member_role(request: web.Request) -> web.Response:
 async def edit_member(request: web.Request) -> web.Response:
     world = world_of(request)
     guild = get_guild(request)
-    member = known(guild.members.get(snowflake_param(request, "user_id")), "Member", 10007)
+    member = get_member(request, guild)
     body = body_of(request).obj()
     if "nick" in body:
         member.nick = body["nick"]
