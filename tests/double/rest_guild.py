@@ -20,21 +20,15 @@ from .models import (
     TEXT,
     VOICE,
     ChannelHandle,
-    MemberHandle,
 )
 from .permissions import Overwrite
-from .rest_core import get_channel, require, world_of
+from .rest_core import get_channel, get_member, require, world_of
 
 routes = web.RouteTableDef()
 
 
 def get_guild(request: web.Request) -> GuildHandle:
     return known(world_of(request).guilds.get(snowflake_param(request, "guild_id")), "Guild", 10004)
-
-
-def get_member(request: web.Request, guild: GuildHandle) -> MemberHandle:
-    """The guild member named in the route, or Discord's Unknown Member."""
-    return known(guild.members.get(snowflake_param(request, "user_id")), "Member", 10007)
 
 
 def require_guild(guild: GuildHandle, needed: int) -> None:
