@@ -14,6 +14,7 @@ import yarl
 
 from .drivers import DriverError, MemberDrivers
 from .faults import FaultRule, Hold
+from .forward import Forwarded
 from .gateway import Gateway, GatewaySession
 from .guild import GuildHandle
 from .ids import shard_of
@@ -63,23 +64,12 @@ class DiscordDouble(MemberDrivers):
     ) -> None:
         await self.stop()
 
-    @property
-    def base_url(self) -> str:
-        """``http://127.0.0.1:{port}``."""
-        return self.world.base_url
-
-    @property
-    def token(self) -> str:
-        """The one bot token the double accepts (anything else: 401 -> ``discord.LoginFailure``)."""
-        return self.world.token
-
-    @property
-    def bot_user(self) -> UserRecord:
-        return self.world.bot_user
-
-    @property
-    def application_id(self) -> int:
-        return self.world.application_id
+    base_url = Forwarded[str]("world", doc="``http://127.0.0.1:{port}``.")
+    token = Forwarded[str](
+        "world", doc="The one bot token the double accepts (anything else: 401 -> ``discord.LoginFailure``)."
+    )
+    bot_user = Forwarded[UserRecord]("world")
+    application_id = Forwarded[int]("world")
 
     # -- wiring discord.py ----------------------------------------------------------------------------
     def patch_discord(self) -> None:
@@ -175,10 +165,7 @@ class DiscordDouble(MemberDrivers):
     def guilds(self) -> list[GuildHandle]:
         return list(self.world.guilds.values())
 
-    @property
-    def channels(self) -> dict[int, ChannelHandle]:
-        """Every channel, thread and DM channel by id."""
-        return self.world.channels
+    channels = Forwarded[dict[int, ChannelHandle]]("world", doc="Every channel, thread and DM channel by id.")
 
     @property
     def threads(self) -> list[ChannelHandle]:
@@ -188,10 +175,7 @@ class DiscordDouble(MemberDrivers):
     def scheduled_events(self) -> list[ScheduledEventRecord]:
         return [e for g in self.world.guilds.values() for e in g.scheduled_events.values()]
 
-    @property
-    def messages(self) -> dict[int, JSON]:
-        """Every stored message (including ephemeral ones) by id."""
-        return self.world.messages
+    messages = Forwarded[dict[int, JSON]]("world", doc="Every stored message (including ephemeral ones) by id.")
 
     @property
     def commands(self) -> list[JSON]:
@@ -199,20 +183,16 @@ class DiscordDouble(MemberDrivers):
         return self.world.global_commands + [c for cs in self.world.guild_commands.values() for c in cs]
 
     # -- observing ------------------------------------------------------------------------------------
-    @property
-    def calls(self) -> list[RecordedCall]:
-        """Every REST call in order, including faulted and unknown ones."""
-        return self.world.calls
+    calls = Forwarded[list[RecordedCall]]("world", doc="Every REST call in order, including faulted and unknown ones.")
 
     @property
     def unknown_calls(self) -> list[RecordedCall]:
         """Calls to routes the double does not implement (each also logged at ERROR)."""
         return [c for c in self.world.calls if c.fault == "unknown route"]
 
-    @property
-    def internal_errors(self) -> list[str]:
-        """Bugs in the double itself (answered with 400 so the bot fails fast)."""
-        return self.world.internal_errors
+    internal_errors = Forwarded[list[str]](
+        "world", doc="Bugs in the double itself (answered with 400 so the bot fails fast)."
+    )
 
     def calls_to(self, method: str, route: str) -> list[RecordedCall]:
         return [c for c in self.world.calls if c.method == method.upper() and route_matches(route, c.route, c.path)]

@@ -6,10 +6,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import discord
-
+from .forward import Forwarded
 from .ids import interaction_token
 from .models import JSON, ChannelHandle, MemberHandle, UserRecord
+from .permissions import DM_APP_PERMISSIONS
 from .recorder import DEFAULT_TIMEOUT, RecordedFile
 from .state import World
 
@@ -17,16 +17,6 @@ from .state import World
 PONG, CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, DEFERRED_UPDATE_MESSAGE, UPDATE_MESSAGE = 1, 4, 5, 6, 7
 AUTOCOMPLETE_RESULT, MODAL = 8, 9
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
-_DM_APP_PERMISSIONS = discord.Permissions(
-    view_channel=True,
-    send_messages=True,
-    embed_links=True,
-    attach_files=True,
-    read_message_history=True,
-    add_reactions=True,
-    use_external_emojis=True,
-    mention_everyone=True,
-).value
 
 
 @dataclass(eq=False)
@@ -96,10 +86,10 @@ def build_interaction(
         user = invoker.user if isinstance(invoker, MemberHandle) else invoker
         payload.update(
             user=user.payload(),
-            app_permissions=str(_DM_APP_PERMISSIONS),
+            app_permissions=str(DM_APP_PERMISSIONS),
             context=1,
             authorizing_integration_owners={"0": "0"},
-            channel={**channel.payload(), "permissions": str(_DM_APP_PERMISSIONS)},
+            channel={**channel.payload(), "permissions": str(DM_APP_PERMISSIONS)},
         )
     if message is not None:
         payload["message"] = message
@@ -129,13 +119,8 @@ class InteractionHandle:
     def __repr__(self) -> str:
         return f"<InteractionHandle {self.record.label} id={self.id}>"
 
-    @property
-    def id(self) -> int:
-        return self.record.id
-
-    @property
-    def token(self) -> str:
-        return self.record.token
+    id = Forwarded[int]("record")
+    token = Forwarded[str]("record")
 
     async def response(self, timeout: float = DEFAULT_TIMEOUT) -> JSON:  # noqa: ASYNC109
         """The callback body the bot POSTed: ``{"type": 4, "data": {...}}``."""

@@ -30,57 +30,40 @@ CREATE_PUBLIC_THREADS = discord.Permissions(create_public_threads=True).value
 CREATE_PRIVATE_THREADS = discord.Permissions(create_private_threads=True).value
 CONNECT = discord.Permissions(connect=True).value
 
-#: Everything a typical community bot needs, short of administrator, so missing-permission paths stay testable.
-DEFAULT_BOT_PERMISSIONS = discord.Permissions(
-    view_channel=True,
-    send_messages=True,
-    send_messages_in_threads=True,
-    create_public_threads=True,
-    create_private_threads=True,
-    manage_threads=True,
-    embed_links=True,
-    attach_files=True,
-    read_message_history=True,
-    add_reactions=True,
-    use_external_emojis=True,
-    manage_messages=True,
-    manage_channels=True,
-    manage_roles=True,
-    manage_events=True,
-    create_events=True,
-    use_application_commands=True,
-    connect=True,
-    speak=True,
-    move_members=True,
-    mute_members=True,
-    moderate_members=True,
-).value
 
-#: What @everyone gets in a new Discord server.
-DEFAULT_EVERYONE_PERMISSIONS = discord.Permissions(
-    create_instant_invite=True,
-    change_nickname=True,
-    view_channel=True,
-    send_messages=True,
-    send_messages_in_threads=True,
-    create_public_threads=True,
-    create_private_threads=True,
-    embed_links=True,
-    attach_files=True,
-    add_reactions=True,
-    use_external_emojis=True,
-    use_external_stickers=True,
-    read_message_history=True,
-    use_application_commands=True,
-    send_voice_messages=True,
-    send_polls=True,
-    use_external_apps=True,
-    connect=True,
-    speak=True,
-    stream=True,
-    use_voice_activation=True,
-    use_embedded_activities=True,
-).value
+def allowing(*names: str) -> int:
+    """The bits of the named permissions (``discord.Permissions`` flag names; an unknown name raises)."""
+    return discord.Permissions(**dict.fromkeys(names, True)).value
+
+
+#: Seeing a channel and its history.
+READ = allowing("view_channel", "read_message_history")
+#: Posting messages with links, files, reactions and emoji from other servers.
+POST = allowing("send_messages", "embed_links", "attach_files", "add_reactions", "use_external_emojis")
+#: Talking in and starting threads.
+THREADS = allowing("send_messages_in_threads", "create_public_threads", "create_private_threads")
+#: Joining a voice channel and speaking there.
+VOICE = allowing("connect", "speak")
+#: What the bot and @everyone both have: reading, posting, threads, voice and slash commands.
+MEMBER_BASICS = READ | POST | THREADS | VOICE | allowing("use_application_commands")
+
+#: Everything a typical community bot needs, short of administrator, so missing-permission paths stay testable:
+#: the basics, keeping order (messages, threads, members) and running the server (channels, roles, events).
+DEFAULT_BOT_PERMISSIONS = (
+    MEMBER_BASICS
+    | allowing("manage_messages", "manage_threads", "moderate_members", "move_members", "mute_members")
+    | allowing("manage_channels", "manage_roles", "manage_events", "create_events")
+)
+
+#: What @everyone gets in a new Discord server: the basics, and what Discord lets every member do by default.
+DEFAULT_EVERYONE_PERMISSIONS = (
+    MEMBER_BASICS
+    | allowing("create_instant_invite", "change_nickname", "use_external_stickers", "send_voice_messages")
+    | allowing("send_polls", "use_external_apps", "stream", "use_voice_activation", "use_embedded_activities")
+)
+
+#: What an app may do in a DM channel (the ``app_permissions`` Discord sends with a DM interaction).
+DM_APP_PERMISSIONS = READ | POST | allowing("mention_everyone")
 
 
 def to_bits(value: discord.Permissions | int | None, default: int = 0) -> int:

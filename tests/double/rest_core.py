@@ -5,9 +5,10 @@ from __future__ import annotations
 from aiohttp import web
 
 from . import permissions as perms
+from .guild import GuildHandle
 from .http_util import API_PREFIX as API
 from .http_util import ApiError, body_of, known, ok, snowflake_param
-from .models import JSON, ChannelHandle
+from .models import JSON, ChannelHandle, MemberHandle
 from .state import WORLD_KEY, World
 
 routes = web.RouteTableDef()
@@ -21,6 +22,11 @@ def world_of(request: web.Request) -> World:
 def get_channel(request: web.Request) -> ChannelHandle:
     """The channel named in the route, or Discord's Unknown Channel."""
     return known(world_of(request).channel(snowflake_param(request, "channel_id")), "Channel", 10003)
+
+
+def get_member(request: web.Request, guild: GuildHandle) -> MemberHandle:
+    """The member of ``guild`` named in the route, or Discord's Unknown Member."""
+    return known(guild.members.get(snowflake_param(request, "user_id")), "Member", 10007)
 
 
 def require(world: World, channel: ChannelHandle, needed: int) -> None:

@@ -22,7 +22,7 @@ from .models import (
     ChannelHandle,
 )
 from .permissions import Overwrite
-from .rest_core import get_channel, require, world_of
+from .rest_core import get_channel, get_member, require, world_of
 
 routes = web.RouteTableDef()
 
@@ -65,15 +65,15 @@ async def list_members(request: web.Request) -> web.Response:
 
 
 @routes.get(API + "/guilds/{guild_id}/members/{user_id}")
-async def get_member(request: web.Request) -> web.Response:
-    return ok(known(get_guild(request).members.get(snowflake_param(request, "user_id")), "Member", 10007).payload())
+async def get_member_route(request: web.Request) -> web.Response:
+    return ok(get_member(request, get_guild(request)).payload())
 
 
 @routes.put(API + "/guilds/{guild_id}/members/{user_id}/roles/{role_id}")
 @routes.delete(API + "/guilds/{guild_id}/members/{user_id}/roles/{role_id}")
 async def member_role(request: web.Request) -> web.Response:
     guild = get_guild(request)
-    member = known(guild.members.get(snowflake_param(request, "user_id")), "Member", 10007)
+    member = get_member(request, guild)
     role = known(guild.roles.get(snowflake_param(request, "role_id")), "Role", 10011)
     require_guild(guild, perms.MANAGE_ROLES)
     top = max((guild.roles[r].position for r in guild.bot_member.role_ids), default=0)
@@ -91,7 +91,7 @@ async def member_role(request: web.Request) -> web.Response:
 async def edit_member(request: web.Request) -> web.Response:
     world = world_of(request)
     guild = get_guild(request)
-    member = known(guild.members.get(snowflake_param(request, "user_id")), "Member", 10007)
+    member = get_member(request, guild)
     body = body_of(request).obj()
     if "nick" in body:
         member.nick = body["nick"]

@@ -129,6 +129,13 @@ def check_floors(overall: Scores, floors: tuple[float, float, float]) -> None:
     assert overall.precision >= min_precision, f"precision {overall.precision:.3f}"
 
 
+def check_category_floors(category: Category, scores: Scores, floors: tuple[float, float]) -> None:
+    """Assert one category's ``scores`` meet ``floors``: (least recall, least precision), naming the misses."""
+    min_recall, min_precision = floors
+    assert scores.recall >= min_recall, f"{category} recall {scores.recall:.3f}: {scores.misses}"
+    assert scores.precision >= min_precision, f"{category} precision {scores.precision:.3f}"
+
+
 def _report(name: str, examples: list[Example], errors: bool, classify: Classify) -> None:
     overall, per_cat = score(examples, classify)
     n_crisis = sum(e.crisis for e in examples)
