@@ -1,6 +1,6 @@
 """Repository for check-ins, reminder settings and the recovery date.
 
-All three tables are private to the member and registered with :mod:`bot.privacy` below.
+All three tables are private to the member and listed in :mod:`bot.privacy`.
 """
 
 from __future__ import annotations
@@ -21,8 +21,6 @@ from bot.checkins import (
 )
 from bot.clock import from_db, to_db
 from bot.db import Row
-from bot.i18n import N_
-from bot.privacy import PrivateTable, register_private_table
 from bot.store.repo import Repo
 from bot.store.rows import columns, from_row
 
@@ -30,31 +28,6 @@ __all__ = ["CheckinRepo", "RecoveryState", "ReminderSettings"]
 
 _PAIRS_PER_QUERY = 500
 
-register_private_table(
-    PrivateTable(
-        "checkins",
-        ("user_id",),
-        N_("your check-ins: mood, craving, triggers, notes, and whether you shared each one"),
-        N_("only you (a shared check-in's summary is visible in the check-in channel)"),
-        guild_column="guild_id",
-    )
-)
-register_private_table(
-    PrivateTable(
-        "checkin_reminders",
-        ("user_id",),
-        N_("your check-in reminder time, time zone, days, pause and weekly-reflection choice"),
-        N_("only you"),
-    )
-)
-register_private_table(
-    PrivateTable(
-        "recovery_dates",
-        ("user_id",),
-        N_("your recovery date, the current stretch, total days, and whether milestones are celebrated"),
-        N_("only you (a milestone is posted only if you turned celebrations on)"),
-    )
-)
 
 _CHECKIN_COLUMNS = "id, user_id, guild_id, created_at, local_date, mood, craving, note, triggers"
 
