@@ -21,7 +21,7 @@ from bot.checkins import (
 )
 from bot.clock import from_db, to_db
 from bot.db import Row
-from bot.store.repo import Repo
+from bot.store.repo import Repo, written
 from bot.store.rows import columns, from_row
 
 __all__ = ["CheckinRepo", "RecoveryState", "ReminderSettings"]
@@ -163,9 +163,7 @@ class CheckinRepo(Repo):
 
     async def _written_reminder(self, user_id: int) -> ReminderSettings:
         """The reminder row an upsert just wrote."""
-        found = await self.get_reminder(user_id)
-        assert found is not None
-        return found
+        return written(await self.get_reminder(user_id), f"check-in reminder of {user_id}")
 
     async def note_reminder_dm(self, user_id: int, message_id: int, due_at: datetime) -> None:
         """Remember the reminder DM just delivered and the occurrence it was for."""

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from bot.clock import to_db
 from bot.db import Row
-from bot.store.repo import Repo
+from bot.store.repo import Repo, written
 from bot.store.rows import from_row
 
 __all__ = ["NewcomerPair", "NewcomerPairRepo"]
@@ -103,9 +103,7 @@ class NewcomerPairRepo(Repo):
             "AND status IN ('waiting', 'paired'))",
             (guild_id, user_id, to_db(now), guild_id, user_id),
         )
-        found = await self.open_request(guild_id, user_id)
-        assert found is not None
-        return found
+        return written(await self.open_request(guild_id, user_id), f"buddy request of {user_id}")
 
     async def waiting(self, guild_id: int) -> list[NewcomerPair]:
         """Requests waiting for a mentor, first asked first."""

@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 from bot.clock import to_db
 from bot.db import Row
 from bot.newcomers.rules import parse_parts, parts_text
-from bot.store.repo import Repo
+from bot.store.repo import Repo, written
 from bot.store.rows import from_row
 
 __all__ = ["COUNTERS", "NewcomerRepo", "SupportRecord"]
@@ -72,9 +72,7 @@ class NewcomerRepo(Repo):
             "VALUES (?, ?, 'offered', ?, ?) ON CONFLICT (user_id) DO NOTHING",
             (user_id, guild_id, to_db(now), to_db(now)),
         )
-        record = await self.get(user_id)
-        assert record is not None
-        return record
+        return written(await self.get(user_id), f"first-30-days support of {user_id}")
 
     async def offer_again(self, user_id: int, guild_id: int | None, *, now: datetime) -> bool:
         """Offer the support once more after a finished period (never after a "no thanks" or a turn-off)."""
@@ -122,9 +120,7 @@ class NewcomerRepo(Repo):
                 stamp,
             ),
         )
-        record = await self.get(user_id)
-        assert record is not None
-        return record
+        return written(await self.get(user_id), f"first-30-days support of {user_id}")
 
     async def set_status(self, user_id: int, status: str, *, now: datetime) -> bool:
         """Record a decline, a turn-off or the end of the period; False when the member has no row."""
