@@ -60,6 +60,8 @@ class RecoveryState:
 
 
 _REMINDER_COLUMNS = columns(ReminderSettings)
+# The recovery record's own columns, then the celebration choice stored beside it.
+_RECOVERY_COLUMNS = f"{columns(RecoveryRecord)}, {columns(RecoveryState, leave_out=('record',))}"
 
 
 def _reminder(row: Row) -> ReminderSettings:
@@ -244,14 +246,8 @@ class CheckinRepo(Repo):
     # -- recovery date ----------------------------------------------------------------------
     async def get_recovery(self, user_id: int) -> RecoveryState | None:
         """The member's recovery record, if they set one."""
-        row = await self._db.fetchone(
-            "SELECT journey_start, stretch_start, prior_days, celebrate, celebrate_guild_id "
-            "FROM recovery_dates WHERE user_id = ?",
-            (user_id,),
-        )
-        if row is None:
-            return None
-        return from_row(RecoveryState, row, record=from_row(RecoveryRecord, row))
+        row = await self._db.fetchone(f"SELECT {_RECOVERY_COLUMNS} FROM recovery_dates WHERE user_id = ?", (user_id,))
+        return None if row is None else from_row(RecoveryState, row, record=from_row(RecoveryRecord, row))
 
     async def save_recovery(self, user_id: int, record: RecoveryRecord, *, now: datetime) -> None:
         """Store the record (celebration choice untouched)."""
