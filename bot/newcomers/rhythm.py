@@ -88,9 +88,7 @@ class _Link:
 class Rhythm:
     """Schedules and handles the first-30-days timer chains."""
 
-    def __init__(
-        self, store: Store, timers: TimerService, clock: Clock, port: NewcomerPort, buddies: BuddyNow | None
-    ) -> None:
+    def __init__(self, store: Store, timers: TimerService, clock: Clock, port: NewcomerPort, buddies: BuddyNow) -> None:
         self._store, self._timers, self._clock, self._port, self._buddies = store, timers, clock, port, buddies
 
     def register(self) -> None:
@@ -289,8 +287,7 @@ class Rhythm:
         assert record.start_on is not None
         await self._store.newcomers.set_status(user_id, "ended", now=self._clock.now())
         await self.cancel(user_id)
-        if self._buddies is not None:
-            await self._buddies.end_for_newcomer(user_id, period_done=True)
+        await self._buddies.end_for_newcomer(user_id, period_done=True)
         checkins = len(await self._store.checkins.entries_since(user_id, record.start_on))
         own = await self.own_reminder(user_id)
         if not await self._store.prefs.is_reachable(user_id):
