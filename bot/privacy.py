@@ -37,7 +37,8 @@ class PrivateTable:
     order: int = 100  # lower erases first; children before parents when foreign keys need it
     # For server-scoped rows that hold no guild column themselves: an SQL condition with exactly one
     # ``?`` (the guild id), e.g. ``interest_id IN (SELECT id FROM interests WHERE guild_id = ?)``.
-    # A code constant, never built from values. Used by the retention purge to erase one server's data.
+    # Shipped with the code (bot/data/privacy.toml), never built from values. Used by the retention purge to
+    # erase one server's data.
     guild_filter: str | None = None
     # Member-id columns holding *another* member's id inside the row owner's private data (e.g. the
     # member someone asked never to be paired with). Such a match is neither exported to that other
