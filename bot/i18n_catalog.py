@@ -1,8 +1,9 @@
 """Keeping the catalogues in step with the code: extract every message, merge it into each language, check them.
 
-``python -m bot.i18n_catalog extract`` rewrites ``bot/data/locales/kindred.pot`` from two sources: the strings
-marked in ``bot/`` and ``cogs/`` (``_``, ``N_``, ``pgettext``, read by Babel's extractor) and every command,
-option and choice string of the loaded command tree (what a sync sends to Discord).
+``python -m bot.i18n_catalog extract`` rewrites ``bot/data/locales/kindred.pot`` from three sources: the strings
+marked in ``bot/`` and ``cogs/`` (``_``, ``N_``, ``pgettext``, read by Babel's extractor), the plain words of the
+privacy registry (``bot/data/privacy.toml``) and every command, option and choice string of the loaded command
+tree (what a sync sends to Discord).
 ``python -m bot.i18n_catalog update`` merges the template into each ``.po`` file, keeping its translations;
 new messages arrive empty for a translator to fill. ``python -m bot.i18n_catalog missing`` lists what is still
 untranslated, language by language.
@@ -28,6 +29,7 @@ from bot.client import KindredBot, all_extensions
 from bot.db import Database
 from bot.i18n import CATALOGUES, DOMAIN, placeholders
 from bot.package_data import data_path
+from bot.privacy import PRIVATE_TABLES, PRIVATE_TABLES_PATH
 from bot.settings import Settings
 from bot.store import Store
 from bot.timers import TimerService
@@ -39,6 +41,7 @@ __all__ = [
     "check_catalogue",
     "extract_template",
     "loaded_tree",
+    "privacy_messages",
     "read_catalogue",
     "source_messages",
     "template_path",
@@ -76,6 +79,17 @@ def source_messages(root: Path = ROOT) -> list[tuple[str | None, Any, str]]:
         ):
             if message:  # a string, or (singular, plural) for ngettext
                 found.append((context, message, f"{package}/{filename}:{lineno}"))
+    return found + privacy_messages()
+
+
+def privacy_messages() -> list[tuple[str | None, Any, str]]:
+    """(context, English, location) for the plain words of every table in the privacy registry's data file."""
+    lines = PRIVATE_TABLES_PATH.read_text(encoding="utf-8").splitlines()
+    where = PRIVATE_TABLES_PATH.relative_to(ROOT).as_posix()
+    found: list[tuple[str | None, Any, str]] = []
+    for entry in PRIVATE_TABLES:
+        lineno = lines.index(f'table = "{entry.table}"') + 1
+        found += [(None, entry.what, f"{where}:{lineno}"), (None, entry.who_sees, f"{where}:{lineno}")]
     return found
 
 

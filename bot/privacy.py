@@ -1,17 +1,22 @@
-"""The privacy registry: every table that holds a member id says so here.
+"""The privacy registry: every table that holds a member id, listed in the shipped ``bot/data/privacy.toml``.
 
-Each feature's store module registers its tables at import time. ``/privacy export`` and
-``/privacy delete`` walk this registry, so a feature cannot forget a member's data, and a test
-fails if any table has a member-id column (named ``user_id`` or ``*_user_id``) that is not covered.
+``/privacy show``, ``/privacy export``, ``/privacy delete`` and the retention purge walk this registry, so a
+feature cannot forget a member's data, and a test fails if any table has a member-id column (named ``user_id``
+or ``*_user_id``) that is not covered. As one data file, the whole inventory of what Kindred keeps about a
+member reads in one place, and it is complete whichever store modules happen to be imported. Its plain words
+(``what``, ``who_sees``) are English message ids: :mod:`bot.i18n_catalog` extracts them from that file.
 """
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-from bot.i18n import N_
+from bot.package_data import data_path
 
-__all__ = ["PrivateTable", "register_private_table", "registered_tables"]
+__all__ = ["PRIVATE_TABLES", "PRIVATE_TABLES_PATH", "PrivateTable", "load_private_tables", "registered_tables"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +37,8 @@ class PrivateTable:
     order: int = 100  # lower erases first; children before parents when foreign keys need it
     # For server-scoped rows that hold no guild column themselves: an SQL condition with exactly one
     # ``?`` (the guild id), e.g. ``interest_id IN (SELECT id FROM interests WHERE guild_id = ?)``.
-    # A code constant, never built from values. Used by the retention purge to erase one server's data.
+    # Shipped with the code (bot/data/privacy.toml), never built from values. Used by the retention purge to
+    # erase one server's data.
     guild_filter: str | None = None
     # Member-id columns holding *another* member's id inside the row owner's private data (e.g. the
     # member someone asked never to be paired with). Such a match is neither exported to that other
@@ -47,52 +53,27 @@ class PrivateTable:
         return self.guild_column is not None or self.guild_filter is not None
 
 
-_REGISTRY: dict[str, PrivateTable] = {}
+def load_private_tables(path: Path) -> tuple[PrivateTable, ...]:
+    """The tables listed in ``path`` (the format is described at the top of ``bot/data/privacy.toml``).
+
+    An unknown key or a missing one raises at import, so a typo can never quietly drop a table from export or
+    erasure.
+    """
+    with path.open("rb") as file:
+        listed: list[dict[str, Any]] = tomllib.load(file)["table"]
+    return tuple(_private_table(entry) for entry in listed)
 
 
-def register_private_table(entry: PrivateTable) -> PrivateTable:
-    """Add (or replace, on module reload) a table in the registry."""
-    _REGISTRY[entry.table] = entry
-    return entry
+def _private_table(entry: dict[str, Any]) -> PrivateTable:
+    # TOML has arrays where the record keeps immutable tuples.
+    fields: dict[str, Any] = {key: tuple(value) if isinstance(value, list) else value for key, value in entry.items()}
+    return PrivateTable(**fields)
+
+
+PRIVATE_TABLES_PATH = data_path("privacy.toml")
+PRIVATE_TABLES = load_private_tables(PRIVATE_TABLES_PATH)
 
 
 def registered_tables() -> list[PrivateTable]:
-    """Every registered table, in erase order."""
-    return sorted(_REGISTRY.values(), key=lambda t: (t.order, t.table))
-
-
-register_private_table(
-    PrivateTable(
-        "member_prefs",
-        ("user_id",),
-        N_("your time zone, hotline region, Discord language, and whether your DMs were closed the last time we tried"),
-        N_("only you"),
-    )
-)
-register_private_table(
-    PrivateTable(
-        "timers",
-        ("user_id",),
-        N_("upcoming reminders the bot will send you"),
-        N_("only you"),
-        guild_column="guild_id",
-    )
-)
-register_private_table(
-    PrivateTable(
-        "member_interests",
-        ("user_id",),
-        N_("the interests you follow and whether you asked for room notices"),
-        N_("you; hosts see only that a room was announced to followers"),
-        guild_filter="interest_id IN (SELECT id FROM interests WHERE guild_id = ?)",
-    )
-)
-register_private_table(
-    PrivateTable(
-        "departures",
-        ("user_id",),
-        N_("the date you left a server, so your data can be erased after the retention period"),
-        N_("only the bot"),
-        guild_column="guild_id",
-    )
-)
+    """Every table that holds a member id, in erase order."""
+    return sorted(PRIVATE_TABLES, key=lambda t: (t.order, t.table))

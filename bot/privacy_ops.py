@@ -1,7 +1,7 @@
 """Export, erase and retention for a member's data, driven by the :mod:`bot.privacy` registry.
 
-Nothing here knows a feature's tables by name: every feature registers its tables, and these
-functions walk the registry. Table and column names come from that registry (code constants) and
+Nothing here knows a feature's tables by name: :mod:`bot.privacy` lists them, and these
+functions walk that list. Table and column names come from that registry (code constants) and
 are checked against the live schema before being quoted into SQL; values are always ``?``.
 """
 

@@ -27,18 +27,9 @@ from typing import Any
 
 import asyncpg
 
+import bot.db.base as base
 from bot.clock import to_db
-from bot.db.base import (
-    Database,
-    Migration,
-    Params,
-    Row,
-    Tx,
-    current_write_wait,
-    load_migrations,
-    redacted_url,
-    returning_id,
-)
+from bot.db.base import Database, Migration, Params, Row, Tx
 from bot.db.dialect import POSTGRES_PREAMBLE, numbered_parameters, postgres_schema
 
 __all__ = ["MIGRATION_LOCK", "WRITE_LOCK", "PostgresDatabase", "PostgresTx"]
@@ -81,7 +72,7 @@ class PostgresTx(Tx):
 
     async def insert(self, sql: str, params: Params = ()) -> int:
         """Run an INSERT and return the new row's id."""
-        new_id = await self._conn.fetchval(numbered_parameters(returning_id(sql)), *_storable(params))
+        new_id = await self._conn.fetchval(numbered_parameters(base.returning_id(sql)), *_storable(params))
         if new_id is None:
             raise RuntimeError("INSERT produced no row id")
         return int(new_id)
@@ -117,7 +108,7 @@ class PostgresDatabase(Database):
         # task and then read back sees itself); reads still run side by side with each other.
         self._writes_in_flight: set[asyncio.Future[None]] = set()
         self.url = url
-        self.where = redacted_url(url)
+        self.where = base.redacted_url(url)
 
     @classmethod
     def handles(cls, target: Path | str) -> bool:
@@ -143,7 +134,7 @@ class PostgresDatabase(Database):
 
     async def migrate(self, migrations: list[Migration] | None = None, *, target: int | None = None) -> int:
         """Apply pending migrations (up to ``target``) in one transaction, one process at a time."""
-        migrations = load_migrations() if migrations is None else migrations
+        migrations = base.load_migrations() if migrations is None else migrations
         async with self._pool.acquire() as conn:
             # A session lock, not a transaction lock: a process that waited must read the version only after the
             # one before it committed, so the lock spans reading the version, applying and committing.
@@ -178,7 +169,7 @@ class PostgresDatabase(Database):
                 # lock_timeout bounds this wait (and only lasts the transaction): out of time, the caller hears
                 # "busy" just as on SQLite, instead of waiting past an interaction's deadline.
                 await conn.execute(
-                    "SELECT set_config('lock_timeout', $1, true)", f"{max(1, int(current_write_wait() * 1000))}ms"
+                    "SELECT set_config('lock_timeout', $1, true)", f"{max(1, int(base.current_write_wait() * 1000))}ms"
                 )
                 await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
                 yield PostgresTx(conn)

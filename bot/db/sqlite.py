@@ -19,18 +19,9 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+import bot.db.base as base
 from bot.clock import to_db
-from bot.db.base import (
-    Database,
-    Migration,
-    Params,
-    Row,
-    Tx,
-    current_write_wait,
-    load_migrations,
-    returning_id,
-    write_wait,
-)
+from bot.db.base import Database, Migration, Params, Row, Tx
 
 __all__ = ["BUSY_TIMEOUT_MS", "SqliteDatabase", "SqliteTx"]
 
@@ -40,7 +31,7 @@ T = TypeVar("T")
 
 # SQLite itself waits only briefly for another process's write lock. Longer waits happen here, between
 # tries and outside the connection lock, so reads and other callers keep going meanwhile, and each
-# caller waits as long as it can afford: see write_wait().
+# caller waits as long as it can afford: see bot.db.base.write_wait().
 BUSY_TIMEOUT_MS = 200
 
 
@@ -52,11 +43,11 @@ def _busy(exc: BaseException) -> bool:
 
 class _Backoff:
     """Waits between tries for another process's write lock: doubling from 20 ms to 0.5 s, until the
-    current write wait (:func:`write_wait`) would be overrun."""
+    current write wait (:func:`bot.db.base.write_wait`) would be overrun."""
 
     def __init__(self) -> None:
         self._loop = asyncio.get_running_loop()
-        self._deadline = self._loop.time() + current_write_wait()
+        self._deadline = self._loop.time() + base.current_write_wait()
         self._delay = 0.02
 
     def may_retry(self, exc: BaseException) -> bool:
@@ -102,7 +93,7 @@ class SqliteTx(Tx):
 
     async def insert(self, sql: str, params: Params = ()) -> int:
         """Run an INSERT and return the new row's id (``RETURNING id``, as on PostgreSQL)."""
-        cursor = await self._conn.execute(returning_id(sql), params)
+        cursor = await self._conn.execute(base.returning_id(sql), params)
         rows = list(await cursor.fetchall())  # to the end: the statement is finished before the id is trusted
         if not rows:
             raise RuntimeError("INSERT produced no row id")
@@ -178,7 +169,7 @@ class SqliteDatabase(Database):
 
     async def migrate(self, migrations: list[Migration] | None = None, *, target: int | None = None) -> int:
         """Apply pending migrations (up to ``target``) in one transaction; return the new version."""
-        migrations = load_migrations() if migrations is None else migrations
+        migrations = base.load_migrations() if migrations is None else migrations
         current = await self.schema_version()
         pending = [m for m in migrations if m.version > current and (target is None or m.version <= target)]
         if not pending:
@@ -205,7 +196,7 @@ class SqliteDatabase(Database):
                     await self._conn.rollback()
                 raise
 
-        with write_wait(max(current_write_wait(), 30.0)):  # start-up can wait for a backup to finish
+        with base.write_wait(max(base.current_write_wait(), 30.0)):  # start-up can wait for a backup to finish
             await self._retrying(apply)
         log.info("database migrated from version %d to %d", current, pending[-1].version)
         return pending[-1].version

@@ -19,7 +19,8 @@ the prompts and notes (logged) until the member uses ``/recovery support on`` ag
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
@@ -74,12 +75,20 @@ class NewcomerPort(Protocol):
     async def send_end(self, user_id: int, text: str, *, offer_reminder: bool) -> bool: ...
 
 
+@dataclass(frozen=True, slots=True)
+class _Link:
+    """A due link of one member's chain, as its handler sees it."""
+
+    record: SupportRecord
+    now: datetime
+    late: timedelta  # how long after its due time the link runs
+    local_day: date  # the member's own calendar day it was due on
+
+
 class Rhythm:
     """Schedules and handles the first-30-days timer chains."""
 
-    def __init__(
-        self, store: Store, timers: TimerService, clock: Clock, port: NewcomerPort, buddies: BuddyNow | None
-    ) -> None:
+    def __init__(self, store: Store, timers: TimerService, clock: Clock, port: NewcomerPort, buddies: BuddyNow) -> None:
         self._store, self._timers, self._clock, self._port, self._buddies = store, timers, clock, port, buddies
 
     def register(self) -> None:
@@ -179,12 +188,16 @@ class Rhythm:
             return None
         return record
 
-    async def _reachable(self, timer: Timer, part: str) -> SupportRecord | None:
-        """The running support this timer belongs to, when it still includes ``part`` and DMs reach the member."""
+    async def _due_link(self, timer: Timer, part: str) -> _Link | None:
+        """The link this timer runs, when the support still includes ``part`` and DMs reach the member."""
         record = await self._current(timer)
         if record is None or part not in record.parts:
             return None
-        return record if await self._store.prefs.is_reachable(record.user_id) else None
+        if not await self._store.prefs.is_reachable(record.user_id):
+            return None
+        now = self._clock.now()
+        local_day = timer.due_at.astimezone(ZoneInfo(record.timezone)).date()
+        return _Link(record, now, timer.lateness(now), local_day)
 
     async def _goes_on(self, sent: bool, user_id: int, what: str, counter: str | None = None) -> bool:
         """Whether the chain goes on after a send: yes when delivered (counted in ``counter``) or lost for another
@@ -201,26 +214,24 @@ class Rhythm:
 
     async def handle_prompt(self, timer: Timer) -> None:
         """Send (or skip) one check-in prompt, then schedule the next."""
-        record = await self._reachable(timer, "checkins")
-        if record is None:
+        link = await self._due_link(timer, "checkins")
+        if link is None:
             return
-        user_id = record.user_id
-        now = self._clock.now()
-        local_day = timer.due_at.astimezone(ZoneInfo(record.timezone)).date()
-        if not should_send_late(timer.lateness(now)):
-            log.info("first-30-days prompt for %s skipped: %s late", user_id, timer.lateness(now))
+        user_id = link.record.user_id
+        if not should_send_late(link.late):
+            log.info("first-30-days prompt for %s skipped: %s late", user_id, link.late)
         elif await self.own_reminder(user_id):
             pass  # their own daily reminder already invites them; never two
-        elif await self._store.checkins.checked_in_on(user_id, local_day):
+        elif await self._store.checkins.checked_in_on(user_id, link.local_day):
             pass
         else:
             # A timer carries no language: the one the member last used a command in, else English.
             with using_locale(await self._store.prefs.locale_of(user_id)):
                 text = prompt_text(int(timer.payload["what"]))
-                sent = await self._port.send_prompt(user_id, record.guild_id, text)
+                sent = await self._port.send_prompt(user_id, link.record.guild_id, text)
             if not await self._goes_on(sent, user_id, "prompt", "prompts_sent"):
                 return
-        await self._next_link(timer, PROMPT_KIND, "checkins", now)
+        await self._next_link(timer, PROMPT_KIND, "checkins", link.now)
 
     async def _next_link(self, timer: Timer, kind: str, part: str, now: datetime) -> None:
         # Read again: the member may have turned it off (or dropped the part) while the DM was on its way.
@@ -230,39 +241,36 @@ class Rhythm:
 
     async def handle_milestone(self, timer: Timer) -> None:
         """Send one milestone note (unless the recovery date's own congratulation covers the day)."""
-        record = await self._reachable(timer, "milestones")
-        if record is None:
+        link = await self._due_link(timer, "milestones")
+        if link is None:
             return
-        user_id = record.user_id
-        now = self._clock.now()
-        local_day = timer.due_at.astimezone(ZoneInfo(record.timezone)).date()
+        user_id = link.record.user_id
         recovery = await self._store.checkins.get_recovery(user_id)
-        if timer.lateness(now) >= NOTE_LATE_LIMIT:
-            log.info("first-30-days note for %s skipped: %s late", user_id, timer.lateness(now))
-        elif recovery is not None and milestone_on(recovery.record.stretch_start, local_day) is not None:
+        if link.late >= NOTE_LATE_LIMIT:
+            log.info("first-30-days note for %s skipped: %s late", user_id, link.late)
+        elif recovery is not None and milestone_on(recovery.record.stretch_start, link.local_day) is not None:
             pass  # the recovery milestone congratulates them today; one note is enough
         else:
             with using_locale(await self._store.prefs.locale_of(user_id)):
                 sent = await self._port.send_note(user_id, milestone_text(str(timer.payload["what"])))
             if not await self._goes_on(sent, user_id, "note", "notes_sent"):
                 return
-        await self._next_link(timer, MILESTONE_KIND, "milestones", now)
+        await self._next_link(timer, MILESTONE_KIND, "milestones", link.now)
 
     async def handle_rooms(self, timer: Timer) -> None:
         """Once a week: the next newcomer-friendly rooms of the member's server, if any are coming up."""
-        record = await self._reachable(timer, "rooms")
-        if record is None or record.guild_id is None:
+        link = await self._due_link(timer, "rooms")
+        if link is None or link.record.guild_id is None:
             return
-        user_id = record.user_id
-        now = self._clock.now()
-        rooms = await self._store.newcomer_rooms.upcoming(record.guild_id, now, now + ROOMS_AHEAD)
-        if timer.lateness(now) >= NOTE_LATE_LIMIT:
-            log.info("first-30-days rooms note for %s skipped: %s late", user_id, timer.lateness(now))
+        user_id, now = link.record.user_id, link.now
+        rooms = await self._store.newcomer_rooms.upcoming(link.record.guild_id, now, now + ROOMS_AHEAD)
+        if link.late >= NOTE_LATE_LIMIT:
+            log.info("first-30-days rooms note for %s skipped: %s late", user_id, link.late)
         elif not rooms:
             log.info("first-30-days rooms note for %s: no newcomer-friendly rooms this week", user_id)
         else:
             with using_locale(await self._store.prefs.locale_of(user_id)):
-                sent = await self._port.send_rooms(user_id, rooms, ZoneInfo(record.timezone))
+                sent = await self._port.send_rooms(user_id, rooms, ZoneInfo(link.record.timezone))
             if not await self._goes_on(sent, user_id, "rooms note"):
                 return
         await self._next_link(timer, ROOMS_KIND, "rooms", now)
@@ -279,8 +287,7 @@ class Rhythm:
         assert record.start_on is not None
         await self._store.newcomers.set_status(user_id, "ended", now=self._clock.now())
         await self.cancel(user_id)
-        if self._buddies is not None:
-            await self._buddies.end_for_newcomer(user_id, period_done=True)
+        await self._buddies.end_for_newcomer(user_id, period_done=True)
         checkins = len(await self._store.checkins.entries_since(user_id, record.start_on))
         own = await self.own_reminder(user_id)
         if not await self._store.prefs.is_reachable(user_id):

@@ -39,14 +39,14 @@ class FirstDays:
         timers: TimerService,
         clock: Clock,
         port: NewcomerPort,
-        buddies: BuddyNow | None = None,
-        welcome: WelcomeRota | None = None,
+        buddies: BuddyNow,
+        welcome: WelcomeRota,
     ) -> None:
         self._store, self._timers, self._clock, self._port = store, timers, clock, port
         self.buddies = buddies
-        """First-30-days pairing (None when the buddy part isn't wired up, as in unit tests)."""
+        """First-30-days pairing."""
         self.welcome = welcome
-        """The service welcome (None when not wired up)."""
+        """The service welcome."""
         self.rhythm = Rhythm(store, timers, clock, port, buddies)
         """The prompts, notes, room suggestions and the day-30 end."""
 
@@ -63,21 +63,19 @@ class FirstDays:
             self._timers.unregister(part.kind)
 
     def _parts(self) -> list[BuddyNow | WelcomeRota]:
-        """The wired-up parts that route one timer kind each."""
-        return [part for part in (self.buddies, self.welcome) if part is not None]
+        """The parts that route one timer kind each."""
+        return [self.buddies, self.welcome]
 
     async def _let_go(self, user_id: int) -> None:
         """Support off or declined: no more buddy search, welcome or rhythm."""
         await self.rhythm.cancel(user_id)
-        if self.buddies is not None:
-            await self.buddies.end_for_newcomer(user_id)
-        if self.welcome is not None:
-            await self.welcome.cancel(user_id)
+        await self.buddies.end_for_newcomer(user_id)
+        await self.welcome.cancel(user_id)
 
     async def needs_welcome_choice(self, user_id: int) -> bool:
         """Whether to ask the member how they'd like to be welcomed."""
         record = await self._store.newcomers.get(user_id)
-        return record is not None and self.welcome is not None and self.welcome.wants_choice(record)
+        return record is not None and self.welcome.wants_choice(record)
 
     # -- the offer and the member's choices ---------------------------------------------------
     async def offer_after_recovery_date(self, user_id: int, guild_id: int | None, recovery_date: date) -> bool:
@@ -115,9 +113,8 @@ class FirstDays:
         parts = parts & ALL_PARTS
         current = await self._store.newcomers.get(user_id)
         guild_id = guild_id or (current.guild_id if current is not None else None)
-        unavailable = {p for p, part in (("buddy", self.buddies), ("welcome", self.welcome)) if part is None}
         buddy_needs_server = bool(parts & {"buddy", "welcome"}) and guild_id is None
-        parts = parts - unavailable - ({"buddy", "welcome"} if guild_id is None else set())
+        parts = parts - ({"buddy", "welcome"} if guild_id is None else set())
         zone = await self._store.member_zone(user_id, guild_id)
         today = self._clock.now().astimezone(zone).date()
         if current is not None and current.on and current.start_on is not None:
@@ -134,12 +131,11 @@ class FirstDays:
         )
         await self.rhythm.cancel(user_id)
         await self.rhythm.schedule_all(record, after=now)
-        if self.buddies is not None:
-            if "buddy" in parts and guild_id is not None:
-                await self.buddies.request(guild_id, user_id)
-            elif "buddy" not in parts:
-                await self.buddies.end_for_newcomer(user_id)
-        if self.welcome is not None and "welcome" not in parts:
+        if "buddy" in parts and guild_id is not None:
+            await self.buddies.request(guild_id, user_id)
+        elif "buddy" not in parts:
+            await self.buddies.end_for_newcomer(user_id)
+        if "welcome" not in parts:
             await self.welcome.cancel(user_id)
         reminders = await self.rhythm.own_reminder(user_id)
         return on_text(parts, start, at.strftime("%H:%M"), reminders, buddy_needs_server=buddy_needs_server)

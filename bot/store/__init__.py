@@ -1,7 +1,7 @@
 """The store: repository objects over the one :class:`~bot.db.Database`, one per feature.
 
 Cogs receive ``bot.store`` and call methods named for what they do. SQL lives only here, with
-``?`` parameters. Each feature module registers its member-data tables with :mod:`bot.privacy`.
+``?`` parameters. Every table that holds a member id is listed in :mod:`bot.privacy`.
 """
 
 from __future__ import annotations

@@ -12,48 +12,12 @@ from typing import Any
 from bot.buddies.profiles import BuddyProfile
 from bot.clock import to_db
 from bot.db import Database
-from bot.i18n import N_
-from bot.privacy import PrivateTable, register_private_table
 from bot.store.buddy_rounds import BuddyRounds, GroupInfo, RoundInfo
 from bot.store.repo import Repo
 from bot.store.rows import columns, from_row
 
 __all__ = ["BuddyRepo", "BuddyRounds", "GroupInfo", "RoundInfo"]
 
-register_private_table(
-    PrivateTable(
-        "buddy_members",
-        ("user_id",),
-        N_(
-            "whether you opted in to buddy pairing, your pathway, experience and what you'd like in a buddy, "
-            "pauses and skips, and whether your buddy may hear about hard moments"
-        ),
-        N_("only you; Kindred uses it to pair you"),
-        guild_column="guild_id",
-    )
-)
-# Only the list's owner is a key here; the avoided member's id is a referenced column: an export
-# for them must never reveal that someone avoids them, and their erasure must not quietly remove
-# someone else's safety choice.
-register_private_table(
-    PrivateTable(
-        "buddy_avoid",
-        ("user_id",),
-        N_("the members you asked never to be paired with"),
-        N_("only you; nobody is ever told"),
-        guild_column="guild_id",
-        referenced_columns=("avoided_user_id",),
-    )
-)
-register_private_table(
-    PrivateTable(
-        "buddy_group_members",
-        ("user_id",),
-        N_('which buddy groups you were in, and your answer to "Did you connect?"'),
-        N_("you and your buddies"),
-        guild_column="guild_id",
-    )
-)
 
 _PROFILE_COLUMNS = columns(BuddyProfile, prefix="b.", leave_out=("interests", "timezone", "reachable"))
 

@@ -1,6 +1,6 @@
 """Repository for check-ins, reminder settings and the recovery date.
 
-All three tables are private to the member and registered with :mod:`bot.privacy` below.
+All three tables are private to the member and listed in :mod:`bot.privacy`.
 """
 
 from __future__ import annotations
@@ -21,40 +21,13 @@ from bot.checkins import (
 )
 from bot.clock import from_db, to_db
 from bot.db import Row
-from bot.i18n import N_
-from bot.privacy import PrivateTable, register_private_table
-from bot.store.repo import Repo
+from bot.store.repo import Repo, written
 from bot.store.rows import columns, from_row
 
 __all__ = ["CheckinRepo", "RecoveryState", "ReminderSettings"]
 
 _PAIRS_PER_QUERY = 500
 
-register_private_table(
-    PrivateTable(
-        "checkins",
-        ("user_id",),
-        N_("your check-ins: mood, craving, triggers, notes, and whether you shared each one"),
-        N_("only you (a shared check-in's summary is visible in the check-in channel)"),
-        guild_column="guild_id",
-    )
-)
-register_private_table(
-    PrivateTable(
-        "checkin_reminders",
-        ("user_id",),
-        N_("your check-in reminder time, time zone, days, pause and weekly-reflection choice"),
-        N_("only you"),
-    )
-)
-register_private_table(
-    PrivateTable(
-        "recovery_dates",
-        ("user_id",),
-        N_("your recovery date, the current stretch, total days, and whether milestones are celebrated"),
-        N_("only you (a milestone is posted only if you turned celebrations on)"),
-    )
-)
 
 _CHECKIN_COLUMNS = "id, user_id, guild_id, created_at, local_date, mood, craving, note, triggers"
 
@@ -87,6 +60,8 @@ class RecoveryState:
 
 
 _REMINDER_COLUMNS = columns(ReminderSettings)
+# The recovery record's own columns, then the celebration choice stored beside it.
+_RECOVERY_COLUMNS = f"{columns(RecoveryRecord)}, {columns(RecoveryState, leave_out=('record',))}"
 
 
 def _reminder(row: Row) -> ReminderSettings:
@@ -190,9 +165,7 @@ class CheckinRepo(Repo):
 
     async def _written_reminder(self, user_id: int) -> ReminderSettings:
         """The reminder row an upsert just wrote."""
-        found = await self.get_reminder(user_id)
-        assert found is not None
-        return found
+        return written(await self.get_reminder(user_id), f"check-in reminder of {user_id}")
 
     async def note_reminder_dm(self, user_id: int, message_id: int, due_at: datetime) -> None:
         """Remember the reminder DM just delivered and the occurrence it was for."""
@@ -273,14 +246,8 @@ class CheckinRepo(Repo):
     # -- recovery date ----------------------------------------------------------------------
     async def get_recovery(self, user_id: int) -> RecoveryState | None:
         """The member's recovery record, if they set one."""
-        row = await self._db.fetchone(
-            "SELECT journey_start, stretch_start, prior_days, celebrate, celebrate_guild_id "
-            "FROM recovery_dates WHERE user_id = ?",
-            (user_id,),
-        )
-        if row is None:
-            return None
-        return from_row(RecoveryState, row, record=from_row(RecoveryRecord, row))
+        row = await self._db.fetchone(f"SELECT {_RECOVERY_COLUMNS} FROM recovery_dates WHERE user_id = ?", (user_id,))
+        return None if row is None else from_row(RecoveryState, row, record=from_row(RecoveryRecord, row))
 
     async def save_recovery(self, user_id: int, record: RecoveryRecord, *, now: datetime) -> None:
         """Store the record (celebration choice untouched)."""

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.clock import to_db
 from bot.guild_config import GuildConfig, default_config
-from bot.store.repo import Repo
+from bot.store.repo import Repo, written
 from bot.store.rows import from_row
 
 __all__ = ["DEFAULT_INTERESTS", "ConfigRepo", "Interest", "InterestRepo", "MemberPrefs", "PrefsRepo"]
@@ -202,9 +202,7 @@ class InterestRepo(Repo):
             "ON CONFLICT (guild_id, name) DO UPDATE SET role_id = excluded.role_id",
             (guild_id, name.strip(), role_id, to_db(now)),
         )
-        found = await self.find(guild_id, name, now=now)
-        assert found is not None
-        return found
+        return written(await self.find(guild_id, name, now=now), f"interest {name!r} in {guild_id}")
 
     async def remove(self, guild_id: int, name: str) -> bool:
         """Remove an interest; followers lose it too (ON DELETE CASCADE)."""

@@ -12,51 +12,11 @@ from datetime import datetime
 from bot.clock import from_db, to_db
 from bot.crisis import Category, Level, Term
 from bot.db import Row, Tx
-from bot.i18n import N_
-from bot.privacy import PrivateTable, register_private_table
 from bot.store.crisis_member import CrisisMemberRepo
 from bot.store.crisis_servers import CrisisServerRepo
 from bot.store.rows import columns, from_row
 
 __all__ = ["Alert", "AuditEntry", "ClaimResult", "CrisisRepo", "NewAlert", "StoredTerm"]
-
-register_private_table(
-    PrivateTable(
-        "crisis_member_state",
-        ("user_id",),
-        N_(
-            "when Kindred last sent you a private support message, whether you said you're OK, and whether you muted them"
-        ),
-        N_("only you"),
-    )
-)
-register_private_table(
-    PrivateTable(
-        "crisis_alerts",
-        ("subject_user_id", "claimed_by_user_id"),
-        N_("crisis-team alerts about you (a level, categories and a link, never your words), and alerts you claimed"),
-        N_("the server's crisis team"),
-        guild_column="guild_id",
-    )
-)
-register_private_table(
-    PrivateTable(
-        "crisis_audit",
-        ("actor_user_id", "subject_user_id"),
-        N_("the record of crisis alerts about you, and of alerts you claimed or asked for"),
-        N_("the server's crisis team"),
-        guild_column="guild_id",
-    )
-)
-register_private_table(
-    PrivateTable(
-        "crisis_terms",
-        ("added_by_user_id",),
-        N_("extra crisis-detection words you added as a moderator"),
-        N_("the server's moderators"),
-        guild_column="guild_id",
-    )
-)
 
 
 @dataclass(frozen=True, slots=True)

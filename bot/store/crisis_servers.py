@@ -10,21 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.clock import to_db
-from bot.i18n import N_
-from bot.privacy import PrivateTable, register_private_table
 from bot.store.repo import Repo
 
 __all__ = ["CrisisServerRepo", "MemberServer"]
 
-register_private_table(
-    PrivateTable(
-        "crisis_member_servers",
-        ("user_id",),
-        N_("the servers Kindred has seen you in, so a private support message can offer their crisis team"),
-        N_("only you"),
-        guild_column="guild_id",
-    )
-)
 
 # A setting that was reset has no row; one set to nothing holds JSON null.
 _ALERT_CHANNEL_KEY, _UNSET = "crisis_alert_channel_id", "null"

@@ -5,25 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.clock import from_db, to_db
-from bot.i18n import N_
-from bot.privacy import PrivateTable, register_private_table
 from bot.rate_limits import ActionLimits, Limit, Scope, Verdict
 from bot.store.repo import Repo
 
 __all__ = ["LimitRepo"]
-
-register_private_table(
-    PrivateTable(
-        "action_log",
-        ("user_id",),
-        N_(
-            "when you recently asked the crisis team to reach out, told a buddy about a hard moment, or posted a room or "
-            "service opportunity, so those stay within the server's limits (kept a day at most)"
-        ),
-        N_("only the bot"),
-        guild_column="guild_id",
-    )
-)
 
 
 class LimitRepo(Repo):

@@ -1,6 +1,6 @@
 """Repository for first-30-days buddies: mentors' opt-in, requests waiting for a mentor, and pairs.
 
-Private to the two members of a pair (registered with :mod:`bot.privacy` below); a request's row is the
+Private to the two members of a pair (listed in :mod:`bot.privacy`); a request's row is the
 newcomer's, and the mentor's id in it is theirs too, so either one's export shows it and either one's
 erasure removes it.
 """
@@ -12,22 +12,11 @@ from datetime import datetime
 
 from bot.clock import to_db
 from bot.db import Row
-from bot.i18n import N_
-from bot.privacy import PrivateTable, register_private_table
-from bot.store.repo import Repo
+from bot.store.repo import Repo, written
 from bot.store.rows import from_row
 
 __all__ = ["NewcomerPair", "NewcomerPairRepo"]
 
-register_private_table(
-    PrivateTable(
-        "newcomer_pairs",
-        ("user_id", "mentor_user_id"),
-        N_("a first-30-days buddy you asked for or offered to be: who, when, and the private thread"),
-        N_("only the two of you"),
-        guild_column="guild_id",
-    )
-)
 
 _COLUMNS = "id, guild_id, user_id, mentor_user_id, status, told_waiting, thread_id, asked_at, paired_at, ended_at"
 
@@ -114,9 +103,7 @@ class NewcomerPairRepo(Repo):
             "AND status IN ('waiting', 'paired'))",
             (guild_id, user_id, to_db(now), guild_id, user_id),
         )
-        found = await self.open_request(guild_id, user_id)
-        assert found is not None
-        return found
+        return written(await self.open_request(guild_id, user_id), f"buddy request of {user_id}")
 
     async def waiting(self, guild_id: int) -> list[NewcomerPair]:
         """Requests waiting for a mentor, first asked first."""

@@ -1,6 +1,6 @@
 """Repository for newcomer-friendly rooms: the series a host marked, and the next ones coming up.
 
-No member data lives here (a mark belongs to the room series, which the rooms store registers).
+No member data lives here (a mark belongs to the room series, which :mod:`bot.privacy` lists).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Repository for first-30-days support: the member's consent, chosen parts, rhythm and counts.
 
-One row per member, private to them (registered with :mod:`bot.privacy` below). Moderators get only
+One row per member, private to them (listed in :mod:`bot.privacy`). Moderators get only
 :meth:`NewcomerRepo.count_on`, a number with no names.
 """
 
@@ -11,26 +11,12 @@ from datetime import date, datetime, time
 
 from bot.clock import to_db
 from bot.db import Row
-from bot.i18n import N_
 from bot.newcomers.rules import parse_parts, parts_text
-from bot.privacy import PrivateTable, register_private_table
-from bot.store.repo import Repo
+from bot.store.repo import Repo, written
 from bot.store.rows import from_row
 
 __all__ = ["COUNTERS", "NewcomerRepo", "SupportRecord"]
 
-register_private_table(
-    PrivateTable(
-        "newcomer_support",
-        ("user_id",),
-        N_(
-            "whether you asked for first-30-days support, the parts you chose, your prompt time, and how many "
-            "prompts and notes were sent"
-        ),
-        N_("only you; moderators see only how many members have it on, never who"),
-        guild_column="guild_id",
-    )
-)
 
 # Counters the service may bump; a code constant, so the column name in the UPDATE is never a value.
 COUNTERS = ("prompts_sent", "notes_sent", "slips")
@@ -86,9 +72,7 @@ class NewcomerRepo(Repo):
             "VALUES (?, ?, 'offered', ?, ?) ON CONFLICT (user_id) DO NOTHING",
             (user_id, guild_id, to_db(now), to_db(now)),
         )
-        record = await self.get(user_id)
-        assert record is not None
-        return record
+        return written(await self.get(user_id), f"first-30-days support of {user_id}")
 
     async def offer_again(self, user_id: int, guild_id: int | None, *, now: datetime) -> bool:
         """Offer the support once more after a finished period (never after a "no thanks" or a turn-off)."""
@@ -136,9 +120,7 @@ class NewcomerRepo(Repo):
                 stamp,
             ),
         )
-        record = await self.get(user_id)
-        assert record is not None
-        return record
+        return written(await self.get(user_id), f"first-30-days support of {user_id}")
 
     async def set_status(self, user_id: int, status: str, *, now: datetime) -> bool:
         """Record a decline, a turn-off or the end of the period; False when the member has no row."""

@@ -1,4 +1,4 @@
-"""Rows of the voice-room tables: statuses, dataclasses, and their privacy registration."""
+"""Rows of the voice-room tables: statuses and dataclasses (their privacy entries are in :mod:`bot.privacy`)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.i18n import N_
-from bot.privacy import PrivateTable, register_private_table
 from bot.store.rows import columns, from_row
 
 __all__ = [
@@ -26,47 +24,6 @@ __all__ = [
 
 SCHEDULED, ACTIVE, COMPLETED, CANCELLED = "scheduled", "active", "completed", "cancelled"
 OPEN_STATUSES = (SCHEDULED, ACTIVE)
-
-register_private_table(
-    PrivateTable(
-        "room_rsvps",
-        ("user_id",),
-        N_("which rooms you said you'd come to, and whether you turned their reminders off"),
-        N_("only you; hosts are told nothing about who RSVP'd beyond the reminders the bot sends"),
-        guild_filter="room_id IN (SELECT id FROM rooms WHERE guild_id = ?)",
-        order=10,
-    )
-)
-register_private_table(
-    PrivateTable(
-        "room_attendance",
-        ("user_id",),
-        N_("which rooms you joined in voice (used only to tell the host how many came)"),
-        N_("only the bot; the host sees a number, never names"),
-        guild_filter="room_id IN (SELECT id FROM rooms WHERE guild_id = ?)",
-        order=10,
-    )
-)
-register_private_table(
-    PrivateTable(
-        "rooms",
-        ("host_user_id",),
-        N_("the rooms you host: title, time, description and their Discord event"),
-        N_("everyone in the server sees a room's announcement and event"),
-        guild_column="guild_id",
-        order=20,
-    )
-)
-register_private_table(
-    PrivateTable(
-        "room_series",
-        ("host_user_id",),
-        N_("the room series you set up (repeats)"),
-        N_("everyone in the server sees the rooms it creates"),
-        guild_column="guild_id",
-        order=30,
-    )
-)
 
 
 @dataclass(frozen=True, slots=True)

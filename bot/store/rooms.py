@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.clock import to_db
-from bot.store.repo import Repo
+from bot.store.repo import Repo, written
 from bot.store.room_models import (
     ACTIVE,
     CANCELLED,
@@ -73,9 +73,7 @@ class RoomRepo(Repo):
                 to_db(now),
             ),
         )
-        series = await self.series(series_id)
-        assert series is not None
-        return series
+        return written(await self.series(series_id), f"room series {series_id}")
 
     async def series(self, series_id: int) -> RoomSeries | None:
         """One series by id."""
@@ -124,9 +122,7 @@ class RoomRepo(Repo):
                 to_db(now),
             ),
         )
-        room = await self.get(room_id)
-        assert room is not None
-        return room
+        return written(await self.get(room_id), f"room {room_id}")
 
     async def get(self, room_id: int) -> Room | None:
         """One room by id."""
@@ -232,9 +228,7 @@ class RoomRepo(Repo):
             "UPDATE rooms SET title = ?, description = ?, start_at = ?, end_at = ?, duration_minutes = ? WHERE id = ?",
             (title, description, to_db(start_at), to_db(end_at), duration_minutes, room_id),
         )
-        room = await self.get(room_id)
-        assert room is not None
-        return room
+        return written(await self.get(room_id), f"room {room_id}")
 
     async def later_in_series(self, series_id: int, after: datetime) -> Room | None:
         """An occurrence of the series starting after ``after`` (so we never spawn one twice)."""

@@ -11,7 +11,6 @@ from datetime import datetime
 from bot.clock import from_db, to_db
 from bot.db import Tx
 from bot.i18n import N_, _, ngettext
-from bot.privacy import PrivateTable, register_private_table
 from bot.problems import KindredError
 from bot.service import (
     JoinOutcome,
@@ -30,37 +29,6 @@ from bot.store.service_queries import HistoryEntry, load, load_or_none, waitlist
 
 __all__ = ["HistoryEntry", "NewOpportunity", "ServiceRepo"]
 
-register_private_table(
-    PrivateTable(
-        "service_signups",
-        ("user_id",),
-        N_(
-            "the service opportunities you volunteered for or are waiting for, and whether you turned their reminders off"
-        ),
-        N_("you; the organiser sees who volunteered when confirming who came"),
-        guild_column="guild_id",
-        order=50,  # before the opportunities they point to
-    )
-)
-register_private_table(
-    PrivateTable(
-        "service_history",
-        ("user_id",),
-        N_("the times you helped, as confirmed by the organiser"),
-        N_("only you"),
-        guild_column="guild_id",
-    )
-)
-register_private_table(
-    PrivateTable(
-        "service_opportunities",
-        ("poster_user_id",),
-        N_("service opportunities you posted"),
-        N_("everyone in the server (they are posted on the service board)"),
-        guild_column="guild_id",
-        order=60,
-    )
-)
 
 # Why an opportunity can no longer be edited, one sentence per state (the state's name alone doesn't translate).
 _NOT_EDITABLE: dict[Status, str] = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bot.store  # noqa: F401  # importing the store registers every feature's tables
 from bot.db import Database
 from bot.privacy import registered_tables
 from bot.privacy_ops import is_member_column
@@ -19,7 +18,7 @@ async def test_every_member_id_column_is_covered_by_the_registry(db: Database) -
                     uncovered.append(f"{table}.{column}")
     assert not uncovered, (
         f"these member-id columns are not in bot/privacy.py's registry: {uncovered}. "
-        "Register the table with register_private_table(PrivateTable(...)) in its store module "
+        "Add a PrivateTable(...) for the table to PRIVATE_TABLES there "
         "(a column holding someone else's id in the owner's confidential data goes in referenced_columns)."
     )
 
