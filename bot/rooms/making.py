@@ -22,7 +22,7 @@ from bot.i18n import _, using_locale
 from bot.repeats import Repeat, check_repeat, describe_repeat
 from bot.rooms.ports import RoomDiscord
 from bot.rooms.schedule import channel_open_at, reminders_due
-from bot.store.rooms import Room, RoomSeries
+from bot.store.rooms import Room, RoomDetails, RoomSeries
 
 if TYPE_CHECKING:
     from bot.clock import Clock
@@ -75,36 +75,19 @@ class RoomMaker:
     # -- creating a series and its occurrences --------------------------------------------------
     async def schedule(
         self,
+        details: RoomDetails,
         *,
-        guild_id: int,
-        host_user_id: int,
-        interest_id: int,
-        interest_name: str,
-        title: str,
-        description: str | None,
-        duration: int,
-        voice_channel_id: int | None,
         zone: ZoneInfo,
         recurrence: str,
         start: datetime,
         fallback_channel_id: int | None,
     ) -> tuple[Room, list[str]]:
         """Record the series and create its first room; nothing is left behind if that fails."""
-        series = await self.store.rooms.create_series(
-            guild_id=guild_id,
-            host_user_id=host_user_id,
-            interest_id=interest_id,
-            interest_name=interest_name,
-            title=title,
-            description=description,
-            duration_minutes=duration,
-            voice_channel_id=voice_channel_id,
-            timezone=zone.key,
-            recurrence=recurrence,
-            now=self.now,
-        )
+        series = await self.store.rooms.create_series(details, timezone=zone.key, recurrence=recurrence, now=self.now)
         try:
-            return await self.create_occurrence(guild_id, series, start, fallback_channel_id=fallback_channel_id)
+            return await self.create_occurrence(
+                details.guild_id, series, start, fallback_channel_id=fallback_channel_id
+            )
         except BaseException:
             await self.store.rooms.end_series(series.id)
             raise

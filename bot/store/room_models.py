@@ -12,6 +12,7 @@ __all__ = [
     "ACTIVE",
     "CANCELLED",
     "COMPLETED",
+    "DETAIL_COLUMNS",
     "OPEN_STATUSES",
     "ROOM_COLUMNS",
     "SCHEDULED",
@@ -76,6 +77,7 @@ class Room(RoomDetails):
         return self.status in OPEN_STATUSES
 
 
+DETAIL_COLUMNS = columns(RoomDetails)
 ROOM_COLUMNS = columns(Room)
 SERIES_COLUMNS = columns(RoomSeries)
 

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from dataclasses import astuple
 from datetime import datetime
 
 from bot.clock import to_db
@@ -13,11 +14,13 @@ from bot.store.room_models import (
     ACTIVE,
     CANCELLED,
     COMPLETED,
+    DETAIL_COLUMNS,
     OPEN_STATUSES,
     ROOM_COLUMNS,
     SCHEDULED,
     SERIES_COLUMNS,
     Room,
+    RoomDetails,
     RoomSeries,
     room_from_row,
 )
@@ -30,6 +33,7 @@ __all__ = [
     "OPEN_STATUSES",
     "SCHEDULED",
     "Room",
+    "RoomDetails",
     "RoomRepo",
     "RoomSeries",
 ]
@@ -39,39 +43,13 @@ class RoomRepo(Repo):
     """Rooms, their series, RSVPs and attendance. SQL lives only in the store."""
 
     # -- series -------------------------------------------------------------------------------
-    async def create_series(
-        self,
-        *,
-        guild_id: int,
-        host_user_id: int,
-        interest_id: int | None,
-        interest_name: str,
-        title: str,
-        description: str | None,
-        duration_minutes: int,
-        voice_channel_id: int | None,
-        timezone: str,
-        recurrence: str,
-        now: datetime,
-    ) -> RoomSeries:
-        """Record what the host asked for."""
+    async def create_series(self, details: RoomDetails, *, timezone: str, recurrence: str, now: datetime) -> RoomSeries:
+        """Record what the host asked for, repeating in ``timezone``'s wall-clock time."""
         series_id = await self._db.insert(
-            "INSERT INTO room_series (guild_id, host_user_id, interest_id, interest_name, title, description, "
-            "duration_minutes, voice_channel_id, timezone, recurrence, created_at) "
+            # The details' columns are named by its fields, so the values follow in the same order.
+            f"INSERT INTO room_series ({DETAIL_COLUMNS}, timezone, recurrence, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                guild_id,
-                host_user_id,
-                interest_id,
-                interest_name,
-                title,
-                description,
-                duration_minutes,
-                voice_channel_id,
-                timezone,
-                recurrence,
-                to_db(now),
-            ),
+            (*astuple(details), timezone, recurrence, to_db(now)),
         )
         return written(await self.series(series_id), f"room series {series_id}")
 

@@ -20,7 +20,7 @@ from bot.rate_limits import Action, enforce
 from bot.repeats import Repeat, check_repeat, describe_repeat
 from bot.rooms import DURATION_MAX, DURATION_MIN, OPEN_LEAD, validate_duration, validate_text
 from bot.rooms.service import RoomService
-from bot.store.rooms import Room
+from bot.store.rooms import Room, RoomDetails
 from cogs._gatherings import GatheringCog, gathering_hooks
 from cogs._when import new_repeat_option, read_when, start_options
 from cogs.rooms._discord import DiscordRooms, category_for, check_can_host
@@ -109,15 +109,18 @@ class Rooms(GatheringCog, commands.GroupCog, group_name="room"):
             moderator=interaction.permissions.manage_guild,
         )
         try:
-            room, warnings = await self.rooms.schedule(
+            details = RoomDetails(
                 guild_id=guild.id,
                 host_user_id=interaction.user.id,
                 interest_id=found.id,
                 interest_name=found.name,
                 title=title,
                 description=description,
-                duration=duration,
+                duration_minutes=duration,
                 voice_channel_id=voice_channel.id if voice_channel else None,
+            )
+            room, warnings = await self.rooms.schedule(
+                details,
                 zone=zone,
                 recurrence=recurrence,
                 start=start,

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.privacy import registered_tables
 from bot.store import Store
-from bot.store.rooms import ACTIVE, CANCELLED, COMPLETED, Room, RoomSeries
+from bot.store.rooms import ACTIVE, CANCELLED, COMPLETED, Room, RoomDetails, RoomSeries
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 GUILD, HOST, ALICE, BOB = 1, 10, 11, 12
@@ -15,7 +15,7 @@ GUILD, HOST, ALICE, BOB = 1, 10, 11, 12
 async def _series(store: Store, *, recurrence: str = "none") -> RoomSeries:
     interest = await store.interests.find(GUILD, "meditation", now=NOW)
     assert interest is not None
-    return await store.rooms.create_series(
+    details = RoomDetails(
         guild_id=GUILD,
         host_user_id=HOST,
         interest_id=interest.id,
@@ -24,10 +24,8 @@ async def _series(store: Store, *, recurrence: str = "none") -> RoomSeries:
         description=None,
         duration_minutes=60,
         voice_channel_id=None,
-        timezone="UTC",
-        recurrence=recurrence,
-        now=NOW,
     )
+    return await store.rooms.create_series(details, timezone="UTC", recurrence=recurrence, now=NOW)
 
 
 async def _room(store: Store, start: datetime = NOW + timedelta(days=1)) -> Room:
