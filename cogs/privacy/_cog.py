@@ -1,16 +1,15 @@
-"""``/privacy``: see, export and erase everything Kindred holds about you; retention for leavers.
+"""``/privacy``: see, export and erase everything Kindred holds about you.
 
 Every answer is in the member's Discord language. What each kind of data is, and who sees it, comes from the
-privacy registry (:mod:`bot.privacy`, filled by each feature's store) and is shown translated where its
-feature marked it for the catalogue, else in English.
+privacy registry (the data file ``bot/data/privacy.toml``, read by :mod:`bot.privacy`) and is shown translated
+where its feature marked it for the catalogue, else in English. Retention for members and servers that left is
+the ``Retention`` cog's (:mod:`cogs.privacy._retention`).
 """
 
 from __future__ import annotations
 
 import io
 import json
-import logging
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 import discord
@@ -19,30 +18,17 @@ from discord.ext import commands
 
 from bot.confirm import ConfirmView
 from bot.errors import reply_ephemeral
-from bot.events import ConfigChange
 from bot.i18n import N_, _, ngettext
 from bot.privacy_ops import (
-    RETENTION_KIND,
     MemberSummary,
-    all_departures,
-    clear_departure,
     count_member_rows,
-    departures_in,
     erase_member,
     export_member,
-    purge_departed,
-    record_departure,
-    retention_due,
-    retention_key,
     run_erase_hooks,
 )
-from bot.timers import Timer
-from cogs._hooks import HookedCog, Hooks, TimerRoute
 
 if TYPE_CHECKING:
     from bot.client import KindredBot
-
-log = logging.getLogger(__name__)
 
 CRISIS_NOTE = N_(
     "Kindred's crisis detection reads messages in channels it can see, so it can offer support and, "
@@ -118,41 +104,14 @@ def render_summary(summaries: list[MemberSummary]) -> discord.Embed:
     return embed
 
 
-class Privacy(HookedCog, commands.GroupCog, group_name="privacy", group_description="See, export or erase your data"):
-    """Every answer is ephemeral: nobody else sees what is stored about you."""
+class Privacy(commands.GroupCog, group_name="privacy", group_description="See, export or erase your data"):
+    """The ``/privacy`` commands: see, export or erase your data. Every answer is ephemeral: nobody else sees what
+    is stored about you."""
 
     def __init__(self, bot: KindredBot) -> None:
         self.bot = bot
-        self.hooks = Hooks(
-            "privacy",
-            # A purge can run again safely: it re-reads the departure and erasing twice removes nothing more.
-            timers=[TimerRoute(RETENTION_KIND, self.on_retention_timer, retry_interrupted=True)],
-            reconcile=self.reconcile,
-        )
         super().__init__()
 
-    async def reconcile(self) -> int:
-        """Every departure has its retention timer; returns how many were missing and added."""
-        taken = await self.bot.timers.active_keys(f"{RETENTION_KIND}:")
-        added = 0
-        for guild_id, user_id, left_at in await all_departures(self.bot.db):
-            if retention_key(guild_id, user_id) in taken:
-                continue
-            await self._schedule_purge(guild_id, user_id, left_at)
-            added += 1
-        return added
-
-    async def _schedule_purge(self, guild_id: int, user_id: int, left_at: datetime) -> None:
-        config = await self.bot.store.config.get(guild_id)
-        await self.bot.timers.schedule(
-            RETENTION_KIND,
-            retention_due(left_at, config.retention_days),
-            guild_id=guild_id,
-            user_id=user_id,
-            dedupe_key=retention_key(guild_id, user_id),
-        )
-
-    # -- commands ---------------------------------------------------------------------------------
     @app_commands.command(name="show")
     async def show(self, interaction: discord.Interaction[KindredBot]) -> None:
         """See, in plain words, what Kindred stores about you and who can see each kind."""
@@ -205,55 +164,3 @@ class Privacy(HookedCog, commands.GroupCog, group_name="privacy", group_descript
             ).format(count=report.total),
             view=None,
         )
-
-    # -- retention --------------------------------------------------------------------------------
-    @commands.Cog.listener()
-    async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
-        """A member left: keep their data for the retention period, then erase it."""
-        if payload.user.bot:
-            return
-        guild_id, user_id = payload.guild_id, payload.user.id
-        left_at = self.bot.clock.now()
-        await record_departure(self.bot.db, guild_id, user_id, left_at)
-        await self._schedule_purge(guild_id, user_id, left_at)
-
-    @commands.Cog.listener()
-    async def on_member_join(self, member: discord.Member) -> None:
-        """Welcome back: a member who returns within the retention period keeps everything."""
-        if await clear_departure(self.bot.db, member.guild.id, member.id):
-            await self.bot.timers.cancel(dedupe_key=retention_key(member.guild.id, member.id))
-            log.info("member returned to guild %s within retention; data kept", member.guild.id)
-
-    @commands.Cog.listener()
-    async def on_guild_config_changed(self, change: ConfigChange) -> None:
-        """A new retention period applies to members who already left, counted from when they left."""
-        if change.key != "retention_days" or not isinstance(change.new, int):
-            return
-        for user_id, left_at in await departures_in(self.bot.db, change.guild_id):
-            await self.bot.timers.schedule(
-                RETENTION_KIND,
-                retention_due(left_at, change.new),
-                guild_id=change.guild_id,
-                user_id=user_id,
-                dedupe_key=retention_key(change.guild_id, user_id),
-            )
-
-    async def on_retention_timer(self, timer: Timer) -> None:
-        """The retention period passed: erase the member's data for that server."""
-        if timer.guild_id is None or timer.user_id is None:
-            log.warning("retention timer %s has no guild or user; ignored", timer.id)
-            return
-        guild_id, user_id = timer.guild_id, timer.user_id
-        self.bot.ownership.require(guild_id)  # only its owner sees whether the member came back
-        guild = self.bot.get_guild(guild_id)
-        if guild is not None and guild.get_member(user_id) is not None:
-            # They came back but we missed the join event (e.g. while offline): keep everything.
-            await clear_departure(self.bot.db, guild_id, user_id)
-            return
-        # Other processes' servers are out of sight: the member may share one of them, so personal data stays.
-        shares = self.bot.ownership.partial or any(
-            g.get_member(user_id) is not None for g in self.bot.guilds if g.id != guild_id
-        )
-        report = await purge_departed(self.bot.db, self.bot.erase_hooks, guild_id, user_id, shares_a_server=shares)
-        if report is not None:
-            log.info("retention purge in guild %s removed %d rows", guild_id, report.total)

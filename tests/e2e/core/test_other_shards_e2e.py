@@ -57,11 +57,11 @@ async def test_another_process_never_erases_a_member_or_a_server(h: Harness) -> 
     await muted.response()
     await record_guild_departure(h.bot.db, w.guild.id, h.clock.now())
     elsewhere(h)
-    privacy, retention = h.bot.get_cog("Privacy"), h.bot.get_cog("ServerRetention")
-    assert privacy is not None and retention is not None
+    retention = h.bot.get_cog("Retention")
+    assert retention is not None
     now = h.clock.now()
     for handler, timer in (
-        (privacy.on_retention_timer, Timer(0, RETENTION_KIND, now, w.guild.id, w.alice.id)),  # type: ignore[attr-defined]
+        (retention.on_retention_timer, Timer(0, RETENTION_KIND, now, w.guild.id, w.alice.id)),  # type: ignore[attr-defined]
         (retention.on_guild_purge_timer, Timer(0, GUILD_PURGE_KIND, now, w.guild.id, None)),  # type: ignore[attr-defined]
     ):
         with pytest.raises(NotOwned):

@@ -9,6 +9,7 @@ from bot.privacy_ops import RETENTION_KIND, retention_key
 from bot.retention import GUILD_PURGE_KIND, guild_purge_key
 from tests.harness import Harness
 from tests.support.interact import listeners_done, settle
+from tests.support.members import leave_server
 
 RETENTION = timedelta(days=30)  # the default retention period
 
@@ -65,3 +66,18 @@ async def test_a_server_that_adds_the_bot_back_keeps_everything(running: Harness
     assert await h.bot.timers.pending(kind=GUILD_PURGE_KIND) == []
     await h.advance(timedelta(days=31))
     assert await h.bot.store.buddies.get(w.guild.id, w.alice.id) is not None
+
+
+async def test_one_reconcile_rebuilds_a_lost_member_purge_and_a_lost_server_purge(running: Harness) -> None:
+    h, w = running, running.world
+    await buddy_join(h, w.alice)
+    await buddy_join(h, w.bob)
+    await leave_server(h, w.alice)
+    await settle(h, "guild_remove", lambda: h.dd.remove_guild(w.guild))
+    keys = (retention_key(w.guild.id, w.alice.id), guild_purge_key(w.guild.id))
+    due = [[t.due_at for t in await h.bot.timers.pending(dedupe_key=key)] for key in keys]
+    assert due == [[h.clock.now() + RETENTION]] * 2
+    await h.bot.db.execute("DELETE FROM timers WHERE status = 'pending'")  # lost in a crash
+    assert (await h.bot.chains.reconcile())["retention"] == 2
+    assert [[t.due_at for t in await h.bot.timers.pending(dedupe_key=key)] for key in keys] == due
+    assert (await h.bot.chains.reconcile())["retention"] == 0
