@@ -127,7 +127,7 @@ async def mentor_command(interaction: discord.Interaction, setting: str) -> None
     """
     service = _service(interaction)
     bot = cast("KindredBot", interaction.client)
-    if interaction.guild_id is None or service.buddies is None:
+    if interaction.guild_id is None:
         raise KindredError(_("Run this inside the server where you'd like to be a buddy."))
     guild_id, user_id = interaction.guild_id, interaction.user.id
     profile = await bot.store.buddies.get(guild_id, user_id)
@@ -164,9 +164,8 @@ class Newcomers(commands.Cog):
         self.bot.chains.register("newcomers", self.service.reconcile)
         self._attach("recovery", self.group)
         self._attach("buddy", self.mentor)
-        if self.service.buddies is not None:
-            self.bot.chains.register("newcomer-buddies", self.service.buddies.reconcile)
-            self.bot.erase_hooks["newcomers"] = self.service.buddies.before_erase
+        self.bot.chains.register("newcomer-buddies", self.service.buddies.reconcile)
+        self.bot.erase_hooks["newcomers"] = self.service.buddies.before_erase
 
     def _attach(self, parent: str, command: app_commands.Group | app_commands.Command[Any, ..., None]) -> None:
         group = self.bot.tree.get_command(parent)
@@ -184,9 +183,8 @@ class Newcomers(commands.Cog):
             group = self.bot.tree.get_command(parent)
             if isinstance(group, app_commands.Group):
                 group.remove_command(name)
-        if self.service.buddies is not None:
-            self.bot.chains.unregister("newcomer-buddies")
-            self.bot.erase_hooks.pop("newcomers", None)
+        self.bot.chains.unregister("newcomer-buddies")
+        self.bot.erase_hooks.pop("newcomers", None)
         if self.bot.features.newcomers is self.service:
             self.bot.features.newcomers = None
 
@@ -206,8 +204,6 @@ class Newcomers(commands.Cog):
     @commands.Cog.listener()
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
         """Someone left the server: their first-30-days pairs end, and whoever remains is told kindly."""
-        if self.service.buddies is None:
-            return
         try:
             await self.service.buddies.before_erase(payload.user.id, payload.guild_id)
         except Exception:
@@ -216,7 +212,7 @@ class Newcomers(commands.Cog):
     @commands.Cog.listener()
     async def on_guild_config_changed(self, change: ConfigChange) -> None:
         """A higher mentor limit may free a mentor for someone waiting."""
-        if change.key == "newcomer_mentor_cap" and self.service.buddies is not None:
+        if change.key == "newcomer_mentor_cap":
             await self.service.buddies.free_up(change.guild_id)
 
     @commands.Cog.listener()

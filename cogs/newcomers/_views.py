@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
@@ -56,18 +56,13 @@ _ANSWERS = {"all": (ACCEPT_LABEL, discord.ButtonStyle.primary), "choose": (CHOOS
 _ANSWERS["no"] = (DECLINE_LABEL, discord.ButtonStyle.secondary)
 UNAVAILABLE = N_("First-30-days support is unavailable for a moment. Please try again, or use `/recovery support on`.")
 
-P = TypeVar("P")
-
-
-def _available(part: P | None) -> P:
-    """The service or one of its parts (buddies, welcome); the kind "unavailable" refusal when it isn't wired up."""
-    if part is None:
-        raise KindredError(_(UNAVAILABLE))
-    return part
-
 
 def _service(interaction: discord.Interaction) -> FirstDays:
-    return _available(cast("KindredBot", interaction.client).features.newcomers)
+    """The first-30-days service; the kind "unavailable" refusal while it isn't loaded."""
+    service = cast("KindredBot", interaction.client).features.newcomers
+    if service is None:
+        raise KindredError(_(UNAVAILABLE))
+    return service
 
 
 def _own(interaction: discord.Interaction, user_id: int) -> None:
@@ -208,7 +203,7 @@ class ChangeBuddyButton(PersistentButton, template=r"newcomers:change:(?P<pair_i
 
     async def press(self, interaction: discord.Interaction) -> None:
         """End the pairing (only a member of it may)."""
-        buddies = _available(_service(interaction).buddies)
+        buddies = _service(interaction).buddies
         if not await buddies.change(self.pair_id, interaction.user.id):
             raise KindredError(_("This pairing has already ended, or it isn't yours, so nothing has changed."))
         await interaction.response.send_message(
@@ -232,7 +227,7 @@ class WelcomeHowButton(PersistentButton, template=r"newcomers:how:(?P<how>dm|thr
     async def press(self, interaction: discord.Interaction) -> None:
         """Record the choice and ask the welcome rota."""
         _own(interaction, self.user_id)
-        welcome = _available(_service(interaction).welcome)
+        welcome = _service(interaction).welcome
         text = await welcome.choose(self.user_id, self.how)
         await interaction.response.send_message(text, ephemeral=True)
 
@@ -246,7 +241,7 @@ class GreetButton(PersistentButton, template=r"newcomers:greet:(?P<newcomer_id>\
 
     async def press(self, interaction: discord.Interaction) -> None:
         """Add the volunteer to the thread with a short hello, unless someone already did."""
-        welcome = _available(_service(interaction).welcome)
+        welcome = _service(interaction).welcome
         text = await welcome.greet(self.newcomer_id, self.guild_id, interaction.user.id)
         await interaction.response.send_message(text, ephemeral=True)
 
