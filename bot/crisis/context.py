@@ -8,6 +8,9 @@ rule               when                                                   effect
 joke               the message says "jk", "just kidding", "/j"            -1 level, floor concern
 third person       the nearest subject before the match is someone else   -1 level, floor concern
                    ("my friend said she wants to die")
+addressed          a topic word whose nearest subject is the reader, in    floor none
+                   a short message that offers help ("if you're
+                   feeling suicidal, my dms are open")
 news / media       the sentence talks about an article, study, song,     -1 level, floor concern
                    prevention, training ...
 retrospective      a past frame before the match ("used to", "back when  -1 level, floor concern
@@ -26,8 +29,11 @@ Why these floors:
 - The one exception is a story told from recovery ("I used to want to die; 2 years sober now"). Shares like
   this are the daily life of a recovery server and are protective; alarming on them would teach members to
   mute the bot. The match is still reported in the evidence, with the reason it was lowered.
-- A bare topic word (kind ``mention``: "suicide", "overdosed", "self harm") about someone else, the news or
-  the past is not the speaker's crisis, so those rules take it to none (again kept in the evidence).
+- A bare topic word (kind ``mention``: "suicide", "overdosed", "self harm") about someone else, the reader,
+  the news or the past is not the speaker's crisis, so those rules take it to none (again kept in the
+  evidence). Support offers ("anyone feeling suicidal tonight, my dms are open") are the daily life of a peer
+  server; answering them with hotlines, or paging the team, teaches members to mute the bot. First-person
+  phrases addressed to the reader are left alone: "you make me want to die" names the speaker.
 - Hyperbole ("I'd rather die than", "dying of laughter", "this homework is killing me") is not lowered here:
   those are idioms, masked before matching (``[[idiom]]`` in the lexicon), or phrases not in the lexicon.
 """
@@ -37,9 +43,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .lexicon import ContextRules, Entry
+from .mentions import READER, offers_help
 from .models import Kind, Level
 
 _SENTENCE = " . "
+ADDRESSED = "addressed"  # the note of a topic word said to the reader in an offer of help
 _WINDOW = 12  # tokens before a match that can frame it
 _OTHER_REFLEXIVE = frozenset({"herself", "himself", "themselves", "themself"})
 
@@ -82,6 +90,8 @@ def assess(
     after = text[end:s_end].split()
     if not entry.bystander and _third_person(before, matched, after[:1], rules):
         notes.append("third_person")
+    elif entry.kind is Kind.MENTION and _addressed(before, rules) and offers_help(text):
+        notes.append(ADDRESSED)
     # A bystander entry's own words ("narcan isn't working") describe the emergency, not a report
     # about it, so only the rest of the sentence can make it news.
     if (sentence - set(matched) if entry.bystander else sentence) & rules.news:
@@ -97,7 +107,7 @@ def assess(
     if not notes:
         return Assessment(level, ())
     if entry.kind is Kind.MENTION:
-        if {"third_person", "news"} & set(notes) or retro:
+        if {"third_person", ADDRESSED, "news"} & set(notes) or retro:
             return Assessment(Level.NONE, tuple(notes))
         return Assessment(max(Level.CONCERN, Level(level - 1)), tuple(notes))
     if recovery:
@@ -118,6 +128,19 @@ def _third_person(before: list[str], matched: list[str], next_word: list[str], r
             return False
         if token in rules.third_person:
             return True
+    return False
+
+
+def _addressed(before: list[str], rules: ContextRules) -> bool:
+    # The nearest subject in the clause before a topic word is the reader: "if you're feeling suicidal",
+    # "to anyone with suicidal thoughts". "anyone else" asks for company ("does anyone else feel suicidal").
+    clause = before[len(before) - before[::-1].index(",") :] if "," in before else before
+    for i in range(len(clause) - 1, max(-1, len(clause) - 9), -1):
+        token = clause[i]
+        if token in rules.first_person or token in rules.third_person:
+            return False
+        if token in READER:
+            return clause[i + 1 : i + 2] != ["else"]
     return False
 
 

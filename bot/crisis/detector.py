@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from .concepts import ConceptScorer, default_concepts
-from .context import Assessment, assess
+from .context import ADDRESSED, Assessment, assess
 from .languages import ENGLISH_MARKERS, LanguageStage, other_language_stages
 from .lexicon import EXTRA_PREFIX, Entry, Lexicon, default_lexicon
 from .models import NO_DETECTION, Category, Detection, Kind, Level, Term
@@ -231,7 +231,16 @@ def _combine(hits: list[_Hit], weak: list[_Hit] | None = None) -> Detection:
             evidence.append(f"combined: {what} -> concern")
             return Detection(Level.CONCERN, tuple(categories), tuple(evidence))
         lowered = any(h.assessment.lowered for h in hits) or any(h.assessment.lowered for h in weak)
-        return Detection(Level.NONE, (), tuple(evidence)) if lowered or weak else NO_DETECTION
+        if not (lowered or weak):
+            return NO_DETECTION
+        # Topic words said to the reader in an offer of help ("anyone feeling suicidal tonight, my dms are
+        # open"): the models may still read a crisis, but only if a sentence that says the word is about the
+        # writer (:mod:`bot.crisis.mentions`). Other lowered topic words are the models' call as before: they
+        # read long posts better than the context rules ("is it too much for a teen with suicidal tendencies").
+        topics = [h for h in hits if h.entry.kind is not Kind.TIME]
+        addressed = all(ADDRESSED in h.assessment.notes for h in topics)
+        topic_only = bool(topics) and not weak and addressed and _topics(topics)
+        return Detection(Level.NONE, (), tuple(evidence), topic_only=topic_only)
 
     level = max(h.level for h in active)
     categories = []
@@ -272,12 +281,13 @@ def _combine(hits: list[_Hit], weak: list[_Hit] | None = None) -> Detection:
     server_term = any(h.entry.id.startswith(EXTRA_PREFIX) for h in active)
     # Nothing but a topic word about suicide, and nothing combined with it: news, jokes and talk about others
     # say "suicidal" too, so the second opinion asks who it is about.
-    topic_only = (
-        not reason
-        and not clean_weak
-        and all(h.entry.kind is Kind.MENTION and h.entry.categories == (Category.SUICIDAL_IDEATION,) for h in active)
-    )
+    topic_only = not reason and not clean_weak and _topics(active)
     return Detection(level, tuple(categories), tuple(evidence), server_term, topic_only=topic_only)
+
+
+def _topics(hits: list[_Hit]) -> bool:
+    """True when every hit is a bare topic word about suicide ("suicidal", "suicide")."""
+    return all(h.entry.kind is Kind.MENTION and h.entry.categories == (Category.SUICIDAL_IDEATION,) for h in hits)
 
 
 @cache

@@ -85,7 +85,9 @@ class Detection:
     clears it (:mod:`bot.crisis.second_opinion`). ``topic_only`` is True when the verdict rests on nothing
     but a topic word about suicide ("suicidal", "suicide": kind ``mention``), which news, jokes and talk
     about others share with a cry for help; the second opinion then asks who the sentence is about
-    (:mod:`bot.crisis.mentions`). ``language`` is the code of the word list that gave the
+    (:mod:`bot.crisis.mentions`). It is also True of a ``none`` verdict whose only matches are such words
+    said to the reader in an offer of help, so the models cannot raise it unless the writer speaks of
+    themselves too. ``language`` is the code of the word list that gave the
     verdict (:mod:`bot.crisis.languages`): ``"en"`` for the English stage (and when nothing matched), or
     ``"es"``, ``"pt"``, ``"fr"``, ``"de"`` when another language's list did, so the answer can use it.
     """

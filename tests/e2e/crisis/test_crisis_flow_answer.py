@@ -95,6 +95,16 @@ async def test_benign_hyperbole_gets_nothing(h: Harness) -> None:
     assert h.dd.messages_in(w.crisis_alerts) == []
 
 
+async def test_a_member_offering_help_gets_no_answer_and_pages_no_one(h: Harness) -> None:
+    w = h.world
+    await h.configure(alert_policy="all", crisis_alert_channel_id=w.crisis_alerts.id)
+    for text in ("anyone feeling suicidal tonight, my dms are open", "if ur suicidal rn pls dm me, im here"):
+        await say(h, w.alice, text)
+    await settle(h)
+    assert h.dd.dms_to(w.alice) == []
+    assert h.dd.messages_in(w.crisis_alerts) == []
+
+
 async def test_bot_messages_are_not_scanned(h: Harness) -> None:
     await send_dm(h.bot, h.world.alice.id, content=CRISIS)  # the bot's own words, e.g. a quoted example
     await settle(h)
