@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -176,10 +177,10 @@ def _detect_words(
         if entry.kind is Kind.TIME:
             markers.append(entry)
             continue
-        match = entry.regex.search(norm)
-        if match is None:
+        found = _first_match(entry, norm, lex, tokens)
+        if found is None:
             continue
-        assessment = assess(entry, norm, match.start(), match.end(), lex.context, tokens)
+        match, assessment = found
         if entry.kind is Kind.WEAK:
             weak.append(_Hit(entry, match.group(0), assessment))
             continue
@@ -198,6 +199,24 @@ def _detect_words(
             # Counted, not just found: three farewell phrases say more than one.
             hits.extend(_Hit(entry, m.group(0), _MARKER) for m in entry.regex.finditer(norm))
     return _combine(hits, weak)
+
+
+def _first_match(
+    entry: Entry, norm: str, lex: Lexicon, tokens: frozenset[str]
+) -> tuple[re.Match[str], Assessment] | None:
+    """The first match of ``entry`` and its assessment; past a match said to the reader, the next one.
+
+    An offer of help can come with the writer's own words: "if you're feeling suicidal, dm me. i'm suicidal
+    too tonight". Other framings keep their first match, as measured: reading on past a word about someone
+    else found the writer in "why do people say 'committed' suicide? i've read that 'died by suicide'...".
+    """
+    first: tuple[re.Match[str], Assessment] | None = None
+    for match in entry.regex.finditer(norm):
+        assessment = assess(entry, norm, match.start(), match.end(), lex.context, tokens)
+        first = first or (match, assessment)
+        if assessment.notes != (ADDRESSED,):
+            return match, assessment
+    return first
 
 
 def _combine(hits: list[_Hit], weak: list[_Hit] | None = None) -> Detection:

@@ -123,7 +123,12 @@ def test_a_support_offer_is_not_a_crisis_and_never_pages_the_team(text: str) -> 
 
 @pytest.mark.parametrize(
     "text",
-    ["i feel suicidal tonight", "does anyone else feel suicidal tonight", "you make me want to die"],
+    [
+        "i feel suicidal tonight",
+        "does anyone else feel suicidal tonight",
+        "you make me want to die",
+        "if you're feeling suicidal, dm me. i'm suicidal too tonight",  # the writer's own, after the offer
+    ],
 )
 def test_the_writer_speaking_to_the_reader_is_still_read(text: str) -> None:
     detection = load_default_detector().detect(text)
