@@ -63,7 +63,8 @@ def build_message(
         message["interaction_metadata"] = interaction_metadata
     reference = body.get("message_reference")
     referenced = world.messages.get(int(reference["message_id"])) if reference else None
-    if referenced is not None:  # with fail_if_not_exists false, a missing message is sent as a plain message
+    # With fail_if_not_exists false, a missing message is sent as a plain message.
+    if reference and referenced is not None:
         message["message_reference"] = {
             "type": 0,
             "message_id": str(reference["message_id"]),

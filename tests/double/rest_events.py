@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from aiohttp import web
 
@@ -53,9 +54,9 @@ def _check_event(
     start: object,
     end: object,
     entity_type: int,
-    channel_id: object,
+    channel_id: Any,  # JSON: whatever the client sent, checked here
     location: object,
-    privacy_level: object,
+    privacy_level: Any,
     check_start: bool,
     now: dt.datetime,
 ) -> None:
