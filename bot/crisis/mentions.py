@@ -11,7 +11,8 @@ subject before the word is the reader in a short message that offers help ("if y
 I'm here", "to anyone with suicidal thoughts: stay, you matter"): on a peer-support server that is a member
 reaching out. Without the offer, or in a long post, a "you" may be the writer's own story ("they say if you
 call the cops on yourself for being suicidal... i dont know what to do"), so the sentence counts as any
-other. "Anyone else" includes the writer ("does anyone else feel suicidal after a relapse").
+other; so does one where the writer speaks of themselves beyond the offer ("everyone says reach out if
+you're suicidal but i have no one"). "Anyone else" includes the writer ("does anyone else feel suicidal after a relapse").
 
 This is deliberately crude and only ever applies to bare topic words: any other sign of risk (a wish to die,
 a plan, means, self-harm, an overdose) makes the verdict more than a topic word, and it is never asked.
@@ -37,10 +38,12 @@ READER = frozenset(
 )
 # What a member offering help writes beside the reader's "suicidal" ("my dms are open", "you're not alone").
 _OFFER = re.compile(
-    r"\b(?:reach out|dm me|dms (?:are )?open|message me|text me|talk to (?:me|someone|somebody)|"
-    r"call (?:me|someone|somebody|988|a hotline|a helpline|a crisis line|a friend)|i ?a?m here|here for (?:you|u)|"
-    r"here if (?:you|u)|not alone|you matter|love (?:you|u|yall)|stay safe|please stay|hang in there|"
-    r"it gets better|thank (?:you|u) for|proud of (?:you|u)|sending (?:love|hugs))\b"
+    r"\b(?:reach out|(?:dm|pm|message|text) me|(?:my )?dms (?:are )?open|talk to (?:me|someone|somebody)|"
+    r"call (?:me|someone|somebody|988|a hotline|a helpline|a crisis line|a friend)|"
+    r"(?:i ?a?m|we ?a?re) (?:always )?(?:here|around)|here for (?:you|u)|here if (?:you|u)|"
+    r"(?:youre |you are )?not alone|you matter|(?:i )?love (?:you|u|yall)|stay safe|please stay|hang in there|"
+    r"it gets better|thank (?:you|u) for|proud of (?:you|u)|sending (?:love|hugs)|i ?(?:ve|have)? been there|"
+    r"(?:i ?a?m )?(?:so )?glad (?:you|u)|(?:i )?(?:care about|believe in) (?:you|u))\b"
 )
 _OFFER_WORDS = 60  # a post this long is someone's own story, whatever "you" it says
 # Words that may open a subjectless sentence about how the writer feels ("feeling so suicidal again").
@@ -75,6 +78,8 @@ def about_writer(text: str) -> bool:
         if nearest == "writer":
             return True
         if nearest == "reader" and offer:
+            if FIRST_PERSON.intersection(_WORD.findall(_OFFER.sub(" ", sentence))):
+                return True  # beyond the offer, the writer speaks of themselves ("...but i have no one")
             continue
         words = [w for c in clauses for w in c]
         opening = [w for c in clauses[: at[0]] for w in c] + clauses[at[0]][: at[1]]

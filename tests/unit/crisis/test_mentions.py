@@ -22,6 +22,7 @@ from bot.crisis.second_opinion import default_second_opinion, plain_words
         "does anyone else feel suicidal after a relapse",  # "anyone else" includes the writer
         "you know i've been suicidal for weeks",
         "i read that if you call the cops on yourself for being suicidal they take you in. i dont know what to do",
+        "everyone says reach out if you're suicidal but i have no one to reach out to",  # quoted advice
     ],
 )
 def test_sentences_about_the_writer(text: str) -> None:
@@ -79,7 +80,11 @@ def test_the_shipped_pipeline_clears_a_topic_word_about_no_one(text: str) -> Non
 
 @pytest.mark.parametrize(
     "text",
-    ["i'm so suicidal and nobody even notices", "feeling suicidal again and i can't do this anymore"],
+    [
+        "i'm so suicidal and nobody even notices",
+        "feeling suicidal again and i can't do this anymore",
+        "everyone says reach out if you're suicidal but i have no one to reach out to",
+    ],
 )
 def test_the_shipped_pipeline_keeps_a_topic_word_about_the_writer(text: str) -> None:
     opinion = default_second_opinion()
