@@ -5,14 +5,15 @@
 such a topic word (:attr:`bot.crisis.models.Detection.topic_only`), the second opinion first asks whether a
 sentence that says it is about the writer: it names the writer ("I", "me", "my"...), or it has no subject
 at all and opens with the word or with how the writer feels ("feeling suicidal again", "suicidal thoughts
-all day"), as people write about themselves in chat. A sentence with someone else or no one in
-particular as its subject ("no one should be driven to suicide") is not, and neither is one whose nearest
-subject before the word is the reader in a short message that offers help ("if you're feeling suicidal,
-I'm here", "to anyone with suicidal thoughts: stay, you matter"): on a peer-support server that is a member
-reaching out. Without the offer, or in a long post, a "you" may be the writer's own story ("they say if you
-call the cops on yourself for being suicidal... i dont know what to do"), so the sentence counts as any
-other; so does one where the writer speaks of themselves beyond the offer ("everyone says reach out if
-you're suicidal but i have no one"). "Anyone else" includes the writer ("does anyone else feel suicidal after a relapse").
+all day"), as people write about themselves in chat. A sentence with someone else or no one in particular
+as its subject ("no one should be driven to suicide") is not, and neither is one whose nearest subject
+before the word is the reader in a short message that offers help ("if you're feeling suicidal, I'm here",
+"to anyone with suicidal thoughts: stay, you matter"): on a peer-support server that is a member reaching
+out. Without the offer, or in a long post, a "you" may be the writer's own story ("they say if you call the
+cops on yourself for being suicidal... i dont know what to do"), so the sentence counts as any other; so
+does one where the writer speaks of themselves beyond the offer ("everyone says reach out if you're
+suicidal but i have no one"). "Anyone else" includes the writer ("does anyone else feel suicidal after a
+relapse").
 
 This is deliberately crude and only ever applies to bare topic words: any other sign of risk (a wish to die,
 a plan, means, self-harm, an overdose) makes the verdict more than a topic word, and it is never asked.
@@ -95,8 +96,8 @@ def offers_help(text: str) -> bool:
 
 
 def _nearest_subject(before: list[str]) -> str | None:
-    """ "writer" or "reader" when one of them is the nearest person named in ``before`` (a clause's words up
-    to a topic word), else None. "anyone else" includes the writer ("does anyone else feel suicidal...")."""
+    """Who is named nearest the end of ``before`` (a clause's words up to a topic word): "writer", "reader"
+    or None. "Anyone else" includes the writer ("does anyone else feel suicidal...")."""
     for i in range(len(before) - 1, -1, -1):
         if before[i] in FIRST_PERSON:
             return "writer"
