@@ -43,7 +43,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .lexicon import ContextRules, Entry
-from .mentions import READER, offers_help
+from .mentions import nearest_person, offers_help
 from .models import Kind, Level
 
 _SENTENCE = " . "
@@ -135,13 +135,7 @@ def _addressed(before: list[str], rules: ContextRules) -> bool:
     # The nearest subject in the clause before a topic word is the reader: "if you're feeling suicidal",
     # "to anyone with suicidal thoughts". "anyone else" asks for company ("does anyone else feel suicidal").
     clause = before[len(before) - before[::-1].index(",") :] if "," in before else before
-    for i in range(len(clause) - 1, max(-1, len(clause) - 9), -1):
-        token = clause[i]
-        if token in rules.first_person or token in rules.third_person:
-            return False
-        if token in READER:
-            return clause[i + 1 : i + 2] != ["else"]
-    return False
+    return nearest_person(clause[-8:], writer=rules.first_person, others=rules.third_person) == "reader"
 
 
 def _negated(before: list[str], rules: ContextRules) -> bool:

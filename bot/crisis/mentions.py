@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["FIRST_PERSON", "READER", "about_writer", "laughs", "offers_help"]
+__all__ = ["FIRST_PERSON", "READER", "about_writer", "laughs", "nearest_person", "offers_help"]
 
 _SENTENCE = re.compile(r"[.!?;\n…]+")
 _CLAUSE = re.compile(r"[,:()–—]|\s-\s")
@@ -75,7 +75,7 @@ def about_writer(text: str) -> bool:
         if at is None:
             continue
         found = True
-        nearest = _nearest_subject(clauses[at[0]][: at[1]])
+        nearest = nearest_person(clauses[at[0]][: at[1]])
         if nearest == "writer":
             return True
         if nearest == "reader" and offer:
@@ -95,12 +95,17 @@ def offers_help(text: str) -> bool:
     return _OFFER.search(text) is not None and len(_WORD.findall(text)) < _OFFER_WORDS
 
 
-def _nearest_subject(before: list[str]) -> str | None:
-    """Who is named nearest the end of ``before`` (a clause's words up to a topic word): "writer", "reader"
-    or None. "Anyone else" includes the writer ("does anyone else feel suicidal...")."""
+def nearest_person(
+    before: list[str], *, writer: frozenset[str] = FIRST_PERSON, others: frozenset[str] = frozenset()
+) -> str | None:
+    """Who is named nearest the end of ``before`` (a clause's words up to a topic word): "writer", "other"
+    (a word in ``others``), "reader" or None. "Anyone else" includes the writer ("does anyone else feel
+    suicidal...")."""
     for i in range(len(before) - 1, -1, -1):
-        if before[i] in FIRST_PERSON:
+        if before[i] in writer:
             return "writer"
+        if before[i] in others:
+            return "other"
         if before[i] in READER:
             return "writer" if before[i + 1 : i + 2] == ["else"] else "reader"
     return None
