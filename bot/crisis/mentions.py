@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["FIRST_PERSON", "READER", "about_writer", "laughs", "nearest_person", "offers_help"]
+__all__ = ["about_writer", "laughs", "nearest_person", "offers_help"]
 
 _SENTENCE = re.compile(r"[.!?;\n…]+")
 _CLAUSE = re.compile(r"[,:()–—]|\s-\s")
