@@ -201,20 +201,27 @@ def _detect_words(
     return _combine(hits, weak)
 
 
+# Framings a later match of the same phrase can leave behind: said to the reader, or told from the past
+# ("i used to be suicidal. i am suicidal again").
+_READ_PAST = frozenset({ADDRESSED, "retrospective", "retrospective+recovery"})
+
+
 def _first_match(
     entry: Entry, norm: str, lex: Lexicon, tokens: frozenset[str]
 ) -> tuple[re.Match[str], Assessment] | None:
-    """The first match of ``entry`` and its assessment; past a match said to the reader, the next one.
+    """The first match of ``entry`` and its assessment; past a match said to the reader or told from the
+    past, the next one.
 
-    An offer of help can come with the writer's own words: "if you're feeling suicidal, dm me. i'm suicidal
-    too tonight". Other framings keep their first match, as measured: reading on past a word about someone
-    else found the writer in "why do people say 'committed' suicide? i've read that 'died by suicide'...".
+    An offer of help can come with the writer's own words ("if you're feeling suicidal, dm me. i'm suicidal
+    too tonight"), and a past with the present ("i used to be suicidal. i am suicidal again"). Other framings
+    keep their first match, as measured: reading on past a word about someone else found the writer in "why
+    do people say 'committed' suicide? i've read that 'died by suicide'...".
     """
     first: tuple[re.Match[str], Assessment] | None = None
     for match in entry.regex.finditer(norm):
         assessment = assess(entry, norm, match.start(), match.end(), lex.context, tokens)
         first = first or (match, assessment)
-        if assessment.notes != (ADDRESSED,):
+        if not assessment.notes or not set(assessment.notes) <= _READ_PAST:
             return match, assessment
     return first
 
@@ -231,6 +238,8 @@ def _combine(hits: list[_Hit], weak: list[_Hit] | None = None) -> Detection:
         return NO_DETECTION
     evidence = [h.evidence() for h in hits] + [h.evidence() for h in weak]
     active = [h for h in hits if h.entry.kind is not Kind.TIME and h.level > Level.NONE]
+    matched = [h for h in hits if h.entry.kind is not Kind.TIME]
+    framed = bool(matched) and all(h.assessment.lowered for h in matched)
     markers = [h for h in hits if h.entry.kind is Kind.TIME]
     farewells = [h for h in markers if Category.IMMEDIATE_DANGER in h.entry.categories]
     # Only weak signs no context rule lowered count ("my friend feels trapped" is not the speaker's).
@@ -259,7 +268,7 @@ def _combine(hits: list[_Hit], weak: list[_Hit] | None = None) -> Detection:
         topics = [h for h in hits if h.entry.kind is not Kind.TIME]
         addressed = all(ADDRESSED in h.assessment.notes for h in topics)
         topic_only = bool(topics) and not weak and addressed and _topics(topics)
-        return Detection(Level.NONE, (), tuple(evidence), topic_only=topic_only)
+        return Detection(Level.NONE, (), tuple(evidence), topic_only=topic_only, framed=framed)
 
     level = max(h.level for h in active)
     categories = []
@@ -301,7 +310,8 @@ def _combine(hits: list[_Hit], weak: list[_Hit] | None = None) -> Detection:
     # Nothing but a topic word about suicide, and nothing combined with it: news, jokes and talk about others
     # say "suicidal" too, so the second opinion asks who it is about.
     topic_only = not reason and not clean_weak and _topics(active)
-    return Detection(level, tuple(categories), tuple(evidence), server_term, topic_only=topic_only)
+    framed = framed and not reason
+    return Detection(level, tuple(categories), tuple(evidence), server_term, topic_only=topic_only, framed=framed)
 
 
 def _topics(hits: list[_Hit]) -> bool:

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -322,7 +322,16 @@ class SecondOpinion:
         bar = self.clear_bar(detection, text)
         if detection.detected and bar is not None and p < bar:
             return "clear"
-        return "keep" if self._level(p, model, words) <= detection.level else "raise"
+        return (
+            "keep" if self._level(p, model, words) <= detection.level or self.holds_frame(detection, model) else "raise"
+        )
+
+    def holds_frame(self, detection: Detection, model: float | None) -> bool:
+        """True when ``detection``'s matches were all lowered by context (:attr:`Detection.framed`) and the
+        sentence model, at ``model``, does not read a crisis on its own (:attr:`Blend.framed_raise`): then the
+        models may not raise it."""
+        bar = self.blend.framed_raise if self.blend is not None else None
+        return bar is not None and model is not None and detection.framed and model < bar
 
     def _level(self, p: float, model: float, words: int) -> Level:
         """The level the (blended) probability ``p`` means; with a blend, a sure sentence model alone raises a
@@ -341,6 +350,9 @@ class SecondOpinion:
         if detection.detected and clear is not None and opinion.probability < clear:
             note = f"{opinion.evidence()} < {clear:.2f}: reads as everyday talk -> none"
             return Detection(Level.NONE, (), (*detection.evidence, note))
+        if opinion.level > detection.level and self.holds_frame(detection, opinion.model):
+            note = f"{opinion.evidence()}, but the sentence model alone reads no crisis in a framed match: kept"
+            return replace(detection, evidence=(*detection.evidence, note))
         if opinion.level <= detection.level:
             if opinion.level > Level.NONE:  # agreed: say so, it helps moderators trust the verdict
                 return Detection(detection.level, detection.categories, (*detection.evidence, opinion.evidence()))
