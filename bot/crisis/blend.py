@@ -60,9 +60,11 @@ class Blend:
     # probability, higher than the usual bar: the word is as common in jokes and news as in a cry for help,
     # so it proves less than a first-person crisis phrase (:mod:`bot.crisis.mentions`).
     mention_clear: float | None = None
-    # A verdict whose every match a context rule lowered ("i used to want to die, 2 years sober now", "not
-    # suicidal anymore") is raised only when the sentence model itself reads at least this: the quick read
-    # counts the crisis words the context rule already weighed.
+    # A verdict whose every match a context rule lowered as told from the past or negated ("i used to want to
+    # die, 2 years sober now", "not suicidal anymore") is raised only when the sentence model itself reads at
+    # least this: the quick read counts the crisis words the context rule already weighed. Matches about
+    # someone else or the news stay the models' call: forum posters speak of themselves that way ("is it too
+    # much for a teen with severe suicidal tendencies").
     framed_raise: float | None = None
 
     def combine(self, quick: float, model: float, words: int) -> float:

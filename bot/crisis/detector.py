@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from .concepts import ConceptScorer, default_concepts
-from .context import ADDRESSED, Assessment, assess
+from .context import ADDRESSED, PAST, TENSE, Assessment, assess
 from .languages import ENGLISH_MARKERS, LanguageStage, other_language_stages
 from .lexicon import EXTRA_PREFIX, Entry, Lexicon, default_lexicon
 from .models import NO_DETECTION, Category, Detection, Kind, Level, Term
@@ -203,7 +203,7 @@ def _detect_words(
 
 # Framings a later match of the same phrase can leave behind: said to the reader, or told from the past
 # ("i used to be suicidal. i am suicidal again").
-_READ_PAST = frozenset({ADDRESSED, "retrospective", "retrospective+recovery"})
+_READ_PAST = PAST | {ADDRESSED}
 
 
 def _first_match(
@@ -239,7 +239,7 @@ def _combine(hits: list[_Hit], weak: list[_Hit] | None = None) -> Detection:
     evidence = [h.evidence() for h in hits] + [h.evidence() for h in weak]
     active = [h for h in hits if h.entry.kind is not Kind.TIME and h.level > Level.NONE]
     matched = [h for h in hits if h.entry.kind is not Kind.TIME]
-    framed = bool(matched) and all(h.assessment.lowered for h in matched)
+    framed = bool(matched) and all(h.assessment.lowered and TENSE.issuperset(h.assessment.notes) for h in matched)
     markers = [h for h in hits if h.entry.kind is Kind.TIME]
     farewells = [h for h in markers if Category.IMMEDIATE_DANGER in h.entry.categories]
     # Only weak signs no context rule lowered count ("my friend feels trapped" is not the speaker's).
