@@ -24,7 +24,10 @@ own weights for short messages and for long posts. Then:
 - it clears a verdict naming overdose or self-harm (:data:`NEVER_CLEARED`) only when both models agree
   it is everyday talk (:attr:`Blend.agreed_clear`, far below the usual bar), and never touches an
   imminent verdict (a plan, means or goodbye with ideation), a term the server's moderators added, or a
-  message of fewer than three words ("kms" alone stays the lexicon's call).
+  message of fewer than three words ("kms" alone stays the lexicon's call);
+- it raises a verdict the lexicon lowered as told from the past or negated ("when i was suicidal my sister
+  saved my life") only when the sentence model itself reads a crisis (:attr:`Blend.framed_raise`): the
+  quick read counts the words the context rule already weighed.
 
 The lexicon's context rules still only lower, never hide; clearing is the models' separate judgement of
 the whole message, measured on held-out sets before it was turned on.
@@ -53,6 +56,7 @@ from bot.package_data import data_path
 
 from .blend import DEFAULT_BLEND, SURE, Blend, load_blend
 from .encoder import SentenceEncoder, default_encoder
+from .evasions import plain_words
 from .mentions import about_writer, laughs
 from .models import Category, Detection, Level
 from .quick import QuickRead, default_quick_read
@@ -70,30 +74,6 @@ KEPT = Level.IMMINENT
 NEVER_CLEARED = frozenset({Category.OVERDOSE, Category.SELF_HARM})
 MAX_WINDOWS = 8  # a 700-word post; past that, the first windows are read (and the lexicon reads it all)
 _MIN_WORDS = 3
-# Evasive spellings of crisis words the model cannot know: they split into meaningless wordpieces, and it
-# read "sewer slide is looking real good rn" as everyday talk. The model reads the plain word instead. Only
-# spellings with no everyday sense: "kms", "unalive" and "sudoku" stay, as the model learned them in context.
-_EVASIONS = {
-    "sewerslide": "suicide",
-    "suwuicide": "suicide",
-    "suicde": "suicide",
-    "sucide": "suicide",
-    "suiside": "suicide",
-    "sucidal": "suicidal",
-    "suicidel": "suicidal",
-    "suisidal": "suicidal",
-    "suicidial": "suicidal",
-    "selfharm": "self harm",
-    "selfharming": "self harming",
-}
-_EVASION = re.compile(r"\b(?:sewer[\s-]+slide|" + "|".join(_EVASIONS) + r")\b", re.IGNORECASE)
-
-
-def plain_words(text: str) -> str:
-    """``text`` with evasive spellings of crisis words replaced by the words themselves, for the model."""
-    return _EVASION.sub(lambda m: _EVASIONS.get(re.sub(r"[\s-]+", "", m.group(0).lower()), "suicide"), text)
-
-
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+")
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 
@@ -322,14 +302,12 @@ class SecondOpinion:
         bar = self.clear_bar(detection, text)
         if detection.detected and bar is not None and p < bar:
             return "clear"
-        return (
-            "keep" if self._level(p, model, words) <= detection.level or self.holds_frame(detection, model) else "raise"
-        )
+        level = self._level(p, model, words)
+        return "keep" if level <= detection.level or self.holds_frame(detection, model) else "raise"
 
     def holds_frame(self, detection: Detection, model: float | None) -> bool:
-        """True when ``detection``'s matches were all lowered by context (:attr:`Detection.framed`) and the
-        sentence model, at ``model``, does not read a crisis on its own (:attr:`Blend.framed_raise`): then the
-        models may not raise it."""
+        """True when ``detection`` is :attr:`Detection.framed` and the sentence model's ``model`` is under
+        :attr:`Blend.framed_raise`: then the models may not raise it."""
         bar = self.blend.framed_raise if self.blend is not None else None
         return bar is not None and model is not None and detection.framed and model < bar
 
