@@ -188,7 +188,6 @@ def main() -> None:
             short=np.array([len(_WORD.findall(t)) < _MIN_WORDS for t in texts]),
             never_cleared=np.array([not NEVER_CLEARED.isdisjoint(d.categories) for d in lexicon]),
             topic_only=np.array([d.topic_only for d in lexicon]),
-            framed=np.array([d.framed for d in lexicon]),
             about_writer=np.array([about_writer(plain_words(t)) for t in texts]),
             laughs=np.array([laughs(t) for t in texts]),
         )

@@ -15,8 +15,7 @@ community's own phrasing), the fresh ones (``indep_mixed``, ``indep_social``) ar
    label on (logit quick, logit model), classes weighted equally.
 2. The thresholds stay at concern 0.7, high 0.95, clear 0.3, the gate at 0.05, the sentence model alone
    raising a short message at 0.93, both models clearing overdose or self-harm below 0.05, and a bare
-   topic word about the writer cleared below 0.45 (one not about the writer always is), a verdict whose
-   every match its context lowered as past or negated raised only when the sentence model reads 0.5 or more (each
+   topic word about the writer cleared below 0.45 (one not about the writer always is; each
    measured on dev and the written training sets, never on the fresh ones); the two regimes' biases
    are shifted over a grid, simulating what the bot does (:meth:`bot.crisis.second_opinion.SecondOpinion.review`).
    The chosen point has the lowest mean false-alarm rate over the everyday sources among those with recall
@@ -56,10 +55,6 @@ AGREED_CLEAR = 0.05
 # A verdict resting on a bare topic word about the writer ("i'm suicidal") is cleared below this (chosen on
 # dev: the highest bar on a 0.05 grid that clears no dev crisis post the about-the-writer rule keeps).
 MENTION_CLEAR = 0.45
-# A verdict whose every match its context lowered as past or negated is raised only when the sentence model reads this
-# (its even odds; on the written training sets it stops 3 raises of everyday messages and no crisis one; on dev
-# it holds back one crisis tweet, a birthday post about surviving attempts).
-FRAMED_RAISE = 0.5
 EVERYDAY_SOURCES = ("goemotions", "tweeteval", "rmhd", "twitter_intent", "twitter_ideation")
 CRISIS_SOURCES = ("rmhd", "twitter_intent")
 
@@ -117,9 +112,6 @@ def simulate(scores: dict[str, np.ndarray], params: dict[str, object]) -> np.nda
     bar = np.where(never, float(params["agreed_clear"]), clear)  # type: ignore[arg-type]
     cleared = ran & (level > 0) & ((s < bar) | (topic & ~never & ~scores["about_writer"].astype(bool)))
     final[cleared] = 0
-    if params.get("framed_raise") is not None and "framed" in scores:
-        held = scores["framed"].astype(bool) & (scores["model"] < float(params["framed_raise"]))  # type: ignore[arg-type]
-        ran = ran & ~held  # what the models may not raise keeps the lexicon's verdict (none was cleared)
     alone = ran & ~cleared & (scores["words"] < int(params["long_words"]))  # type: ignore[call-overload]
     alone &= scores["model"] >= float(params["model_alone"])  # type: ignore[arg-type]
     final[alone] = np.maximum(final[alone], 1)
@@ -189,7 +181,6 @@ def main() -> None:
                 "model_alone": MODEL_ALONE,
                 "agreed_clear": AGREED_CLEAR,
                 "mention_clear": MENTION_CLEAR,
-                "framed_raise": FRAMED_RAISE,
             }
             final = simulate(dev, params)
             per = {name: rates(dev, final, dev["source"] == name) for name in EVERYDAY_SOURCES}

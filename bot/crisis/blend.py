@@ -60,12 +60,6 @@ class Blend:
     # probability, higher than the usual bar: the word is as common in jokes and news as in a cry for help,
     # so it proves less than a first-person crisis phrase (:mod:`bot.crisis.mentions`).
     mention_clear: float | None = None
-    # A verdict whose every match a context rule lowered as told from the past or negated ("i used to want to
-    # die, 2 years sober now", "not suicidal anymore") is raised only when the sentence model itself reads at
-    # least this: the quick read counts the crisis words the context rule already weighed. Matches about
-    # someone else or the news stay the models' call: forum posters speak of themselves that way ("is it too
-    # much for a teen with severe suicidal tendencies").
-    framed_raise: float | None = None
 
     def combine(self, quick: float, model: float, words: int) -> float:
         """The blended crisis probability of a message of ``words`` words."""
@@ -81,8 +75,7 @@ def load_blend(path: Path = DEFAULT_BLEND) -> tuple[Blend, dict[str, float]]:
     def weights(part: dict[str, float]) -> Weights:
         return Weights(float(part["quick"]), float(part["model"]), float(part["bias"]))
 
-    names = ("model_alone", "agreed_clear", "mention_clear", "framed_raise")
-    optional = {k: float(data[k]) for k in names if data.get(k) is not None}
+    optional = {k: float(data[k]) for k in ("model_alone", "agreed_clear", "mention_clear") if data.get(k) is not None}
     blend = Blend(
         float(data["gate"]), int(data["long_words"]), weights(data["short"]), weights(data["long"]), **optional
     )

@@ -49,8 +49,6 @@ from .models import Kind, Level
 _SENTENCE = " . "
 ADDRESSED = "addressed"  # the note of a topic word said to the reader in an offer of help
 PAST = frozenset({"retrospective", "retrospective+recovery"})  # the notes of a match told from the past
-# Notes that say when or whether, not who: word counts (the quick read) cannot read them, the sentence model can.
-TENSE = PAST | {"negated"}
 _WINDOW = 12  # tokens before a match that can frame it
 _OTHER_REFLEXIVE = frozenset({"herself", "himself", "themselves", "themself"})
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from .concepts import ConceptScorer, default_concepts
-from .context import ADDRESSED, PAST, TENSE, Assessment, assess
+from .context import ADDRESSED, PAST, Assessment, assess
 from .languages import ENGLISH_MARKERS, LanguageStage, other_language_stages
 from .lexicon import EXTRA_PREFIX, Entry, Lexicon, default_lexicon
 from .models import NO_DETECTION, Category, Detection, Kind, Level, Term
@@ -238,8 +238,6 @@ def _combine(hits: list[_Hit], weak: list[_Hit] | None = None) -> Detection:
         return NO_DETECTION
     evidence = [h.evidence() for h in hits] + [h.evidence() for h in weak]
     active = [h for h in hits if h.entry.kind is not Kind.TIME and h.level > Level.NONE]
-    matched = [h for h in hits if h.entry.kind is not Kind.TIME]
-    framed = bool(matched) and all(h.assessment.lowered and TENSE.issuperset(h.assessment.notes) for h in matched)
     markers = [h for h in hits if h.entry.kind is Kind.TIME]
     farewells = [h for h in markers if Category.IMMEDIATE_DANGER in h.entry.categories]
     # Only weak signs no context rule lowered count ("my friend feels trapped" is not the speaker's).
@@ -268,7 +266,7 @@ def _combine(hits: list[_Hit], weak: list[_Hit] | None = None) -> Detection:
         topics = [h for h in hits if h.entry.kind is not Kind.TIME]
         addressed = all(ADDRESSED in h.assessment.notes for h in topics)
         topic_only = bool(topics) and not weak and addressed and _topics(topics)
-        return Detection(Level.NONE, (), tuple(evidence), topic_only=topic_only, framed=framed)
+        return Detection(Level.NONE, (), tuple(evidence), topic_only=topic_only)
 
     level = max(h.level for h in active)
     categories = []
@@ -310,8 +308,7 @@ def _combine(hits: list[_Hit], weak: list[_Hit] | None = None) -> Detection:
     # Nothing but a topic word about suicide, and nothing combined with it: news, jokes and talk about others
     # say "suicidal" too, so the second opinion asks who it is about.
     topic_only = not reason and not clean_weak and _topics(active)
-    framed = framed and not reason
-    return Detection(level, tuple(categories), tuple(evidence), server_term, topic_only=topic_only, framed=framed)
+    return Detection(level, tuple(categories), tuple(evidence), server_term, topic_only=topic_only)
 
 
 def _topics(hits: list[_Hit]) -> bool:

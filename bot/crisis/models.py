@@ -87,10 +87,7 @@ class Detection:
     about others share with a cry for help; the second opinion then asks who the sentence is about
     (:mod:`bot.crisis.mentions`). It is also True of a ``none`` verdict whose only matches are such words
     said to the reader in an offer of help, so the models cannot raise it unless the writer speaks of
-    themselves too. ``framed`` is True when a context rule lowered every crisis match for when or whether
-    it is said (told from the past or from recovery, or negated): the quick read counts words and cannot
-    read that frame, so only the sentence model may raise such a verdict
-    (:attr:`bot.crisis.blend.Blend.framed_raise`). ``language`` is the code of the word list that gave the
+    themselves too. ``language`` is the code of the word list that gave the
     verdict (:mod:`bot.crisis.languages`): ``"en"`` for the English stage (and when nothing matched), or
     ``"es"``, ``"pt"``, ``"fr"``, ``"de"`` when another language's list did, so the answer can use it.
     """
@@ -101,7 +98,6 @@ class Detection:
     server_term: bool = False
     language: str = "en"
     topic_only: bool = False
-    framed: bool = False
 
     @property
     def detected(self) -> bool:

@@ -24,10 +24,7 @@ own weights for short messages and for long posts. Then:
 - it clears a verdict naming overdose or self-harm (:data:`NEVER_CLEARED`) only when both models agree
   it is everyday talk (:attr:`Blend.agreed_clear`, far below the usual bar), and never touches an
   imminent verdict (a plan, means or goodbye with ideation), a term the server's moderators added, or a
-  message of fewer than three words ("kms" alone stays the lexicon's call);
-- it raises a verdict the lexicon lowered as told from the past or negated ("when i was suicidal my sister
-  saved my life") only when the sentence model itself reads a crisis (:attr:`Blend.framed_raise`): the
-  quick read counts the words the context rule already weighed.
+  message of fewer than three words ("kms" alone stays the lexicon's call).
 
 The lexicon's context rules still only lower, never hide; clearing is the models' separate judgement of
 the whole message, measured on held-out sets before it was turned on.
@@ -46,7 +43,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -302,14 +299,7 @@ class SecondOpinion:
         bar = self.clear_bar(detection, text)
         if detection.detected and bar is not None and p < bar:
             return "clear"
-        level = self._level(p, model, words)
-        return "keep" if level <= detection.level or self.holds_frame(detection, model) else "raise"
-
-    def holds_frame(self, detection: Detection, model: float | None) -> bool:
-        """True when ``detection`` is :attr:`Detection.framed` and the sentence model's ``model`` is under
-        :attr:`Blend.framed_raise`: then the models may not raise it."""
-        bar = self.blend.framed_raise if self.blend is not None else None
-        return bar is not None and model is not None and detection.framed and model < bar
+        return "keep" if self._level(p, model, words) <= detection.level else "raise"
 
     def _level(self, p: float, model: float, words: int) -> Level:
         """The level the (blended) probability ``p`` means; with a blend, a sure sentence model alone raises a
@@ -328,9 +318,6 @@ class SecondOpinion:
         if detection.detected and clear is not None and opinion.probability < clear:
             note = f"{opinion.evidence()} < {clear:.2f}: reads as everyday talk -> none"
             return Detection(Level.NONE, (), (*detection.evidence, note))
-        if opinion.level > detection.level and self.holds_frame(detection, opinion.model):
-            note = f"{opinion.evidence()}, but the sentence model alone reads no crisis in a framed match: kept"
-            return replace(detection, evidence=(*detection.evidence, note))
         if opinion.level <= detection.level:
             if opinion.level > Level.NONE:  # agreed: say so, it helps moderators trust the verdict
                 return Detection(detection.level, detection.categories, (*detection.evidence, opinion.evidence()))

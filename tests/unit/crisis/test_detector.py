@@ -198,6 +198,17 @@ def test_retrospective_without_recovery_keeps_concern(detector: Detector) -> Non
     assert detector.detect("back when i was drinking i wanted to die").level is Level.CONCERN
 
 
+def test_a_later_match_in_the_present_is_read_past_one_told_from_the_past(detector: Detector) -> None:
+    result = detector.detect("i used to be suicidal. i am suicidal again")
+    assert result.level >= Level.HIGH
+    assert not any("retrospective" in e for e in result.evidence)
+
+
+def test_being_used_to_it_is_the_present_and_a_decade_is_the_past(detector: Detector) -> None:
+    assert detector.detect("im so used to feeling suicidal every day").level >= Level.HIGH
+    assert detector.detect("i was suicidal in the 80s").level is Level.NONE
+
+
 # ------------------------------------------------------------------ combining
 @pytest.mark.parametrize(
     "text",

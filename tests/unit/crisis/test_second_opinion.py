@@ -13,13 +13,10 @@ import numpy as np
 import pytest
 
 from bot.crisis import Category, Detection, Level, Term, load_default_detector
-from bot.crisis.blend import Blend, Weights
 from bot.crisis.encoder import MAX_TOKENS, SentenceEncoder, default_encoder
-from bot.crisis.quick import default_quick_read
 from bot.crisis.second_opinion import (
     MAX_WINDOWS,
     WINDOW_TOKENS,
-    Opinion,
     SecondOpinion,
     default_second_opinion,
     plain_words,
@@ -135,47 +132,6 @@ def test_the_sentence_model_alone_never_clears_overdose_or_self_harm(encoder: Se
     assert fixed(encoder, 0.95).review(TEXT, Detection(Level.CONCERN, (Category.OVERDOSE,))).level is Level.HIGH
 
 
-def test_a_framed_match_is_raised_only_when_the_sentence_model_itself_reads_a_crisis(encoder: SentenceEncoder) -> None:
-    even = Weights(1.0, 1.0, 0.0)
-    blend = Blend(gate=0.05, long_words=60, short=even, long=even, framed_raise=0.5)
-    quick = default_quick_read()
-    if quick is None:
-        pytest.skip("the quick read is not installed")
-    cats = tuple(Category)
-    zeros = np.zeros((len(cats), encoder.dim), dtype=np.float32)
-    opinion = SecondOpinion(
-        encoder,
-        np.zeros(encoder.dim, dtype=np.float32),
-        0.0,
-        zeros,
-        np.zeros(len(cats)),
-        cats,
-        0.7,
-        0.95,
-        0.3,
-        quick=quick,
-        blend=blend,
-    )
-    framed = Detection(Level.NONE, (), ('suicidal: "suicidal" (lowered to none: retrospective)',), framed=True)
-    # The quick read is sure, the sentence model is not: the context rule's frame stands.
-    words_only = Opinion(0.97, Level.HIGH, (Category.SUICIDAL_IDEATION,), 1, model=0.2, quick=0.99)
-    kept = opinion.decide(framed, words_only, "when i was suicidal my sister saved my life")
-    assert kept.level is Level.NONE and "kept" in kept.evidence[-1]
-    read = Opinion(0.97, Level.HIGH, (Category.SUICIDAL_IDEATION,), 1, model=0.8, quick=0.99)
-    assert opinion.decide(framed, read, "i used to be suicidal and now it's back").level is Level.HIGH
-    unframed = Detection(Level.NONE)
-    assert opinion.decide(unframed, words_only, TEXT).level is Level.HIGH
-
-
-def test_the_detector_marks_verdicts_whose_every_match_its_context_lowered() -> None:
-    detect = load_default_detector().detect
-    assert detect("when i was suicidal my sister saved my life").framed
-    assert detect("i used to want to die. 2 years sober now and grateful every day").framed
-    assert not detect("i'm suicidal").framed
-    assert not detect("im so used to feeling suicidal every day").framed, "'used to' as 'accustomed' is now"
-    assert not detect("i used to be suicidal. i am suicidal again").framed
-
-
 def test_the_model_reads_evasive_spellings_as_the_plain_word(encoder: SentenceEncoder) -> None:
     assert plain_words("Sewer slide is looking good") == "suicide is looking good"
     assert plain_words("thinking about sewer-slide, feeling sucidal, selfharming again") == (
@@ -226,8 +182,6 @@ MUST_NOT_DETECT = [
     "who wants to die in ranked with me",
     "6 hrs on a build and a creeper blew it up. killing myself (in minecraft)",
     "I used to want to die. 2 years sober now and grateful every day",
-    "when i was suicidal my sister saved my life",
-    "i used to be suicidal but therapy helped so much",
 ]
 
 
