@@ -7,7 +7,9 @@ head on its embedding is refitted, on window embeddings cached by ``scripts/embe
 
 - a crisis post contributes its first window (a title and opening, where real posts state the problem);
   an everyday post contributes every window (none of them is a crisis);
-- tweets and comments, forum posts and the written sets each weigh the same, classes balanced in each;
+- tweets and comments, forum posts and the written sets each weigh in proportion to their number of windows,
+  classes balanced within each (so the forum's posts weigh little; ``scripts/tune_top_layers.py`` weighs
+  the three parts the same);
 - the regularisation C is chosen on the real ``dev`` split (average precision of the most worrying window).
 
 The category heads and thresholds in the file are kept as they are.
