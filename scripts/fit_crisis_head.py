@@ -39,6 +39,11 @@ def most_worrying(emb: dict[str, np.ndarray], w: np.ndarray, b: float) -> np.nda
     return out
 
 
+def parts(source: np.ndarray) -> np.ndarray:
+    """Which part each source name belongs to: "written" (the written sets), "forum" (``rmhd``) or "short"."""
+    return np.where(np.char.startswith(source, "written"), "written", np.where(source == "rmhd", "forum", "short"))
+
+
 def training_windows(emb: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Window embeddings, labels and sample weights for the head."""
     owner = emb["owner"]
@@ -47,9 +52,7 @@ def training_windows(emb: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray
     source = emb["source"][owner].astype(str)
     use = ~truth | first
     y = truth[use]
-    part = np.where(
-        np.char.startswith(source[use], "written"), "written", np.where(source[use] == "rmhd", "forum", "short")
-    )
+    part = parts(source[use])
     weights = np.zeros(len(y))
     for name in ("short", "forum", "written"):
         mask = part == name

@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from embed_crisis_windows import torch_model, training_rows  # type: ignore[import-not-found]  # noqa: E402
 from evaluate_crisis_real import select_rows  # type: ignore[import-not-found]  # noqa: E402
 from export_minilm import quantize  # type: ignore[import-not-found]  # noqa: E402
+from fit_crisis_head import parts  # type: ignore[import-not-found]  # noqa: E402
 
 from bot.crisis.encoder import DEFAULT_VOCAB  # noqa: E402
 from bot.crisis.second_opinion import DEFAULT_HEADS, default_second_opinion, plain_words  # noqa: E402
@@ -82,9 +83,7 @@ class Windows:
         """Each post's loss weight: tweets/comments, forum posts and written sets weigh the same in all (the
         forum's few hundred posts would otherwise count for little beside thousands of tweets), classes
         balanced within each."""
-        part = np.where(
-            np.char.startswith(self.source, "written"), "written", np.where(self.source == "rmhd", "forum", "short")
-        )
+        part = parts(self.source)
         weights = np.zeros(len(self.truth))
         for name in ("short", "forum", "written"):
             mask = part == name
