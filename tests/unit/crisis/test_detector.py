@@ -124,6 +124,12 @@ def test_crisis_phrases_are_detected(detector: Detector, text: str, category: Ca
         "bought a rope for my climbing class",
         "i'm craving badly today",
         "need to catch the bus to work",
+        # Look-alikes of the poison, exhaust and bath methods.
+        "i need brain bleach after that episode",
+        "got poison ivy eating lunch in the woods",
+        "i mixed bleach and vinegar cleaning the tub and had to open every window",
+        "the mechanic said the exhaust pipe is rusted through",
+        "i fell asleep in the bath with a podcast on",
         # Look-alikes of a witnessed overdose (see the overdose test below): naloxone talk, "not responding".
         "he's not responding to my texts",
         "the narcan training was not working for my schedule",
@@ -196,6 +202,17 @@ def test_retrospective_reopened_by_present(detector: Detector) -> None:
 
 def test_retrospective_without_recovery_keeps_concern(detector: Detector) -> None:
     assert detector.detect("back when i was drinking i wanted to die").level is Level.CONCERN
+
+
+def test_an_age_or_survival_after_the_match_is_the_past(detector: Detector) -> None:
+    for text in ("i drank bleach when i was 15", "i tried to overdose and survived"):
+        result = detector.detect(text)
+        assert result.level <= Level.CONCERN, (text, result)
+        assert any("retrospective" in e for e in result.evidence)
+
+
+def test_someone_elses_poisoning_is_not_the_writers(detector: Detector) -> None:
+    assert detector.detect("my dog ate rat poison last night and we rushed him to the vet").level <= Level.CONCERN
 
 
 def test_a_later_match_in_the_present_is_read_past_one_told_from_the_past(detector: Detector) -> None:

@@ -176,12 +176,20 @@ MUST_DETECT += [
     "im so used to feeling suicidal every day",
 ]
 
+# Methods the models rarely saw in training: a swallowed poison is an overdose, cleared only if both agree.
+MUST_DETECT += [
+    "i've made up my mind, i'm going to drink the bleach. take care of yourselves",
+    "i drank some bleach like 10 min ago, throat is burning",
+    "thinking about drinking bleach again tonight",
+]
+
 MUST_NOT_DETECT = [
     "anyone going to the 7pm meeting tonight? i can give someone a ride",
     "this homework is killing me",
     "who wants to die in ranked with me",
     "6 hrs on a build and a creeper blew it up. killing myself (in minecraft)",
     "I used to want to die. 2 years sober now and grateful every day",
+    "this song makes me want to drink bleach lol",
 ]
 
 
