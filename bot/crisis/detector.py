@@ -308,7 +308,8 @@ def _combine(hits: list[_Hit], weak: list[_Hit] | None = None) -> Detection:
     # Nothing but a topic word about suicide, and nothing combined with it: news, jokes and talk about others
     # say "suicidal" too, so the second opinion asks who it is about.
     topic_only = not reason and not clean_weak and _topics(active)
-    return Detection(level, tuple(categories), tuple(evidence), server_term, topic_only=topic_only)
+    method = any(h.entry.agreed for h in clean)
+    return Detection(level, tuple(categories), tuple(evidence), server_term, topic_only=topic_only, method=method)
 
 
 def _topics(hits: list[_Hit]) -> bool:

@@ -42,6 +42,8 @@ class Entry:
     examples: tuple[str, ...] = ()
     # About someone else on purpose (an overdose the member is witnessing): exempt from the third-person rule.
     bystander: bool = False
+    # A method the models rarely saw in training (a hose from the exhaust): clearing it needs both to agree.
+    agreed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +176,7 @@ def parse_lexicon(data: Mapping[str, Any]) -> Lexicon:
                 triggers=triggers,
                 examples=tuple(raw.get("ex", ())),
                 bystander=bool(raw.get("bystander", False)),
+                agreed=bool(raw.get("agreed", False)),
             )
         )
     idioms = [

@@ -90,6 +90,9 @@ class Detection:
     themselves too. ``language`` is the code of the word list that gave the
     verdict (:mod:`bot.crisis.languages`): ``"en"`` for the English stage (and when nothing matched), or
     ``"es"``, ``"pt"``, ``"fr"``, ``"de"`` when another language's list did, so the answer can use it.
+    ``method`` is True when a match no context rule lowered names a method the models rarely saw in
+    training (lexicon entries marked ``agreed``): like overdose and self-harm, it is cleared only when both
+    models agree that the message is everyday talk.
     """
 
     level: Level
@@ -98,6 +101,7 @@ class Detection:
     server_term: bool = False
     language: str = "en"
     topic_only: bool = False
+    method: bool = False
 
     @property
     def detected(self) -> bool:

@@ -152,8 +152,8 @@ class SecondOpinion:
 
     def clearable(self, detection: Detection) -> bool:
         """True when the models may clear ``detection``: clearing is on, it is below imminent and not a server's
-        term, and it names no overdose or self-harm unless both models may agree to clear those
-        (:attr:`Blend.agreed_clear`)."""
+        term, and it names no overdose, self-harm or rarely seen method (:attr:`Detection.method`) unless both
+        models may agree to clear those (:attr:`Blend.agreed_clear`)."""
         return self.clear_bar(detection) is not None
 
     def clear_bar(self, detection: Detection, text: str = "") -> float | None:
@@ -166,7 +166,7 @@ class SecondOpinion:
             return None
         if detection.language != ENGLISH:
             return None
-        if not NEVER_CLEARED.isdisjoint(detection.categories):
+        if detection.method or not NEVER_CLEARED.isdisjoint(detection.categories):
             return self.blend.agreed_clear if self.blend is not None else None
         if not detection.topic_only or self.blend is None or self.blend.mention_clear is None:
             return self.clear_threshold

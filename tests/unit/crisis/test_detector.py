@@ -211,6 +211,12 @@ def test_an_age_or_survival_after_the_match_is_the_past(detector: Detector) -> N
         assert any("retrospective" in e for e in result.evidence)
 
 
+def test_a_rarely_seen_method_is_marked_unless_a_context_rule_lowered_it(detector: Detector) -> None:
+    assert detector.detect("i put a hose from the exhaust into the car").method
+    assert not detector.detect("he put a hose from the exhaust into the car").method
+    assert not detector.detect("i want to die").method
+
+
 def test_someone_elses_poisoning_is_not_the_writers(detector: Detector) -> None:
     assert detector.detect("my dog ate rat poison last night and we rushed him to the vet").level <= Level.CONCERN
 

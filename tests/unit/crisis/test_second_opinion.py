@@ -130,6 +130,10 @@ def test_the_sentence_model_alone_never_clears_overdose_or_self_harm(encoder: Se
         assert opinion.review(TEXT, concern).level is Level.CONCERN
     # The model may still raise them.
     assert fixed(encoder, 0.95).review(TEXT, Detection(Level.CONCERN, (Category.OVERDOSE,))).level is Level.HIGH
+    # A method the models rarely saw is held the same way.
+    method = Detection(Level.HIGH, (Category.SUICIDAL_IDEATION,), ("lexicon",), method=True)
+    assert not opinion.wanted(TEXT, method)
+    assert opinion.review(TEXT, method) == method
 
 
 def test_the_model_reads_evasive_spellings_as_the_plain_word(encoder: SentenceEncoder) -> None:
@@ -181,6 +185,9 @@ MUST_DETECT += [
     "i've made up my mind, i'm going to drink the bleach. take care of yourselves",
     "i drank some bleach like 10 min ago, throat is burning",
     "thinking about drinking bleach again tonight",
+    "i put a hose from the exhaust into the car",
+    "lit charcoal in my room and taped the door",
+    "i stood on the chair with the cord around my neck for an hour",
 ]
 
 MUST_NOT_DETECT = [
@@ -190,6 +197,8 @@ MUST_NOT_DETECT = [
     "6 hrs on a build and a creeper blew it up. killing myself (in minecraft)",
     "I used to want to die. 2 years sober now and grateful every day",
     "this song makes me want to drink bleach lol",
+    "put my head in the oven to check the roast lol",
+    "my headphone cord got wrapped around my neck while i slept",
 ]
 
 
