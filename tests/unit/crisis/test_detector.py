@@ -189,6 +189,11 @@ def test_news_mention_is_not_an_alarm(detector: Detector) -> None:
     assert detector.detect("article about suicide rates in rural areas").level is Level.NONE
 
 
+def test_news_of_someone_elses_note_is_not_imminent(detector: Detector) -> None:
+    assert detector.detect("police released the singer's suicide note today").level is Level.CONCERN
+    assert detector.detect("i wrote my suicide note today").level is Level.IMMINENT
+
+
 def test_recovery_retrospective_is_lowered_with_evidence(detector: Detector) -> None:
     result = detector.detect("I used to want to die; 2 years sober now")
     assert result.level is Level.NONE
