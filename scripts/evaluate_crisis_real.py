@@ -40,8 +40,8 @@ from bot.crisis.quick import default_quick_read  # noqa: E402
 from bot.crisis.second_opinion import (  # noqa: E402
     _MIN_WORDS,
     _WORD,
-    NEVER_CLEARED,
     SecondOpinion,
+    agreed_only,
     default_second_opinion,
     load_second_opinion,
     plain_words,
@@ -186,7 +186,7 @@ def main() -> None:
             quick=np.array([quick.probability(t) if quick else np.nan for t in texts]),
             model=np.array([o.model if o and o.model is not None else o.probability if o else 0.0 for o in opinions]),
             short=np.array([len(_WORD.findall(t)) < _MIN_WORDS for t in texts]),
-            never_cleared=np.array([d.method or not NEVER_CLEARED.isdisjoint(d.categories) for d in lexicon]),
+            never_cleared=np.array([agreed_only(d) for d in lexicon]),
             topic_only=np.array([d.topic_only for d in lexicon]),
             about_writer=np.array([about_writer(plain_words(t)) for t in texts]),
             laughs=np.array([laughs(t) for t in texts]),

@@ -21,8 +21,8 @@ own weights for short messages and for long posts. Then:
 - the blend **clears** a lexicon verdict below imminent when it is far below the threshold
   (``clear_threshold``): the message reads as everyday talk ("gonna unalive this whole pizza"). The
   lexicon's matches stay in the evidence, so ``/crisis test`` shows what was found and why it was let be;
-- it clears a verdict naming overdose or self-harm (:data:`NEVER_CLEARED`) only when both models agree
-  it is everyday talk (:attr:`Blend.agreed_clear`, far below the usual bar), and never touches an
+- it clears a verdict naming overdose, self-harm or a method the models rarely saw (:func:`agreed_only`)
+  only when both models agree it is everyday talk (:attr:`Blend.agreed_clear`, far below the usual bar), and never touches an
   imminent verdict (a plan, means or goodbye with ideation), a term the server's moderators added, or a
   message of fewer than three words ("kms" alone stays the lexicon's call).
 
@@ -73,6 +73,12 @@ MAX_WINDOWS = 8  # a 700-word post; past that, the first windows are read (and t
 _MIN_WORDS = 3
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+")
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+
+
+def agreed_only(detection: Detection) -> bool:
+    """True when ``detection`` may be cleared only if both models agree it is everyday talk: it names overdose
+    or self-harm (:data:`NEVER_CLEARED`), or a method the models rarely saw (:attr:`Detection.method`)."""
+    return detection.method or not NEVER_CLEARED.isdisjoint(detection.categories)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +172,7 @@ class SecondOpinion:
             return None
         if detection.language != ENGLISH:
             return None
-        if detection.method or not NEVER_CLEARED.isdisjoint(detection.categories):
+        if agreed_only(detection):
             return self.blend.agreed_clear if self.blend is not None else None
         if not detection.topic_only or self.blend is None or self.blend.mention_clear is None:
             return self.clear_threshold
