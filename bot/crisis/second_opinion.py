@@ -22,9 +22,9 @@ own weights for short messages and for long posts. Then:
   (``clear_threshold``): the message reads as everyday talk ("gonna unalive this whole pizza"). The
   lexicon's matches stay in the evidence, so ``/crisis test`` shows what was found and why it was let be;
 - it clears a verdict naming overdose, self-harm or a method the models rarely saw (:func:`agreed_only`)
-  only when both models agree it is everyday talk (:attr:`Blend.agreed_clear`, far below the usual bar), and never touches an
-  imminent verdict (a plan, means or goodbye with ideation), a term the server's moderators added, or a
-  message of fewer than three words ("kms" alone stays the lexicon's call).
+  only when both models agree it is everyday talk (:attr:`Blend.agreed_clear`, far below the usual bar),
+  and never touches an imminent verdict (a plan, means or goodbye with ideation), a term the server's
+  moderators added, or a message of fewer than three words ("kms" alone stays the lexicon's call).
 
 The lexicon's context rules still only lower, never hide; clearing is the models' separate judgement of
 the whole message, measured on held-out sets before it was turned on.
