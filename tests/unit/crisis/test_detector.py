@@ -98,6 +98,22 @@ def test_normalize_empty() -> None:
         ("i should just kys", SI),
         ("su1c1dal", SI),
         ("i want to d i e", SI),
+        # Ways of dying and warning signs a validated clinical lexicon lists (SOURCES.md).
+        ("im going to set myself on fire", SI),
+        ("tonight i might just jump out the window", SI),
+        ("some nights i want to pull the trigger and be done", SI),
+        ("im going to drink myself to death", Category.SUBSTANCE_CRISIS),
+        ("im not safe right now", DANGER),
+        ("i cant keep myself safe tonight", DANGER),
+        ("i survived my attempt last week and i wish i hadnt", SI),
+        ("my brother killed himself and i want to follow him", SI),
+        ("i called the crisis line but nobody answered", SI),
+        ("the exit bag came in the mail today", DANGER),
+        ("i choked myself with a belt last night", Category.SELF_HARM),
+        ("im sorry for existing", SI),
+        ("i cant take any more of this", SI),
+        ("i dont know how much longer i can do this", SI),
+        ("i keep hoping ill get hit by a car", SI),
         ("diiiie", None),  # a lone word is not a phrase: normalised but not matched
     ],
 )
@@ -130,6 +146,15 @@ def test_crisis_phrases_are_detected(detector: Detector, text: str, category: Ca
         "i mixed bleach and vinegar cleaning the tub and had to open every window",
         "the mechanic said the exhaust pipe is rusted through",
         "i fell asleep in the bath with a podcast on",
+        # Look-alikes of pulling a trigger, feeling unsafe, choking, and calling a crisis line.
+        "at the range today i held the pistol steady and pulled the trigger",
+        "i dont feel safe walking alone at night in this neighborhood",
+        "i choked myself on a piece of chicken lol",
+        "i called the crisis line for my friend last night",
+        "if you are struggling you can call the crisis line at 988",
+        "i survived the exam and i wish i hadnt signed up for it",
+        "i want to follow him on instagram",
+        "i left the car running in the garage to warm it up",
         # Look-alikes of a witnessed overdose (see the overdose test below): naloxone talk, "not responding".
         "he's not responding to my texts",
         "the narcan training was not working for my schedule",

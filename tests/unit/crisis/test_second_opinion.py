@@ -188,6 +188,11 @@ MUST_DETECT += [
     "i put a hose from the exhaust into the car",
     "lit charcoal in my room and taped the door",
     "i stood on the chair with the cord around my neck for an hour",
+    "i called the crisis line but nobody answered",
+    "im going to set myself on fire",
+    "im going to jump out the window",
+    "im not safe tonight",
+    "i survived my attempt last week and i wish i hadnt",
 ]
 
 MUST_NOT_DETECT = [
@@ -199,6 +204,12 @@ MUST_NOT_DETECT = [
     "this song makes me want to drink bleach lol",
     "put my head in the oven to check the roast lol",
     "my headphone cord got wrapped around my neck while i slept",
+    "this song makes me want to jump out the window lol",
+    "id rather set myself on fire than sit through another budget meeting",
+    "im gonna drink myself to death on coffee during finals lol",
+    "im not safe alone in this part of town after dark",
+    "i called the crisis line for my friend last night",
+    "i cant take any more of this heat, summer please end",
 ]
 
 
