@@ -114,6 +114,7 @@ def test_normalize_empty() -> None:
         ("i cant take any more of this", SI),
         ("i dont know how much longer i can do this", SI),
         ("i keep hoping ill get hit by a car", SI),
+        ("i attempted last month and the thoughts are back", SI),
         ("diiiie", None),  # a lone word is not a phrase: normalised but not matched
     ],
 )

@@ -193,6 +193,7 @@ MUST_DETECT += [
     "im going to jump out the window",
     "im not safe tonight",
     "i survived my attempt last week and i wish i hadnt",
+    "i attempted last month and the thoughts are back",
 ]
 
 MUST_NOT_DETECT = [
@@ -210,6 +211,9 @@ MUST_NOT_DETECT = [
     "im not safe alone in this part of town after dark",
     "i called the crisis line for my friend last night",
     "i cant take any more of this heat, summer please end",
+    "i attempted the recipe again last week and it flopped",
+    "my attempt last week at baking bread was a disaster lol",
+    "i keep beating myself up about the money i spent using",
 ]
 
 
