@@ -113,6 +113,11 @@ SLANG: dict[str, str] = {
     "jkjk": "jk", "lmao": "lol", "lmfao": "lol", "lolol": "lol", "rofl": "lol", "haha": "lol",
     "hahaha": "lol", "hehe": "lol", "xd": "lol", "bf": "boyfriend", "gf": "girlfriend",
     "abt": "about", "thx": "thanks", "ty": "thanks", "meds": "meds", "b4": "before",
+    # Slips of the keys in the words that carry the most weight.
+    "suicidle": "suicidal", "sucidle": "suicidal", "suicidale": "suicidal", "suicdie": "suicide",
+    "myslef": "myself", "mysefl": "myself", "myslf": "myself", "dissapear": "disappear",
+    "disapear": "disappear", "dissappear": "disappear", "anymroe": "anymore", "anymor": "anymore",
+    "anymre": "anymore", "wnat": "want", "lfie": "life",
 }  # fmt: skip
 
 # Words the repeated-letter and spaced-letter repairs may produce. The lexicon adds its own words.

@@ -46,6 +46,7 @@ def detector() -> Detector:
         ("killlll myself", "kill myself"),
         ("kms", "kill myself"),
         ("sewerslide", "suicide"),
+        ("i feel suicidle and want to kill myslef", "i feel suicidal and want to kill myself"),  # slips of the keys
         ("i can't", "i cant"),
         ("i can’t", "i cant"),
         ("i od'd", "i overdosed"),
