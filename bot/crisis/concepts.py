@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .lexicon import DATA_DIR, DEFAULT_LEXICON, Entry
+from .mentions import FIRST_PERSON
 from .models import Category, Kind, Level
 
 DEFAULT_CONCEPTS = DATA_DIR / "concepts.toml"
@@ -47,7 +48,6 @@ _STOP_WORDS = (
     "hand week two three four five six seven full whole usual normal once each top room eyes never"
 )
 _STOP = frozenset(_STOP_WORDS.split())
-_FIRST_PERSON = frozenset({"i", "im", "ive", "id", "ill", "me", "my", "myself", "mine"})
 _SHORT = 14  # a message of at most this many words with no other subject is the speaker talking about self
 _GROUPS = ("ideation", "farewell", "harm", "substance", "plan", "use", "time")
 # Core groups can make a detection; support groups (plan, use, time) only add to a core concept.
@@ -147,7 +147,7 @@ class ConceptScorer:
 
     def __init__(self, concepts: list[Concept], third_person: frozenset[str]) -> None:
         self.concepts = tuple(concepts)
-        self._third_person = third_person - _FIRST_PERSON
+        self._third_person = third_person - FIRST_PERSON
         keys: set[str] = set()
         for c in concepts:
             if c.group in _CORE:
@@ -244,7 +244,7 @@ class ConceptScorer:
                 continue
             end = starts[i + 2] if i + 2 < n_sent else len(norm)
             text = set(norm[starts[i] : end].split())
-            if not (short_self or text & _FIRST_PERSON):
+            if not (short_self or text & FIRST_PERSON):
                 continue
             hit = _verdict(window, groups)
             if hit is not None and (best is None or hit.level > best.level):
