@@ -12,7 +12,7 @@ from typing import Literal
 
 import asyncpg
 
-__all__ = ["CLOSED_ERRORS", "STORAGE_ERRORS", "StorageKind", "storage_kind"]
+__all__ = ["CLOSED_ERRORS", "STORAGE_ERRORS", "StorageKind", "closed_under_us", "storage_kind"]
 
 StorageKind = Literal["busy", "full"]
 
@@ -31,6 +31,21 @@ STORAGE_ERRORS: tuple[type[BaseException], ...] = (
 
 # Raised by a statement on a database that was closed meanwhile (the bot stopping under a running task).
 CLOSED_ERRORS: tuple[type[BaseException], ...] = (sqlite3.ProgrammingError, asyncpg.exceptions.InterfaceError)
+
+
+def closed_under_us(error: BaseException) -> bool:
+    """Whether ``error`` says the database was closed while the statement waited or ran.
+
+    aiosqlite reports a connection it has already let go of with a bare ``ValueError`` ("Connection closed"
+    before the statement is queued, "no active connection" once it runs), not with the
+    ``sqlite3.ProgrammingError`` of a connection closed mid-statement, so the message tells them apart.
+    """
+    if isinstance(error, CLOSED_ERRORS):
+        return True
+    return type(error) is ValueError and str(error) in _AIOSQLITE_CLOSED
+
+
+_AIOSQLITE_CLOSED = frozenset({"Connection closed", "no active connection"})
 
 
 def storage_kind(error: BaseException) -> StorageKind | None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
-from bot.db.errors import CLOSED_ERRORS
+from bot.db.errors import closed_under_us
 from bot.events import ConfigChange
 from bot.privacy_ops import (
     RETENTION_KIND,
@@ -124,8 +124,8 @@ class Retention(HookedCog, commands.Cog):
         """The server's member list arrived (at start-up or after an outage): compare it with our records."""
         try:
             await self.audit_members(guild)
-        except CLOSED_ERRORS:
-            if not self.bot.is_closed():
+        except Exception as exc:
+            if not (closed_under_us(exc) and self.bot.is_closed()):
                 raise
             # The bot stopped and its database closed mid-audit; the next start audits again.
 

@@ -182,3 +182,15 @@ async def test_a_write_waits_for_another_processs_lock_without_blocking_reads(db
     finally:
         blocker.close()
     assert _visible_elsewhere(db.path, "SELECT group_concat(user_id) FROM member_prefs") == "2"
+
+
+async def test_a_statement_after_close_says_the_database_closed_under_it(db_path: Path) -> None:
+    from bot.db.errors import closed_under_us
+
+    db = await Database.open(db_path)
+    await db.migrate()
+    await db.close()
+    with pytest.raises(Exception) as caught:
+        await db.fetchall("SELECT user_id FROM member_prefs")
+    assert closed_under_us(caught.value)
+    assert not closed_under_us(ValueError("invalid literal for int()"))
