@@ -31,6 +31,8 @@ STORAGE_ERRORS: tuple[type[BaseException], ...] = (
 
 # Raised by a statement on a database that was closed meanwhile (the bot stopping under a running task).
 CLOSED_ERRORS: tuple[type[BaseException], ...] = (sqlite3.ProgrammingError, asyncpg.exceptions.InterfaceError)
+# What aiosqlite says when its connection is already gone (it raises a bare ValueError).
+_AIOSQLITE_CLOSED = frozenset({"Connection closed", "no active connection"})
 
 
 def closed_under_us(error: BaseException) -> bool:
@@ -43,9 +45,6 @@ def closed_under_us(error: BaseException) -> bool:
     if isinstance(error, CLOSED_ERRORS):
         return True
     return type(error) is ValueError and str(error) in _AIOSQLITE_CLOSED
-
-
-_AIOSQLITE_CLOSED = frozenset({"Connection closed", "no active connection"})
 
 
 def storage_kind(error: BaseException) -> StorageKind | None:

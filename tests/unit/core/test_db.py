@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.db import BUSY_TIMEOUT_MS, Database, Migration, load_migrations, write_wait
+from bot.db.errors import closed_under_us
 
 # These tests read SQLite's file, PRAGMAs and locks directly; tests/unit/core/test_postgres.py covers PostgreSQL.
 pytestmark = pytest.mark.sqlite_only
@@ -185,8 +186,6 @@ async def test_a_write_waits_for_another_processs_lock_without_blocking_reads(db
 
 
 async def test_a_statement_after_close_says_the_database_closed_under_it(db_path: Path) -> None:
-    from bot.db.errors import closed_under_us
-
     db = await Database.open(db_path)
     await db.migrate()
     await db.close()
