@@ -88,6 +88,16 @@ def test_english_verdicts_are_unchanged_by_the_other_languages() -> None:
         ("j3 v3ux m0urir", "fr", Level.HIGH),
         ("ich will sterben", "de", Level.HIGH),
         ("ich bin so müde vom leben", "de", Level.HIGH),
+        # Fire, a window, and "not safe", which safety plans teach people to say.
+        ("me voy a prender fuego", "es", Level.HIGH),
+        ("voy a saltar por la ventana", "es", Level.HIGH),
+        ("no me siento segura conmigo misma", "es", Level.HIGH),
+        ("vou me jogar pela janela", "pt", Level.HIGH),
+        ("não me sinto seguro comigo mesmo", "pt", Level.HIGH),
+        ("j'ai envie de me mettre le feu, je n'en peux plus", "fr", Level.HIGH),
+        ("je ne me sens pas en sécurité avec moi-même", "fr", Level.HIGH),
+        ("ich werde mich anzünden", "de", Level.HIGH),
+        ("ich springe aus dem fenster", "de", Level.HIGH),
         ("i want to die", "en", Level.HIGH),
     ],
 )
@@ -108,6 +118,11 @@ def test_crisis_lines_in_each_language(detector: Detector, text: str, language: 
         "hace años quería matarme, hoy llevo 3 años sobria",
         "ma mère va me tuer si je rate le bac",
         "der job bringt mich noch um",
+        # "Not sure" in Spanish and German uses the same words as "not safe".
+        "no estoy seguro ahora, lo pienso",
+        "ich bin gerade nicht sicher, ob ich komme",
+        "não estou seguro agora se vou",
+        "el cocinero prendió fuego a la sartén",
     ],
 )
 def test_hyperbole_others_and_the_past_stay_quiet(detector: Detector, text: str) -> None:
