@@ -123,6 +123,7 @@ def test_crisis_lines_in_each_language(detector: Detector, text: str, language: 
         "ich bin gerade nicht sicher, ob ich komme",
         "não estou seguro agora se vou",
         "el cocinero prendió fuego a la sartén",
+        "oye, ¿puedes darme fuego para el cigarro?",
     ],
 )
 def test_hyperbole_others_and_the_past_stay_quiet(detector: Detector, text: str) -> None:
