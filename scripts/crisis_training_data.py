@@ -20,6 +20,10 @@ CORPUS = ROOT / "bot" / "data" / "crisis" / "corpus"
 WRITTEN = ROOT / "tests" / "data" / "crisis"
 HASHES = ROOT / "bot" / "data" / "crisis" / "training_hashes.txt"
 
+# Forum posts (long, titled Reddit posts), trained as their own part beside tweets and comments: the Reddit
+# Mental Health Dataset, and the r/SuicideWatch posts of SDCNL (crisis only).
+FORUM_SOURCES = ("rmhd", "sdcnl")
+
 # Written sets never trained or tuned on: the honest measurement on written phrasing.
 FRESH = frozenset({"indep_mixed", "indep_social"})
 

@@ -27,6 +27,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from crisis_training_data import FORUM_SOURCES  # type: ignore[import-not-found]  # noqa: E402
 
 from bot.crisis.second_opinion import DEFAULT_HEADS  # noqa: E402
 
@@ -40,8 +43,10 @@ def most_worrying(emb: dict[str, np.ndarray], w: np.ndarray, b: float) -> np.nda
 
 
 def parts(source: np.ndarray) -> np.ndarray:
-    """Which part each source name belongs to: "written" (the written sets), "forum" (``rmhd``) or "short"."""
-    return np.where(np.char.startswith(source, "written"), "written", np.where(source == "rmhd", "forum", "short"))
+    """Which part each source name belongs to: "written" (the written sets), "forum" (:data:`FORUM_SOURCES`)
+    or "short"."""
+    forum = np.isin(source, FORUM_SOURCES)
+    return np.where(np.char.startswith(source, "written"), "written", np.where(forum, "forum", "short"))
 
 
 def training_windows(emb: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from crisis_training_data import everyday_lines, real_rows, written_rows  # type: ignore[import-not-found]  # noqa: E402
+from crisis_training_data import FORUM_SOURCES, everyday_lines, real_rows, written_rows  # type: ignore[import-not-found]  # noqa: E402
 
 from bot.crisis.quick import BUCKETS, DEFAULT_MODEL, feature_vector  # noqa: E402
 
@@ -50,8 +50,8 @@ def training_set(written_weight: float, forum_weight: float) -> tuple[list[str],
     """Texts, labels and sample weights (class-balanced within each part: tweets and comments, forum posts,
     written sets)."""
     real = real_rows("train")
-    forum = [r for r in real if r["source"] == "rmhd"]
-    short = [r for r in real if r["source"] != "rmhd"]
+    forum = [r for r in real if r["source"] in FORUM_SOURCES]
+    short = [r for r in real if r["source"] not in FORUM_SOURCES]
     written = written_rows() + [{"text": t, "crisis": False} for t in everyday_lines()]
     texts: list[str] = []
     labels: list[int] = []
@@ -95,7 +95,7 @@ def main() -> None:
         p = model.predict_proba(x_dev)[:, 1]
         ap = average_precision_score(y_dev, p)
         print(f"C={c}: dev AUC {roc_auc_score(y_dev, p):.4f} AP {ap:.4f}", flush=True)
-        forum = np.array([r["source"] == "rmhd" for r in dev])
+        forum = np.array([r["source"] in FORUM_SOURCES for r in dev])
         fp = np.sort(p[forum & ~y_dev])[::-1]
         for fa in (0.05, 0.1):
             cut = fp[int(fa * len(fp))]

@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from crisis_training_data import FORUM_SOURCES  # type: ignore[import-not-found]  # noqa: E402
 from embed_crisis_windows import torch_model, training_rows  # type: ignore[import-not-found]  # noqa: E402
 from evaluate_crisis_real import select_rows  # type: ignore[import-not-found]  # noqa: E402
 from export_minilm import quantize  # type: ignore[import-not-found]  # noqa: E402
@@ -151,7 +152,11 @@ def dev_report(dev: Windows, top, head) -> float:  # type: ignore[no-untyped-def
 
     p = post_probabilities(dev, top, head)
     keep = dev.source != "rmhd_venting"
-    parts = {"all": keep, "forum": dev.source == "rmhd", "tweets": np.char.startswith(dev.source, "twitter")}
+    parts = {
+        "all": keep,
+        "forum": np.isin(dev.source, FORUM_SOURCES),
+        "tweets": np.char.startswith(dev.source, "twitter"),
+    }
     line = []
     ap = {}
     for name, mask in parts.items():
