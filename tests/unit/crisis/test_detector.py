@@ -116,6 +116,10 @@ def test_normalize_empty() -> None:
         ("i dont know how much longer i can do this", SI),
         ("i keep hoping ill get hit by a car", SI),
         ("i attempted last month and the thoughts are back", SI),
+        # Signs read in r/SuicideWatch posts the word list missed (SOURCES.md, sdcnl), in our own words.
+        ("honestly my dog is the only reason im still here", SI),
+        ("my daughter is the only one keeping me alive", SI),
+        ("picking up a gun tomorrow and then its done", SI),
         ("diiiie", None),  # a lone word is not a phrase: normalised but not matched
     ],
 )
@@ -157,6 +161,11 @@ def test_crisis_phrases_are_detected(detector: Detector, text: str, category: Ca
         "i survived the exam and i wish i hadnt signed up for it",
         "i want to follow him on instagram",
         "i left the car running in the garage to warm it up",
+        # Look-alikes of the one reason left, and of picking something up.
+        "the only reason im still here at this job is the health insurance",
+        "coffee is the only thing keeping me alive this week",
+        "picking up my meds from the pharmacy after work",
+        "picking up the kids at 3 then heading to the meeting",
         # Look-alikes of a witnessed overdose (see the overdose test below): naloxone talk, "not responding".
         "he's not responding to my texts",
         "the narcan training was not working for my schedule",
