@@ -295,12 +295,14 @@ def split_of(row: Row) -> str:
     return "train" if bucket < train else "dev" if bucket < train + dev else "test"
 
 
-def build(sources: Path) -> dict[str, list[dict[str, object]]]:
-    """Read every source and return the rows of each split, de-duplicated across splits."""
+def build(sources: Path, skip: frozenset[str] = frozenset()) -> dict[str, list[dict[str, object]]]:
+    """Read every source but ``skip`` and return the rows of each split, de-duplicated across splits."""
     chosen: dict[str, dict[str, object]] = {}
     forum_authors: set[str] = set()
     forum_runs: set[str] = set()
     for name, reader in READERS.items():
+        if name in skip:
+            continue
         n = dropped = 0
         for row in reader(sources):
             if len(row.text) < 2:
@@ -334,8 +336,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sources", type=Path, required=True, help="folder the source files were brought into")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT})")
+    parser.add_argument(
+        "--skip", action="append", default=[], choices=sorted(READERS), help="leave this source out (repeatable)"
+    )
     args = parser.parse_args(argv)
-    splits = build(args.sources)
+    splits = build(args.sources, frozenset(args.skip))
     if not any(splits.values()):
         print("no source found under --sources; see bot/data/crisis/SOURCES.md", file=sys.stderr)
         return 1
