@@ -281,7 +281,7 @@ def text_key(text: str) -> str:
 # closest to what the detector will be judged on, so more of it is held out.
 # A source added after the test split was fixed holds nothing out (its shares add up to 100), so it never
 # moves another source's text into test, and a post it shares with the held-out forum set is dropped
-# (:func:`near_copies`).
+# (:func:`near_copy`).
 SPLIT_SHARES = {"rmhd": (50, 15), "sdcnl": (75, 25)}
 DEFAULT_SHARES = (70, 15)
 
