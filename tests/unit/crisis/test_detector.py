@@ -188,6 +188,7 @@ def test_crisis_phrases_are_detected(detector: Detector, text: str, category: Ca
         "i gassed myself up before the job interview",
         "i hope i get the job and die happy",
         "he held the rifle to his shoulder at the range",
+        "a man held a gun to my head during the robbery and i still have nightmares",
         # Look-alikes of a witnessed overdose (see the overdose test below): naloxone talk, "not responding".
         "he's not responding to my texts",
         "the narcan training was not working for my schedule",
