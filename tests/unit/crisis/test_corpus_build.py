@@ -1,15 +1,19 @@
-"""The corpus build script's rules for a forum source added after the test split was fixed.
+"""The corpus build script's rules for sources added after the test split was fixed.
 
 The posts themselves are not in the repository, so these run the script's functions on sentences written
-for the test: a later forum source must never hand a model the held-out forum posts, nor move another
-source's text between splits.
+for the test: a later source must never hand a model a held-out post or tweet, nor move another source's
+text between splits.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import sys
+from collections.abc import Iterator
+from pathlib import Path
 from types import ModuleType
+
+import pytest
 
 from tests.paths import REPO_ROOT
 
@@ -80,3 +84,44 @@ def test_only_the_suicidewatch_side_is_read() -> None:
     # A deleted author is no author: such posts are split by their text.
     assert rows[0].key == "a1"
     assert rows[1].key == "Gone no one would notice"
+
+
+def _tweet(text: str, source: str = "suicidal_mentions", split: str | None = None) -> object:
+    key = build.tweet_key(text) if source == "suicidal_mentions" else text
+    return build.Row(text, False, source, "tweet", key, split)
+
+
+def test_a_retweet_has_the_words_of_its_tweet() -> None:
+    original = "this playlist is so sad it makes me suicidal lol https://t.co/aaaa"
+    retweet = "RT @some_fan: this playlist is so sad, it makes me suicidal lol!! https://t.co/bbbb"
+    assert build.tweet_key(retweet) == build.tweet_key(original) == "this playlist is so sad it makes me suicidal lol"
+    assert build.split_of(_tweet(retweet)) == build.split_of(_tweet(original))
+
+
+def test_the_mention_tweets_are_split_three_ways() -> None:
+    train, dev = build.SPLIT_SHARES["suicidal_mentions"]
+    assert train + dev < 100  # some are held out
+    splits = [build.split_of(_tweet(f"mention number {i} of the word suicidal")) for i in range(600)]
+    assert {
+        s: splits.count(s) > 0.5 * 600 * share / 100
+        for s, share in (("train", train), ("dev", dev), ("test", 100 - train - dev))
+    } == {"train": True, "dev": True, "test": True}
+
+
+def test_a_mention_tweet_copying_a_held_out_tweet_is_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
+    held_out = "i saw the news about suicidal teens tonight https://t.co/cccc"
+
+    def intent(_: Path) -> Iterator[object]:
+        yield _tweet(held_out, "twitter_intent", split="test")
+
+    copy = "RT @reader: I saw the news about suicidal teens tonight https://t.co/dddd"
+    other = "i saw the news about the match tonight https://t.co/eeee"
+    assert build.split_of(_tweet(copy)) == build.split_of(_tweet(other)) == "train"
+
+    def mentions(_: Path) -> Iterator[object]:
+        yield from (_tweet(copy), _tweet(other))
+
+    monkeypatch.setattr(build, "READERS", {"twitter_intent": intent, "suicidal_mentions": mentions})
+    out = build.build(Path("unused"))
+    assert [r["text"] for r in out["test"] if r["source"] == "twitter_intent"] == [held_out]
+    assert [r["text"] for r in out["train"]] == [other]
