@@ -23,6 +23,9 @@ HASHES = ROOT / "bot" / "data" / "crisis" / "training_hashes.txt"
 # Forum posts (long, titled Reddit posts), trained as their own part beside tweets and comments: the Reddit
 # Mental Health Dataset, and the r/SuicideWatch posts of SDCNL (crisis only).
 FORUM_SOURCES = ("rmhd", "sdcnl")
+# Tweets that all mention suicide, most of them not the writer's crisis (news, jokes, talk about others):
+# trained as their own part, so the few thousand hard negatives are not lost among the everyday tweets.
+MENTION_SOURCES = ("suicidal_mentions",)
 
 # Written sets never trained or tuned on: the honest measurement on written phrasing.
 FRESH = frozenset({"indep_mixed", "indep_social"})

@@ -7,9 +7,9 @@ head on its embedding is refitted, on window embeddings cached by ``scripts/embe
 
 - a crisis post contributes its first window (a title and opening, where real posts state the problem);
   an everyday post contributes every window (none of them is a crisis);
-- tweets and comments, forum posts and the written sets each weigh in proportion to their number of windows,
-  classes balanced within each (so the forum's posts weigh little; ``scripts/tune_top_layers.py`` weighs
-  the three parts the same);
+- tweets and comments, forum posts, tweets that mention suicide and the written sets each weigh in
+  proportion to their number of windows, classes balanced within each (so the forum's posts weigh little;
+  ``scripts/tune_top_layers.py`` weighs its three parts the same);
 - the regularisation C is chosen on the real ``dev`` split (average precision of the most worrying window).
 
 The category heads and thresholds in the file are kept as they are.
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from crisis_training_data import FORUM_SOURCES  # type: ignore[import-not-found]  # noqa: E402
+from crisis_training_data import FORUM_SOURCES, MENTION_SOURCES  # type: ignore[import-not-found]  # noqa: E402
 
 from bot.crisis.second_opinion import DEFAULT_HEADS  # noqa: E402
 
@@ -43,10 +43,12 @@ def most_worrying(emb: dict[str, np.ndarray], w: np.ndarray, b: float) -> np.nda
 
 
 def parts(source: np.ndarray) -> np.ndarray:
-    """Which part each source name belongs to: "written" (the written sets), "forum" (:data:`FORUM_SOURCES`)
-    or "short"."""
+    """Which part each source name belongs to: "written" (the written sets), "forum" (:data:`FORUM_SOURCES`),
+    "mentions" (:data:`MENTION_SOURCES`) or "short"."""
     forum = np.isin(source, FORUM_SOURCES)
-    return np.where(np.char.startswith(source, "written"), "written", np.where(forum, "forum", "short"))
+    mentions = np.isin(source, MENTION_SOURCES)
+    part = np.where(forum, "forum", np.where(mentions, "mentions", "short"))
+    return np.where(np.char.startswith(source, "written"), "written", part)
 
 
 def training_windows(emb: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -59,7 +61,7 @@ def training_windows(emb: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray
     y = truth[use]
     part = parts(source[use])
     weights = np.zeros(len(y))
-    for name in ("short", "forum", "written"):
+    for name in ("short", "forum", "mentions", "written"):
         mask = part == name
         for label in (True, False):
             cell = mask & (y == label)

@@ -26,7 +26,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from crisis_training_data import FORUM_SOURCES, everyday_lines, real_rows, written_rows  # type: ignore[import-not-found]  # noqa: E402
+from crisis_training_data import (  # type: ignore[import-not-found]  # noqa: E402
+    FORUM_SOURCES,
+    MENTION_SOURCES,
+    everyday_lines,
+    real_rows,
+    written_rows,
+)
 
 from bot.crisis.quick import BUCKETS, DEFAULT_MODEL, feature_vector  # noqa: E402
 
@@ -46,17 +52,23 @@ def matrix(texts: list[str]):  # type: ignore[no-untyped-def]
     return csr_matrix((np.array(values, np.float32), np.array(indices), np.array(indptr)), shape=(len(texts), BUCKETS))
 
 
-def training_set(written_weight: float, forum_weight: float) -> tuple[list[str], np.ndarray, np.ndarray]:
+def training_set(
+    written_weight: float, forum_weight: float, mention_weight: float
+) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Texts, labels and sample weights (class-balanced within each part: tweets and comments, forum posts,
-    written sets)."""
+    tweets that mention suicide, written sets)."""
     real = real_rows("train")
     forum = [r for r in real if r["source"] in FORUM_SOURCES]
-    short = [r for r in real if r["source"] not in FORUM_SOURCES]
+    mentions = [r for r in real if r["source"] in MENTION_SOURCES]
+    short = [r for r in real if r["source"] not in FORUM_SOURCES + MENTION_SOURCES]
     written = written_rows() + [{"text": t, "crisis": False} for t in everyday_lines()]
     texts: list[str] = []
     labels: list[int] = []
     weights: list[float] = []
-    for rows, scale in ((short, 1.0), (forum, forum_weight), (written, written_weight)):
+    parts = ((short, 1.0), (forum, forum_weight), (mentions, mention_weight), (written, written_weight))
+    for rows, scale in parts:
+        if not rows:
+            continue
         y = np.array([bool(r["crisis"]) for r in rows])
         pos, neg = y.sum(), (~y).sum()
         for row, label in zip(rows, y, strict=True):
@@ -78,11 +90,14 @@ def main() -> None:
     parser.add_argument(
         "--forum-weight", type=float, default=0.3, help="weight of the forum posts vs tweets and comments"
     )
+    parser.add_argument(
+        "--mention-weight", type=float, default=1.0, help="weight of the tweets that mention suicide vs the others"
+    )
     parser.add_argument("--c", type=float, nargs="*", default=[0.5, 1.0, 2.0, 4.0], help="C values to try")
     parser.add_argument("--out", type=Path, default=DEFAULT_MODEL)
     args = parser.parse_args()
 
-    texts, y, w = training_set(args.written_weight, args.forum_weight)
+    texts, y, w = training_set(args.written_weight, args.forum_weight, args.mention_weight)
     print(f"{len(texts)} training texts ({int(y.sum())} crisis)", flush=True)
     x = matrix(texts)
     dev = real_rows("dev")
