@@ -131,6 +131,10 @@ def test_normalize_empty() -> None:
         ("how much of my sleeping pills will it take", SI),
         ("ive always had a rope hidden in the shed for when im ready", SI),
         ("i hope i catch the flu and die", SI),
+        # Food poisoning is masked; a poison that is not food is still an overdose.
+        ("i poisoned myself with bleach in my food", Category.OVERDOSE),
+        ("i poisoned myself with pills and some food", Category.OVERDOSE),
+        ("i poisoned myself on purpose", Category.OVERDOSE),
         ("diiiie", None),  # a lone word is not a phrase: normalised but not matched
     ],
 )
@@ -185,6 +189,9 @@ def test_crisis_phrases_are_detected(detector: Detector, text: str, category: Ca
         "made a cocktail of vodka and cranberry for the party",
         "ill shoot myself an email so i dont forget",
         "i shot myself in the foot by skipping that meeting",
+        "i poisoned myself with bad sushi",
+        "pretty sure i poisoned myself with that gas station sushi lol",
+        "think i poisoned myself with 3 day old chinese food",
         "i gassed myself up before the job interview",
         "i hope i get the job and die happy",
         "he held the rifle to his shoulder at the range",
