@@ -135,6 +135,10 @@ def test_normalize_empty() -> None:
         ("i poisoned myself with bleach in my food", Category.OVERDOSE),
         ("i poisoned myself with pills and some food", Category.OVERDOSE),
         ("i poisoned myself on purpose", Category.OVERDOSE),
+        # A goodbye to the world is a goodbye to the screen only with a trip or a weekend after it.
+        ("goodbye world, heading to the bridge", SI),
+        ("goodbye world, im going to sleep forever", SI),
+        ("bye world, going offline for good", SI),
         ("diiiie", None),  # a lone word is not a phrase: normalised but not matched
     ],
 )
@@ -192,6 +196,10 @@ def test_crisis_phrases_are_detected(detector: Detector, text: str, category: Ca
         "i poisoned myself with bad sushi",
         "pretty sure i poisoned myself with that gas station sushi lol",
         "think i poisoned myself with 3 day old chinese food",
+        "goodbye world, hello vacation",
+        "goodbye cruel world, hello weekend!!",
+        "bye world, going off grid camping for a week",
+        "going to bed, goodbye world see you tomorrow",
         "i gassed myself up before the job interview",
         "i hope i get the job and die happy",
         "he held the rifle to his shoulder at the range",
