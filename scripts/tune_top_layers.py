@@ -7,8 +7,8 @@ cached, and only the top layers and the crisis head are trained on them, which t
 The loss reads a post the way ``SecondOpinion`` does: the post's probability is its most worrying window's
 (the maximum over its windows' logits), so a forum post whose crisis sits in its fourth window teaches the
 model to find it there, and an everyday post teaches that none of its windows is a crisis. Tweets and
-comments, forum posts and the written sets each weigh the same in all, classes balanced in each (the
-forum's few hundred posts would otherwise count for little). The dev split is read after each epoch
+comments, forum posts, tweets that mention suicide and the written sets each weigh the same in all, classes
+balanced in each (the forum's few hundred posts would otherwise count for little). The dev split is read after each epoch
 (average precision of the most worrying window, the mean of the forum's and the tweets'), and the epoch
 with the best dev figure is kept.
 
@@ -81,12 +81,12 @@ class Windows:
                     self.states[i] = hidden[j, : len(self.ids[i])].numpy().astype(np.float16)
 
     def post_weights(self) -> np.ndarray:
-        """Each post's loss weight: tweets/comments, forum posts and written sets weigh the same in all (the
-        forum's few hundred posts would otherwise count for little beside thousands of tweets), classes
-        balanced within each."""
+        """Each post's loss weight: tweets/comments, forum posts, tweets that mention suicide and written sets
+        weigh the same in all (the forum's few hundred posts would otherwise count for little beside thousands
+        of tweets), classes balanced within each."""
         part = parts(self.source)
         weights = np.zeros(len(self.truth))
-        for name in ("short", "forum", "written"):
+        for name in ("short", "forum", "mentions", "written"):
             mask = part == name
             for label in (True, False):
                 cell = mask & (self.truth == label)
