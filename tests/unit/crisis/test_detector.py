@@ -135,6 +135,8 @@ def test_normalize_empty() -> None:
         ("i poisoned myself with bleach in my food", Category.OVERDOSE),
         ("i poisoned myself with pills and some food", Category.OVERDOSE),
         ("i poisoned myself on purpose", Category.OVERDOSE),
+        # One ordinary dose is not a count of pills; a dose in the thousands still is an overdose.
+        ("i took 5000 mg of tylenol", Category.OVERDOSE),
         # A goodbye to the world is a goodbye to the screen only with a trip or a weekend after it.
         ("goodbye world, heading to the bridge", SI),
         ("goodbye world, im going to sleep forever", SI),
@@ -196,6 +198,9 @@ def test_crisis_phrases_are_detected(detector: Detector, text: str, category: Ca
         "i poisoned myself with bad sushi",
         "pretty sure i poisoned myself with that gas station sushi lol",
         "think i poisoned myself with 3 day old chinese food",
+        "just took 500 mg of tylenol for my headache",
+        "im going to take 500 mg of tylenol for this headache",
+        "took 50 ml of nyquil and went to bed",
         "goodbye world, hello vacation",
         "goodbye cruel world, hello weekend!!",
         "bye world, going off grid camping for a week",
