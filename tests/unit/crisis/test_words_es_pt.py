@@ -1,4 +1,4 @@
-"""Spanish and Portuguese word lists: the concepts carried over from the English lexicon in a later round
+"""Spanish and Portuguese word lists: the concepts they share with the English lexicon's later entries
 (crisis lines, recent attempts, surviving with regret, "only reason", a gun, a car or a train, gas, drinking
 to death, letters to one's family, affairs in order, a chosen date, hiding cuts, a dose in milligrams,
 pills after drinking, detox alone), and the everyday look-alikes each must leave alone.

@@ -1,4 +1,4 @@
-"""French and German word lists: the crisis concepts carried over from the English lexicon (not safe, a call
+"""French and German word lists: the crisis concepts they share with the English lexicon's later entries (not safe, a call
 to a crisis line, a recent attempt, regret at surviving, the only reason to stay, a gun, a method asked
 about, the means at hand, drinking to death, traffic, goodbye letters, affairs in order, a date picked,
 hidden wounds and blades, a dose already taken, pills on top of drinking, detox alone, hating being alive),
