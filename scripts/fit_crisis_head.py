@@ -9,7 +9,7 @@ head on its embedding is refitted, on window embeddings cached by ``scripts/embe
   an everyday post contributes every window (none of them is a crisis);
 - tweets and comments, forum posts, tweets that mention suicide and the written sets each weigh in
   proportion to their number of windows, classes balanced within each (so the forum's posts weigh little;
-  ``scripts/tune_top_layers.py`` weighs its three parts the same);
+  ``scripts/tune_top_layers.py`` weighs the parts the same);
 - the regularisation C is chosen on the real ``dev`` split (average precision of the most worrying window).
 
 The category heads and thresholds in the file are kept as they are.
@@ -42,6 +42,10 @@ def most_worrying(emb: dict[str, np.ndarray], w: np.ndarray, b: float) -> np.nda
     return out
 
 
+# The training parts, each class-balanced within itself (:func:`parts` names each row's).
+PARTS = ("short", "forum", "mentions", "written")
+
+
 def parts(source: np.ndarray) -> np.ndarray:
     """Which part each source name belongs to: "written" (the written sets), "forum" (:data:`FORUM_SOURCES`),
     "mentions" (:data:`MENTION_SOURCES`) or "short"."""
@@ -61,7 +65,7 @@ def training_windows(emb: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray
     y = truth[use]
     part = parts(source[use])
     weights = np.zeros(len(y))
-    for name in ("short", "forum", "mentions", "written"):
+    for name in PARTS:
         mask = part == name
         for label in (True, False):
             cell = mask & (y == label)

@@ -38,7 +38,7 @@ from crisis_training_data import FORUM_SOURCES  # type: ignore[import-not-found]
 from embed_crisis_windows import torch_model, training_rows  # type: ignore[import-not-found]  # noqa: E402
 from evaluate_crisis_real import select_rows  # type: ignore[import-not-found]  # noqa: E402
 from export_minilm import quantize  # type: ignore[import-not-found]  # noqa: E402
-from fit_crisis_head import parts  # type: ignore[import-not-found]  # noqa: E402
+from fit_crisis_head import PARTS, parts  # type: ignore[import-not-found]  # noqa: E402
 
 from bot.crisis.encoder import DEFAULT_VOCAB  # noqa: E402
 from bot.crisis.second_opinion import DEFAULT_HEADS, default_second_opinion, plain_words  # noqa: E402
@@ -86,7 +86,7 @@ class Windows:
         of tweets), classes balanced within each."""
         part = parts(self.source)
         weights = np.zeros(len(self.truth))
-        for name in ("short", "forum", "mentions", "written"):
+        for name in PARTS:
             mask = part == name
             for label in (True, False):
                 cell = mask & (self.truth == label)
