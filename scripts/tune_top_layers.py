@@ -8,9 +8,9 @@ The loss reads a post the way ``SecondOpinion`` does: the post's probability is 
 (the maximum over its windows' logits), so a forum post whose crisis sits in its fourth window teaches the
 model to find it there, and an everyday post teaches that none of its windows is a crisis. Tweets and
 comments, forum posts, tweets that mention suicide and the written sets each weigh the same in all, classes
-balanced in each (the forum's few hundred posts would otherwise count for little). The dev split is read after each epoch
-(average precision of the most worrying window, the mean of the forum's and the tweets'), and the epoch
-with the best dev figure is kept.
+balanced in each (the forum's few hundred posts would otherwise count for little). The dev split is read
+after each epoch (average precision of the most worrying window, the mean of the forum's and the tweets'),
+and the epoch with the best dev figure is kept.
 
 It starts from the shipped weights and crisis head and writes the new top layers into
 ``bot/data/crisis/minilm/weights.npz`` (int8, as ``scripts/export_minilm.py`` quantises; the frozen layers'
